@@ -1,0 +1,370 @@
+// sim/executor.cc: the scheduling loop. One step = pick a runnable task, fire its pending op,
+// resume it until it parks at its next scheduling point (or returns).
+#include "sim/executor.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace sim {
+
+namespace {
+
+[[noreturn]] void InternalBug(const char* what) {
+  std::fprintf(stderr, "dsim internal bug: %s\n", what);
+  std::abort();
+}
+
+// The op every spawned task is parked at before its first step.
+class StartOp : public internal::Op {
+ public:
+  explicit StartOp(Executor& ex) : Op(ex, OpKind::kStart, kNoObject, Access::kRead) {}
+  std::string Describe() const override { return "to start"; }
+};
+
+}  // namespace
+
+struct Executor::TaskState {
+  TaskState(Executor& ex, TaskId task_id, Task<void> body, bool is_background)
+      : id(task_id), root(std::move(body)), start(ex), background(is_background) {}
+  TaskId id;
+  Task<void> root;
+  std::coroutine_handle<> resume;
+  internal::Op* op = nullptr;
+  StartOp start;
+  bool background;
+  ObjectId object = kNoObject;  // written when the task ends; read by joiners
+  bool finished = false;
+  bool cancelled = false;
+  VectorClock clock;
+  struct HeldLock {
+    ObjectId lock;
+    bool no_rpc;
+  };
+  std::vector<HeldLock> held;
+};
+
+std::string_view RunOutcomeName(RunOutcome o) {
+  switch (o) {
+    case RunOutcome::kCompleted: return "completed";
+    case RunOutcome::kViolation: return "violation";
+    case RunOutcome::kDeadlock: return "deadlock";
+    case RunOutcome::kLivelock: return "livelock";
+    case RunOutcome::kPruned: return "pruned";
+    case RunOutcome::kDiverged: return "diverged";
+  }
+  return "?";
+}
+
+std::string_view OpKindName(OpKind k) {
+  switch (k) {
+    case OpKind::kStart: return "start";
+    case OpKind::kYield: return "yield";
+    case OpKind::kLock: return "lock";
+    case OpKind::kRLock: return "rlock";
+    case OpKind::kWait: return "wait";
+    case OpKind::kSend: return "send";
+    case OpKind::kRecv: return "recv";
+    case OpKind::kSleep: return "sleep";
+    case OpKind::kJoin: return "join";
+    case OpKind::kRpcSend: return "rpc-send";
+    case OpKind::kRpcReply: return "rpc-reply";
+    case OpKind::kPoint: return "point";
+  }
+  return "?";
+}
+
+namespace internal {
+
+std::string Op::Describe() const {
+  std::string s = "at ";
+  s += OpKindName(kind_);
+  if (object_ != kNoObject) s += " '" + ex_.trace().object_name(object_) + "'";
+  return s;
+}
+
+void Op::await_suspend(std::coroutine_handle<> h) { ex_.Park(this, h); }
+
+}  // namespace internal
+
+std::string Executor::SleepOp::Describe() const {
+  return "sleeping until t=" + std::to_string(deadline_) + "ns";
+}
+
+Executor::Executor(ExecutorOptions options, Strategy& strategy)
+    : options_(options),
+      strategy_(strategy),
+      streams_{Prng(options.seed).Split(0), Prng(options.seed).Split(1),
+               Prng(options.seed).Split(2)},
+      trace_(options.keep_trace) {}
+
+Executor::~Executor() { DestroyAllTasks(); }
+
+void Executor::DestroyAllTasks() {
+  tearing_down_ = true;
+  // Newest first: a child is usually referenced by its parent's frame, not the reverse.
+  for (auto it = tasks_.rbegin(); it != tasks_.rend(); ++it) {
+    TaskState& t = **it;
+    t.op = nullptr;
+    Task<void> dying = std::move(t.root);
+  }
+  live_.clear();
+}
+
+TaskId Executor::AddTask(std::string name, Task<void> body, SpawnOptions opts) {
+  const TaskId id = static_cast<TaskId>(tasks_.size());
+  tasks_.push_back(std::make_unique<TaskState>(*this, id, std::move(body), opts.background));
+  TaskState& t = *tasks_.back();
+  t.resume = t.root.handle();
+  t.op = &t.start;
+  t.object = trace_.NewObject("task " + name);
+  trace_.NameTask(id, std::move(name));
+  live_.push_back(&t);
+  if (current_ != kNoTask && options_.detect_races) {
+    TaskState& parent = *tasks_[current_];
+    t.clock = parent.clock;
+    parent.clock.Tick(current_);
+  }
+  t.clock.Tick(id);
+  Record(EventKind::kSpawn, kNoObject, id);
+  return id;
+}
+
+bool Executor::IsFinished(TaskId t) const { return t < tasks_.size() && tasks_[t]->finished; }
+bool Executor::IsCancelled(TaskId t) const { return t < tasks_.size() && tasks_[t]->cancelled; }
+const VectorClock& Executor::FinalClock(TaskId t) const { return tasks_[t]->clock; }
+ObjectId Executor::TaskObject(TaskId t) const { return tasks_[t]->object; }
+
+const VectorClock* Executor::CurrentClock() const {
+  if (current_ == kNoTask || !options_.detect_races) return nullptr;
+  return &tasks_[current_]->clock;
+}
+
+void Executor::ReleaseClock(VectorClock& sync) {
+  if (current_ == kNoTask || !options_.detect_races) return;
+  TaskState& t = *tasks_[current_];
+  sync.Join(t.clock);
+  t.clock.Tick(current_);
+}
+
+void Executor::AcquireClock(const VectorClock& sync) {
+  if (current_ == kNoTask || !options_.detect_races) return;
+  tasks_[current_]->clock.Join(sync);
+}
+
+void Executor::NoteLockAcquired(ObjectId lock, bool no_rpc) {
+  if (current_ == kNoTask) return;
+  tasks_[current_]->held.push_back({lock, no_rpc});
+}
+
+void Executor::NoteLockReleased(TaskId owner, ObjectId lock) {
+  if (owner == kNoTask || owner >= tasks_.size()) return;
+  auto& held = tasks_[owner]->held;
+  for (auto it = held.rbegin(); it != held.rend(); ++it) {
+    if (it->lock == lock) {
+      held.erase(std::next(it).base());
+      return;
+    }
+  }
+}
+
+void Executor::Park(internal::Op* op, std::coroutine_handle<> h) {
+  if (current_ == kNoTask) InternalBug("co_await on a sim primitive outside a sim task");
+  TaskState& t = *tasks_[current_];
+  t.op = op;
+  t.resume = h;
+  if (IsRpc(op->kind())) {
+    for (const auto& held : t.held) {
+      if (!held.no_rpc) continue;
+      Fail("lock-held-across-rpc",
+           "task '" + trace_.task_name(t.id) + "' awaits RPC '" +
+               trace_.object_name(op->object()) + "' while holding '" +
+               trace_.object_name(held.lock) + "', which must not be held across an RPC");
+      break;
+    }
+  }
+}
+
+void Executor::Record(EventKind kind, ObjectId object, uint64_t value) {
+  trace_.Add(TraceRecord{steps_, now_, current_, kind, object, value});
+}
+
+void Executor::Note(std::string text) {
+  Record(EventKind::kNote, kNoObject, trace_.AddString(std::move(text)));
+}
+
+void Executor::Fail(std::string invariant, std::string message) {
+  if (halted_) return;
+  Halt(RunOutcome::kViolation, std::move(invariant), std::move(message));
+}
+
+void Executor::Halt(RunOutcome outcome, std::string invariant, std::string message) {
+  halted_ = true;
+  result_.outcome = outcome;
+  if (!invariant.empty()) {
+    Record(EventKind::kViolation, kNoObject, trace_.AddString(invariant + ": " + message));
+    result_.violation = Violation{std::move(invariant), std::move(message), steps_};
+  }
+}
+
+uint64_t Executor::Choose(uint64_t n, Stream s) {
+  if (n <= 1) return 0;
+  const uint64_t v = strategy_.NextChoice(n, stream(s));
+  if (v >= n) InternalBug("strategy chose a value out of range");
+  decisions_.push_back(Decision{Decision::Kind::kChoice, v, n});
+  Record(EventKind::kChoice, kNoObject, v);
+  return v;
+}
+
+bool Executor::CollectCandidates(Nanos* next_deadline) {
+  candidates_.clear();
+  *next_deadline = kNever;
+  bool any_runnable = false;
+  for (TaskState* t : live_) {
+    internal::Op* op = t->op;
+    if (op->Ready() || op->deadline() <= now_) {
+      Footprint fp;
+      fp.Add(op->object(), op->access());
+      candidates_.push_back(Candidate{t->id, op->kind(), fp, false});
+      any_runnable = true;
+    } else if (op->deadline() != kNever) {
+      *next_deadline = std::min(*next_deadline, op->deadline());
+      if (options_.fire_timers_early) {
+        Footprint fp;
+        fp.Add(op->object(), op->access());
+        candidates_.push_back(Candidate{t->id, op->kind(), fp, true});
+      }
+    }
+  }
+  return any_runnable;
+}
+
+uint64_t Executor::CandidateFingerprint() const {
+  uint64_t h = 0x243f6a8885a308d3ULL;
+  for (const Candidate& c : candidates_) {
+    h = Mix64(h ^ (uint64_t{c.task} << 16) ^ (uint64_t{static_cast<uint8_t>(c.kind)} << 1) ^
+              uint64_t{c.early_timer});
+  }
+  return h;
+}
+
+void Executor::RunStep(size_t index) {
+  const Candidate chosen = candidates_[index];
+  TaskState& t = *tasks_[chosen.task];
+  internal::Op* op = t.op;
+  current_ = t.id;
+  step_footprint_.Clear();
+  step_footprint_.Add(op->object(), op->access());
+  if (!chosen.early_timer && op->Ready()) {
+    op->Fire();
+  } else {
+    if (op->deadline() > now_) {
+      now_ = op->deadline();
+      Record(EventKind::kClock, kNoObject, now_);
+    }
+    op->timed_out_ = true;
+    op->TimedOut();
+    Record(EventKind::kTimeout, op->object(), 0);
+  }
+  Record(EventKind::kStep, op->object(), static_cast<uint64_t>(op->kind()));
+  t.op = nullptr;
+  t.resume.resume();
+  if (t.root.handle().done()) {
+    FinishTask(t, EventKind::kFinish);
+  } else if (t.op == nullptr && !t.cancelled) {
+    InternalBug("a task suspended outside a sim scheduling point");
+  }
+  previous_ = t.id;
+  current_ = kNoTask;
+  if (options_.keep_fingerprints) fingerprints_.push_back(trace_.hash());
+}
+
+void Executor::FinishTask(TaskState& t, EventKind how) {
+  t.finished = true;
+  t.op = nullptr;
+  Record(how, kNoObject, t.id);
+  live_.erase(std::find(live_.begin(), live_.end(), &t));
+  Touch(t.object, Access::kWrite);
+  Task<void> done = std::move(t.root);  // frees the frames now, not at teardown
+}
+
+bool Executor::Cancel(TaskId id) {
+  if (id == current_) InternalBug("a task cannot cancel itself");
+  if (id >= tasks_.size() || tasks_[id]->finished) return false;
+  TaskState& t = *tasks_[id];
+  t.cancelled = true;
+  const TaskId saved = current_;
+  FinishTask(t, EventKind::kCancel);
+  current_ = saved;
+  return true;
+}
+
+std::string Executor::DescribeBlocked() const {
+  std::string s;
+  for (const TaskState* t : live_) {
+    if (!s.empty()) s += "; ";
+    s += "'" + trace_.task_name(t->id) + "' " + t->op->Describe();
+    if (t->background) s += " (background)";
+  }
+  return s;
+}
+
+RunResult Executor::Run() {
+  if (ran_) InternalBug("Executor::Run called twice");
+  ran_ = true;
+  strategy_.BeginExecution(stream(Stream::kSchedule));
+  while (!halted_) {
+    Nanos next_deadline;
+    const bool runnable = CollectCandidates(&next_deadline);
+    const bool foreground_left = std::any_of(live_.begin(), live_.end(),
+                                             [](const TaskState* t) { return !t->background; });
+    if (!runnable) {
+      if (!foreground_left) break;  // quiescent: background tasks may wait forever
+      if (next_deadline != kNever && !options_.fire_timers_early) {
+        now_ = next_deadline;
+        Record(EventKind::kClock, kNoObject, now_);
+        continue;
+      }
+      if (next_deadline == kNever) {
+        Halt(RunOutcome::kDeadlock, "deadlock",
+             "no task can run and no timer is pending; blocked: " + DescribeBlocked());
+        break;
+      }
+      // Only sleeping tasks remain and the strategy may pick which timer fires first.
+    }
+    if (steps_ >= options_.max_steps) {
+      Halt(RunOutcome::kLivelock, "livelock",
+           "step budget of " + std::to_string(options_.max_steps) +
+               " spent; still alive: " + DescribeBlocked());
+      break;
+    }
+    const uint64_t fingerprint = CandidateFingerprint();
+    ScheduleContext ctx{candidates_, previous_, &step_footprint_, fingerprint};
+    const size_t index = strategy_.NextTask(ctx);
+    if (index == kAbandon) {
+      std::string why = strategy_.TakeError();
+      if (why.empty()) {
+        halted_ = true;
+        result_.outcome = RunOutcome::kPruned;
+      } else {
+        Halt(RunOutcome::kDiverged, "replay-divergence", std::move(why));
+      }
+      break;
+    }
+    if (index >= candidates_.size()) InternalBug("strategy chose a task out of range");
+    if (candidates_.size() > 1) {
+      decisions_.push_back(
+          Decision{Decision::Kind::kTask, candidates_[index].task, fingerprint});
+    }
+    ++steps_;
+    RunStep(index);
+  }
+  strategy_.EndExecution(step_footprint_);
+  if (!halted_) result_.outcome = RunOutcome::kCompleted;
+  result_.steps = steps_;
+  result_.trace_hash = trace_.hash();
+  result_.virtual_time = now_;
+  return result_;
+}
+
+}  // namespace sim

@@ -1,0 +1,254 @@
+// sim/executor.h: sim::Executor owns one simulated run: its tasks, the runnable set, the
+// virtual clock, the PRNG streams and the trace. At every scheduling point it asks its
+// Strategy which runnable task runs next.
+//
+// Single-threaded and deterministic: the same (program, strategy, seed) gives the same trace
+// hash on every machine. Not thread-safe; one executor per thread.
+//
+// Lifetime: the destructor destroys every task frame still alive (blocked forever or not).
+// Objects that task frames reference must outlive the executor, or their owner must call
+// DestroyAllTasks() first.
+#ifndef DSIM_SIM_EXECUTOR_H_
+#define DSIM_SIM_EXECUTOR_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/footprint.h"
+#include "sim/op.h"
+#include "sim/prng.h"
+#include "sim/strategy.h"
+#include "sim/task.h"
+#include "sim/trace.h"
+#include "sim/vector_clock.h"
+
+namespace sim {
+
+enum class RunOutcome : uint8_t {
+  kCompleted,  // every foreground task finished, nothing runnable is left
+  kViolation,  // a check failed (data race, lock across RPC, an invariant of the model)
+  kDeadlock,   // nothing runnable, no timer pending, some foreground task blocked
+  kLivelock,   // the step budget was spent
+  kPruned,     // the strategy abandoned the execution (dfs: redundant schedule)
+  kDiverged,   // replay: the run no longer matches the recording
+};
+std::string_view RunOutcomeName(RunOutcome o);
+
+struct Violation {
+  std::string invariant;  // a stable name: "data-race", "deadlock", "lock-held-across-rpc"...
+  std::string message;
+  uint64_t step = 0;
+};
+
+// One decision the strategy made where it had a choice; a run is rebuilt from these.
+struct Decision {
+  enum class Kind : uint8_t { kTask, kChoice };
+  Kind kind = Kind::kTask;
+  uint64_t value = 0;        // the chosen TaskId, or the chosen value
+  uint64_t fingerprint = 0;  // kTask: hash of the candidate set; kChoice: n
+  bool operator==(const Decision&) const = default;
+};
+
+struct ExecutorOptions {
+  uint64_t seed = 0;
+  uint64_t max_steps = 1'000'000;  // more steps than this is reported as livelock
+  bool fire_timers_early = false;  // offer sleeping tasks to the strategy as candidates
+  bool detect_races = true;        // vector clocks for sim::Tracked fields
+  bool keep_trace = false;         // keep the records, not only the hash
+  bool keep_fingerprints = false;  // trace hash after every step, to name a divergence
+};
+
+struct RunResult {
+  RunOutcome outcome = RunOutcome::kCompleted;
+  std::optional<Violation> violation;  // set for every outcome but kCompleted and kPruned
+  uint64_t steps = 0;
+  uint64_t trace_hash = 0;
+  Nanos virtual_time = 0;
+};
+
+struct SpawnOptions {
+  // A background task (an event loop, a shim) may stay blocked when the run ends.
+  bool background = false;
+};
+
+template <typename T>
+struct JoinHandle {
+  TaskId id = kNoTask;
+  std::shared_ptr<std::optional<T>> result;
+};
+template <>
+struct JoinHandle<void> {
+  TaskId id = kNoTask;
+};
+
+class Executor {
+ public:
+  Executor(ExecutorOptions options, Strategy& strategy);
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+  ~Executor();
+
+  // Spawns a task; it first runs when the strategy picks it. Coroutine functions must take
+  // their parameters by value (a coroutine outlives the caller's temporaries).
+  template <typename T>
+  JoinHandle<T> Spawn(std::string name, Task<T> task, SpawnOptions opts = {}) {
+    auto result = std::make_shared<std::optional<T>>();
+    TaskId id = AddTask(std::move(name), Capture(std::move(task), result), opts);
+    return JoinHandle<T>{id, std::move(result)};
+  }
+  JoinHandle<void> Spawn(std::string name, Task<void> task, SpawnOptions opts = {}) {
+    return JoinHandle<void>{AddTask(std::move(name), std::move(task), opts)};
+  }
+
+  // Runs until completion, a violation, deadlock, livelock, or the strategy gives up.
+  // REQUIRES: called once.
+  RunResult Run();
+
+  // Stops a task at its scheduling point and destroys its frames (their destructors run, so
+  // lock guards release). Joiners then see it cancelled. REQUIRES: t is not the current task.
+  bool Cancel(TaskId t);
+  void DestroyAllTasks();
+
+  // Awaitables.
+  class PointOp;
+  class SleepOp;
+  template <typename T>
+  class JoinOp;
+  PointOp Yield();
+  PointOp Point(OpKind kind, ObjectId object, Access access);
+  SleepOp Sleep(Nanos d);
+  template <typename T>
+  JoinOp<T> Join(const JoinHandle<T>& h);
+
+  // A value in [0, n) drawn for the model (a fault, a workload choice), recorded for replay.
+  uint64_t Choose(uint64_t n, Stream s);
+  bool ChooseWith(Ratio r, Stream s) {
+    return r.num != 0 && Choose(r.den, s) < r.num;
+  }
+  Prng& stream(Stream s) { return streams_[static_cast<int>(s)]; }
+
+  // Reports a failed check; the run stops at the current task's next scheduling point.
+  void Fail(std::string invariant, std::string message);
+  bool halted() const { return halted_; }
+  void Note(std::string text);
+  void Record(EventKind kind, ObjectId object, uint64_t value);
+
+  ObjectId NewObject(std::string name) { return trace_.NewObject(std::move(name)); }
+  TaskId current() const { return current_; }
+  std::string task_name(TaskId t) const { return trace_.task_name(t); }
+  bool IsFinished(TaskId t) const;
+  bool IsCancelled(TaskId t) const;
+  Nanos now() const { return now_; }
+  uint64_t steps() const { return steps_; }
+  bool tearing_down() const { return tearing_down_; }
+  const ExecutorOptions& options() const { return options_; }
+  Trace& trace() { return trace_; }
+  const Trace& trace() const { return trace_; }
+  const std::vector<Decision>& decisions() const { return decisions_; }
+  const std::vector<uint64_t>& fingerprints() const { return fingerprints_; }
+
+  // Hooks for primitives (sim/ internal use).
+  void Park(internal::Op* op, std::coroutine_handle<> h);
+  void Touch(ObjectId object, Access access) { step_footprint_.Add(object, access); }
+  void ReleaseClock(VectorClock& sync);          // sync ⊔= current's clock; current ticks
+  void AcquireClock(const VectorClock& sync);    // current's clock ⊔= sync
+  const VectorClock* CurrentClock() const;
+  void NoteLockAcquired(ObjectId lock, bool no_rpc);
+  void NoteLockReleased(TaskId owner, ObjectId lock);
+  const VectorClock& FinalClock(TaskId t) const;
+  ObjectId TaskObject(TaskId t) const;
+
+ private:
+  struct TaskState;
+  template <typename T>
+  static Task<void> Capture(Task<T> task, std::shared_ptr<std::optional<T>> out) {
+    out->emplace(co_await std::move(task));
+  }
+  TaskId AddTask(std::string name, Task<void> task, SpawnOptions opts);
+  bool CollectCandidates(Nanos* next_deadline);
+  void RunStep(size_t index);
+  void FinishTask(TaskState& t, EventKind how);
+  void Halt(RunOutcome outcome, std::string invariant, std::string message);
+  std::string DescribeBlocked() const;
+  uint64_t CandidateFingerprint() const;
+
+  ExecutorOptions options_;
+  Strategy& strategy_;
+  std::array<Prng, kStreamCount> streams_;
+  Trace trace_;
+  std::vector<std::unique_ptr<TaskState>> tasks_;  // index = TaskId
+  std::vector<TaskState*> live_;                   // unfinished, in TaskId order
+  std::vector<Candidate> candidates_;
+  Footprint step_footprint_;
+  std::vector<Decision> decisions_;
+  std::vector<uint64_t> fingerprints_;
+  TaskId current_ = kNoTask;
+  TaskId previous_ = kNoTask;
+  Nanos now_ = 0;
+  uint64_t steps_ = 0;
+  bool halted_ = false;
+  bool ran_ = false;
+  bool tearing_down_ = false;
+  RunResult result_;
+};
+
+// A bare scheduling point with an optional footprint (Yield, generic points, RPC points).
+class Executor::PointOp : public internal::Op {
+ public:
+  using Op::Op;
+  void await_resume() const noexcept {}
+};
+
+class Executor::SleepOp : public internal::Op {
+ public:
+  SleepOp(Executor& ex, Nanos until) : Op(ex, OpKind::kSleep, kNoObject, Access::kRead) {
+    deadline_ = until;
+  }
+  bool Ready() const override { return false; }
+  std::string Describe() const override;
+  void await_resume() const noexcept {}
+};
+
+template <typename T>
+class Executor::JoinOp : public internal::Op {
+ public:
+  JoinOp(Executor& ex, const JoinHandle<T>& h)
+      : Op(ex, OpKind::kJoin, ex.TaskObject(h.id), Access::kRead), h_(h) {}
+  bool Ready() const override { return ex_.IsFinished(h_.id); }
+  void Fire() override { ex_.AcquireClock(ex_.FinalClock(h_.id)); }
+  std::string Describe() const override { return "to join '" + ex_.task_name(h_.id) + "'"; }
+  // The task's result; empty when it was cancelled (for void: whether it completed).
+  auto await_resume() {
+    if constexpr (std::is_void_v<T>) {
+      return !ex_.IsCancelled(h_.id);
+    } else {
+      return std::move(*h_.result);
+    }
+  }
+
+ private:
+  JoinHandle<T> h_;
+};
+
+inline Executor::PointOp Executor::Yield() {
+  return PointOp(*this, OpKind::kYield, kNoObject, Access::kRead);
+}
+inline Executor::PointOp Executor::Point(OpKind kind, ObjectId object, Access access) {
+  return PointOp(*this, kind, object, access);
+}
+inline Executor::SleepOp Executor::Sleep(Nanos d) {
+  return SleepOp(*this, d >= kNever - now_ ? kNever - 1 : now_ + d);
+}
+template <typename T>
+Executor::JoinOp<T> Executor::Join(const JoinHandle<T>& h) {
+  return JoinOp<T>(*this, h);
+}
+
+}  // namespace sim
+
+#endif  // DSIM_SIM_EXECUTOR_H_

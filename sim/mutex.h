@@ -1,0 +1,152 @@
+// sim/mutex.h: sim::Mutex and sim::RWMutex, Go's sync.Mutex and sync.RWMutex under the
+// simulated scheduler. Acquiring is a scheduling point; releasing is not (it is recorded in
+// the step's footprint and creates the release->acquire happens-before edge).
+//
+// A lock can be declared "not to be held across an RPC": the executor then reports a
+// violation when a task holding it awaits an RPC point (moby's ExecStore rule, b7524620).
+#ifndef DSIM_SIM_MUTEX_H_
+#define DSIM_SIM_MUTEX_H_
+
+#include <string>
+#include <utility>
+
+#include "sim/executor.h"
+
+namespace sim {
+
+class Mutex {
+ public:
+  Mutex(Executor& ex, std::string name);
+  Mutex(const Mutex&) = delete;
+  Mutex& operator=(const Mutex&) = delete;
+
+  class LockOp;
+  class [[nodiscard]] Guard;
+  // co_await mu.Lock();  ...  mu.Unlock();
+  LockOp Lock();
+  // auto g = co_await mu.Scoped();  (unlocks when g is destroyed, also when a frame dies)
+  class ScopedOp;
+  ScopedOp Scoped();
+  // REQUIRES: locked. Like Go, any task may unlock.
+  void Unlock();
+  bool TryLock();
+
+  void DeclareNoRpcWhileHeld() { no_rpc_ = true; }
+  bool locked() const { return owner_ != kNoTask; }
+  TaskId owner() const { return owner_; }
+  ObjectId id() const { return id_; }
+  Executor& executor() const { return ex_; }
+
+ private:
+  void Acquire();
+  Executor& ex_;
+  ObjectId id_;
+  TaskId owner_ = kNoTask;
+  bool no_rpc_ = false;
+  VectorClock clock_;
+};
+
+class Mutex::LockOp : public internal::Op {
+ public:
+  explicit LockOp(Mutex& mu) : Op(mu.ex_, OpKind::kLock, mu.id_, Access::kWrite), mu_(mu) {}
+  bool Ready() const override { return !mu_.locked(); }
+  void Fire() override { mu_.Acquire(); }
+  std::string Describe() const override;
+  void await_resume() const noexcept {}
+
+ protected:
+  Mutex& mu_;
+};
+
+class [[nodiscard]] Mutex::Guard {
+ public:
+  explicit Guard(Mutex* mu) : mu_(mu) {}
+  Guard(Guard&& o) noexcept : mu_(std::exchange(o.mu_, nullptr)) {}
+  Guard& operator=(Guard&&) = delete;
+  ~Guard() { Unlock(); }
+  void Unlock() {
+    // While the executor tears down, the mutex may already be gone: touch nothing.
+    if (mu_ != nullptr && !mu_->ex_.tearing_down()) mu_->Unlock();
+    mu_ = nullptr;
+  }
+
+ private:
+  Mutex* mu_;
+};
+
+class Mutex::ScopedOp : public LockOp {
+ public:
+  using LockOp::LockOp;
+  Guard await_resume() const noexcept { return Guard(&mu_); }
+};
+
+inline Mutex::LockOp Mutex::Lock() { return LockOp(*this); }
+inline Mutex::ScopedOp Mutex::Scoped() { return ScopedOp(*this); }
+
+// Go semantics: a waiting writer blocks new readers; readers share.
+class RWMutex {
+ public:
+  RWMutex(Executor& ex, std::string name);
+  RWMutex(const RWMutex&) = delete;
+  RWMutex& operator=(const RWMutex&) = delete;
+
+  class WriteOp;
+  class ReadOp;
+  WriteOp Lock();
+  void Unlock();
+  ReadOp RLock();
+  void RUnlock();
+
+  void DeclareNoRpcWhileHeld() { no_rpc_ = true; }
+  ObjectId id() const { return id_; }
+  int readers() const { return readers_; }
+  bool write_locked() const { return writer_ != kNoTask; }
+
+ private:
+  friend class WriteOp;
+  friend class ReadOp;
+  Executor& ex_;
+  ObjectId id_;
+  TaskId writer_ = kNoTask;
+  int readers_ = 0;
+  int writers_waiting_ = 0;
+  bool no_rpc_ = false;
+  VectorClock write_clock_;  // released by Unlock, acquired by everyone
+  VectorClock read_clock_;   // released by RUnlock, acquired by the next writer
+  std::vector<TaskId> reader_tasks_;
+};
+
+class RWMutex::WriteOp : public internal::Op {
+ public:
+  explicit WriteOp(RWMutex& mu)
+      : Op(mu.ex_, OpKind::kLock, mu.id_, Access::kWrite), mu_(mu) {}
+  ~WriteOp() override;
+  bool Ready() const override { return mu_.writer_ == kNoTask && mu_.readers_ == 0; }
+  void Fire() override;
+  std::string Describe() const override;
+  void await_suspend(std::coroutine_handle<> h);
+  void await_resume() const noexcept {}
+
+ private:
+  RWMutex& mu_;
+  bool waiting_ = false;
+};
+
+class RWMutex::ReadOp : public internal::Op {
+ public:
+  explicit ReadOp(RWMutex& mu) : Op(mu.ex_, OpKind::kRLock, mu.id_, Access::kRead), mu_(mu) {}
+  bool Ready() const override { return mu_.writer_ == kNoTask && mu_.writers_waiting_ == 0; }
+  void Fire() override;
+  std::string Describe() const override;
+  void await_resume() const noexcept {}
+
+ private:
+  RWMutex& mu_;
+};
+
+inline RWMutex::WriteOp RWMutex::Lock() { return WriteOp(*this); }
+inline RWMutex::ReadOp RWMutex::RLock() { return ReadOp(*this); }
+
+}  // namespace sim
+
+#endif  // DSIM_SIM_MUTEX_H_

@@ -1,0 +1,45 @@
+// sim/prng.h: the only source of randomness inside a simulated run.
+//
+// Integer-only (no floating point, no <random> distributions, whose output differs between
+// standard libraries), so the same seed gives the same draws on every machine and build.
+#ifndef DSIM_SIM_PRNG_H_
+#define DSIM_SIM_PRNG_H_
+
+#include <cstdint>
+
+namespace sim {
+
+// A probability written as a fraction, e.g. Ratio{1, 100}. Zero by default.
+struct Ratio {
+  uint64_t num = 0;
+  uint64_t den = 1;
+};
+
+// Mixes a 64-bit value (the SplitMix64 finalizer). Used for seeding and hashing.
+uint64_t Mix64(uint64_t x);
+
+// SplitMix64: 64 bits of state, fast, and good enough for scheduling decisions.
+class Prng {
+ public:
+  explicit Prng(uint64_t seed) : state_(seed) {}
+
+  uint64_t NextU64();
+  // A value in [0, n). REQUIRES: n > 0. Unbiased (rejection sampling).
+  uint64_t Uniform(uint64_t n);
+  // True with probability r.num / r.den.
+  bool Chance(Ratio r);
+  // An independent generator for one purpose, derived from this one's seed and `stream`.
+  // Splitting does not advance this generator.
+  Prng Split(uint64_t stream) const;
+
+ private:
+  uint64_t state_;
+};
+
+// The run's named streams: an extra fault draw never shifts the schedule.
+enum class Stream : uint8_t { kSchedule = 0, kFault = 1, kWorkload = 2 };
+inline constexpr int kStreamCount = 3;
+
+}  // namespace sim
+
+#endif  // DSIM_SIM_PRNG_H_

@@ -1,0 +1,67 @@
+#include "sim/run.h"
+
+#include "sim/strategy_dfs.h"
+#include "sim/strategy_random.h"
+
+namespace sim {
+
+RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy, const Setup& setup) {
+  RunRecord rec;
+  std::shared_ptr<void> state;
+  {
+    Executor ex(options, strategy);
+    state = setup(ex);
+    rec.result = ex.Run();
+    rec.decisions = ex.decisions();
+    rec.fingerprints = ex.fingerprints();
+    if (options.keep_trace) {
+      rec.trace_text = ex.trace().RenderText(0, ex.trace().records().size());
+      rec.chrome_json = ex.trace().RenderChromeJson();
+    }
+    ex.DestroyAllTasks();
+  }
+  state.reset();  // after the frames: they may point into it
+  return rec;
+}
+
+std::optional<std::string> CheckDeterminism(const ExecutorOptions& options, const Setup& setup) {
+  ExecutorOptions o = options;
+  o.keep_fingerprints = true;
+  RandomStrategy first_strategy, second_strategy;
+  const RunRecord a = RunOnce(o, first_strategy, setup);
+  const RunRecord b = RunOnce(o, second_strategy, setup);
+  const size_t n = std::min(a.fingerprints.size(), b.fingerprints.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (a.fingerprints[i] != b.fingerprints[i]) {
+      return "runs differ first at step " + std::to_string(i + 1) +
+             "; is the model deterministic?";
+    }
+  }
+  if (a.fingerprints.size() != b.fingerprints.size()) {
+    return "runs differ in length (" + std::to_string(a.fingerprints.size()) + " vs " +
+           std::to_string(b.fingerprints.size()) + " steps); is the model deterministic?";
+  }
+  if (a.result.trace_hash != b.result.trace_hash) {
+    return "runs end with different trace hashes; is the model deterministic?";
+  }
+  return std::nullopt;
+}
+
+DfsReport ExploreDfs(const ExecutorOptions& options, DfsStrategy& dfs, const Setup& setup,
+                     uint64_t max_executions) {
+  DfsReport report;
+  for (uint64_t i = 0; i < max_executions && dfs.HasMore(); ++i) {
+    RunRecord rec = RunOnce(options, dfs, setup);
+    const RunOutcome o = rec.result.outcome;
+    if (o != RunOutcome::kCompleted && o != RunOutcome::kPruned) {
+      report.failure = std::move(rec);
+      break;
+    }
+  }
+  report.complete = dfs.complete_executions();
+  report.pruned = dfs.pruned_executions();
+  report.exhausted = !dfs.HasMore();
+  return report;
+}
+
+}  // namespace sim

@@ -1,0 +1,60 @@
+// sim/strategy.h: the one small interface every scheduling strategy implements.
+//
+// At each scheduling point the executor hands the strategy the runnable candidates (in task-id
+// order) and asks which runs next; at each data choice it asks for a value. Adding a strategy
+// touches one file: strategy_random, strategy_pct, strategy_replay, strategy_dfs.
+#ifndef DSIM_SIM_STRATEGY_H_
+#define DSIM_SIM_STRATEGY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "sim/footprint.h"
+#include "sim/op.h"
+#include "sim/prng.h"
+#include "sim/vector_clock.h"
+
+namespace sim {
+
+struct Candidate {
+  TaskId task;
+  OpKind kind;
+  Footprint footprint;  // of the point the task is parked at
+  bool early_timer;     // runnable only because the strategy may fire its timer early
+};
+
+struct ScheduleContext {
+  std::span<const Candidate> candidates;  // never empty
+  TaskId previous;                        // the task that ran the previous step, or kNoTask
+  const Footprint* previous_step;         // everything the previous step touched
+  uint64_t fingerprint;                   // hash of the candidate set, for replay checks
+};
+
+// Returned by NextTask to abandon this execution (dfs: every candidate is asleep).
+inline constexpr size_t kAbandon = SIZE_MAX;
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // A new execution starts; `schedule` is its scheduling stream.
+  virtual void BeginExecution(Prng& schedule) = 0;
+  // Index into ctx.candidates, or kAbandon.
+  virtual size_t NextTask(const ScheduleContext& ctx) = 0;
+  // A value in [0, n) for a data choice drawn from `stream` (faults, workload).
+  virtual uint64_t NextChoice(uint64_t n, Prng& stream) = 0;
+  // The execution ended; `last_step` is what its final step touched.
+  virtual void EndExecution(const Footprint& last_step) { (void)last_step; }
+  virtual std::string_view name() const = 0;
+  // Why the last kAbandon happened, if it was an error (replay divergence); empty otherwise.
+  virtual std::string TakeError() { return {}; }
+};
+
+// True when picking `chosen` preempts the previous task, which could have continued.
+bool IsPreemption(const ScheduleContext& ctx, size_t chosen);
+
+}  // namespace sim
+
+#endif  // DSIM_SIM_STRATEGY_H_

@@ -1,0 +1,154 @@
+#include "sim/strategy_dfs.h"
+
+#include <algorithm>
+
+namespace sim {
+
+void DfsStrategy::BeginExecution(Prng& schedule) {
+  (void)schedule;
+  depth_ = 0;
+  preemptions_ = 0;
+  last_schedule_node_ = -1;
+  abandoned_ = false;
+  error_.clear();
+}
+
+size_t DfsStrategy::Fail(std::string why) {
+  error_ = "dfs: " + why + "; is the model deterministic?";
+  abandoned_ = true;
+  exhausted_ = true;
+  return kAbandon;
+}
+
+bool DfsStrategy::IsPreempting(const Node& n, size_t i) const {
+  if (n.previous == kNoTask || n.tasks[i] == n.previous) return false;
+  for (size_t j = 0; j < n.tasks.size(); ++j) {
+    if (n.tasks[j] == n.previous && !n.early[j]) return true;
+  }
+  return false;
+}
+
+bool DfsStrategy::Eligible(const Node& n, size_t i) const {
+  const TaskId t = n.tasks[i];
+  auto has = [t](const std::vector<Explored>& v) {
+    return std::any_of(v.begin(), v.end(), [t](const Explored& e) { return e.task == t; });
+  };
+  if (has(n.done) || has(n.sleep)) return false;
+  if (options_.preemption_bound >= 0 &&
+      n.preemptions + (IsPreempting(n, i) ? 1 : 0) > options_.preemption_bound) {
+    return false;
+  }
+  return true;
+}
+
+size_t DfsStrategy::NextTask(const ScheduleContext& ctx) {
+  if (last_schedule_node_ >= 0) nodes_[last_schedule_node_].executed = *ctx.previous_step;
+  size_t index;
+  if (depth_ < nodes_.size()) {
+    const Node& n = nodes_[depth_];
+    if (n.is_choice || n.tasks.size() != ctx.candidates.size()) {
+      return Fail("the runnable set differs from an earlier execution at depth " +
+                  std::to_string(depth_));
+    }
+    for (size_t i = 0; i < n.tasks.size(); ++i) {
+      if (n.tasks[i] != ctx.candidates[i].task) {
+        return Fail("the runnable set differs from an earlier execution at depth " +
+                    std::to_string(depth_));
+      }
+    }
+    index = n.chosen;
+  } else {
+    Node n;
+    for (const Candidate& c : ctx.candidates) {
+      n.tasks.push_back(c.task);
+      n.early.push_back(c.early_timer);
+    }
+    n.previous = ctx.previous;
+    n.preemptions = preemptions_;
+    if (sleep_sets_active() && last_schedule_node_ >= 0) {
+      const Node& parent = nodes_[last_schedule_node_];
+      const TaskId ran = parent.tasks[parent.chosen];
+      for (const auto* set : {&parent.sleep, &parent.done}) {
+        for (const Explored& e : *set) {
+          if (e.task != ran && !e.step.ConflictsWith(parent.executed)) n.sleep.push_back(e);
+        }
+      }
+    }
+    // Try the task that ran last first: schedules with fewer preemptions come first.
+    index = n.tasks.size();
+    for (size_t i = 0; i < n.tasks.size(); ++i) {
+      if (n.tasks[i] == n.previous && Eligible(n, i)) index = i;
+    }
+    for (size_t i = 0; i < n.tasks.size() && index == n.tasks.size(); ++i) {
+      if (Eligible(n, i)) index = i;
+    }
+    if (index == n.tasks.size()) {
+      abandoned_ = true;  // every runnable task is asleep: an explored schedule's twin
+      return kAbandon;
+    }
+    n.chosen = index;
+    nodes_.push_back(std::move(n));
+  }
+  if (IsPreempting(nodes_[depth_], index)) ++preemptions_;
+  last_schedule_node_ = static_cast<long>(depth_);
+  ++depth_;
+  return index;
+}
+
+uint64_t DfsStrategy::NextChoice(uint64_t n, Prng& stream) {
+  (void)stream;
+  if (depth_ < nodes_.size()) {
+    const Node& node = nodes_[depth_];
+    if (!node.is_choice || node.choice_n != n) {
+      Fail("a data choice differs from an earlier execution at depth " + std::to_string(depth_));
+      return 0;
+    }
+    ++depth_;
+    return node.chosen;
+  }
+  Node node;
+  node.is_choice = true;
+  node.choice_n = n;
+  nodes_.push_back(std::move(node));
+  ++depth_;
+  return 0;
+}
+
+void DfsStrategy::EndExecution(const Footprint& last_step) {
+  if (exhausted_) return;
+  if (last_schedule_node_ >= 0) nodes_[last_schedule_node_].executed = last_step;
+  if (abandoned_) {
+    ++pruned_;
+  } else {
+    ++complete_;
+  }
+  // Nodes past the depth reached belong to an older execution's suffix.
+  nodes_.resize(std::min(nodes_.size(), depth_));
+  Backtrack();
+}
+
+void DfsStrategy::Backtrack() {
+  while (!nodes_.empty()) {
+    Node& n = nodes_.back();
+    if (n.is_choice) {
+      if (n.chosen + 1 < n.choice_n) {
+        ++n.chosen;
+        return;
+      }
+      nodes_.pop_back();
+      continue;
+    }
+    n.done.push_back(Explored{n.tasks[n.chosen], n.executed});
+    for (size_t i = 0; i < n.tasks.size(); ++i) {
+      if (Eligible(n, i)) {
+        n.chosen = i;
+        n.executed.Clear();
+        return;
+      }
+    }
+    nodes_.pop_back();
+  }
+  exhausted_ = true;
+}
+
+}  // namespace sim

@@ -1,0 +1,164 @@
+#include "sim/trace.h"
+
+#include <cstdio>
+
+#include "sim/op.h"
+#include "sim/prng.h"
+
+namespace sim {
+
+std::string_view EventKindName(EventKind k) {
+  switch (k) {
+    case EventKind::kStep: return "step";
+    case EventKind::kChoice: return "choice";
+    case EventKind::kSpawn: return "spawn";
+    case EventKind::kFinish: return "finish";
+    case EventKind::kCancel: return "cancel";
+    case EventKind::kAcquire: return "acquire";
+    case EventKind::kRelease: return "release";
+    case EventKind::kSend: return "send";
+    case EventKind::kRecv: return "recv";
+    case EventKind::kClose: return "close";
+    case EventKind::kRpcRequest: return "rpc-request";
+    case EventKind::kRpcReply: return "rpc-reply";
+    case EventKind::kClock: return "clock";
+    case EventKind::kTimeout: return "timeout";
+    case EventKind::kNote: return "note";
+    case EventKind::kViolation: return "violation";
+  }
+  return "?";
+}
+
+uint64_t Trace::Mix(uint64_t x) { return Mix64(x); }
+
+uint64_t Trace::HashString(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+void Trace::Add(const TraceRecord& r) {
+  HashIn(r.step ^ (r.time_ns << 20) ^ (uint64_t{r.task} << 40) ^
+         (uint64_t{static_cast<uint8_t>(r.kind)} << 56));
+  HashIn(uint64_t{r.object} ^ (r.value << 24));
+  if (keep_records_) records_.push_back(r);
+}
+
+uint64_t Trace::AddString(std::string s) {
+  HashIn(HashString(s));
+  strings_.push_back(std::move(s));
+  return strings_.size() - 1;
+}
+
+ObjectId Trace::NewObject(std::string name) {
+  HashIn(HashString(name) ^ 0x4f);
+  object_names_.push_back(std::move(name));
+  return static_cast<ObjectId>(object_names_.size() - 1);
+}
+
+void Trace::NameTask(TaskId t, std::string name) {
+  HashIn(HashString(name) ^ t);
+  if (task_names_.size() <= t) task_names_.resize(t + 1);
+  task_names_[t] = std::move(name);
+}
+
+std::string Trace::task_name(TaskId t) const {
+  if (t == kNoTask) return "-";
+  return t < task_names_.size() ? task_names_[t] : "task#" + std::to_string(t);
+}
+
+std::string Trace::Describe(const TraceRecord& r) const {
+  std::string s(EventKindName(r.kind));
+  switch (r.kind) {
+    case EventKind::kStep:
+      s = std::string(OpKindName(static_cast<OpKind>(r.value)));
+      break;
+    case EventKind::kSpawn:
+      s += " '" + task_name(static_cast<TaskId>(r.value)) + "'";
+      return s;
+    case EventKind::kClock:
+      s += " -> t=" + std::to_string(r.value) + "ns";
+      return s;
+    case EventKind::kChoice:
+      s += " " + std::to_string(r.value);
+      return s;
+    case EventKind::kNote:
+    case EventKind::kViolation:
+      s += ": " + strings_[r.value];
+      return s;
+    default:
+      break;
+  }
+  if (r.object != kNoObject) s += " '" + object_names_[r.object] + "'";
+  return s;
+}
+
+std::string Trace::RenderText(size_t from, size_t to) const {
+  std::string out;
+  if (to > records_.size()) to = records_.size();
+  char head[64];
+  for (size_t i = from; i < to; ++i) {
+    const TraceRecord& r = records_[i];
+    std::snprintf(head, sizeof head, "#%-6llu t=%-12llu ",
+                  static_cast<unsigned long long>(r.step),
+                  static_cast<unsigned long long>(r.time_ns));
+    out += head;
+    out += "[" + task_name(r.task) + "] ";
+    out += Describe(r);
+    out += '\n';
+  }
+  return out;
+}
+
+namespace {
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string Trace::RenderChromeJson() const {
+  // Timestamps are step numbers (1 step = 1 µs on the timeline) so the interleaving reads
+  // left to right; virtual time is in each event's args.
+  std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  bool first = true;
+  auto sep = [&] {
+    if (!first) out += ",\n";
+    first = false;
+  };
+  for (size_t t = 0; t < task_names_.size(); ++t) {
+    sep();
+    out += "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":" + std::to_string(t) +
+           ",\"args\":{\"name\":";
+    AppendJsonString(out, task_names_[t]);
+    out += "}}";
+  }
+  for (const TraceRecord& r : records_) {
+    if (r.task == kNoTask) continue;
+    sep();
+    const bool slice = r.kind == EventKind::kStep;
+    out += slice ? "{\"ph\":\"X\",\"dur\":1," : "{\"ph\":\"i\",\"s\":\"t\",";
+    out += "\"pid\":1,\"tid\":" + std::to_string(r.task) + ",\"ts\":" + std::to_string(r.step);
+    out += ",\"name\":";
+    AppendJsonString(out, Describe(r));
+    out += ",\"args\":{\"virtual_time_ns\":" + std::to_string(r.time_ns) + "}}";
+  }
+  out += "\n]}\n";
+  return out;
+}
+
+}  // namespace sim

@@ -1,0 +1,90 @@
+// sim/trace.h: the append-only record of one run, with a running 64-bit hash.
+//
+// Every scheduling decision and every observable event is recorded. The hash is always kept;
+// the records themselves only when asked for (exploration keeps just the hash, replay keeps
+// everything). Names of tasks and objects live here so a trace renders on its own.
+#ifndef DSIM_SIM_TRACE_H_
+#define DSIM_SIM_TRACE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/footprint.h"
+#include "sim/vector_clock.h"
+
+namespace sim {
+
+enum class EventKind : uint8_t {
+  kStep,        // the executor ran `task`; value = OpKind of the point it passed
+  kChoice,      // a data choice; value = the chosen value
+  kSpawn,       // task spawned `value` (a TaskId)
+  kFinish,      // task returned
+  kCancel,      // task was cancelled
+  kAcquire,     // lock acquired (value 1 = shared)
+  kRelease,     // lock released
+  kSend,        // channel send, notify, wait-group done
+  kRecv,        // channel receive
+  kClose,       // channel closed
+  kRpcRequest,  // an RPC left the caller; object = the method
+  kRpcReply,    // an RPC reply reached the caller
+  kClock,       // virtual time advanced; value = new time (ns)
+  kTimeout,     // a wait ended by its deadline
+  kNote,        // free text; value = string index
+  kViolation,   // a check failed; value = string index
+};
+
+std::string_view EventKindName(EventKind k);
+
+struct TraceRecord {
+  uint64_t step = 0;
+  uint64_t time_ns = 0;
+  TaskId task = kNoTask;
+  EventKind kind = EventKind::kNote;
+  ObjectId object = kNoObject;
+  uint64_t value = 0;
+};
+
+class Trace {
+ public:
+  explicit Trace(bool keep_records) : keep_records_(keep_records) {
+    object_names_.emplace_back("-");
+  }
+
+  void Add(const TraceRecord& r);
+  // Interns free text (notes, violations); the text is part of the hash.
+  uint64_t AddString(std::string s);
+  ObjectId NewObject(std::string name);
+  void NameTask(TaskId t, std::string name);
+
+  uint64_t hash() const { return hash_; }
+  bool keeps_records() const { return keep_records_; }
+  const std::vector<TraceRecord>& records() const { return records_; }
+  const std::string& string_at(uint64_t i) const { return strings_[i]; }
+  const std::string& object_name(ObjectId o) const { return object_names_[o]; }
+  std::string task_name(TaskId t) const;
+  size_t task_count() const { return task_names_.size(); }
+
+  // One line per record; [from, to) indexes records. Op kinds print through `op_name`.
+  std::string RenderText(size_t from, size_t to) const;
+  // Chrome trace JSON (opens in Perfetto): one row per task, one slice per step.
+  std::string RenderChromeJson() const;
+
+ private:
+  void HashIn(uint64_t x) { hash_ = Mix(hash_ ^ x); }
+  static uint64_t Mix(uint64_t x);
+  static uint64_t HashString(std::string_view s);
+  std::string Describe(const TraceRecord& r) const;
+
+  bool keep_records_;
+  uint64_t hash_ = 0x6a09e667f3bcc908ULL;
+  std::vector<TraceRecord> records_;
+  std::vector<std::string> strings_;
+  std::vector<std::string> object_names_;  // index = ObjectId; 0 is kNoObject
+  std::vector<std::string> task_names_;    // index = TaskId
+};
+
+}  // namespace sim
+
+#endif  // DSIM_SIM_TRACE_H_
