@@ -1,1 +1,286 @@
-int main() { return 0; }
+// tools/dsim.cc: the dsim command line.
+//
+// Until the daemon model exists (issue #4), `dsim explore` explores a small runtime demo (a
+// shared counter) so the two set-up commands and the determinism check have something real
+// to run; it says so on its first line.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "sim/prng.h"
+#include "sim/run.h"
+#include "sim/strategy_dfs.h"
+#include "sim/strategy_pct.h"
+#include "sim/strategy_random.h"
+#include "tools/runtime_demo.h"
+
+ABSL_FLAG(std::string, strategy, "pct", "pct, random or dfs");
+ABSL_FLAG(std::string, mutation, "none", "planted bug: none or lost-update");
+ABSL_FLAG(uint64_t, runs, 10000, "number of runs (dfs: at most this many)");
+ABSL_FLAG(double, time, 30, "stop after this many seconds of wall time");
+ABSL_FLAG(uint64_t, seed, 1, "seed of the first run; run i uses a seed derived from it and i");
+ABSL_FLAG(std::string, shard, "0/1", "I/N: run only the runs i with i % N == I");
+ABSL_FLAG(bool, json, false, "print one JSON summary object on stdout");
+ABSL_FLAG(std::string, progress, "auto", "auto, on or off: the live progress line on stderr");
+ABSL_FLAG(int, pct_depth, 3, "pct: the bug depth d (d-1 priority change points)");
+ABSL_FLAG(int, preemption_bound, -1, "dfs: preemption bound, -1 for none");
+ABSL_FLAG(int, workers, 3, "demo: number of concurrent workers");
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: dsim explore [--strategy pct|random|dfs] [--mutation none|lost-update]\n"
+    "                    [--runs N] [--time SECONDS] [--seed S] [--shard I/N] [--json]\n"
+    "                    [--progress auto|on|off] [--pct_depth D] [--preemption_bound K]\n"
+    "                    [--workers W]\n"
+    "\n"
+    "Explores schedules of a program under the deterministic runtime and checks it.\n"
+    "Only the runtime demo exists so far (workers incrementing a shared counter under a\n"
+    "mutex); the daemon model and its scenarios come with later releases.\n"
+    "\n"
+    "Exit status: 0 no violation, 1 a violation was found, 2 bad usage.\n";
+
+int Usage(const std::string& problem) {
+  std::fprintf(stderr, "dsim: %s (see dsim --help)\n", problem.c_str());
+  return 2;
+}
+
+// Parses --name=value / --name value / --flag / --noflag through absl's flag registry, so that
+// every problem is one line and exit status 2 (absl's own parser exits 1).
+bool ParseFlags(const std::vector<std::string>& args, std::string* error) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg.rfind("--", 0) != 0) {
+      *error = "unexpected argument '" + arg + "'";
+      return false;
+    }
+    arg = arg.substr(2);
+    std::string name = arg, value;
+    const size_t eq = arg.find('=');
+    const bool has_value = eq != std::string::npos;
+    if (has_value) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr && !has_value && name.rfind("no", 0) == 0) {
+      flag = absl::FindCommandLineFlag(name.substr(2));
+      if (flag != nullptr && flag->IsOfType<bool>()) {
+        value = "false";
+      } else {
+        flag = nullptr;
+      }
+    } else if (flag != nullptr && !has_value) {
+      if (flag->IsOfType<bool>()) {
+        value = "true";
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        *error = "flag --" + name + " needs a value";
+        return false;
+      }
+    }
+    if (flag == nullptr) {
+      *error = "unknown flag --" + name;
+      return false;
+    }
+    std::string why;
+    if (!flag->ParseFrom(value, &why)) {
+      *error = "bad value '" + value + "' for --" + name + ": " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
+std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name) {
+  if (name == "random") return std::make_unique<sim::RandomStrategy>();
+  if (name == "pct") {
+    return std::make_unique<sim::PctStrategy>(
+        sim::PctOptions{.depth = absl::GetFlag(FLAGS_pct_depth), .steps_hint = 16});
+  }
+  if (name == "dfs") {
+    return std::make_unique<sim::DfsStrategy>(
+        sim::DfsOptions{.preemption_bound = absl::GetFlag(FLAGS_preemption_bound)});
+  }
+  return nullptr;
+}
+
+struct Summary {
+  uint64_t runs = 0, steps = 0, violations = 0;
+  uint64_t hash = 0x9e3779b97f4a7c15ULL;
+  std::string first_invariant, first_message;
+  uint64_t first_run = 0, first_seed = 0, first_trace_hash = 0;
+  double first_seconds = 0;
+};
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      out += absl::StrFormat("\\u%04x", c);
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+int Explore() {
+  const std::string strategy_name = absl::GetFlag(FLAGS_strategy);
+  std::unique_ptr<sim::Strategy> strategy = MakeStrategy(strategy_name);
+  if (!strategy) return Usage("unknown strategy '" + strategy_name + "'");
+  const std::string mutation = absl::GetFlag(FLAGS_mutation);
+  if (mutation != "none" && mutation != "lost-update") {
+    return Usage("unknown mutation '" + mutation + "' (the demo knows none, lost-update)");
+  }
+  const std::vector<std::string> shard = absl::StrSplit(absl::GetFlag(FLAGS_shard), '/');
+  uint64_t shard_index = 0, shard_count = 1;
+  if (shard.size() != 2 || !absl::SimpleAtoi(shard[0], &shard_index) ||
+      !absl::SimpleAtoi(shard[1], &shard_count) || shard_count == 0 ||
+      shard_index >= shard_count) {
+    return Usage("--shard must be I/N with 0 <= I < N");
+  }
+  const std::string progress = absl::GetFlag(FLAGS_progress);
+  if (progress != "auto" && progress != "on" && progress != "off") {
+    return Usage("--progress must be auto, on or off");
+  }
+  const int workers = absl::GetFlag(FLAGS_workers);
+  if (workers < 1 || workers > 32) return Usage("--workers must be between 1 and 32");
+  const bool show_progress = progress == "on" || (progress == "auto" && isatty(1) && isatty(2));
+  const bool json = absl::GetFlag(FLAGS_json);
+  const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
+  const double max_seconds = absl::GetFlag(FLAGS_time);
+  const uint64_t seed = absl::GetFlag(FLAGS_seed);
+
+  FILE* out = json ? stderr : stdout;
+  std::fprintf(out,
+               "dsim explore: runtime demo (the daemon model does not exist yet): program=counter "
+               "workers=%d strategy=%s mutation=%s seed=%llu shard=%llu/%llu\n",
+               workers, strategy_name.c_str(), mutation.c_str(),
+               static_cast<unsigned long long>(seed),
+               static_cast<unsigned long long>(shard_index),
+               static_cast<unsigned long long>(shard_count));
+
+  auto* dfs = dynamic_cast<sim::DfsStrategy*>(strategy.get());
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  Summary s;
+  uint64_t i = 0;
+  for (; i < max_runs; ++i) {
+    if (dfs != nullptr && !dfs->HasMore()) break;
+    if ((i & 255) == 0 && elapsed() > max_seconds) break;
+    if (dfs == nullptr && i % shard_count != shard_index) continue;
+    sim::ExecutorOptions o;
+    o.seed = dfs != nullptr ? seed : sim::Mix64(seed ^ sim::Mix64(i));
+    std::string end_check;
+    sim::RunRecord rec = sim::RunOnce(
+        o, *strategy,
+        dsim::RuntimeDemo({.workers = workers, .lost_update = mutation == "lost-update"},
+                          &end_check));
+    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
+    ++s.runs;
+    s.steps += rec.result.steps;
+    s.hash = sim::Mix64(s.hash ^ rec.result.trace_hash);
+    std::string invariant, message;
+    if (rec.result.violation) {
+      invariant = rec.result.violation->invariant;
+      message = rec.result.violation->message;
+    } else if (!end_check.empty()) {
+      invariant = "counter-total";
+      message = end_check;
+    }
+    if (!invariant.empty()) {
+      if (s.violations++ == 0) {
+        s.first_invariant = invariant;
+        s.first_message = message;
+        s.first_run = i;
+        s.first_seed = o.seed;
+        s.first_trace_hash = rec.result.trace_hash;
+        s.first_seconds = elapsed();
+      }
+      break;
+    }
+    if (show_progress && (s.runs & 1023) == 0) {
+      const double t = elapsed();
+      const double rate = t > 0 ? static_cast<double>(s.runs) / t : 0;
+      const double eta = rate > 0 ? std::min(max_seconds - t, (max_runs - i) / rate) : 0;
+      std::fprintf(stderr, "\r%llu runs  %.0f runs/s  %llu violations  ETA %.0fs   ",
+                   static_cast<unsigned long long>(s.runs), rate,
+                   static_cast<unsigned long long>(s.violations), eta);
+    }
+  }
+  if (show_progress) std::fprintf(stderr, "\r%*s\r", 60, "");
+  const double t = elapsed();
+  if (s.violations > 0) {
+    std::fprintf(out, "VIOLATION %s: %s\n  found in run %llu (seed %llu) after %.3fs\n",
+                 s.first_invariant.c_str(), s.first_message.c_str(),
+                 static_cast<unsigned long long>(s.first_run),
+                 static_cast<unsigned long long>(s.first_seed), s.first_seconds);
+  }
+  std::fprintf(out, "%llu runs, %llu steps, %llu violations, %.2fs, hash %016llx\n",
+               static_cast<unsigned long long>(s.runs), static_cast<unsigned long long>(s.steps),
+               static_cast<unsigned long long>(s.violations), t,
+               static_cast<unsigned long long>(s.hash));
+  if (dfs != nullptr) {
+    std::fprintf(out, "dfs: %llu complete schedules, %llu pruned, %s\n",
+                 static_cast<unsigned long long>(dfs->complete_executions()),
+                 static_cast<unsigned long long>(dfs->pruned_executions()),
+                 dfs->HasMore() ? "stopped before the end" : "exhaustive within the bound");
+  }
+  if (json) {
+    std::string j = absl::StrFormat(
+        "{\"demo\":true,\"program\":\"counter\",\"runs\":%d,\"steps\":%d,\"violations\":%d,"
+        "\"elapsed_s\":%.3f,\"runs_per_s\":%.1f,\"seed\":%d,\"strategy\":%s,\"mutation\":%s,"
+        "\"hash\":\"%016x\"",
+        s.runs, s.steps, s.violations, t, t > 0 ? s.runs / t : 0.0, seed,
+        JsonString(strategy_name), JsonString(mutation), s.hash);
+    if (s.violations > 0) {
+      j += absl::StrFormat(
+          ",\"first_violation\":{\"invariant\":%s,\"message\":%s,\"seed\":%d,"
+          "\"trace_hash\":\"%016x\",\"runs_to_detect\":%d,\"seconds_to_detect\":%.3f}",
+          JsonString(s.first_invariant), JsonString(s.first_message), s.first_seed,
+          s.first_trace_hash, s.first_run + 1, s.first_seconds);
+    }
+    std::printf("%s}\n", j.c_str());
+  }
+  return s.violations > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return Usage("missing subcommand");
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+  }
+  if (command != "explore") {
+    return Usage("unknown subcommand '" + command + "' (only 'explore' exists so far)");
+  }
+  std::string error;
+  if (!ParseFlags(args, &error)) return Usage(error);
+  return Explore();
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Bad input gets one clear line on stderr and exit status 2.
+set -uo pipefail
+dsim="$1"
+fail=0
+expect2() {
+  local out rc
+  out=$("$dsim" "$@" 2>&1 >/dev/null); rc=$?
+  if [[ $rc -ne 2 || $(printf '%s\n' "$out" | wc -l) -ne 1 || "$out" != dsim:* ]]; then
+    echo "FAILED: dsim $* -> rc=$rc, stderr: $out"; fail=1
+  else
+    echo "ok: dsim $* -> $out"
+  fi
+}
+expect2
+expect2 frobnicate
+expect2 explore --no-such-flag
+expect2 explore --runs abc
+expect2 explore --runs
+expect2 explore --strategy bogus
+expect2 explore --mutation bogus
+expect2 explore --shard 3/2
+expect2 explore --progress sometimes
+expect2 explore stray
+"$dsim" --help | grep -q "usage: dsim explore" || { echo "FAILED: --help"; fail=1; }
+exit $fail
