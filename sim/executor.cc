@@ -223,16 +223,12 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
   for (TaskState* t : live_) {
     internal::Op* op = t->op;
     if (op->Ready() || op->deadline() <= now_) {
-      Footprint fp;
-      fp.Add(op->object(), op->access());
-      candidates_.push_back(Candidate{t->id, op->kind(), fp, false});
+      candidates_.push_back(Candidate{t->id, op->kind(), op->object(), op->access(), false});
       any_runnable = true;
     } else if (op->deadline() != kNever) {
       *next_deadline = std::min(*next_deadline, op->deadline());
       if (options_.fire_timers_early) {
-        Footprint fp;
-        fp.Add(op->object(), op->access());
-        candidates_.push_back(Candidate{t->id, op->kind(), fp, true});
+        candidates_.push_back(Candidate{t->id, op->kind(), op->object(), op->access(), true});
       }
     }
   }

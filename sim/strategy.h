@@ -22,8 +22,9 @@ namespace sim {
 struct Candidate {
   TaskId task;
   OpKind kind;
-  Footprint footprint;  // of the point the task is parked at
-  bool early_timer;     // runnable only because the strategy may fire its timer early
+  ObjectId object;   // what the point the task is parked at touches (kNoObject: nothing)
+  Access access;
+  bool early_timer;  // runnable only because the strategy may fire its timer early
 };
 
 struct ScheduleContext {
