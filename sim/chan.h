@@ -1,6 +1,7 @@
-// sim/chan.h: sim::Chan<T>, Go's channel under the simulated scheduler: buffered (capacity
-// > 0) or unbuffered (a rendezvous), with Close. Send and receive are scheduling points and
-// carry the sender's clock to the receiver (a happens-before edge).
+// sim/chan.h: sim::Chan<T>, Go's channel under the simulated scheduler:
+// buffered (capacity > 0) or unbuffered (a rendezvous), with Close. Send and
+// receive are scheduling points and carry the sender's clock to the receiver (a
+// happens-before edge).
 //
 // Sending on a closed channel panics in Go; here it is reported as a violation.
 #ifndef DSIM_SIM_CHAN_H_
@@ -58,9 +59,9 @@ class Chan {
     ex_.Record(EventKind::kRecv, id_, 0);
   }
   void SendOnClosed() {
-    ex_.Fail("send-on-closed-channel",
-             "task '" + ex_.task_name(ex_.current()) + "' sent on closed channel '" +
-                 ex_.trace().object_name(id_) + "'");
+    ex_.Fail("send-on-closed-channel", "task '" + ex_.task_name(ex_.current()) +
+                                           "' sent on closed channel '" +
+                                           ex_.trace().object_name(id_) + "'");
   }
 
   Executor& ex_;
@@ -77,7 +78,9 @@ template <typename T>
 class Chan<T>::SendOp : public internal::Op {
  public:
   SendOp(Chan& ch, T value)
-      : Op(ch.ex_, OpKind::kSend, ch.id_, Access::kWrite), ch_(ch), value_(std::move(value)) {}
+      : Op(ch.ex_, OpKind::kSend, ch.id_, Access::kWrite),
+        ch_(ch),
+        value_(std::move(value)) {}
   ~SendOp() override { Unregister(); }
   void await_suspend(std::coroutine_handle<> h) {
     if (ch_.unbuffered()) {
@@ -132,7 +135,8 @@ class Chan<T>::SendOp : public internal::Op {
 template <typename T>
 class Chan<T>::RecvOp : public internal::Op {
  public:
-  explicit RecvOp(Chan& ch) : Op(ch.ex_, OpKind::kRecv, ch.id_, Access::kWrite), ch_(ch) {}
+  explicit RecvOp(Chan& ch)
+      : Op(ch.ex_, OpKind::kRecv, ch.id_, Access::kWrite), ch_(ch) {}
   ~RecvOp() override { Unregister(); }
   void await_suspend(std::coroutine_handle<> h) {
     if (ch_.unbuffered()) {

@@ -1,5 +1,3 @@
-#include "sim/strategy_dfs.h"
-
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -7,16 +5,19 @@
 #include "sim/executor.h"
 #include "sim/mutex.h"
 #include "sim/run.h"
+#include "sim/strategy_dfs.h"
 
 namespace sim {
 namespace {
 
-// Two tasks of exactly three steps each: step 1 runs from the start to the first point,
-// steps 2 and 3 each begin at a point. With `shared`, both points touch one object (every
-// pair of point steps conflicts); without, they touch nothing (every step commutes).
+// Two tasks of exactly three steps each: step 1 runs from the start to the
+// first point, steps 2 and 3 each begin at a point. With `shared`, both points
+// touch one object (every pair of point steps conflicts); without, they touch
+// nothing (every step commutes).
 sim::Setup TwoByThree(bool shared) {
   return [shared](Executor& ex) -> std::shared_ptr<void> {
-    auto obj = std::make_shared<ObjectId>(shared ? ex.NewObject("shared") : kNoObject);
+    auto obj =
+        std::make_shared<ObjectId>(shared ? ex.NewObject("shared") : kNoObject);
     for (const char* name : {"A", "B"}) {
       ex.Spawn(name, [](Executor& e, ObjectId o) -> Task<void> {
         co_await e.Point(OpKind::kPoint, o, Access::kWrite);
@@ -33,9 +34,10 @@ DfsReport Explore(const sim::Setup& program, DfsOptions options) {
 }
 
 TEST(DfsTest, TwoTasksOfThreeStepsUnderPreemptionBounds) {
-  // Schedules are the C(6,3) = 20 orderings of AAA and BBB. A switch away from a task that
-  // still has steps is a preemption; exactly one switch (after the task that finishes first)
-  // is free, so a schedule with b blocks has b - 2 preemptions. Counting orderings by blocks:
+  // Schedules are the C(6,3) = 20 orderings of AAA and BBB. A switch away from
+  // a task that still has steps is a preemption; exactly one switch (after the
+  // task that finishes first) is free, so a schedule with b blocks has b - 2
+  // preemptions. Counting orderings by blocks:
   //   2 blocks (AAABBB, BBBAAA)                         2   -> 0 preemptions
   //   3 blocks: A-runs 2+B-run 1, C(2,1)*C(2,0) * 2      4   -> 1
   //   4 blocks: 2+2 runs, C(2,1)^2 * 2                   8   -> 2
@@ -47,8 +49,9 @@ TEST(DfsTest, TwoTasksOfThreeStepsUnderPreemptionBounds) {
     uint64_t schedules;
   } cases[] = {{0, 2}, {1, 6}, {2, 14}, {-1, 20}};
   for (const auto& c : cases) {
-    DfsReport r = Explore(TwoByThree(true), DfsOptions{.preemption_bound = c.bound,
-                                                        .sleep_sets = false});
+    DfsReport r =
+        Explore(TwoByThree(true),
+                DfsOptions{.preemption_bound = c.bound, .sleep_sets = false});
     EXPECT_TRUE(r.exhausted);
     EXPECT_FALSE(r.failure.has_value());
     EXPECT_EQ(r.complete, c.schedules) << "bound " << c.bound;
@@ -57,9 +60,11 @@ TEST(DfsTest, TwoTasksOfThreeStepsUnderPreemptionBounds) {
 }
 
 TEST(DfsTest, SleepSetsCutTheCountWhenStepsAreIndependent) {
-  // Every step commutes with every other: all 20 orderings are one Mazurkiewicz trace, and
-  // sleep sets finish exactly one of them (the others end asleep, counted as pruned).
-  DfsReport without = Explore(TwoByThree(false), DfsOptions{.sleep_sets = false});
+  // Every step commutes with every other: all 20 orderings are one Mazurkiewicz
+  // trace, and sleep sets finish exactly one of them (the others end asleep,
+  // counted as pruned).
+  DfsReport without =
+      Explore(TwoByThree(false), DfsOptions{.sleep_sets = false});
   DfsReport with = Explore(TwoByThree(false), DfsOptions{.sleep_sets = true});
   EXPECT_EQ(without.complete, 20u);
   EXPECT_EQ(with.complete, 1u);
@@ -68,8 +73,9 @@ TEST(DfsTest, SleepSetsCutTheCountWhenStepsAreIndependent) {
 }
 
 TEST(DfsTest, SleepSetsKeepOneScheduleperTraceWhenPointsConflict) {
-  // The start steps commute with everything, the four point steps conflict pairwise across
-  // tasks: a trace is fixed by how A's two points interleave with B's, C(4,2) = 6 traces.
+  // The start steps commute with everything, the four point steps conflict
+  // pairwise across tasks: a trace is fixed by how A's two points interleave
+  // with B's, C(4,2) = 6 traces.
   DfsReport with = Explore(TwoByThree(true), DfsOptions{.sleep_sets = true});
   EXPECT_EQ(with.complete, 6u);
   EXPECT_TRUE(with.exhausted);
@@ -113,13 +119,16 @@ TEST(DfsTest, FindsLockOrderDeadlockWithinOnePreemption) {
     ex.Spawn("ba", LockBoth(s->b, s->a));
     return s;
   };
-  EXPECT_FALSE(Explore(program, DfsOptions{.preemption_bound = 0}).failure.has_value());
+  EXPECT_FALSE(
+      Explore(program, DfsOptions{.preemption_bound = 0}).failure.has_value());
   DfsReport r = Explore(program, DfsOptions{.preemption_bound = 1});
   ASSERT_TRUE(r.failure.has_value());
   EXPECT_EQ(r.failure->result.outcome, RunOutcome::kDeadlock);
   const std::string& msg = r.failure->result.violation->message;
-  EXPECT_NE(msg.find("'ab' to lock 'lock b' (held by 'ba')"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("'ba' to lock 'lock a' (held by 'ab')"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'ab' to lock 'lock b' (held by 'ba')"), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("'ba' to lock 'lock a' (held by 'ab')"), std::string::npos)
+      << msg;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// sim/executor.cc: the scheduling loop. One step = pick a runnable task, fire its pending op,
-// resume it until it parks at its next scheduling point (or returns).
+// sim/executor.cc: the scheduling loop. One step = pick a runnable task, fire
+// its pending op, resume it until it parks at its next scheduling point (or
+// returns).
 #include "sim/executor.h"
 
 #include <algorithm>
@@ -18,7 +19,8 @@ namespace {
 // The op every spawned task is parked at before its first step.
 class StartOp : public internal::Op {
  public:
-  explicit StartOp(Executor& ex) : Op(ex, OpKind::kStart, kNoObject, Access::kRead) {}
+  explicit StartOp(Executor& ex)
+      : Op(ex, OpKind::kStart, kNoObject, Access::kRead) {}
   std::string Describe() const override { return "to start"; }
 };
 
@@ -26,7 +28,10 @@ class StartOp : public internal::Op {
 
 struct Executor::TaskState {
   TaskState(Executor& ex, TaskId task_id, Task<void> body, bool is_background)
-      : id(task_id), root(std::move(body)), start(ex), background(is_background) {}
+      : id(task_id),
+        root(std::move(body)),
+        start(ex),
+        background(is_background) {}
   TaskId id;
   Task<void> root;
   std::coroutine_handle<> resume;
@@ -46,30 +51,48 @@ struct Executor::TaskState {
 
 std::string_view RunOutcomeName(RunOutcome o) {
   switch (o) {
-    case RunOutcome::kCompleted: return "completed";
-    case RunOutcome::kViolation: return "violation";
-    case RunOutcome::kDeadlock: return "deadlock";
-    case RunOutcome::kLivelock: return "livelock";
-    case RunOutcome::kPruned: return "pruned";
-    case RunOutcome::kDiverged: return "diverged";
+    case RunOutcome::kCompleted:
+      return "completed";
+    case RunOutcome::kViolation:
+      return "violation";
+    case RunOutcome::kDeadlock:
+      return "deadlock";
+    case RunOutcome::kLivelock:
+      return "livelock";
+    case RunOutcome::kPruned:
+      return "pruned";
+    case RunOutcome::kDiverged:
+      return "diverged";
   }
   return "?";
 }
 
 std::string_view OpKindName(OpKind k) {
   switch (k) {
-    case OpKind::kStart: return "start";
-    case OpKind::kYield: return "yield";
-    case OpKind::kLock: return "lock";
-    case OpKind::kRLock: return "rlock";
-    case OpKind::kWait: return "wait";
-    case OpKind::kSend: return "send";
-    case OpKind::kRecv: return "recv";
-    case OpKind::kSleep: return "sleep";
-    case OpKind::kJoin: return "join";
-    case OpKind::kRpcSend: return "rpc-send";
-    case OpKind::kRpcReply: return "rpc-reply";
-    case OpKind::kPoint: return "point";
+    case OpKind::kStart:
+      return "start";
+    case OpKind::kYield:
+      return "yield";
+    case OpKind::kLock:
+      return "lock";
+    case OpKind::kRLock:
+      return "rlock";
+    case OpKind::kWait:
+      return "wait";
+    case OpKind::kSend:
+      return "send";
+    case OpKind::kRecv:
+      return "recv";
+    case OpKind::kSleep:
+      return "sleep";
+    case OpKind::kJoin:
+      return "join";
+    case OpKind::kRpcSend:
+      return "rpc-send";
+    case OpKind::kRpcReply:
+      return "rpc-reply";
+    case OpKind::kPoint:
+      return "point";
   }
   return "?";
 }
@@ -102,7 +125,8 @@ Executor::~Executor() { DestroyAllTasks(); }
 
 void Executor::DestroyAllTasks() {
   tearing_down_ = true;
-  // Newest first: a child is usually referenced by its parent's frame, not the reverse.
+  // Newest first: a child is usually referenced by its parent's frame, not the
+  // reverse.
   for (auto it = tasks_.rbegin(); it != tasks_.rend(); ++it) {
     TaskState& t = **it;
     t.op = nullptr;
@@ -113,7 +137,8 @@ void Executor::DestroyAllTasks() {
 
 TaskId Executor::AddTask(std::string name, Task<void> body, SpawnOptions opts) {
   const TaskId id = static_cast<TaskId>(tasks_.size());
-  tasks_.push_back(std::make_unique<TaskState>(*this, id, std::move(body), opts.background));
+  tasks_.push_back(
+      std::make_unique<TaskState>(*this, id, std::move(body), opts.background));
   TaskState& t = *tasks_.back();
   t.resume = t.root.handle();
   t.op = &t.start;
@@ -130,9 +155,15 @@ TaskId Executor::AddTask(std::string name, Task<void> body, SpawnOptions opts) {
   return id;
 }
 
-bool Executor::IsFinished(TaskId t) const { return t < tasks_.size() && tasks_[t]->finished; }
-bool Executor::IsCancelled(TaskId t) const { return t < tasks_.size() && tasks_[t]->cancelled; }
-const VectorClock& Executor::FinalClock(TaskId t) const { return tasks_[t]->clock; }
+bool Executor::IsFinished(TaskId t) const {
+  return t < tasks_.size() && tasks_[t]->finished;
+}
+bool Executor::IsCancelled(TaskId t) const {
+  return t < tasks_.size() && tasks_[t]->cancelled;
+}
+const VectorClock& Executor::FinalClock(TaskId t) const {
+  return tasks_[t]->clock;
+}
 ObjectId Executor::TaskObject(TaskId t) const { return tasks_[t]->object; }
 
 const VectorClock* Executor::CurrentClock() const {
@@ -169,7 +200,8 @@ void Executor::NoteLockReleased(TaskId owner, ObjectId lock) {
 }
 
 void Executor::Park(internal::Op* op, std::coroutine_handle<> h) {
-  if (current_ == kNoTask) InternalBug("co_await on a sim primitive outside a sim task");
+  if (current_ == kNoTask)
+    InternalBug("co_await on a sim primitive outside a sim task");
   TaskState& t = *tasks_[current_];
   t.op = op;
   t.resume = h;
@@ -179,7 +211,8 @@ void Executor::Park(internal::Op* op, std::coroutine_handle<> h) {
       Fail("lock-held-across-rpc",
            "task '" + trace_.task_name(t.id) + "' awaits RPC '" +
                trace_.object_name(op->object()) + "' while holding '" +
-               trace_.object_name(held.lock) + "', which must not be held across an RPC");
+               trace_.object_name(held.lock) +
+               "', which must not be held across an RPC");
       break;
     }
   }
@@ -198,12 +231,15 @@ void Executor::Fail(std::string invariant, std::string message) {
   Halt(RunOutcome::kViolation, std::move(invariant), std::move(message));
 }
 
-void Executor::Halt(RunOutcome outcome, std::string invariant, std::string message) {
+void Executor::Halt(RunOutcome outcome, std::string invariant,
+                    std::string message) {
   halted_ = true;
   result_.outcome = outcome;
   if (!invariant.empty()) {
-    Record(EventKind::kViolation, kNoObject, trace_.AddString(invariant + ": " + message));
-    result_.violation = Violation{std::move(invariant), std::move(message), steps_};
+    Record(EventKind::kViolation, kNoObject,
+           trace_.AddString(invariant + ": " + message));
+    result_.violation =
+        Violation{std::move(invariant), std::move(message), steps_};
   }
 }
 
@@ -223,12 +259,14 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
   for (TaskState* t : live_) {
     internal::Op* op = t->op;
     if (op->Ready() || op->deadline() <= now_) {
-      candidates_.push_back(Candidate{t->id, op->kind(), op->object(), op->access(), false});
+      candidates_.push_back(
+          Candidate{t->id, op->kind(), op->object(), op->access(), false});
       any_runnable = true;
     } else if (op->deadline() != kNever) {
       *next_deadline = std::min(*next_deadline, op->deadline());
       if (options_.fire_timers_early) {
-        candidates_.push_back(Candidate{t->id, op->kind(), op->object(), op->access(), true});
+        candidates_.push_back(
+            Candidate{t->id, op->kind(), op->object(), op->access(), true});
       }
     }
   }
@@ -238,7 +276,8 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
 uint64_t Executor::CandidateFingerprint() const {
   uint64_t h = 0x243f6a8885a308d3ULL;
   for (const Candidate& c : candidates_) {
-    h = Mix64(h ^ (uint64_t{c.task} << 16) ^ (uint64_t{static_cast<uint8_t>(c.kind)} << 1) ^
+    h = Mix64(h ^ (uint64_t{c.task} << 16) ^
+              (uint64_t{static_cast<uint8_t>(c.kind)} << 1) ^
               uint64_t{c.early_timer});
   }
   return h;
@@ -312,10 +351,12 @@ RunResult Executor::Run() {
   while (!halted_) {
     Nanos next_deadline;
     const bool runnable = CollectCandidates(&next_deadline);
-    const bool foreground_left = std::any_of(live_.begin(), live_.end(),
-                                             [](const TaskState* t) { return !t->background; });
+    const bool foreground_left =
+        std::any_of(live_.begin(), live_.end(),
+                    [](const TaskState* t) { return !t->background; });
     if (!runnable) {
-      if (!foreground_left) break;  // quiescent: background tasks may wait forever
+      if (!foreground_left)
+        break;  // quiescent: background tasks may wait forever
       if (next_deadline != kNever && !options_.fire_timers_early) {
         now_ = next_deadline;
         Record(EventKind::kClock, kNoObject, now_);
@@ -323,10 +364,12 @@ RunResult Executor::Run() {
       }
       if (next_deadline == kNever) {
         Halt(RunOutcome::kDeadlock, "deadlock",
-             "no task can run and no timer is pending; blocked: " + DescribeBlocked());
+             "no task can run and no timer is pending; blocked: " +
+                 DescribeBlocked());
         break;
       }
-      // Only sleeping tasks remain and the strategy may pick which timer fires first.
+      // Only sleeping tasks remain and the strategy may pick which timer fires
+      // first.
     }
     if (steps_ >= options_.max_steps) {
       Halt(RunOutcome::kLivelock, "livelock",
@@ -347,10 +390,11 @@ RunResult Executor::Run() {
       }
       break;
     }
-    if (index >= candidates_.size()) InternalBug("strategy chose a task out of range");
+    if (index >= candidates_.size())
+      InternalBug("strategy chose a task out of range");
     if (candidates_.size() > 1) {
-      decisions_.push_back(
-          Decision{Decision::Kind::kTask, candidates_[index].task, fingerprint});
+      decisions_.push_back(Decision{Decision::Kind::kTask,
+                                    candidates_[index].task, fingerprint});
     }
     ++steps_;
     RunStep(index);

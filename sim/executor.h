@@ -1,13 +1,14 @@
-// sim/executor.h: sim::Executor owns one simulated run: its tasks, the runnable set, the
-// virtual clock, the PRNG streams and the trace. At every scheduling point it asks its
-// Strategy which runnable task runs next.
+// sim/executor.h: sim::Executor owns one simulated run: its tasks, the runnable
+// set, the virtual clock, the PRNG streams and the trace. At every scheduling
+// point it asks its Strategy which runnable task runs next.
 //
-// Single-threaded and deterministic: the same (program, strategy, seed) gives the same trace
-// hash on every machine. Not thread-safe; one executor per thread.
+// Single-threaded and deterministic: the same (program, strategy, seed) gives
+// the same trace hash on every machine. Not thread-safe; one executor per
+// thread.
 //
-// Lifetime: the destructor destroys every task frame still alive (blocked forever or not).
-// Objects that task frames reference must outlive the executor, or their owner must call
-// DestroyAllTasks() first.
+// Lifetime: the destructor destroys every task frame still alive (blocked
+// forever or not). Objects that task frames reference must outlive the
+// executor, or their owner must call DestroyAllTasks() first.
 #ifndef DSIM_SIM_EXECUTOR_H_
 #define DSIM_SIM_EXECUTOR_H_
 
@@ -31,8 +32,10 @@ namespace sim {
 
 enum class RunOutcome : uint8_t {
   kCompleted,  // every foreground task finished, nothing runnable is left
-  kViolation,  // a check failed (data race, lock across RPC, an invariant of the model)
-  kDeadlock,   // nothing runnable, no timer pending, some foreground task blocked
+  kViolation,  // a check failed (data race, lock across RPC, an invariant of
+               // the model)
+  kDeadlock,   // nothing runnable, no timer pending, some foreground task
+               // blocked
   kLivelock,   // the step budget was spent
   kPruned,     // the strategy abandoned the execution (dfs: redundant schedule)
   kDiverged,   // replay: the run no longer matches the recording
@@ -40,12 +43,14 @@ enum class RunOutcome : uint8_t {
 std::string_view RunOutcomeName(RunOutcome o);
 
 struct Violation {
-  std::string invariant;  // a stable name: "data-race", "deadlock", "lock-held-across-rpc"...
+  std::string invariant;  // a stable name: "data-race", "deadlock",
+                          // "lock-held-across-rpc"...
   std::string message;
   uint64_t step = 0;
 };
 
-// One decision the strategy made where it had a choice; a run is rebuilt from these.
+// One decision the strategy made where it had a choice; a run is rebuilt from
+// these.
 struct Decision {
   enum class Kind : uint8_t { kTask, kChoice };
   Kind kind = Kind::kTask;
@@ -56,23 +61,28 @@ struct Decision {
 
 struct ExecutorOptions {
   uint64_t seed = 0;
-  uint64_t max_steps = 1'000'000;  // more steps than this is reported as livelock
-  bool fire_timers_early = false;  // offer sleeping tasks to the strategy as candidates
-  bool detect_races = true;        // vector clocks for sim::Tracked fields
-  bool keep_trace = false;         // keep the records, not only the hash
-  bool keep_fingerprints = false;  // trace hash after every step, to name a divergence
+  uint64_t max_steps =
+      1'000'000;  // more steps than this is reported as livelock
+  bool fire_timers_early =
+      false;  // offer sleeping tasks to the strategy as candidates
+  bool detect_races = true;  // vector clocks for sim::Tracked fields
+  bool keep_trace = false;   // keep the records, not only the hash
+  bool keep_fingerprints =
+      false;  // trace hash after every step, to name a divergence
 };
 
 struct RunResult {
   RunOutcome outcome = RunOutcome::kCompleted;
-  std::optional<Violation> violation;  // set for every outcome but kCompleted and kPruned
+  std::optional<Violation>
+      violation;  // set for every outcome but kCompleted and kPruned
   uint64_t steps = 0;
   uint64_t trace_hash = 0;
   Nanos virtual_time = 0;
 };
 
 struct SpawnOptions {
-  // A background task (an event loop, a shim) may stay blocked when the run ends.
+  // A background task (an event loop, a shim) may stay blocked when the run
+  // ends.
   bool background = false;
 };
 
@@ -93,24 +103,28 @@ class Executor {
   Executor& operator=(const Executor&) = delete;
   ~Executor();
 
-  // Spawns a task; it first runs when the strategy picks it. Coroutine functions must take
-  // their parameters by value (a coroutine outlives the caller's temporaries).
+  // Spawns a task; it first runs when the strategy picks it. Coroutine
+  // functions must take their parameters by value (a coroutine outlives the
+  // caller's temporaries).
   template <typename T>
   JoinHandle<T> Spawn(std::string name, Task<T> task, SpawnOptions opts = {}) {
     auto result = std::make_shared<std::optional<T>>();
-    TaskId id = AddTask(std::move(name), Capture(std::move(task), result), opts);
+    TaskId id =
+        AddTask(std::move(name), Capture(std::move(task), result), opts);
     return JoinHandle<T>{id, std::move(result)};
   }
-  JoinHandle<void> Spawn(std::string name, Task<void> task, SpawnOptions opts = {}) {
+  JoinHandle<void> Spawn(std::string name, Task<void> task,
+                         SpawnOptions opts = {}) {
     return JoinHandle<void>{AddTask(std::move(name), std::move(task), opts)};
   }
 
-  // Runs until completion, a violation, deadlock, livelock, or the strategy gives up.
-  // REQUIRES: called once.
+  // Runs until completion, a violation, deadlock, livelock, or the strategy
+  // gives up. REQUIRES: called once.
   RunResult Run();
 
-  // Stops a task at its scheduling point and destroys its frames (their destructors run, so
-  // lock guards release). Joiners then see it cancelled. REQUIRES: t is not the current task.
+  // Stops a task at its scheduling point and destroys its frames (their
+  // destructors run, so lock guards release). Joiners then see it cancelled.
+  // REQUIRES: t is not the current task.
   bool Cancel(TaskId t);
   void DestroyAllTasks();
 
@@ -125,20 +139,24 @@ class Executor {
   template <typename T>
   JoinOp<T> Join(const JoinHandle<T>& h);
 
-  // A value in [0, n) drawn for the model (a fault, a workload choice), recorded for replay.
+  // A value in [0, n) drawn for the model (a fault, a workload choice),
+  // recorded for replay.
   uint64_t Choose(uint64_t n, Stream s);
   bool ChooseWith(Ratio r, Stream s) {
     return r.num != 0 && Choose(r.den, s) < r.num;
   }
   Prng& stream(Stream s) { return streams_[static_cast<int>(s)]; }
 
-  // Reports a failed check; the run stops at the current task's next scheduling point.
+  // Reports a failed check; the run stops at the current task's next scheduling
+  // point.
   void Fail(std::string invariant, std::string message);
   bool halted() const { return halted_; }
   void Note(std::string text);
   void Record(EventKind kind, ObjectId object, uint64_t value);
 
-  ObjectId NewObject(std::string name) { return trace_.NewObject(std::move(name)); }
+  ObjectId NewObject(std::string name) {
+    return trace_.NewObject(std::move(name));
+  }
   TaskId current() const { return current_; }
   std::string task_name(TaskId t) const { return trace_.task_name(t); }
   bool IsFinished(TaskId t) const;
@@ -154,9 +172,12 @@ class Executor {
 
   // Hooks for primitives (sim/ internal use).
   void Park(internal::Op* op, std::coroutine_handle<> h);
-  void Touch(ObjectId object, Access access) { step_footprint_.Add(object, access); }
-  void ReleaseClock(VectorClock& sync);          // sync ⊔= current's clock; current ticks
-  void AcquireClock(const VectorClock& sync);    // current's clock ⊔= sync
+  void Touch(ObjectId object, Access access) {
+    step_footprint_.Add(object, access);
+  }
+  void ReleaseClock(
+      VectorClock& sync);  // sync ⊔= current's clock; current ticks
+  void AcquireClock(const VectorClock& sync);  // current's clock ⊔= sync
   const VectorClock* CurrentClock() const;
   void NoteLockAcquired(ObjectId lock, bool no_rpc);
   void NoteLockReleased(TaskId owner, ObjectId lock);
@@ -166,7 +187,8 @@ class Executor {
  private:
   struct TaskState;
   template <typename T>
-  static Task<void> Capture(Task<T> task, std::shared_ptr<std::optional<T>> out) {
+  static Task<void> Capture(Task<T> task,
+                            std::shared_ptr<std::optional<T>> out) {
     out->emplace(co_await std::move(task));
   }
   TaskId AddTask(std::string name, Task<void> task, SpawnOptions opts);
@@ -182,7 +204,7 @@ class Executor {
   std::array<Prng, kStreamCount> streams_;
   Trace trace_;
   std::vector<std::unique_ptr<TaskState>> tasks_;  // index = TaskId
-  std::vector<TaskState*> live_;                   // unfinished, in TaskId order
+  std::vector<TaskState*> live_;  // unfinished, in TaskId order
   std::vector<Candidate> candidates_;
   Footprint step_footprint_;
   std::vector<Decision> decisions_;
@@ -197,7 +219,8 @@ class Executor {
   RunResult result_;
 };
 
-// A bare scheduling point with an optional footprint (Yield, generic points, RPC points).
+// A bare scheduling point with an optional footprint (Yield, generic points,
+// RPC points).
 class Executor::PointOp : public internal::Op {
  public:
   using Op::Op;
@@ -206,7 +229,8 @@ class Executor::PointOp : public internal::Op {
 
 class Executor::SleepOp : public internal::Op {
  public:
-  SleepOp(Executor& ex, Nanos until) : Op(ex, OpKind::kSleep, kNoObject, Access::kRead) {
+  SleepOp(Executor& ex, Nanos until)
+      : Op(ex, OpKind::kSleep, kNoObject, Access::kRead) {
     deadline_ = until;
   }
   bool Ready() const override { return false; }
@@ -221,8 +245,11 @@ class Executor::JoinOp : public internal::Op {
       : Op(ex, OpKind::kJoin, ex.TaskObject(h.id), Access::kRead), h_(h) {}
   bool Ready() const override { return ex_.IsFinished(h_.id); }
   void Fire() override { ex_.AcquireClock(ex_.FinalClock(h_.id)); }
-  std::string Describe() const override { return "to join '" + ex_.task_name(h_.id) + "'"; }
-  // The task's result; empty when it was cancelled (for void: whether it completed).
+  std::string Describe() const override {
+    return "to join '" + ex_.task_name(h_.id) + "'";
+  }
+  // The task's result; empty when it was cancelled (for void: whether it
+  // completed).
   auto await_resume() {
     if constexpr (std::is_void_v<T>) {
       return !ex_.IsCancelled(h_.id);
@@ -238,7 +265,8 @@ class Executor::JoinOp : public internal::Op {
 inline Executor::PointOp Executor::Yield() {
   return PointOp(*this, OpKind::kYield, kNoObject, Access::kRead);
 }
-inline Executor::PointOp Executor::Point(OpKind kind, ObjectId object, Access access) {
+inline Executor::PointOp Executor::Point(OpKind kind, ObjectId object,
+                                         Access access) {
   return PointOp(*this, kind, object, access);
 }
 inline Executor::SleepOp Executor::Sleep(Nanos d) {

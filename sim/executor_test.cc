@@ -26,18 +26,20 @@ TEST(ExecutorTest, SpawnJoinReturnsValue) {
   Executor ex({}, strategy);
   int seen = 0;
   auto child = ex.Spawn("child", Add(2, 3));
-  ex.Spawn("parent", [](Executor& e, JoinHandle<int> c, int* out) -> Task<void> {
-    std::optional<int> v = co_await e.Join(c);
-    *out = v.value_or(-1);
-  }(ex, child, &seen));
+  ex.Spawn("parent",
+           [](Executor& e, JoinHandle<int> c, int* out) -> Task<void> {
+             std::optional<int> v = co_await e.Join(c);
+             *out = v.value_or(-1);
+           }(ex, child, &seen));
   RunResult r = ex.Run();
   EXPECT_EQ(r.outcome, RunOutcome::kCompleted);
   EXPECT_EQ(seen, 5);
 }
 
 TEST(ExecutorTest, DeepAwaitChainUsesNoStack) {
-  // Symmetric transfer: 200k nested awaits would overflow the stack without it. GCC turns
-  // the transfer into a tail call only when optimizing, so -O0 builds check a shallow chain.
+  // Symmetric transfer: 200k nested awaits would overflow the stack without it.
+  // GCC turns the transfer into a tail call only when optimizing, so -O0 builds
+  // check a shallow chain.
 #ifdef __OPTIMIZE__
   constexpr int kDepth = 200000;
 #else
@@ -61,15 +63,16 @@ TEST(ExecutorTest, CancelReleasesGuardedLockAndJoinSeesCancellation) {
   }(mu, never));
   bool joined_completed = true;
   bool locked_after = false;
-  ex.Spawn("canceller", [](Executor& e, Mutex& m, JoinHandle<void> h, bool* completed,
-                           bool* locked) -> Task<void> {
-    while (!m.locked()) co_await e.Yield();
-    e.Cancel(h.id);
-    *completed = co_await e.Join(h);
-    co_await m.Lock();  // the guard in the cancelled frame released it
-    *locked = true;
-    m.Unlock();
-  }(ex, mu, holder, &joined_completed, &locked_after));
+  ex.Spawn("canceller",
+           [](Executor& e, Mutex& m, JoinHandle<void> h, bool* completed,
+              bool* locked) -> Task<void> {
+             while (!m.locked()) co_await e.Yield();
+             e.Cancel(h.id);
+             *completed = co_await e.Join(h);
+             co_await m.Lock();  // the guard in the cancelled frame released it
+             *locked = true;
+             m.Unlock();
+           }(ex, mu, holder, &joined_completed, &locked_after));
   EXPECT_EQ(ex.Run().outcome, RunOutcome::kCompleted);
   EXPECT_FALSE(joined_completed);
   EXPECT_TRUE(locked_after);
@@ -77,7 +80,8 @@ TEST(ExecutorTest, CancelReleasesGuardedLockAndJoinSeesCancellation) {
 }
 
 TEST(ExecutorTest, DestroyingExecutorFreesBlockedFrames) {
-  // Leak-freedom is checked by the asan preset (LeakSanitizer); this test builds the case.
+  // Leak-freedom is checked by the asan preset (LeakSanitizer); this test
+  // builds the case.
   RandomStrategy strategy;
   Notify* never_ptr = nullptr;
   {
@@ -85,13 +89,17 @@ TEST(ExecutorTest, DestroyingExecutorFreesBlockedFrames) {
     Notify never(ex, "never");
     never_ptr = &never;
     for (int i = 0; i < 5; ++i) {
-      ex.Spawn("blocked-" + std::to_string(i), [](Notify& n) -> Task<void> {
-        std::string big(1000, 'x');  // a heap allocation owned by the frame
-        co_await n.Wait();
-        (void)big;
-      }(never), SpawnOptions{.background = true});
+      ex.Spawn(
+          "blocked-" + std::to_string(i),
+          [](Notify& n) -> Task<void> {
+            std::string big(1000, 'x');  // a heap allocation owned by the frame
+            co_await n.Wait();
+            (void)big;
+          }(never),
+          SpawnOptions{.background = true});
     }
-    EXPECT_EQ(ex.Run().outcome, RunOutcome::kCompleted);  // only background tasks wait
+    EXPECT_EQ(ex.Run().outcome,
+              RunOutcome::kCompleted);  // only background tasks wait
     ex.DestroyAllTasks();
   }
   EXPECT_NE(never_ptr, nullptr);
@@ -114,8 +122,9 @@ TEST(ExecutorTest, DeadlockNamesBlockedTasksAndWhatTheyWaitOn) {
   ASSERT_EQ(r.outcome, RunOutcome::kDeadlock);
   ASSERT_TRUE(r.violation.has_value());
   EXPECT_EQ(r.violation->invariant, "deadlock");
-  EXPECT_NE(r.violation->message.find("'client-1' to be notified by 'exec started'"),
-            std::string::npos)
+  EXPECT_NE(
+      r.violation->message.find("'client-1' to be notified by 'exec started'"),
+      std::string::npos)
       << r.violation->message;
   EXPECT_NE(r.violation->message.find(
                 "'client-2' to lock 'container c1 lock' (held by 'client-1')"),
@@ -143,19 +152,23 @@ TEST(ExecutorTest, VirtualTimeAdvancesOnlyWhenIdle) {
   Executor ex({}, strategy);
   std::vector<std::string> order;
   Nanos woke_at = 0;
-  ex.Spawn("sleeper", [](Executor& e, std::vector<std::string>* o, Nanos* at) -> Task<void> {
-    co_await e.Sleep(2 * kSecond);
-    *at = e.now();
-    o->push_back("sleeper");
-  }(ex, &order, &woke_at));
-  ex.Spawn("worker", [](Executor& e, std::vector<std::string>* o) -> Task<void> {
-    for (int i = 0; i < 10; ++i) co_await e.Yield();
-    o->push_back("worker@" + std::to_string(e.now()));
-  }(ex, &order));
+  ex.Spawn(
+      "sleeper",
+      [](Executor& e, std::vector<std::string>* o, Nanos* at) -> Task<void> {
+        co_await e.Sleep(2 * kSecond);
+        *at = e.now();
+        o->push_back("sleeper");
+      }(ex, &order, &woke_at));
+  ex.Spawn("worker",
+           [](Executor& e, std::vector<std::string>* o) -> Task<void> {
+             for (int i = 0; i < 10; ++i) co_await e.Yield();
+             o->push_back("worker@" + std::to_string(e.now()));
+           }(ex, &order));
   RunResult r = ex.Run();
   EXPECT_EQ(r.outcome, RunOutcome::kCompleted);
   ASSERT_EQ(order.size(), 2u);
-  EXPECT_EQ(order[0], "worker@0");  // the clock cannot move while the worker can run
+  EXPECT_EQ(order[0],
+            "worker@0");  // the clock cannot move while the worker can run
   EXPECT_EQ(woke_at, 2 * kSecond);
   EXPECT_EQ(r.virtual_time, 2 * kSecond);
 }
@@ -166,8 +179,9 @@ struct TimeoutProgram {
 };
 
 TEST(ExecutorTest, StrategyCanFireTimeoutEarly) {
-  // Without early timers the notifier always wins (it is runnable, the clock is frozen);
-  // with them, dfs also explores the schedule where the 10 s timeout fires first.
+  // Without early timers the notifier always wins (it is runnable, the clock is
+  // frozen); with them, dfs also explores the schedule where the 10 s timeout
+  // fires first.
   for (bool early : {false, true}) {
     int timeouts = 0;
     sim::Setup setup = [&timeouts](Executor& ex) -> std::shared_ptr<void> {
@@ -200,8 +214,9 @@ TEST(ExecutorTest, BackgroundTaskMayStayBlockedAtTheEnd) {
   RandomStrategy strategy;
   Executor ex({}, strategy);
   Notify never(ex, "events");
-  ex.Spawn("event-loop", [](Notify& n) -> Task<void> { co_await n.Wait(); }(never),
-           SpawnOptions{.background = true});
+  ex.Spawn(
+      "event-loop", [](Notify& n) -> Task<void> { co_await n.Wait(); }(never),
+      SpawnOptions{.background = true});
   ex.Spawn("client", [](Executor& e) -> Task<void> { co_await e.Yield(); }(ex));
   EXPECT_EQ(ex.Run().outcome, RunOutcome::kCompleted);
   ex.DestroyAllTasks();
@@ -214,11 +229,12 @@ TEST(ExecutorTest, LockDeclaredNoRpcIsReportedWhenHeldAcrossRpc) {
     Mutex store(ex, "ExecStore lock");
     if (declared) store.DeclareNoRpcWhileHeld();
     ObjectId rpc = ex.NewObject("/containerd.services.tasks.v1.Tasks/Exec");
-    ex.Spawn("exec-start", [](Executor& e, Mutex& m, ObjectId method) -> Task<void> {
-      co_await m.Lock();
-      co_await e.Point(OpKind::kRpcSend, method, Access::kWrite);
-      m.Unlock();
-    }(ex, store, rpc));
+    ex.Spawn("exec-start",
+             [](Executor& e, Mutex& m, ObjectId method) -> Task<void> {
+               co_await m.Lock();
+               co_await e.Point(OpKind::kRpcSend, method, Access::kWrite);
+               m.Unlock();
+             }(ex, store, rpc));
     RunResult r = ex.Run();
     if (!declared) {
       EXPECT_EQ(r.outcome, RunOutcome::kCompleted);

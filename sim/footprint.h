@@ -1,7 +1,9 @@
-// sim/footprint.h: what one scheduling step touched, for partial-order reduction.
+// sim/footprint.h: what one scheduling step touched, for partial-order
+// reduction.
 //
-// Two steps commute (are independent) when their footprints do not conflict: no object is
-// touched by both with at least one write. A footprint that overflows conflicts with all.
+// Two steps commute (are independent) when their footprints do not conflict: no
+// object is touched by both with at least one write. A footprint that overflows
+// conflicts with all.
 #ifndef DSIM_SIM_FOOTPRINT_H_
 #define DSIM_SIM_FOOTPRINT_H_
 
@@ -10,7 +12,8 @@
 
 namespace sim {
 
-// Every named thing in a run (lock, channel, task, tracked field) has an ObjectId.
+// Every named thing in a run (lock, channel, task, tracked field) has an
+// ObjectId.
 using ObjectId = uint32_t;
 inline constexpr ObjectId kNoObject = 0;
 

@@ -15,7 +15,8 @@ namespace {
 
 }  // namespace
 
-Mutex::Mutex(Executor& ex, std::string name) : ex_(ex), id_(ex.NewObject(std::move(name))) {}
+Mutex::Mutex(Executor& ex, std::string name)
+    : ex_(ex), id_(ex.NewObject(std::move(name))) {}
 
 void Mutex::Acquire() {
   owner_ = ex_.current();
@@ -32,7 +33,8 @@ bool Mutex::TryLock() {
 }
 
 void Mutex::Unlock() {
-  if (!locked()) Misuse("unlock of unlocked mutex '" + ex_.trace().object_name(id_) + "'");
+  if (!locked())
+    Misuse("unlock of unlocked mutex '" + ex_.trace().object_name(id_) + "'");
   ex_.Touch(id_, Access::kWrite);
   ex_.ReleaseClock(clock_);
   ex_.NoteLockReleased(owner_, id_);
@@ -50,7 +52,8 @@ RWMutex::RWMutex(Executor& ex, std::string name)
     : ex_(ex), id_(ex.NewObject(std::move(name))) {}
 
 void RWMutex::Unlock() {
-  if (writer_ == kNoTask) Misuse("Unlock of rwmutex '" + ex_.trace().object_name(id_) + "'");
+  if (writer_ == kNoTask)
+    Misuse("Unlock of rwmutex '" + ex_.trace().object_name(id_) + "'");
   ex_.Touch(id_, Access::kWrite);
   ex_.ReleaseClock(write_clock_);
   ex_.NoteLockReleased(writer_, id_);
@@ -59,11 +62,14 @@ void RWMutex::Unlock() {
 }
 
 void RWMutex::RUnlock() {
-  if (readers_ == 0) Misuse("RUnlock of rwmutex '" + ex_.trace().object_name(id_) + "'");
+  if (readers_ == 0)
+    Misuse("RUnlock of rwmutex '" + ex_.trace().object_name(id_) + "'");
   ex_.Touch(id_, Access::kRead);
   ex_.ReleaseClock(read_clock_);
-  // Any reader may release; forget the oldest hold by the current task, else the oldest.
-  auto it = std::find(reader_tasks_.begin(), reader_tasks_.end(), ex_.current());
+  // Any reader may release; forget the oldest hold by the current task, else
+  // the oldest.
+  auto it =
+      std::find(reader_tasks_.begin(), reader_tasks_.end(), ex_.current());
   if (it == reader_tasks_.end()) it = reader_tasks_.begin();
   ex_.NoteLockReleased(*it, id_);
   reader_tasks_.erase(it);
@@ -76,7 +82,8 @@ RWMutex::WriteOp::~WriteOp() {
 }
 
 void RWMutex::WriteOp::await_suspend(std::coroutine_handle<> h) {
-  // A parked writer blocks new readers: that changes what others can do, so it is a write.
+  // A parked writer blocks new readers: that changes what others can do, so it
+  // is a write.
   waiting_ = true;
   ++mu_.writers_waiting_;
   ex_.Touch(mu_.id_, Access::kWrite);
@@ -95,7 +102,8 @@ void RWMutex::WriteOp::Fire() {
 
 std::string RWMutex::WriteOp::Describe() const {
   std::string s = "to lock '" + ex_.trace().object_name(mu_.id_) + "'";
-  if (mu_.writer_ != kNoTask) s += " (held by '" + ex_.task_name(mu_.writer_) + "')";
+  if (mu_.writer_ != kNoTask)
+    s += " (held by '" + ex_.task_name(mu_.writer_) + "')";
   if (mu_.readers_ > 0) s += " (" + std::to_string(mu_.readers_) + " readers)";
   return s;
 }
@@ -110,7 +118,8 @@ void RWMutex::ReadOp::Fire() {
 
 std::string RWMutex::ReadOp::Describe() const {
   std::string s = "to read-lock '" + ex_.trace().object_name(mu_.id_) + "'";
-  if (mu_.writer_ != kNoTask) s += " (held by '" + ex_.task_name(mu_.writer_) + "')";
+  if (mu_.writer_ != kNoTask)
+    s += " (held by '" + ex_.task_name(mu_.writer_) + "')";
   if (mu_.writers_waiting_ > 0) s += " (a writer is waiting)";
   return s;
 }

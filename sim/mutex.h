@@ -1,9 +1,11 @@
-// sim/mutex.h: sim::Mutex and sim::RWMutex, Go's sync.Mutex and sync.RWMutex under the
-// simulated scheduler. Acquiring is a scheduling point; releasing is not (it is recorded in
-// the step's footprint and creates the release->acquire happens-before edge).
+// sim/mutex.h: sim::Mutex and sim::RWMutex, Go's sync.Mutex and sync.RWMutex
+// under the simulated scheduler. Acquiring is a scheduling point; releasing is
+// not (it is recorded in the step's footprint and creates the release->acquire
+// happens-before edge).
 //
-// A lock can be declared "not to be held across an RPC": the executor then reports a
-// violation when a task holding it awaits an RPC point (moby's ExecStore rule, b7524620).
+// A lock can be declared "not to be held across an RPC": the executor then
+// reports a violation when a task holding it awaits an RPC point (moby's
+// ExecStore rule, b7524620).
 #ifndef DSIM_SIM_MUTEX_H_
 #define DSIM_SIM_MUTEX_H_
 
@@ -24,7 +26,8 @@ class Mutex {
   class [[nodiscard]] Guard;
   // co_await mu.Lock();  ...  mu.Unlock();
   LockOp Lock();
-  // auto g = co_await mu.Scoped();  (unlocks when g is destroyed, also when a frame dies)
+  // auto g = co_await mu.Scoped();  (unlocks when g is destroyed, also when a
+  // frame dies)
   class ScopedOp;
   ScopedOp Scoped();
   // REQUIRES: locked. Like Go, any task may unlock.
@@ -48,7 +51,8 @@ class Mutex {
 
 class Mutex::LockOp : public internal::Op {
  public:
-  explicit LockOp(Mutex& mu) : Op(mu.ex_, OpKind::kLock, mu.id_, Access::kWrite), mu_(mu) {}
+  explicit LockOp(Mutex& mu)
+      : Op(mu.ex_, OpKind::kLock, mu.id_, Access::kWrite), mu_(mu) {}
   bool Ready() const override { return !mu_.locked(); }
   void Fire() override { mu_.Acquire(); }
   std::string Describe() const override;
@@ -65,7 +69,8 @@ class [[nodiscard]] Mutex::Guard {
   Guard& operator=(Guard&&) = delete;
   ~Guard() { Unlock(); }
   void Unlock() {
-    // While the executor tears down, the mutex may already be gone: touch nothing.
+    // While the executor tears down, the mutex may already be gone: touch
+    // nothing.
     if (mu_ != nullptr && !mu_->ex_.tearing_down()) mu_->Unlock();
     mu_ = nullptr;
   }
@@ -121,7 +126,9 @@ class RWMutex::WriteOp : public internal::Op {
   explicit WriteOp(RWMutex& mu)
       : Op(mu.ex_, OpKind::kLock, mu.id_, Access::kWrite), mu_(mu) {}
   ~WriteOp() override;
-  bool Ready() const override { return mu_.writer_ == kNoTask && mu_.readers_ == 0; }
+  bool Ready() const override {
+    return mu_.writer_ == kNoTask && mu_.readers_ == 0;
+  }
   void Fire() override;
   std::string Describe() const override;
   void await_suspend(std::coroutine_handle<> h);
@@ -134,8 +141,11 @@ class RWMutex::WriteOp : public internal::Op {
 
 class RWMutex::ReadOp : public internal::Op {
  public:
-  explicit ReadOp(RWMutex& mu) : Op(mu.ex_, OpKind::kRLock, mu.id_, Access::kRead), mu_(mu) {}
-  bool Ready() const override { return mu_.writer_ == kNoTask && mu_.writers_waiting_ == 0; }
+  explicit ReadOp(RWMutex& mu)
+      : Op(mu.ex_, OpKind::kRLock, mu.id_, Access::kRead), mu_(mu) {}
+  bool Ready() const override {
+    return mu_.writer_ == kNoTask && mu_.writers_waiting_ == 0;
+  }
   void Fire() override;
   std::string Describe() const override;
   void await_resume() const noexcept {}

@@ -14,21 +14,25 @@ void Notify::Fire() {
 
 std::string Notify::WaitOp::Describe() const {
   std::string s = "to be notified by '" + ex_.trace().object_name(n_.id_) + "'";
-  if (deadline_ != kNever) s += " or until t=" + std::to_string(deadline_) + "ns";
+  if (deadline_ != kNever)
+    s += " or until t=" + std::to_string(deadline_) + "ns";
   return s;
 }
 
 class Cond::TicketOp : public internal::Op {
  public:
   TicketOp(Cond& c, uint64_t ticket)
-      : Op(c.ex_, OpKind::kWait, c.id_, Access::kRead), c_(c), ticket_(ticket) {}
+      : Op(c.ex_, OpKind::kWait, c.id_, Access::kRead),
+        c_(c),
+        ticket_(ticket) {}
   ~TicketOp() override {
     if (consumed_ || ex_.tearing_down()) return;
     std::erase(c_.waiting_, ticket_);
     std::erase(c_.signaled_, ticket_);
   }
   bool Ready() const override {
-    return std::find(c_.signaled_.begin(), c_.signaled_.end(), ticket_) != c_.signaled_.end();
+    return std::find(c_.signaled_.begin(), c_.signaled_.end(), ticket_) !=
+           c_.signaled_.end();
   }
   void Fire() override {
     consumed_ = true;

@@ -1,6 +1,7 @@
-// sim/notify.h: sim::Notify, a one-shot broadcast (Go's close(done)), and sim::Cond, a
-// condition variable over a sim::Mutex (Go's sync.Cond). Notify is what moby's `Started`
-// channels and waiter lists become; waits may carry a deadline in virtual time.
+// sim/notify.h: sim::Notify, a one-shot broadcast (Go's close(done)), and
+// sim::Cond, a condition variable over a sim::Mutex (Go's sync.Cond). Notify is
+// what moby's `Started` channels and waiter lists become; waits may carry a
+// deadline in virtual time.
 #ifndef DSIM_SIM_NOTIFY_H_
 #define DSIM_SIM_NOTIFY_H_
 
@@ -15,7 +16,8 @@ namespace sim {
 
 class Notify {
  public:
-  Notify(Executor& ex, std::string name) : ex_(ex), id_(ex.NewObject(std::move(name))) {}
+  Notify(Executor& ex, std::string name)
+      : ex_(ex), id_(ex.NewObject(std::move(name))) {}
   Notify(const Notify&) = delete;
   Notify& operator=(const Notify&) = delete;
 
@@ -25,7 +27,8 @@ class Notify {
 
   class WaitOp : public internal::Op {
    public:
-    WaitOp(Notify& n, Nanos deadline) : Op(n.ex_, OpKind::kWait, n.id_, Access::kRead), n_(n) {
+    WaitOp(Notify& n, Nanos deadline)
+        : Op(n.ex_, OpKind::kWait, n.id_, Access::kRead), n_(n) {
       deadline_ = deadline;
     }
     bool Ready() const override { return n_.fired_; }
@@ -38,7 +41,9 @@ class Notify {
     Notify& n_;
   };
   WaitOp Wait() { return WaitOp(*this, kNever); }
-  WaitOp WaitFor(Nanos d) { return WaitOp(*this, d >= kNever - ex_.now() ? kNever : ex_.now() + d); }
+  WaitOp WaitFor(Nanos d) {
+    return WaitOp(*this, d >= kNever - ex_.now() ? kNever : ex_.now() + d);
+  }
   ObjectId id() const { return id_; }
 
  private:
@@ -50,11 +55,13 @@ class Notify {
 
 class Cond {
  public:
-  Cond(Executor& ex, std::string name) : ex_(ex), id_(ex.NewObject(std::move(name))) {}
+  Cond(Executor& ex, std::string name)
+      : ex_(ex), id_(ex.NewObject(std::move(name))) {}
   Cond(const Cond&) = delete;
   Cond& operator=(const Cond&) = delete;
 
-  // REQUIRES: mu is held by the caller. Releases it, waits for a Signal/Broadcast, relocks.
+  // REQUIRES: mu is held by the caller. Releases it, waits for a
+  // Signal/Broadcast, relocks.
   Task<void> Wait(Mutex& mu);
   void Signal();
   void Broadcast();
@@ -66,7 +73,7 @@ class Cond {
   Executor& ex_;
   ObjectId id_;
   uint64_t next_ticket_ = 0;
-  std::vector<uint64_t> waiting_;   // in arrival order
+  std::vector<uint64_t> waiting_;  // in arrival order
   std::vector<uint64_t> signaled_;
   VectorClock clock_;
 };

@@ -1,6 +1,7 @@
-// sim/op.h: the scheduling point. Every co_await on a sim primitive is one `Op`: the task
-// parks with it, the executor polls Ready() to build the runnable set, and the chosen task's
-// op Fire()s (takes the lock, the message...) just before the task resumes.
+// sim/op.h: the scheduling point. Every co_await on a sim primitive is one
+// `Op`: the task parks with it, the executor polls Ready() to build the
+// runnable set, and the chosen task's op Fire()s (takes the lock, the
+// message...) just before the task resumes.
 #ifndef DSIM_SIM_OP_H_
 #define DSIM_SIM_OP_H_
 
@@ -31,7 +32,9 @@ enum class OpKind : uint8_t {
 };
 
 std::string_view OpKindName(OpKind k);
-inline bool IsRpc(OpKind k) { return k == OpKind::kRpcSend || k == OpKind::kRpcReply; }
+inline bool IsRpc(OpKind k) {
+  return k == OpKind::kRpcSend || k == OpKind::kRpcReply;
+}
 
 // Virtual time in nanoseconds.
 using Nanos = uint64_t;
@@ -52,7 +55,8 @@ class Op {
 
   // Enabled now? Polled by the executor at every step; must not change state.
   virtual bool Ready() const { return true; }
-  // Performs the operation. Runs with the parked task as current, right before it resumes.
+  // Performs the operation. Runs with the parked task as current, right before
+  // it resumes.
   virtual void Fire() {}
   // The deadline passed before the op could fire (only ops with a deadline).
   virtual void TimedOut() {}

@@ -29,15 +29,16 @@ TEST(MutexTest, ExcludesAcrossEverySchedule) {
   sim::Setup setup = [](Executor& ex) -> std::shared_ptr<void> {
     auto p = std::make_shared<CounterProgram>(ex);
     for (int i = 0; i < 3; ++i) {
-      ex.Spawn("inc-" + std::to_string(i), [](Executor& e, CounterProgram& s) -> Task<void> {
-        co_await s.mu.Lock();
-        s.max_inside = std::max(s.max_inside, ++s.inside);
-        int v = s.counter;
-        co_await e.Yield();  // a window inside the critical section
-        s.counter = v + 1;
-        --s.inside;
-        s.mu.Unlock();
-      }(ex, *p));
+      ex.Spawn("inc-" + std::to_string(i),
+               [](Executor& e, CounterProgram& s) -> Task<void> {
+                 co_await s.mu.Lock();
+                 s.max_inside = std::max(s.max_inside, ++s.inside);
+                 int v = s.counter;
+                 co_await e.Yield();  // a window inside the critical section
+                 s.counter = v + 1;
+                 --s.inside;
+                 s.mu.Unlock();
+               }(ex, *p));
     }
     return p;
   };
@@ -45,9 +46,11 @@ TEST(MutexTest, ExcludesAcrossEverySchedule) {
   uint64_t runs = 0;
   while (dfs.HasMore()) {
     std::shared_ptr<void> keep;
-    RunRecord rec = RunOnce({}, dfs, [&](Executor& ex) { return keep = setup(ex); });
+    RunRecord rec =
+        RunOnce({}, dfs, [&](Executor& ex) { return keep = setup(ex); });
     auto* p = static_cast<CounterProgram*>(keep.get());
-    if (rec.result.outcome == RunOutcome::kPruned) continue;  // a sleep-set twin
+    if (rec.result.outcome == RunOutcome::kPruned)
+      continue;  // a sleep-set twin
     ASSERT_EQ(rec.result.outcome, RunOutcome::kCompleted);
     EXPECT_EQ(p->counter, 3);
     EXPECT_EQ(p->max_inside, 1);
@@ -61,31 +64,40 @@ TEST(RWMutexTest, ReadersShareWritersExcludeAndAWaitingWriterBlocksNewReaders) {
   Executor ex({}, strategy);
   RWMutex rw(ex, "ExecStore");
   std::vector<std::string> log;
-  // reader-1 holds a read lock; the writer parks; reader-2 must wait behind the writer.
-  ex.Spawn("reader-1", [](Executor& e, RWMutex& m, std::vector<std::string>* l) -> Task<void> {
-    co_await m.RLock();
-    l->push_back("r1 in");
-    for (int i = 0; i < 20; ++i) co_await e.Yield();
-    l->push_back("r1 out");
-    m.RUnlock();
-  }(ex, rw, &log));
-  ex.Spawn("writer", [](Executor& e, RWMutex& m, std::vector<std::string>* l) -> Task<void> {
-    while (m.readers() == 0) co_await e.Yield();
-    co_await m.Lock();
-    l->push_back("w in");
-    m.Unlock();
-  }(ex, rw, &log));
-  ex.Spawn("reader-2", [](Executor& e, RWMutex& m, std::vector<std::string>* l) -> Task<void> {
-    while (m.readers() == 0 && !m.write_locked()) co_await e.Yield();
-    for (int i = 0; i < 5; ++i) co_await e.Yield();
-    co_await m.RLock();
-    l->push_back(m.write_locked() ? "r2 in with writer" : "r2 in");
-    m.RUnlock();
-  }(ex, rw, &log));
+  // reader-1 holds a read lock; the writer parks; reader-2 must wait behind the
+  // writer.
+  ex.Spawn(
+      "reader-1",
+      [](Executor& e, RWMutex& m, std::vector<std::string>* l) -> Task<void> {
+        co_await m.RLock();
+        l->push_back("r1 in");
+        for (int i = 0; i < 20; ++i) co_await e.Yield();
+        l->push_back("r1 out");
+        m.RUnlock();
+      }(ex, rw, &log));
+  ex.Spawn(
+      "writer",
+      [](Executor& e, RWMutex& m, std::vector<std::string>* l) -> Task<void> {
+        while (m.readers() == 0) co_await e.Yield();
+        co_await m.Lock();
+        l->push_back("w in");
+        m.Unlock();
+      }(ex, rw, &log));
+  ex.Spawn(
+      "reader-2",
+      [](Executor& e, RWMutex& m, std::vector<std::string>* l) -> Task<void> {
+        while (m.readers() == 0 && !m.write_locked()) co_await e.Yield();
+        for (int i = 0; i < 5; ++i) co_await e.Yield();
+        co_await m.RLock();
+        l->push_back(m.write_locked() ? "r2 in with writer" : "r2 in");
+        m.RUnlock();
+      }(ex, rw, &log));
   ASSERT_EQ(ex.Run().outcome, RunOutcome::kCompleted);
   ASSERT_FALSE(log.empty());
   EXPECT_EQ(log.front(), "r1 in");
-  auto pos = [&](const std::string& s) { return std::find(log.begin(), log.end(), s) - log.begin(); };
+  auto pos = [&](const std::string& s) {
+    return std::find(log.begin(), log.end(), s) - log.begin();
+  };
   EXPECT_LT(pos("r1 out"), pos("w in"));  // the writer waited for the reader
   EXPECT_EQ(std::count(log.begin(), log.end(), "r2 in with writer"), 0);
 }
@@ -138,25 +150,28 @@ TEST(CondTest, ProducerConsumer) {
   Mutex mu(ex, "queue lock");
   Cond cv(ex, "queue nonempty");
   std::vector<int> queue, got;
-  ex.Spawn("consumer", [](Mutex& m, Cond& c, std::vector<int>* q,
-                          std::vector<int>* out) -> Task<void> {
-    co_await m.Lock();
-    while (out->size() < 3) {
-      while (q->empty()) co_await c.Wait(m);
-      out->push_back(q->front());
-      q->erase(q->begin());
-    }
-    m.Unlock();
-  }(mu, cv, &queue, &got));
-  ex.Spawn("producer", [](Executor& e, Mutex& m, Cond& c, std::vector<int>* q) -> Task<void> {
-    for (int i = 1; i <= 3; ++i) {
-      co_await m.Lock();
-      q->push_back(i);
-      c.Signal();
-      m.Unlock();
-      co_await e.Yield();
-    }
-  }(ex, mu, cv, &queue));
+  ex.Spawn("consumer",
+           [](Mutex& m, Cond& c, std::vector<int>* q,
+              std::vector<int>* out) -> Task<void> {
+             co_await m.Lock();
+             while (out->size() < 3) {
+               while (q->empty()) co_await c.Wait(m);
+               out->push_back(q->front());
+               q->erase(q->begin());
+             }
+             m.Unlock();
+           }(mu, cv, &queue, &got));
+  ex.Spawn(
+      "producer",
+      [](Executor& e, Mutex& m, Cond& c, std::vector<int>* q) -> Task<void> {
+        for (int i = 1; i <= 3; ++i) {
+          co_await m.Lock();
+          q->push_back(i);
+          c.Signal();
+          m.Unlock();
+          co_await e.Yield();
+        }
+      }(ex, mu, cv, &queue));
   ASSERT_EQ(ex.Run().outcome, RunOutcome::kCompleted);
   EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
 }
@@ -174,12 +189,14 @@ TEST(ChanTest, UnbufferedIsARendezvousAndCloseDrains) {
       for (int i = 0; i < 3; ++i) co_await c.Send(i);
       c.Close();
     }(ch));
-    ex.Spawn("receiver", [](Executor& e, Chan<int>& c, std::vector<int>* out,
-                            bool* early) -> Task<void> {
-      for (int i = 0; i < 5; ++i) co_await e.Yield();
-      *early = c.closed();  // an unbuffered sender cannot finish without a receiver
-      while (auto v = co_await c.Recv()) out->push_back(*v);
-    }(ex, ch, &got, &sender_done_before_recv));
+    ex.Spawn("receiver",
+             [](Executor& e, Chan<int>& c, std::vector<int>* out,
+                bool* early) -> Task<void> {
+               for (int i = 0; i < 5; ++i) co_await e.Yield();
+               *early = c.closed();  // an unbuffered sender cannot finish
+                                     // without a receiver
+               while (auto v = co_await c.Recv()) out->push_back(*v);
+             }(ex, ch, &got, &sender_done_before_recv));
     ASSERT_EQ(ex.Run().outcome, RunOutcome::kCompleted);
     EXPECT_EQ(got, (std::vector<int>{0, 1, 2}));
     EXPECT_FALSE(sender_done_before_recv);
@@ -199,12 +216,15 @@ TEST(ChanTest, BufferedBlocksWhenFullAndKeepsOrder) {
     }
     c.Close();
   }(ch, &max_size));
-  ex.Spawn("consumer", [](Chan<std::string>& c, std::vector<std::string>* out) -> Task<void> {
-    while (auto v = co_await c.Recv()) out->push_back(*v);
-  }(ch, &got));
+  ex.Spawn(
+      "consumer",
+      [](Chan<std::string>& c, std::vector<std::string>* out) -> Task<void> {
+        while (auto v = co_await c.Recv()) out->push_back(*v);
+      }(ch, &got));
   ASSERT_EQ(ex.Run().outcome, RunOutcome::kCompleted);
   EXPECT_LE(max_size, 2u);
-  EXPECT_EQ(got, (std::vector<std::string>{"m0", "m1", "m2", "m3", "m4", "m5"}));
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"m0", "m1", "m2", "m3", "m4", "m5"}));
 }
 
 TEST(ChanTest, SendOnClosedChannelIsAViolation) {
@@ -212,7 +232,8 @@ TEST(ChanTest, SendOnClosedChannelIsAViolation) {
   Executor ex({}, strategy);
   Chan<int> ch(ex, "done", 1);
   ch.Close();
-  ex.Spawn("late-sender", [](Chan<int>& c) -> Task<void> { co_await c.Send(1); }(ch));
+  ex.Spawn("late-sender",
+           [](Chan<int>& c) -> Task<void> { co_await c.Send(1); }(ch));
   RunResult r = ex.Run();
   ASSERT_EQ(r.outcome, RunOutcome::kViolation);
   EXPECT_EQ(r.violation->invariant, "send-on-closed-channel");
@@ -241,18 +262,20 @@ TEST(WaitGroupTest, WaitReturnsAfterEveryDone) {
 }
 
 TEST(YieldTest, IsASchedulingPointThatLetsOthersRun) {
-  // With dfs, both orders of the two appends are reachable only because Yield is a point.
-  // The appends touch plain memory, invisible to footprints, so sleep sets are off here.
+  // With dfs, both orders of the two appends are reachable only because Yield
+  // is a point. The appends touch plain memory, invisible to footprints, so
+  // sleep sets are off here.
   DfsStrategy dfs(DfsOptions{.sleep_sets = false});
   std::set<std::string> outcomes;
   while (dfs.HasMore()) {
     auto log = std::make_shared<std::string>();
     RunOnce({}, dfs, [&](Executor& ex) -> std::shared_ptr<void> {
       for (const char* name : {"a", "b"}) {
-        ex.Spawn(name, [](Executor& e, std::string* l, std::string n) -> Task<void> {
-          co_await e.Yield();
-          *l += n;
-        }(ex, log.get(), name));
+        ex.Spawn(name,
+                 [](Executor& e, std::string* l, std::string n) -> Task<void> {
+                   co_await e.Yield();
+                   *l += n;
+                 }(ex, log.get(), name));
       }
       return log;
     });

@@ -1,7 +1,8 @@
 // sim/prng.h: the only source of randomness inside a simulated run.
 //
-// Integer-only (no floating point, no <random> distributions, whose output differs between
-// standard libraries), so the same seed gives the same draws on every machine and build.
+// Integer-only (no floating point, no <random> distributions, whose output
+// differs between standard libraries), so the same seed gives the same draws on
+// every machine and build.
 #ifndef DSIM_SIM_PRNG_H_
 #define DSIM_SIM_PRNG_H_
 
@@ -15,7 +16,8 @@ struct Ratio {
   uint64_t den = 1;
 };
 
-// Mixes a 64-bit value (the SplitMix64 finalizer). Used for seeding and hashing.
+// Mixes a 64-bit value (the SplitMix64 finalizer). Used for seeding and
+// hashing.
 uint64_t Mix64(uint64_t x);
 
 // SplitMix64: 64 bits of state, fast, and good enough for scheduling decisions.
@@ -28,8 +30,8 @@ class Prng {
   uint64_t Uniform(uint64_t n);
   // True with probability r.num / r.den.
   bool Chance(Ratio r);
-  // An independent generator for one purpose, derived from this one's seed and `stream`.
-  // Splitting does not advance this generator.
+  // An independent generator for one purpose, derived from this one's seed and
+  // `stream`. Splitting does not advance this generator.
   Prng Split(uint64_t stream) const;
 
  private:

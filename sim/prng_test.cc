@@ -54,13 +54,16 @@ TEST(PrngTest, SplitStreamsAreIndependentAndDoNotAdvanceTheParent) {
 }
 
 TEST(PrngTest, NoFloatingPointInTheGenerator) {
-  // Floating point rounding differs across targets; the PRNG must stay integer-only.
+  // Floating point rounding differs across targets; the PRNG must stay
+  // integer-only.
   for (const char* file : {"sim/prng.h", "sim/prng.cc"}) {
     std::ifstream in(std::string(DSIM_SOURCE_DIR) + "/" + file);
     ASSERT_TRUE(in.good()) << file;
     std::stringstream ss;
     ss << in.rdbuf();
-    EXPECT_FALSE(std::regex_search(ss.str(), std::regex(R"(\b(float|double)\b)"))) << file;
+    EXPECT_FALSE(
+        std::regex_search(ss.str(), std::regex(R"(\b(float|double)\b)")))
+        << file;
   }
 }
 

@@ -15,7 +15,8 @@ namespace sim {
 namespace {
 
 struct Shared {
-  explicit Shared(Executor& ex) : mu(ex, "exec lock"), running(ex, "exec e1 Running", false) {}
+  explicit Shared(Executor& ex)
+      : mu(ex, "exec lock"), running(ex, "exec e1 Running", false) {}
   Mutex mu;
   Tracked<bool> running;
 };
@@ -46,8 +47,10 @@ TEST(RaceTest, FlagsUnlockedWriteAndNamesBothPlaces) {
   });
   ASSERT_FALSE(msg.empty());
   EXPECT_NE(msg.find("'exec e1 Running'"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("'exit-handler' at sim/race_test.cc:"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("'exec-inspect' at sim/race_test.cc:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'exit-handler' at sim/race_test.cc:"), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("'exec-inspect' at sim/race_test.cc:"), std::string::npos)
+      << msg;
 }
 
 TEST(RaceTest, SilentWhenAMutexOrdersTheAccesses) {
@@ -70,27 +73,28 @@ TEST(RaceTest, SilentWhenAMutexOrdersTheAccesses) {
 }
 
 TEST(RaceTest, ChannelSpawnAndJoinCreateHappensBefore) {
-  EXPECT_EQ(FirstViolation([](Executor& ex) -> std::shared_ptr<void> {
-              struct State {
-                explicit State(Executor& e) : field(e, "field", 0), ch(e, "ch", 1) {}
-                Tracked<int> field;
-                Chan<int> ch;
-              };
-              auto s = std::make_shared<State>(ex);
-              ex.Spawn("parent", [](Executor& e, State& st) -> Task<void> {
-                st.field.Set(1);  // before spawn: ordered with the child
-                auto child = e.Spawn("child", [](State& s2) -> Task<void> {
-                  s2.field.Set(s2.field.Get() + 1);
-                  co_await s2.ch.Send(0);  // send -> receive orders the next write
-                }(st));
-                co_await st.ch.Recv();
-                st.field.Set(st.field.Get() + 1);
-                co_await e.Join(child);  // join: the child's accesses are done
-                st.field.Set(st.field.Get() + 1);
-              }(ex, *s));
-              return s;
-            }),
-            "");
+  EXPECT_EQ(
+      FirstViolation([](Executor& ex) -> std::shared_ptr<void> {
+        struct State {
+          explicit State(Executor& e) : field(e, "field", 0), ch(e, "ch", 1) {}
+          Tracked<int> field;
+          Chan<int> ch;
+        };
+        auto s = std::make_shared<State>(ex);
+        ex.Spawn("parent", [](Executor& e, State& st) -> Task<void> {
+          st.field.Set(1);  // before spawn: ordered with the child
+          auto child = e.Spawn("child", [](State& s2) -> Task<void> {
+            s2.field.Set(s2.field.Get() + 1);
+            co_await s2.ch.Send(0);  // send -> receive orders the next write
+          }(st));
+          co_await st.ch.Recv();
+          st.field.Set(st.field.Get() + 1);
+          co_await e.Join(child);  // join: the child's accesses are done
+          st.field.Set(st.field.Get() + 1);
+        }(ex, *s));
+        return s;
+      }),
+      "");
 }
 
 TEST(RaceTest, WriteWriteWithoutSyncIsFlagged) {

@@ -5,7 +5,8 @@
 
 namespace sim {
 
-RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy, const Setup& setup) {
+RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
+                  const Setup& setup) {
   RunRecord rec;
   std::shared_ptr<void> state;
   {
@@ -24,7 +25,8 @@ RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy, const Setu
   return rec;
 }
 
-std::optional<std::string> CheckDeterminism(const ExecutorOptions& options, const Setup& setup) {
+std::optional<std::string> CheckDeterminism(const ExecutorOptions& options,
+                                            const Setup& setup) {
   ExecutorOptions o = options;
   o.keep_fingerprints = true;
   RandomStrategy first_strategy, second_strategy;
@@ -38,8 +40,9 @@ std::optional<std::string> CheckDeterminism(const ExecutorOptions& options, cons
     }
   }
   if (a.fingerprints.size() != b.fingerprints.size()) {
-    return "runs differ in length (" + std::to_string(a.fingerprints.size()) + " vs " +
-           std::to_string(b.fingerprints.size()) + " steps); is the model deterministic?";
+    return "runs differ in length (" + std::to_string(a.fingerprints.size()) +
+           " vs " + std::to_string(b.fingerprints.size()) +
+           " steps); is the model deterministic?";
   }
   if (a.result.trace_hash != b.result.trace_hash) {
     return "runs end with different trace hashes; is the model deterministic?";
@@ -47,8 +50,8 @@ std::optional<std::string> CheckDeterminism(const ExecutorOptions& options, cons
   return std::nullopt;
 }
 
-DfsReport ExploreDfs(const ExecutorOptions& options, DfsStrategy& dfs, const Setup& setup,
-                     uint64_t max_executions) {
+DfsReport ExploreDfs(const ExecutorOptions& options, DfsStrategy& dfs,
+                     const Setup& setup, uint64_t max_executions) {
   DfsReport report;
   for (uint64_t i = 0; i < max_executions && dfs.HasMore(); ++i) {
     RunRecord rec = RunOnce(options, dfs, setup);

@@ -1,8 +1,9 @@
 // sim/run.h: running a program under the executor, once or many times.
 //
-// A program is a Setup: it creates its objects (locks, channels, state) and spawns its tasks
-// on the executor it is given, and returns them as a keep-alive that is destroyed only after
-// every task frame is, so frames never outlive what they reference.
+// A program is a Setup: it creates its objects (locks, channels, state) and
+// spawns its tasks on the executor it is given, and returns them as a
+// keep-alive that is destroyed only after every task frame is, so frames never
+// outlive what they reference.
 #ifndef DSIM_SIM_RUN_H_
 #define DSIM_SIM_RUN_H_
 
@@ -29,13 +30,17 @@ struct RunRecord {
 };
 
 // Runs `setup` once with `strategy`.
-RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy, const Setup& setup);
+RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
+                  const Setup& setup);
 
-// Runs one configuration twice (random strategy, the given seed) and compares the per-step
-// fingerprints. Empty when both runs agree; otherwise names the first step that differs.
-std::optional<std::string> CheckDeterminism(const ExecutorOptions& options, const Setup& setup);
+// Runs one configuration twice (random strategy, the given seed) and compares
+// the per-step fingerprints. Empty when both runs agree; otherwise names the
+// first step that differs.
+std::optional<std::string> CheckDeterminism(const ExecutorOptions& options,
+                                            const Setup& setup);
 
-// Runs executions under `dfs` until it is exhausted or one fails; at most `max_executions`.
+// Runs executions under `dfs` until it is exhausted or one fails; at most
+// `max_executions`.
 struct DfsReport {
   uint64_t complete = 0;
   uint64_t pruned = 0;
@@ -43,8 +48,8 @@ struct DfsReport {
   std::optional<RunRecord> failure;  // the first run that did not complete
 };
 class DfsStrategy;
-DfsReport ExploreDfs(const ExecutorOptions& options, DfsStrategy& dfs, const Setup& setup,
-                     uint64_t max_executions = UINT64_MAX);
+DfsReport ExploreDfs(const ExecutorOptions& options, DfsStrategy& dfs,
+                     const Setup& setup, uint64_t max_executions = UINT64_MAX);
 
 }  // namespace sim
 

@@ -1,5 +1,6 @@
-// Google Benchmark for the runtime: scheduling steps, mutex handoff, channel ping-pong.
-// Figures go to docs/BENCHMARKS.md with the command that produced them.
+// Google Benchmark for the runtime: scheduling steps, mutex handoff, channel
+// ping-pong. Figures go to docs/BENCHMARKS.md with the command that produced
+// them.
 #include <benchmark/benchmark.h>
 
 #include "sim/chan.h"
@@ -33,8 +34,15 @@ void BM_SchedulingSteps(benchmark::State& state) {
   state.counters["steps/s"] = benchmark::Counter(static_cast<double>(steps),
                                                  benchmark::Counter::kIsRate);
 }
-BENCHMARK_TEMPLATE(BM_SchedulingSteps, RandomStrategy)->Arg(1)->Arg(2)->Arg(8)->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_SchedulingSteps, PctStrategy)->Arg(2)->Arg(8)->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_SchedulingSteps, RandomStrategy)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(8)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_SchedulingSteps, PctStrategy)
+    ->Arg(2)
+    ->Arg(8)
+    ->Unit(benchmark::kMillisecond);
 
 Task<void> LockLoop(Mutex& mu, int n) {
   for (int i = 0; i < n; ++i) {

@@ -1,8 +1,9 @@
 // sim/strategy.h: the one small interface every scheduling strategy implements.
 //
-// At each scheduling point the executor hands the strategy the runnable candidates (in task-id
-// order) and asks which runs next; at each data choice it asks for a value. Adding a strategy
-// touches one file: strategy_random, strategy_pct, strategy_replay, strategy_dfs.
+// At each scheduling point the executor hands the strategy the runnable
+// candidates (in task-id order) and asks which runs next; at each data choice
+// it asks for a value. Adding a strategy touches one file: strategy_random,
+// strategy_pct, strategy_replay, strategy_dfs.
 #ifndef DSIM_SIM_STRATEGY_H_
 #define DSIM_SIM_STRATEGY_H_
 
@@ -22,19 +23,22 @@ namespace sim {
 struct Candidate {
   TaskId task;
   OpKind kind;
-  ObjectId object;   // what the point the task is parked at touches (kNoObject: nothing)
+  ObjectId object;  // what the point the task is parked at touches (kNoObject:
+                    // nothing)
   Access access;
-  bool early_timer;  // runnable only because the strategy may fire its timer early
+  bool early_timer;  // runnable only because the strategy may fire its timer
+                     // early
 };
 
 struct ScheduleContext {
   std::span<const Candidate> candidates;  // never empty
-  TaskId previous;                        // the task that ran the previous step, or kNoTask
-  const Footprint* previous_step;         // everything the previous step touched
-  uint64_t fingerprint;                   // hash of the candidate set, for replay checks
+  TaskId previous;  // the task that ran the previous step, or kNoTask
+  const Footprint* previous_step;  // everything the previous step touched
+  uint64_t fingerprint;  // hash of the candidate set, for replay checks
 };
 
-// Returned by NextTask to abandon this execution (dfs: every candidate is asleep).
+// Returned by NextTask to abandon this execution (dfs: every candidate is
+// asleep).
 inline constexpr size_t kAbandon = SIZE_MAX;
 
 class Strategy {
@@ -49,11 +53,13 @@ class Strategy {
   // The execution ended; `last_step` is what its final step touched.
   virtual void EndExecution(const Footprint& last_step) { (void)last_step; }
   virtual std::string_view name() const = 0;
-  // Why the last kAbandon happened, if it was an error (replay divergence); empty otherwise.
+  // Why the last kAbandon happened, if it was an error (replay divergence);
+  // empty otherwise.
   virtual std::string TakeError() { return {}; }
 };
 
-// True when picking `chosen` preempts the previous task, which could have continued.
+// True when picking `chosen` preempts the previous task, which could have
+// continued.
 bool IsPreemption(const ScheduleContext& ctx, size_t chosen);
 
 }  // namespace sim

@@ -31,29 +31,34 @@ bool DfsStrategy::IsPreempting(const Node& n, size_t i) const {
 bool DfsStrategy::Eligible(const Node& n, size_t i) const {
   const TaskId t = n.tasks[i];
   auto has = [t](const std::vector<Explored>& v) {
-    return std::any_of(v.begin(), v.end(), [t](const Explored& e) { return e.task == t; });
+    return std::any_of(v.begin(), v.end(),
+                       [t](const Explored& e) { return e.task == t; });
   };
   if (has(n.done) || has(n.sleep)) return false;
   if (options_.preemption_bound >= 0 &&
-      n.preemptions + (IsPreempting(n, i) ? 1 : 0) > options_.preemption_bound) {
+      n.preemptions + (IsPreempting(n, i) ? 1 : 0) >
+          options_.preemption_bound) {
     return false;
   }
   return true;
 }
 
 size_t DfsStrategy::NextTask(const ScheduleContext& ctx) {
-  if (last_schedule_node_ >= 0) nodes_[last_schedule_node_].executed = *ctx.previous_step;
+  if (last_schedule_node_ >= 0)
+    nodes_[last_schedule_node_].executed = *ctx.previous_step;
   size_t index;
   if (depth_ < nodes_.size()) {
     const Node& n = nodes_[depth_];
     if (n.is_choice || n.tasks.size() != ctx.candidates.size()) {
-      return Fail("the runnable set differs from an earlier execution at depth " +
-                  std::to_string(depth_));
+      return Fail(
+          "the runnable set differs from an earlier execution at depth " +
+          std::to_string(depth_));
     }
     for (size_t i = 0; i < n.tasks.size(); ++i) {
       if (n.tasks[i] != ctx.candidates[i].task) {
-        return Fail("the runnable set differs from an earlier execution at depth " +
-                    std::to_string(depth_));
+        return Fail(
+            "the runnable set differs from an earlier execution at depth " +
+            std::to_string(depth_));
       }
     }
     index = n.chosen;
@@ -70,11 +75,13 @@ size_t DfsStrategy::NextTask(const ScheduleContext& ctx) {
       const TaskId ran = parent.tasks[parent.chosen];
       for (const auto* set : {&parent.sleep, &parent.done}) {
         for (const Explored& e : *set) {
-          if (e.task != ran && !e.step.ConflictsWith(parent.executed)) n.sleep.push_back(e);
+          if (e.task != ran && !e.step.ConflictsWith(parent.executed))
+            n.sleep.push_back(e);
         }
       }
     }
-    // Try the task that ran last first: schedules with fewer preemptions come first.
+    // Try the task that ran last first: schedules with fewer preemptions come
+    // first.
     index = n.tasks.size();
     for (size_t i = 0; i < n.tasks.size(); ++i) {
       if (n.tasks[i] == n.previous && Eligible(n, i)) index = i;
@@ -83,7 +90,8 @@ size_t DfsStrategy::NextTask(const ScheduleContext& ctx) {
       if (Eligible(n, i)) index = i;
     }
     if (index == n.tasks.size()) {
-      abandoned_ = true;  // every runnable task is asleep: an explored schedule's twin
+      abandoned_ =
+          true;  // every runnable task is asleep: an explored schedule's twin
       return kAbandon;
     }
     n.chosen = index;
@@ -100,7 +108,8 @@ uint64_t DfsStrategy::NextChoice(uint64_t n, Prng& stream) {
   if (depth_ < nodes_.size()) {
     const Node& node = nodes_[depth_];
     if (!node.is_choice || node.choice_n != n) {
-      Fail("a data choice differs from an earlier execution at depth " + std::to_string(depth_));
+      Fail("a data choice differs from an earlier execution at depth " +
+           std::to_string(depth_));
       return 0;
     }
     ++depth_;
@@ -116,7 +125,8 @@ uint64_t DfsStrategy::NextChoice(uint64_t n, Prng& stream) {
 
 void DfsStrategy::EndExecution(const Footprint& last_step) {
   if (exhausted_) return;
-  if (last_schedule_node_ >= 0) nodes_[last_schedule_node_].executed = last_step;
+  if (last_schedule_node_ >= 0)
+    nodes_[last_schedule_node_].executed = last_step;
   if (abandoned_) {
     ++pruned_;
   } else {

@@ -1,14 +1,18 @@
-// sim/strategy_dfs.h: exhaustive depth-first enumeration of schedules (and of data choices),
-// one execution per schedule, re-running the program from the start each time.
+// sim/strategy_dfs.h: exhaustive depth-first enumeration of schedules (and of
+// data choices), one execution per schedule, re-running the program from the
+// start each time.
 //
 // Two reductions, each sound on its own:
-// - a preemption bound K: only schedules with at most K preemptions are explored, and every
+// - a preemption bound K: only schedules with at most K preemptions are
+// explored, and every
 //   one of them is (complete for its bound);
-// - sleep sets: a schedule that only reorders independent steps (footprints that do not
+// - sleep sets: a schedule that only reorders independent steps (footprints
+// that do not
 //   conflict) of one already explored is skipped.
-// Combined naively the two are unsound: the bound makes independent steps dependent (Coons,
-// Musuvathi, McKinley, "Bounded partial-order reduction", OOPSLA 2013). So sleep sets are used
-// only when the search is unbounded, and a bounded search stays complete for its bound.
+// Combined naively the two are unsound: the bound makes independent steps
+// dependent (Coons, Musuvathi, McKinley, "Bounded partial-order reduction",
+// OOPSLA 2013). So sleep sets are used only when the search is unbounded, and a
+// bounded search stays complete for its bound.
 #ifndef DSIM_SIM_STRATEGY_DFS_H_
 #define DSIM_SIM_STRATEGY_DFS_H_
 
@@ -40,7 +44,9 @@ class DfsStrategy : public Strategy {
   bool HasMore() const { return !exhausted_; }
   uint64_t complete_executions() const { return complete_; }
   uint64_t pruned_executions() const { return pruned_; }
-  bool sleep_sets_active() const { return options_.sleep_sets && options_.preemption_bound < 0; }
+  bool sleep_sets_active() const {
+    return options_.sleep_sets && options_.preemption_bound < 0;
+  }
 
  private:
   struct Explored {
@@ -49,15 +55,15 @@ class DfsStrategy : public Strategy {
   };
   struct Node {
     bool is_choice = false;
-    uint64_t choice_n = 0;             // choice nodes: the range
-    uint64_t chosen = 0;               // index into tasks, or the chosen value
-    std::vector<TaskId> tasks;         // schedule nodes: the candidates, in order
-    std::vector<bool> early;           // candidate i runnable only as an early timer
+    uint64_t choice_n = 0;      // choice nodes: the range
+    uint64_t chosen = 0;        // index into tasks, or the chosen value
+    std::vector<TaskId> tasks;  // schedule nodes: the candidates, in order
+    std::vector<bool> early;    // candidate i runnable only as an early timer
     TaskId previous = kNoTask;
-    int preemptions = 0;               // before this node's step
-    std::vector<Explored> sleep;       // asleep on entry
-    std::vector<Explored> done;        // explored siblings
-    Footprint executed;                // what the chosen step touched
+    int preemptions = 0;          // before this node's step
+    std::vector<Explored> sleep;  // asleep on entry
+    std::vector<Explored> done;   // explored siblings
+    Footprint executed;           // what the chosen step touched
   };
   bool Eligible(const Node& n, size_t i) const;
   bool IsPreempting(const Node& n, size_t i) const;

@@ -11,14 +11,16 @@ void PctStrategy::BeginExecution(Prng& schedule) {
   decision_ = 0;
   next_change_ = 0;
   const uint64_t k = std::max<uint64_t>(options_.steps_hint, 1);
-  for (int i = 1; i < options_.depth; ++i) change_points_.push_back(1 + prng_->Uniform(k));
+  for (int i = 1; i < options_.depth; ++i)
+    change_points_.push_back(1 + prng_->Uniform(k));
   std::sort(change_points_.begin(), change_points_.end());
 }
 
 uint64_t PctStrategy::PriorityOf(TaskId t) {
   if (t >= priorities_.size()) priorities_.resize(t + 1, 0);
   if (priorities_[t] == 0) {
-    priorities_[t] = static_cast<uint64_t>(options_.depth) + 1 + (prng_->NextU64() >> 16);
+    priorities_[t] =
+        static_cast<uint64_t>(options_.depth) + 1 + (prng_->NextU64() >> 16);
   }
   return priorities_[t];
 }
@@ -28,8 +30,11 @@ size_t PctStrategy::NextTask(const ScheduleContext& ctx) {
   auto highest = [&] {
     size_t best = 0;
     for (size_t i = 1; i < n; ++i) {
-      // Ties (vanishingly rare) go to the lower task id: candidates are in id order.
-      if (PriorityOf(ctx.candidates[i].task) > PriorityOf(ctx.candidates[best].task)) best = i;
+      // Ties (vanishingly rare) go to the lower task id: candidates are in id
+      // order.
+      if (PriorityOf(ctx.candidates[i].task) >
+          PriorityOf(ctx.candidates[best].task))
+        best = i;
     }
     return best;
   };
@@ -37,7 +42,8 @@ size_t PctStrategy::NextTask(const ScheduleContext& ctx) {
   if (n == 1) return 0;
   ++decision_;
   size_t chosen = highest();
-  while (next_change_ < change_points_.size() && change_points_[next_change_] == decision_) {
+  while (next_change_ < change_points_.size() &&
+         change_points_[next_change_] == decision_) {
     // Change point i demotes the task about to run to priority i.
     priorities_[ctx.candidates[chosen].task] = ++next_change_;
     chosen = highest();

@@ -1,8 +1,9 @@
-// sim/strategy_pct.h: probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi,
-// Nagarakatte, ASPLOS 2010). Each task gets a random priority when first seen; the highest
-// priority runnable task always runs; at d-1 random change points (out of about
-// `steps_hint` decisions) the running task drops below every initial priority. A bug of depth
-// d is then found with probability at least 1/(n k^(d-1)) per run.
+// sim/strategy_pct.h: probabilistic concurrency testing (Burckhardt, Kothari,
+// Musuvathi, Nagarakatte, ASPLOS 2010). Each task gets a random priority when
+// first seen; the highest priority runnable task always runs; at d-1 random
+// change points (out of about `steps_hint` decisions) the running task drops
+// below every initial priority. A bug of depth d is then found with probability
+// at least 1/(n k^(d-1)) per run.
 #ifndef DSIM_SIM_STRATEGY_PCT_H_
 #define DSIM_SIM_STRATEGY_PCT_H_
 
@@ -14,8 +15,9 @@
 namespace sim {
 
 struct PctOptions {
-  int depth = 3;                // d: the bug depth targeted; d-1 change points
-  uint64_t steps_hint = 100;    // k: decisions (points with a choice) expected per run
+  int depth = 3;  // d: the bug depth targeted; d-1 change points
+  uint64_t steps_hint =
+      100;  // k: decisions (points with a choice) expected per run
 };
 
 class PctStrategy : public Strategy {
@@ -23,15 +25,18 @@ class PctStrategy : public Strategy {
   explicit PctStrategy(PctOptions options = {}) : options_(options) {}
   void BeginExecution(Prng& schedule) override;
   size_t NextTask(const ScheduleContext& ctx) override;
-  uint64_t NextChoice(uint64_t n, Prng& stream) override { return stream.Uniform(n); }
+  uint64_t NextChoice(uint64_t n, Prng& stream) override {
+    return stream.Uniform(n);
+  }
   std::string_view name() const override { return "pct"; }
 
  private:
   uint64_t PriorityOf(TaskId t);
   PctOptions options_;
   Prng* prng_ = nullptr;
-  // invariant: priorities_[t] == 0 means "not seen yet"; change-point priorities are
-  // 1..depth-1 and initial ones are above depth, so a demoted task runs only when alone.
+  // invariant: priorities_[t] == 0 means "not seen yet"; change-point
+  // priorities are 1..depth-1 and initial ones are above depth, so a demoted
+  // task runs only when alone.
   std::vector<uint64_t> priorities_;
   std::vector<uint64_t> change_points_;  // sorted decision numbers
   uint64_t decision_ = 0;

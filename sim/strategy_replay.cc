@@ -16,17 +16,21 @@ size_t ReplayStrategy::Diverge(std::string why) {
 
 size_t ReplayStrategy::NextTask(const ScheduleContext& ctx) {
   if (ctx.candidates.size() == 1) return 0;
-  if (next_ >= decisions_.size()) return Diverge("the recording has no more decisions");
+  if (next_ >= decisions_.size())
+    return Diverge("the recording has no more decisions");
   const Decision& d = decisions_[next_];
-  if (d.kind != Decision::Kind::kTask) return Diverge("recorded a data choice, run schedules");
-  if (d.fingerprint != ctx.fingerprint) return Diverge("the runnable set differs");
+  if (d.kind != Decision::Kind::kTask)
+    return Diverge("recorded a data choice, run schedules");
+  if (d.fingerprint != ctx.fingerprint)
+    return Diverge("the runnable set differs");
   for (size_t i = 0; i < ctx.candidates.size(); ++i) {
     if (ctx.candidates[i].task == d.value) {
       ++next_;
       return i;
     }
   }
-  return Diverge("recorded task " + std::to_string(d.value) + " is not runnable");
+  return Diverge("recorded task " + std::to_string(d.value) +
+                 " is not runnable");
 }
 
 uint64_t ReplayStrategy::NextChoice(uint64_t n, Prng& stream) {
@@ -37,7 +41,8 @@ uint64_t ReplayStrategy::NextChoice(uint64_t n, Prng& stream) {
   }
   const Decision& d = decisions_[next_];
   if (d.kind != Decision::Kind::kChoice || d.fingerprint != n || d.value >= n) {
-    Diverge("recorded a different decision, run draws a choice among " + std::to_string(n));
+    Diverge("recorded a different decision, run draws a choice among " +
+            std::to_string(n));
     return 0;
   }
   ++next_;

@@ -1,6 +1,7 @@
-// sim/strategy_replay.h: follows a recorded decision list. At every decision it checks that
-// the runnable set still has the recorded fingerprint; on drift it stops the run and names the
-// first divergent decision, instead of silently exploring another schedule.
+// sim/strategy_replay.h: follows a recorded decision list. At every decision it
+// checks that the runnable set still has the recorded fingerprint; on drift it
+// stops the run and names the first divergent decision, instead of silently
+// exploring another schedule.
 #ifndef DSIM_SIM_STRATEGY_REPLAY_H_
 #define DSIM_SIM_STRATEGY_REPLAY_H_
 
@@ -15,7 +16,8 @@ namespace sim {
 
 class ReplayStrategy : public Strategy {
  public:
-  explicit ReplayStrategy(std::vector<Decision> decisions) : decisions_(std::move(decisions)) {}
+  explicit ReplayStrategy(std::vector<Decision> decisions)
+      : decisions_(std::move(decisions)) {}
   void BeginExecution(Prng& schedule) override;
   size_t NextTask(const ScheduleContext& ctx) override;
   uint64_t NextChoice(uint64_t n, Prng& stream) override;

@@ -15,7 +15,8 @@
 namespace sim {
 namespace {
 
-// Two tasks read-modify-write a counter with a scheduling point in between: the lost update.
+// Two tasks read-modify-write a counter with a scheduling point in between: the
+// lost update.
 struct LostUpdate {
   explicit LostUpdate(Executor& ex) : counter_obj(ex.NewObject("counter")) {}
   ObjectId counter_obj;
@@ -35,11 +36,13 @@ sim::Setup LostUpdateProgram(int* final_counter) {
     ex.Spawn("inc-a", Increment(ex, *s));
     ex.Spawn("inc-b", Increment(ex, *s));
     // The check runs when the state is released, after the run.
-    return std::shared_ptr<void>(s.get(), [s, final_counter](void*) { *final_counter = s->counter; });
+    return std::shared_ptr<void>(
+        s.get(), [s, final_counter](void*) { *final_counter = s->counter; });
   };
 }
 
-// Runs `make_strategy` over seeds 0..max and returns the first seed losing an update, or -1.
+// Runs `make_strategy` over seeds 0..max and returns the first seed losing an
+// update, or -1.
 template <typename F>
 int FirstSeedLosingUpdate(F make_strategy, int max_seeds) {
   for (int seed = 0; seed < max_seeds; ++seed) {
@@ -55,12 +58,17 @@ int FirstSeedLosingUpdate(F make_strategy, int max_seeds) {
 }
 
 TEST(StrategyTest, RandomFindsLostUpdate) {
-  EXPECT_GE(FirstSeedLosingUpdate([] { return std::make_unique<RandomStrategy>(); }, 100), 0);
+  EXPECT_GE(FirstSeedLosingUpdate(
+                [] { return std::make_unique<RandomStrategy>(); }, 100),
+            0);
 }
 
 TEST(StrategyTest, PctFindsLostUpdate) {
   // The bug has depth 2: one change point (d = 2) suffices.
-  auto make = [] { return std::make_unique<PctStrategy>(PctOptions{.depth = 2, .steps_hint = 4}); };
+  auto make = [] {
+    return std::make_unique<PctStrategy>(
+        PctOptions{.depth = 2, .steps_hint = 4});
+  };
   EXPECT_GE(FirstSeedLosingUpdate(make, 100), 0);
 }
 
@@ -111,7 +119,8 @@ TEST(ReplayTest, ReproducesTheHashOfARecordedRun) {
     int a = -1, b = -1;
     PctStrategy pct(PctOptions{.depth = 2, .steps_hint = 4});
     RunRecord original = RunOnce(o, pct, LostUpdateProgram(&a));
-    ExecutorOptions replay_options;  // the seed is not needed: decisions carry the schedule
+    ExecutorOptions
+        replay_options;  // the seed is not needed: decisions carry the schedule
     replay_options.seed = seed;
     ReplayStrategy replay(original.decisions);
     RunRecord again = RunOnce(replay_options, replay, LostUpdateProgram(&b));
@@ -137,7 +146,8 @@ TEST(ReplayTest, DivergenceNamesTheDecisionAndAsksAboutDeterminism) {
   RunRecord rec = RunOnce({}, replay, other);
   ASSERT_EQ(rec.result.outcome, RunOutcome::kDiverged);
   EXPECT_NE(rec.result.violation->message.find("replay diverged at decision 0"),
-            std::string::npos) << rec.result.violation->message;
+            std::string::npos)
+      << rec.result.violation->message;
   EXPECT_NE(rec.result.violation->message.find("is the model deterministic?"),
             std::string::npos);
 }
@@ -145,12 +155,13 @@ TEST(ReplayTest, DivergenceNamesTheDecisionAndAsksAboutDeterminism) {
 TEST(ReplayTest, DataChoicesAreReplayedToo) {
   sim::Setup program = [](Executor& ex) -> std::shared_ptr<void> {
     auto out = std::make_shared<std::vector<uint64_t>>();
-    ex.Spawn("chooser", [](Executor& e, std::vector<uint64_t>* o) -> Task<void> {
-      for (int i = 0; i < 5; ++i) {
-        o->push_back(e.Choose(1000, Stream::kFault));
-        co_await e.Yield();
-      }
-    }(ex, out.get()));
+    ex.Spawn("chooser",
+             [](Executor& e, std::vector<uint64_t>* o) -> Task<void> {
+               for (int i = 0; i < 5; ++i) {
+                 o->push_back(e.Choose(1000, Stream::kFault));
+                 co_await e.Yield();
+               }
+             }(ex, out.get()));
     ex.Spawn("other", [](Executor& e) -> Task<void> {
       for (int i = 0; i < 5; ++i) co_await e.Yield();
     }(ex));
@@ -161,7 +172,8 @@ TEST(ReplayTest, DataChoicesAreReplayedToo) {
   RandomStrategy r;
   RunRecord original = RunOnce(o, r, program);
   ExecutorOptions other_seed;
-  other_seed.seed = 12345;  // the choices must come from the recording, not the seed
+  other_seed.seed =
+      12345;  // the choices must come from the recording, not the seed
   ReplayStrategy replay(original.decisions);
   RunRecord again = RunOnce(other_seed, replay, program);
   EXPECT_EQ(again.result.trace_hash, original.result.trace_hash);

@@ -1,8 +1,10 @@
-// sim/task.h: sim::Task<T>, the lazily started C++20 coroutine every simulated activity is.
+// sim/task.h: sim::Task<T>, the lazily started C++20 coroutine every simulated
+// activity is.
 //
-// A Task starts when awaited (or when the executor first runs it, for a spawned task), and
-// hands control back to its awaiter by symmetric transfer, so deep await chains use no stack.
-// Destroying a Task destroys its frame and, through the frame's locals, every frame below it.
+// A Task starts when awaited (or when the executor first runs it, for a spawned
+// task), and hands control back to its awaiter by symmetric transfer, so deep
+// await chains use no stack. Destroying a Task destroys its frame and, through
+// the frame's locals, every frame below it.
 #ifndef DSIM_SIM_TASK_H_
 #define DSIM_SIM_TASK_H_
 
@@ -20,7 +22,8 @@ namespace internal {
 struct FinalAwaiter {
   bool await_ready() const noexcept { return false; }
   template <typename Promise>
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> h) noexcept {
+  std::coroutine_handle<> await_suspend(
+      std::coroutine_handle<Promise> h) noexcept {
     std::coroutine_handle<> next = h.promise().continuation;
     return next ? next : std::noop_coroutine();
   }
@@ -32,7 +35,8 @@ struct PromiseBase {
   std::suspend_always initial_suspend() noexcept { return {}; }
   FinalAwaiter final_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept {
-    // Simulated code must not throw: an exception escaping a task is a bug in the model.
+    // Simulated code must not throw: an exception escaping a task is a bug in
+    // the model.
     std::fputs("dsim internal bug: exception escaped a sim::Task\n", stderr);
     std::abort();
   }
@@ -67,7 +71,8 @@ class [[nodiscard]] Task {
   ~Task() { Reset(); }
 
   bool await_ready() const noexcept { return false; }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiter) noexcept {
+  std::coroutine_handle<> await_suspend(
+      std::coroutine_handle<> awaiter) noexcept {
     h_.promise().continuation = awaiter;
     return h_;
   }
@@ -107,7 +112,8 @@ class [[nodiscard]] Task<void> {
   ~Task() { Reset(); }
 
   bool await_ready() const noexcept { return false; }
-  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiter) noexcept {
+  std::coroutine_handle<> await_suspend(
+      std::coroutine_handle<> awaiter) noexcept {
     h_.promise().continuation = awaiter;
     return h_;
   }

@@ -9,7 +9,8 @@
 
 namespace sim::testing {
 
-// Makes a Setup from a function that builds state `S` and spawns tasks using it.
+// Makes a Setup from a function that builds state `S` and spawns tasks using
+// it.
 template <typename S, typename F>
 Setup MakeSetup(F spawn) {
   return [spawn](Executor& ex) -> std::shared_ptr<void> {

@@ -9,22 +9,38 @@ namespace sim {
 
 std::string_view EventKindName(EventKind k) {
   switch (k) {
-    case EventKind::kStep: return "step";
-    case EventKind::kChoice: return "choice";
-    case EventKind::kSpawn: return "spawn";
-    case EventKind::kFinish: return "finish";
-    case EventKind::kCancel: return "cancel";
-    case EventKind::kAcquire: return "acquire";
-    case EventKind::kRelease: return "release";
-    case EventKind::kSend: return "send";
-    case EventKind::kRecv: return "recv";
-    case EventKind::kClose: return "close";
-    case EventKind::kRpcRequest: return "rpc-request";
-    case EventKind::kRpcReply: return "rpc-reply";
-    case EventKind::kClock: return "clock";
-    case EventKind::kTimeout: return "timeout";
-    case EventKind::kNote: return "note";
-    case EventKind::kViolation: return "violation";
+    case EventKind::kStep:
+      return "step";
+    case EventKind::kChoice:
+      return "choice";
+    case EventKind::kSpawn:
+      return "spawn";
+    case EventKind::kFinish:
+      return "finish";
+    case EventKind::kCancel:
+      return "cancel";
+    case EventKind::kAcquire:
+      return "acquire";
+    case EventKind::kRelease:
+      return "release";
+    case EventKind::kSend:
+      return "send";
+    case EventKind::kRecv:
+      return "recv";
+    case EventKind::kClose:
+      return "close";
+    case EventKind::kRpcRequest:
+      return "rpc-request";
+    case EventKind::kRpcReply:
+      return "rpc-reply";
+    case EventKind::kClock:
+      return "clock";
+    case EventKind::kTimeout:
+      return "timeout";
+    case EventKind::kNote:
+      return "note";
+    case EventKind::kViolation:
+      return "violation";
   }
   return "?";
 }
@@ -132,8 +148,8 @@ void AppendJsonString(std::string& out, std::string_view s) {
 }  // namespace
 
 std::string Trace::RenderChromeJson() const {
-  // Timestamps are step numbers (1 step = 1 µs on the timeline) so the interleaving reads
-  // left to right; virtual time is in each event's args.
+  // Timestamps are step numbers (1 step = 1 µs on the timeline) so the
+  // interleaving reads left to right; virtual time is in each event's args.
   std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
   bool first = true;
   auto sep = [&] {
@@ -142,8 +158,8 @@ std::string Trace::RenderChromeJson() const {
   };
   for (size_t t = 0; t < task_names_.size(); ++t) {
     sep();
-    out += "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":" + std::to_string(t) +
-           ",\"args\":{\"name\":";
+    out += "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":" +
+           std::to_string(t) + ",\"args\":{\"name\":";
     AppendJsonString(out, task_names_[t]);
     out += "}}";
   }
@@ -152,7 +168,8 @@ std::string Trace::RenderChromeJson() const {
     sep();
     const bool slice = r.kind == EventKind::kStep;
     out += slice ? "{\"ph\":\"X\",\"dur\":1," : "{\"ph\":\"i\",\"s\":\"t\",";
-    out += "\"pid\":1,\"tid\":" + std::to_string(r.task) + ",\"ts\":" + std::to_string(r.step);
+    out += "\"pid\":1,\"tid\":" + std::to_string(r.task) +
+           ",\"ts\":" + std::to_string(r.step);
     out += ",\"name\":";
     AppendJsonString(out, Describe(r));
     out += ",\"args\":{\"virtual_time_ns\":" + std::to_string(r.time_ns) + "}}";

@@ -1,8 +1,9 @@
 // sim/trace.h: the append-only record of one run, with a running 64-bit hash.
 //
-// Every scheduling decision and every observable event is recorded. The hash is always kept;
-// the records themselves only when asked for (exploration keeps just the hash, replay keeps
-// everything). Names of tasks and objects live here so a trace renders on its own.
+// Every scheduling decision and every observable event is recorded. The hash is
+// always kept; the records themselves only when asked for (exploration keeps
+// just the hash, replay keeps everything). Names of tasks and objects live here
+// so a trace renders on its own.
 #ifndef DSIM_SIM_TRACE_H_
 #define DSIM_SIM_TRACE_H_
 
@@ -17,16 +18,16 @@
 namespace sim {
 
 enum class EventKind : uint8_t {
-  kStep,        // the executor ran `task`; value = OpKind of the point it passed
-  kChoice,      // a data choice; value = the chosen value
-  kSpawn,       // task spawned `value` (a TaskId)
-  kFinish,      // task returned
-  kCancel,      // task was cancelled
-  kAcquire,     // lock acquired (value 1 = shared)
-  kRelease,     // lock released
-  kSend,        // channel send, notify, wait-group done
-  kRecv,        // channel receive
-  kClose,       // channel closed
+  kStep,     // the executor ran `task`; value = OpKind of the point it passed
+  kChoice,   // a data choice; value = the chosen value
+  kSpawn,    // task spawned `value` (a TaskId)
+  kFinish,   // task returned
+  kCancel,   // task was cancelled
+  kAcquire,  // lock acquired (value 1 = shared)
+  kRelease,  // lock released
+  kSend,     // channel send, notify, wait-group done
+  kRecv,     // channel receive
+  kClose,    // channel closed
   kRpcRequest,  // an RPC left the caller; object = the method
   kRpcReply,    // an RPC reply reached the caller
   kClock,       // virtual time advanced; value = new time (ns)
@@ -66,9 +67,11 @@ class Trace {
   std::string task_name(TaskId t) const;
   size_t task_count() const { return task_names_.size(); }
 
-  // One line per record; [from, to) indexes records. Op kinds print through `op_name`.
+  // One line per record; [from, to) indexes records. Op kinds print through
+  // `op_name`.
   std::string RenderText(size_t from, size_t to) const;
-  // Chrome trace JSON (opens in Perfetto): one row per task, one slice per step.
+  // Chrome trace JSON (opens in Perfetto): one row per task, one slice per
+  // step.
   std::string RenderChromeJson() const;
 
  private:

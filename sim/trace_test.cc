@@ -31,10 +31,13 @@ TEST(TraceTest, TextNamesTasksObjectsAndNotes) {
   o.keep_trace = true;
   RandomStrategy r;
   RunRecord rec = RunOnce(o, r, TwoLockers());
-  EXPECT_NE(rec.trace_text.find("[client-1] lock 'container c1 lock'"), std::string::npos)
+  EXPECT_NE(rec.trace_text.find("[client-1] lock 'container c1 lock'"),
+            std::string::npos)
       << rec.trace_text;
-  EXPECT_NE(rec.trace_text.find("[client-2] acquire 'container c1 lock'"), std::string::npos);
-  EXPECT_NE(rec.trace_text.find("note: ContainerInspect c1"), std::string::npos);
+  EXPECT_NE(rec.trace_text.find("[client-2] acquire 'container c1 lock'"),
+            std::string::npos);
+  EXPECT_NE(rec.trace_text.find("note: ContainerInspect c1"),
+            std::string::npos);
 }
 
 TEST(TraceTest, ChromeJsonHasOneRowPerTaskAndSlicesPerStep) {
@@ -44,9 +47,11 @@ TEST(TraceTest, ChromeJsonHasOneRowPerTaskAndSlicesPerStep) {
   RunRecord rec = RunOnce(o, r, TwoLockers());
   const std::string& j = rec.chrome_json;
   EXPECT_EQ(j.rfind("{\"displayTimeUnit\"", 0), 0u);
-  EXPECT_NE(j.find("\"thread_name\",\"pid\":1,\"tid\":0,\"args\":{\"name\":\"client-1\"}"),
+  EXPECT_NE(j.find("\"thread_name\",\"pid\":1,\"tid\":0,\"args\":{\"name\":"
+                   "\"client-1\"}"),
             std::string::npos);
-  EXPECT_NE(j.find("\"thread_name\",\"pid\":1,\"tid\":1,\"args\":{\"name\":\"client-2\"}"),
+  EXPECT_NE(j.find("\"thread_name\",\"pid\":1,\"tid\":1,\"args\":{\"name\":"
+                   "\"client-2\"}"),
             std::string::npos);
   EXPECT_NE(j.find("\"ph\":\"X\""), std::string::npos);
   EXPECT_EQ(j.substr(j.size() - 4), "\n]}\n");
@@ -72,7 +77,8 @@ TEST(TraceTest, JsonEscapesNames) {
   t.NameTask(0, "quote\"back\\slash\nnewline");
   t.Add(TraceRecord{1, 0, 0, EventKind::kNote, kNoObject, t.AddString("x")});
   std::string j = t.RenderChromeJson();
-  EXPECT_NE(j.find("quote\\\"back\\\\slash\\u000anewline"), std::string::npos) << j;
+  EXPECT_NE(j.find("quote\\\"back\\\\slash\\u000anewline"), std::string::npos)
+      << j;
 }
 
 }  // namespace

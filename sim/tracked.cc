@@ -6,7 +6,8 @@ namespace sim::internal {
 
 namespace {
 
-// "dir/file.cc": the build's absolute path would make the trace hash machine-dependent.
+// "dir/file.cc": the build's absolute path would make the trace hash
+// machine-dependent.
 std::string ShortPath(const char* file) {
   std::string_view p(file);
   size_t last = p.rfind('/');
@@ -20,10 +21,12 @@ std::string ShortPath(const char* file) {
 void AccessHistory::Report(const char* what, const Access& earlier,
                            const std::source_location& where) {
   ex_.Fail("data-race",
-           std::string(what) + " on '" + ex_.trace().object_name(id_) + "': by '" +
-               ex_.task_name(earlier.epoch.task) + "' at " + ShortPath(earlier.file) + ":" +
-               std::to_string(earlier.line) + " and by '" + ex_.task_name(ex_.current()) +
-               "' at " + ShortPath(where.file_name()) + ":" + std::to_string(where.line()) +
+           std::string(what) + " on '" + ex_.trace().object_name(id_) +
+               "': by '" + ex_.task_name(earlier.epoch.task) + "' at " +
+               ShortPath(earlier.file) + ":" + std::to_string(earlier.line) +
+               " and by '" + ex_.task_name(ex_.current()) + "' at " +
+               ShortPath(where.file_name()) + ":" +
+               std::to_string(where.line()) +
                ", not ordered by happens-before");
 }
 

@@ -1,8 +1,9 @@
-// sim/tracked.h: sim::Tracked<T>, a field whose every read and write is checked for data
-// races against happens-before (mutex release->acquire, channel send->receive, spawn, join,
-// notify). Two conflicting accesses that happens-before leaves unordered are reported as a
-// "data-race" violation naming both places. Wrap the fields moby says must be read and
-// written under a lock (ExecConfig.Running, ExitCode, Process...).
+// sim/tracked.h: sim::Tracked<T>, a field whose every read and write is checked
+// for data races against happens-before (mutex release->acquire, channel
+// send->receive, spawn, join, notify). Two conflicting accesses that
+// happens-before leaves unordered are reported as a "data-race" violation
+// naming both places. Wrap the fields moby says must be read and written under
+// a lock (ExecConfig.Running, ExitCode, Process...).
 #ifndef DSIM_SIM_TRACKED_H_
 #define DSIM_SIM_TRACKED_H_
 
@@ -20,7 +21,8 @@ namespace internal {
 // The FastTrack-style access history of one field.
 class AccessHistory {
  public:
-  AccessHistory(Executor& ex, std::string name) : ex_(ex), id_(ex.NewObject(std::move(name))) {}
+  AccessHistory(Executor& ex, std::string name)
+      : ex_(ex), id_(ex.NewObject(std::move(name))) {}
   void OnRead(const std::source_location& where);
   void OnWrite(const std::source_location& where);
 
@@ -30,7 +32,8 @@ class AccessHistory {
     const char* file = "";
     uint32_t line = 0;
   };
-  void Report(const char* what, const Access& earlier, const std::source_location& where);
+  void Report(const char* what, const Access& earlier,
+              const std::source_location& where);
   Executor& ex_;
   ObjectId id_;
   Access last_write_;

@@ -1,4 +1,5 @@
-// sim/vector_clock.h: vector clocks over task ids, for the happens-before race detector.
+// sim/vector_clock.h: vector clocks over task ids, for the happens-before race
+// detector.
 #ifndef DSIM_SIM_VECTOR_CLOCK_H_
 #define DSIM_SIM_VECTOR_CLOCK_H_
 
@@ -26,10 +27,13 @@ class VectorClock {
   }
   void Join(const VectorClock& other) {
     if (other.c_.size() > c_.size()) c_.resize(other.c_.size(), 0);
-    for (size_t i = 0; i < other.c_.size(); ++i) c_[i] = std::max(c_[i], other.c_[i]);
+    for (size_t i = 0; i < other.c_.size(); ++i)
+      c_[i] = std::max(c_[i], other.c_[i]);
   }
   // True when the access at `e` happens before everything this clock has seen.
-  bool Covers(Epoch e) const { return e.task != kNoTask && e.clock <= Get(e.task); }
+  bool Covers(Epoch e) const {
+    return e.task != kNoTask && e.clock <= Get(e.task);
+  }
   void Clear() { c_.clear(); }
 
  private:

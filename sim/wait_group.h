@@ -1,4 +1,5 @@
-// sim/wait_group.h: sim::WaitGroup, Go's sync.WaitGroup under the simulated scheduler.
+// sim/wait_group.h: sim::WaitGroup, Go's sync.WaitGroup under the simulated
+// scheduler.
 #ifndef DSIM_SIM_WAIT_GROUP_H_
 #define DSIM_SIM_WAIT_GROUP_H_
 
@@ -12,7 +13,8 @@ namespace sim {
 
 class WaitGroup {
  public:
-  WaitGroup(Executor& ex, std::string name) : ex_(ex), id_(ex.NewObject(std::move(name))) {}
+  WaitGroup(Executor& ex, std::string name)
+      : ex_(ex), id_(ex.NewObject(std::move(name))) {}
   WaitGroup(const WaitGroup&) = delete;
   WaitGroup& operator=(const WaitGroup&) = delete;
 
@@ -20,7 +22,8 @@ class WaitGroup {
     ex_.Touch(id_, Access::kWrite);
     count_ += n;
     if (count_ < 0) {
-      std::fputs("dsim: misuse of a sim::WaitGroup: negative counter\n", stderr);
+      std::fputs("dsim: misuse of a sim::WaitGroup: negative counter\n",
+                 stderr);
       std::abort();
     }
   }
@@ -33,7 +36,8 @@ class WaitGroup {
 
   class WaitOp : public internal::Op {
    public:
-    explicit WaitOp(WaitGroup& wg) : Op(wg.ex_, OpKind::kWait, wg.id_, Access::kRead), wg_(wg) {}
+    explicit WaitOp(WaitGroup& wg)
+        : Op(wg.ex_, OpKind::kWait, wg.id_, Access::kRead), wg_(wg) {}
     bool Ready() const override { return wg_.count_ == 0; }
     void Fire() override { ex_.AcquireClock(wg_.clock_); }
     std::string Describe() const override {

@@ -1,8 +1,8 @@
 // tools/dsim.cc: the dsim command line.
 //
-// Until the daemon model exists (issue #4), `dsim explore` explores a small runtime demo (a
-// shared counter) so the two set-up commands and the determinism check have something real
-// to run; it says so on its first line.
+// Until the daemon model exists (issue #4), `dsim explore` explores a small
+// runtime demo (a shared counter) so the two set-up commands and the
+// determinism check have something real to run; it says so on its first line.
 #include <unistd.h>
 
 #include <chrono>
@@ -28,24 +28,33 @@ ABSL_FLAG(std::string, strategy, "pct", "pct, random or dfs");
 ABSL_FLAG(std::string, mutation, "none", "planted bug: none or lost-update");
 ABSL_FLAG(uint64_t, runs, 10000, "number of runs (dfs: at most this many)");
 ABSL_FLAG(double, time, 30, "stop after this many seconds of wall time");
-ABSL_FLAG(uint64_t, seed, 1, "seed of the first run; run i uses a seed derived from it and i");
-ABSL_FLAG(std::string, shard, "0/1", "I/N: run only the runs i with i % N == I");
+ABSL_FLAG(uint64_t, seed, 1,
+          "seed of the first run; run i uses a seed derived from it and i");
+ABSL_FLAG(std::string, shard, "0/1",
+          "I/N: run only the runs i with i % N == I");
 ABSL_FLAG(bool, json, false, "print one JSON summary object on stdout");
-ABSL_FLAG(std::string, progress, "auto", "auto, on or off: the live progress line on stderr");
-ABSL_FLAG(int, pct_depth, 3, "pct: the bug depth d (d-1 priority change points)");
+ABSL_FLAG(std::string, progress, "auto",
+          "auto, on or off: the live progress line on stderr");
+ABSL_FLAG(int, pct_depth, 3,
+          "pct: the bug depth d (d-1 priority change points)");
 ABSL_FLAG(int, preemption_bound, -1, "dfs: preemption bound, -1 for none");
 ABSL_FLAG(int, workers, 3, "demo: number of concurrent workers");
 
 namespace {
 
 constexpr char kUsage[] =
-    "usage: dsim explore [--strategy pct|random|dfs] [--mutation none|lost-update]\n"
-    "                    [--runs N] [--time SECONDS] [--seed S] [--shard I/N] [--json]\n"
-    "                    [--progress auto|on|off] [--pct_depth D] [--preemption_bound K]\n"
+    "usage: dsim explore [--strategy pct|random|dfs] [--mutation "
+    "none|lost-update]\n"
+    "                    [--runs N] [--time SECONDS] [--seed S] [--shard I/N] "
+    "[--json]\n"
+    "                    [--progress auto|on|off] [--pct_depth D] "
+    "[--preemption_bound K]\n"
     "                    [--workers W]\n"
     "\n"
-    "Explores schedules of a program under the deterministic runtime and checks it.\n"
-    "Only the runtime demo exists so far (workers incrementing a shared counter under a\n"
+    "Explores schedules of a program under the deterministic runtime and "
+    "checks it.\n"
+    "Only the runtime demo exists so far (workers incrementing a shared "
+    "counter under a\n"
     "mutex); the daemon model and its scenarios come with later releases.\n"
     "\n"
     "Exit status: 0 no violation, 1 a violation was found, 2 bad usage.\n";
@@ -55,8 +64,9 @@ int Usage(const std::string& problem) {
   return 2;
 }
 
-// Parses --name=value / --name value / --flag / --noflag through absl's flag registry, so that
-// every problem is one line and exit status 2 (absl's own parser exits 1).
+// Parses --name=value / --name value / --flag / --noflag through absl's flag
+// registry, so that every problem is one line and exit status 2 (absl's own
+// parser exits 1).
 bool ParseFlags(const std::vector<std::string>& args, std::string* error) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
@@ -106,12 +116,12 @@ bool ParseFlags(const std::vector<std::string>& args, std::string* error) {
 std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name) {
   if (name == "random") return std::make_unique<sim::RandomStrategy>();
   if (name == "pct") {
-    return std::make_unique<sim::PctStrategy>(
-        sim::PctOptions{.depth = absl::GetFlag(FLAGS_pct_depth), .steps_hint = 16});
+    return std::make_unique<sim::PctStrategy>(sim::PctOptions{
+        .depth = absl::GetFlag(FLAGS_pct_depth), .steps_hint = 16});
   }
   if (name == "dfs") {
-    return std::make_unique<sim::DfsStrategy>(
-        sim::DfsOptions{.preemption_bound = absl::GetFlag(FLAGS_preemption_bound)});
+    return std::make_unique<sim::DfsStrategy>(sim::DfsOptions{
+        .preemption_bound = absl::GetFlag(FLAGS_preemption_bound)});
   }
   return nullptr;
 }
@@ -143,9 +153,11 @@ int Explore() {
   if (!strategy) return Usage("unknown strategy '" + strategy_name + "'");
   const std::string mutation = absl::GetFlag(FLAGS_mutation);
   if (mutation != "none" && mutation != "lost-update") {
-    return Usage("unknown mutation '" + mutation + "' (the demo knows none, lost-update)");
+    return Usage("unknown mutation '" + mutation +
+                 "' (the demo knows none, lost-update)");
   }
-  const std::vector<std::string> shard = absl::StrSplit(absl::GetFlag(FLAGS_shard), '/');
+  const std::vector<std::string> shard =
+      absl::StrSplit(absl::GetFlag(FLAGS_shard), '/');
   uint64_t shard_index = 0, shard_count = 1;
   if (shard.size() != 2 || !absl::SimpleAtoi(shard[0], &shard_index) ||
       !absl::SimpleAtoi(shard[1], &shard_count) || shard_count == 0 ||
@@ -157,8 +169,10 @@ int Explore() {
     return Usage("--progress must be auto, on or off");
   }
   const int workers = absl::GetFlag(FLAGS_workers);
-  if (workers < 1 || workers > 32) return Usage("--workers must be between 1 and 32");
-  const bool show_progress = progress == "on" || (progress == "auto" && isatty(1) && isatty(2));
+  if (workers < 1 || workers > 32)
+    return Usage("--workers must be between 1 and 32");
+  const bool show_progress =
+      progress == "on" || (progress == "auto" && isatty(1) && isatty(2));
   const bool json = absl::GetFlag(FLAGS_json);
   const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
   const double max_seconds = absl::GetFlag(FLAGS_time);
@@ -166,7 +180,8 @@ int Explore() {
 
   FILE* out = json ? stderr : stdout;
   std::fprintf(out,
-               "dsim explore: runtime demo (the daemon model does not exist yet): program=counter "
+               "dsim explore: runtime demo (the daemon model does not exist "
+               "yet): program=counter "
                "workers=%d strategy=%s mutation=%s seed=%llu shard=%llu/%llu\n",
                workers, strategy_name.c_str(), mutation.c_str(),
                static_cast<unsigned long long>(seed),
@@ -176,7 +191,9 @@ int Explore() {
   auto* dfs = dynamic_cast<sim::DfsStrategy*>(strategy.get());
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
   };
   Summary s;
   uint64_t i = 0;
@@ -189,8 +206,9 @@ int Explore() {
     std::string end_check;
     sim::RunRecord rec = sim::RunOnce(
         o, *strategy,
-        dsim::RuntimeDemo({.workers = workers, .lost_update = mutation == "lost-update"},
-                          &end_check));
+        dsim::RuntimeDemo(
+            {.workers = workers, .lost_update = mutation == "lost-update"},
+            &end_check));
     if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
     ++s.runs;
     s.steps += rec.result.steps;
@@ -217,8 +235,10 @@ int Explore() {
     if (show_progress && (s.runs & 1023) == 0) {
       const double t = elapsed();
       const double rate = t > 0 ? static_cast<double>(s.runs) / t : 0;
-      const double eta = rate > 0 ? std::min(max_seconds - t, (max_runs - i) / rate) : 0;
-      std::fprintf(stderr, "\r%llu runs  %.0f runs/s  %llu violations  ETA %.0fs   ",
+      const double eta =
+          rate > 0 ? std::min(max_seconds - t, (max_runs - i) / rate) : 0;
+      std::fprintf(stderr,
+                   "\r%llu runs  %.0f runs/s  %llu violations  ETA %.0fs   ",
                    static_cast<unsigned long long>(s.runs), rate,
                    static_cast<unsigned long long>(s.violations), eta);
     }
@@ -226,34 +246,41 @@ int Explore() {
   if (show_progress) std::fprintf(stderr, "\r%*s\r", 60, "");
   const double t = elapsed();
   if (s.violations > 0) {
-    std::fprintf(out, "VIOLATION %s: %s\n  found in run %llu (seed %llu) after %.3fs\n",
-                 s.first_invariant.c_str(), s.first_message.c_str(),
-                 static_cast<unsigned long long>(s.first_run),
-                 static_cast<unsigned long long>(s.first_seed), s.first_seconds);
+    std::fprintf(
+        out, "VIOLATION %s: %s\n  found in run %llu (seed %llu) after %.3fs\n",
+        s.first_invariant.c_str(), s.first_message.c_str(),
+        static_cast<unsigned long long>(s.first_run),
+        static_cast<unsigned long long>(s.first_seed), s.first_seconds);
   }
-  std::fprintf(out, "%llu runs, %llu steps, %llu violations, %.2fs, hash %016llx\n",
-               static_cast<unsigned long long>(s.runs), static_cast<unsigned long long>(s.steps),
+  std::fprintf(out,
+               "%llu runs, %llu steps, %llu violations, %.2fs, hash %016llx\n",
+               static_cast<unsigned long long>(s.runs),
+               static_cast<unsigned long long>(s.steps),
                static_cast<unsigned long long>(s.violations), t,
                static_cast<unsigned long long>(s.hash));
   if (dfs != nullptr) {
     std::fprintf(out, "dfs: %llu complete schedules, %llu pruned, %s\n",
                  static_cast<unsigned long long>(dfs->complete_executions()),
                  static_cast<unsigned long long>(dfs->pruned_executions()),
-                 dfs->HasMore() ? "stopped before the end" : "exhaustive within the bound");
+                 dfs->HasMore() ? "stopped before the end"
+                                : "exhaustive within the bound");
   }
   if (json) {
     std::string j = absl::StrFormat(
-        "{\"demo\":true,\"program\":\"counter\",\"runs\":%d,\"steps\":%d,\"violations\":%d,"
-        "\"elapsed_s\":%.3f,\"runs_per_s\":%.1f,\"seed\":%d,\"strategy\":%s,\"mutation\":%s,"
+        "{\"demo\":true,\"program\":\"counter\",\"runs\":%d,\"steps\":%d,"
+        "\"violations\":%d,"
+        "\"elapsed_s\":%.3f,\"runs_per_s\":%.1f,\"seed\":%d,\"strategy\":%s,"
+        "\"mutation\":%s,"
         "\"hash\":\"%016x\"",
         s.runs, s.steps, s.violations, t, t > 0 ? s.runs / t : 0.0, seed,
         JsonString(strategy_name), JsonString(mutation), s.hash);
     if (s.violations > 0) {
       j += absl::StrFormat(
           ",\"first_violation\":{\"invariant\":%s,\"message\":%s,\"seed\":%d,"
-          "\"trace_hash\":\"%016x\",\"runs_to_detect\":%d,\"seconds_to_detect\":%.3f}",
-          JsonString(s.first_invariant), JsonString(s.first_message), s.first_seed,
-          s.first_trace_hash, s.first_run + 1, s.first_seconds);
+          "\"trace_hash\":\"%016x\",\"runs_to_detect\":%d,\"seconds_to_"
+          "detect\":%.3f}",
+          JsonString(s.first_invariant), JsonString(s.first_message),
+          s.first_seed, s.first_trace_hash, s.first_run + 1, s.first_seconds);
     }
     std::printf("%s}\n", j.c_str());
   }
@@ -278,7 +305,8 @@ int main(int argc, char** argv) {
     }
   }
   if (command != "explore") {
-    return Usage("unknown subcommand '" + command + "' (only 'explore' exists so far)");
+    return Usage("unknown subcommand '" + command +
+                 "' (only 'explore' exists so far)");
   }
   std::string error;
   if (!ParseFlags(args, &error)) return Usage(error);

@@ -11,7 +11,8 @@ namespace dsim {
 namespace {
 
 struct Counter {
-  explicit Counter(sim::Executor& ex) : mu(ex, "counter lock"), value(ex, "counter", 0) {}
+  explicit Counter(sim::Executor& ex)
+      : mu(ex, "counter lock"), value(ex, "counter", 0) {}
   sim::Mutex mu;
   sim::Tracked<int> value;
 };
@@ -30,13 +31,16 @@ sim::Setup RuntimeDemo(DemoOptions options, std::string* violation) {
   return [options, violation](sim::Executor& ex) -> std::shared_ptr<void> {
     auto c = std::make_shared<Counter>(ex);
     for (int i = 0; i < options.workers; ++i) {
-      ex.Spawn("worker-" + std::to_string(i + 1), Worker(ex, *c, !options.lost_update));
+      ex.Spawn("worker-" + std::to_string(i + 1),
+               Worker(ex, *c, !options.lost_update));
     }
-    // The end-of-run check runs when the state is released, after every frame is gone.
+    // The end-of-run check runs when the state is released, after every frame
+    // is gone.
     return std::shared_ptr<void>(c.get(), [c, options, violation](void*) {
       if (c->value.Peek() != options.workers) {
-        *violation = "counter is " + std::to_string(c->value.Peek()) + " after " +
-                     std::to_string(options.workers) + " increments";
+        *violation = "counter is " + std::to_string(c->value.Peek()) +
+                     " after " + std::to_string(options.workers) +
+                     " increments";
       }
     });
   };
