@@ -21,7 +21,7 @@ size_t ReplayStrategy::NextTask(const ScheduleContext& ctx) {
   const Decision& d = decisions_[next_];
   if (d.kind != Decision::Kind::kTask)
     return Diverge("recorded a data choice, run schedules");
-  if (d.fingerprint != ctx.fingerprint)
+  if (((d.fingerprint ^ ctx.fingerprint) & fingerprint_mask_) != 0)
     return Diverge("the runnable set differs");
   for (size_t i = 0; i < ctx.candidates.size(); ++i) {
     if (ctx.candidates[i].task == d.value) {

@@ -16,8 +16,11 @@ namespace sim {
 
 class ReplayStrategy : public Strategy {
  public:
-  explicit ReplayStrategy(std::vector<Decision> decisions)
-      : decisions_(std::move(decisions)) {}
+  // Only the fingerprint bits in `fingerprint_mask` are compared (a token keeps
+  // 16 of them).
+  explicit ReplayStrategy(std::vector<Decision> decisions,
+                          uint64_t fingerprint_mask = ~0ULL)
+      : decisions_(std::move(decisions)), fingerprint_mask_(fingerprint_mask) {}
   void BeginExecution(Prng& schedule) override;
   size_t NextTask(const ScheduleContext& ctx) override;
   uint64_t NextChoice(uint64_t n, Prng& stream) override;
@@ -29,6 +32,7 @@ class ReplayStrategy : public Strategy {
  private:
   size_t Diverge(std::string why);
   std::vector<Decision> decisions_;
+  uint64_t fingerprint_mask_;
   size_t next_ = 0;
   std::string error_;
 };

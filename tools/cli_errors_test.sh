@@ -22,5 +22,10 @@ expect2 explore --mutation bogus
 expect2 explore --shard 3/2
 expect2 explore --progress sometimes
 expect2 explore stray
+expect2 replay
+expect2 replay not-a-token
+expect2 replay dsim1zz
+expect2 replay dsim10400000000
+expect2 replay dsim1000000 --format pdf
 "$dsim" --help | grep -q "usage: dsim explore" || { echo "FAILED: --help"; fail=1; }
 exit $fail

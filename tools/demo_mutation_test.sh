@@ -15,4 +15,23 @@ for strategy in pct random dfs; do
     echo "FAILED: $strategy reports a violation without a mutation (rc=$rc): $out"; fail=1
   fi
 done
+# The replay token from a violation rebuilds the same run: same trace hash, same invariant.
+out=$("$dsim" explore --strategy pct --mutation lost-update --runs 1000 --json 2>/dev/null)
+token=$(sed -n 's/.*"token":"\([0-9a-z]*\)".*/\1/p' <<<"$out")
+hash=$(sed -n 's/.*"first_violation":.*"trace_hash":"\([0-9a-f]*\)".*/\1/p' <<<"$out")
+replayed=$("$dsim" replay "$token" --json 2>/dev/null); rc=$?
+if [[ $rc -ne 1 || "$replayed" != *"\"trace_hash\":\"$hash\""* || "$replayed" != *'"invariant":"data-race"'* ]]; then
+  echo "FAILED: replay of $token (rc=$rc): $replayed (expected hash $hash)"; fail=1
+else
+  echo "ok: replay reproduces trace hash $hash"
+fi
+# A token pasted wrapped at 76 columns (as printed) replays too.
+wrapped=$(fold -w 76 <<<"$token")
+replayed=$("$dsim" replay $wrapped --json 2>/dev/null)  # unquoted: one argument per line
+[[ "$replayed" == *"\"trace_hash\":\"$hash\""* ]] || { echo "FAILED: wrapped token"; fail=1; }
+# The Chrome trace is written and is JSON with one row per task.
+tmp=$(mktemp)
+"$dsim" replay "$token" --trace-out "$tmp" >/dev/null 2>&1
+grep -q '"thread_name"' "$tmp" || { echo "FAILED: --trace-out wrote no chrome trace"; fail=1; }
+rm -f "$tmp"
 exit $fail

@@ -5,6 +5,7 @@
 // determinism check have something real to run; it says so on its first line.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -18,10 +19,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "sim/prng.h"
+#include "sim/replay_token.h"
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_pct.h"
 #include "sim/strategy_random.h"
+#include "sim/strategy_replay.h"
 #include "tools/runtime_demo.h"
 
 ABSL_FLAG(std::string, strategy, "pct", "pct, random or dfs");
@@ -39,6 +42,10 @@ ABSL_FLAG(int, pct_depth, 3,
           "pct: the bug depth d (d-1 priority change points)");
 ABSL_FLAG(int, preemption_bound, -1, "dfs: preemption bound, -1 for none");
 ABSL_FLAG(int, workers, 3, "demo: number of concurrent workers");
+ABSL_FLAG(std::string, trace_out, "",
+          "replay: write the run's trace to this file");
+ABSL_FLAG(std::string, format, "chrome",
+          "replay: trace file format, chrome or text");
 
 namespace {
 
@@ -47,9 +54,11 @@ constexpr char kUsage[] =
     "none|lost-update]\n"
     "                    [--runs N] [--time SECONDS] [--seed S] [--shard I/N] "
     "[--json]\n"
-    "                    [--progress auto|on|off] [--pct_depth D] "
-    "[--preemption_bound K]\n"
+    "                    [--progress auto|on|off] [--pct-depth D] "
+    "[--preemption-bound K]\n"
     "                    [--workers W]\n"
+    "       dsim replay TOKEN [--trace-out FILE] [--format chrome|text] "
+    "[--json]\n"
     "\n"
     "Explores schedules of a program under the deterministic runtime and "
     "checks it.\n"
@@ -57,7 +66,15 @@ constexpr char kUsage[] =
     "counter under a\n"
     "mutex); the daemon model and its scenarios come with later releases.\n"
     "\n"
-    "Exit status: 0 no violation, 1 a violation was found, 2 bad usage.\n";
+    "A violation prints a replay token; `dsim replay TOKEN` rebuilds that run "
+    "from the token\n"
+    "alone, prints the end of its trace, and can write the whole trace (Chrome "
+    "JSON opens in\n"
+    "Perfetto).\n"
+    "\n"
+    "Exit status: 0 no violation, 1 a violation was found (replay: "
+    "reproduced), 2 bad usage\n"
+    "or bad input.\n";
 
 int Usage(const std::string& problem) {
   std::fprintf(stderr, "dsim: %s (see dsim --help)\n", problem.c_str());
@@ -82,6 +99,8 @@ bool ParseFlags(const std::vector<std::string>& args, std::string* error) {
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
     }
+    std::replace(name.begin(), name.end(), '-',
+                 '_');  // --trace-out == --trace_out
     absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
     if (flag == nullptr && !has_value && name.rfind("no", 0) == 0) {
       flag = absl::FindCommandLineFlag(name.substr(2));
@@ -132,7 +151,33 @@ struct Summary {
   std::string first_invariant, first_message;
   uint64_t first_run = 0, first_seed = 0, first_trace_hash = 0;
   double first_seconds = 0;
+  std::string first_token;
 };
+
+constexpr char kProgram[] = "counter";
+
+sim::Setup DemoFor(int workers, const std::string& mutation,
+                   std::string* end_check) {
+  return dsim::RuntimeDemo(
+      {.workers = workers, .lost_update = mutation == "lost-update"},
+      end_check);
+}
+
+// The run's violation: a runtime check, else the program's end-of-run check.
+bool ViolationOf(const sim::RunRecord& rec, const std::string& end_check,
+                 std::string* invariant, std::string* message) {
+  if (rec.result.violation) {
+    *invariant = rec.result.violation->invariant;
+    *message = rec.result.violation->message;
+    return true;
+  }
+  if (!end_check.empty()) {
+    *invariant = "counter-total";
+    *message = end_check;
+    return true;
+  }
+  return false;
+}
 
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
@@ -214,14 +259,7 @@ int Explore() {
     s.steps += rec.result.steps;
     s.hash = sim::Mix64(s.hash ^ rec.result.trace_hash);
     std::string invariant, message;
-    if (rec.result.violation) {
-      invariant = rec.result.violation->invariant;
-      message = rec.result.violation->message;
-    } else if (!end_check.empty()) {
-      invariant = "counter-total";
-      message = end_check;
-    }
-    if (!invariant.empty()) {
+    if (ViolationOf(rec, end_check, &invariant, &message)) {
       if (s.violations++ == 0) {
         s.first_invariant = invariant;
         s.first_message = message;
@@ -229,6 +267,14 @@ int Explore() {
         s.first_seed = o.seed;
         s.first_trace_hash = rec.result.trace_hash;
         s.first_seconds = elapsed();
+        sim::ReplayToken token;
+        token.fields = {{"program", kProgram},
+                        {"workers", std::to_string(workers)},
+                        {"mutation", mutation},
+                        {"strategy", strategy_name}};
+        token.seed = o.seed;
+        token.decisions = rec.decisions;
+        s.first_token = token.Encode();
       }
       break;
     }
@@ -251,6 +297,8 @@ int Explore() {
         s.first_invariant.c_str(), s.first_message.c_str(),
         static_cast<unsigned long long>(s.first_run),
         static_cast<unsigned long long>(s.first_seed), s.first_seconds);
+    std::fprintf(out, "replay token:\n%s\nreproduce with: dsim replay %s\n",
+                 sim::Wrap(s.first_token).c_str(), s.first_token.c_str());
   }
   std::fprintf(out,
                "%llu runs, %llu steps, %llu violations, %.2fs, hash %016llx\n",
@@ -277,14 +325,93 @@ int Explore() {
     if (s.violations > 0) {
       j += absl::StrFormat(
           ",\"first_violation\":{\"invariant\":%s,\"message\":%s,\"seed\":%d,"
-          "\"trace_hash\":\"%016x\",\"runs_to_detect\":%d,\"seconds_to_"
-          "detect\":%.3f}",
+          "\"trace_hash\":\"%016x\",\"runs_to_detect\":%d,"
+          "\"seconds_to_detect\":%.3f,\"token\":%s}",
           JsonString(s.first_invariant), JsonString(s.first_message),
-          s.first_seed, s.first_trace_hash, s.first_run + 1, s.first_seconds);
+          s.first_seed, s.first_trace_hash, s.first_run + 1, s.first_seconds,
+          JsonString(s.first_token));
     }
     std::printf("%s}\n", j.c_str());
   }
   return s.violations > 0 ? 1 : 0;
+}
+
+int Replay(const std::string& text) {
+  absl::StatusOr<sim::ReplayToken> token = sim::ReplayToken::Decode(text);
+  if (!token.ok()) return Usage(std::string(token.status().message()));
+  const auto& f = token->fields;
+  auto field = [&](const char* k) {
+    return f.count(k) ? f.at(k) : std::string();
+  };
+  if (field("program") != kProgram) {
+    return Usage("replay token is for program '" + field("program") +
+                 "', which this dsim does not know");
+  }
+  int workers = 0;
+  if (!absl::SimpleAtoi(field("workers"), &workers) || workers < 1 ||
+      workers > 32) {
+    return Usage("replay token has a bad worker count '" + field("workers") +
+                 "'");
+  }
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format != "chrome" && format != "text")
+    return Usage("--format must be chrome or text");
+  sim::ExecutorOptions o;
+  o.seed = token->seed;
+  o.keep_trace = true;
+  sim::ReplayStrategy replay(token->decisions,
+                             sim::ReplayToken::kFingerprintMask);
+  std::string end_check;
+  sim::RunRecord rec =
+      sim::RunOnce(o, replay, DemoFor(workers, field("mutation"), &end_check));
+  std::string invariant, message;
+  const bool violated = ViolationOf(rec, end_check, &invariant, &message);
+  const bool json = absl::GetFlag(FLAGS_json);
+  FILE* out = json ? stderr : stdout;
+  std::fprintf(
+      out,
+      "dsim replay: program=%s workers=%d mutation=%s strategy=%s seed=%llu\n",
+      kProgram, workers, field("mutation").c_str(), field("strategy").c_str(),
+      static_cast<unsigned long long>(token->seed));
+  // The last lines of the trace: where the interleaving went wrong.
+  const std::string& tr = rec.trace_text;
+  size_t from = tr.size();
+  for (int lines = 0; lines < 25 && from > 0; ++lines)
+    from = tr.rfind('\n', from - 2) + 1;
+  if (from > tr.size()) from = 0;
+  std::fprintf(out, "%s%s", from > 0 ? "...\n" : "", tr.substr(from).c_str());
+  if (violated)
+    std::fprintf(out, "VIOLATION %s: %s\n", invariant.c_str(), message.c_str());
+  std::fprintf(out, "outcome %s, %llu steps, trace hash %016llx\n",
+               std::string(sim::RunOutcomeName(rec.result.outcome)).c_str(),
+               static_cast<unsigned long long>(rec.result.steps),
+               static_cast<unsigned long long>(rec.result.trace_hash));
+  const std::string trace_out = absl::GetFlag(FLAGS_trace_out);
+  if (!trace_out.empty()) {
+    FILE* f_out = std::fopen(trace_out.c_str(), "w");
+    if (f_out == nullptr)
+      return Usage("cannot write --trace-out file '" + trace_out + "'");
+    const std::string& body =
+        format == "chrome" ? rec.chrome_json : rec.trace_text;
+    std::fwrite(body.data(), 1, body.size(), f_out);
+    std::fclose(f_out);
+    std::fprintf(out, "trace written to %s (%s)\n", trace_out.c_str(),
+                 format.c_str());
+  }
+  if (json) {
+    std::printf("{\"outcome\":%s,\"steps\":%llu,\"trace_hash\":\"%016llx\"",
+                JsonString(std::string(sim::RunOutcomeName(rec.result.outcome)))
+                    .c_str(),
+                static_cast<unsigned long long>(rec.result.steps),
+                static_cast<unsigned long long>(rec.result.trace_hash));
+    if (violated) {
+      std::printf(",\"violation\":{\"invariant\":%s,\"message\":%s}",
+                  JsonString(invariant).c_str(), JsonString(message).c_str());
+    }
+    std::printf("}\n");
+  }
+  if (rec.result.outcome == sim::RunOutcome::kDiverged) return 2;
+  return violated ? 1 : 0;
 }
 
 }  // namespace
@@ -304,11 +431,29 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
-  if (command != "explore") {
+  if (command != "explore" && command != "replay") {
     return Usage("unknown subcommand '" + command +
-                 "' (only 'explore' exists so far)");
+                 "' (explore and replay exist so far)");
+  }
+  std::string token;
+  if (command == "replay") {
+    // The token may have been pasted wrapped: every non-flag argument is part
+    // of it.
+    std::vector<std::string> flags;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i].rfind("--", 0) != 0) {
+        token += args[i];
+        continue;
+      }
+      flags.push_back(args[i]);
+      const bool needs_value = args[i].find('=') == std::string::npos &&
+                               args[i] != "--json" && args[i] != "--nojson";
+      if (needs_value && i + 1 < args.size()) flags.push_back(args[++i]);
+    }
+    if (token.empty()) return Usage("replay needs a TOKEN");
+    args = flags;
   }
   std::string error;
   if (!ParseFlags(args, &error)) return Usage(error);
-  return Explore();
+  return command == "explore" ? Explore() : Replay(token);
 }
