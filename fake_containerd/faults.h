@@ -1,0 +1,83 @@
+// fake_containerd/faults.h: the fault model of the fake containerd.
+//
+// Every fault is a named point. At each occurrence it fires when a scenario
+// forced it (the next `count` occurrences, optionally only for one RPC method),
+// or else with its probability, drawn from the run's fault stream
+// (sim::Stream::kFault, recorded for replay). Every probability defaults to
+// zero: a fault only happens when asked for.
+//
+//   kRpcUnavailable  the request never reaches containerd: the client sees
+//   UNAVAILABLE kReplyLost       containerd executed the request, the reply is
+//   lost: the client sees
+//                    UNAVAILABLE or DEADLINE_EXCEEDED and cannot tell that it
+//                    ran
+//   kReplyDelayed    the reply arrives after a virtual delay (up to
+//   reply_delay_max) kExecStartFails  Tasks/Start of an exec fails as a missing
+//   binary does kShimDies        the shim of a task dies: its task becomes
+//   UNKNOWN / NOT_FOUND kContainerdRestart  containerd restarts: event
+//   subscriptions end with an error, tasks
+//                    and containers survive
+#ifndef DSIM_FAKE_CONTAINERD_FAULTS_H_
+#define DSIM_FAKE_CONTAINERD_FAULTS_H_
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/executor.h"
+#include "sim/prng.h"
+
+namespace fake_containerd {
+
+enum class FaultPoint : int {
+  kRpcUnavailable,
+  kReplyLost,
+  kReplyDelayed,
+  kExecStartFails,
+  kShimDies,
+  kContainerdRestart,
+};
+inline constexpr int kFaultPointCount = 6;
+std::string_view FaultPointName(FaultPoint p);
+// Parses a name as printed by FaultPointName ("rpc-unavailable"...); false if
+// unknown.
+bool ParseFaultPoint(std::string_view name, FaultPoint* p);
+
+struct FaultOptions {
+  std::array<sim::Ratio, kFaultPointCount>
+      probability{};  // per point; all zero
+  sim::Nanos reply_delay_max = 2 * sim::kSecond;
+};
+
+class Faults {
+ public:
+  Faults(sim::Executor& ex, FaultOptions options)
+      : ex_(ex), options_(options) {}
+
+  // The next `count` occurrences of `p` fire; with `method`, only occurrences
+  // for that method.
+  void Force(FaultPoint p, int count = 1, std::string method = "");
+  // One occurrence of `p` (for `method`, when it is an RPC fault): does it
+  // fire?
+  bool Draw(FaultPoint p, std::string_view method = "");
+  // How many times each point fired in this run.
+  int fired(FaultPoint p) const { return fired_[static_cast<int>(p)]; }
+  const FaultOptions& options() const { return options_; }
+  sim::Executor& executor() const { return ex_; }
+
+ private:
+  struct Forced {
+    FaultPoint point;
+    int remaining;
+    std::string method;
+  };
+  sim::Executor& ex_;
+  FaultOptions options_;
+  std::vector<Forced> forced_;
+  std::array<int, kFaultPointCount> fired_{};
+};
+
+}  // namespace fake_containerd
+
+#endif  // DSIM_FAKE_CONTAINERD_FAULTS_H_

@@ -1,0 +1,108 @@
+#include "fake_containerd/sim_transport.h"
+
+#include "absl/status/status.h"
+
+namespace fake_containerd {
+
+namespace {
+
+absl::Status LostReply(sim::Executor& ex, const std::string& method) {
+  // A client cannot tell a lost reply from a dead connection or a timeout.
+  if (ex.Choose(2, sim::Stream::kFault) == 0) {
+    return absl::UnavailableError("error reading from server: EOF (" + method +
+                                  ")");
+  }
+  return absl::DeadlineExceededError("context deadline exceeded (" + method +
+                                     ")");
+}
+
+}  // namespace
+
+SimTransport::SimTransport(sim::Executor& ex, Faults& faults)
+    : ex_(ex), faults_(faults), containerd_(ex.NewObject("containerd")) {}
+
+void SimTransport::RegisterUnary(std::string method, UnaryHandler handler) {
+  unary_[std::move(method)] = std::move(handler);
+}
+
+void SimTransport::RegisterStream(std::string method, StreamHandler handler) {
+  streams_[std::move(method)] = std::move(handler);
+}
+
+sim::ObjectId SimTransport::MethodObject(const std::string& method) {
+  auto it = method_objects_.find(method);
+  if (it != method_objects_.end()) return it->second;
+  return method_objects_[method] = ex_.NewObject(method);
+}
+
+sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
+    std::string method, sim::RpcMetadata metadata, std::string request) {
+  const sim::ObjectId rpc = MethodObject(method);
+  ex_.Record(sim::EventKind::kRpcRequest, rpc, request.size());
+  co_await ex_.Point(sim::OpKind::kRpcSend, containerd_, sim::Access::kWrite);
+  if (faults_.Draw(FaultPoint::kRpcUnavailable, method)) {
+    co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kWrite);
+    co_return absl::UnavailableError(
+        "connection error: transport is closing (" + method + ")");
+  }
+  if (observer_) observer_(method);
+  auto handler = unary_.find(method);
+  absl::StatusOr<std::string> reply =
+      absl::UnimplementedError("unknown method " + method);
+  if (handler != unary_.end()) {
+    reply = co_await handler->second(std::move(metadata), std::move(request));
+  }
+  if (faults_.Draw(FaultPoint::kReplyLost, method)) {
+    reply = LostReply(ex_, method);
+  } else if (faults_.Draw(FaultPoint::kReplyDelayed, method)) {
+    const sim::Nanos max = faults_.options().reply_delay_max;
+    co_await ex_.Sleep(1 + ex_.Choose(max > 0 ? max : 1, sim::Stream::kFault));
+  }
+  co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kWrite);
+  ex_.Record(sim::EventKind::kRpcReply, rpc,
+             static_cast<uint64_t>(reply.status().code()));
+  co_return reply;
+}
+
+// Each message of a server stream reaches the client through a scheduling
+// point.
+class SimTransport::Stream : public sim::RpcStream {
+ public:
+  Stream(sim::Executor& ex, sim::ObjectId rpc,
+         std::unique_ptr<sim::RpcStream> inner)
+      : ex_(ex), rpc_(rpc), inner_(std::move(inner)) {}
+  sim::Task<absl::StatusOr<std::optional<std::string>>> Next() override {
+    absl::StatusOr<std::optional<std::string>> m = co_await inner_->Next();
+    co_await ex_.Point(sim::OpKind::kRpcReply, rpc_, sim::Access::kWrite);
+    co_return m;
+  }
+
+ private:
+  sim::Executor& ex_;
+  sim::ObjectId rpc_;
+  std::unique_ptr<sim::RpcStream> inner_;
+};
+
+sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>
+SimTransport::ServerStream(std::string method, sim::RpcMetadata metadata,
+                           std::string request) {
+  const sim::ObjectId rpc = MethodObject(method);
+  ex_.Record(sim::EventKind::kRpcRequest, rpc, request.size());
+  co_await ex_.Point(sim::OpKind::kRpcSend, containerd_, sim::Access::kWrite);
+  if (faults_.Draw(FaultPoint::kRpcUnavailable, method)) {
+    co_return absl::UnavailableError(
+        "connection error: transport is closing (" + method + ")");
+  }
+  if (observer_) observer_(method);
+  auto handler = streams_.find(method);
+  if (handler == streams_.end())
+    co_return absl::UnimplementedError("unknown method " + method);
+  absl::StatusOr<std::unique_ptr<sim::RpcStream>> inner =
+      handler->second(std::move(metadata), std::move(request));
+  co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kWrite);
+  if (!inner.ok()) co_return inner.status();
+  co_return std::unique_ptr<sim::RpcStream>(
+      std::make_unique<Stream>(ex_, rpc, std::move(*inner)));
+}
+
+}  // namespace fake_containerd

@@ -1,0 +1,66 @@
+// fake_containerd/sim_transport.h: the in-process transport between a client
+// (the daemon model) and the fake containerd's services, under the simulated
+// scheduler.
+//
+// A unary call is: the request bytes leave the caller (an RPC scheduling point,
+// so the executor's "no lock across an RPC" check applies), the fault model may
+// drop it, the handler runs on containerd's side, the fault model may lose or
+// delay the reply, and the reply reaches the caller (a second scheduling
+// point). Interleavings can therefore fall between send and handling and
+// between handling and reply, as over a real socket.
+#ifndef DSIM_FAKE_CONTAINERD_SIM_TRANSPORT_H_
+#define DSIM_FAKE_CONTAINERD_SIM_TRANSPORT_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "fake_containerd/faults.h"
+#include "sim/executor.h"
+#include "sim/rpc.h"
+
+namespace fake_containerd {
+
+class SimTransport : public sim::RpcConnection {
+ public:
+  using UnaryHandler = std::function<sim::Task<absl::StatusOr<std::string>>(
+      sim::RpcMetadata metadata, std::string request)>;
+  using StreamHandler =
+      std::function<absl::StatusOr<std::unique_ptr<sim::RpcStream>>(
+          sim::RpcMetadata metadata, std::string request)>;
+  using Observer = std::function<void(const std::string& method)>;
+
+  SimTransport(sim::Executor& ex, Faults& faults);
+
+  void RegisterUnary(std::string method, UnaryHandler handler);
+  void RegisterStream(std::string method, StreamHandler handler);
+  // Called once for every request that reaches containerd (RPC accounting hooks
+  // in here).
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
+
+  sim::Task<absl::StatusOr<std::string>> Unary(std::string method,
+                                               sim::RpcMetadata metadata,
+                                               std::string request) override;
+  sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>> ServerStream(
+      std::string method, sim::RpcMetadata metadata,
+      std::string request) override;
+
+ private:
+  class Stream;
+  sim::ObjectId MethodObject(const std::string& method);
+
+  sim::Executor& ex_;
+  Faults& faults_;
+  // Every request touches containerd's state: dispatch steps all conflict (for
+  // dfs).
+  sim::ObjectId containerd_;
+  std::map<std::string, UnaryHandler> unary_;
+  std::map<std::string, StreamHandler> streams_;
+  std::map<std::string, sim::ObjectId> method_objects_;
+  Observer observer_;
+};
+
+}  // namespace fake_containerd
+
+#endif  // DSIM_FAKE_CONTAINERD_SIM_TRANSPORT_H_
