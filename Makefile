@@ -1,6 +1,7 @@
 # dsim: the user's entry point. Every target installs missing Debian packages first.
 #   make explore   deps, configure, build (release), run the main job
-#   make test      deps, configure, build (release), run every test with ctest
+#   make test      deps, configure, build, run every test with ctest: release, then ASan+UBSan
+#                  (coroutine frames make memory errors easy to miss without a sanitizer)
 #   make build     deps, configure, build the release preset
 #   make bench     build and run the Google Benchmark suites
 #   make asan      build and test under ASan + UBSan
@@ -26,6 +27,7 @@ explore: build
 
 test: build
 	ctest --preset $(PRESET)
+	@$(MAKE) --no-print-directory asan
 
 bench: build
 	build/release/bin/sim_bench
