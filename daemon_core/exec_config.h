@@ -1,0 +1,53 @@
+// daemon_core/exec_config.h: one exec (moby container/exec.go ExecConfig). Its
+// mutable fields are sim::Tracked, so that reading or writing one without the
+// exec lock, while another task does the same, is reported as a data race
+// ("hold the ExecConfig lock whenever a mutable field is read or written",
+// a09f8dbe).
+#ifndef DSIM_DAEMON_CORE_EXEC_CONFIG_H_
+#define DSIM_DAEMON_CORE_EXEC_CONFIG_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon_core/containerd_client.h"
+#include "sim/executor.h"
+#include "sim/mutex.h"
+#include "sim/notify.h"
+#include "sim/tracked.h"
+
+namespace daemon_core {
+
+class ExecConfig {
+ public:
+  ExecConfig(sim::Executor& ex, std::string id, std::string container_id,
+             std::vector<std::string> args)
+      : id(std::move(id)),
+        container_id(std::move(container_id)),
+        args(std::move(args)),
+        mu(ex, "exec " + this->id + " lock"),
+        started(ex, "exec " + this->id + " started"),
+        running(ex, "exec " + this->id + " Running", false),
+        exit_code(ex, "exec " + this->id + " ExitCode", std::nullopt),
+        process(ex, "exec " + this->id + " Process", std::nullopt),
+        can_remove(ex, "exec " + this->id + " CanRemove", false) {}
+
+  // Immutable after creation.
+  const std::string id;
+  const std::string container_id;
+  const std::vector<std::string> args;
+
+  sim::Mutex mu;  // the exec lock
+  sim::Notify
+      started;  // closed once, even when the start failed (as moby does)
+
+  // REQUIRES: mu held, for every read and write.
+  sim::Tracked<bool> running;
+  sim::Tracked<std::optional<int>> exit_code;
+  sim::Tracked<std::optional<c8d::ProcessHandle>> process;
+  sim::Tracked<bool> can_remove;
+};
+
+}  // namespace daemon_core
+
+#endif  // DSIM_DAEMON_CORE_EXEC_CONFIG_H_
