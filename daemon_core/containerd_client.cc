@@ -316,9 +316,15 @@ sim::Task<absl::Status> ProcessHandle::Resize(uint32_t w, uint32_t h) {
 sim::Task<absl::StatusOr<ExitStatus>> ProcessHandle::Delete() {
   absl::StatusOr<ProcessState> st = co_await Status();
   if (!st.ok()) co_return st.status();
+  // The Go client's checks differ: a task must be stopped (or unknown), a
+  // process must not be running, paused or pausing.
   const bool is_task = exec_id_.empty();
-  if (st->status != ProcessStatus::kStopped &&
-      (is_task || st->status != ProcessStatus::kCreated)) {
+  const ProcessStatus s0 = st->status;
+  const bool refuse =
+      is_task ? (s0 != ProcessStatus::kStopped && s0 != ProcessStatus::kUnknown)
+              : (s0 == ProcessStatus::kRunning ||
+                 s0 == ProcessStatus::kPaused || s0 == ProcessStatus::kPausing);
+  if (refuse) {
     const std::string state(ProcessStatusName(st->status));
     co_return absl::FailedPreconditionError(
         is_task ? "task must be stopped before deletion: " + state +
