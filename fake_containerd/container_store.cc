@@ -1,0 +1,153 @@
+#include "fake_containerd/container_store.h"
+
+#include "fake_containerd/errors.h"
+#include "fake_containerd/event_filter.h"
+#include "fake_containerd/identifiers.h"
+#include "fake_containerd/timestamps.h"
+
+namespace fake_containerd {
+namespace {
+
+constexpr size_t kMaxLabelSize = 4096;
+
+absl::Status ValidationError(std::string_view why) {
+  return ErrInvalidArgument("create container failed validation: " +
+                            std::string(why));
+}
+
+absl::Status Validate(const ContainerRecord& c) {
+  if (absl::Status s = ValidateIdentifier(c.id()); !s.ok()) {
+    return absl::InvalidArgumentError(
+        "create container failed validation: container.ID: " +
+        std::string(s.message()));
+  }
+  for (const auto& [k, v] : c.labels()) {
+    if (k.size() + v.size() > kMaxLabelSize) {
+      return ValidationError(
+          "label key and value greater than maximum size (4096 bytes), key: " +
+          k.substr(0, 10));
+    }
+  }
+  if (c.runtime().name().empty())
+    return ValidationError("container.Runtime.Name must be set");
+  if (!c.has_spec()) return ValidationError("container.Spec must be set");
+  if (!c.snapshot_key().empty() && c.snapshotter().empty()) {
+    return ValidationError(
+        "container.Snapshotter must be set if container.SnapshotKey is set");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<const ContainerRecord*> ContainerStore::Get(
+    const std::string& ns, const std::string& id) const {
+  auto it = records_.find({ns, id});
+  if (it == records_.end()) {
+    return ErrNotFound("container " + Quote(id) + " in namespace " + Quote(ns));
+  }
+  return &it->second;
+}
+
+absl::StatusOr<std::vector<const ContainerRecord*>> ContainerStore::List(
+    const std::string& ns, const std::vector<std::string>& filters) const {
+  absl::StatusOr<Filter> f = Filter::Parse(
+      filters,
+      [](std::string_view field) {
+        return field == "id" || field == "runtime.name" || field == "image" ||
+               field.starts_with("labels.");
+      },
+      "failed parsing filters");
+  if (!f.ok()) return f.status();
+  std::vector<const ContainerRecord*> out;
+  for (auto it = records_.lower_bound({ns, ""});
+       it != records_.end() && it->first.first == ns; ++it) {
+    const ContainerRecord& c = it->second;
+    bool match = f->Matches(
+        [&c](std::string_view field) -> std::optional<std::string_view> {
+          if (field == "id") return c.id();
+          if (field == "runtime.name") return c.runtime().name();
+          if (field == "image") return c.image();
+          auto label =
+              c.labels().find(std::string(field.substr(7)));  // "labels."
+          if (label == c.labels().end()) return std::nullopt;
+          return label->second;
+        });
+    if (match) out.push_back(&c);
+  }
+  return out;
+}
+
+absl::StatusOr<const ContainerRecord*> ContainerStore::Create(
+    const std::string& ns, ContainerRecord c, sim::Nanos now) {
+  if (absl::Status s = Validate(c); !s.ok()) return s;
+  auto key = std::make_pair(ns, c.id());
+  if (records_.contains(key))
+    return ErrAlreadyExists("container " + Quote(c.id()));
+  SetVirtualTime(now, c.mutable_created_at());
+  SetVirtualTime(now, c.mutable_updated_at());
+  return &records_.emplace(key, std::move(c)).first->second;
+}
+
+absl::StatusOr<const ContainerRecord*> ContainerStore::Update(
+    const std::string& ns, const ContainerRecord& c,
+    const std::vector<std::string>& paths, sim::Nanos now) {
+  auto it = records_.find({ns, c.id()});
+  if (it == records_.end()) return ErrNotFound("container " + Quote(c.id()));
+  ContainerRecord updated = it->second;
+  std::vector<std::string> fields = paths;
+  if (fields.empty()) {
+    // No mask: the mutable fields are replaced; the immutable ones must not
+    // differ.
+    fields = {"labels", "spec", "extensions", "image", "snapshotkey"};
+    if (c.runtime().name() != updated.runtime().name()) {
+      return ErrInvalidArgument("container.Runtime.Name field is immutable");
+    }
+    if (c.snapshotter() != updated.snapshotter()) {
+      return ErrInvalidArgument("container.Snapshotter field is immutable");
+    }
+  }
+  for (const std::string& path : fields) {
+    if (path == "labels") {
+      *updated.mutable_labels() = c.labels();
+    } else if (path.starts_with("labels.")) {
+      const std::string key = path.substr(7);
+      auto v = c.labels().find(key);
+      if (v == c.labels().end()) {
+        updated.mutable_labels()->erase(key);
+      } else {
+        (*updated.mutable_labels())[key] = v->second;
+      }
+    } else if (path == "spec") {
+      *updated.mutable_spec() = c.spec();
+    } else if (path == "extensions") {
+      *updated.mutable_extensions() = c.extensions();
+    } else if (path.starts_with("extensions.")) {
+      const std::string key = path.substr(11);
+      auto v = c.extensions().find(key);
+      if (v == c.extensions().end()) {
+        updated.mutable_extensions()->erase(key);
+      } else {
+        (*updated.mutable_extensions())[key] = v->second;
+      }
+    } else if (path == "image") {
+      updated.set_image(c.image());
+    } else if (path == "snapshotkey") {
+      updated.set_snapshot_key(c.snapshot_key());
+    } else {
+      return ErrInvalidArgument("cannot update " + Quote(path) + " field on " +
+                                Quote(c.id()));
+    }
+  }
+  SetVirtualTime(now, updated.mutable_updated_at());
+  it->second = std::move(updated);
+  return &it->second;
+}
+
+absl::Status ContainerStore::Delete(const std::string& ns,
+                                    const std::string& id) {
+  if (records_.erase({ns, id}) == 0) return ErrNotFound("container " + id);
+  return absl::OkStatus();
+}
+
+}  // namespace fake_containerd

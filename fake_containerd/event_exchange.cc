@@ -1,0 +1,103 @@
+#include "fake_containerd/event_exchange.h"
+
+#include <algorithm>
+
+#include "fake_containerd/timestamps.h"
+
+namespace fake_containerd {
+
+struct Subscription::State {
+  State(sim::Executor& ex, const std::string& name, EventFilter f)
+      : filter(std::move(f)),
+        chan(ex, name + " events"),
+        mu(ex, name + " queue lock"),
+        wake(ex, name + " queue") {}
+  EventFilter filter;
+  sim::Chan<Envelope> chan;  // unbuffered: the queue below is the buffer
+  sim::Mutex mu;             // only for wake.Wait; publishing is atomic anyway
+  sim::Cond wake;
+  std::deque<Envelope> queue;
+  bool closed = false;
+  absl::Status final_status;
+};
+
+google::protobuf::Any PackEvent(const google::protobuf::Message& payload) {
+  google::protobuf::Any any;
+  any.set_type_url(payload.GetDescriptor()->full_name());
+  payload.SerializeToString(any.mutable_value());
+  return any;
+}
+
+Subscription::~Subscription() { Close(); }
+
+sim::Chan<Envelope>& Subscription::events() { return state_->chan; }
+
+void Subscription::Close(absl::Status why) { Close(*state_, std::move(why)); }
+
+void Subscription::Close(State& s, absl::Status why) {
+  if (s.closed) return;
+  s.closed = true;
+  s.final_status = std::move(why);
+  s.queue.clear();
+  s.wake.Signal();
+}
+
+const absl::Status& Subscription::final_status() const {
+  return state_->final_status;
+}
+
+EventExchange::EventExchange(sim::Executor& ex) : ex_(ex) {}
+
+void EventExchange::Publish(const std::string& ns, const std::string& topic,
+                            google::protobuf::Any event) {
+  Envelope e;
+  SetVirtualTime(ex_.now(), e.mutable_timestamp());
+  e.set_namespace_(ns);
+  e.set_topic(topic);
+  *e.mutable_event() = std::move(event);
+  Forward(std::move(e));
+}
+
+void EventExchange::Forward(Envelope envelope) {
+  ++published_;
+  if (tap_) tap_(envelope);
+  std::erase_if(subscribers_, [](const auto& s) { return s->closed; });
+  for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
+    if (!s->filter.Matches(envelope.namespace_(), envelope.topic())) continue;
+    s->queue.push_back(envelope);
+    s->wake.Signal();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Subscription>> EventExchange::Subscribe(
+    const std::vector<std::string>& filters) {
+  absl::StatusOr<EventFilter> f = EventFilter::Parse(filters);
+  if (!f.ok()) return f.status();
+  const std::string name = "subscription " + std::to_string(next_id_++);
+  auto state = std::make_shared<Subscription::State>(ex_, name, *std::move(f));
+  subscribers_.push_back(state);
+  ex_.Spawn(name + " pump", Pump(state), sim::SpawnOptions{.background = true});
+  return std::make_unique<Subscription>(std::move(state));
+}
+
+void EventExchange::CloseAll(absl::Status why) {
+  for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
+    Subscription::Close(*s, why);
+  }
+  subscribers_.clear();
+}
+
+sim::Task<void> EventExchange::Pump(std::shared_ptr<Subscription::State> s) {
+  for (;;) {
+    co_await s->mu.Lock();
+    while (s->queue.empty() && !s->closed) co_await s->wake.Wait(s->mu);
+    s->mu.Unlock();
+    if (s->closed) break;
+    Envelope e = std::move(s->queue.front());
+    s->queue.pop_front();
+    co_await s->chan.Send(std::move(e));
+  }
+  s->chan.Close();
+}
+
+}  // namespace fake_containerd

@@ -1,0 +1,102 @@
+// fake_containerd/event_exchange.h: containerd's event exchange. Publish stamps
+// an Envelope with the virtual time; each Subscription receives the matching
+// envelopes, in publish order, through a sim::Chan fed by a background pump
+// task (so publishing never blocks, as in containerd, and delivery is a
+// scheduling point for the subscriber).
+//
+// Lifetime: pump tasks share their subscription's state, so the exchange may go
+// before the executor; a Subscription handle must not outlive the executor
+// (closing it touches it).
+#ifndef DSIM_FAKE_CONTAINERD_EVENT_EXCHANGE_H_
+#define DSIM_FAKE_CONTAINERD_EVENT_EXCHANGE_H_
+
+#include <google/protobuf/any.pb.h>
+#include <google/protobuf/message.h>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "containerd/services/events/v1/events.pb.h"
+#include "fake_containerd/event_filter.h"
+#include "sim/chan.h"
+#include "sim/executor.h"
+#include "sim/mutex.h"
+#include "sim/notify.h"
+
+namespace fake_containerd {
+
+using Envelope = containerd::services::events::v1::Envelope;
+
+// The Any for an event payload, with containerd's bare type_url
+// ("containerd.events.TaskExit").
+google::protobuf::Any PackEvent(const google::protobuf::Message& payload);
+
+class Subscription {
+ public:
+  struct State;  // opaque; shared by the handle, the exchange and the pump
+  explicit Subscription(std::shared_ptr<State> state)
+      : state_(std::move(state)) {}
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+  ~Subscription();
+  // co_await events().Recv(): the next envelope; empty once the subscription
+  // has ended.
+  sim::Chan<Envelope>& events();
+  // Ends the subscription: queued envelopes are dropped (one already being
+  // handed over may still arrive), then Recv returns empty. `why` is the
+  // stream's final status (OK for a clean end, an error when containerd goes
+  // away).
+  void Close(absl::Status why = absl::OkStatus());
+  static void Close(State& s, absl::Status why);
+  const absl::Status& final_status() const;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+class EventExchange {
+ public:
+  explicit EventExchange(sim::Executor& ex);
+  EventExchange(const EventExchange&) = delete;
+  EventExchange& operator=(const EventExchange&) = delete;
+
+  // No validation: the services check namespace and topic before calling.
+  void Publish(const std::string& ns, const std::string& topic,
+               google::protobuf::Any event);
+  void Publish(const std::string& ns, const std::string& topic,
+               const google::protobuf::Message& payload) {
+    Publish(ns, topic, PackEvent(payload));
+  }
+  // An envelope as given (Forward keeps its timestamp).
+  void Forward(Envelope envelope);
+
+  // Bad filters: INVALID_ARGUMENT (see event_filter.h).
+  absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      const std::vector<std::string>& filters);
+
+  // Ends every subscription with `why` (containerd restarting).
+  void CloseAll(absl::Status why);
+  size_t published() const { return published_; }
+  // Sees every envelope synchronously at publish time, before any subscriber
+  // (for tests and the trace).
+  void set_tap(std::function<void(const Envelope&)> tap) {
+    tap_ = std::move(tap);
+  }
+
+ private:
+  static sim::Task<void> Pump(std::shared_ptr<Subscription::State> s);
+
+  sim::Executor& ex_;
+  std::vector<std::shared_ptr<Subscription::State>> subscribers_;
+  uint64_t next_id_ = 1;
+  size_t published_ = 0;
+  std::function<void(const Envelope&)> tap_;
+};
+
+}  // namespace fake_containerd
+
+#endif  // DSIM_FAKE_CONTAINERD_EVENT_EXCHANGE_H_

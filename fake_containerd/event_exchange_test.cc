@@ -1,0 +1,142 @@
+#include "fake_containerd/event_exchange.h"
+
+#include <gtest/gtest.h>
+
+#include "containerd/events/task.pb.h"
+#include "fake_containerd/rpc_log.h"
+#include "fake_containerd/timestamps.h"
+#include "sim/strategy_random.h"
+
+namespace fake_containerd {
+namespace {
+
+containerd::events::TaskOOM Oom(const std::string& id) {
+  containerd::events::TaskOOM m;
+  m.set_container_id(id);
+  return m;
+}
+
+TEST(EventFilterTest, EqualityPrefixAndOr) {
+  auto f = EventFilter::Parse(
+      {"topic==\"/tasks/exit\"", "topic~=\"/containers/.*\",namespace==ns1"});
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_TRUE(f->Matches("any", "/tasks/exit"));
+  EXPECT_FALSE(f->Matches("any", "/tasks/start"));
+  EXPECT_TRUE(f->Matches("ns1", "/containers/create"));
+  EXPECT_FALSE(f->Matches("ns2", "/containers/create"));
+  auto unanchored = EventFilter::Parse({"topic~=exit"});
+  EXPECT_TRUE(unanchored->Matches("", "/tasks/exit"));
+  auto anchored = EventFilter::Parse({"topic~=^/tasks/e.it$"});
+  EXPECT_TRUE(anchored->Matches("", "/tasks/exit"));
+  EXPECT_FALSE(anchored->Matches("", "/tasks/exits"));
+  EXPECT_TRUE(EventFilter::Parse({})->Matches("x", "/y"));
+  EXPECT_TRUE(EventFilter::Parse({"namespace!=ns1"})->Matches("ns2", "/y"));
+}
+
+TEST(EventFilterTest, MobysPipeQuotedRegexp) {
+  // libcontainerd subscribes with `namespace==<ns>,topic~=|^/tasks/|`.
+  auto f = EventFilter::Parse({"namespace==moby,topic~=|^/tasks/|"});
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_TRUE(f->Matches("moby", "/tasks/exit"));
+  EXPECT_FALSE(f->Matches("other", "/tasks/exit"));
+  EXPECT_FALSE(f->Matches("moby", "/containers/create"));
+  EXPECT_FALSE(EventFilter::Parse({"topic~=|^/tasks/"}).ok());  // unterminated
+}
+
+TEST(EventFilterTest, UnsupportedFormsAreInvalidArgument) {
+  for (std::string bad : {"event.container_id==c1", "topic~=/tasks/(exit|oom)",
+                          "topic~=a.*b", "==x", "topic==\"open"}) {
+    auto f = EventFilter::Parse({bad});
+    ASSERT_FALSE(f.ok()) << bad;
+    EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(std::string(f.status().message())
+                    .starts_with("failed parsing subscription filters: "));
+    EXPECT_TRUE(
+        std::string(f.status().message()).ends_with(": invalid argument"));
+  }
+}
+
+TEST(EventExchangeTest, DeliversMatchingEnvelopesInOrderWithBareTypeUrl) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    sim::RandomStrategy strategy;
+    sim::Executor ex({.seed = seed}, strategy);
+    {
+      EventExchange exchange(ex);
+      auto sub = exchange.Subscribe({"namespace==ns1"});
+      ASSERT_TRUE(sub.ok());
+      std::vector<Envelope> got;
+      ex.Spawn("publisher",
+               [](sim::Executor& ex, EventExchange& x) -> sim::Task<void> {
+                 x.Publish("ns1", "/tasks/oom", Oom("a"));
+                 x.Publish("ns2", "/tasks/oom", Oom("skip"));
+                 co_await ex.Sleep(sim::kMillisecond);
+                 x.Publish("ns1", "/tasks/oom", Oom("b"));
+               }(ex, exchange));
+      ex.Spawn(
+          "subscriber",
+          [](Subscription& s, std::vector<Envelope>* out) -> sim::Task<void> {
+            for (int i = 0; i < 2; ++i) {
+              std::optional<Envelope> e = co_await s.events().Recv();
+              if (e.has_value()) out->push_back(*e);
+            }
+          }(**sub, &got));
+      ASSERT_EQ(ex.Run().outcome, sim::RunOutcome::kCompleted);
+      ASSERT_EQ(got.size(), 2u);
+      EXPECT_EQ(got[0].event().type_url(), "containerd.events.TaskOOM");
+      containerd::events::TaskOOM m;
+      ASSERT_TRUE(m.ParseFromString(got[1].event().value()));
+      EXPECT_EQ(m.container_id(), "b");
+      EXPECT_EQ(got[0].namespace_(), "ns1");
+      EXPECT_EQ(got[0].timestamp().seconds(), kVirtualEpochSeconds);
+      EXPECT_EQ(got[1].timestamp().nanos(), 1'000'000);
+      sub->reset();
+      ex.DestroyAllTasks();
+    }
+  }
+}
+
+TEST(EventExchangeTest, CloseEndsTheStreamWithItsStatus) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  EventExchange exchange(ex);
+  auto sub = exchange.Subscribe({});
+  bool ended = false;
+  ex.Spawn("subscriber", [](Subscription& s, bool* ended) -> sim::Task<void> {
+    std::optional<Envelope> e = co_await s.events().Recv();
+    *ended = !e.has_value();
+  }(**sub, &ended));
+  ex.Spawn("restart", [](EventExchange& x) -> sim::Task<void> {
+    x.CloseAll(absl::UnavailableError("containerd restarted"));
+    co_return;
+  }(exchange));
+  ASSERT_EQ(ex.Run().outcome, sim::RunOutcome::kCompleted);
+  EXPECT_TRUE(ended);
+  EXPECT_EQ((*sub)->final_status().code(), absl::StatusCode::kUnavailable);
+  sub->reset();
+  ex.DestroyAllTasks();
+}
+
+TEST(RpcLogTest, CountsAndScopes) {
+  RpcLog log;
+  log.Record("/containerd.services.tasks.v1.Tasks/Get");
+  {
+    RpcLog::Scope outer(log);
+    log.Record("/containerd.services.tasks.v1.Tasks/Get");
+    RpcLog::Scope inner(log);
+    log.Record("/containerd.services.containers.v1.Containers/Delete");
+    EXPECT_EQ(inner.short_calls(),
+              (std::vector<std::string>{"Containers/Delete"}));
+    EXPECT_EQ(outer.calls(),
+              (std::vector<std::string>{
+                  "/containerd.services.tasks.v1.Tasks/Get",
+                  "/containerd.services.containers.v1.Containers/Delete"}));
+  }
+  EXPECT_EQ(log.count("/containerd.services.tasks.v1.Tasks/Get"), 2u);
+  EXPECT_EQ(log.total(), 3u);
+  log.Reset();
+  EXPECT_EQ(log.total(), 0u);
+  EXPECT_EQ(log.count("/containerd.services.tasks.v1.Tasks/Get"), 0u);
+}
+
+}  // namespace
+}  // namespace fake_containerd

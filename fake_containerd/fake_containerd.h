@@ -1,0 +1,143 @@
+// fake_containerd/fake_containerd.h: the in-process containerd 1.6 core. Each
+// method is one RPC of the Containers, Tasks or Events service, with the
+// namespace passed explicitly (what the `containerd-namespace` header carries;
+// empty = no header), so sim code and the gRPC adapters (*_service.h) share one
+// implementation. Errors are containerd's codes and texts.
+//
+// Every call is counted in rpcs() by its full method name. Tasks/Wait blocks,
+// so it is a coroutine here. Lifetime: construct after the executor, and call
+// ex.DestroyAllTasks() before destroying this (program and pump tasks reference
+// it).
+#ifndef DSIM_FAKE_CONTAINERD_FAKE_CONTAINERD_H_
+#define DSIM_FAKE_CONTAINERD_FAKE_CONTAINERD_H_
+
+#include <google/protobuf/empty.pb.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "containerd/services/containers/v1/containers.pb.h"
+#include "containerd/services/events/v1/events.pb.h"
+#include "containerd/services/tasks/v1/tasks.pb.h"
+#include "fake_containerd/container_store.h"
+#include "fake_containerd/event_exchange.h"
+#include "fake_containerd/faults.h"
+#include "fake_containerd/kernel.h"
+#include "fake_containerd/rpc_log.h"
+#include "sim/executor.h"
+#include "sim/task.h"
+
+namespace fake_containerd {
+
+namespace cpb = ::containerd::services::containers::v1;
+namespace tpb = ::containerd::services::tasks::v1;
+namespace epb = ::containerd::services::events::v1;
+
+// Full method names, as counted.
+namespace method {
+inline constexpr char kContainersPrefix[] =
+    "/containerd.services.containers.v1.Containers/";
+inline constexpr char kTasksPrefix[] = "/containerd.services.tasks.v1.Tasks/";
+inline constexpr char kEventsPrefix[] =
+    "/containerd.services.events.v1.Events/";
+}  // namespace method
+
+class FakeContainerd {
+ public:
+  explicit FakeContainerd(sim::Executor& ex);
+  FakeContainerd(const FakeContainerd&) = delete;
+  FakeContainerd& operator=(const FakeContainerd&) = delete;
+
+  // Containers.
+  absl::Status GetContainer(const std::string& ns,
+                            const cpb::GetContainerRequest& req,
+                            cpb::GetContainerResponse* resp);
+  absl::Status ListContainers(const std::string& ns,
+                              const cpb::ListContainersRequest& req,
+                              cpb::ListContainersResponse* resp);
+  absl::Status CreateContainer(const std::string& ns,
+                               const cpb::CreateContainerRequest& req,
+                               cpb::CreateContainerResponse* resp);
+  absl::Status UpdateContainer(const std::string& ns,
+                               const cpb::UpdateContainerRequest& req,
+                               cpb::UpdateContainerResponse* resp);
+  absl::Status DeleteContainer(const std::string& ns,
+                               const cpb::DeleteContainerRequest& req);
+
+  // Tasks.
+  absl::Status CreateTask(const std::string& ns,
+                          const tpb::CreateTaskRequest& req,
+                          tpb::CreateTaskResponse* resp);
+  absl::Status Start(const std::string& ns, const tpb::StartRequest& req,
+                     tpb::StartResponse* resp);
+  absl::Status DeleteTask(const std::string& ns,
+                          const tpb::DeleteTaskRequest& req,
+                          tpb::DeleteResponse* resp);
+  absl::Status DeleteProcess(const std::string& ns,
+                             const tpb::DeleteProcessRequest& req,
+                             tpb::DeleteResponse* resp);
+  absl::Status Get(const std::string& ns, const tpb::GetRequest& req,
+                   tpb::GetResponse* resp);
+  absl::Status ListTasks(const std::string& ns,
+                         const tpb::ListTasksRequest& req,
+                         tpb::ListTasksResponse* resp);
+  absl::Status Kill(const std::string& ns, const tpb::KillRequest& req);
+  absl::Status Exec(const std::string& ns, const tpb::ExecProcessRequest& req);
+  absl::Status ResizePty(const std::string& ns,
+                         const tpb::ResizePtyRequest& req);
+  absl::Status CloseIO(const std::string& ns, const tpb::CloseIORequest& req);
+  absl::Status Pause(const std::string& ns, const tpb::PauseTaskRequest& req);
+  absl::Status Resume(const std::string& ns, const tpb::ResumeTaskRequest& req);
+  absl::Status ListPids(const std::string& ns, const tpb::ListPidsRequest& req,
+                        tpb::ListPidsResponse* resp);
+  // Resources are accepted and ignored (the kernel models no cgroup limits but
+  // OOM programs).
+  absl::Status UpdateTask(const std::string& ns,
+                          const tpb::UpdateTaskRequest& req);
+  // Blocks (in virtual time) until the process exits.
+  sim::Task<absl::StatusOr<tpb::WaitResponse>> Wait(std::string ns,
+                                                    tpb::WaitRequest req);
+
+  // Events. Subscribe needs no namespace (it then sees all namespaces).
+  absl::Status Publish(const std::string& ns, const epb::PublishRequest& req);
+  absl::Status Forward(const epb::ForwardRequest& req);
+  absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
+      const epb::SubscribeRequest& req);
+
+  // containerd restarts: every event subscription ends with UNAVAILABLE;
+  // containers, tasks and shims survive. (In-flight Tasks/Wait calls are not
+  // broken yet.)
+  void Restart();
+
+  Kernel& kernel() { return kernel_; }
+  // Fault points the core draws (kExecStartFails); none when unset. The plan
+  // must outlive this object.
+  void set_faults(Faults* faults) { faults_ = faults; }
+  EventExchange& events() { return events_; }
+  RpcLog& rpcs() { return rpcs_; }
+  ContainerStore& containers() { return containers_; }
+  sim::Executor& executor() const { return ex_; }
+
+ private:
+  // The namespace check every namespaced call makes first.
+  static absl::Status CheckNamespace(const std::string& ns);
+  // Namespace check, then the container record (Tasks.* on a missing
+  // container).
+  absl::Status CheckContainer(const std::string& ns,
+                              const std::string& id) const;
+  void Count(const char* prefix, const char* name);
+  void FillProcess(const Process& p, containerd::v1::types::Process* out) const;
+
+  sim::Executor& ex_;
+  RpcLog rpcs_;
+  EventExchange events_;
+  ContainerStore containers_;
+  Kernel kernel_;
+  Faults* faults_ = nullptr;
+};
+
+}  // namespace fake_containerd
+
+#endif  // DSIM_FAKE_CONTAINERD_FAKE_CONTAINERD_H_

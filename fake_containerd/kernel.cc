@@ -1,0 +1,508 @@
+#include "fake_containerd/kernel.h"
+
+#include "fake_containerd/errors.h"
+#include "fake_containerd/identifiers.h"
+
+namespace fake_containerd {
+
+std::string_view ProcessStateName(ProcessState s) {
+  switch (s) {
+    case ProcessState::kCreated:
+      return "created";
+    case ProcessState::kRunning:
+      return "running";
+    case ProcessState::kStopped:
+      return "stopped";
+    case ProcessState::kPaused:
+      return "paused";
+  }
+  return "unknown";
+}
+
+struct Kernel::TaskRecord {
+  std::string ns, id;
+  std::shared_ptr<Process> init;
+  std::map<std::string, std::shared_ptr<Process>>
+      execs;  // by exec id: a stable order
+  bool paused = false;
+  bool deleted = false;
+  std::shared_ptr<sim::Notify>
+      thawed;  // a fresh one per Pause, fired by Resume
+};
+
+namespace {
+
+// Signals whose default action does not terminate (or that the model does not
+// act on).
+bool IsFatal(uint32_t sig) {
+  switch (sig) {
+    case 0:   // existence probe
+    case 17:  // SIGCHLD
+    case 18:  // SIGCONT
+    case 19:  // SIGSTOP (stopping is not modelled)
+    case 20:  // SIGTSTP
+    case 21:  // SIGTTIN
+    case 22:  // SIGTTOU
+    case 23:  // SIGURG
+    case 28:  // SIGWINCH
+      return false;
+    default:
+      return true;
+  }
+}
+
+bool IsLive(const Process& p) {
+  return p.state == ProcessState::kRunning || p.state == ProcessState::kPaused;
+}
+
+}  // namespace
+
+Kernel::Kernel(sim::Executor& ex, EventSink sink)
+    : ex_(ex), sink_(std::move(sink)) {}
+
+absl::StatusOr<Kernel::TaskRecord*> Kernel::FindTask(
+    const std::string& ns, const std::string& id) const {
+  auto it = tasks_.find(TaskKey(ns, id));
+  if (it == tasks_.end())
+    return absl::NotFoundError("task " + id + " not found");
+  return it->second.get();
+}
+
+absl::StatusOr<std::shared_ptr<Process>> Kernel::FindProcess(
+    const std::string& ns, const std::string& id,
+    const std::string& exec_id) const {
+  absl::StatusOr<TaskRecord*> t = FindTask(ns, id);
+  if (!t.ok()) return t.status();
+  if (exec_id.empty()) return (*t)->init;
+  auto it = (*t)->execs.find(exec_id);
+  if (it == (*t)->execs.end())
+    return ErrNotFound("process does not exist " + exec_id);
+  return it->second;
+}
+
+std::shared_ptr<Process> Kernel::NewProcess(const std::string& ns,
+                                            const std::string& id,
+                                            const std::string& exec_id,
+                                            Program program, ProcessIo io) {
+  auto p = std::make_shared<Process>();
+  p->ns = ns;
+  p->container_id = id;
+  p->exec_id = exec_id;
+  p->io = std::move(io);
+  p->program = std::move(program);
+  const std::string name =
+      ns + "/" + id + (exec_id.empty() ? "" : "/" + exec_id);
+  p->exit_notify = std::make_unique<sim::Notify>(ex_, "exit " + name);
+  p->stdin_closed = std::make_unique<sim::Notify>(ex_, "stdin closed " + name);
+  return p;
+}
+
+ExitResult Kernel::ResultOf(const Process& p) {
+  return ExitResult{p.exec_id, p.pid, p.exit_status, p.exited_at, p.exited};
+}
+
+absl::StatusOr<uint32_t> Kernel::CreateTask(const std::string& ns,
+                                            const std::string& id,
+                                            Program program, ProcessIo io) {
+  const TaskKey key(ns, id);
+  if (tasks_.contains(key)) return ErrAlreadyExists("task " + id);
+  auto task = std::make_shared<TaskRecord>();
+  task->ns = ns;
+  task->id = id;
+  task->init = NewProcess(ns, id, "", std::move(program), std::move(io));
+  task->init->pid = next_pid_++;  // runc init's pid, known from Create
+  tasks_.emplace(key, task);
+  Emit({.kind = KernelEvent::Kind::kTaskCreate,
+        .ns = ns,
+        .container_id = id,
+        .pid = task->init->pid,
+        .io = task->init->io});
+  return task->init->pid;
+}
+
+absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
+                                       const std::string& id,
+                                       const std::string& exec_id) {
+  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  if (!found.ok()) return found.status();
+  std::shared_ptr<Process> p = *found;
+  std::shared_ptr<TaskRecord> task = tasks_.at(TaskKey(ns, id));
+  switch (p->state) {
+    case ProcessState::kRunning:
+      return ErrShim("cannot start a running process");
+    case ProcessState::kPaused:
+      return ErrShim("cannot start a paused process");
+    case ProcessState::kStopped:
+      return ErrShim("cannot start a stopped process");
+    case ProcessState::kCreated:
+      break;
+  }
+  if (!p->is_init()) {
+    // runc exec into a frozen or dead container fails before the binary is
+    // looked up.
+    if (task->paused) {
+      return ErrShim(
+          "OCI runtime exec failed: exec failed: cannot exec in a paused "
+          "container");
+    }
+    if (task->init->state == ProcessState::kStopped) {
+      return ErrShim(
+          "OCI runtime exec failed: exec failed: cannot exec in a stopped "
+          "container");
+    }
+  }
+  if (p->program.kind == Program::Kind::kMissingBinary) {
+    // The shim's state machine does not move: the process stays CREATED
+    // (deletable).
+    const std::string why =
+        "unable to start container process: exec: " + Quote(p->program.binary) +
+        ": executable file not found in $PATH";
+    return ErrShim(p->is_init()
+                       ? "OCI runtime start failed: " + why
+                       : "OCI runtime exec failed: exec failed: " + why);
+  }
+  if (!p->is_init()) p->pid = next_pid_++;
+  p->state = ProcessState::kRunning;
+  Emit({.kind = KernelEvent::Kind::kStart,
+        .ns = ns,
+        .container_id = id,
+        .exec_id = p->exec_id,
+        .pid = p->pid});
+  SpawnProgram(task, p);
+  return p->pid;
+}
+
+void Kernel::SpawnProgram(std::shared_ptr<TaskRecord> task,
+                          std::shared_ptr<Process> p) {
+  std::string name = "process " + p->ns + "/" + p->container_id +
+                     (p->is_init() ? "" : "/" + p->exec_id);
+  ex_.Spawn(std::move(name), RunProgram(this, std::move(task), std::move(p)),
+            sim::SpawnOptions{.background = true});
+}
+
+sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
+                                   std::shared_ptr<Process> p) {
+  switch (p->program.kind) {
+    case Program::Kind::kExit:
+    case Program::Kind::kAllocateUntilOom:
+      co_await k->ex_.Sleep(p->program.delay);
+      break;
+    case Program::Kind::kReadStdin:
+      co_await p->stdin_closed->Wait();
+      break;
+    default:
+      co_return;  // acts only when signalled, which Kill handles
+  }
+  // A frozen process makes no progress until it is thawed.
+  while (!p->exited && task->paused) {
+    std::shared_ptr<sim::Notify> thawed = task->thawed;
+    co_await thawed->Wait();
+  }
+  if (p->exited || p->deleted) co_return;
+  if (p->program.kind == Program::Kind::kAllocateUntilOom) {
+    k->Emit({.kind = KernelEvent::Kind::kOom,
+             .ns = p->ns,
+             .container_id = p->container_id});
+    k->Terminate(*task, *p, kOomExitStatus);
+  } else {
+    k->Terminate(*task, *p, p->program.exit_code);
+  }
+}
+
+void Kernel::Exit(Process& p, uint32_t status) {
+  p.state = ProcessState::kStopped;
+  p.exit_status = status;
+  p.exited_at = ex_.now();
+  p.exited = true;
+  p.exit_notify->Fire();
+  Emit({.kind = KernelEvent::Kind::kExit,
+        .ns = p.ns,
+        .container_id = p.container_id,
+        .exec_id = p.exec_id,
+        .pid = p.pid,
+        .exit_status = status,
+        .exited_at = p.exited_at,
+        .exited = true});
+}
+
+void Kernel::Terminate(TaskRecord& task, Process& p, uint32_t status) {
+  if (p.exited) return;
+  if (p.is_init()) {
+    // Everything in the pid namespace dies with init, and is reaped (reported)
+    // first.
+    for (auto& [exec_id, e] : task.execs) {
+      if (IsLive(*e)) Exit(*e, 128 + kSigKill);
+    }
+  }
+  Exit(p, status);
+}
+
+void Kernel::Deliver(TaskRecord& task, Process& p, uint32_t signal) {
+  if (!IsFatal(signal) || p.exited) return;
+  if (p.state == ProcessState::kPaused) {
+    // Frozen (cgroup v1 freezer): the signal takes effect when thawed.
+    if (p.pending_signal == 0 || signal == kSigKill) p.pending_signal = signal;
+    return;
+  }
+  if (signal != kSigKill && p.is_init() && p.state == ProcessState::kRunning &&
+      p.program.kind == Program::Kind::kIgnoreSigterm) {
+    return;  // PID 1 without handlers ignores default-action signals
+  }
+  Terminate(task, p, 128 + signal);
+}
+
+absl::Status Kernel::Kill(const std::string& ns, const std::string& id,
+                          const std::string& exec_id, uint32_t signal,
+                          bool all) {
+  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  if (!found.ok()) return found.status();
+  std::shared_ptr<Process> p = *found;
+  std::shared_ptr<TaskRecord> task = tasks_.at(TaskKey(ns, id));
+  if (p->exited) return ErrNotFound("process already finished");
+  if (!p->is_init() && p->state == ProcessState::kCreated) {
+    return ErrFailedPrecondition("process not created");
+  }
+  if (all && p->is_init()) {
+    for (auto& [eid, e] : task->execs) {
+      if (IsLive(*e)) Deliver(*task, *e, signal);
+    }
+  }
+  Deliver(*task, *p, signal);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
+                                              const std::string& id) {
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  if (!found.ok()) return found.status();
+  TaskRecord& task = **found;
+  Process& init = *task.init;
+  if (init.state == ProcessState::kRunning) {
+    return ErrShim("failed to delete task: cannot delete a running process");
+  }
+  if (init.state == ProcessState::kPaused) {
+    return ErrShim("failed to delete task: cannot delete a paused process");
+  }
+  // A created task: runc init and any exec in it are killed without an exit
+  // event.
+  for (auto& [eid, e] : task.execs) {
+    if (IsLive(*e)) Exit(*e, 128 + kSigKill);
+  }
+  for (auto& [eid, e] : task.execs) {
+    if (!e->exited) {
+      e->deleted = true;
+      e->exit_notify->Fire();
+    }
+  }
+  if (!init.exited) {
+    init.deleted = true;
+    init.exit_notify->Fire();
+  }
+  task.deleted = true;
+  ExitResult r = ResultOf(init);
+  r.exec_id.clear();
+  Emit({.kind = KernelEvent::Kind::kTaskDelete,
+        .ns = ns,
+        .container_id = id,
+        .pid = init.pid,
+        .exit_status = init.exit_status,
+        .exited_at = init.exited_at,
+        .exited = init.exited});
+  tasks_.erase(TaskKey(ns, id));
+  return r;
+}
+
+absl::StatusOr<ExitResult> Kernel::DeleteProcess(const std::string& ns,
+                                                 const std::string& id,
+                                                 const std::string& exec_id) {
+  if (exec_id.empty()) return DeleteTask(ns, id);
+  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  if (!found.ok()) return found.status();
+  std::shared_ptr<Process> p = *found;
+  if (p->state == ProcessState::kRunning)
+    return ErrShim("cannot delete a running process");
+  if (p->state == ProcessState::kPaused)
+    return ErrShim("cannot delete a paused process");
+  if (!p->exited) {
+    p->deleted = true;
+    p->exit_notify->Fire();
+  }
+  tasks_.at(TaskKey(ns, id))->execs.erase(exec_id);
+  return ResultOf(*p);
+}
+
+absl::Status Kernel::Exec(const std::string& ns, const std::string& id,
+                          const std::string& exec_id, Program program,
+                          ProcessIo io) {
+  if (exec_id.empty())
+    return absl::InvalidArgumentError("exec id cannot be empty");
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  if (!found.ok()) return found.status();
+  TaskRecord& task = **found;
+  if (absl::Status s = ValidateIdentifier(exec_id); !s.ok()) return s;
+  if (task.execs.contains(exec_id)) return ErrAlreadyExists("id " + exec_id);
+  if (task.init->state == ProcessState::kStopped) {
+    return ErrShim("cannot exec in a stopped state");
+  }
+  if (task.paused) return ErrShim("cannot exec in a paused state");
+  task.execs.emplace(
+      exec_id, NewProcess(ns, id, exec_id, std::move(program), std::move(io)));
+  Emit({.kind = KernelEvent::Kind::kExecAdded,
+        .ns = ns,
+        .container_id = id,
+        .exec_id = exec_id});
+  return absl::OkStatus();
+}
+
+absl::Status Kernel::CloseStdin(const std::string& ns, const std::string& id,
+                                const std::string& exec_id) {
+  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  if (!found.ok()) return found.status();
+  (*found)->stdin_open = false;
+  (*found)->stdin_closed->Fire();
+  return absl::OkStatus();
+}
+
+absl::Status Kernel::Pause(const std::string& ns, const std::string& id) {
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  if (!found.ok()) return found.status();
+  TaskRecord& task = **found;
+  switch (task.init->state) {
+    case ProcessState::kPaused:
+      return ErrShim("cannot pause a paused container");
+    case ProcessState::kStopped:
+      return ErrShim("cannot pause a stopped container");
+    case ProcessState::kCreated:
+      return ErrShim("cannot pause task in created state");
+    case ProcessState::kRunning:
+      break;
+  }
+  task.paused = true;
+  task.thawed = std::make_shared<sim::Notify>(ex_, "thawed " + ns + "/" + id);
+  task.init->state = ProcessState::kPaused;
+  for (auto& [eid, e] : task.execs) {
+    if (e->state == ProcessState::kRunning) e->state = ProcessState::kPaused;
+  }
+  Emit({.kind = KernelEvent::Kind::kPaused, .ns = ns, .container_id = id});
+  return absl::OkStatus();
+}
+
+absl::Status Kernel::Resume(const std::string& ns, const std::string& id) {
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  if (!found.ok()) return found.status();
+  TaskRecord& task = **found;
+  switch (task.init->state) {
+    case ProcessState::kRunning:
+      return ErrShim("cannot resume a running process");
+    case ProcessState::kStopped:
+      return ErrShim("cannot resume a stopped container");
+    case ProcessState::kCreated:
+      return ErrShim("cannot resume task in created state");
+    case ProcessState::kPaused:
+      break;
+  }
+  task.paused = false;
+  task.init->state = ProcessState::kRunning;
+  for (auto& [eid, e] : task.execs) {
+    if (e->state == ProcessState::kPaused) e->state = ProcessState::kRunning;
+  }
+  task.thawed->Fire();
+  Emit({.kind = KernelEvent::Kind::kResumed, .ns = ns, .container_id = id});
+  // Signals sent while frozen land now: the execs', then init's.
+  for (auto& [eid, e] : task.execs) {
+    if (uint32_t sig = std::exchange(e->pending_signal, 0); sig != 0)
+      Deliver(task, *e, sig);
+  }
+  if (uint32_t sig = std::exchange(task.init->pending_signal, 0); sig != 0) {
+    Deliver(task, *task.init, sig);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<PidInfo>> Kernel::ListPids(const std::string& ns,
+                                                      const std::string& id) {
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  if (!found.ok()) return found.status();
+  TaskRecord& task = **found;
+  std::vector<PidInfo> out;
+  if (!task.init->exited) out.push_back({task.init->pid, ""});
+  for (auto& [eid, e] : task.execs) {
+    if (IsLive(*e)) out.push_back({e->pid, eid});
+  }
+  return out;
+}
+
+absl::StatusOr<const Process*> Kernel::Get(const std::string& ns,
+                                           const std::string& id,
+                                           const std::string& exec_id) const {
+  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  if (!found.ok()) return found.status();
+  return found->get();
+}
+
+std::vector<const Process*> Kernel::ListTasks(const std::string& ns) const {
+  std::vector<const Process*> out;
+  for (auto it = tasks_.lower_bound(TaskKey(ns, ""));
+       it != tasks_.end() && it->first.first == ns; ++it) {
+    out.push_back(it->second->init.get());
+  }
+  return out;
+}
+
+sim::Task<absl::StatusOr<ExitResult>> Kernel::Wait(std::string ns,
+                                                   std::string id,
+                                                   std::string exec_id) {
+  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  if (!found.ok()) co_return found.status();
+  std::shared_ptr<Process> p = *found;
+  if (!p->exited && !p->deleted) co_await p->exit_notify->Wait();
+  // The shim goes away with a task deleted before it ran, or dies: the call
+  // breaks.
+  if (!p->exited || p->shim_dead) co_return ErrShim("ttrpc: closed");
+  co_return ResultOf(*p);
+}
+
+absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  if (!found.ok()) return found.status();
+  std::shared_ptr<TaskRecord> task = tasks_.at(TaskKey(ns, id));
+  for (auto& [eid, e] : task->execs) {
+    e->shim_dead = true;
+    if (IsLive(*e)) {
+      // Nobody is left to report an exec's exit.
+      e->state = ProcessState::kStopped;
+      e->exit_status = 128 + kSigKill;
+      e->exited_at = ex_.now();
+      e->exited = true;
+    }
+    e->exit_notify->Fire();
+  }
+  Process& init = *task->init;
+  init.shim_dead = true;
+  if (!init.exited) {
+    Exit(init, 128 + kSigKill);
+  } else {
+    init.exit_notify->Fire();
+  }
+  task->deleted = true;
+  task->paused = false;
+  if (task->thawed != nullptr) task->thawed->Fire();
+  tasks_.erase(TaskKey(ns, id));
+  return absl::OkStatus();
+}
+
+absl::Status Kernel::OomKill(const std::string& ns, const std::string& id,
+                             const std::string& exec_id) {
+  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  if (!found.ok()) return found.status();
+  std::shared_ptr<Process> p = *found;
+  if (p->state != ProcessState::kRunning) {
+    return absl::FailedPreconditionError("OomKill: process is not running");
+  }
+  std::shared_ptr<TaskRecord> task = tasks_.at(TaskKey(ns, id));
+  Emit({.kind = KernelEvent::Kind::kOom, .ns = ns, .container_id = id});
+  Terminate(*task, *p, kOomExitStatus);
+  return absl::OkStatus();
+}
+
+}  // namespace fake_containerd

@@ -1,0 +1,193 @@
+// fake_containerd/kernel.h: the simulated kernel and runc shim under the fake:
+// per-namespace tasks (an init process and its exec processes), deterministic
+// pids, the shim's process state machine, signals, OOM kills, pause/resume, and
+// each started process's program running as a background sim task. Plain C++:
+// the services translate to and from protos.
+//
+// Lifetime: program tasks reference the Kernel; it must outlive the executor's
+// task frames (or the owner calls Executor::DestroyAllTasks() first).
+#ifndef DSIM_FAKE_CONTAINERD_KERNEL_H_
+#define DSIM_FAKE_CONTAINERD_KERNEL_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "fake_containerd/program.h"
+#include "sim/executor.h"
+#include "sim/notify.h"
+#include "sim/task.h"
+
+namespace fake_containerd {
+
+// Numbered like containerd.v1.types.Status.
+enum class ProcessState : uint8_t {
+  kCreated = 1,
+  kRunning = 2,
+  kStopped = 3,
+  kPaused = 4
+};
+std::string_view ProcessStateName(ProcessState s);
+
+inline constexpr uint32_t kSigKill = 9;
+inline constexpr uint32_t kSigTerm = 15;
+inline constexpr uint32_t kOomExitStatus = 137;
+
+struct ProcessIo {
+  std::string stdin_path, stdout_path, stderr_path;
+  bool terminal = false;
+};
+
+// One process, init (exec_id empty) or exec. Read-only outside the kernel.
+struct Process {
+  std::string ns, container_id, exec_id;
+  uint32_t pid = 0;  // init: from Create; exec: from Start (0 before)
+  ProcessState state = ProcessState::kCreated;
+  uint32_t exit_status = 0;
+  sim::Nanos exited_at = 0;  // valid once state == kStopped
+  bool exited = false;
+  // Removed before it exited (a created process was deleted).
+  bool deleted = false;
+  // Its shim died: calls about it break.
+  bool shim_dead = false;
+  ProcessIo io;
+  Program program;
+  // Internal.
+  bool stdin_open = true;
+  // A fatal signal sent while frozen, delivered on Resume.
+  uint32_t pending_signal = 0;
+  std::unique_ptr<sim::Notify> exit_notify;   // fired on exit or deletion
+  std::unique_ptr<sim::Notify> stdin_closed;  // fired by CloseIO(stdin)
+
+  bool is_init() const { return exec_id.empty(); }
+};
+
+// What the kernel reports, in the order it happens; the event exchange turns
+// these into containerd events.
+struct KernelEvent {
+  enum class Kind : uint8_t {
+    kTaskCreate,  // init created (pid = runc init's)
+    kStart,       // init started (TaskStart) or exec started (TaskExecStarted)
+    kExecAdded,   // Exec accepted
+    kExit,        // a process exited
+    kOom,         // the container's memory limit was hit
+    kPaused,
+    kResumed,
+    kTaskDelete,  // the init task was deleted (exec deletion reports nothing)
+  };
+  Kind kind;
+  std::string ns, container_id, exec_id;
+  uint32_t pid = 0;
+  uint32_t exit_status = 0;
+  sim::Nanos exited_at = 0;
+  bool exited = false;  // kTaskDelete: whether the process had exited
+  ProcessIo io;         // kTaskCreate
+};
+
+struct ExitResult {
+  std::string exec_id;
+  uint32_t pid = 0;
+  uint32_t exit_status = 0;
+  sim::Nanos exited_at = 0;
+  // False: deleted before it ran (exited_at is meaningless).
+  bool exited = false;
+};
+
+struct PidInfo {
+  uint32_t pid = 0;
+  std::string exec_id;  // empty for init
+};
+
+class Kernel {
+ public:
+  using EventSink = std::function<void(const KernelEvent&)>;
+  static constexpr uint32_t kFirstPid = 1000;
+
+  Kernel(sim::Executor& ex, EventSink sink);
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  // Errors carry containerd's texts (see errors.h); lookups of a missing task
+  // answer NOT_FOUND "task X not found", of a missing exec "process does not
+  // exist X: not found".
+  absl::StatusOr<uint32_t> CreateTask(const std::string& ns,
+                                      const std::string& id, Program program,
+                                      ProcessIo io);
+  absl::StatusOr<uint32_t> Start(const std::string& ns, const std::string& id,
+                                 const std::string& exec_id);
+  absl::StatusOr<ExitResult> DeleteTask(const std::string& ns,
+                                        const std::string& id);
+  absl::StatusOr<ExitResult> DeleteProcess(const std::string& ns,
+                                           const std::string& id,
+                                           const std::string& exec_id);
+  absl::Status Exec(const std::string& ns, const std::string& id,
+                    const std::string& exec_id, Program program, ProcessIo io);
+  absl::Status Kill(const std::string& ns, const std::string& id,
+                    const std::string& exec_id, uint32_t signal, bool all);
+  absl::Status CloseStdin(const std::string& ns, const std::string& id,
+                          const std::string& exec_id);
+  absl::Status Pause(const std::string& ns, const std::string& id);
+  absl::Status Resume(const std::string& ns, const std::string& id);
+  absl::StatusOr<std::vector<PidInfo>> ListPids(const std::string& ns,
+                                                const std::string& id);
+  absl::StatusOr<const Process*> Get(const std::string& ns,
+                                     const std::string& id,
+                                     const std::string& exec_id) const;
+  // Init processes of the namespace's tasks, by container id.
+  std::vector<const Process*> ListTasks(const std::string& ns) const;
+  // Blocks until the process exits; at once if it already has.
+  sim::Task<absl::StatusOr<ExitResult>> Wait(std::string ns, std::string id,
+                                             std::string exec_id);
+
+  // Environment events (not RPCs). The task's shim dies: every process of the
+  // task dies with 137 and only init's exit is published (containerd's
+  // dead-shim cleanup); the task is gone (NOT_FOUND) and pending Waits break
+  // with UNKNOWN "ttrpc: closed: unknown".
+  absl::Status KillShim(const std::string& ns, const std::string& id);
+  // The memory limit is hit in the process now.
+  absl::Status OomKill(const std::string& ns, const std::string& id,
+                       const std::string& exec_id);
+
+  sim::Executor& executor() const { return ex_; }
+
+ private:
+  struct TaskRecord;
+  using TaskKey =
+      std::pair<std::string, std::string>;  // (namespace, container id)
+
+  absl::StatusOr<TaskRecord*> FindTask(const std::string& ns,
+                                       const std::string& id) const;
+  absl::StatusOr<std::shared_ptr<Process>> FindProcess(
+      const std::string& ns, const std::string& id,
+      const std::string& exec_id) const;
+  std::shared_ptr<Process> NewProcess(const std::string& ns,
+                                      const std::string& id,
+                                      const std::string& exec_id,
+                                      Program program, ProcessIo io);
+  void SpawnProgram(std::shared_ptr<TaskRecord> task,
+                    std::shared_ptr<Process> p);
+  static sim::Task<void> RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
+                                    std::shared_ptr<Process> p);
+  // A signal reaches a running process (frozen ones queue it).
+  void Deliver(TaskRecord& task, Process& p, uint32_t signal);
+  // The process dies with `status`; init's death first kills every exec (pid
+  // namespace).
+  void Terminate(TaskRecord& task, Process& p, uint32_t status);
+  void Exit(Process& p, uint32_t status);
+  void Emit(KernelEvent e) { sink_(e); }
+  static ExitResult ResultOf(const Process& p);
+
+  sim::Executor& ex_;
+  EventSink sink_;
+  uint32_t next_pid_ = kFirstPid;
+  std::map<TaskKey, std::shared_ptr<TaskRecord>> tasks_;
+};
+
+}  // namespace fake_containerd
+
+#endif  // DSIM_FAKE_CONTAINERD_KERNEL_H_

@@ -1,0 +1,76 @@
+// fake_containerd/program.h: what a simulated process does once started. The
+// fake reads it from the process args of the OCI spec (Container.spec for init,
+// ExecProcessRequest.spec for an exec), so the daemon model chooses programs
+// the way docker does: by the command line.
+//
+// Command lines (args[0] may carry a path; only its last component counts):
+//   exit CODE [DELAY]   exit with CODE after DELAY (default 0)
+//   run                 run until a terminating signal (has handlers: exits
+//   128+sig) sleep               like busybox sleep: as PID 1 it ignores every
+//   signal but SIGKILL cat [CODE]          read stdin until it is closed
+//   (CloseIO), then exit with CODE oom [DELAY]         allocate until the
+//   memory limit: TaskOOM, then exit 137 anything else       a missing binary:
+//   Start fails as runc's exec does
+// DELAY is an integer with a unit: ns, us, ms or s (a bare number means ms).
+#ifndef DSIM_FAKE_CONTAINERD_PROGRAM_H_
+#define DSIM_FAKE_CONTAINERD_PROGRAM_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sim/op.h"
+
+namespace fake_containerd {
+
+struct Program {
+  enum class Kind : uint8_t {
+    kExit,               // exit with exit_code after delay
+    kRunUntilSignalled,  // exits 128+sig on any terminating signal
+    kIgnoreSigterm,      // as PID 1, ignores all signals but SIGKILL
+    kReadStdin,          // exits with exit_code once stdin is closed
+    kAllocateUntilOom,   // OOM-killed after delay
+    kMissingBinary,      // Start fails
+  };
+  Kind kind = Kind::kRunUntilSignalled;
+  uint32_t exit_code = 0;
+  sim::Nanos delay = 0;
+  std::string binary;  // args[0], for the missing-binary error
+
+  static Program Exit(uint32_t code, sim::Nanos delay = 0) {
+    return {Kind::kExit, code, delay, "exit"};
+  }
+  static Program RunUntilSignalled() {
+    return {Kind::kRunUntilSignalled, 0, 0, "run"};
+  }
+  static Program IgnoreSigterm() {
+    return {Kind::kIgnoreSigterm, 0, 0, "sleep"};
+  }
+  static Program ReadStdin(uint32_t code) {
+    return {Kind::kReadStdin, code, 0, "cat"};
+  }
+  static Program AllocateUntilOom(sim::Nanos delay) {
+    return {Kind::kAllocateUntilOom, 137, delay, "oom"};
+  }
+  static Program MissingBinary(std::string binary) {
+    return {Kind::kMissingBinary, 0, 0, std::move(binary)};
+  }
+};
+
+// The program for a command line (see the header comment). Bad numbers are
+// INVALID_ARGUMENT.
+absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args);
+
+// The first "args" string array found in an OCI spec / process JSON document. A
+// minimal scanner, not a JSON parser: it handles \" and \\ escapes only, which
+// the model never needs beyond. Empty when there is none.
+std::vector<std::string> ArgsFromSpecJson(std::string_view json);
+
+// ArgsFromSpecJson + ProgramFromArgs; no args at all is a missing binary "".
+absl::StatusOr<Program> ProgramFromSpecJson(std::string_view json);
+
+}  // namespace fake_containerd
+
+#endif  // DSIM_FAKE_CONTAINERD_PROGRAM_H_

@@ -1,0 +1,49 @@
+#include "fake_containerd/rpc_log.h"
+
+namespace fake_containerd {
+
+void RpcLog::Record(std::string_view method) {
+  ++total_;
+  auto it = counts_.find(method);
+  if (it == counts_.end()) it = counts_.emplace(std::string(method), 0).first;
+  ++it->second;
+  if (open_scopes_ > 0) sequence_.emplace_back(method);
+}
+
+uint64_t RpcLog::count(std::string_view method) const {
+  auto it = counts_.find(method);
+  return it == counts_.end() ? 0 : it->second;
+}
+
+void RpcLog::Reset() {
+  counts_.clear();
+  total_ = 0;
+}
+
+RpcLog::Scope::Scope(RpcLog& log) : log_(log), begin_(log.sequence_.size()) {
+  ++log_.open_scopes_;
+}
+
+RpcLog::Scope::~Scope() {
+  if (--log_.open_scopes_ == 0)
+    log_.sequence_.clear();  // memory stays flat between scopes
+}
+
+std::vector<std::string> RpcLog::Scope::calls() const {
+  return std::vector<std::string>(log_.sequence_.begin() + begin_,
+                                  log_.sequence_.end());
+}
+
+std::vector<std::string> RpcLog::Scope::short_calls() const {
+  std::vector<std::string> out = calls();
+  for (std::string& m : out) {
+    // "/containerd.services.tasks.v1.Tasks/Get" -> "Tasks/Get"
+    size_t slash = m.rfind('/');
+    size_t dot =
+        slash == std::string::npos ? std::string::npos : m.rfind('.', slash);
+    if (dot != std::string::npos) m = m.substr(dot + 1);
+  }
+  return out;
+}
+
+}  // namespace fake_containerd
