@@ -74,9 +74,12 @@ ProcessStatus FromProto(::containerd::v1::types::Status s) {
   }
 }
 
+// containerd's wall-clock timestamp as virtual time; 0 for the zero time ("not
+// exited").
 sim::Nanos ToNanos(const ::google::protobuf::Timestamp& t) {
-  if (t.seconds() < 0) return 0;  // 0001-01-01: not exited
-  return static_cast<sim::Nanos>(t.seconds()) * sim::kSecond +
+  if (t.seconds() < sim::kVirtualEpochUnixSeconds) return 0;
+  return static_cast<sim::Nanos>(t.seconds() - sim::kVirtualEpochUnixSeconds) *
+             sim::kSecond +
          static_cast<sim::Nanos>(t.nanos());
 }
 

@@ -408,6 +408,26 @@ absl::StatusOr<std::unique_ptr<Subscription>> FakeContainerd::Subscribe(
 
 namespace fake_containerd {
 
+absl::Status FakeContainerd::CreateLease(
+    const std::string& ns,
+    const ::containerd::services::leases::v1::CreateRequest& req,
+    ::containerd::services::leases::v1::CreateResponse* resp) {
+  Count(method::kLeasesPrefix, "Create");
+  if (absl::Status s = CheckNamespace(ns); !s.ok()) return s;
+  if (absl::Status s = leases_.Create(ns, req.id()); !s.ok()) return s;
+  resp->mutable_lease()->set_id(req.id());
+  SetVirtualTime(ex_.now(), resp->mutable_lease()->mutable_created_at());
+  return absl::OkStatus();
+}
+
+absl::Status FakeContainerd::DeleteLease(
+    const std::string& ns,
+    const ::containerd::services::leases::v1::DeleteRequest& req) {
+  Count(method::kLeasesPrefix, "Delete");
+  if (absl::Status s = CheckNamespace(ns); !s.ok()) return s;
+  return leases_.Delete(ns, req.id());
+}
+
 void FakeContainerd::Restart() {
   ex_.Note("containerd restarts");
   events_.CloseAll(absl::UnavailableError("error reading from server: EOF"));

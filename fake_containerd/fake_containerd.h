@@ -20,11 +20,13 @@
 #include "absl/status/statusor.h"
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
+#include "containerd/services/leases/v1/leases.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
 #include "fake_containerd/container_store.h"
 #include "fake_containerd/event_exchange.h"
 #include "fake_containerd/faults.h"
 #include "fake_containerd/kernel.h"
+#include "fake_containerd/lease_table.h"
 #include "fake_containerd/rpc_log.h"
 #include "sim/executor.h"
 #include "sim/task.h"
@@ -40,6 +42,8 @@ namespace method {
 inline constexpr char kContainersPrefix[] =
     "/containerd.services.containers.v1.Containers/";
 inline constexpr char kTasksPrefix[] = "/containerd.services.tasks.v1.Tasks/";
+inline constexpr char kLeasesPrefix[] =
+    "/containerd.services.leases.v1.Leases/";
 inline constexpr char kEventsPrefix[] =
     "/containerd.services.events.v1.Events/";
 }  // namespace method
@@ -106,6 +110,16 @@ class FakeContainerd {
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
       const epb::SubscribeRequest& req);
 
+  // Leases (the Go client's NewContainer wraps Containers/Create in one).
+  absl::Status CreateLease(
+      const std::string& ns,
+      const ::containerd::services::leases::v1::CreateRequest& req,
+      ::containerd::services::leases::v1::CreateResponse* resp);
+  absl::Status DeleteLease(
+      const std::string& ns,
+      const ::containerd::services::leases::v1::DeleteRequest& req);
+  LeaseTable& leases() { return leases_; }
+
   // containerd restarts: every event subscription ends with UNAVAILABLE;
   // containers, tasks and shims survive. (In-flight Tasks/Wait calls are not
   // broken yet.)
@@ -135,6 +149,7 @@ class FakeContainerd {
   EventExchange events_;
   ContainerStore containers_;
   Kernel kernel_;
+  LeaseTable leases_;
   Faults* faults_ = nullptr;
 };
 

@@ -6,8 +6,6 @@
 
 #include "absl/status/status.h"
 #include "containerd/services/leases/v1/leases.pb.h"
-#include "fake_containerd/errors.h"
-#include "fake_containerd/identifiers.h"
 
 namespace fake_containerd {
 
@@ -16,8 +14,6 @@ namespace {
 namespace lpb = ::containerd::services::leases::v1;
 using Empty = ::google::protobuf::Empty;
 
-constexpr char kLeasesPrefix[] = "/containerd.services.leases.v1.Leases/";
-
 std::string NamespaceOf(const sim::RpcMetadata& md) {
   for (const auto& [k, v] : md) {
     if (k == "containerd-namespace") return v;
@@ -25,16 +21,28 @@ std::string NamespaceOf(const sim::RpcMetadata& md) {
   return "";
 }
 
-// A synchronous core call as a handler: parse, call, serialize.
+// A synchronous core call as a handler: the shim-death draw, parse, call,
+// serialize, the restart draw.
 template <typename Req, typename Resp, typename F>
-SimTransport::UnaryHandler Bind(F call) {
-  return [call](sim::RpcMetadata md,
-                std::string bytes) -> sim::Task<absl::StatusOr<std::string>> {
+SimTransport::UnaryHandler Bind(FakeContainerd* f, Faults* faults,
+                                std::string method, F call) {
+  return [f, faults, method, call](
+             sim::RpcMetadata md,
+             std::string bytes) -> sim::Task<absl::StatusOr<std::string>> {
     Req req;
-    if (!req.ParseFromString(bytes))
+    if (!req.ParseFromString(bytes)) {
       co_return absl::InternalError("grpc: error unmarshalling request");
+    }
+    const std::string ns = NamespaceOf(md);
+    if constexpr (requires { req.container_id(); }) {
+      if (faults->Draw(FaultPoint::kShimDies, method)) {
+        (void)f->kernel().KillShim(
+            ns, req.container_id());  // no task: nothing to kill
+      }
+    }
     Resp resp;
-    absl::Status s = call(NamespaceOf(md), req, &resp);
+    absl::Status s = call(ns, req, &resp);
+    if (faults->Draw(FaultPoint::kContainerdRestart, method)) f->Restart();
     if (!s.ok()) co_return s;
     co_return resp.SerializeAsString();
   };
@@ -60,127 +68,98 @@ class EnvelopeStream : public sim::RpcStream {
 
 }  // namespace
 
-absl::Status LeaseTable::Create(const std::string& ns, const std::string& id) {
-  if (ns.empty()) return ErrFailedPrecondition("namespace is required");
-  if (absl::Status s = ValidateIdentifier(id); !s.ok()) return s;
-  if (!by_namespace_[ns].insert(id).second) {
-    return ErrAlreadyExists("lease \"" + id + "\"");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status LeaseTable::Delete(const std::string& ns, const std::string& id) {
-  if (ns.empty()) return ErrFailedPrecondition("namespace is required");
-  if (by_namespace_[ns].erase(id) == 0)
-    return ErrNotFound("lease \"" + id + "\"");
-  return absl::OkStatus();
-}
-
-size_t LeaseTable::size() const {
-  size_t n = 0;
-  for (const auto& [ns, ids] : by_namespace_) n += ids.size();
-  return n;
-}
-
-void ServeInProcess(FakeContainerd& fake, LeaseTable& leases, SimTransport& t) {
+void ServeInProcess(FakeContainerd& fake, SimTransport& t) {
   FakeContainerd* f = &fake;
+  Faults* faults = &t.faults();
+  // Binds `prefix + name` to a synchronous core method with a reply message.
+  auto unary = [&](const std::string& name, auto tag, auto call) {
+    using Req = typename decltype(tag)::first_type;
+    using Resp = typename decltype(tag)::second_type;
+    t.RegisterUnary(name, Bind<Req, Resp>(f, faults, name, call));
+  };
+  using std::pair;
   const std::string c = method::kContainersPrefix;
   const std::string k = method::kTasksPrefix;
   const std::string e = method::kEventsPrefix;
-  const std::string l = kLeasesPrefix;
+  const std::string l = method::kLeasesPrefix;
 
-  t.RegisterUnary(c + "Get",
-                  Bind<cpb::GetContainerRequest, cpb::GetContainerResponse>(
-                      [f](const std::string& ns, auto& r, auto* o) {
-                        return f->GetContainer(ns, r, o);
-                      }));
-  t.RegisterUnary(c + "List",
-                  Bind<cpb::ListContainersRequest, cpb::ListContainersResponse>(
-                      [f](const std::string& ns, auto& r, auto* o) {
-                        return f->ListContainers(ns, r, o);
-                      }));
-  t.RegisterUnary(
-      c + "Create",
-      Bind<cpb::CreateContainerRequest, cpb::CreateContainerResponse>(
-          [f](const std::string& ns, auto& r, auto* o) {
-            return f->CreateContainer(ns, r, o);
-          }));
-  t.RegisterUnary(
-      c + "Update",
-      Bind<cpb::UpdateContainerRequest, cpb::UpdateContainerResponse>(
-          [f](const std::string& ns, auto& r, auto* o) {
-            return f->UpdateContainer(ns, r, o);
-          }));
-  t.RegisterUnary(c + "Delete", Bind<cpb::DeleteContainerRequest, Empty>(
-                                    [f](const std::string& ns, auto& r, auto*) {
-                                      return f->DeleteContainer(ns, r);
-                                    }));
+  unary(c + "Get", pair<cpb::GetContainerRequest, cpb::GetContainerResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->GetContainer(ns, r, o);
+        });
+  unary(c + "List",
+        pair<cpb::ListContainersRequest, cpb::ListContainersResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->ListContainers(ns, r, o);
+        });
+  unary(c + "Create",
+        pair<cpb::CreateContainerRequest, cpb::CreateContainerResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->CreateContainer(ns, r, o);
+        });
+  unary(c + "Update",
+        pair<cpb::UpdateContainerRequest, cpb::UpdateContainerResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->UpdateContainer(ns, r, o);
+        });
+  unary(c + "Delete", pair<cpb::DeleteContainerRequest, Empty>(),
+        [f](const std::string& ns, auto& r, auto*) {
+          return f->DeleteContainer(ns, r);
+        });
 
-  t.RegisterUnary(k + "Create",
-                  Bind<tpb::CreateTaskRequest, tpb::CreateTaskResponse>(
-                      [f](const std::string& ns, auto& r, auto* o) {
-                        return f->CreateTask(ns, r, o);
-                      }));
-  t.RegisterUnary(k + "Start",
-                  Bind<tpb::StartRequest, tpb::StartResponse>(
-                      [f](const std::string& ns, auto& r, auto* o) {
-                        return f->Start(ns, r, o);
-                      }));
-  t.RegisterUnary(k + "Delete",
-                  Bind<tpb::DeleteTaskRequest, tpb::DeleteResponse>(
-                      [f](const std::string& ns, auto& r, auto* o) {
-                        return f->DeleteTask(ns, r, o);
-                      }));
-  t.RegisterUnary(k + "DeleteProcess",
-                  Bind<tpb::DeleteProcessRequest, tpb::DeleteResponse>(
-                      [f](const std::string& ns, auto& r, auto* o) {
-                        return f->DeleteProcess(ns, r, o);
-                      }));
-  t.RegisterUnary(k + "Get", Bind<tpb::GetRequest, tpb::GetResponse>(
-                                 [f](const std::string& ns, auto& r, auto* o) {
-                                   return f->Get(ns, r, o);
-                                 }));
-  t.RegisterUnary(k + "List",
-                  Bind<tpb::ListTasksRequest, tpb::ListTasksResponse>(
-                      [f](const std::string& ns, auto& r, auto* o) {
-                        return f->ListTasks(ns, r, o);
-                      }));
-  t.RegisterUnary(k + "Kill", Bind<tpb::KillRequest, Empty>(
-                                  [f](const std::string& ns, auto& r, auto*) {
-                                    return f->Kill(ns, r);
-                                  }));
-  t.RegisterUnary(k + "Exec", Bind<tpb::ExecProcessRequest, Empty>(
-                                  [f](const std::string& ns, auto& r, auto*) {
-                                    return f->Exec(ns, r);
-                                  }));
-  t.RegisterUnary(k + "ResizePty",
-                  Bind<tpb::ResizePtyRequest, Empty>(
-                      [f](const std::string& ns, auto& r, auto*) {
-                        return f->ResizePty(ns, r);
-                      }));
-  t.RegisterUnary(k + "CloseIO", Bind<tpb::CloseIORequest, Empty>(
-                                     [f](const std::string& ns, auto& r,
-                                         auto*) { return f->CloseIO(ns, r); }));
-  t.RegisterUnary(k + "Pause", Bind<tpb::PauseTaskRequest, Empty>(
-                                   [f](const std::string& ns, auto& r, auto*) {
-                                     return f->Pause(ns, r);
-                                   }));
-  t.RegisterUnary(k + "Resume", Bind<tpb::ResumeTaskRequest, Empty>(
-                                    [f](const std::string& ns, auto& r, auto*) {
-                                      return f->Resume(ns, r);
-                                    }));
-  t.RegisterUnary(k + "ListPids",
-                  Bind<tpb::ListPidsRequest, tpb::ListPidsResponse>(
-                      [f](const std::string& ns, auto& r, auto* o) {
-                        return f->ListPids(ns, r, o);
-                      }));
+  unary(k + "Create", pair<tpb::CreateTaskRequest, tpb::CreateTaskResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->CreateTask(ns, r, o);
+        });
+  unary(k + "Start", pair<tpb::StartRequest, tpb::StartResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->Start(ns, r, o);
+        });
+  unary(k + "Delete", pair<tpb::DeleteTaskRequest, tpb::DeleteResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->DeleteTask(ns, r, o);
+        });
+  unary(k + "DeleteProcess",
+        pair<tpb::DeleteProcessRequest, tpb::DeleteResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->DeleteProcess(ns, r, o);
+        });
+  unary(k + "Get", pair<tpb::GetRequest, tpb::GetResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->Get(ns, r, o);
+        });
+  unary(k + "List", pair<tpb::ListTasksRequest, tpb::ListTasksResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->ListTasks(ns, r, o);
+        });
+  unary(k + "Kill", pair<tpb::KillRequest, Empty>(),
+        [f](const std::string& ns, auto& r, auto*) { return f->Kill(ns, r); });
+  unary(k + "Exec", pair<tpb::ExecProcessRequest, Empty>(),
+        [f](const std::string& ns, auto& r, auto*) { return f->Exec(ns, r); });
+  unary(k + "ResizePty", pair<tpb::ResizePtyRequest, Empty>(),
+        [f](const std::string& ns, auto& r, auto*) {
+          return f->ResizePty(ns, r);
+        });
+  unary(
+      k + "CloseIO", pair<tpb::CloseIORequest, Empty>(),
+      [f](const std::string& ns, auto& r, auto*) { return f->CloseIO(ns, r); });
+  unary(k + "Pause", pair<tpb::PauseTaskRequest, Empty>(),
+        [f](const std::string& ns, auto& r, auto*) { return f->Pause(ns, r); });
+  unary(
+      k + "Resume", pair<tpb::ResumeTaskRequest, Empty>(),
+      [f](const std::string& ns, auto& r, auto*) { return f->Resume(ns, r); });
+  unary(k + "ListPids", pair<tpb::ListPidsRequest, tpb::ListPidsResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->ListPids(ns, r, o);
+        });
   t.RegisterUnary(
       k + "Wait",
       [f](sim::RpcMetadata md,
           std::string bytes) -> sim::Task<absl::StatusOr<std::string>> {
         tpb::WaitRequest req;
-        if (!req.ParseFromString(bytes))
+        if (!req.ParseFromString(bytes)) {
           co_return absl::InternalError("grpc: error unmarshalling request");
+        }
         std::string ns = NamespaceOf(md);
         absl::StatusOr<tpb::WaitResponse> r =
             co_await f->Wait(std::move(ns), std::move(req));
@@ -188,41 +167,33 @@ void ServeInProcess(FakeContainerd& fake, LeaseTable& leases, SimTransport& t) {
         co_return r->SerializeAsString();
       });
 
-  t.RegisterUnary(e + "Publish", Bind<epb::PublishRequest, Empty>(
-                                     [f](const std::string& ns, auto& r,
-                                         auto*) { return f->Publish(ns, r); }));
-  t.RegisterUnary(e + "Forward", Bind<epb::ForwardRequest, Empty>(
-                                     [f](const std::string&, auto& r, auto*) {
-                                       return f->Forward(r);
-                                     }));
+  unary(
+      e + "Publish", pair<epb::PublishRequest, Empty>(),
+      [f](const std::string& ns, auto& r, auto*) { return f->Publish(ns, r); });
+  unary(e + "Forward", pair<epb::ForwardRequest, Empty>(),
+        [f](const std::string&, auto& r, auto*) { return f->Forward(r); });
   t.RegisterStream(
       e + "Subscribe",
       [f](sim::RpcMetadata, std::string bytes)
           -> absl::StatusOr<std::unique_ptr<sim::RpcStream>> {
         epb::SubscribeRequest req;
-        if (!req.ParseFromString(bytes))
+        if (!req.ParseFromString(bytes)) {
           return absl::InternalError("grpc: error unmarshalling request");
+        }
         absl::StatusOr<std::unique_ptr<Subscription>> sub = f->Subscribe(req);
         if (!sub.ok()) return sub.status();
         return std::unique_ptr<sim::RpcStream>(
             std::make_unique<EnvelopeStream>(std::move(*sub)));
       });
 
-  LeaseTable* lt = &leases;
-  t.RegisterUnary(l + "Create",
-                  Bind<lpb::CreateRequest, lpb::CreateResponse>(
-                      [f, lt, l](const std::string& ns, auto& r, auto* o) {
-                        f->rpcs().Record(l + "Create");
-                        absl::Status s = lt->Create(ns, r.id());
-                        if (s.ok()) o->mutable_lease()->set_id(r.id());
-                        return s;
-                      }));
-  t.RegisterUnary(l + "Delete",
-                  Bind<lpb::DeleteRequest, Empty>(
-                      [f, lt, l](const std::string& ns, auto& r, auto*) {
-                        f->rpcs().Record(l + "Delete");
-                        return lt->Delete(ns, r.id());
-                      }));
+  unary(l + "Create", pair<lpb::CreateRequest, lpb::CreateResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->CreateLease(ns, r, o);
+        });
+  unary(l + "Delete", pair<lpb::DeleteRequest, Empty>(),
+        [f](const std::string& ns, auto& r, auto*) {
+          return f->DeleteLease(ns, r);
+        });
 }
 
 }  // namespace fake_containerd

@@ -4,35 +4,21 @@
 // and serializes the reply, so a client talks to the fake exactly as to a real
 // containerd, in bytes, through the sim transport.
 //
-// Leases live here (a table of ids per namespace): the daemon only needs the Go
-// client's Create/Delete pair around Containers/Create, and nothing reads a
-// lease.
+// Two fault points are drawn here, from the transport's fault model: kShimDies
+// before a request that names a container (its shim died earlier: the task is
+// gone), and kContainerdRestart after any request (event subscriptions end;
+// tasks survive).
 #ifndef DSIM_FAKE_CONTAINERD_IN_PROCESS_H_
 #define DSIM_FAKE_CONTAINERD_IN_PROCESS_H_
-
-#include <map>
-#include <set>
-#include <string>
 
 #include "fake_containerd/fake_containerd.h"
 #include "fake_containerd/sim_transport.h"
 
 namespace fake_containerd {
 
-class LeaseTable {
- public:
-  absl::Status Create(const std::string& ns, const std::string& id);
-  absl::Status Delete(const std::string& ns, const std::string& id);
-  size_t size() const;
-
- private:
-  std::map<std::string, std::set<std::string>> by_namespace_;
-};
-
-// Binds every Containers, Tasks, Events and Leases method. `fake` and `leases`
-// must outlive the transport's use.
-void ServeInProcess(FakeContainerd& fake, LeaseTable& leases,
-                    SimTransport& transport);
+// Binds every Containers, Tasks, Events and Leases method. `fake` must outlive
+// the transport's use.
+void ServeInProcess(FakeContainerd& fake, SimTransport& transport);
 
 }  // namespace fake_containerd
 

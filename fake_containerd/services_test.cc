@@ -6,6 +6,7 @@
 
 #include "fake_containerd/containers_service.h"
 #include "fake_containerd/events_service.h"
+#include "fake_containerd/leases_service.h"
 #include "fake_containerd/tasks_service.h"
 #include "sim/strategy_random.h"
 
@@ -19,7 +20,8 @@ class ServicesTest : public ::testing::Test {
         fake(ex),
         containers(fake),
         tasks(fake),
-        events(fake) {}
+        events(fake),
+        leases(fake) {}
   ~ServicesTest() override { ex.DestroyAllTasks(); }
 
   sim::RandomStrategy strategy;
@@ -28,7 +30,35 @@ class ServicesTest : public ::testing::Test {
   ContainersService containers;
   TasksService tasks;
   EventsService events;
+  LeasesService leases;
 };
+
+// The Go client's NewContainer: Leases/Create, then Delete; a second Delete is
+// NOT_FOUND.
+TEST_F(ServicesTest, LeaseCreateDelete) {
+  grpc::ServerContext ctx;
+  grpc::testing::ServerContextTestSpouse spouse(&ctx);
+  spouse.AddClientMetadata("containerd-namespace", "moby");
+  lpb::CreateRequest create;
+  create.set_id("lease-1");
+  lpb::CreateResponse created;
+  ASSERT_TRUE(leases.Create(&ctx, &create, &created).ok());
+  EXPECT_EQ(created.lease().id(), "lease-1");
+  EXPECT_EQ(leases.Create(&ctx, &create, &created).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+  lpb::DeleteRequest del;
+  del.set_id("lease-1");
+  google::protobuf::Empty empty;
+  EXPECT_TRUE(leases.Delete(&ctx, &del, &empty).ok());
+  grpc::Status again = leases.Delete(&ctx, &del, &empty);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(again.error_message(), "lease \"lease-1\": not found");
+  EXPECT_EQ(fake.rpcs().count("/containerd.services.leases.v1.Leases/Create"),
+            2u);
+  grpc::ServerContext no_header;
+  EXPECT_EQ(leases.Create(&no_header, &create, &created).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
 
 // Row: no `containerd-namespace` header -> FAILED_PRECONDITION, through the
 // adapter.

@@ -38,6 +38,7 @@ class SimTransport : public sim::RpcConnection {
   // Called once for every request that reaches containerd (RPC accounting hooks
   // in here).
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
+  Faults& faults() const { return faults_; }
 
   sim::Task<absl::StatusOr<std::string>> Unary(std::string method,
                                                sim::RpcMetadata metadata,

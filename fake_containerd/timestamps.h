@@ -11,8 +11,7 @@
 
 namespace fake_containerd {
 
-inline constexpr int64_t kVirtualEpochSeconds =
-    1'672'531'200;  // 2023-01-01T00:00:00Z
+inline constexpr int64_t kVirtualEpochSeconds = sim::kVirtualEpochUnixSeconds;
 inline constexpr int64_t kGoZeroTimeSeconds =
     -62'135'596'800;  // 0001-01-01T00:00:00Z
 

@@ -34,10 +34,9 @@ void BM_InProcessRpc(benchmark::State& state) {
     o.max_steps = UINT64_MAX;
     sim::Executor ex(o, strategy);
     FakeContainerd fake(ex);
-    LeaseTable leases;
     Faults faults(ex, {});
     SimTransport transport(ex, faults);
-    ServeInProcess(fake, leases, transport);
+    ServeInProcess(fake, transport);
     cpb::CreateContainerRequest create;
     create.mutable_container()->set_id("c1");
     create.mutable_container()->mutable_runtime()->set_name(

@@ -29,10 +29,9 @@ struct Stack {
         transport(ex, faults),
         c8d(ex, transport, "moby"),
         client(daemon_core::libcontainerd::NewClient(design, c8d)) {
-    fake_containerd::ServeInProcess(fake, leases, transport);
+    fake_containerd::ServeInProcess(fake, transport);
   }
   fake_containerd::FakeContainerd fake;
-  fake_containerd::LeaseTable leases;
   fake_containerd::Faults faults;
   fake_containerd::SimTransport transport;
   daemon_core::c8d::Client c8d;
@@ -110,6 +109,70 @@ TEST(InProcessStackTest, ContainerRunsToItsExitCodeWithTheReferenceRpcs) {
         s.fake.containers().List("moby", {})->empty());  // nothing leaked
     ex.DestroyAllTasks();
   }
+}
+
+sim::Task<void> StartRunning(
+    Stack& s, std::unique_ptr<daemon_core::libcontainerd::Task>* out) {
+  ContainerInfo info;
+  info.id = "c1";
+  info.spec_json = Spec("\"run\"");
+  auto ctr = co_await s.client->NewContainer(std::move(info));
+  EXPECT_TRUE(ctr.ok()) << ctr.status();
+  auto task = co_await (*ctr)->Start(false);
+  EXPECT_TRUE(task.ok()) << task.status();
+  *out = std::move(*task);
+}
+
+TEST(InProcessStackTest, ShimDeathFaultRemovesTheTask) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  Stack s(ex, Design::kObjects);
+  absl::Status before, after;
+  ex.Spawn("daemon",
+           [](Stack& st, absl::Status* b, absl::Status* a) -> sim::Task<void> {
+             std::unique_ptr<daemon_core::libcontainerd::Task> t;
+             co_await StartRunning(st, &t);
+             *b = (co_await t->Status()).status();
+             st.faults.Force(fake_containerd::FaultPoint::kShimDies, 1,
+                             "/containerd.services.tasks.v1.Tasks/Get");
+             *a = (co_await t->Status()).status();
+           }(s, &before, &after));
+  EXPECT_EQ(ex.Run().outcome, sim::RunOutcome::kCompleted);
+  EXPECT_TRUE(before.ok()) << before;
+  EXPECT_TRUE(absl::IsNotFound(after) || absl::IsUnknown(after)) << after;
+  EXPECT_EQ(s.faults.fired(fake_containerd::FaultPoint::kShimDies), 1);
+  ex.DestroyAllTasks();
+}
+
+TEST(InProcessStackTest, ContainerdRestartEndsSubscriptionsButTasksSurvive) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  Stack s(ex, Design::kObjects);
+  absl::Status stream_end, task_after;
+  ex.Spawn(
+      "daemon",
+      [](Stack& st, absl::Status* end, absl::Status* task) -> sim::Task<void> {
+        std::vector<std::string> filters{"namespace==moby,topic~=|^/tasks/|"};
+        auto events = co_await st.c8d.Subscribe(std::move(filters));
+        std::unique_ptr<daemon_core::libcontainerd::Task> t;
+        co_await StartRunning(st, &t);
+        st.faults.Force(fake_containerd::FaultPoint::kContainerdRestart);
+        (void)co_await st.client->LoadContainer(
+            "c1");  // containerd restarts after this one
+        for (;;) {
+          absl::StatusOr<std::optional<std::string>> m =
+              co_await (*events)->Next();
+          if (!m.ok() || !m->has_value()) {
+            *end = m.status();
+            break;
+          }
+        }
+        *task = (co_await t->Status()).status();
+      }(s, &stream_end, &task_after));
+  EXPECT_EQ(ex.Run().outcome, sim::RunOutcome::kCompleted);
+  EXPECT_TRUE(absl::IsUnavailable(stream_end)) << stream_end;
+  EXPECT_TRUE(task_after.ok()) << task_after;
+  ex.DestroyAllTasks();
 }
 
 }  // namespace

@@ -42,6 +42,10 @@ inline constexpr Nanos kNever = UINT64_MAX;
 inline constexpr Nanos kMicrosecond = 1000;
 inline constexpr Nanos kMillisecond = 1000 * kMicrosecond;
 inline constexpr Nanos kSecond = 1000 * kMillisecond;
+// Virtual time 0 as a wall-clock instant (2023-01-01T00:00:00Z), for the
+// timestamps that cross the containerd API: both sides of the boundary convert
+// with it.
+inline constexpr int64_t kVirtualEpochUnixSeconds = 1'672'531'200;
 
 namespace internal {
 
