@@ -1,3 +1,6 @@
+// fake_containerd/kernel.cc: the simulated kernel under the services. Over 400 lines because
+// the process state machine (create, start, signals, pause, OOM, exit, delete, shim death) and
+// its event ordering must be read together; each piece is a short function.
 #include "fake_containerd/kernel.h"
 
 #include "fake_containerd/errors.h"
