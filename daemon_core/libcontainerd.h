@@ -44,6 +44,11 @@ class Task : public Process {
   virtual sim::Task<absl::Status> Resume() = 0;
   virtual sim::Task<absl::StatusOr<c8d::ProcessStatus>> Status() = 0;
   virtual sim::Task<absl::StatusOr<std::vector<uint32_t>>> Pids() = 0;
+  // Deletes a task that may still run. objects: task.Delete(WithProcessKill)
+  // (Tasks/Wait, Tasks/Kill SIGKILL, Tasks/Get, Tasks/Delete); legacy:
+  // DeleteTask, which does not kill and so fails on a live task (the reason for
+  // 6a2f385a).
+  virtual sim::Task<absl::StatusOr<c8d::ExitStatus>> ForceDelete() = 0;
   // Tasks/Exec then Tasks/Start; when Start fails the process is deleted again.
   virtual sim::Task<absl::StatusOr<std::unique_ptr<Process>>> Exec(
       std::string exec_id, std::string spec_json, bool with_stdin) = 0;

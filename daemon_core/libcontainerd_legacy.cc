@@ -97,6 +97,11 @@ class LegacyTask : public Task {
     if (!t.ok()) co_return t.status();
     co_return co_await t->Delete();
   }
+  sim::Task<absl::StatusOr<c8d::ExitStatus>> ForceDelete() override {
+    absl::StatusOr<c8d::TaskHandle> t = co_await LoadTask(c_, id_);
+    if (!t.ok()) co_return t.status();
+    co_return co_await t->Delete();
+  }
   sim::Task<absl::Status> Pause() override {
     absl::StatusOr<c8d::TaskHandle> t = co_await LoadTask(c_, id_);
     if (!t.ok()) co_return t.status();

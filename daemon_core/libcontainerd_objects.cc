@@ -47,6 +47,9 @@ class ObjectsTask : public Task {
   sim::Task<absl::StatusOr<c8d::ExitStatus>> Delete() override {
     co_return co_await t_.Delete();
   }
+  sim::Task<absl::StatusOr<c8d::ExitStatus>> ForceDelete() override {
+    co_return co_await t_.ForceDelete();
+  }
   sim::Task<absl::Status> Pause() override { co_return co_await t_.Pause(); }
   sim::Task<absl::Status> Resume() override { co_return co_await t_.Resume(); }
   sim::Task<absl::StatusOr<c8d::ProcessStatus>> Status() override {

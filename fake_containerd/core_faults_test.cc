@@ -40,7 +40,7 @@ struct Harness {
   Faults faults;
 };
 
-TEST(CoreFaultsTest, ForcedExecStartFailureLeavesTheExecCreated) {
+TEST(CoreFaultsTest, ForcedExecStartFailureStopsTheExecLikeAMissingBinary) {
   Harness h;
   h.NewRunningTask("c1");
   ASSERT_TRUE(h.fake.kernel()
@@ -56,9 +56,12 @@ TEST(CoreFaultsTest, ForcedExecStartFailureLeavesTheExecCreated) {
   EXPECT_NE(std::string(s.message()).find("executable file not found"),
             std::string::npos);
   EXPECT_EQ((*h.fake.kernel().Get(kNs, "c1", "e1"))->state,
-            ProcessState::kCreated);
+            ProcessState::kStopped);
+  EXPECT_EQ((*h.fake.kernel().Get(kNs, "c1", "e1"))->exit_status,
+            kMissingBinaryExitStatus);
   EXPECT_EQ(h.faults.fired(FaultPoint::kExecStartFails), 1);
-  EXPECT_TRUE(h.fake.Start(kNs, req, &resp).ok());  // the force was used up
+  EXPECT_EQ(h.fake.Start(kNs, req, &resp).message(),
+            "cannot start a stopped process: unknown");
 }
 
 TEST(CoreFaultsTest, ShimDeathPublishesInitExitAndForgetsTheTask) {

@@ -1,6 +1,7 @@
-// fake_containerd/fake_containerd.cc: one function per containerd RPC. Over 400 lines because
-// it is the whole Containers, Tasks, Events and Leases surface; each function checks the
-// namespace and arguments in containerd's order, then delegates to the store or the kernel.
+// fake_containerd/fake_containerd.cc: one function per containerd RPC. Over 400
+// lines because it is the whole Containers, Tasks, Events and Leases surface;
+// each function checks the namespace and arguments in containerd's order, then
+// delegates to the store or the kernel.
 #include "fake_containerd/fake_containerd.h"
 
 #include "containerd/events/container.pb.h"
@@ -191,17 +192,15 @@ absl::Status FakeContainerd::Start(const std::string& ns,
     return s;
   if (!req.exec_id().empty() && faults_ != nullptr) {
     // Only a start that would succeed is made to fail (only then is a draw
-    // spent); runc fails as for a missing binary and the exec stays CREATED.
+    // spent); it then fails exactly as a missing binary does.
     absl::StatusOr<const Process*> p =
         kernel_.Get(ns, req.container_id(), req.exec_id());
     if (p.ok() && (*p)->state == ProcessState::kCreated &&
         (*p)->program.kind != Program::Kind::kMissingBinary &&
         faults_->Draw(FaultPoint::kExecStartFails,
                       std::string(method::kTasksPrefix) + "Start")) {
-      return ErrShim(
-          "OCI runtime exec failed: exec failed: unable to start container "
-          "process: exec: \"injected-fault\": executable file not found in "
-          "$PATH");
+      kernel_.MakeBinaryMissing(ns, req.container_id(), req.exec_id(),
+                                "injected-fault");
     }
   }
   absl::StatusOr<uint32_t> pid =

@@ -1,6 +1,7 @@
-// fake_containerd/kernel.cc: the simulated kernel under the services. Over 400 lines because
-// the process state machine (create, start, signals, pause, OOM, exit, delete, shim death) and
-// its event ordering must be read together; each piece is a short function.
+// fake_containerd/kernel.cc: the simulated kernel under the services. Over 400
+// lines because the process state machine (create, start, signals, pause, OOM,
+// exit, delete, shim death) and its event ordering must be read together; each
+// piece is a short function.
 #include "fake_containerd/kernel.h"
 
 #include "fake_containerd/errors.h"
@@ -123,6 +124,12 @@ absl::StatusOr<uint32_t> Kernel::CreateTask(const std::string& ns,
   return task->init->pid;
 }
 
+void Kernel::MakeBinaryMissing(const std::string& ns, const std::string& id,
+                               const std::string& exec_id, std::string binary) {
+  absl::StatusOr<std::shared_ptr<Process>> p = FindProcess(ns, id, exec_id);
+  if (p.ok()) (*p)->program = Program::MissingBinary(std::move(binary));
+}
+
 absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
                                        const std::string& id,
                                        const std::string& exec_id) {
@@ -155,8 +162,11 @@ absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
     }
   }
   if (p->program.kind == Program::Kind::kMissingBinary) {
-    // The shim's state machine does not move: the process stays CREATED
-    // (deletable).
+    // runc's exec of the binary fails inside the new process, which then exits;
+    // the shim reaps it and publishes its TaskExit (moby-daemon.md I3) and the
+    // process is STOPPED, which is what lets the Go client's task.Delete /
+    // process.Delete clean it up.
+    Terminate(*task, *p, kMissingBinaryExitStatus);
     const std::string why =
         "unable to start container process: exec: " + Quote(p->program.binary) +
         ": executable file not found in $PATH";

@@ -37,6 +37,9 @@ std::string_view ProcessStateName(ProcessState s);
 inline constexpr uint32_t kSigKill = 9;
 inline constexpr uint32_t kSigTerm = 15;
 inline constexpr uint32_t kOomExitStatus = 137;
+// A process whose binary is missing exits with the shell's "command not found"
+// status.
+inline constexpr uint32_t kMissingBinaryExitStatus = 127;
 
 struct ProcessIo {
   std::string stdin_path, stdout_path, stderr_path;
@@ -149,6 +152,10 @@ class Kernel {
   // dead-shim cleanup); the task is gone (NOT_FOUND) and pending Waits break
   // with UNKNOWN "ttrpc: closed: unknown".
   absl::Status KillShim(const std::string& ns, const std::string& id);
+  // The process's binary is gone: its Start will fail as a missing binary's
+  // does (the exec-start-fails fault). No-op when there is no such process.
+  void MakeBinaryMissing(const std::string& ns, const std::string& id,
+                         const std::string& exec_id, std::string binary);
   // The memory limit is hit in the process now.
   absl::Status OomKill(const std::string& ns, const std::string& id,
                        const std::string& exec_id);

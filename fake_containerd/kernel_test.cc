@@ -248,7 +248,7 @@ TEST(KernelTest, PauseFreezesProgramsAndQueuesSignals) {
   }
 }
 
-TEST(KernelTest, MissingBinaryFailsStartAndStaysCreated) {
+TEST(KernelTest, MissingBinaryFailsStartAndTheProcessExits) {
   Harness h(1);
   ASSERT_EQ(h.Run([](Harness& h) -> sim::Task<void> {
     (void)h.kernel.CreateTask(kNs, "c1", Program::MissingBinary("/nosuch"), {});
@@ -257,7 +257,9 @@ TEST(KernelTest, MissingBinaryFailsStartAndStaysCreated) {
     EXPECT_NE(pid.status().message().find(
                   "exec: \"/nosuch\": executable file not found in $PATH"),
               std::string::npos);
-    EXPECT_EQ((*h.kernel.Get(kNs, "c1", ""))->state, ProcessState::kCreated);
+    EXPECT_EQ((*h.kernel.Get(kNs, "c1", ""))->state, ProcessState::kStopped);
+    EXPECT_EQ((*h.kernel.Get(kNs, "c1", ""))->exit_status,
+              kMissingBinaryExitStatus);
     absl::StatusOr<ExitResult> d = h.kernel.DeleteTask(kNs, "c1");
     EXPECT_TRUE(d.ok());
     EXPECT_EQ(h.kernel.Get(kNs, "c1", "").status().message(),
@@ -265,7 +267,8 @@ TEST(KernelTest, MissingBinaryFailsStartAndStaysCreated) {
     co_return;
   }(h)),
             sim::RunOutcome::kCompleted);
-  EXPECT_EQ(h.Log(), (std::vector<std::string>{"create c1", "delete c1"}));
+  EXPECT_EQ(h.Log(), (std::vector<std::string>{"create c1", "exit c1=127",
+                                               "delete c1"}));
 }
 
 TEST(KernelTest, ListPidsAndDeterministicPids) {

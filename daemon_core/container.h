@@ -1,0 +1,55 @@
+// daemon_core/container.h: one container of the daemon (moby
+// container/container.go): its State (with the container lock), its containerd
+// handles, its ExecCommands, and what `docker create` fixed (the command line,
+// the restart policy).
+#ifndef DSIM_DAEMON_CORE_CONTAINER_H_
+#define DSIM_DAEMON_CORE_CONTAINER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon_core/exec_store.h"
+#include "daemon_core/libcontainerd.h"
+#include "daemon_core/mutation.h"
+#include "daemon_core/state.h"
+
+namespace daemon_core {
+
+struct RestartPolicy {
+  enum class Name { kNo, kAlways, kOnFailure };
+  Name name = Name::kNo;
+  int maximum_retry_count = 0;  // on-failure only; 0 = unlimited
+};
+
+class Container {
+ public:
+  Container(sim::Executor& ex, std::string container_id,
+            std::vector<std::string> command, RestartPolicy restart,
+            const Mutation& mutation)
+      : id(std::move(container_id)),
+        args(std::move(command)),
+        restart_policy(restart),
+        state(ex, id, mutation),
+        exec_commands(ex, "container " + id) {}
+
+  const std::string id;
+  const std::vector<std::string> args;
+  const RestartPolicy restart_policy;
+
+  State state;  // state.mu is the container lock
+  // REQUIRES: state.mu. Nothing clears them: after an exit they are stale
+  // handles until the next start, as in moby.
+  std::unique_ptr<libcontainerd::Container> ctr;
+  std::unique_ptr<libcontainerd::Task> task;
+  bool has_been_started_before = false;
+  int restart_count = 0;
+  ExecStore exec_commands;  // execs that have not exited
+
+  // The OCI spec the fake containerd reads the program from.
+  std::string SpecJson() const;
+};
+
+}  // namespace daemon_core
+
+#endif  // DSIM_DAEMON_CORE_CONTAINER_H_

@@ -1,0 +1,131 @@
+// daemon_core/daemon.h: the dockerd slice under test (moby daemon/): the
+// container store, the container operations of the Docker API, and the event
+// monitor that turns containerd events into ProcessEvent calls through
+// per-container serial queues.
+//
+// Results are Docker API results as values (errdefs.h), so a history can record
+// them. Implemented so far: create, start (with ReplaceContainer), kill, wait,
+// inspect, and the init-exit, OOM and start events with the restart policy.
+// Execs, stop, pause, rm and restore come with the rest of issue #4.
+#ifndef DSIM_DAEMON_CORE_DAEMON_H_
+#define DSIM_DAEMON_CORE_DAEMON_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "daemon_core/container.h"
+#include "daemon_core/containerd_client.h"
+#include "daemon_core/libcontainerd.h"
+#include "daemon_core/mutation.h"
+#include "sim/chan.h"
+#include "sim/executor.h"
+#include "sim/rpc.h"
+
+namespace daemon_core {
+
+// moby libcontainerd/types EventType.
+enum class EventType {
+  kUnknown,
+  kExit,
+  kOom,
+  kCreate,
+  kStart,
+  kExecAdded,
+  kExecStarted,
+  kPaused,
+  kResumed
+};
+
+// moby libcontainerd/types EventInfo (after the PR: no OOMKilled).
+struct EventInfo {
+  std::string container_id;
+  std::string process_id;  // the container id for init, the exec id for an exec
+  uint32_t pid = 0;
+  uint32_t exit_code = 0;
+  sim::Nanos exited_at = 0;
+};
+
+// What `docker inspect` shows of a container's state.
+struct ContainerInspectResult {
+  std::string status;  // created, running, paused, restarting, exited
+  bool running = false, paused = false, restarting = false, oom_killed = false,
+       dead = false;
+  uint32_t pid = 0;
+  int exit_code = 0;
+  std::string error;
+  std::vector<std::string> exec_ids;
+};
+
+class Daemon {
+ public:
+  struct Options {
+    libcontainerd::Design design = libcontainerd::Design::kObjects;
+    Mutation mutation = Mutation::kNone;
+    std::string ns = "moby";
+    sim::Nanos restart_delay =
+        100 * sim::kMillisecond;  // moby's first backoff step
+  };
+  // `containerd` must outlive the daemon. Call ex.DestroyAllTasks() before
+  // destroying it.
+  Daemon(sim::Executor& ex, sim::RpcConnection& containerd, Options options);
+
+  // Subscribes to containerd's events in a background task (resubscribing after
+  // an error).
+  void StartEventMonitor();
+
+  sim::Task<absl::Status> ContainerCreate(std::string id,
+                                          std::vector<std::string> args,
+                                          RestartPolicy policy = {});
+  sim::Task<absl::Status> ContainerStart(std::string id);
+  sim::Task<absl::Status> ContainerKill(std::string id, uint32_t signal);
+  sim::Task<absl::StatusOr<StateStatus>> ContainerWait(std::string id,
+                                                       WaitCondition condition);
+  sim::Task<absl::StatusOr<ContainerInspectResult>> ContainerInspect(
+      std::string id);
+
+  // The libcontainerd Backend callback.
+  sim::Task<void> ProcessEvent(std::string container_id, EventType type,
+                               EventInfo info);
+
+  // For end-of-run checks: the daemon's containers, without locks.
+  const std::map<std::string, std::shared_ptr<Container>>& containers() const {
+    return containers_;
+  }
+  const Options& options() const { return options_; }
+
+ private:
+  struct QueuedEvent {
+    EventType type;
+    EventInfo info;
+  };
+  std::shared_ptr<Container> Lookup(const std::string& id) const;
+  sim::Task<absl::Status> ContainerStartLocked(Container& c);
+  sim::Task<absl::StatusOr<std::unique_ptr<libcontainerd::Container>>>
+  ReplaceContainer(const Container& c);
+  sim::Task<void> HandleContainerExit(std::shared_ptr<Container> c,
+                                      EventInfo info);
+  sim::Task<void> RestartAfterDelay(std::shared_ptr<Container> c);
+  bool ShouldRestart(const Container& c, int exit_code) const;
+  sim::Task<void> EventLoop();
+  sim::Task<void> Dispatch(std::string envelope_bytes);
+  sim::Task<void> QueueWorker(std::string container_id,
+                              sim::Chan<QueuedEvent>* queue);
+
+  sim::Executor& ex_;
+  Options options_;
+  c8d::Client c8d_;
+  std::unique_ptr<libcontainerd::Client> client_;
+  std::map<std::string, std::shared_ptr<Container>> containers_;
+  // The legacy client's oom map (pre-57d2d6ef): set by OOM events, applied at
+  // exit.
+  std::map<std::string, bool> oom_at_exit_;
+  // libcontainerd/queue: one serial FIFO per container id.
+  std::map<std::string, std::unique_ptr<sim::Chan<QueuedEvent>>> queues_;
+};
+
+}  // namespace daemon_core
+
+#endif  // DSIM_DAEMON_CORE_DAEMON_H_

@@ -1,0 +1,220 @@
+// daemon_core/daemon_events.cc: the event monitor (libcontainerd/remote
+// processEventStream), the per-container serial queues (libcontainerd/queue)
+// and ProcessEvent for the init exit, OOM, start, paused and resumed events
+// (moby daemon/monitor.go, after PR #43564).
+#include <google/protobuf/timestamp.pb.h>
+
+#include "containerd/events/task.pb.h"
+#include "containerd/services/events/v1/events.pb.h"
+#include "daemon_core/daemon.h"
+#include "daemon_core/errdefs.h"
+
+namespace daemon_core {
+
+namespace {
+
+namespace ev = ::containerd::events;
+
+sim::Nanos ToVirtual(const google::protobuf::Timestamp& t) {
+  if (t.seconds() < sim::kVirtualEpochUnixSeconds) return 0;
+  return static_cast<sim::Nanos>(t.seconds() - sim::kVirtualEpochUnixSeconds) *
+             sim::kSecond +
+         static_cast<sim::Nanos>(t.nanos());
+}
+
+// containerd's payloads carry the bare type name, which Any::UnpackTo rejects.
+template <typename M>
+bool Unpack(const google::protobuf::Any& any, M* out) {
+  return any.type_url() == M::descriptor()->full_name() &&
+         out->ParseFromString(any.value());
+}
+
+constexpr int kQueueCapacity = 1024;
+
+}  // namespace
+
+void Daemon::StartEventMonitor() {
+  ex_.Spawn("event monitor", EventLoop(),
+            sim::SpawnOptions{.background = true});
+}
+
+sim::Task<void> Daemon::EventLoop() {
+  for (;;) {
+    std::vector<std::string> filters{"namespace==" + options_.ns,
+                                     "topic~=|^/tasks/|"};
+    absl::StatusOr<std::unique_ptr<sim::RpcStream>> stream =
+        co_await c8d_.Subscribe(std::move(filters));
+    if (stream.ok()) {
+      for (;;) {
+        absl::StatusOr<std::optional<std::string>> m =
+            co_await (*stream)->Next();
+        if (!m.ok() || !m->has_value()) break;
+        co_await Dispatch(std::move(**m));
+      }
+    }
+    // processEventStream: the stream broke (containerd restarting); subscribe
+    // again. Events published in between are lost, as they are for moby.
+    co_await ex_.Sleep(sim::kSecond);
+  }
+}
+
+sim::Task<void> Daemon::Dispatch(std::string envelope_bytes) {
+  containerd::services::events::v1::Envelope env;
+  if (!env.ParseFromString(envelope_bytes)) co_return;
+  const std::string& topic = env.topic();
+  EventInfo info;
+  EventType type = EventType::kUnknown;
+  if (topic == "/tasks/exit") {
+    ev::TaskExit e;
+    if (!Unpack(env.event(), &e)) co_return;
+    type = EventType::kExit;
+    info = EventInfo{e.container_id(), e.id(), e.pid(), e.exit_status(),
+                     ToVirtual(e.exited_at())};
+  } else if (topic == "/tasks/oom") {
+    ev::TaskOOM e;
+    if (!Unpack(env.event(), &e)) co_return;
+    type = EventType::kOom;
+    info.container_id = e.container_id();
+  } else if (topic == "/tasks/start") {
+    ev::TaskStart e;
+    if (!Unpack(env.event(), &e)) co_return;
+    type = EventType::kStart;
+    info.container_id = e.container_id();
+    info.pid = e.pid();
+  } else if (topic == "/tasks/paused" || topic == "/tasks/resumed") {
+    ev::TaskPaused e;  // TaskResumed has the same single field
+    e.ParseFromString(env.event().value());
+    type = topic == "/tasks/paused" ? EventType::kPaused : EventType::kResumed;
+    info.container_id = e.container_id();
+  } else {
+    co_return;  // create, exec-added, exec-started and delete fall through in
+                // moby
+  }
+  auto& queue = queues_[info.container_id];
+  if (queue == nullptr) {
+    queue = std::make_unique<sim::Chan<QueuedEvent>>(
+        ex_, "event queue " + info.container_id, kQueueCapacity);
+    ex_.Spawn("event queue " + info.container_id,
+              QueueWorker(info.container_id, queue.get()),
+              sim::SpawnOptions{.background = true});
+  }
+  QueuedEvent queued{type,
+                     std::move(info)};  // not inline: see sim/task.h on GCC 12
+  co_await queue->Send(std::move(queued));
+}
+
+sim::Task<void> Daemon::QueueWorker(std::string container_id,
+                                    sim::Chan<QueuedEvent>* queue) {
+  for (;;) {
+    std::optional<QueuedEvent> e = co_await queue->Recv();
+    if (!e.has_value()) co_return;
+    co_await ProcessEvent(container_id, e->type, std::move(e->info));
+  }
+}
+
+sim::Task<void> Daemon::ProcessEvent(std::string container_id, EventType type,
+                                     EventInfo info) {
+  std::shared_ptr<Container> c = Lookup(container_id);
+  if (c == nullptr) co_return;
+  const bool oom_at_exit = options_.design == libcontainerd::Design::kLegacy ||
+                           options_.mutation == Mutation::kOomKilledOnlyAtExit;
+  switch (type) {
+    case EventType::kExit: {
+      // 0e4d3feb: init is told from an exec by process id. The pid comparison
+      // it replaced read c.Pid without the container lock and is fooled by a
+      // pid collision.
+      const bool init = options_.mutation == Mutation::kInitExitClassifiedByPid
+                            ? info.pid == c->state.pid
+                            : info.process_id == info.container_id;
+      if (init) {
+        co_await HandleContainerExit(c, std::move(info));
+      } else {
+        ex_.Note("exit of exec " + info.process_id +
+                 " (exec events: not modelled yet)");
+      }
+      co_return;
+    }
+    case EventType::kOom: {
+      co_await c->state.mu.Lock();
+      if (oom_at_exit) {
+        oom_at_exit_[container_id] =
+            true;  // the legacy client's map, applied at exit
+      } else {
+        c->state.oom_killed = true;  // 57d2d6ef: at once, under the lock
+      }
+      c->state.mu.Unlock();
+      co_return;
+    }
+    case EventType::kStart:
+    case EventType::kPaused:
+    case EventType::kResumed: {
+      // Each waits for the container lock that start/pause hold across their
+      // RPCs: the link that keeps a fast exit after its start (I14).
+      co_await c->state.mu.Lock();
+      if (type == EventType::kPaused && c->state.running)
+        c->state.paused = true;
+      if (type == EventType::kResumed) c->state.paused = false;
+      c->state.mu.Unlock();
+      co_return;
+    }
+    default:
+      co_return;
+  }
+}
+
+bool Daemon::ShouldRestart(const Container& c, int exit_code) const {
+  switch (c.restart_policy.name) {
+    case RestartPolicy::Name::kNo:
+      return false;
+    case RestartPolicy::Name::kAlways:
+      return true;
+    case RestartPolicy::Name::kOnFailure:
+      return exit_code != 0 &&
+             (c.restart_policy.maximum_retry_count == 0 ||
+              c.restart_count < c.restart_policy.maximum_retry_count);
+  }
+  return false;
+}
+
+sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
+                                            EventInfo info) {
+  co_await c->state.mu.Lock();
+  ExitInfo exit;
+  if (c->task != nullptr) {
+    absl::StatusOr<c8d::ExitStatus> deleted = co_await c->task->Delete();
+    if (deleted.ok())
+      exit = ExitInfo{static_cast<int>(deleted->code), deleted->exited_at};
+  }
+  // The event's exit code and time win over the delete's.
+  exit.exit_code = static_cast<int>(info.exit_code);
+  exit.exited_at = info.exited_at;
+  const bool restart = ShouldRestart(*c, exit.exit_code);
+  // Cleanup starts with the containerd container (after the PR, so Windows can
+  // shut down).
+  if (c->ctr != nullptr) (void)co_await c->ctr->Delete();
+  if (restart) {
+    c->state.SetRestarting(exit);
+  } else {
+    c->state.SetStopped(exit);
+  }
+  if (auto it = oom_at_exit_.find(c->id); it != oom_at_exit_.end()) {
+    c->state.oom_killed = it->second;  // pre-57d2d6ef: copied in at the exit
+    oom_at_exit_.erase(it);
+  }
+  c->state.mu.Unlock();
+  if (restart) {
+    ex_.Spawn("restart " + c->id, RestartAfterDelay(c),
+              sim::SpawnOptions{.background = true});
+  }
+}
+
+sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c) {
+  co_await ex_.Sleep(options_.restart_delay);
+  co_await c->state.mu.Lock();
+  ++c->restart_count;
+  absl::Status s = co_await ContainerStartLocked(*c);
+  if (!s.ok()) c->state.SetStopped(ExitInfo{c->state.exit_code, ex_.now()});
+  c->state.mu.Unlock();
+}
+
+}  // namespace daemon_core

@@ -1,0 +1,112 @@
+// daemon_core/daemon_start.cc: containerStart (moby daemon/start.go, after PR
+// #43564): the container lock is held for the whole call, RPCs included; a
+// stale containerd container is replaced (libcontainerd/replace.go, 6a2f385a);
+// a failed start deletes what it created.
+#include "daemon_core/daemon.h"
+#include "daemon_core/errdefs.h"
+
+namespace daemon_core {
+
+namespace {
+
+// translateContainerdStartErr: what a failed runtime start means to a client.
+absl::Status TranslateStartError(const absl::Status& s, int* exit_code) {
+  const std::string msg(s.message());
+  if (msg.find("executable file not found") != std::string::npos ||
+      msg.find("no such file or directory") != std::string::npos) {
+    *exit_code = 127;
+    return InvalidParameter(msg);
+  }
+  if (msg.find("permission denied") != std::string::npos) {
+    *exit_code = 126;
+    return InvalidParameter(msg);
+  }
+  return System(msg);
+}
+
+}  // namespace
+
+sim::Task<absl::Status> Daemon::ContainerStart(std::string id) {
+  std::shared_ptr<Container> c = Lookup(id);
+  if (c == nullptr) co_return NotFound("No such container: " + id);
+  co_await c->state.mu.Lock();
+  absl::Status s = co_await ContainerStartLocked(*c);
+  c->state.mu.Unlock();
+  co_return s;
+}
+
+sim::Task<absl::StatusOr<std::unique_ptr<libcontainerd::Container>>>
+Daemon::ReplaceContainer(const Container& c) {
+  c8d::ContainerInfo info;
+  info.id = c.id;
+  info.spec_json = c.SpecJson();
+  absl::StatusOr<std::unique_ptr<libcontainerd::Container>> ctr =
+      co_await client_->NewContainer(info);
+  if (ctr.ok() || !absl::IsAlreadyExists(ctr.status()) ||
+      options_.mutation == Mutation::kStartDoesNotReplaceStaleContainer) {
+    co_return ctr;
+  }
+  ex_.Note("cleaning up stale containerd container " + c.id);
+  absl::StatusOr<std::unique_ptr<libcontainerd::Container>> stale =
+      co_await client_->LoadContainer(c.id);
+  if (absl::IsNotFound(stale.status()))
+    co_return co_await client_->NewContainer(info);
+  if (!stale.ok()) co_return stale.status();
+  absl::StatusOr<std::unique_ptr<libcontainerd::Task>> task =
+      co_await (*stale)->AttachTask();
+  if (task.ok()) {
+    absl::StatusOr<c8d::ExitStatus> deleted = co_await (*task)->ForceDelete();
+    // The legacy client swallowed DeleteTask's errors (and then failed on a
+    // live task).
+    if (!deleted.ok() && !absl::IsNotFound(deleted.status()) &&
+        options_.design == libcontainerd::Design::kObjects) {
+      co_return deleted.status();
+    }
+  } else if (!absl::IsNotFound(task.status())) {
+    co_return task.status();
+  }
+  absl::Status removed = co_await (*stale)->Delete();
+  if (!removed.ok() && !absl::IsNotFound(removed)) co_return removed;
+  co_return co_await client_->NewContainer(info);
+}
+
+sim::Task<absl::Status> Daemon::ContainerStartLocked(Container& c) {
+  State& st = c.state;
+  if (st.running) co_return absl::OkStatus();  // 304 Not Modified
+  if (st.removal_in_progress || st.dead) {
+    co_return Conflict("container is marked for removal and cannot be started");
+  }
+  // The error defer of containerStart: the error and a non-zero exit code
+  // stick.
+  auto fail = [&st](absl::Status s, int exit_code) {
+    st.SetError(std::string(s.message()));
+    st.exit_code =
+        exit_code != 0 ? exit_code : (st.exit_code != 0 ? st.exit_code : 128);
+    return s;
+  };
+  absl::StatusOr<std::unique_ptr<libcontainerd::Container>> ctr =
+      co_await ReplaceContainer(c);
+  if (!ctr.ok()) {
+    absl::Status s = absl::IsAlreadyExists(ctr.status())
+                         ? Conflict("container " + c.id + ": id already in use")
+                         : System(std::string(ctr.status().message()));
+    co_return fail(s, 0);
+  }
+  absl::StatusOr<std::unique_ptr<libcontainerd::Task>> task =
+      co_await (*ctr)->Start(false);
+  if (!task.ok()) {
+    if (options_.mutation != Mutation::kFailedStartSkipsContainerDelete) {
+      (void)co_await (*ctr)->Delete();  // moby logs a failure and goes on
+    }
+    int exit_code = 0;
+    absl::Status s = TranslateStartError(task.status(), &exit_code);
+    co_return fail(s, exit_code);
+  }
+  c.ctr = std::move(*ctr);
+  c.task = std::move(*task);
+  st.SetRunning(c.task->Pid(), /*initial=*/true);
+  c.has_been_started_before = true;
+  co_return absl::OkStatus();
+}
+
+}  // namespace daemon_core
