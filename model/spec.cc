@@ -1,0 +1,571 @@
+// The operations and environment events of model::Spec. The observation
+// checks (inspect, exec inspect, wait results, consistency) are in
+// spec_check.cc. Over 400 lines because it is the whole API surface of the
+// model; every method is one short operation or event.
+#include "model/spec.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace model {
+namespace {
+
+AllowedReply Ok() { return {ErrorKind::kNone, ""}; }
+AllowedReply Err(ErrorKind kind, std::string phrase = "") {
+  return {kind, std::move(phrase)};
+}
+
+bool IsRuntimeError(ErrorKind k) {
+  return k == ErrorKind::kSystem || k == ErrorKind::kInvalidParameter;
+}
+
+absl::string_view OpName(Op op) {
+  switch (op) {
+    case Op::kContainerStart:
+      return "ContainerStart";
+    case Op::kContainerKill:
+      return "ContainerKill";
+    case Op::kContainerStop:
+      return "ContainerStop";
+    case Op::kContainerRestart:
+      return "ContainerRestart";
+    case Op::kContainerPause:
+      return "ContainerPause";
+    case Op::kContainerUnpause:
+      return "ContainerUnpause";
+    case Op::kContainerRm:
+      return "ContainerRm";
+    case Op::kContainerRmForce:
+      return "ContainerRm(force)";
+    case Op::kContainerExecCreate:
+      return "ContainerExecCreate";
+    case Op::kContainerExecStart:
+      return "ContainerExecStart";
+    case Op::kContainerInspect:
+      return "ContainerInspect";
+    case Op::kContainerExecInspect:
+      return "ContainerExecInspect";
+  }
+  return "?";
+}
+
+}  // namespace
+
+absl::Status CheckReply(absl::string_view call,
+                        const std::vector<AllowedReply>& allowed,
+                        const Reply& reply) {
+  const std::string message = absl::AsciiStrToLower(reply.message);
+  for (const AllowedReply& a : allowed) {
+    if (a.kind != reply.kind) continue;
+    // An unrecorded message matches; a recorded one must carry the phrase.
+    if (a.phrase.empty() || message.empty() ||
+        absl::StrContains(message, absl::AsciiStrToLower(a.phrase))) {
+      return absl::OkStatus();
+    }
+  }
+  std::vector<std::string> want;
+  for (const AllowedReply& a : allowed) {
+    want.push_back(a.phrase.empty()
+                       ? std::string(ToString(a.kind))
+                       : absl::StrCat(ToString(a.kind), " \"", a.phrase, "\""));
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      call, " replied ", ToString(reply.kind),
+      reply.message.empty() ? "" : absl::StrCat(" \"", reply.message, "\""),
+      "; allowed: ", absl::StrJoin(want, " | ")));
+}
+
+const Spec::Container* Spec::Find(absl::string_view id) const {
+  auto it = containers_.find(id);
+  return it == containers_.end() || it->second.removed ? nullptr : &it->second;
+}
+Spec::Container* Spec::Find(absl::string_view id) {
+  return const_cast<Container*>(std::as_const(*this).Find(id));
+}
+const Spec::Exec* Spec::FindExec(absl::string_view id) const {
+  auto it = execs_.find(id);
+  return it == execs_.end() ? nullptr : &it->second;
+}
+Spec::Exec* Spec::FindExec(absl::string_view id) {
+  return const_cast<Exec*>(std::as_const(*this).FindExec(id));
+}
+
+std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
+  if (op == Op::kContainerExecStart || op == Op::kContainerExecInspect) {
+    const Exec* e = FindExec(id);
+    // 404 once the exec is unregistered (init exit Cleanup) or its container
+    // is gone (moby ContainerExecInspect / getExecConfig).
+    if (e == nullptr || !e->registered || Find(e->container_id) == nullptr) {
+      return {Err(ErrorKind::kNotFound, "no such exec")};
+    }
+    if (op == Op::kContainerExecInspect) return {Ok()};
+    const Container& c = *Find(e->container_id);
+    // getExecConfig checks the container first, in this order.
+    if (!c.running) return {Err(ErrorKind::kConflict, "is not running")};
+    if (c.paused) return {Err(ErrorKind::kConflict, "is paused")};
+    if (c.restarting) return {Err(ErrorKind::kConflict, "is restarting")};
+    // "is already running" / "has already run".
+    if (e->status != ExecStatus::kCreated) {
+      return {Err(ErrorKind::kConflict, "already")};
+    }
+    return {Ok(), Err(ErrorKind::kSystem), Err(ErrorKind::kInvalidParameter)};
+  }
+
+  const Container* c = Find(id);
+  if (c == nullptr) return {Err(ErrorKind::kNotFound, "no such container")};
+  switch (op) {
+    case Op::kContainerStart:
+      if (c->paused) {
+        return {Err(ErrorKind::kConflict, "cannot start a paused container")};
+      }
+      // Running or restarting: 304, no effect.
+      if (c->running) return {Err(ErrorKind::kNotModified)};
+      return {Ok(), Err(ErrorKind::kSystem), Err(ErrorKind::kInvalidParameter)};
+    case Op::kContainerKill:
+      if (!c->running) return {Err(ErrorKind::kConflict, "is not running")};
+      return {Ok()};
+    case Op::kContainerStop:
+      if (!c->running) return {Err(ErrorKind::kNotModified)};
+      return {Ok()};
+    case Op::kContainerRestart:
+      return {Ok(), Err(ErrorKind::kSystem), Err(ErrorKind::kInvalidParameter)};
+    case Op::kContainerPause:
+      if (!c->running) return {Err(ErrorKind::kConflict, "is not running")};
+      if (c->paused) return {Err(ErrorKind::kConflict, "is already paused")};
+      if (c->restarting) return {Err(ErrorKind::kConflict, "is restarting")};
+      return {Ok()};
+    case Op::kContainerUnpause:
+      if (!c->paused) return {Err(ErrorKind::kConflict, "is not paused")};
+      return {Ok()};
+    case Op::kContainerRm:
+      // "cannot remove container ...: container is running: stop the
+      // container before removing or force remove".
+      if (c->running) return {Err(ErrorKind::kConflict, "remove")};
+      return {Ok()};
+    case Op::kContainerRmForce:
+      return {Ok()};
+    case Op::kContainerExecCreate:
+      if (!c->running) return {Err(ErrorKind::kConflict, "is not running")};
+      if (c->paused) return {Err(ErrorKind::kConflict, "is paused")};
+      if (c->restarting) return {Err(ErrorKind::kConflict, "is restarting")};
+      return {Ok()};
+    case Op::kContainerInspect:
+      return {Ok()};
+    case Op::kContainerExecStart:
+    case Op::kContainerExecInspect:
+      break;  // handled above
+  }
+  return {};
+}
+
+std::string Spec::Describe(Op op, absl::string_view id) const {
+  std::string call = absl::StrCat(OpName(op), "(", id, ")");
+  absl::string_view cid = id;
+  if (const Exec* e = FindExec(id); e != nullptr) cid = e->container_id;
+  if (auto v = Inspect(cid); v.ok()) {
+    absl::StrAppend(&call, " on ", ToString(v->status), " container ", cid);
+  }
+  return call;
+}
+
+absl::Status Spec::Check(Op op, absl::string_view id,
+                         const Reply& reply) const {
+  return CheckReply(Describe(op, id), Allowed(op, id), reply);
+}
+
+// --- State transitions (moby container/state.go). ---
+
+void Spec::SetRunning(Container& c) {
+  c.running = true;
+  c.paused = false;
+  c.restarting = false;
+  c.oom_killed = false;  // 57d2d6ef: SetRunning clears OOMKilled (I6)
+  c.exit_code = 0;
+  c.started_before = true;
+  c.last_start_failed = false;
+}
+
+void Spec::SetStopped(Container& c, int exit_code) {
+  c.running = false;
+  c.paused = false;
+  c.restarting = false;
+  c.exit_code = exit_code;  // OOMKilled is kept (I6)
+  WakeWaiters(c, /*removal=*/false);
+}
+
+void Spec::SetRestarting(Container& c, int exit_code) {
+  c.running = true;
+  c.restarting = true;
+  c.paused = false;
+  c.exit_code = exit_code;
+  WakeWaiters(c, /*removal=*/false);
+}
+
+void Spec::SetRemoved(Container& c) {
+  c.removed = true;
+  UnregisterExecs(c);
+  for (auto& [id, e] : execs_) {
+    if (e.container_id == c.id) e.registered = false;
+  }
+  WakeWaiters(c, /*removal=*/true);
+}
+
+void Spec::UnregisterExecs(Container& c) {
+  for (const std::string& id : c.execs) execs_.at(id).registered = false;
+  c.execs.clear();
+}
+
+void Spec::WakeWaiters(const Container& c, bool removal) {
+  // Removal wakes both waiter lists; a stop or restart only the stop waiters.
+  // The result is captured now, not when the waiter runs (a290f5d04c).
+  for (Waiter& w : waiters_) {
+    if (w.woken || w.container_id != c.id) continue;
+    if (!removal && w.condition == WaitCondition::kRemoved) continue;
+    w.woken = true;
+    w.result = c.exit_code;
+  }
+}
+
+bool Spec::ShouldRestart(const Container& c, int exit_code) const {
+  if (c.manually_stopped) return false;
+  switch (c.policy.kind) {
+    case RestartPolicy::Kind::kNo:
+      return false;
+    case RestartPolicy::Kind::kAlways:
+      return true;
+    case RestartPolicy::Kind::kOnFailure:
+      return exit_code != 0 && (c.policy.max_retries == 0 ||
+                                c.restart_count < c.policy.max_retries);
+  }
+  return false;
+}
+
+void Spec::ProcessExit(Container& c, int exit_code, bool manual_restart) {
+  // handleContainerExit: Cleanup unregisters the remaining execs, then
+  // SetRestarting or SetStopped, then autoRemove unless this exit is part of
+  // a ContainerRestart (HasBeenManuallyRestarted).
+  UnregisterExecs(c);
+  if (ShouldRestart(c, exit_code)) {
+    ++c.restart_count;
+    SetRestarting(c, exit_code);
+    return;
+  }
+  SetStopped(c, exit_code);
+  if (c.auto_remove && !manual_restart) SetRemoved(c);
+}
+
+void Spec::StopForManualAction(Container& c, int exit_code,
+                               bool manual_restart) {
+  // killWithSignal sets HasBeenManuallyStopped; on a restarting container it
+  // only cancels the restart manager, whose goroutine then calls SetStopped
+  // with the last exit code.
+  c.manually_stopped = true;
+  if (c.restarting) {
+    SetStopped(c, c.exit_code);
+  } else if (c.running) {
+    ProcessExit(c, exit_code, manual_restart);
+  }
+}
+
+int Spec::FailedStartExitCode(const Container& c, const Reply& reply) {
+  const std::string m = absl::AsciiStrToLower(reply.message);
+  // translateContainerdStartErr, then containerStart's error defer (128).
+  if (absl::StrContains(m, "executable file not found") ||
+      absl::StrContains(m, "no such file or directory")) {
+    return 127;
+  }
+  if (absl::StrContains(m, "permission denied")) return 126;
+  return c.exit_code == 0 ? 128 : c.exit_code;
+}
+
+void Spec::StartFromStopped(Container& c, const Reply& reply) {
+  if (reply.kind == ErrorKind::kNone) {
+    // A manual start resets the restart manager (ResetRestartManager).
+    c.manually_stopped = false;
+    c.restart_count = 0;
+    SetRunning(c);
+    return;
+  }
+  // I9: a failed start leaves the container not running.
+  c.exit_code = FailedStartExitCode(c, reply);
+  c.last_start_failed = true;
+  if (c.auto_remove) SetRemoved(c);
+}
+
+// --- API operations. ---
+
+absl::Status Spec::ContainerCreate(absl::string_view id, const Reply& reply,
+                                   RestartPolicy policy, bool auto_remove) {
+  // A removed container's name is free again.
+  const bool taken = Find(id) != nullptr;
+  std::vector<AllowedReply> allowed = {
+      taken ? Err(ErrorKind::kConflict, "already in use") : Ok()};
+  if (absl::Status s =
+          CheckReply(absl::StrCat("ContainerCreate(", id, ")"), allowed, reply);
+      !s.ok()) {
+    return s;
+  }
+  if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
+  Container c;
+  c.id = std::string(id);
+  c.policy = policy;
+  c.auto_remove = auto_remove;
+  containers_.insert_or_assign(c.id, std::move(c));
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ContainerStart(absl::string_view id, const Reply& reply) {
+  if (absl::Status s = Check(Op::kContainerStart, id, reply); !s.ok()) {
+    return s;
+  }
+  if (reply.kind == ErrorKind::kNone || IsRuntimeError(reply.kind)) {
+    StartFromStopped(*Find(id), reply);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ContainerKill(absl::string_view id, const Reply& reply) {
+  if (absl::Status s = Check(Op::kContainerKill, id, reply); !s.ok()) {
+    return s;
+  }
+  if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
+  Container& c = *Find(id);
+  c.manually_stopped = true;
+  // The death of a running process arrives as InitExit.
+  if (c.restarting) SetStopped(c, c.exit_code);
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ContainerStop(absl::string_view id, const Reply& reply,
+                                 int exit_code) {
+  if (absl::Status s = Check(Op::kContainerStop, id, reply); !s.ok()) {
+    return s;
+  }
+  if (reply.kind == ErrorKind::kNone) {
+    StopForManualAction(*Find(id), exit_code, /*manual_restart=*/false);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ContainerRestart(absl::string_view id, const Reply& reply,
+                                    int exit_code) {
+  if (absl::Status s = Check(Op::kContainerRestart, id, reply); !s.ok()) {
+    return s;
+  }
+  if (reply.kind != ErrorKind::kNone && !IsRuntimeError(reply.kind)) {
+    return absl::OkStatus();
+  }
+  Container& c = *Find(id);
+  // containerRestart: stop if running (no autoRemove: manually restarted),
+  // then containerStart.
+  StopForManualAction(c, exit_code, /*manual_restart=*/true);
+  StartFromStopped(c, reply);
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ContainerPause(absl::string_view id, const Reply& reply) {
+  if (absl::Status s = Check(Op::kContainerPause, id, reply); !s.ok()) {
+    return s;
+  }
+  if (reply.kind == ErrorKind::kNone) Find(id)->paused = true;
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ContainerUnpause(absl::string_view id, const Reply& reply) {
+  if (absl::Status s = Check(Op::kContainerUnpause, id, reply); !s.ok()) {
+    return s;
+  }
+  if (reply.kind == ErrorKind::kNone) Find(id)->paused = false;
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ContainerRm(absl::string_view id, bool force,
+                               const Reply& reply, int exit_code) {
+  const Op op = force ? Op::kContainerRmForce : Op::kContainerRm;
+  if (absl::Status s = Check(op, id, reply); !s.ok()) return s;
+  if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
+  Container& c = *Find(id);
+  // cleanupContainer: kill a running container (forced), then remove it.
+  StopForManualAction(c, exit_code, /*manual_restart=*/false);
+  if (!c.removed) SetRemoved(c);
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ContainerExecCreate(absl::string_view container_id,
+                                       absl::string_view exec_id,
+                                       const Reply& reply) {
+  if (absl::Status s = Check(Op::kContainerExecCreate, container_id, reply);
+      !s.ok()) {
+    return s;
+  }
+  if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
+  if (execs_.contains(exec_id)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("ContainerExecCreate(", container_id,
+                     ") returned exec ID ", exec_id, ", already in use"));
+  }
+  Exec e;
+  e.id = std::string(exec_id);
+  e.container_id = std::string(container_id);
+  Find(container_id)->execs.insert(e.id);
+  execs_.emplace(e.id, std::move(e));
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ContainerExecStart(absl::string_view exec_id,
+                                      const Reply& reply) {
+  if (absl::Status s = Check(Op::kContainerExecStart, exec_id, reply);
+      !s.ok()) {
+    return s;
+  }
+  // Only OK and runtime errors change the exec; both imply it exists.
+  if (reply.kind != ErrorKind::kNone && !IsRuntimeError(reply.kind)) {
+    return absl::OkStatus();
+  }
+  Exec& e = *FindExec(exec_id);
+  if (reply.kind == ErrorKind::kNone) {
+    e.status = ExecStatus::kRunning;
+  } else {
+    // The error defer: ExecCommands.Delete, ExitCode = 126.
+    e.status = ExecStatus::kExited;
+    e.exit_code = 126;
+    Find(e.container_id)->execs.erase(e.id);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> Spec::ContainerWaitBegin(absl::string_view id,
+                                             WaitCondition condition,
+                                             const Reply& reply) {
+  const Container* c = Find(id);
+  std::vector<AllowedReply> allowed = {
+      c == nullptr ? Err(ErrorKind::kNotFound, "no such container") : Ok()};
+  if (absl::Status s = CheckReply(
+          absl::StrCat("ContainerWait(", id, ", ", ToString(condition), ")"),
+          allowed, reply);
+      !s.ok()) {
+    return s;
+  }
+  if (c == nullptr) return -1;
+  Waiter w;
+  w.container_id = std::string(id);
+  w.condition = condition;
+  // State.Wait: not-running is met at once if not running (a created
+  // container returns its current code); next-exit never is; removed is met
+  // at once only if Removed, which the API reports as NotFound instead.
+  if (condition == WaitCondition::kNotRunning && !c->running) {
+    w.woken = true;
+    w.result = c->exit_code;
+  }
+  waiters_.push_back(std::move(w));
+  return static_cast<int>(waiters_.size()) - 1;
+}
+
+// --- Environment events. ---
+
+absl::Status Spec::InitExit(absl::string_view id, int exit_code) {
+  Container* c = Find(id);
+  if (c == nullptr || !c->running || c->restarting) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "InitExit(", id, ", ", exit_code, "): no init process is running"));
+  }
+  ProcessExit(*c, exit_code, /*manual_restart=*/false);
+  return absl::OkStatus();
+}
+
+absl::Status Spec::Oom(absl::string_view id) {
+  Container* c = Find(id);
+  if (c == nullptr || !c->running || c->restarting) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("Oom(", id, "): the container has no live task"));
+  }
+  c->oom_killed = true;  // 57d2d6ef: set at the event, not at the exit
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ExecExit(absl::string_view exec_id, int exit_code) {
+  Exec* e = FindExec(exec_id);
+  if (e == nullptr || e->status != ExecStatus::kRunning) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("ExecExit(", exec_id, "): the exec is not running"));
+  }
+  // An exec already unregistered by Cleanup: moby logs exec_die 127 and
+  // changes nothing a client can see.
+  if (!e->registered) return absl::OkStatus();
+  e->status = ExecStatus::kExited;
+  e->exit_code = exit_code;
+  containers_.at(e->container_id).execs.erase(e->id);
+  return absl::OkStatus();
+}
+
+absl::Status Spec::AutoRestart(absl::string_view id) {
+  Container* c = Find(id);
+  if (c == nullptr || !c->restarting) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("AutoRestart(", id, "): the container is not restarting"));
+  }
+  SetRunning(*c);
+  return absl::OkStatus();
+}
+
+// --- What the model says. ---
+
+absl::StatusOr<InspectView> Spec::Inspect(absl::string_view id) const {
+  const Container* c = Find(id);
+  if (c == nullptr) {
+    return absl::NotFoundError(absl::StrCat("No such container: ", id));
+  }
+  InspectView v;
+  // moby State.StateString.
+  if (c->running) {
+    v.status = c->paused       ? ContainerStatus::kPaused
+               : c->restarting ? ContainerStatus::kRestarting
+                               : ContainerStatus::kRunning;
+  } else {
+    v.status = c->started_before ? ContainerStatus::kExited
+                                 : ContainerStatus::kCreated;
+  }
+  v.running = c->running;
+  v.paused = c->paused;
+  v.restarting = c->restarting;
+  v.oom_killed = c->oom_killed;
+  v.exit_code = c->exit_code;
+  v.has_pid = c->running && !c->restarting;  // SetRestarting sets Pid = 0
+  v.exec_ids.assign(c->execs.begin(), c->execs.end());
+  return v;
+}
+
+absl::StatusOr<ExecView> Spec::ExecInspect(absl::string_view exec_id) const {
+  const Exec* e = FindExec(exec_id);
+  if (e == nullptr || !e->registered || Find(e->container_id) == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("No such exec instance: ", exec_id));
+  }
+  ExecView v;
+  v.running = e->status == ExecStatus::kRunning;
+  if (e->status == ExecStatus::kExited) v.exit_code = e->exit_code;
+  return v;
+}
+
+std::vector<std::string> Spec::ContainerIds() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, c] : containers_) ids.push_back(id);
+  return ids;
+}
+
+std::vector<std::string> Spec::ExecIds() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, e] : execs_) ids.push_back(id);
+  return ids;
+}
+
+bool Spec::IsWaiterWoken(int waiter) const {
+  return waiter >= 0 && waiter < static_cast<int>(waiters_.size()) &&
+         waiters_[waiter].woken;
+}
+
+}  // namespace model

@@ -1,0 +1,245 @@
+// Tests of the per-operation reply rules of model::Spec: which replies each
+// operation may return, and the state it leaves.
+#include "model/spec.h"
+
+#include "gtest/gtest.h"
+#include "model/test_util.h"
+
+namespace model {
+namespace {
+
+const Reply kOk = Reply::Ok();
+Reply Conflict(std::string m) { return Reply::Error(ErrorKind::kConflict, m); }
+
+class SpecTest : public ::testing::Test {
+ protected:
+  void CreateAndStart(absl::string_view id, RestartPolicy policy = {}) {
+    ASSERT_TRUE(Allowed(spec_.ContainerCreate(id, kOk, policy)));
+    ASSERT_TRUE(Allowed(spec_.ContainerStart(id, kOk)));
+  }
+  InspectView View(absl::string_view id) { return *spec_.Inspect(id); }
+
+  Spec spec_;
+};
+
+TEST_F(SpecTest, CreateTwiceIsConflict) {
+  ASSERT_TRUE(Allowed(spec_.ContainerCreate("c1", kOk)));
+  EXPECT_TRUE(Rejected(spec_.ContainerCreate("c1", kOk), {"already in use"}));
+  EXPECT_TRUE(
+      Allowed(spec_.ContainerCreate("c1", Conflict("is already in use"))));
+  EXPECT_EQ(View("c1").status, ContainerStatus::kCreated);
+}
+
+TEST_F(SpecTest, UnknownContainerIsNotFound) {
+  EXPECT_TRUE(Allowed(spec_.ContainerStart(
+      "nope", Reply::Error(ErrorKind::kNotFound, "No such container: nope"))));
+  EXPECT_TRUE(Rejected(spec_.ContainerStart("nope", kOk), {"NotFound"}));
+}
+
+TEST_F(SpecTest, StartRunningContainerIsNotModifiedWithoutEffect) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.Oom("c1")));
+  EXPECT_TRUE(Allowed(
+      spec_.ContainerStart("c1", Reply::Error(ErrorKind::kNotModified))));
+  EXPECT_TRUE(View("c1").oom_killed);  // no SetRunning happened
+  EXPECT_TRUE(Rejected(spec_.ContainerStart("c1", kOk), {"NotModified"}));
+}
+
+TEST_F(SpecTest, StartPausedContainerIsConflict) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.ContainerPause("c1", kOk)));
+  EXPECT_TRUE(Allowed(spec_.ContainerStart(
+      "c1", Conflict("cannot start a paused container, try unpause instead"))));
+  EXPECT_TRUE(Rejected(spec_.ContainerStart("c1", kOk),
+                       {"cannot start a paused container"}));
+}
+
+// I9: a failed start returns an error and leaves the container not running.
+TEST_F(SpecTest, FailedStartLeavesContainerNotRunningWith128) {
+  ASSERT_TRUE(Allowed(spec_.ContainerCreate("c1", kOk)));
+  ASSERT_TRUE(Allowed(spec_.ContainerStart(
+      "c1", Reply::Error(ErrorKind::kSystem, "OCI runtime start failed"))));
+  InspectView v = View("c1");
+  EXPECT_FALSE(v.running);
+  EXPECT_EQ(v.exit_code, 128);
+  EXPECT_EQ(v.status, ContainerStatus::kCreated);  // StartedAt still zero
+
+  InspectView running = v;
+  running.running = true;
+  EXPECT_TRUE(Rejected(spec_.ContainerInspect("c1", kOk, running),
+                       {"I9", "Running=true after a failed start"}));
+  EXPECT_TRUE(Allowed(spec_.ContainerInspect("c1", kOk, v)));
+}
+
+TEST_F(SpecTest, FailedStartExitCodeFollowsTheRuntimeError) {
+  ASSERT_TRUE(Allowed(spec_.ContainerCreate("c1", kOk)));
+  ASSERT_TRUE(Allowed(spec_.ContainerStart(
+      "c1",
+      Reply::Error(ErrorKind::kInvalidParameter,
+                   "exec: \"nope\": executable file not found in $PATH"))));
+  EXPECT_EQ(View("c1").exit_code, 127);
+  ASSERT_TRUE(Allowed(spec_.ContainerStart(
+      "c1", Reply::Error(ErrorKind::kInvalidParameter, "permission denied"))));
+  EXPECT_EQ(View("c1").exit_code, 126);
+  // A later plain failure keeps the non-zero code (the defer sets 128 only
+  // over 0).
+  ASSERT_TRUE(Allowed(
+      spec_.ContainerStart("c1", Reply::Error(ErrorKind::kSystem, "boom"))));
+  EXPECT_EQ(View("c1").exit_code, 126);
+}
+
+TEST_F(SpecTest, FailedStartWithAutoRemoveRemovesTheContainer) {
+  ASSERT_TRUE(Allowed(spec_.ContainerCreate("c1", kOk, {}, true)));
+  ASSERT_TRUE(Allowed(
+      spec_.ContainerStart("c1", Reply::Error(ErrorKind::kSystem, "boom"))));
+  EXPECT_FALSE(spec_.Inspect("c1").ok());
+}
+
+// I11: operations on a stopped container return Conflict "is not running".
+TEST_F(SpecTest, OperationsOnStoppedContainerAreConflictNotRunning) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.InitExit("c1", 0)));
+  const Reply not_running = Conflict("Container c1 is not running");
+  EXPECT_TRUE(Allowed(spec_.ContainerKill("c1", not_running)));
+  EXPECT_TRUE(Allowed(spec_.ContainerPause("c1", not_running)));
+  EXPECT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", not_running)));
+
+  EXPECT_TRUE(Rejected(spec_.ContainerKill("c1", kOk),
+                       {"ContainerKill(c1) on exited container c1",
+                        "replied OK", "Conflict \"is not running\""}));
+  EXPECT_TRUE(Rejected(spec_.ContainerPause("c1", kOk), {"is not running"}));
+  EXPECT_TRUE(
+      Rejected(spec_.ContainerExecCreate("c1", "e1", kOk), {"is not running"}));
+  EXPECT_TRUE(Rejected(spec_.ContainerKill("c1", Conflict("is paused")),
+                       {"is not running"}));
+}
+
+TEST_F(SpecTest, StopOfStoppedContainerIsNotModified) {
+  ASSERT_TRUE(Allowed(spec_.ContainerCreate("c1", kOk)));
+  EXPECT_TRUE(Allowed(
+      spec_.ContainerStop("c1", Reply::Error(ErrorKind::kNotModified), 0)));
+  EXPECT_TRUE(Rejected(spec_.ContainerStop("c1", kOk, 0), {"NotModified"}));
+}
+
+TEST_F(SpecTest, PauseUnpauseConflicts) {
+  CreateAndStart("c1");
+  EXPECT_TRUE(Rejected(spec_.ContainerUnpause("c1", kOk), {"is not paused"}));
+  ASSERT_TRUE(Allowed(spec_.ContainerPause("c1", kOk)));
+  EXPECT_EQ(View("c1").status, ContainerStatus::kPaused);
+  EXPECT_TRUE(
+      Allowed(spec_.ContainerPause("c1", Conflict("is already paused"))));
+  EXPECT_TRUE(Rejected(spec_.ContainerPause("c1", kOk), {"is already paused"}));
+  EXPECT_TRUE(Allowed(spec_.ContainerExecCreate(
+      "c1", "e1", Conflict("Container c1 is paused, unpause the container"))));
+  ASSERT_TRUE(Allowed(spec_.ContainerUnpause("c1", kOk)));
+  EXPECT_EQ(View("c1").status, ContainerStatus::kRunning);
+}
+
+TEST_F(SpecTest, RmRunningNeedsForce) {
+  CreateAndStart("c1");
+  EXPECT_TRUE(Allowed(
+      spec_.ContainerRm("c1", false,
+                        Conflict("cannot remove container \"c1\": container is "
+                                 "running"))));
+  EXPECT_TRUE(Rejected(spec_.ContainerRm("c1", false, kOk), {"remove"}));
+  ASSERT_TRUE(Allowed(spec_.ContainerRm("c1", true, kOk)));
+  EXPECT_FALSE(spec_.Inspect("c1").ok());
+  EXPECT_TRUE(Allowed(
+      spec_.ContainerInspect("c1", Reply::Error(ErrorKind::kNotFound), {})));
+}
+
+TEST_F(SpecTest, RmStoppedContainer) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.InitExit("c1", 1)));
+  ASSERT_TRUE(Allowed(spec_.ContainerRm("c1", false, kOk)));
+  EXPECT_TRUE(Rejected(spec_.ContainerStart("c1", kOk), {"no such container"}));
+}
+
+TEST_F(SpecTest, ExecCreateOnRestartingIsConflict) {
+  CreateAndStart("c1", *RestartPolicy::Parse("always"));
+  ASSERT_TRUE(Allowed(spec_.InitExit("c1", 3)));
+  EXPECT_EQ(View("c1").status, ContainerStatus::kRestarting);
+  EXPECT_FALSE(View("c1").has_pid);
+  EXPECT_TRUE(
+      Rejected(spec_.ContainerExecCreate("c1", "e1", kOk), {"is restarting"}));
+  EXPECT_TRUE(Allowed(spec_.AutoRestart("c1")));
+  EXPECT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", kOk)));
+}
+
+TEST_F(SpecTest, ExecLifecycle) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", kOk)));
+  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{false, std::nullopt}));
+  ASSERT_TRUE(Allowed(spec_.ContainerExecStart("e1", kOk)));
+  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{true, std::nullopt}));
+  EXPECT_TRUE(Rejected(spec_.ContainerExecStart("e1", kOk), {"already"}));
+  ASSERT_TRUE(Allowed(spec_.ExecExit("e1", 7)));
+  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{false, 7}));
+  EXPECT_TRUE(View("c1").exec_ids.empty());
+}
+
+TEST_F(SpecTest, FailedExecStartExitsWith126) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", kOk)));
+  ASSERT_TRUE(Allowed(spec_.ContainerExecStart(
+      "e1", Reply::Error(ErrorKind::kInvalidParameter,
+                         "executable file not found"))));
+  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{false, 126}));
+  EXPECT_TRUE(View("c1").exec_ids.empty());
+}
+
+TEST_F(SpecTest, ExecInspectNotFoundAfterContainerRemoved) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", kOk)));
+  ASSERT_TRUE(Allowed(spec_.ContainerExecStart("e1", kOk)));
+  ASSERT_TRUE(Allowed(spec_.ExecExit("e1", 0)));
+  EXPECT_TRUE(Allowed(spec_.ContainerExecInspect("e1", kOk, {false, 0})));
+  ASSERT_TRUE(Allowed(spec_.ContainerRm("c1", true, kOk)));
+  EXPECT_TRUE(Allowed(spec_.ContainerExecInspect(
+      "e1", Reply::Error(ErrorKind::kNotFound, "No such exec instance: e1"),
+      {})));
+  EXPECT_TRUE(Rejected(spec_.ContainerExecInspect("e1", kOk, {false, 0}),
+                       {"NotFound \"no such exec\""}));
+}
+
+TEST_F(SpecTest, InitExitUnregistersLiveExecs) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", kOk)));
+  ASSERT_TRUE(Allowed(spec_.ContainerExecStart("e1", kOk)));
+  ASSERT_TRUE(Allowed(spec_.InitExit("c1", 0)));
+  EXPECT_FALSE(spec_.ExecInspect("e1").ok());       // Cleanup unregistered it
+  EXPECT_TRUE(Allowed(spec_.ExecExit("e1", 137)));  // exec_die 127, no effect
+}
+
+TEST_F(SpecTest, RestartPolicies) {
+  CreateAndStart("no");
+  ASSERT_TRUE(Allowed(spec_.InitExit("no", 1)));
+  EXPECT_EQ(View("no").status, ContainerStatus::kExited);
+
+  CreateAndStart("of", *RestartPolicy::Parse("on-failure:1"));
+  ASSERT_TRUE(Allowed(spec_.InitExit("of", 0)));
+  EXPECT_EQ(View("of").status, ContainerStatus::kExited);  // success
+  ASSERT_TRUE(Allowed(spec_.ContainerStart("of", kOk)));
+  ASSERT_TRUE(Allowed(spec_.InitExit("of", 2)));
+  EXPECT_EQ(View("of").status, ContainerStatus::kRestarting);
+  ASSERT_TRUE(Allowed(spec_.AutoRestart("of")));
+  ASSERT_TRUE(Allowed(spec_.InitExit("of", 2)));
+  EXPECT_EQ(View("of").status, ContainerStatus::kExited);  // max 1 reached
+
+  // A manual stop disables the policy (HasBeenManuallyStopped).
+  CreateAndStart("al", *RestartPolicy::Parse("always"));
+  ASSERT_TRUE(Allowed(spec_.ContainerStop("al", kOk, 143)));
+  EXPECT_EQ(View("al").status, ContainerStatus::kExited);
+  EXPECT_EQ(View("al").exit_code, 143);
+}
+
+TEST(RestartPolicyTest, Parse) {
+  EXPECT_EQ(RestartPolicy::Parse("on-failure:3")->max_retries, 3);
+  EXPECT_EQ(RestartPolicy::Parse("on-failure:3")->ToString(), "on-failure:3");
+  EXPECT_EQ(RestartPolicy::Parse("always")->kind, RestartPolicy::Kind::kAlways);
+  EXPECT_FALSE(RestartPolicy::Parse("sometimes").has_value());
+  EXPECT_FALSE(RestartPolicy::Parse("on-failure:x").has_value());
+}
+
+}  // namespace
+}  // namespace model
