@@ -74,13 +74,8 @@ ProcessStatus FromProto(::containerd::v1::types::Status s) {
   }
 }
 
-// containerd's wall-clock timestamp as virtual time; 0 for the zero time ("not
-// exited").
 sim::Nanos ToNanos(const ::google::protobuf::Timestamp& t) {
-  if (t.seconds() < sim::kVirtualEpochUnixSeconds) return 0;
-  return static_cast<sim::Nanos>(t.seconds() - sim::kVirtualEpochUnixSeconds) *
-             sim::kSecond +
-         static_cast<sim::Nanos>(t.nanos());
+  return VirtualTimeOf(t.seconds(), t.nanos());
 }
 
 ContainerInfo FromProto(const containers::Container& c) {
@@ -93,6 +88,13 @@ ContainerInfo FromProto(const containers::Container& c) {
 }
 
 }  // namespace
+
+sim::Nanos VirtualTimeOf(int64_t seconds, int32_t nanos) {
+  if (seconds < sim::kVirtualEpochUnixSeconds) return 0;
+  return static_cast<sim::Nanos>(seconds - sim::kVirtualEpochUnixSeconds) *
+             sim::kSecond +
+         static_cast<sim::Nanos>(nanos);
+}
 
 std::string_view ProcessStatusName(ProcessStatus s) {
   switch (s) {

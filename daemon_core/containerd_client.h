@@ -46,6 +46,11 @@ struct ProcessState {
   uint32_t exit_status = 0;
 };
 
+// containerd's wall-clock timestamp (seconds, nanos) as virtual time; 0 for
+// anything before the virtual epoch, such as the zero time containerd sends for
+// "not exited".
+sim::Nanos VirtualTimeOf(int64_t seconds, int32_t nanos);
+
 struct ExitStatus {
   uint32_t code = 0;
   sim::Nanos exited_at = 0;

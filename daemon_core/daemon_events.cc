@@ -15,13 +15,6 @@ namespace {
 
 namespace ev = ::containerd::events;
 
-sim::Nanos ToVirtual(const google::protobuf::Timestamp& t) {
-  if (t.seconds() < sim::kVirtualEpochUnixSeconds) return 0;
-  return static_cast<sim::Nanos>(t.seconds() - sim::kVirtualEpochUnixSeconds) *
-             sim::kSecond +
-         static_cast<sim::Nanos>(t.nanos());
-}
-
 // containerd's payloads carry the bare type name, which Any::UnpackTo rejects.
 template <typename M>
 bool Unpack(const google::protobuf::Any& any, M* out) {
@@ -68,8 +61,9 @@ sim::Task<void> Daemon::Dispatch(std::string envelope_bytes) {
     ev::TaskExit e;
     if (!Unpack(env.event(), &e)) co_return;
     type = EventType::kExit;
-    info = EventInfo{e.container_id(), e.id(), e.pid(), e.exit_status(),
-                     ToVirtual(e.exited_at())};
+    info = EventInfo{
+        e.container_id(), e.id(), e.pid(), e.exit_status(),
+        c8d::VirtualTimeOf(e.exited_at().seconds(), e.exited_at().nanos())};
   } else if (topic == "/tasks/oom") {
     ev::TaskOOM e;
     if (!Unpack(env.event(), &e)) co_return;

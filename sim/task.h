@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <exception>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace sim {
@@ -44,60 +45,34 @@ struct PromiseBase {
 
 }  // namespace internal
 
-template <typename T = void>
-class [[nodiscard]] Task {
- public:
-  struct promise_type : internal::PromiseBase {
-    std::optional<T> value;
-    Task get_return_object() {
-      return Task(std::coroutine_handle<promise_type>::from_promise(*this));
-    }
-    template <typename U>
-    void return_value(U&& v) {
-      value.emplace(std::forward<U>(v));
-    }
-  };
+template <typename T>
+class Task;
 
-  Task(Task&& other) noexcept : h_(std::exchange(other.h_, nullptr)) {}
-  Task& operator=(Task&& other) noexcept {
-    if (this != &other) {
-      Reset();
-      h_ = std::exchange(other.h_, nullptr);
-    }
-    return *this;
+namespace internal {
+
+// The two promises differ only in how the coroutine returns.
+template <typename T>
+struct Promise : PromiseBase {
+  std::optional<T> value;
+  Task<T> get_return_object();
+  template <typename U>
+  void return_value(U&& v) {
+    value.emplace(std::forward<U>(v));
   }
-  Task(const Task&) = delete;
-  Task& operator=(const Task&) = delete;
-  ~Task() { Reset(); }
-
-  bool await_ready() const noexcept { return false; }
-  std::coroutine_handle<> await_suspend(
-      std::coroutine_handle<> awaiter) noexcept {
-    h_.promise().continuation = awaiter;
-    return h_;
-  }
-  T await_resume() { return std::move(*h_.promise().value); }
-
-  std::coroutine_handle<promise_type> handle() const { return h_; }
-
- private:
-  explicit Task(std::coroutine_handle<promise_type> h) : h_(h) {}
-  void Reset() {
-    if (h_) h_.destroy();
-    h_ = nullptr;
-  }
-  std::coroutine_handle<promise_type> h_;
 };
 
 template <>
-class [[nodiscard]] Task<void> {
+struct Promise<void> : PromiseBase {
+  Task<void> get_return_object();
+  void return_void() {}
+};
+
+}  // namespace internal
+
+template <typename T = void>
+class [[nodiscard]] Task {
  public:
-  struct promise_type : internal::PromiseBase {
-    Task get_return_object() {
-      return Task(std::coroutine_handle<promise_type>::from_promise(*this));
-    }
-    void return_void() {}
-  };
+  using promise_type = internal::Promise<T>;
 
   Task(Task&& other) noexcept : h_(std::exchange(other.h_, nullptr)) {}
   Task& operator=(Task&& other) noexcept {
@@ -117,11 +92,14 @@ class [[nodiscard]] Task<void> {
     h_.promise().continuation = awaiter;
     return h_;
   }
-  void await_resume() const noexcept {}
+  T await_resume() {
+    if constexpr (!std::is_void_v<T>) return std::move(*h_.promise().value);
+  }
 
   std::coroutine_handle<promise_type> handle() const { return h_; }
 
  private:
+  friend struct internal::Promise<T>;
   explicit Task(std::coroutine_handle<promise_type> h) : h_(h) {}
   void Reset() {
     if (h_) h_.destroy();
@@ -129,6 +107,19 @@ class [[nodiscard]] Task<void> {
   }
   std::coroutine_handle<promise_type> h_;
 };
+
+namespace internal {
+
+template <typename T>
+Task<T> Promise<T>::get_return_object() {
+  return Task<T>(std::coroutine_handle<Promise<T>>::from_promise(*this));
+}
+
+inline Task<void> Promise<void>::get_return_object() {
+  return Task<void>(std::coroutine_handle<Promise<void>>::from_promise(*this));
+}
+
+}  // namespace internal
 
 }  // namespace sim
 
