@@ -25,7 +25,8 @@ Daemon::Daemon(sim::Executor& ex, sim::RpcConnection& containerd,
     : ex_(ex),
       options_(std::move(options)),
       c8d_(ex, containerd, options_.ns),
-      client_(libcontainerd::NewClient(options_.design, c8d_)) {}
+      client_(libcontainerd::NewClient(options_.design, c8d_)),
+      exec_commands_(ex, "daemon") {}
 
 std::shared_ptr<Container> Daemon::Lookup(const std::string& id) const {
   auto it = containers_.find(id);

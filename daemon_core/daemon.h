@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,15 @@ struct ContainerInspectResult {
   std::vector<std::string> exec_ids;
 };
 
+// What `docker exec inspect` shows.
+struct ExecInspectResult {
+  std::string id;
+  std::string container_id;
+  bool running = false;
+  std::optional<int> exit_code;
+  uint32_t pid = 0;
+};
+
 class Daemon {
  public:
   struct Options {
@@ -85,6 +95,13 @@ class Daemon {
                                                        WaitCondition condition);
   sim::Task<absl::StatusOr<ContainerInspectResult>> ContainerInspect(
       std::string id);
+  // Returns the new exec's id.
+  sim::Task<absl::StatusOr<std::string>> ContainerExecCreate(
+      std::string container_id, std::vector<std::string> args);
+  // Detached: returns once the process started (or failed to).
+  sim::Task<absl::Status> ContainerExecStart(std::string exec_id);
+  sim::Task<absl::StatusOr<ExecInspectResult>> ContainerExecInspect(
+      std::string exec_id);
 
   // The libcontainerd Backend callback.
   sim::Task<void> ProcessEvent(std::string container_id, EventType type,
@@ -107,6 +124,10 @@ class Daemon {
   ReplaceContainer(const Container& c);
   sim::Task<void> HandleContainerExit(std::shared_ptr<Container> c,
                                       EventInfo info);
+  sim::Task<void> HandleExecExit(std::shared_ptr<Container> c, EventInfo info);
+  sim::Task<absl::Status> ExecStartFailed(std::shared_ptr<Container> c,
+                                          std::shared_ptr<ExecConfig> ec,
+                                          absl::Status err);
   sim::Task<void> RestartAfterDelay(std::shared_ptr<Container> c);
   bool ShouldRestart(const Container& c, int exit_code) const;
   sim::Task<void> EventLoop();
@@ -119,6 +140,8 @@ class Daemon {
   c8d::Client c8d_;
   std::unique_ptr<libcontainerd::Client> client_;
   std::map<std::string, std::shared_ptr<Container>> containers_;
+  ExecStore exec_commands_;  // every exec, for exec inspect
+  uint64_t next_exec_ = 0;
   // The legacy client's oom map (pre-57d2d6ef): set by OOM events, applied at
   // exit.
   std::map<std::string, bool> oom_at_exit_;

@@ -123,8 +123,7 @@ sim::Task<void> Daemon::ProcessEvent(std::string container_id, EventType type,
       if (init) {
         co_await HandleContainerExit(c, std::move(info));
       } else {
-        ex_.Note("exit of exec " + info.process_id +
-                 " (exec events: not modelled yet)");
+        co_await HandleExecExit(c, std::move(info));
       }
       co_return;
     }
@@ -184,8 +183,13 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
   exit.exited_at = info.exited_at;
   const bool restart = ShouldRestart(*c, exit.exit_code);
   // Cleanup starts with the containerd container (after the PR, so Windows can
-  // shut down).
+  // shut down), then unregisters the execs that have not exited from both
+  // stores.
   if (c->ctr != nullptr) (void)co_await c->ctr->Delete();
+  for (const auto& [exec_id, ec] : co_await c->exec_commands.Commands()) {
+    co_await c->exec_commands.Delete(exec_id);
+    co_await exec_commands_.Delete(exec_id);
+  }
   if (restart) {
     c->state.SetRestarting(exit);
   } else {

@@ -6,11 +6,12 @@
 #ifndef DSIM_DAEMON_CORE_EXEC_CONFIG_H_
 #define DSIM_DAEMON_CORE_EXEC_CONFIG_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "daemon_core/containerd_client.h"
+#include "daemon_core/libcontainerd.h"
 #include "sim/executor.h"
 #include "sim/mutex.h"
 #include "sim/notify.h"
@@ -29,7 +30,7 @@ class ExecConfig {
         started(ex, "exec " + this->id + " started"),
         running(ex, "exec " + this->id + " Running", false),
         exit_code(ex, "exec " + this->id + " ExitCode", std::nullopt),
-        process(ex, "exec " + this->id + " Process", std::nullopt),
+        process(ex, "exec " + this->id + " Process", nullptr),
         can_remove(ex, "exec " + this->id + " CanRemove", false) {}
 
   // Immutable after creation.
@@ -44,7 +45,7 @@ class ExecConfig {
   // REQUIRES: mu held, for every read and write.
   sim::Tracked<bool> running;
   sim::Tracked<std::optional<int>> exit_code;
-  sim::Tracked<std::optional<c8d::ProcessHandle>> process;
+  sim::Tracked<std::shared_ptr<libcontainerd::Process>> process;
   sim::Tracked<bool> can_remove;
 };
 
