@@ -27,5 +27,10 @@ expect2 replay not-a-token
 expect2 replay dsim1zz
 expect2 replay dsim10400000000
 expect2 replay dsim1000000 --format pdf
+expect2 rpcs --client bogus
+expect2 rpcs --no-such-flag
+json=$("$dsim" rpcs --json)
+[[ "$json" == *'"operation":"start","legacy":['* && "$json" == *'"objects":["/containerd.services.leases.v1.Leases/Create"'* ]] \
+  || { echo "FAILED: rpcs --json: $json"; fail=1; }
 "$dsim" --help | grep -q "usage: dsim explore" || { echo "FAILED: --help"; fail=1; }
 exit $fail

@@ -18,6 +18,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "properties/rpc_table.h"
 #include "sim/prng.h"
 #include "sim/replay_token.h"
 #include "sim/run.h"
@@ -46,35 +47,33 @@ ABSL_FLAG(std::string, trace_out, "",
           "replay: write the run's trace to this file");
 ABSL_FLAG(std::string, format, "chrome",
           "replay: trace file format, chrome or text");
+ABSL_FLAG(std::string, client, "both",
+          "rpcs: libcontainerd design, legacy, objects or both");
 
 namespace {
 
 constexpr char kUsage[] =
-    "usage: dsim explore [--strategy pct|random|dfs] [--mutation "
-    "none|lost-update]\n"
-    "                    [--runs N] [--time SECONDS] [--seed S] [--shard I/N] "
-    "[--json]\n"
-    "                    [--progress auto|on|off] [--pct-depth D] "
-    "[--preemption-bound K]\n"
-    "                    [--workers W]\n"
-    "       dsim replay TOKEN [--trace-out FILE] [--format chrome|text] "
-    "[--json]\n"
-    "\n"
-    "Explores schedules of a program under the deterministic runtime and "
-    "checks it.\n"
-    "Only the runtime demo exists so far (workers incrementing a shared "
-    "counter under a\n"
-    "mutex); the daemon model and its scenarios come with later releases.\n"
-    "\n"
-    "A violation prints a replay token; `dsim replay TOKEN` rebuilds that run "
-    "from the token\n"
-    "alone, prints the end of its trace, and can write the whole trace (Chrome "
-    "JSON opens in\n"
-    "Perfetto).\n"
-    "\n"
-    "Exit status: 0 no violation, 1 a violation was found (replay: "
-    "reproduced), 2 bad usage\n"
-    "or bad input.\n";
+    R"(usage: dsim explore [--strategy pct|random|dfs] [--mutation none|lost-update]
+                    [--runs N] [--time SECONDS] [--seed S] [--shard I/N] [--json]
+                    [--progress auto|on|off] [--pct-depth D] [--preemption-bound K]
+                    [--workers W]
+       dsim replay TOKEN [--trace-out FILE] [--format chrome|text] [--json]
+       dsim rpcs [--client legacy|objects|both] [--json]
+
+explore: explores schedules of a program under the deterministic runtime and checks
+it. Only the runtime demo exists so far (workers incrementing a shared counter under
+a mutex); the daemon scenarios come with later releases.
+
+replay: a violation prints a replay token; `dsim replay TOKEN` rebuilds that run from
+the token alone, prints the end of its trace, and can write the whole trace (Chrome
+JSON opens in Perfetto).
+
+rpcs: measures the containerd RPCs each Docker operation costs, running it through
+the daemon model against the fake containerd, for each libcontainerd design.
+
+Exit status: 0 no violation, 1 a violation was found (replay: reproduced), 2 bad
+usage or bad input.
+)";
 
 int Usage(const std::string& problem) {
   std::fprintf(stderr, "dsim: %s (see dsim --help)\n", problem.c_str());
@@ -414,6 +413,70 @@ int Replay(const std::string& text) {
   return violated ? 1 : 0;
 }
 
+std::string JoinShort(const std::vector<std::string>& methods) {
+  std::string out;
+  for (const std::string& m : methods) {
+    if (!out.empty()) out += ", ";
+    out += m.substr(m.rfind('.') + 1);
+  }
+  return out.empty() ? "(none)" : out;
+}
+
+int Rpcs() {
+  using daemon_core::libcontainerd::Design;
+  const std::string client = absl::GetFlag(FLAGS_client);
+  std::vector<Design> designs;
+  if (client == "legacy" || client == "both")
+    designs.push_back(Design::kLegacy);
+  if (client == "objects" || client == "both")
+    designs.push_back(Design::kObjects);
+  if (designs.empty()) return Usage("--client must be legacy, objects or both");
+  std::vector<std::vector<properties::RpcRow>> tables;
+  for (Design d : designs) tables.push_back(properties::MeasureRpcs(d));
+  auto name = [&](size_t d) {
+    return std::string(daemon_core::libcontainerd::DesignName(designs[d]));
+  };
+  if (absl::GetFlag(FLAGS_json)) {
+    std::string j = "{\"operations\":[";
+    for (size_t r = 0; r < tables[0].size(); ++r) {
+      if (r > 0) j += ",";
+      j += "{\"operation\":" + JsonString(tables[0][r].operation);
+      for (size_t d = 0; d < designs.size(); ++d) {
+        j += ",\"" + name(d) + "\":[";
+        const auto& rpcs = tables[d][r].rpcs;
+        for (size_t i = 0; i < rpcs.size(); ++i)
+          j += (i > 0 ? "," : "") + JsonString(rpcs[i]);
+        j += "]";
+      }
+      j += "}";
+    }
+    std::printf("%s]}\n", j.c_str());
+    return 0;
+  }
+  std::printf(
+      "dsim rpcs: containerd RPCs per Docker operation, measured against the "
+      "fake "
+      "containerd\n");
+  for (size_t r = 0; r < tables[0].size(); ++r) {
+    const std::string& op = tables[0][r].operation;
+    if (op != "start" && op != "exec start") continue;
+    std::string line = "headline: " + op + ":";
+    for (size_t d = 0; d < designs.size(); ++d) {
+      line += " " + name(d) + " " + std::to_string(tables[d][r].rpcs.size());
+    }
+    std::printf("%s RPCs\n", line.c_str());
+  }
+  for (size_t r = 0; r < tables[0].size(); ++r) {
+    std::printf("\n%s\n", tables[0][r].operation.c_str());
+    for (size_t d = 0; d < designs.size(); ++d) {
+      std::printf("  %-8s %2zu  %s\n", name(d).c_str(),
+                  tables[d][r].rpcs.size(),
+                  JoinShort(tables[d][r].rpcs).c_str());
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -431,9 +494,14 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
+  if (command == "rpcs") {
+    std::string error;
+    if (!ParseFlags(args, &error)) return Usage(error);
+    return Rpcs();
+  }
   if (command != "explore" && command != "replay") {
     return Usage("unknown subcommand '" + command +
-                 "' (explore and replay exist so far)");
+                 "' (explore, replay and rpcs exist)");
   }
   std::string token;
   if (command == "replay") {

@@ -1,0 +1,186 @@
+#include "properties/rpc_table.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "daemon_core/daemon.h"
+#include "fake_containerd/fake_containerd.h"
+#include "fake_containerd/in_process.h"
+#include "fake_containerd/sim_transport.h"
+#include "sim/strategy_random.h"
+
+namespace properties {
+
+namespace {
+
+using daemon_core::Daemon;
+using daemon_core::WaitCondition;
+
+struct World {
+  World(sim::Executor& ex, daemon_core::libcontainerd::Design design)
+      : fake(ex),
+        faults(ex, {}),
+        transport(ex, faults),
+        daemon(ex, transport, Daemon::Options{.design = design}) {
+    fake_containerd::ServeInProcess(fake, transport);
+    daemon.StartEventMonitor();
+  }
+  fake_containerd::FakeContainerd fake;
+  fake_containerd::Faults faults;
+  fake_containerd::SimTransport transport;
+  Daemon daemon;
+  std::optional<fake_containerd::RpcLog::Scope> scope;
+  std::vector<std::string> measured;
+  void Begin() { scope.emplace(fake.rpcs()); }
+  // The event monitor's subscription is the daemon's, not the operation's.
+  void End() {
+    for (std::string& m : scope->calls()) {
+      if (m != "/containerd.services.events.v1.Events/Subscribe")
+        measured.push_back(m);
+    }
+    scope.reset();
+  }
+};
+
+using Body = std::function<sim::Task<void>(World&)>;
+
+// Runs `body` in a fresh world (seed 0, so the table is the same every time)
+// and returns the RPCs between its Begin and End.
+std::vector<std::string> Measure(daemon_core::libcontainerd::Design design,
+                                 Body body) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  World w(ex, design);
+  ex.Spawn("client", body(w));
+  ex.Run();
+  std::vector<std::string> rpcs = w.measured;
+  ex.DestroyAllTasks();
+  return rpcs;
+}
+
+sim::Task<void> Running(World& w, std::vector<std::string> args) {
+  (void)co_await w.daemon.ContainerCreate("c1", std::move(args));
+  (void)co_await w.daemon.ContainerStart("c1");
+}
+
+sim::Task<std::string> ExecCreated(World& w, std::vector<std::string> args) {
+  absl::StatusOr<std::string> id =
+      co_await w.daemon.ContainerExecCreate("c1", std::move(args));
+  co_return id.ok() ? *id : "";
+}
+
+}  // namespace
+
+std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
+  std::vector<RpcRow> rows;
+  auto row = [&](std::string name, Body body) {
+    rows.push_back(RpcRow{std::move(name), Measure(design, std::move(body))});
+  };
+  row("create", [](World& w) -> sim::Task<void> {
+    w.Begin();
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon.ContainerCreate("c1", std::move(args));
+    w.End();
+  });
+  row("start", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon.ContainerCreate("c1", std::move(args));
+    w.Begin();
+    (void)co_await w.daemon.ContainerStart("c1");
+    w.End();
+  });
+  row("start, runtime error (missing binary)", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"/no/such/binary"};
+    (void)co_await w.daemon.ContainerCreate("c1", std::move(args));
+    w.Begin();
+    (void)co_await w.daemon.ContainerStart("c1");
+    w.End();
+  });
+  row("inspect", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a1{"run"};
+
+    co_await Running(w, std::move(a1));
+    w.Begin();
+    (void)co_await w.daemon.ContainerInspect("c1");
+    w.End();
+  });
+  row("kill", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a2{"run"};
+
+    co_await Running(w, std::move(a2));
+    w.Begin();
+    (void)co_await w.daemon.ContainerKill("c1", 15);
+    w.End();
+  });
+  row("init exit event (until wait returns)", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a3{"exit", "0", "10ms"};
+
+    co_await Running(w, std::move(a3));
+    w.Begin();
+    (void)co_await w.daemon.ContainerWait("c1", WaitCondition::kNotRunning);
+    w.End();
+  });
+  row("exec create", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a4{"run"};
+
+    co_await Running(w, std::move(a4));
+    w.Begin();
+    std::vector<std::string> a5{"exit", "0"};
+
+    (void)co_await ExecCreated(w, std::move(a5));
+    w.End();
+  });
+  row("exec start", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a6{"run"};
+
+    co_await Running(w, std::move(a6));
+    std::vector<std::string> a7{"run"};
+
+    std::string id = co_await ExecCreated(w, std::move(a7));
+    w.Begin();
+    (void)co_await w.daemon.ContainerExecStart(id);
+    w.End();
+  });
+  row("exec start, runtime error", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a8{"run"};
+
+    co_await Running(w, std::move(a8));
+    std::vector<std::string> a9{"no-such-binary"};
+
+    std::string id = co_await ExecCreated(w, std::move(a9));
+    w.Begin();
+    (void)co_await w.daemon.ContainerExecStart(id);
+    w.End();
+  });
+  row("exec exit event (until the process is deleted)",
+      [](World& w) -> sim::Task<void> {
+        std::vector<std::string> a10{"run"};
+
+        co_await Running(w, std::move(a10));
+        std::vector<std::string> a11{"exit", "0", "10ms"};
+
+        std::string id = co_await ExecCreated(w, std::move(a11));
+        (void)co_await w.daemon.ContainerExecStart(id);
+        w.Begin();
+        sim::Executor& ex = w.faults.executor();
+        co_await ex.Sleep(
+            20 *
+            sim::kMillisecond);  // the exit, its handler, the Process.Delete
+        w.End();
+      });
+  row("exec inspect", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a12{"run"};
+
+    co_await Running(w, std::move(a12));
+    std::vector<std::string> a13{"run"};
+
+    std::string id = co_await ExecCreated(w, std::move(a13));
+    w.Begin();
+    (void)co_await w.daemon.ContainerExecInspect(id);
+    w.End();
+  });
+  return rows;
+}
+
+}  // namespace properties

@@ -1,0 +1,24 @@
+// properties/rpc_table.h: what each Docker operation costs in containerd RPCs,
+// measured by running it through the daemon model against the fake containerd,
+// for one libcontainerd design. `dsim rpcs` prints it; its headline is start
+// and exec start, legacy vs objects.
+#ifndef DSIM_PROPERTIES_RPC_TABLE_H_
+#define DSIM_PROPERTIES_RPC_TABLE_H_
+
+#include <string>
+#include <vector>
+
+#include "daemon_core/libcontainerd.h"
+
+namespace properties {
+
+struct RpcRow {
+  std::string operation;
+  std::vector<std::string> rpcs;  // full method names, in order
+};
+
+std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design);
+
+}  // namespace properties
+
+#endif  // DSIM_PROPERTIES_RPC_TABLE_H_
