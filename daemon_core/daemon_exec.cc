@@ -61,6 +61,7 @@ sim::Task<absl::Status> Daemon::ExecStartFailed(std::shared_ptr<Container> c,
     ec->running.Set(false);
     ec->exit_code.Set(126);
     ec->mu.Unlock();
+    co_await ex_.Yield();  // the race window between the unlock and the delete
     co_await c->exec_commands.Delete(ec->id);
     co_return err;
   }
