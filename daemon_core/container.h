@@ -22,6 +22,10 @@ struct RestartPolicy {
   int maximum_retry_count = 0;  // on-failure only; 0 = unlimited
 };
 
+// A JSON array of strings ("[\"exit\",\"3\"]"), for the specs the fake reads
+// programs from.
+std::string ArgsJson(const std::vector<std::string>& args);
+
 class Container {
  public:
   Container(sim::Executor& ex, std::string container_id,

@@ -6,8 +6,8 @@
 
 namespace daemon_core {
 
-std::string Container::SpecJson() const {
-  std::string json = "{\"process\":{\"args\":[";
+std::string ArgsJson(const std::vector<std::string>& args) {
+  std::string json = "[";
   for (size_t i = 0; i < args.size(); ++i) {
     if (i > 0) json += ",";
     json += "\"";
@@ -17,7 +17,11 @@ std::string Container::SpecJson() const {
     }
     json += "\"";
   }
-  return json + "]}}";
+  return json + "]";
+}
+
+std::string Container::SpecJson() const {
+  return "{\"process\":{\"args\":" + ArgsJson(args) + "}}";
 }
 
 Daemon::Daemon(sim::Executor& ex, sim::RpcConnection& containerd,

@@ -9,17 +9,7 @@ namespace daemon_core {
 namespace {
 
 std::string ProcessSpecJson(const std::vector<std::string>& args) {
-  std::string json = "{\"args\":[";
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (i > 0) json += ",";
-    json += "\"";
-    for (char ch : args[i]) {
-      if (ch == '"' || ch == '\\') json += '\\';
-      json += ch;
-    }
-    json += "\"";
-  }
-  return json + "]}";
+  return "{\"args\":" + ArgsJson(args) + "}";
 }
 
 }  // namespace

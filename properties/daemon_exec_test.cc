@@ -15,6 +15,7 @@
 #include "fake_containerd/fake_containerd.h"
 #include "fake_containerd/in_process.h"
 #include "fake_containerd/sim_transport.h"
+#include "properties/stack.h"
 #include "sim/run.h"
 #include "sim/strategy_random.h"
 
@@ -24,20 +25,8 @@ using daemon_core::Daemon;
 using daemon_core::Mutation;
 using daemon_core::libcontainerd::Design;
 
-struct World {
-  World(sim::Executor& ex, Design design, Mutation mutation = Mutation::kNone)
-      : fake(ex),
-        faults(ex, {}),
-        transport(ex, faults),
-        daemon(ex, transport,
-               Daemon::Options{.design = design, .mutation = mutation}) {
-    fake_containerd::ServeInProcess(fake, transport);
-    daemon.StartEventMonitor();
-  }
-  fake_containerd::FakeContainerd fake;
-  fake_containerd::Faults faults;
-  fake_containerd::SimTransport transport;
-  Daemon daemon;
+struct World : properties::Stack {
+  using Stack::Stack;
   // What the client saw.
   absl::Status exec_start;
   std::optional<daemon_core::ExecInspectResult> exec_after;

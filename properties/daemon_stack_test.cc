@@ -14,6 +14,7 @@
 #include "fake_containerd/fake_containerd.h"
 #include "fake_containerd/in_process.h"
 #include "fake_containerd/sim_transport.h"
+#include "properties/stack.h"
 #include "sim/run.h"
 #include "sim/strategy_random.h"
 
@@ -25,27 +26,7 @@ using daemon_core::Mutation;
 using daemon_core::WaitCondition;
 using daemon_core::libcontainerd::Design;
 
-struct World {
-  World(sim::Executor& ex, Design design, Mutation mutation = Mutation::kNone)
-      : fake(ex),
-        faults(ex, {}),
-        transport(ex, faults),
-        daemon(ex, transport,
-               Daemon::Options{.design = design, .mutation = mutation}) {
-    fake_containerd::ServeInProcess(fake, transport);
-    daemon.StartEventMonitor();
-  }
-  // Containers containerd still has for the daemon's namespace (a leak when the
-  // daemon has no running container).
-  size_t ContainerdContainers() {
-    return fake.containers().List("moby", {})->size();
-  }
-
-  fake_containerd::FakeContainerd fake;
-  fake_containerd::Faults faults;
-  fake_containerd::SimTransport transport;
-  Daemon daemon;
-};
+using World = properties::Stack;
 
 // Runs `body` as the one client, then lets background work settle.
 template <typename F>

@@ -8,6 +8,7 @@
 #include "fake_containerd/fake_containerd.h"
 #include "fake_containerd/in_process.h"
 #include "fake_containerd/sim_transport.h"
+#include "properties/stack.h"
 #include "sim/strategy_random.h"
 
 namespace properties {
@@ -17,19 +18,8 @@ namespace {
 using daemon_core::Daemon;
 using daemon_core::WaitCondition;
 
-struct World {
-  World(sim::Executor& ex, daemon_core::libcontainerd::Design design)
-      : fake(ex),
-        faults(ex, {}),
-        transport(ex, faults),
-        daemon(ex, transport, Daemon::Options{.design = design}) {
-    fake_containerd::ServeInProcess(fake, transport);
-    daemon.StartEventMonitor();
-  }
-  fake_containerd::FakeContainerd fake;
-  fake_containerd::Faults faults;
-  fake_containerd::SimTransport transport;
-  Daemon daemon;
+struct World : Stack {
+  using Stack::Stack;
   std::optional<fake_containerd::RpcLog::Scope> scope;
   std::vector<std::string> measured;
   void Begin() { scope.emplace(fake.rpcs()); }
