@@ -47,6 +47,8 @@ class Container {
   std::unique_ptr<libcontainerd::Container> ctr;
   std::unique_ptr<libcontainerd::Task> task;
   bool has_been_started_before = false;
+  bool has_been_manually_stopped =
+      false;  // stop: the restart policy stays quiet
   int restart_count = 0;
   ExecStore exec_commands;  // execs that have not exited
 

@@ -156,6 +156,7 @@ sim::Task<void> Daemon::ProcessEvent(std::string container_id, EventType type,
 }
 
 bool Daemon::ShouldRestart(const Container& c, int exit_code) const {
+  if (c.has_been_manually_stopped) return false;
   switch (c.restart_policy.name) {
     case RestartPolicy::Name::kNo:
       return false;

@@ -106,6 +106,7 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(Container& c) {
   c.task = std::move(*task);
   st.SetRunning(c.task->Pid(), /*initial=*/true);
   c.has_been_started_before = true;
+  c.has_been_manually_stopped = false;
   co_return absl::OkStatus();
 }
 

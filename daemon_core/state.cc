@@ -1,5 +1,7 @@
 #include "daemon_core/state.h"
 
+#include <algorithm>
+
 namespace daemon_core {
 
 State::State(sim::Executor& ex, const std::string& container_id,
@@ -93,6 +95,28 @@ sim::Task<StateStatus> State::Wait(WaitCondition condition) {
     co_return late;
   }
   co_return w->result;
+}
+
+}  // namespace daemon_core
+
+namespace daemon_core {
+
+sim::Task<std::optional<StateStatus>> State::WaitFor(WaitCondition condition,
+                                                     sim::Nanos timeout) {
+  co_await mu.Lock();
+  if ((condition == WaitCondition::kNotRunning && !running) ||
+      (condition == WaitCondition::kRemoved && removed)) {
+    StateStatus s{exit_code, ""};
+    mu.Unlock();
+    co_return s;
+  }
+  auto& list = condition == WaitCondition::kRemoved ? remove_only_waiters_
+                                                    : stop_waiters_;
+  std::shared_ptr<Waiter> w = NewWaiter(list);
+  mu.Unlock();
+  if (co_await w->done.WaitFor(timeout)) co_return w->result;
+  std::erase(list, w);  // the context expired: moby drops the waiter
+  co_return std::nullopt;
 }
 
 }  // namespace daemon_core

@@ -10,6 +10,7 @@
 #define DSIM_DAEMON_CORE_STATE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,10 @@ class State {
   // ContainerWait(condition): takes mu itself. Returns once the condition is
   // met, with the status captured when it was.
   sim::Task<StateStatus> Wait(WaitCondition condition);
+  // The same with a timeout in virtual time: empty when it passed first (the
+  // waiter is then withdrawn).
+  sim::Task<std::optional<StateStatus>> WaitFor(WaitCondition condition,
+                                                sim::Nanos timeout);
   // Waiters still blocked (for the end-of-run "every waiter woken" check).
   size_t pending_waiters() const;
 

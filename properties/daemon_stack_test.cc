@@ -140,6 +140,76 @@ TEST_P(DaemonStackTest, KillOfAStoppedContainerIsAConflict) {
   ex.DestroyAllTasks();
 }
 
+TEST_P(DaemonStackTest, StopHonoursSigtermOrKillsAfterTheTimeout) {
+  // "run" exits on SIGTERM (143); "sleep" as PID 1 ignores it and is killed
+  // (137) only after the 10 s timeout, in virtual time.
+  for (const char* program : {"run", "sleep"}) {
+    sim::RandomStrategy strategy;
+    sim::Executor ex({}, strategy);
+    World w(ex, GetParam());
+    std::optional<ContainerInspectResult> inspected;
+    absl::Status stopped;
+    sim::Nanos stopped_at = 0;
+    RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
+      std::vector<std::string> args{program};
+      EXPECT_TRUE(
+          (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
+      EXPECT_TRUE((co_await wd.daemon.ContainerStart("c1")).ok());
+      stopped = co_await wd.daemon.ContainerStop("c1", 10 * sim::kSecond);
+      stopped_at = wd.faults.executor().now();
+      inspected = *(co_await wd.daemon.ContainerInspect("c1"));
+      EXPECT_TRUE(
+          (co_await wd.daemon.ContainerStop("c1", sim::kSecond)).ok());  // 304
+    });
+    EXPECT_TRUE(stopped.ok()) << stopped;
+    EXPECT_FALSE(inspected->running);
+    if (std::string(program) == "run") {
+      EXPECT_EQ(inspected->exit_code, 143);
+      EXPECT_LT(stopped_at, 10 * sim::kSecond);
+    } else {
+      EXPECT_EQ(inspected->exit_code, 137);
+      EXPECT_GE(stopped_at, 10 * sim::kSecond);
+    }
+    ex.DestroyAllTasks();
+  }
+}
+
+TEST_P(DaemonStackTest, PauseUnpauseAndTheirConflicts) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  World w(ex, GetParam());
+  std::vector<absl::Status> got;
+  std::optional<ContainerInspectResult> while_paused;
+  RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    EXPECT_TRUE(
+        (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
+    got.push_back(co_await wd.daemon.ContainerPause("c1"));  // not running
+    EXPECT_TRUE((co_await wd.daemon.ContainerStart("c1")).ok());
+    got.push_back(co_await wd.daemon.ContainerPause("c1"));  // ok
+    got.push_back(co_await wd.daemon.ContainerPause("c1"));  // already paused
+    while_paused = *(co_await wd.daemon.ContainerInspect("c1"));
+    std::vector<std::string> exec_args{"exit", "0"};
+    got.push_back(
+        (co_await wd.daemon.ContainerExecCreate("c1", std::move(exec_args)))
+            .status());
+    got.push_back(co_await wd.daemon.ContainerUnpause("c1"));  // ok
+    got.push_back(co_await wd.daemon.ContainerUnpause("c1"));  // not paused
+    EXPECT_TRUE((co_await wd.daemon.ContainerKill("c1", 9)).ok());
+  });
+  ASSERT_EQ(got.size(), 6u);
+  EXPECT_EQ(got[0].message(), "Container c1 is not running");
+  EXPECT_TRUE(got[1].ok()) << got[1];
+  EXPECT_EQ(got[2].message(), "Container c1 is already paused");
+  EXPECT_TRUE(while_paused->paused);
+  EXPECT_EQ(while_paused->status, "paused");
+  EXPECT_EQ(got[3].message(),
+            "Container c1 is paused, unpause the container before exec");
+  EXPECT_TRUE(got[4].ok()) << got[4];
+  EXPECT_EQ(got[5].message(), "Container c1 is not paused");
+  ex.DestroyAllTasks();
+}
+
 INSTANTIATE_TEST_SUITE_P(
     BothDesigns, DaemonStackTest,
     ::testing::Values(Design::kObjects, Design::kLegacy), [](const auto& info) {

@@ -103,6 +103,29 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
     (void)co_await w.daemon.ContainerKill("c1", 15);
     w.End();
   });
+  row("pause", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a{"run"};
+    co_await Running(w, std::move(a));
+    w.Begin();
+    (void)co_await w.daemon.ContainerPause("c1");
+    w.End();
+  });
+  row("unpause", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a{"run"};
+    co_await Running(w, std::move(a));
+    (void)co_await w.daemon.ContainerPause("c1");
+    w.Begin();
+    (void)co_await w.daemon.ContainerUnpause("c1");
+    w.End();
+  });
+  row("stop (exits on SIGTERM; includes the exit's handling)",
+      [](World& w) -> sim::Task<void> {
+        std::vector<std::string> a{"run"};
+        co_await Running(w, std::move(a));
+        w.Begin();
+        (void)co_await w.daemon.ContainerStop("c1", 10 * sim::kSecond);
+        w.End();
+      });
   row("init exit event (until wait returns)", [](World& w) -> sim::Task<void> {
     std::vector<std::string> a3{"exit", "0", "10ms"};
 

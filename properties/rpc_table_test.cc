@@ -38,6 +38,12 @@ TEST(RpcTableTest, MatchesTheReference) {
             (V{"Containers/Get", "Containers/Get", "Containers/Get",
                "Tasks/Get", "Containers/Get", "Tasks/Exec", "Tasks/Start"}));
   EXPECT_EQ(objects.at("kill"), (V{"Tasks/Kill"}));
+  EXPECT_EQ(objects.at("pause"), (V{"Tasks/Pause"}));
+  EXPECT_EQ(legacy.at("pause"),
+            (V{"Containers/Get", "Tasks/Get", "Tasks/Pause"}));
+  EXPECT_EQ(objects.at("unpause"), (V{"Tasks/Resume"}));
+  EXPECT_EQ(legacy.at("unpause"),
+            (V{"Containers/Get", "Tasks/Get", "Tasks/Resume"}));
   EXPECT_EQ(legacy.at("kill"),
             (V{"Containers/Get", "Tasks/Get", "Tasks/Kill"}));
   EXPECT_EQ(objects.at("init exit event (until wait returns)"),

@@ -1,0 +1,90 @@
+// daemon_core/daemon_stop.cc: stop, pause and unpause (moby daemon/stop.go,
+// pause.go, unpause.go). Pause and unpause hold the container lock across their
+// RPC; stop sends the stop signal, waits in virtual time, then kills.
+#include "daemon_core/daemon.h"
+#include "daemon_core/errdefs.h"
+
+namespace daemon_core {
+
+namespace {
+
+constexpr uint32_t kSigTerm = 15;
+constexpr uint32_t kSigKill = 9;
+constexpr sim::Nanos kKillWait =
+    10 * sim::kSecond;  // moby waits this long after SIGKILL
+
+}  // namespace
+
+sim::Task<absl::Status> Daemon::ContainerStop(std::string id,
+                                              sim::Nanos timeout) {
+  std::shared_ptr<Container> c = Lookup(id);
+  if (c == nullptr) co_return NotFound("No such container: " + id);
+  co_await c->state.mu.Lock();
+  if (!c->state.running) {
+    c->state.mu.Unlock();
+    co_return absl::OkStatus();  // 304 Not Modified
+  }
+  c->has_been_manually_stopped = true;
+  const bool paused = c->state.paused;
+  absl::Status sent = co_await c->task->Kill(kSigTerm);
+  // A paused container cannot act on the signal until it is resumed.
+  if (sent.ok() && paused) (void)co_await c->task->Resume();
+  c->state.mu.Unlock();
+  if (co_await c->state.WaitFor(WaitCondition::kNotRunning, timeout))
+    co_return absl::OkStatus();
+  // The timeout passed: Kill, then wait for the exit once more.
+  co_await c->state.mu.Lock();
+  if (c->state.running) (void)co_await c->task->Kill(kSigKill);
+  c->state.mu.Unlock();
+  if (co_await c->state.WaitFor(WaitCondition::kNotRunning, kKillWait)) {
+    co_return absl::OkStatus();
+  }
+  co_return System("container " + id + " did not exit after SIGKILL");
+}
+
+sim::Task<absl::Status> Daemon::ContainerPause(std::string id) {
+  std::shared_ptr<Container> c = Lookup(id);
+  if (c == nullptr) co_return NotFound("No such container: " + id);
+  co_await c->state.mu.Lock();
+  absl::Status s;
+  if (!c->state.running) {
+    s = Conflict("Container " + id + " is not running");
+  } else if (c->state.paused) {
+    s = Conflict("Container " + id + " is already paused");
+  } else if (c->state.restarting) {
+    s = Conflict("Container " + id +
+                 " is restarting, wait until the container is running");
+  } else {
+    absl::Status paused = co_await c->task->Pause();
+    if (paused.ok()) {
+      c->state.paused = true;
+    } else {
+      s = System("Cannot pause container " + id + ": " +
+                 std::string(paused.message()));
+    }
+  }
+  c->state.mu.Unlock();
+  co_return s;
+}
+
+sim::Task<absl::Status> Daemon::ContainerUnpause(std::string id) {
+  std::shared_ptr<Container> c = Lookup(id);
+  if (c == nullptr) co_return NotFound("No such container: " + id);
+  co_await c->state.mu.Lock();
+  absl::Status s;
+  if (!c->state.paused) {
+    s = Conflict("Container " + id + " is not paused");
+  } else {
+    absl::Status resumed = co_await c->task->Resume();
+    if (resumed.ok()) {
+      c->state.paused = false;
+    } else {
+      s = System("Cannot unpause container " + id + ": " +
+                 std::string(resumed.message()));
+    }
+  }
+  c->state.mu.Unlock();
+  co_return s;
+}
+
+}  // namespace daemon_core
