@@ -5,10 +5,10 @@
 //
 // Results are Docker API results as values (errdefs.h), so a history can record
 // them. Implemented so far: create, start (with ReplaceContainer), kill, stop,
-// pause, unpause, wait, inspect, exec create, detached exec start, exec
-// inspect, and the init-exit, exec-exit, OOM, start, paused and resumed events
-// with the restart policy. Attached execs, restart, rm and restore come with
-// the rest of issue #4.
+// restart, pause, unpause, wait, inspect, exec create, detached exec start,
+// exec inspect, and the init-exit, exec-exit, OOM, start, paused and resumed
+// events with the restart policy. Attached execs, restart, rm and restore come
+// with the rest of issue #4.
 #ifndef DSIM_DAEMON_CORE_DAEMON_H_
 #define DSIM_DAEMON_CORE_DAEMON_H_
 
@@ -95,6 +95,8 @@ class Daemon {
   sim::Task<absl::Status> ContainerKill(std::string id, uint32_t signal);
   // SIGTERM, up to `timeout` of virtual time for the exit, then SIGKILL.
   sim::Task<absl::Status> ContainerStop(std::string id, sim::Nanos timeout);
+  // Stop (if running), then start.
+  sim::Task<absl::Status> ContainerRestart(std::string id, sim::Nanos timeout);
   sim::Task<absl::Status> ContainerPause(std::string id);
   sim::Task<absl::Status> ContainerUnpause(std::string id);
   sim::Task<absl::StatusOr<StateStatus>> ContainerWait(std::string id,

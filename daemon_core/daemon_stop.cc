@@ -1,6 +1,7 @@
-// daemon_core/daemon_stop.cc: stop, pause and unpause (moby daemon/stop.go,
-// pause.go, unpause.go). Pause and unpause hold the container lock across their
-// RPC; stop sends the stop signal, waits in virtual time, then kills.
+// daemon_core/daemon_stop.cc: stop, restart, pause and unpause (moby
+// daemon/stop.go, pause.go, unpause.go). Pause and unpause hold the container
+// lock across their RPC; stop sends the stop signal, waits in virtual time,
+// then kills.
 #include "daemon_core/daemon.h"
 #include "daemon_core/errdefs.h"
 
@@ -40,6 +41,13 @@ sim::Task<absl::Status> Daemon::ContainerStop(std::string id,
     co_return absl::OkStatus();
   }
   co_return System("container " + id + " did not exit after SIGKILL");
+}
+
+sim::Task<absl::Status> Daemon::ContainerRestart(std::string id,
+                                                 sim::Nanos timeout) {
+  absl::Status stopped = co_await ContainerStop(id, timeout);
+  if (!stopped.ok()) co_return stopped;
+  co_return co_await ContainerStart(id);
 }
 
 sim::Task<absl::Status> Daemon::ContainerPause(std::string id) {
