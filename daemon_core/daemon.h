@@ -127,7 +127,11 @@ class Daemon {
     EventInfo info;
   };
   std::shared_ptr<Container> Lookup(const std::string& id) const;
-  sim::Task<absl::Status> ContainerStartLocked(Container& c);
+  // `reset_restart_manager` is false on the restart policy's path: the
+  // container is then Restarting, which shows as Running, and the running check
+  // must not stop the start.
+  sim::Task<absl::Status> ContainerStartLocked(Container& c,
+                                               bool reset_restart_manager);
   sim::Task<absl::StatusOr<std::unique_ptr<libcontainerd::Container>>>
   ReplaceContainer(const Container& c);
   sim::Task<void> HandleContainerExit(std::shared_ptr<Container> c,

@@ -210,8 +210,14 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
 sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c) {
   co_await ex_.Sleep(options_.restart_delay);
   co_await c->state.mu.Lock();
+  if (!c->state.restarting ||
+      c->has_been_manually_stopped) {  // stopped in the meantime
+    c->state.mu.Unlock();
+    co_return;
+  }
   ++c->restart_count;
-  absl::Status s = co_await ContainerStartLocked(*c);
+  absl::Status s =
+      co_await ContainerStartLocked(*c, /*reset_restart_manager=*/false);
   if (!s.ok()) c->state.SetStopped(ExitInfo{c->state.exit_code, ex_.now()});
   c->state.mu.Unlock();
 }

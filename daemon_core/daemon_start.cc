@@ -30,7 +30,8 @@ sim::Task<absl::Status> Daemon::ContainerStart(std::string id) {
   std::shared_ptr<Container> c = Lookup(id);
   if (c == nullptr) co_return NotFound("No such container: " + id);
   co_await c->state.mu.Lock();
-  absl::Status s = co_await ContainerStartLocked(*c);
+  absl::Status s =
+      co_await ContainerStartLocked(*c, /*reset_restart_manager=*/true);
   c->state.mu.Unlock();
   co_return s;
 }
@@ -70,9 +71,11 @@ Daemon::ReplaceContainer(const Container& c) {
   co_return co_await client_->NewContainer(info);
 }
 
-sim::Task<absl::Status> Daemon::ContainerStartLocked(Container& c) {
+sim::Task<absl::Status> Daemon::ContainerStartLocked(
+    Container& c, bool reset_restart_manager) {
   State& st = c.state;
-  if (st.running) co_return absl::OkStatus();  // 304 Not Modified
+  if (reset_restart_manager && st.running)
+    co_return absl::OkStatus();  // 304 Not Modified
   if (st.removal_in_progress || st.dead) {
     co_return Conflict("container is marked for removal and cannot be started");
   }
