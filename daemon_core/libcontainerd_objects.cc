@@ -8,64 +8,55 @@ namespace daemon_core::libcontainerd {
 
 namespace {
 
-class ObjectsProcess : public Process {
+// The Process methods, forwarded to a retained handle (a ProcessHandle, or a
+// TaskHandle, which is one).
+template <typename Base, typename Handle>
+class Forwarding : public Base {
  public:
-  explicit ObjectsProcess(c8d::ProcessHandle p) : p_(std::move(p)) {}
-  const std::string& exec_id() const override { return p_.exec_id(); }
-  uint32_t Pid() const override { return p_.pid(); }
+  explicit Forwarding(Handle h) : h_(std::move(h)) {}
+  const std::string& exec_id() const override { return h_.exec_id(); }
+  uint32_t Pid() const override { return h_.pid(); }
   sim::Task<absl::Status> Kill(uint32_t signal) override {
-    co_return co_await p_.Kill(signal);
+    co_return co_await h_.Kill(signal);
   }
   sim::Task<absl::Status> Resize(uint32_t w, uint32_t h) override {
-    co_return co_await p_.Resize(w, h);
+    co_return co_await h_.Resize(w, h);
   }
   sim::Task<absl::Status> CloseStdin() override {
-    co_return co_await p_.CloseIO();
+    co_return co_await h_.CloseIO();
   }
   sim::Task<absl::StatusOr<c8d::ExitStatus>> Delete() override {
-    co_return co_await p_.Delete();
+    co_return co_await h_.Delete();
   }
 
- private:
-  c8d::ProcessHandle p_;
+ protected:
+  Handle h_;
 };
 
-class ObjectsTask : public Task {
+using ObjectsProcess = Forwarding<Process, c8d::ProcessHandle>;
+
+class ObjectsTask : public Forwarding<Task, c8d::TaskHandle> {
  public:
-  explicit ObjectsTask(c8d::TaskHandle t) : t_(std::move(t)) {}
-  const std::string& exec_id() const override { return t_.exec_id(); }
-  uint32_t Pid() const override { return t_.pid(); }
-  sim::Task<absl::Status> Kill(uint32_t signal) override {
-    co_return co_await t_.Kill(signal);
-  }
-  sim::Task<absl::Status> Resize(uint32_t w, uint32_t h) override {
-    co_return co_await t_.Resize(w, h);
-  }
-  sim::Task<absl::Status> CloseStdin() override {
-    co_return co_await t_.CloseIO();
-  }
-  sim::Task<absl::StatusOr<c8d::ExitStatus>> Delete() override {
-    co_return co_await t_.Delete();
-  }
+  using Forwarding::Forwarding;
   sim::Task<absl::StatusOr<c8d::ExitStatus>> ForceDelete() override {
-    co_return co_await t_.ForceDelete();
+    co_return co_await h_.ForceDelete();
   }
-  sim::Task<absl::Status> Pause() override { co_return co_await t_.Pause(); }
-  sim::Task<absl::Status> Resume() override { co_return co_await t_.Resume(); }
+  sim::Task<absl::Status> Pause() override { co_return co_await h_.Pause(); }
+  sim::Task<absl::Status> Resume() override { co_return co_await h_.Resume(); }
   sim::Task<absl::StatusOr<c8d::ProcessStatus>> Status() override {
-    absl::StatusOr<c8d::ProcessState> s = co_await t_.Status();
+    absl::StatusOr<c8d::ProcessState> s = co_await h_.Status();
     if (!s.ok()) co_return s.status();
     co_return s->status;
   }
   sim::Task<absl::StatusOr<std::vector<uint32_t>>> Pids() override {
-    co_return co_await t_.Pids();
+    co_return co_await h_.Pids();
   }
   sim::Task<absl::StatusOr<std::unique_ptr<Process>>> Exec(
       std::string exec_id, std::string spec_json, bool with_stdin) override {
     (void)with_stdin;
     c8d::ProcessIO io;
     absl::StatusOr<c8d::ProcessHandle> p =
-        co_await t_.Exec(std::move(exec_id), std::move(spec_json), io);
+        co_await h_.Exec(std::move(exec_id), std::move(spec_json), io);
     if (!p.ok()) co_return p.status();
     absl::StatusOr<uint32_t> pid = co_await p->Start();
     if (!pid.ok()) {
@@ -74,9 +65,6 @@ class ObjectsTask : public Task {
     }
     co_return std::unique_ptr<Process>(std::make_unique<ObjectsProcess>(*p));
   }
-
- private:
-  c8d::TaskHandle t_;
 };
 
 class ObjectsContainer : public Container {

@@ -133,6 +133,7 @@ void Executor::DestroyAllTasks() {
     Task<void> dying = std::move(t.root);
   }
   live_.clear();
+  foreground_live_ = 0;
 }
 
 TaskId Executor::AddTask(std::string name, Task<void> body, SpawnOptions opts) {
@@ -145,6 +146,7 @@ TaskId Executor::AddTask(std::string name, Task<void> body, SpawnOptions opts) {
   t.object = trace_.NewObject("task " + name);
   trace_.NameTask(id, std::move(name));
   live_.push_back(&t);
+  if (!t.background) ++foreground_live_;
   if (current_ != kNoTask && options_.detect_races) {
     TaskState& parent = *tasks_[current_];
     t.clock = parent.clock;
@@ -318,6 +320,7 @@ void Executor::FinishTask(TaskState& t, EventKind how) {
   t.finished = true;
   t.op = nullptr;
   Record(how, kNoObject, t.id);
+  if (!t.background) --foreground_live_;
   live_.erase(std::find(live_.begin(), live_.end(), &t));
   Touch(t.object, Access::kWrite);
   Task<void> done = std::move(t.root);  // frees the frames now, not at teardown
@@ -351,9 +354,7 @@ RunResult Executor::Run() {
   while (!halted_) {
     Nanos next_deadline;
     const bool runnable = CollectCandidates(&next_deadline);
-    const bool foreground_left =
-        std::any_of(live_.begin(), live_.end(),
-                    [](const TaskState* t) { return !t->background; });
+    const bool foreground_left = foreground_live_ > 0;
     if (!runnable) {
       if (!foreground_left)
         break;  // quiescent: background tasks may wait forever

@@ -205,6 +205,8 @@ class Executor {
   Trace trace_;
   std::vector<std::unique_ptr<TaskState>> tasks_;  // index = TaskId
   std::vector<TaskState*> live_;  // unfinished, in TaskId order
+  size_t foreground_live_ =
+      0;  // invariant: live tasks not spawned as background
   std::vector<Candidate> candidates_;
   Footprint step_footprint_;
   std::vector<Decision> decisions_;
