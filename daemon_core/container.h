@@ -9,18 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "daemon_core/disk.h"
 #include "daemon_core/exec_store.h"
 #include "daemon_core/libcontainerd.h"
 #include "daemon_core/mutation.h"
+#include "daemon_core/restart_policy.h"
 #include "daemon_core/state.h"
 
 namespace daemon_core {
-
-struct RestartPolicy {
-  enum class Name { kNo, kAlways, kOnFailure };
-  Name name = Name::kNo;
-  int maximum_retry_count = 0;  // on-failure only; 0 = unlimited
-};
 
 // A JSON array of strings ("[\"exit\",\"3\"]"), for the specs the fake reads
 // programs from.
@@ -54,6 +50,13 @@ class Container {
 
   // The OCI spec the fake containerd reads the program from.
   std::string SpecJson() const;
+
+  // What CheckpointTo writes. REQUIRES: state.mu.
+  ContainerCheckpoint ToCheckpoint() const;
+  // restore(): the container as its checkpoint left it (no handles, no execs).
+  static std::shared_ptr<Container> FromCheckpoint(
+      sim::Executor& ex, const ContainerCheckpoint& cp,
+      const Mutation& mutation);
 };
 
 }  // namespace daemon_core

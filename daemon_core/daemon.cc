@@ -6,27 +6,10 @@
 
 namespace daemon_core {
 
-std::string ArgsJson(const std::vector<std::string>& args) {
-  std::string json = "[";
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (i > 0) json += ",";
-    json += "\"";
-    for (char ch : args[i]) {
-      if (ch == '"' || ch == '\\') json += '\\';
-      json += ch;
-    }
-    json += "\"";
-  }
-  return json + "]";
-}
-
-std::string Container::SpecJson() const {
-  return "{\"process\":{\"args\":" + ArgsJson(args) + "}}";
-}
-
-Daemon::Daemon(sim::Executor& ex, sim::RpcConnection& containerd,
+Daemon::Daemon(sim::Executor& ex, sim::RpcConnection& containerd, Disk& disk,
                Options options)
     : ex_(ex),
+      disk_(disk),
       options_(std::move(options)),
       c8d_(ex, containerd, options_.ns),
       client_(libcontainerd::NewClient(options_.design, c8d_)),
@@ -37,6 +20,24 @@ std::shared_ptr<Container> Daemon::Lookup(const std::string& id) const {
   return it == containers_.end() ? nullptr : it->second;
 }
 
+void Daemon::Go(std::string name, sim::Task<void> task) {
+  tasks_.push_back(ex_.Spawn(std::move(name), std::move(task),
+                             sim::SpawnOptions{.background = true})
+                       .id);
+}
+
+void Daemon::Crash() {
+  for (sim::TaskId t : tasks_) ex_.Cancel(t);
+  tasks_.clear();
+}
+
+sim::Task<void> Daemon::CheckpointTo(Container& c) {
+  absl::Status s = co_await disk_.Write(c.ToCheckpoint());
+  if (!s.ok())
+    ex_.Note("could not save container " + c.id +
+             " to disk: " + std::string(s.message()));
+}
+
 sim::Task<absl::Status> Daemon::ContainerCreate(std::string id,
                                                 std::vector<std::string> args,
                                                 RestartPolicy policy) {
@@ -44,8 +45,13 @@ sim::Task<absl::Status> Daemon::ContainerCreate(std::string id,
     co_return Conflict("Conflict. The container name \"/" + id +
                        "\" is already in use");
   }
-  containers_[id] = std::make_shared<Container>(ex_, id, std::move(args),
-                                                policy, options_.mutation);
+  auto c = std::make_shared<Container>(ex_, id, std::move(args), policy,
+                                       options_.mutation);
+  containers_[id] = c;
+  co_await c->state.mu.Lock();
+  disk_.CreateRoot(id);
+  co_await CheckpointTo(*c);
+  c->state.mu.Unlock();
   co_return absl::OkStatus();
 }
 
@@ -58,7 +64,20 @@ sim::Task<absl::Status> Daemon::ContainerKill(std::string id, uint32_t signal) {
     c->state.mu.Unlock();
     co_return Conflict("Container " + id + " is not running");
   }
+  // killWithSignal: a manual kill silences the restart policy; a restarting
+  // container only needs that.
+  c->has_been_manually_stopped = true;
+  if (c->state.restarting) {
+    co_await CheckpointTo(*c);
+    c->state.mu.Unlock();
+    co_return absl::OkStatus();
+  }
   absl::Status s = co_await c->task->Kill(signal);
+  // A frozen process acts on SIGKILL (and the stop signal) once thawed.
+  if (s.ok() && c->state.paused && (signal == 9 || signal == 15)) {
+    (void)co_await c->task->Resume();
+  }
+  co_await CheckpointTo(*c);
   c->state.mu.Unlock();
   if (!s.ok())
     co_return System("Cannot kill container " + id + ": " +

@@ -4,11 +4,8 @@
 // per-container serial queues.
 //
 // Results are Docker API results as values (errdefs.h), so a history can record
-// them. Implemented so far: create, start (with ReplaceContainer), kill, stop,
-// restart, pause, unpause, wait, inspect, exec create, detached exec start,
-// exec inspect, and the init-exit, exec-exit, OOM, start, paused and resumed
-// events with the restart policy. Attached execs, restart, rm and restore come
-// with the rest of issue #4.
+// them. A daemon restart is Crash() on this object and restore() on a new one
+// sharing the Disk.
 #ifndef DSIM_DAEMON_CORE_DAEMON_H_
 #define DSIM_DAEMON_CORE_DAEMON_H_
 
@@ -21,6 +18,8 @@
 #include "absl/status/statusor.h"
 #include "daemon_core/container.h"
 #include "daemon_core/containerd_client.h"
+#include "daemon_core/context.h"
+#include "daemon_core/disk.h"
 #include "daemon_core/libcontainerd.h"
 #include "daemon_core/mutation.h"
 #include "sim/chan.h"
@@ -79,10 +78,23 @@ class Daemon {
     std::string ns = "moby";
     sim::Nanos restart_delay =
         100 * sim::kMillisecond;  // moby's first backoff step
+    bool live_restore = false;
+    // containerStop's timeout when restore shuts a container down.
+    sim::Nanos stop_timeout = 10 * sim::kSecond;
   };
-  // `containerd` must outlive the daemon. Call ex.DestroyAllTasks() before
-  // destroying it.
-  Daemon(sim::Executor& ex, sim::RpcConnection& containerd, Options options);
+  // `containerd` and `disk` must outlive the daemon. Call ex.DestroyAllTasks()
+  // before destroying it.
+  Daemon(sim::Executor& ex, sim::RpcConnection& containerd, Disk& disk,
+         Options options);
+
+  // restore(): loads every container from the disk, then reconciles each with
+  // containerd (moby-daemon.md §5) and restarts those whose policy says so.
+  // Call after StartEventMonitor, before serving API calls.
+  sim::Task<void> Restore();
+  // dockerd is killed: every task this daemon spawned stops where it is. The
+  // object stays valid (and inert) until the run ends. REQUIRES: not called
+  // from one of those tasks.
+  void Crash();
 
   // Subscribes to containerd's events in a background task (resubscribing after
   // an error).
@@ -99,6 +111,8 @@ class Daemon {
   sim::Task<absl::Status> ContainerRestart(std::string id, sim::Nanos timeout);
   sim::Task<absl::Status> ContainerPause(std::string id);
   sim::Task<absl::Status> ContainerUnpause(std::string id);
+  // docker rm [-f]: a running container needs `force` (it is killed first).
+  sim::Task<absl::Status> ContainerRm(std::string id, bool force);
   sim::Task<absl::StatusOr<StateStatus>> ContainerWait(std::string id,
                                                        WaitCondition condition);
   sim::Task<absl::StatusOr<ContainerInspectResult>> ContainerInspect(
@@ -106,8 +120,11 @@ class Daemon {
   // Returns the new exec's id.
   sim::Task<absl::StatusOr<std::string>> ContainerExecCreate(
       std::string container_id, std::vector<std::string> args);
-  // Detached: returns once the process started (or failed to).
-  sim::Task<absl::Status> ContainerExecStart(std::string exec_id);
+  // Detached (no `attach`): returns once the process started or failed to.
+  // Attached: returns when the exec's streams close at its exit, or, when
+  // `attach` is cancelled first, SIGKILLs the process and returns Cancelled.
+  sim::Task<absl::Status> ContainerExecStart(
+      std::string exec_id, std::shared_ptr<Context> attach = nullptr);
   sim::Task<absl::StatusOr<ExecInspectResult>> ContainerExecInspect(
       std::string exec_id);
 
@@ -127,6 +144,17 @@ class Daemon {
     EventInfo info;
   };
   std::shared_ptr<Container> Lookup(const std::string& id) const;
+  // Spawns a task that Crash() stops.
+  void Go(std::string name, sim::Task<void> task);
+  // CheckpointTo(daemon.containersReplica). REQUIRES: c.state.mu.
+  sim::Task<void> CheckpointTo(Container& c);
+  // containerStop; `manual` is the API's stop, which silences the restart
+  // policy.
+  sim::Task<absl::Status> StopContainer(std::shared_ptr<Container> c,
+                                        sim::Nanos timeout, bool manual);
+  sim::Task<void> RestoreContainer(std::shared_ptr<Container> c);
+  // Removes a dead container's exec from both stores.
+  sim::Task<void> UnregisterExecs(Container& c);
   // `reset_restart_manager` is false on the restart policy's path: the
   // container is then Restarting, which shows as Running, and the running check
   // must not stop the start.
@@ -148,7 +176,9 @@ class Daemon {
                               sim::Chan<QueuedEvent>* queue);
 
   sim::Executor& ex_;
+  Disk& disk_;
   Options options_;
+  std::vector<sim::TaskId> tasks_;  // spawned by Go
   c8d::Client c8d_;
   std::unique_ptr<libcontainerd::Client> client_;
   std::map<std::string, std::shared_ptr<Container>> containers_;

@@ -26,10 +26,7 @@ constexpr int kQueueCapacity = 1024;
 
 }  // namespace
 
-void Daemon::StartEventMonitor() {
-  ex_.Spawn("event monitor", EventLoop(),
-            sim::SpawnOptions{.background = true});
-}
+void Daemon::StartEventMonitor() { Go("event monitor", EventLoop()); }
 
 sim::Task<void> Daemon::EventLoop() {
   for (;;) {
@@ -88,9 +85,8 @@ sim::Task<void> Daemon::Dispatch(std::string envelope_bytes) {
   if (queue == nullptr) {
     queue = std::make_unique<sim::Chan<QueuedEvent>>(
         ex_, "event queue " + info.container_id, kQueueCapacity);
-    ex_.Spawn("event queue " + info.container_id,
-              QueueWorker(info.container_id, queue.get()),
-              sim::SpawnOptions{.background = true});
+    Go("event queue " + info.container_id,
+       QueueWorker(info.container_id, queue.get()));
   }
   QueuedEvent queued{type,
                      std::move(info)};  // not inline: see sim/task.h on GCC 12
@@ -134,6 +130,7 @@ sim::Task<void> Daemon::ProcessEvent(std::string container_id, EventType type,
             true;  // the legacy client's map, applied at exit
       } else {
         c->state.oom_killed = true;  // 57d2d6ef: at once, under the lock
+        co_await CheckpointTo(*c);
       }
       c->state.mu.Unlock();
       co_return;
@@ -143,10 +140,14 @@ sim::Task<void> Daemon::ProcessEvent(std::string container_id, EventType type,
     case EventType::kResumed: {
       // Each waits for the container lock that start/pause hold across their
       // RPCs: the link that keeps a fast exit after its start (I14).
+      // A paused event handled after a later unpause sets Paused again: moby
+      // has that race as well (its handler only compares).
       co_await c->state.mu.Lock();
-      if (type == EventType::kPaused && c->state.running)
-        c->state.paused = true;
-      if (type == EventType::kResumed) c->state.paused = false;
+      const bool paused = type == EventType::kPaused && c->state.running;
+      if (type != EventType::kStart && c->state.paused != paused) {
+        c->state.paused = paused;
+        co_await CheckpointTo(*c);
+      }
       c->state.mu.Unlock();
       co_return;
     }
@@ -156,7 +157,11 @@ sim::Task<void> Daemon::ProcessEvent(std::string container_id, EventType type,
 }
 
 bool Daemon::ShouldRestart(const Container& c, int exit_code) const {
-  if (c.has_been_manually_stopped) return false;
+  // rm marks the container removing, then Dead: nobody restarts it.
+  if (c.has_been_manually_stopped || c.state.removal_in_progress ||
+      c.state.dead) {
+    return false;
+  }
   switch (c.restart_policy.name) {
     case RestartPolicy::Name::kNo:
       return false;
@@ -187,10 +192,7 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
   // shut down), then unregisters the execs that have not exited from both
   // stores.
   if (c->ctr != nullptr) (void)co_await c->ctr->Delete();
-  for (const auto& [exec_id, ec] : co_await c->exec_commands.Commands()) {
-    co_await c->exec_commands.Delete(exec_id);
-    co_await exec_commands_.Delete(exec_id);
-  }
+  co_await UnregisterExecs(*c);
   if (restart) {
     c->state.SetRestarting(exit);
   } else {
@@ -200,10 +202,17 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
     c->state.oom_killed = it->second;  // pre-57d2d6ef: copied in at the exit
     oom_at_exit_.erase(it);
   }
+  co_await CheckpointTo(*c);
   c->state.mu.Unlock();
   if (restart) {
-    ex_.Spawn("restart " + c->id, RestartAfterDelay(c),
-              sim::SpawnOptions{.background = true});
+    Go("restart " + c->id, RestartAfterDelay(c));
+  }
+}
+
+sim::Task<void> Daemon::UnregisterExecs(Container& c) {
+  for (const auto& [exec_id, ec] : co_await c.exec_commands.Commands()) {
+    co_await c.exec_commands.Delete(exec_id);
+    co_await exec_commands_.Delete(exec_id);
   }
 }
 

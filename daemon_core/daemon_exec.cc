@@ -50,6 +50,7 @@ sim::Task<absl::Status> Daemon::ExecStartFailed(std::shared_ptr<Container> c,
     // inspect in between lists an exec that exec inspect already shows exited.
     ec->running.Set(false);
     ec->exit_code.Set(126);
+    ec->CloseStreams();
     ec->mu.Unlock();
     co_await ex_.Yield();  // the race window between the unlock and the delete
     co_await c->exec_commands.Delete(ec->id);
@@ -58,11 +59,13 @@ sim::Task<absl::Status> Daemon::ExecStartFailed(std::shared_ptr<Container> c,
   co_await c->exec_commands.Delete(ec->id);
   ec->running.Set(false);
   ec->exit_code.Set(126);
+  ec->CloseStreams();
   ec->mu.Unlock();
   co_return err;
 }
 
-sim::Task<absl::Status> Daemon::ContainerExecStart(std::string exec_id) {
+sim::Task<absl::Status> Daemon::ContainerExecStart(
+    std::string exec_id, std::shared_ptr<Context> attach) {
   std::shared_ptr<ExecConfig> ec = co_await exec_commands_.Get(exec_id);
   if (ec == nullptr) co_return NotFound("No such exec instance: " + exec_id);
   std::shared_ptr<Container> c = Lookup(ec->container_id);
@@ -127,8 +130,32 @@ sim::Task<absl::Status> Daemon::ContainerExecStart(std::string exec_id) {
     co_return co_await ExecStartFailed(c, ec, err);
   }
   ec->process.Set(std::shared_ptr<libcontainerd::Process>(std::move(*p)));
+  if (attach == nullptr) {
+    ec->mu.Unlock();
+    co_return absl::OkStatus();
+  }
+  // Attached: wait for the attach to end (the exit closes the streams) or for
+  // the client's context to be cancelled.
+  sim::Notify attach_end(ex_, "exec " + ec->id + " attach");
+  ec->attach_watchers.push_back(&attach_end);
+  if (ec->streams_closed) attach_end.Fire();
   ec->mu.Unlock();
-  co_return absl::OkStatus();
+  attach->Watch(&attach_end);
+  co_await attach_end.Wait();
+  attach->Unwatch(&attach_end);
+  co_await ec->mu.Lock();
+  std::erase(ec->attach_watchers, &attach_end);
+  const bool ended = ec->streams_closed;
+  ec->mu.Unlock();
+  if (ended) co_return absl::OkStatus();
+  // ctx.Done(): moby reads ec.Process without the lock here (no writer can
+  // race it any more), SIGKILLs it and returns ctx.Err(); its error defer then
+  // removes the exec while the process may still run. The exit event finds no
+  // exec, so no DeleteProcess is ever issued for it (moby-daemon.md §3, I13).
+  std::shared_ptr<libcontainerd::Process> process = ec->process.Get();
+  (void)co_await process->Kill(9);
+  co_return co_await ExecStartFailed(c, ec,
+                                     absl::CancelledError("context canceled"));
 }
 
 sim::Task<absl::StatusOr<ExecInspectResult>> Daemon::ContainerExecInspect(
@@ -187,12 +214,12 @@ sim::Task<void> Daemon::HandleExecExit(std::shared_ptr<Container> c,
     ec->exit_code.Set(code);
     ec->running.Set(false);
   }
+  ec->CloseStreams();
   std::shared_ptr<libcontainerd::Process> process = ec->process.Get();
   if (process != nullptr) {
     // The Process.Delete goroutine: outside the event queue, may overlap the
     // container's exit.
-    ex_.Spawn("delete process " + ec->id, DeleteProcess(process),
-              sim::SpawnOptions{.background = true});
+    Go("delete process " + ec->id, DeleteProcess(process));
   } else if (options_.mutation == Mutation::kExitHandlerNilProcess) {
     ex_.Fail("no-panic", "nil pointer dereference: the exit handler of exec " +
                              ec->id +

@@ -93,7 +93,9 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
     absl::Status s = absl::IsAlreadyExists(ctr.status())
                          ? Conflict("container " + c.id + ": id already in use")
                          : System(std::string(ctr.status().message()));
-    co_return fail(s, 0);
+    s = fail(s, 0);
+    co_await CheckpointTo(c);
+    co_return s;
   }
   absl::StatusOr<std::unique_ptr<libcontainerd::Task>> task =
       co_await (*ctr)->Start(false);
@@ -103,13 +105,16 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
     }
     int exit_code = 0;
     absl::Status s = TranslateStartError(task.status(), &exit_code);
-    co_return fail(s, exit_code);
+    s = fail(s, exit_code);
+    co_await CheckpointTo(c);
+    co_return s;
   }
   c.ctr = std::move(*ctr);
   c.task = std::move(*task);
   st.SetRunning(c.task->Pid(), /*initial=*/true);
   c.has_been_started_before = true;
   c.has_been_manually_stopped = false;
+  co_await CheckpointTo(c);
   co_return absl::OkStatus();
 }
 

@@ -20,12 +20,18 @@ sim::Task<absl::Status> Daemon::ContainerStop(std::string id,
                                               sim::Nanos timeout) {
   std::shared_ptr<Container> c = Lookup(id);
   if (c == nullptr) co_return NotFound("No such container: " + id);
+  co_return co_await StopContainer(std::move(c), timeout, /*manual=*/true);
+}
+
+sim::Task<absl::Status> Daemon::StopContainer(std::shared_ptr<Container> c,
+                                              sim::Nanos timeout, bool manual) {
+  const std::string& id = c->id;
   co_await c->state.mu.Lock();
   if (!c->state.running) {
     c->state.mu.Unlock();
     co_return absl::OkStatus();  // 304 Not Modified
   }
-  c->has_been_manually_stopped = true;
+  if (manual) c->has_been_manually_stopped = true;
   const bool paused = c->state.paused;
   absl::Status sent = co_await c->task->Kill(kSigTerm);
   // A paused container cannot act on the signal until it is resumed.
@@ -66,6 +72,7 @@ sim::Task<absl::Status> Daemon::ContainerPause(std::string id) {
     absl::Status paused = co_await c->task->Pause();
     if (paused.ok()) {
       c->state.paused = true;
+      co_await CheckpointTo(*c);
     } else {
       s = System("Cannot pause container " + id + ": " +
                  std::string(paused.message()));
@@ -86,6 +93,7 @@ sim::Task<absl::Status> Daemon::ContainerUnpause(std::string id) {
     absl::Status resumed = co_await c->task->Resume();
     if (resumed.ok()) {
       c->state.paused = false;
+      co_await CheckpointTo(*c);
     } else {
       s = System("Cannot unpause container " + id + ": " +
                  std::string(resumed.message()));

@@ -47,6 +47,14 @@ class ExecConfig {
   sim::Tracked<std::optional<int>> exit_code;
   sim::Tracked<std::shared_ptr<libcontainerd::Process>> process;
   sim::Tracked<bool> can_remove;
+
+  // CloseStreams: the attach of `docker exec` ends. REQUIRES: mu.
+  void CloseStreams() {
+    streams_closed = true;
+    for (sim::Notify* n : attach_watchers) n->Fire();
+  }
+  bool streams_closed = false;                // REQUIRES: mu
+  std::vector<sim::Notify*> attach_watchers;  // REQUIRES: mu
 };
 
 }  // namespace daemon_core

@@ -38,15 +38,15 @@ struct World : properties::Stack {
 // not running, then look at the container's ExecIDs.
 sim::Task<void> ExecClient(World& w, std::vector<std::string> exec_args) {
   std::vector<std::string> args{"run"};
-  EXPECT_TRUE((co_await w.daemon.ContainerCreate("c1", std::move(args))).ok());
-  EXPECT_TRUE((co_await w.daemon.ContainerStart("c1")).ok());
+  EXPECT_TRUE((co_await w.daemon->ContainerCreate("c1", std::move(args))).ok());
+  EXPECT_TRUE((co_await w.daemon->ContainerStart("c1")).ok());
   absl::StatusOr<std::string> id =
-      co_await w.daemon.ContainerExecCreate("c1", exec_args);
+      co_await w.daemon->ContainerExecCreate("c1", exec_args);
   EXPECT_TRUE(id.ok()) << id.status();
-  w.exec_start = co_await w.daemon.ContainerExecStart(*id);
+  w.exec_start = co_await w.daemon->ContainerExecStart(*id);
   for (int i = 0; i < 1000; ++i) {  // waitForExec
     absl::StatusOr<daemon_core::ExecInspectResult> e =
-        co_await w.daemon.ContainerExecInspect(*id);
+        co_await w.daemon->ContainerExecInspect(*id);
     if (!e.ok() || !e->running) {
       if (e.ok()) w.exec_after = *e;
       break;
@@ -54,7 +54,7 @@ sim::Task<void> ExecClient(World& w, std::vector<std::string> exec_args) {
     co_await w.transport.faults().executor().Sleep(sim::kMillisecond);
   }
   absl::StatusOr<daemon_core::ContainerInspectResult> c =
-      co_await w.daemon.ContainerInspect("c1");
+      co_await w.daemon->ContainerInspect("c1");
   w.exec_ids_after = c->exec_ids;
   w.listed_after_exit =
       w.exec_after.has_value() &&
@@ -178,13 +178,13 @@ TEST(DaemonExecRaceTest, StartFailureDeletingAfterUnlockIsCaught) {
             auto w = std::make_shared<World>(ex, Design::kObjects, m);
             ex.Spawn("client", [](World& wd) -> sim::Task<void> {
               std::vector<std::string> args{"run"};
-              (void)co_await wd.daemon.ContainerCreate("c1", std::move(args));
-              (void)co_await wd.daemon.ContainerStart("c1");
+              (void)co_await wd.daemon->ContainerCreate("c1", std::move(args));
+              (void)co_await wd.daemon->ContainerStart("c1");
               std::vector<std::string> exec_args{"no-such-binary"};
               absl::StatusOr<std::string> id =
-                  co_await wd.daemon.ContainerExecCreate("c1",
+                  co_await wd.daemon->ContainerExecCreate("c1",
                                                          std::move(exec_args));
-              wd.exec_start = co_await wd.daemon.ContainerExecStart(*id);
+              wd.exec_start = co_await wd.daemon->ContainerExecStart(*id);
             }(*w));
             // A second client polls the exec and then the container, as
             // waitForExec does.
@@ -192,9 +192,9 @@ TEST(DaemonExecRaceTest, StartFailureDeletingAfterUnlockIsCaught) {
                 "poller", [](World& wd, sim::Executor& e) -> sim::Task<void> {
                   for (int i = 0; i < 200; ++i) {
                     absl::StatusOr<daemon_core::ExecInspectResult> x =
-                        co_await wd.daemon.ContainerExecInspect("exec1");
+                        co_await wd.daemon->ContainerExecInspect("exec1");
                     if (x.ok() && !x->running && x->exit_code.has_value()) {
-                      auto c = co_await wd.daemon.ContainerInspect("c1");
+                      auto c = co_await wd.daemon->ContainerInspect("c1");
                       wd.listed_after_exit =
                           std::count(c->exec_ids.begin(), c->exec_ids.end(),
                                      "exec1") > 0;

@@ -49,11 +49,12 @@ TEST_P(DaemonStackTest, StartExitWaitInspect) {
   RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
     std::vector<std::string> args{"exit", "3", "10ms"};
     EXPECT_TRUE(
-        (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
-    EXPECT_TRUE((co_await wd.daemon.ContainerStart("c1")).ok());
-    auto r = co_await wd.daemon.ContainerWait("c1", WaitCondition::kNotRunning);
+        (co_await wd.daemon->ContainerCreate("c1", std::move(args))).ok());
+    EXPECT_TRUE((co_await wd.daemon->ContainerStart("c1")).ok());
+    auto r =
+        co_await wd.daemon->ContainerWait("c1", WaitCondition::kNotRunning);
     waited = *r;
-    auto i = co_await wd.daemon.ContainerInspect("c1");
+    auto i = co_await wd.daemon->ContainerInspect("c1");
     inspected = *i;
   });
   ASSERT_TRUE(waited.has_value());
@@ -76,9 +77,9 @@ TEST_P(DaemonStackTest, FailedStartLeavesNothingBehindUnlessMutated) {
     RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
       std::vector<std::string> args{"/no/such/binary"};
       EXPECT_TRUE(
-          (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
-      started = co_await wd.daemon.ContainerStart("c1");
-      inspected = *(co_await wd.daemon.ContainerInspect("c1"));
+          (co_await wd.daemon->ContainerCreate("c1", std::move(args))).ok());
+      started = co_await wd.daemon->ContainerStart("c1");
+      inspected = *(co_await wd.daemon->ContainerInspect("c1"));
     });
     EXPECT_TRUE(absl::IsInvalidArgument(started)) << started;
     EXPECT_FALSE(inspected->running);
@@ -100,15 +101,15 @@ TEST_P(DaemonStackTest, OomKilledShowsAfterTheOomAndIsClearedByTheNextStart) {
     RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
       std::vector<std::string> args{"oom", "10ms"};
       EXPECT_TRUE(
-          (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
-      EXPECT_TRUE((co_await wd.daemon.ContainerStart("c1")).ok());
+          (co_await wd.daemon->ContainerCreate("c1", std::move(args))).ok());
+      EXPECT_TRUE((co_await wd.daemon->ContainerStart("c1")).ok());
       auto exit =
-          co_await wd.daemon.ContainerWait("c1", WaitCondition::kNotRunning);
+          co_await wd.daemon->ContainerWait("c1", WaitCondition::kNotRunning);
       EXPECT_EQ(exit->exit_code, 137);
-      after_exit = (co_await wd.daemon.ContainerInspect("c1"))->oom_killed;
-      EXPECT_TRUE((co_await wd.daemon.ContainerStart("c1")).ok());
-      after_restart = (co_await wd.daemon.ContainerInspect("c1"))->oom_killed;
-      (void)co_await wd.daemon.ContainerWait("c1", WaitCondition::kNotRunning);
+      after_exit = (co_await wd.daemon->ContainerInspect("c1"))->oom_killed;
+      EXPECT_TRUE((co_await wd.daemon->ContainerStart("c1")).ok());
+      after_restart = (co_await wd.daemon->ContainerInspect("c1"))->oom_killed;
+      (void)co_await wd.daemon->ContainerWait("c1", WaitCondition::kNotRunning);
     });
     EXPECT_TRUE(after_exit);
     EXPECT_EQ(after_restart, m == Mutation::kOomKilledNotClearedOnStart);
@@ -125,13 +126,13 @@ TEST_P(DaemonStackTest, KillOfAStoppedContainerIsAConflict) {
   RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
     std::vector<std::string> args{"run"};
     EXPECT_TRUE(
-        (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
-    before_start = co_await wd.daemon.ContainerKill("c1", 9);
-    EXPECT_TRUE((co_await wd.daemon.ContainerStart("c1")).ok());
-    EXPECT_TRUE((co_await wd.daemon.ContainerKill("c1", 9)).ok());
+        (co_await wd.daemon->ContainerCreate("c1", std::move(args))).ok());
+    before_start = co_await wd.daemon->ContainerKill("c1", 9);
+    EXPECT_TRUE((co_await wd.daemon->ContainerStart("c1")).ok());
+    EXPECT_TRUE((co_await wd.daemon->ContainerKill("c1", 9)).ok());
     waited =
-        *(co_await wd.daemon.ContainerWait("c1", WaitCondition::kNotRunning));
-    after_kill_exit = co_await wd.daemon.ContainerKill("c1", 9);
+        *(co_await wd.daemon->ContainerWait("c1", WaitCondition::kNotRunning));
+    after_kill_exit = co_await wd.daemon->ContainerKill("c1", 9);
   });
   EXPECT_TRUE(daemon_core::IsConflict(before_start)) << before_start;
   EXPECT_EQ(before_start.message(), "Container c1 is not running");
@@ -153,13 +154,13 @@ TEST_P(DaemonStackTest, StopHonoursSigtermOrKillsAfterTheTimeout) {
     RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
       std::vector<std::string> args{program};
       EXPECT_TRUE(
-          (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
-      EXPECT_TRUE((co_await wd.daemon.ContainerStart("c1")).ok());
-      stopped = co_await wd.daemon.ContainerStop("c1", 10 * sim::kSecond);
+          (co_await wd.daemon->ContainerCreate("c1", std::move(args))).ok());
+      EXPECT_TRUE((co_await wd.daemon->ContainerStart("c1")).ok());
+      stopped = co_await wd.daemon->ContainerStop("c1", 10 * sim::kSecond);
       stopped_at = wd.faults.executor().now();
-      inspected = *(co_await wd.daemon.ContainerInspect("c1"));
+      inspected = *(co_await wd.daemon->ContainerInspect("c1"));
       EXPECT_TRUE(
-          (co_await wd.daemon.ContainerStop("c1", sim::kSecond)).ok());  // 304
+          (co_await wd.daemon->ContainerStop("c1", sim::kSecond)).ok());  // 304
     });
     EXPECT_TRUE(stopped.ok()) << stopped;
     EXPECT_FALSE(inspected->running);
@@ -183,19 +184,23 @@ TEST_P(DaemonStackTest, PauseUnpauseAndTheirConflicts) {
   RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
     std::vector<std::string> args{"run"};
     EXPECT_TRUE(
-        (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
-    got.push_back(co_await wd.daemon.ContainerPause("c1"));  // not running
-    EXPECT_TRUE((co_await wd.daemon.ContainerStart("c1")).ok());
-    got.push_back(co_await wd.daemon.ContainerPause("c1"));  // ok
-    got.push_back(co_await wd.daemon.ContainerPause("c1"));  // already paused
-    while_paused = *(co_await wd.daemon.ContainerInspect("c1"));
+        (co_await wd.daemon->ContainerCreate("c1", std::move(args))).ok());
+    got.push_back(co_await wd.daemon->ContainerPause("c1"));  // not running
+    EXPECT_TRUE((co_await wd.daemon->ContainerStart("c1")).ok());
+    got.push_back(co_await wd.daemon->ContainerPause("c1"));  // ok
+    // Let the /tasks/paused event land: handled after a later unpause, it
+    // would set Paused again (moby's handler has that race too).
+    co_await wd.ex.Sleep(sim::kMillisecond);
+    got.push_back(co_await wd.daemon->ContainerPause("c1"));  // already paused
+    while_paused = *(co_await wd.daemon->ContainerInspect("c1"));
     std::vector<std::string> exec_args{"exit", "0"};
     got.push_back(
-        (co_await wd.daemon.ContainerExecCreate("c1", std::move(exec_args)))
+        (co_await wd.daemon->ContainerExecCreate("c1", std::move(exec_args)))
             .status());
-    got.push_back(co_await wd.daemon.ContainerUnpause("c1"));  // ok
-    got.push_back(co_await wd.daemon.ContainerUnpause("c1"));  // not paused
-    EXPECT_TRUE((co_await wd.daemon.ContainerKill("c1", 9)).ok());
+    got.push_back(co_await wd.daemon->ContainerUnpause("c1"));  // ok
+    co_await wd.ex.Sleep(sim::kMillisecond);
+    got.push_back(co_await wd.daemon->ContainerUnpause("c1"));  // not paused
+    EXPECT_TRUE((co_await wd.daemon->ContainerKill("c1", 9)).ok());
   });
   ASSERT_EQ(got.size(), 6u);
   EXPECT_EQ(got[0].message(), "Container c1 is not running");
@@ -234,15 +239,15 @@ TEST_P(DaemonStackTest, WaitGetsTheCodeOfTheExitEvenWhenThePolicyRestarts) {
                        std::vector<std::string> args{"exit", "10", "5ms"};
                        daemon_core::RestartPolicy always{
                            daemon_core::RestartPolicy::Name::kAlways};
-                       (void)co_await wd.daemon.ContainerCreate(
+                       (void)co_await wd.daemon->ContainerCreate(
                            "c1", std::move(args), always);
-                       (void)co_await wd.daemon.ContainerStart("c1");
-                       auto r = co_await wd.daemon.ContainerWait(
+                       (void)co_await wd.daemon->ContainerStart("c1");
+                       auto r = co_await wd.daemon->ContainerWait(
                            "c1", WaitCondition::kNextExit);
                        if (r.ok()) *out = *r;
                      }(*w, &waited));
             return std::shared_ptr<void>(w.get(), [w, &restart_count](void*) {
-              restart_count = w->daemon.containers().at("c1")->restart_count;
+              restart_count = w->daemon->containers().at("c1")->restart_count;
             });
           });
       EXPECT_EQ(rec.result.outcome, sim::RunOutcome::kCompleted)
@@ -269,11 +274,11 @@ TEST_P(DaemonStackTest, RestartStopsThenStarts) {
   RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
     std::vector<std::string> args{"run"};
     EXPECT_TRUE(
-        (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
-    EXPECT_TRUE((co_await wd.daemon.ContainerStart("c1")).ok());
-    restarted = co_await wd.daemon.ContainerRestart("c1", 10 * sim::kSecond);
-    after = *(co_await wd.daemon.ContainerInspect("c1"));
-    EXPECT_TRUE((co_await wd.daemon.ContainerKill("c1", 9)).ok());
+        (co_await wd.daemon->ContainerCreate("c1", std::move(args))).ok());
+    EXPECT_TRUE((co_await wd.daemon->ContainerStart("c1")).ok());
+    restarted = co_await wd.daemon->ContainerRestart("c1", 10 * sim::kSecond);
+    after = *(co_await wd.daemon->ContainerInspect("c1"));
+    EXPECT_TRUE((co_await wd.daemon->ContainerKill("c1", 9)).ok());
   });
   EXPECT_TRUE(restarted.ok()) << restarted;
   EXPECT_TRUE(after->running);
@@ -318,8 +323,8 @@ TEST(DaemonStaleContainerTest, StartReplacesAStaleContainer) {
     RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
       std::vector<std::string> args{"run"};
       EXPECT_TRUE(
-          (co_await wd.daemon.ContainerCreate("c1", std::move(args))).ok());
-      started = co_await wd.daemon.ContainerStart("c1");
+          (co_await wd.daemon->ContainerCreate("c1", std::move(args))).ok());
+      started = co_await wd.daemon->ContainerStart("c1");
     });
     if (m == Mutation::kNone) {
       EXPECT_TRUE(started.ok()) << started;
@@ -348,12 +353,12 @@ sim::RunRecord RunTwoClients(uint64_t seed, Design design) {
           ex.Spawn(std::string("client ") + id,
                    [](World& wd, std::string cid) -> sim::Task<void> {
                      std::vector<std::string> args{"exit", "1", "5ms"};
-                     (void)co_await wd.daemon.ContainerCreate(cid,
-                                                              std::move(args));
-                     (void)co_await wd.daemon.ContainerStart(cid);
-                     (void)co_await wd.daemon.ContainerInspect(cid);
-                     (void)co_await wd.daemon.ContainerKill(cid, 9);
-                     (void)co_await wd.daemon.ContainerWait(
+                     (void)co_await wd.daemon->ContainerCreate(cid,
+                                                               std::move(args));
+                     (void)co_await wd.daemon->ContainerStart(cid);
+                     (void)co_await wd.daemon->ContainerInspect(cid);
+                     (void)co_await wd.daemon->ContainerKill(cid, 9);
+                     (void)co_await wd.daemon->ContainerWait(
                          cid, WaitCondition::kNotRunning);
                    }(*w, id));
         }

@@ -50,13 +50,13 @@ std::vector<std::string> Measure(daemon_core::libcontainerd::Design design,
 }
 
 sim::Task<void> Running(World& w, std::vector<std::string> args) {
-  (void)co_await w.daemon.ContainerCreate("c1", std::move(args));
-  (void)co_await w.daemon.ContainerStart("c1");
+  (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
+  (void)co_await w.daemon->ContainerStart("c1");
 }
 
 sim::Task<std::string> ExecCreated(World& w, std::vector<std::string> args) {
   absl::StatusOr<std::string> id =
-      co_await w.daemon.ContainerExecCreate("c1", std::move(args));
+      co_await w.daemon->ContainerExecCreate("c1", std::move(args));
   co_return id.ok() ? *id : "";
 }
 
@@ -70,21 +70,21 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
   row("create", [](World& w) -> sim::Task<void> {
     w.Begin();
     std::vector<std::string> args{"run"};
-    (void)co_await w.daemon.ContainerCreate("c1", std::move(args));
+    (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
     w.End();
   });
   row("start", [](World& w) -> sim::Task<void> {
     std::vector<std::string> args{"run"};
-    (void)co_await w.daemon.ContainerCreate("c1", std::move(args));
+    (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
     w.Begin();
-    (void)co_await w.daemon.ContainerStart("c1");
+    (void)co_await w.daemon->ContainerStart("c1");
     w.End();
   });
   row("start, runtime error (missing binary)", [](World& w) -> sim::Task<void> {
     std::vector<std::string> args{"/no/such/binary"};
-    (void)co_await w.daemon.ContainerCreate("c1", std::move(args));
+    (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
     w.Begin();
-    (void)co_await w.daemon.ContainerStart("c1");
+    (void)co_await w.daemon->ContainerStart("c1");
     w.End();
   });
   row("inspect", [](World& w) -> sim::Task<void> {
@@ -92,7 +92,7 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
 
     co_await Running(w, std::move(a1));
     w.Begin();
-    (void)co_await w.daemon.ContainerInspect("c1");
+    (void)co_await w.daemon->ContainerInspect("c1");
     w.End();
   });
   row("kill", [](World& w) -> sim::Task<void> {
@@ -100,22 +100,22 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
 
     co_await Running(w, std::move(a2));
     w.Begin();
-    (void)co_await w.daemon.ContainerKill("c1", 15);
+    (void)co_await w.daemon->ContainerKill("c1", 15);
     w.End();
   });
   row("pause", [](World& w) -> sim::Task<void> {
     std::vector<std::string> a{"run"};
     co_await Running(w, std::move(a));
     w.Begin();
-    (void)co_await w.daemon.ContainerPause("c1");
+    (void)co_await w.daemon->ContainerPause("c1");
     w.End();
   });
   row("unpause", [](World& w) -> sim::Task<void> {
     std::vector<std::string> a{"run"};
     co_await Running(w, std::move(a));
-    (void)co_await w.daemon.ContainerPause("c1");
+    (void)co_await w.daemon->ContainerPause("c1");
     w.Begin();
-    (void)co_await w.daemon.ContainerUnpause("c1");
+    (void)co_await w.daemon->ContainerUnpause("c1");
     w.End();
   });
   row("stop (exits on SIGTERM; includes the exit's handling)",
@@ -123,7 +123,7 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
         std::vector<std::string> a{"run"};
         co_await Running(w, std::move(a));
         w.Begin();
-        (void)co_await w.daemon.ContainerStop("c1", 10 * sim::kSecond);
+        (void)co_await w.daemon->ContainerStop("c1", 10 * sim::kSecond);
         w.End();
       });
   row("init exit event (until wait returns)", [](World& w) -> sim::Task<void> {
@@ -131,7 +131,7 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
 
     co_await Running(w, std::move(a3));
     w.Begin();
-    (void)co_await w.daemon.ContainerWait("c1", WaitCondition::kNotRunning);
+    (void)co_await w.daemon->ContainerWait("c1", WaitCondition::kNotRunning);
     w.End();
   });
   row("exec create", [](World& w) -> sim::Task<void> {
@@ -152,7 +152,7 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
 
     std::string id = co_await ExecCreated(w, std::move(a7));
     w.Begin();
-    (void)co_await w.daemon.ContainerExecStart(id);
+    (void)co_await w.daemon->ContainerExecStart(id);
     w.End();
   });
   row("exec start, runtime error", [](World& w) -> sim::Task<void> {
@@ -163,7 +163,7 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
 
     std::string id = co_await ExecCreated(w, std::move(a9));
     w.Begin();
-    (void)co_await w.daemon.ContainerExecStart(id);
+    (void)co_await w.daemon->ContainerExecStart(id);
     w.End();
   });
   row("exec exit event (until the process is deleted)",
@@ -174,7 +174,7 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
         std::vector<std::string> a11{"exit", "0", "10ms"};
 
         std::string id = co_await ExecCreated(w, std::move(a11));
-        (void)co_await w.daemon.ContainerExecStart(id);
+        (void)co_await w.daemon->ContainerExecStart(id);
         w.Begin();
         sim::Executor& ex = w.faults.executor();
         co_await ex.Sleep(
@@ -190,7 +190,7 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
 
     std::string id = co_await ExecCreated(w, std::move(a13));
     w.Begin();
-    (void)co_await w.daemon.ContainerExecInspect(id);
+    (void)co_await w.daemon->ContainerExecInspect(id);
     w.End();
   });
   return rows;

@@ -1,11 +1,15 @@
 // properties/stack.h: the whole simulated stack for one run: the fake
-// containerd served in process on the sim transport, and the daemon model
-// talking to it with its event monitor running. Tests, the RPC table and
-// (later) scenarios build on it.
+// containerd served in process on the sim transport, the daemon's disk, and the
+// daemon model talking to containerd with its event monitor running. Tests, the
+// RPC table and scenarios build on it.
 #ifndef DSIM_PROPERTIES_STACK_H_
 #define DSIM_PROPERTIES_STACK_H_
 
+#include <memory>
+#include <vector>
+
 #include "daemon_core/daemon.h"
+#include "daemon_core/disk.h"
 #include "fake_containerd/fake_containerd.h"
 #include "fake_containerd/in_process.h"
 #include "fake_containerd/sim_transport.h"
@@ -14,15 +18,20 @@ namespace properties {
 
 struct Stack {
   Stack(sim::Executor& ex, daemon_core::libcontainerd::Design design,
-        daemon_core::Mutation mutation = daemon_core::Mutation::kNone)
-      : fake(ex),
+        daemon_core::Mutation mutation = daemon_core::Mutation::kNone,
+        bool live_restore = false)
+      : ex(ex),
+        fake(ex),
         faults(ex, {}),
         transport(ex, faults),
-        daemon(ex, transport,
-               daemon_core::Daemon::Options{.design = design,
-                                            .mutation = mutation}) {
+        disk(ex),
+        options{.design = design,
+                .mutation = mutation,
+                .live_restore = live_restore} {
     fake_containerd::ServeInProcess(fake, transport);
-    daemon.StartEventMonitor();
+    daemon =
+        std::make_unique<daemon_core::Daemon>(ex, transport, disk, options);
+    daemon->StartEventMonitor();
   }
   // Containers containerd still has for the daemon's namespace (a leak when the
   // daemon runs none of them).
@@ -30,10 +39,28 @@ struct Stack {
     return fake.containers().List("moby", {})->size();
   }
 
+  // dockerd is killed and started again: the old daemon's tasks stop, a new
+  // daemon subscribes to events and restores from the disk. API calls the
+  // caller had in flight must be cancelled by the caller.
+  sim::Task<void> RestartDaemon() {
+    daemon->Crash();
+    retired.push_back(std::move(daemon));
+    daemon =
+        std::make_unique<daemon_core::Daemon>(ex, transport, disk, options);
+    daemon->StartEventMonitor();
+    co_await daemon->Restore();
+  }
+
+  sim::Executor& ex;
   fake_containerd::FakeContainerd fake;
   fake_containerd::Faults faults;
   fake_containerd::SimTransport transport;
-  daemon_core::Daemon daemon;
+  daemon_core::Disk disk;
+  daemon_core::Daemon::Options options;
+  std::unique_ptr<daemon_core::Daemon> daemon;
+  // Crashed daemons: their objects outlive the run, as cancelled tasks may
+  // still be referenced by the trace.
+  std::vector<std::unique_ptr<daemon_core::Daemon>> retired;
 };
 
 }  // namespace properties

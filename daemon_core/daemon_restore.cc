@@ -1,0 +1,146 @@
+// daemon_core/daemon_restore.cc: restore() after a daemon restart (moby
+// daemon/daemon.go, after PR #43564; moby-daemon.md §5). Containers come back
+// from the Disk; each is reconciled with what containerd still runs.
+#include "daemon_core/daemon.h"
+#include "daemon_core/errdefs.h"
+
+namespace daemon_core {
+
+sim::Task<void> Daemon::Restore() {
+  // daemon.load + Register: every container is known before any is restored,
+  // so events that arrive meanwhile find it.
+  std::vector<std::shared_ptr<Container>> loaded;
+  for (const ContainerCheckpoint& cp : disk_.Checkpoints()) {
+    std::shared_ptr<Container> c =
+        Container::FromCheckpoint(ex_, cp, options_.mutation);
+    containers_[c->id] = c;
+    loaded.push_back(std::move(c));
+  }
+  // One goroutine per container, as moby's restore does.
+  std::vector<sim::JoinHandle<void>> restores;
+  for (const std::shared_ptr<Container>& c : loaded) {
+    restores.push_back(ex_.Spawn("restore " + c->id, RestoreContainer(c)));
+  }
+  for (const sim::JoinHandle<void>& h : restores) co_await ex_.Join(h);
+  // restartContainers: containerStart with resetRestartManager, which is a
+  // no-op for a container that is (still) running.
+  for (const std::shared_ptr<Container>& c : loaded) {
+    co_await c->state.mu.Lock();
+    const bool restart = c->has_been_started_before && !c->state.running &&
+                         ShouldRestart(*c, c->state.exit_code);
+    if (restart) {
+      absl::Status s =
+          co_await ContainerStartLocked(*c, /*reset_restart_manager=*/true);
+      if (!s.ok()) {
+        ex_.Note("failed to start container " + c->id +
+                 " on restore: " + std::string(s.message()));
+      }
+    }
+    c->state.mu.Unlock();
+  }
+}
+
+sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
+  State& st = c->state;
+  // RestoreTask, under the container lock: NotFound leaves a handle nil; any
+  // other error skips the container.
+  co_await st.mu.Lock();
+  absl::StatusOr<std::unique_ptr<libcontainerd::Container>> ctr =
+      co_await client_->LoadContainer(c->id);
+  absl::StatusOr<c8d::ProcessStatus> status = c8d::ProcessStatus::kUnknown;
+  if (ctr.ok()) {
+    absl::StatusOr<libcontainerd::Container::Restored> r =
+        co_await (*ctr)->Restore();
+    if (!r.ok()) {
+      ex_.Note("failed to restore container " + c->id +
+               " with containerd: " + std::string(r.status().message()));
+      st.mu.Unlock();
+      co_return;
+    }
+    c->task = std::move(r->task);
+    status = r->status;
+    c->ctr = std::move(*ctr);
+  } else if (!absl::IsNotFound(ctr.status())) {
+    ex_.Note("failed to restore container " + c->id +
+             " with containerd: " + std::string(ctr.status().message()));
+    st.mu.Unlock();
+    co_return;
+  }
+  st.mu.Unlock();
+
+  bool alive = false;
+  std::optional<c8d::ExitStatus> es;
+  if (c->task != nullptr) {
+    if (!status.ok()) {
+      ex_.Note("failed to get task status of " + c->id + ": " +
+               std::string(status.status().message()));
+    } else {
+      alive = *status != c8d::ProcessStatus::kStopped;
+      if (options_.mutation == Mutation::kRestoreTreatsDeadTaskAsAlive) {
+        alive = true;  // the task exists, so it must run
+      }
+      if (!alive) {
+        absl::StatusOr<c8d::ExitStatus> deleted = co_await c->task->Delete();
+        if (deleted.ok()) {
+          es = *deleted;
+        } else if (!absl::IsNotFound(deleted.status())) {
+          ex_.Note("failed to delete task of " + c->id + ": " +
+                   std::string(deleted.status().message()));
+          co_return;
+        }
+      } else if (!options_.live_restore) {
+        // shutdownContainer: the exit is handled by the event monitor. moby's
+        // kill would mark the container manually stopped; restore resets its
+        // restart manager right after, so the policy stays in force here.
+        (void)co_await StopContainer(c, options_.stop_timeout,
+                                     /*manual=*/false);
+        alive = false;
+        status = c8d::ProcessStatus::kStopped;
+      }
+    }
+  }
+
+  co_await st.mu.Lock();
+  if (st.running || st.paused) {
+    if (st.paused && alive) {
+      c8d::ProcessStatus cached = *status;
+      if (options_.design == libcontainerd::Design::kLegacy) {
+        // Before the PR: a separate Status call for a paused container.
+        absl::StatusOr<c8d::ProcessStatus> s = co_await c->task->Status();
+        cached = s.ok() ? *s : c8d::ProcessStatus::kUnknown;
+      }
+      switch (cached) {
+        case c8d::ProcessStatus::kPaused:
+        case c8d::ProcessStatus::kPausing:
+          break;
+        case c8d::ProcessStatus::kUnknown:
+        case c8d::ProcessStatus::kStopped:
+          ex_.Note("unexpected status for paused container " + c->id +
+                   " during restore");
+          break;
+        default:
+          st.paused = false;
+          co_await CheckpointTo(*c);
+      }
+    } else if (!alive) {
+      ExitInfo exit;
+      if (es.has_value()) {
+        exit = ExitInfo{static_cast<int>(es->code), es->exited_at};
+      } else if (options_.design == libcontainerd::Design::kLegacy &&
+                 c->ctr != nullptr) {
+        exit = ExitInfo{255, ex_.now()};  // restoredProcess.Delete failed
+      }
+      st.SetStopped(exit);
+      if (c->ctr != nullptr) (void)co_await c->ctr->Delete();
+      co_await CheckpointTo(*c);
+    }
+  }
+  if (st.removal_in_progress) {
+    st.removal_in_progress = false;
+    st.dead = true;
+    co_await CheckpointTo(*c);
+  }
+  st.mu.Unlock();
+}
+
+}  // namespace daemon_core
