@@ -174,7 +174,7 @@ absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
                        ? "OCI runtime start failed: " + why
                        : "OCI runtime exec failed: exec failed: " + why);
   }
-  if (!p->is_init()) p->pid = next_pid_++;
+  if (!p->is_init()) p->pid = shared_pids_ ? task->init->pid : next_pid_++;
   p->state = ProcessState::kRunning;
   Emit({.kind = KernelEvent::Kind::kStart,
         .ns = ns,

@@ -136,6 +136,9 @@ class Kernel {
                           const std::string& exec_id);
   absl::Status Pause(const std::string& ns, const std::string& id);
   absl::Status Resume(const std::string& ns, const std::string& id);
+  // Every exec reports its task's init pid, as kata reports the hypervisor's
+  // pid for every process (the collision behind moby 0e4d3feb).
+  void set_shared_pids(bool shared) { shared_pids_ = shared; }
   absl::StatusOr<std::vector<PidInfo>> ListPids(const std::string& ns,
                                                 const std::string& id);
   absl::StatusOr<const Process*> Get(const std::string& ns,
@@ -192,6 +195,7 @@ class Kernel {
   sim::Executor& ex_;
   EventSink sink_;
   uint32_t next_pid_ = kFirstPid;
+  bool shared_pids_ = false;
   std::map<TaskKey, std::shared_ptr<TaskRecord>> tasks_;
 };
 

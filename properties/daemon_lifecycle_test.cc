@@ -1,0 +1,346 @@
+// The daemon model's rm, attached exec, daemon restart (restore) and containerd
+// restart, through the whole stack, for both libcontainerd designs; and the
+// fixed-outcome tests of the root-dir (I10) and restore (I12) planted bugs.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "containerd/services/tasks/v1/tasks.pb.h"
+#include "daemon_core/daemon.h"
+#include "daemon_core/errdefs.h"
+#include "properties/stack.h"
+#include "sim/run.h"
+#include "sim/strategy_random.h"
+
+namespace {
+
+using daemon_core::ContainerInspectResult;
+using daemon_core::EventType;
+using daemon_core::Mutation;
+using daemon_core::RestartPolicy;
+using daemon_core::WaitCondition;
+using daemon_core::libcontainerd::Design;
+
+using World = properties::Stack;
+using Body = std::function<sim::Task<void>(World&)>;
+
+struct RunSpec {
+  Design design = Design::kObjects;
+  Mutation mutation = Mutation::kNone;
+  bool live_restore = false;
+  uint64_t seed = 0;
+  bool fire_timers_early = false;
+};
+
+// One run of `body` as the client; `after` looks at the world once the run
+// ended (before it is destroyed).
+sim::RunResult RunWorld(const RunSpec& spec, const Body& body,
+                        const std::function<void(World&)>& after = {}) {
+  sim::ExecutorOptions o;
+  o.seed = spec.seed;
+  o.fire_timers_early = spec.fire_timers_early;
+  sim::RandomStrategy strategy;
+  sim::RunRecord rec = sim::RunOnce(
+      o, strategy, [&](sim::Executor& ex) -> std::shared_ptr<void> {
+        auto w = std::make_shared<World>(ex, spec.design, spec.mutation,
+                                         spec.live_restore);
+        ex.Spawn("client", body(*w));
+        return std::shared_ptr<void>(w.get(), [w, &after](void*) {
+          if (after) after(*w);
+        });
+      });
+  return rec.result;
+}
+
+std::string Describe(const sim::RunResult& r) {
+  return r.violation ? r.violation->invariant + ": " + r.violation->message
+                     : "";
+}
+
+class DaemonLifecycleTest : public ::testing::TestWithParam<Design> {};
+
+TEST_P(DaemonLifecycleTest, RmNeedsForceForARunningContainerAndCleansUp) {
+  std::vector<absl::Status> got;
+  std::optional<daemon_core::StateStatus> removed_wait;
+  absl::Status inspect_after;
+  bool root_left = true;
+  size_t containerd_left = 99;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon->ContainerCreate("c1", args);
+    (void)co_await w.daemon->ContainerCreate("c2", args);
+    got.push_back(co_await w.daemon->ContainerRm("c2", false));  // created
+    EXPECT_TRUE((co_await w.daemon->ContainerStart("c1")).ok());
+    auto waiter = w.ex.Spawn(
+        "waiter",
+        [](World& wd) -> sim::Task<absl::StatusOr<daemon_core::StateStatus>> {
+          co_return co_await wd.daemon->ContainerWait("c1",
+                                                      WaitCondition::kRemoved);
+        }(w));
+    got.push_back(co_await w.daemon->ContainerRm("c1", false));  // running
+    got.push_back(co_await w.daemon->ContainerRm("c1", true));   // forced
+    co_await w.ex.Join(waiter);
+    if (waiter.result->has_value() && (*waiter.result)->ok()) {
+      removed_wait = ***waiter.result;
+    }
+    inspect_after = (co_await w.daemon->ContainerInspect("c1")).status();
+    got.push_back(co_await w.daemon->ContainerRm("c1", true));  // gone
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body, [&](World& w) {
+    root_left = w.disk.Exists("c1") || w.disk.Exists("c2");
+    containerd_left = w.ContainerdContainers();
+  });
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_TRUE(got[0].ok()) << got[0];
+  EXPECT_TRUE(daemon_core::IsConflict(got[1])) << got[1];
+  EXPECT_EQ(got[1].message(),
+            "cannot remove container \"c1\": container is running: stop the "
+            "container before removing or force remove");
+  EXPECT_TRUE(got[2].ok()) << got[2];
+  EXPECT_TRUE(absl::IsNotFound(got[3])) << got[3];
+  EXPECT_TRUE(absl::IsNotFound(inspect_after)) << inspect_after;
+  ASSERT_TRUE(removed_wait.has_value());
+  EXPECT_EQ(removed_wait->exit_code, 137);  // the SIGKILL of rm -f
+  EXPECT_FALSE(root_left);
+  EXPECT_EQ(containerd_left, 0u);
+}
+
+// I10 (18e322bc): rm removes the root dir under the container lock, so a
+// CheckpointTo (here: a late OOM event's) never has a file open in it. The
+// planted bug removes it unlocked: the removal then fails ("being used by
+// another process") or races the write. The OOM event checkpoints at once
+// only in the objects design.
+TEST(DaemonRmTest, RootDirRemovalIsExclusiveWithCheckpointTo) {
+  for (Mutation m : {Mutation::kNone, Mutation::kRootDirRemovedWithoutLock}) {
+    int failed = 0;
+    for (uint64_t seed = 0; seed < 200; ++seed) {
+      absl::Status rm;
+      Body body = [&](World& w) -> sim::Task<void> {
+        std::vector<std::string> args{"run"};
+        (void)co_await w.daemon->ContainerCreate("c1", args);
+        (void)co_await w.daemon->ContainerStart("c1");
+        auto oom = w.ex.Spawn("late oom", [](World& wd) -> sim::Task<void> {
+          for (int i = 0; i < 8; ++i) {
+            daemon_core::EventInfo info;  // not inline: GCC 12, sim/task.h
+            co_await wd.daemon->ProcessEvent("c1", EventType::kOom, info);
+          }
+        }(w));
+        rm = co_await w.daemon->ContainerRm("c1", true);
+        co_await w.ex.Join(oom);
+      };
+      sim::RunResult r = RunWorld({.mutation = m, .seed = seed}, body);
+      const bool bad = r.outcome != sim::RunOutcome::kCompleted || !rm.ok();
+      if (m == Mutation::kNone) {
+        EXPECT_FALSE(bad) << "seed " << seed << ": " << Describe(r) << rm;
+      }
+      failed += bad;
+    }
+    if (m != Mutation::kNone) EXPECT_GT(failed, 0);
+    std::printf("%s: %d/200 runs failed\n",
+                std::string(daemon_core::Info(m).name).c_str(), failed);
+  }
+}
+
+TEST_P(DaemonLifecycleTest, AttachedExecEndsWhenTheProcessExits) {
+  absl::Status started;
+  std::optional<daemon_core::ExecInspectResult> after;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon->ContainerCreate("c1", args);
+    (void)co_await w.daemon->ContainerStart("c1");
+    std::vector<std::string> exec_args{"exit", "4", "5ms"};
+    auto id = co_await w.daemon->ContainerExecCreate("c1", exec_args);
+    auto ctx = std::make_shared<daemon_core::Context>();
+    started = co_await w.daemon->ContainerExecStart(*id, ctx);
+    after = *(co_await w.daemon->ContainerExecInspect(*id));
+    (void)co_await w.daemon->ContainerKill("c1", 9);
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body);
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  EXPECT_TRUE(started.ok()) << started;
+  ASSERT_TRUE(after.has_value());
+  EXPECT_FALSE(after->running);
+  EXPECT_EQ(after->exit_code, 4);
+  EXPECT_GE(r.virtual_time, 5 * sim::kMillisecond);
+}
+
+// The client goes away: moby SIGKILLs the exec, returns ctx.Err(), and its
+// error defer marks the exec exited with 126 although the exit event has not
+// come yet. That event then finds no exec, so no Tasks/DeleteProcess is ever
+// issued for it: moby's behaviour, asserted here so that a change shows.
+TEST_P(DaemonLifecycleTest, CancelledAttachKillsTheExecAndSkipsDeleteProcess) {
+  absl::Status started;
+  std::optional<daemon_core::ExecInspectResult> after;
+  std::vector<std::string> exec_ids;
+  uint64_t delete_process = 99, kills = 0;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon->ContainerCreate("c1", args);
+    (void)co_await w.daemon->ContainerStart("c1");
+    std::vector<std::string> exec_args{"run"};
+    auto id = co_await w.daemon->ContainerExecCreate("c1", exec_args);
+    auto ctx = std::make_shared<daemon_core::Context>();
+    auto cancel = w.ex.Spawn(
+        "client goes away",
+        [](World& wd,
+           std::shared_ptr<daemon_core::Context> c) -> sim::Task<void> {
+          co_await wd.ex.Sleep(10 * sim::kMillisecond);
+          c->Cancel();
+        }(w, ctx));
+    started = co_await w.daemon->ContainerExecStart(*id, ctx);
+    co_await w.ex.Join(cancel);
+    after = *(co_await w.daemon->ContainerExecInspect(*id));
+    co_await w.ex.Sleep(sim::kSecond);  // the exit event is handled
+    exec_ids = (co_await w.daemon->ContainerInspect("c1"))->exec_ids;
+    (void)co_await w.daemon->ContainerKill("c1", 9);
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body, [&](World& w) {
+    delete_process = w.fake.rpcs().count(
+        "/containerd.services.tasks.v1.Tasks/DeleteProcess");
+    kills = w.fake.rpcs().count("/containerd.services.tasks.v1.Tasks/Kill");
+  });
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  EXPECT_TRUE(absl::IsCancelled(started)) << started;
+  ASSERT_TRUE(after.has_value());
+  EXPECT_FALSE(after->running);
+  EXPECT_EQ(after->exit_code, 126);
+  EXPECT_TRUE(exec_ids.empty());
+  EXPECT_EQ(kills, 2u);  // the exec's SIGKILL, then the container's
+  EXPECT_EQ(delete_process, 0u);
+}
+
+// TestDaemonRestartKillContainers: {live-restore off, on} x {no policy,
+// always, created}: what runs after dockerd is killed and restarted.
+TEST_P(DaemonLifecycleTest, DaemonRestartKeepsOrStopsContainers) {
+  for (bool live_restore : {false, true}) {
+    std::optional<ContainerInspectResult> plain, always, created;
+    uint32_t pid_before = 0;
+    Body body = [&](World& w) -> sim::Task<void> {
+      std::vector<std::string> args{"run"};
+      RestartPolicy always_policy{RestartPolicy::Name::kAlways};
+      (void)co_await w.daemon->ContainerCreate("plain", args);
+      (void)co_await w.daemon->ContainerCreate("always", args, always_policy);
+      (void)co_await w.daemon->ContainerCreate("created", args);
+      (void)co_await w.daemon->ContainerStart("plain");
+      (void)co_await w.daemon->ContainerStart("always");
+      pid_before = (co_await w.daemon->ContainerInspect("plain"))->pid;
+      co_await w.RestartDaemon();
+      plain = *(co_await w.daemon->ContainerInspect("plain"));
+      always = *(co_await w.daemon->ContainerInspect("always"));
+      created = *(co_await w.daemon->ContainerInspect("created"));
+      (void)co_await w.daemon->ContainerRm("plain", true);
+      (void)co_await w.daemon->ContainerRm("always", true);
+    };
+    sim::RunResult r =
+        RunWorld({.design = GetParam(), .live_restore = live_restore}, body);
+    ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+    SCOPED_TRACE(live_restore ? "live-restore" : "no live-restore");
+    ASSERT_TRUE(plain && always && created);
+    EXPECT_EQ(plain->running, live_restore);
+    if (live_restore) EXPECT_EQ(plain->pid, pid_before);
+    if (!live_restore) EXPECT_EQ(plain->exit_code, 143);  // SIGTERM
+    EXPECT_TRUE(always->running);
+    EXPECT_FALSE(created->running);
+    EXPECT_EQ(created->status, "created");
+  }
+}
+
+// TestDaemonRestartWithKilledRunningContainer: the task is killed (SIGTERM)
+// while dockerd is down; restore finds it stopped and takes 143 from its
+// Tasks/Delete. The planted bug treats the dead task as alive: the container
+// stays "running" with nothing behind it.
+TEST_P(DaemonLifecycleTest, TaskKilledWhileTheDaemonIsDown) {
+  for (Mutation m :
+       {Mutation::kNone, Mutation::kRestoreTreatsDeadTaskAsAlive}) {
+    std::optional<ContainerInspectResult> after;
+    Body body = [&](World& w) -> sim::Task<void> {
+      std::vector<std::string> args{"run"};
+      (void)co_await w.daemon->ContainerCreate("c1", args);
+      (void)co_await w.daemon->ContainerStart("c1");
+      w.daemon->Crash();
+      containerd::services::tasks::v1::KillRequest kill;
+      kill.set_container_id("c1");
+      kill.set_signal(15);
+      EXPECT_TRUE(w.fake.Kill("moby", kill).ok());
+      co_await w.ex.Sleep(sim::kSecond);
+      co_await w.RestartDaemon();
+      after = *(co_await w.daemon->ContainerInspect("c1"));
+    };
+    sim::RunResult r = RunWorld(
+        {.design = GetParam(), .mutation = m, .live_restore = true}, body);
+    ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+    ASSERT_TRUE(after.has_value());
+    if (m == Mutation::kNone) {
+      EXPECT_FALSE(after->running);
+      EXPECT_EQ(after->exit_code, 143);
+    } else {
+      EXPECT_TRUE(after->running);  // the bug: I12 is violated
+    }
+  }
+}
+
+// TestDaemonRestartWithPausedContainer: a paused container stays paused with
+// live-restore, and can be unpaused; without it, it is stopped and can start.
+TEST_P(DaemonLifecycleTest, PausedContainerAcrossADaemonRestart) {
+  for (bool live_restore : {false, true}) {
+    std::optional<ContainerInspectResult> after;
+    absl::Status next;
+    Body body = [&](World& w) -> sim::Task<void> {
+      std::vector<std::string> args{"run"};
+      (void)co_await w.daemon->ContainerCreate("c1", args);
+      (void)co_await w.daemon->ContainerStart("c1");
+      EXPECT_TRUE((co_await w.daemon->ContainerPause("c1")).ok());
+      co_await w.ex.Sleep(sim::kMillisecond);
+      co_await w.RestartDaemon();
+      after = *(co_await w.daemon->ContainerInspect("c1"));
+      next = live_restore ? co_await w.daemon->ContainerUnpause("c1")
+                          : co_await w.daemon->ContainerStart("c1");
+      (void)co_await w.daemon->ContainerRm("c1", true);
+    };
+    sim::RunResult r =
+        RunWorld({.design = GetParam(), .live_restore = live_restore}, body);
+    SCOPED_TRACE(live_restore ? "live-restore" : "no live-restore");
+    ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+    ASSERT_TRUE(after.has_value());
+    EXPECT_EQ(after->paused, live_restore);
+    EXPECT_EQ(after->running, live_restore);
+    EXPECT_TRUE(next.ok()) << next;
+  }
+}
+
+// containerd restarts: the event stream breaks, the daemon subscribes again,
+// and a later exit still reaches ContainerWait.
+TEST_P(DaemonLifecycleTest, ExitAfterAContainerdRestartReachesTheWaiter) {
+  std::optional<daemon_core::StateStatus> waited;
+  uint64_t subscribes = 0;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"exit", "3", "3s"};
+    (void)co_await w.daemon->ContainerCreate("c1", args);
+    (void)co_await w.daemon->ContainerStart("c1");
+    co_await w.ex.Sleep(10 * sim::kMillisecond);
+    w.fake.Restart();
+    auto r = co_await w.daemon->ContainerWait("c1", WaitCondition::kNotRunning);
+    if (r.ok()) waited = *r;
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body, [&](World& w) {
+    subscribes =
+        w.fake.rpcs().count("/containerd.services.events.v1.Events/Subscribe");
+  });
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  ASSERT_TRUE(waited.has_value());
+  EXPECT_EQ(waited->exit_code, 3);
+  EXPECT_EQ(subscribes, 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BothDesigns, DaemonLifecycleTest,
+    ::testing::Values(Design::kLegacy, Design::kObjects), [](const auto& info) {
+      return std::string(daemon_core::libcontainerd::DesignName(info.param));
+    });
+
+}  // namespace
