@@ -48,6 +48,7 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
   absl::StatusOr<std::unique_ptr<libcontainerd::Container>> ctr =
       co_await client_->LoadContainer(c->id);
   absl::StatusOr<c8d::ProcessStatus> status = c8d::ProcessStatus::kUnknown;
+  std::optional<c8d::TaskHandle> restored_process;
   if (ctr.ok()) {
     absl::StatusOr<libcontainerd::Container::Restored> r =
         co_await (*ctr)->Restore();
@@ -59,6 +60,7 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
     }
     c->task = std::move(r->task);
     status = r->status;
+    restored_process = std::move(r->loaded);
     c->ctr = std::move(*ctr);
   } else if (!absl::IsNotFound(ctr.status())) {
     ex_.Note("failed to restore container " + c->id +
@@ -80,7 +82,8 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
         alive = true;  // the task exists, so it must run
       }
       if (!alive) {
-        absl::StatusOr<c8d::ExitStatus> deleted = co_await c->task->Delete();
+        absl::StatusOr<c8d::ExitStatus> deleted =
+            co_await restored_process->Delete();
         if (deleted.ok()) {
           es = *deleted;
         } else if (!absl::IsNotFound(deleted.status())) {
@@ -131,7 +134,12 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
         exit = ExitInfo{255, ex_.now()};  // restoredProcess.Delete failed
       }
       st.SetStopped(exit);
-      if (c->ctr != nullptr) (void)co_await c->ctr->Delete();
+      if (c->ctr != nullptr) {
+        (void)co_await c->ctr->Delete();
+      } else if (options_.design == libcontainerd::Design::kLegacy) {
+        // The old Cleanup deleted by id regardless: its getContainer fails.
+        (void)co_await client_->LoadContainer(c->id);
+      }
       co_await CheckpointTo(*c);
     }
   }

@@ -48,6 +48,14 @@ Daemon::ReplaceContainer(const Container& c) {
     co_return ctr;
   }
   ex_.Note("cleaning up stale containerd container " + c.id);
+  if (options_.design == libcontainerd::Design::kLegacy) {
+    absl::Status removed = co_await client_->DeleteStaleContainer(c.id);
+    if (!removed.ok() && !absl::IsNotFound(removed)) {
+      ex_.Note("Error cleaning up stale containerd container object: " +
+               std::string(removed.message()));
+    }
+    co_return co_await client_->NewContainer(info);
+  }
   absl::StatusOr<std::unique_ptr<libcontainerd::Container>> stale =
       co_await client_->LoadContainer(c.id);
   if (absl::IsNotFound(stale.status()))
@@ -57,10 +65,7 @@ Daemon::ReplaceContainer(const Container& c) {
       co_await (*stale)->AttachTask();
   if (task.ok()) {
     absl::StatusOr<c8d::ExitStatus> deleted = co_await (*task)->ForceDelete();
-    // The legacy client swallowed DeleteTask's errors (and then failed on a
-    // live task).
-    if (!deleted.ok() && !absl::IsNotFound(deleted.status()) &&
-        options_.design == libcontainerd::Design::kObjects) {
+    if (!deleted.ok() && !absl::IsNotFound(deleted.status())) {
       co_return deleted.status();
     }
   } else if (!absl::IsNotFound(task.status())) {

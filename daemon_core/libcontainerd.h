@@ -12,6 +12,7 @@
 #define DSIM_DAEMON_CORE_LIBCONTAINERD_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,9 @@ class Container {
   struct Restored {
     std::unique_ptr<Task> task;
     absl::StatusOr<c8d::ProcessStatus> status = c8d::ProcessStatus::kUnknown;
+    // The containerd task as loaded: the old client's restoredProcess, which
+    // restore deletes when it is dead (no reload in either design).
+    std::optional<c8d::TaskHandle> loaded;
   };
   virtual sim::Task<absl::StatusOr<Restored>> Restore() = 0;
   virtual sim::Task<absl::Status> Delete() = 0;
@@ -87,6 +91,12 @@ class Client {
   // AlreadyExists when a containerd container with that id exists.
   virtual sim::Task<absl::StatusOr<std::unique_ptr<Container>>> NewContainer(
       c8d::ContainerInfo info) = 0;
+  // legacy only: the by-id cleanup of a stale containerd container (the
+  // objects design replaces it through handles, in the daemon's
+  // ReplaceContainer).
+  virtual sim::Task<absl::Status> DeleteStaleContainer(std::string id) {
+    co_return absl::UnimplementedError("DeleteStaleContainer: legacy only");
+  }
 };
 
 std::unique_ptr<Client> NewClient(Design design, c8d::Client& containerd);

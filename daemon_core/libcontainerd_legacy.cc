@@ -238,6 +238,14 @@ class LegacyClient : public Client {
     co_return std::unique_ptr<Container>(
         std::make_unique<LegacyContainer>(c_, std::move(id)));
   }
+  // Before the PR, start cleaned a stale container up by id: DeleteTask (its
+  // error ignored), then Delete.
+  sim::Task<absl::Status> DeleteStaleContainer(std::string id) override {
+    LegacyTask task(c_, id, 0);
+    (void)co_await task.Delete();
+    LegacyContainer ctr(c_, id);
+    co_return co_await ctr.Delete();
+  }
 
  private:
   c8d::Client& c_;
@@ -256,6 +264,7 @@ sim::Task<absl::StatusOr<Container::Restored>> RestoreTask(
   r.status = st.ok() ? absl::StatusOr<c8d::ProcessStatus>(st->status)
                      : absl::StatusOr<c8d::ProcessStatus>(st.status());
   r.task = wrap(*t);
+  r.loaded = *t;
   co_return r;
 }
 

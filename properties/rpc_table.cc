@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 
+#include "containerd/services/containers/v1/containers.pb.h"
+#include "containerd/services/tasks/v1/tasks.pb.h"
 #include "daemon_core/daemon.h"
 #include "fake_containerd/fake_containerd.h"
 #include "fake_containerd/in_process.h"
@@ -191,6 +193,141 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
     std::string id = co_await ExecCreated(w, std::move(a13));
     w.Begin();
     (void)co_await w.daemon->ContainerExecInspect(id);
+    w.End();
+  });
+  row("exec ctx cancel (attached client goes away)",
+      [](World& w) -> sim::Task<void> {
+        std::vector<std::string> a{"run"};
+        co_await Running(w, std::move(a));
+        std::vector<std::string> e{"run"};
+        std::string id = co_await ExecCreated(w, std::move(e));
+        auto ctx = std::make_shared<daemon_core::Context>();
+        sim::Executor& ex = w.faults.executor();
+        auto cancel = ex.Spawn(
+            "cancel",
+            [](World& wd,
+               std::shared_ptr<daemon_core::Context> c) -> sim::Task<void> {
+              co_await wd.faults.executor().Sleep(sim::kMillisecond);
+              wd.Begin();
+              c->Cancel();
+            }(w, ctx));
+        (void)co_await w.daemon->ContainerExecStart(id, ctx);
+        w.End();
+        co_await ex.Join(cancel);
+      });
+  row("start, stale containerd container", [](World& w) -> sim::Task<void> {
+    // A containerd container and running task left by an earlier daemon.
+    namespace cpb = ::containerd::services::containers::v1;
+    namespace tpb = ::containerd::services::tasks::v1;
+    cpb::CreateContainerRequest leftover;
+    leftover.mutable_container()->set_id("c1");
+    leftover.mutable_container()->mutable_runtime()->set_name(
+        "io.containerd.runc.v2");
+    leftover.mutable_container()->mutable_spec()->set_value(
+        "{\"process\":{\"args\":[\"run\"]}}");
+    cpb::CreateContainerResponse created;
+    (void)w.fake.CreateContainer("moby", leftover, &created);
+    tpb::CreateTaskRequest task;
+    task.set_container_id("c1");
+    tpb::CreateTaskResponse task_created;
+    (void)w.fake.CreateTask("moby", task, &task_created);
+    tpb::StartRequest start;
+    start.set_container_id("c1");
+    tpb::StartResponse started;
+    (void)w.fake.Start("moby", start, &started);
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
+    w.Begin();
+    (void)co_await w.daemon->ContainerStart("c1");
+    w.End();
+  });
+  row("start, stale containerd container, its task dead",
+      [](World& w) -> sim::Task<void> {
+        // A containerd container and its dead task left by an earlier daemon.
+        namespace cpb = ::containerd::services::containers::v1;
+        namespace tpb = ::containerd::services::tasks::v1;
+        cpb::CreateContainerRequest leftover;
+        leftover.mutable_container()->set_id("c1");
+        leftover.mutable_container()->mutable_runtime()->set_name(
+            "io.containerd.runc.v2");
+        leftover.mutable_container()->mutable_spec()->set_value(
+            "{\"process\":{\"args\":[\"run\"]}}");
+        cpb::CreateContainerResponse created;
+        (void)w.fake.CreateContainer("moby", leftover, &created);
+        tpb::CreateTaskRequest task;
+        task.set_container_id("c1");
+        tpb::CreateTaskResponse task_created;
+        (void)w.fake.CreateTask("moby", task, &task_created);
+        tpb::StartRequest start;
+        start.set_container_id("c1");
+        tpb::StartResponse started;
+        (void)w.fake.Start("moby", start, &started);
+        tpb::KillRequest kill;
+        kill.set_container_id("c1");
+        kill.set_signal(9);
+        (void)w.fake.Kill("moby", kill);
+        co_await w.faults.executor().Sleep(sim::kMillisecond);
+        std::vector<std::string> args{"run"};
+        (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
+        w.Begin();
+        (void)co_await w.daemon->ContainerStart("c1");
+        w.End();
+      });
+  row("rm stopped", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
+    w.Begin();
+    (void)co_await w.daemon->ContainerRm("c1", false);
+    w.End();
+  });
+  row("restore, running (live-restore)", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a{"run"};
+    co_await Running(w, std::move(a));
+    w.options.live_restore = true;
+    w.Begin();
+    co_await w.RestartDaemon();
+    w.End();
+  });
+  row("restore, task dead", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a{"exit", "0", "10ms"};
+    co_await Running(w, std::move(a));
+    w.daemon->Crash();
+    co_await w.faults.executor().Sleep(sim::kSecond);
+    w.Begin();
+    co_await w.RestartDaemon();
+    w.End();
+  });
+  row("restore, paused and alive (live-restore)",
+      [](World& w) -> sim::Task<void> {
+        std::vector<std::string> a{"run"};
+        co_await Running(w, std::move(a));
+        (void)co_await w.daemon->ContainerPause("c1");
+        co_await w.faults.executor().Sleep(sim::kMillisecond);
+        w.options.live_restore = true;
+        w.Begin();
+        co_await w.RestartDaemon();
+        w.End();
+      });
+  row("restore, containerd container gone", [](World& w) -> sim::Task<void> {
+    std::vector<std::string> a{"run"};
+    co_await Running(w, std::move(a));
+    w.daemon->Crash();
+    // The task and container vanish behind the daemon's back.
+    containerd::services::tasks::v1::KillRequest kill;
+    kill.set_container_id("c1");
+    kill.set_signal(9);
+    (void)w.fake.Kill("moby", kill);
+    sim::Executor& ex = w.faults.executor();
+    co_await ex.Sleep(sim::kMillisecond);
+    containerd::services::tasks::v1::DeleteTaskRequest del;
+    del.set_container_id("c1");
+    containerd::services::tasks::v1::DeleteResponse del_resp;
+    (void)w.fake.DeleteTask("moby", del, &del_resp);
+    containerd::services::containers::v1::DeleteContainerRequest cdel;
+    cdel.set_id("c1");
+    (void)w.fake.DeleteContainer("moby", cdel);
+    w.Begin();
+    co_await w.RestartDaemon();
     w.End();
   });
   return rows;
