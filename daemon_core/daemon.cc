@@ -13,7 +13,8 @@ Daemon::Daemon(sim::Executor& ex, sim::RpcConnection& containerd, Disk& disk,
       options_(std::move(options)),
       c8d_(ex, containerd, options_.ns),
       client_(libcontainerd::NewClient(options_.design, c8d_)),
-      exec_commands_(ex, "daemon") {}
+      exec_commands_(ex, "daemon"),
+      subscribed_(ex, "event monitor subscribed") {}
 
 std::shared_ptr<Container> Daemon::Lookup(const std::string& id) const {
   auto it = containers_.find(id);

@@ -99,6 +99,9 @@ class Daemon {
   // Subscribes to containerd's events in a background task (resubscribing after
   // an error).
   void StartEventMonitor();
+  // Returns once the event monitor has subscribed (dockerd serves its API only
+  // after libcontainerd is connected).
+  sim::Task<void> EventMonitorReady() { co_await subscribed_.Wait(); }
 
   sim::Task<absl::Status> ContainerCreate(std::string id,
                                           std::vector<std::string> args,
@@ -179,6 +182,7 @@ class Daemon {
   Disk& disk_;
   Options options_;
   std::vector<sim::TaskId> tasks_;  // spawned by Go
+  sim::Notify subscribed_;
   c8d::Client c8d_;
   std::unique_ptr<libcontainerd::Client> client_;
   std::map<std::string, std::shared_ptr<Container>> containers_;

@@ -35,6 +35,7 @@ sim::Task<void> Daemon::EventLoop() {
     absl::StatusOr<std::unique_ptr<sim::RpcStream>> stream =
         co_await c8d_.Subscribe(std::move(filters));
     if (stream.ok()) {
+      subscribed_.Fire();
       for (;;) {
         absl::StatusOr<std::optional<std::string>> m =
             co_await (*stream)->Next();
@@ -42,9 +43,10 @@ sim::Task<void> Daemon::EventLoop() {
         co_await Dispatch(std::move(**m));
       }
     }
-    // processEventStream: the stream broke (containerd restarting); subscribe
-    // again. Events published in between are lost, as they are for moby.
-    co_await ex_.Sleep(sim::kSecond);
+    // processEventStream: the stream broke (containerd restarting); once
+    // containerd serves again (waitServe polls every 100 ms), subscribe again.
+    // Events published in between are lost, as they are for moby.
+    co_await ex_.Sleep(100 * sim::kMillisecond);
   }
 }
 

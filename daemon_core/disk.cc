@@ -45,15 +45,26 @@ sim::Task<absl::Status> Disk::RemoveAll(std::string id) {
   co_return absl::OkStatus();
 }
 
+// The readers below run after a crash (restore) or after the run (checks): a
+// process boundary orders them after every write, so they are not tracked.
+void Disk::Remount() {
+  for (auto& [id, root] : roots_) {
+    auto fresh = std::make_unique<Root>(ex_, id);
+    fresh->dir.Set(root->dir.Peek());
+    retired_.push_back(std::move(root));
+    root = std::move(fresh);
+  }
+}
+
 bool Disk::Exists(const std::string& id) const {
   auto it = roots_.find(id);
-  return it != roots_.end() && it->second->dir.Get().exists;
+  return it != roots_.end() && it->second->dir.Peek().exists;
 }
 
 std::vector<ContainerCheckpoint> Disk::Checkpoints() const {
   std::vector<ContainerCheckpoint> out;
   for (const auto& [id, root] : roots_) {
-    const Dir& d = root->dir.Get();
+    const Dir& d = root->dir.Peek();
     if (d.exists && d.config.has_value()) out.push_back(*d.config);
   }
   return out;

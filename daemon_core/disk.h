@@ -54,6 +54,10 @@ class Disk {
   // EnsureRemoveAll(root): fails while a checkpoint is being written.
   sim::Task<absl::Status> RemoveAll(std::string id);
 
+  // A new daemon process: writes the crashed one left half done are closed, and
+  // its accesses happened before anything the new one does.
+  void Remount();
+
   bool Exists(const std::string& id) const;
   // Every container with a root dir and a checkpoint, sorted by id (restore).
   std::vector<ContainerCheckpoint> Checkpoints() const;
@@ -72,6 +76,8 @@ class Disk {
   };
   sim::Executor& ex_;
   std::map<std::string, std::unique_ptr<Root>> roots_;
+  // Roots of crashed daemons: a cancelled write may still point at one.
+  std::vector<std::unique_ptr<Root>> retired_;
 };
 
 }  // namespace daemon_core

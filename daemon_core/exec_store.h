@@ -34,6 +34,10 @@ class ExecStore {
 
   // Without the lock: for the harness after a run, never for model code.
   size_t PeekSize() const { return by_id_.size(); }
+  // For checkers outside the model: the execs, without the lock.
+  const std::map<std::string, std::shared_ptr<ExecConfig>>& Peek() const {
+    return by_id_;
+  }
   bool PeekContains(const std::string& id) const {
     return by_id_.count(id) > 0;
   }

@@ -73,7 +73,7 @@ constexpr std::array<MutationInfo, 16> kMutations = {{
      "an exit event is taken for init when its pid equals the container's pid, "
      "read without "
      "the container lock (wrong under a pid collision)",
-     "0e4d3feb94", "exec-ids-never-exited"},
+     "0e4d3feb94", "running-has-task"},
     {Mutation::kRestoreTreatsDeadTaskAsAlive,
      "restore-treats-dead-task-as-alive",
      "restore() takes a task whose status is STOPPED for alive and leaves the "

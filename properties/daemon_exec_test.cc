@@ -183,7 +183,7 @@ TEST(DaemonExecRaceTest, StartFailureDeletingAfterUnlockIsCaught) {
               std::vector<std::string> exec_args{"no-such-binary"};
               absl::StatusOr<std::string> id =
                   co_await wd.daemon->ContainerExecCreate("c1",
-                                                         std::move(exec_args));
+                                                          std::move(exec_args));
               wd.exec_start = co_await wd.daemon->ContainerExecStart(*id);
             }(*w));
             // A second client polls the exec and then the container, as

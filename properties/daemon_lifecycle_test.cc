@@ -120,17 +120,22 @@ TEST(DaemonRmTest, RootDirRemovalIsExclusiveWithCheckpointTo) {
     int failed = 0;
     for (uint64_t seed = 0; seed < 200; ++seed) {
       absl::Status rm;
+      bool rm_done = false;
       Body body = [&](World& w) -> sim::Task<void> {
         std::vector<std::string> args{"run"};
         (void)co_await w.daemon->ContainerCreate("c1", args);
         (void)co_await w.daemon->ContainerStart("c1");
-        auto oom = w.ex.Spawn("late oom", [](World& wd) -> sim::Task<void> {
-          for (int i = 0; i < 8; ++i) {
-            daemon_core::EventInfo info;  // not inline: GCC 12, sim/task.h
-            co_await wd.daemon->ProcessEvent("c1", EventType::kOom, info);
-          }
-        }(w));
+        // OOM notifications keep coming until rm is done.
+        auto oom = w.ex.Spawn(
+            "late oom", [](World& wd, bool* done) -> sim::Task<void> {
+              while (!*done) {
+                daemon_core::EventInfo info;  // not inline: GCC 12
+                co_await wd.daemon->ProcessEvent("c1", EventType::kOom, info);
+                co_await wd.ex.Yield();
+              }
+            }(w, &rm_done));
         rm = co_await w.daemon->ContainerRm("c1", true);
+        rm_done = true;
         co_await w.ex.Join(oom);
       };
       sim::RunResult r = RunWorld({.mutation = m, .seed = seed}, body);

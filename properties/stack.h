@@ -19,16 +19,18 @@ namespace properties {
 struct Stack {
   Stack(sim::Executor& ex, daemon_core::libcontainerd::Design design,
         daemon_core::Mutation mutation = daemon_core::Mutation::kNone,
-        bool live_restore = false)
+        bool live_restore = false,
+        fake_containerd::FaultOptions fault_options = {})
       : ex(ex),
         fake(ex),
-        faults(ex, {}),
+        faults(ex, fault_options),
         transport(ex, faults),
         disk(ex),
         options{.design = design,
                 .mutation = mutation,
                 .live_restore = live_restore} {
     fake_containerd::ServeInProcess(fake, transport);
+    fake.set_faults(&faults);
     daemon =
         std::make_unique<daemon_core::Daemon>(ex, transport, disk, options);
     daemon->StartEventMonitor();
@@ -43,11 +45,20 @@ struct Stack {
   // daemon subscribes to events and restores from the disk. API calls the
   // caller had in flight must be cancelled by the caller.
   sim::Task<void> RestartDaemon() {
+    CrashDaemon();
+    co_await StartDaemon();
+  }
+  // The two halves, for a daemon that stays down a while.
+  void CrashDaemon() {
     daemon->Crash();
+    disk.Remount();
+  }
+  sim::Task<void> StartDaemon() {
     retired.push_back(std::move(daemon));
     daemon =
         std::make_unique<daemon_core::Daemon>(ex, transport, disk, options);
     daemon->StartEventMonitor();
+    co_await daemon->EventMonitorReady();
     co_await daemon->Restore();
   }
 

@@ -266,7 +266,8 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
       any_runnable = true;
     } else if (op->deadline() != kNever) {
       *next_deadline = std::min(*next_deadline, op->deadline());
-      if (options_.fire_timers_early) {
+      if (options_.fire_timers_early &&
+          op->deadline() - now_ <= options_.early_timer_window) {
         candidates_.push_back(
             Candidate{t->id, op->kind(), op->object(), op->access(), true});
       }
@@ -358,7 +359,7 @@ RunResult Executor::Run() {
     if (!runnable) {
       if (!foreground_left)
         break;  // quiescent: background tasks may wait forever
-      if (next_deadline != kNever && !options_.fire_timers_early) {
+      if (next_deadline != kNever && candidates_.empty()) {
         now_ = next_deadline;
         Record(EventKind::kClock, kNoObject, now_);
         continue;
@@ -399,6 +400,7 @@ RunResult Executor::Run() {
     }
     ++steps_;
     RunStep(index);
+    if (step_check_ && !halted_) step_check_();
   }
   strategy_.EndExecution(step_footprint_);
   if (!halted_) result_.outcome = RunOutcome::kCompleted;

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,9 @@ struct ExecutorOptions {
       1'000'000;  // more steps than this is reported as livelock
   bool fire_timers_early =
       false;  // offer sleeping tasks to the strategy as candidates
+  // ...only those due within this much virtual time: the jitter a real
+  // scheduler may add, without making a 3 s timer beat a 100 ms one.
+  Nanos early_timer_window = kNever;
   bool detect_races = true;  // vector clocks for sim::Tracked fields
   bool keep_trace = false;   // keep the records, not only the hash
   bool keep_fingerprints =
@@ -152,6 +156,11 @@ class Executor {
   void Fail(std::string invariant, std::string message);
   bool halted() const { return halted_; }
   void Note(std::string text);
+  // A cheap invariant, called after every step (it may call Fail). One per
+  // executor; set before Run.
+  void set_step_check(std::function<void()> check) {
+    step_check_ = std::move(check);
+  }
   void Record(EventKind kind, ObjectId object, uint64_t value);
 
   ObjectId NewObject(std::string name) {
@@ -194,6 +203,7 @@ class Executor {
   TaskId AddTask(std::string name, Task<void> task, SpawnOptions opts);
   bool CollectCandidates(Nanos* next_deadline);
   void RunStep(size_t index);
+  std::function<void()> step_check_;
   void FinishTask(TaskState& t, EventKind how);
   void Halt(RunOutcome outcome, std::string invariant, std::string message);
   std::string DescribeBlocked() const;

@@ -28,6 +28,14 @@ expect2 replay dsim1zz
 expect2 replay dsim10400000000
 expect2 replay dsim1000000 --format pdf
 expect2 rpcs --client bogus
+expect2 explore --scenario no-such-scenario
+expect2 explore --client bogus
+expect2 check
+expect2 explore --early-timers sometimes
+bad=$(mktemp --suffix=.textproto)
+printf 'container { id: "c1" args: ["run"] }\nclient { name: "x" call { op: BOGUS } }\n' >"$bad"
+expect2 explore --scenario "$bad"
+rm -f "$bad"
 expect2 rpcs --no-such-flag
 json=$("$dsim" rpcs --json)
 [[ "$json" == *'"operation":"start","legacy":['* && "$json" == *'"objects":["/containerd.services.leases.v1.Leases/Create"'* ]] \

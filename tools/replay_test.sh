@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# The demo's planted bug is found (exit 1, a named invariant), and the clean program is not.
+# dsim finds a planted bug with each strategy, finds nothing without one, and replays the violation bit for bit (token, wrapped token, trace file).
 set -uo pipefail
 dsim="$1"
 fail=0
 for strategy in pct random dfs; do
-  out=$("$dsim" explore --strategy "$strategy" --mutation lost-update --runs 1000 --json 2>/dev/null); rc=$?
-  if [[ $rc -ne 1 || "$out" != *'"invariant":"data-race"'* ]]; then
-    echo "FAILED: $strategy did not find lost-update (rc=$rc): $out"; fail=1
+  out=$("$dsim" explore --strategy "$strategy" --mutation exec-store-locked-across-rpc --runs 1000 --json 2>/dev/null); rc=$?
+  if [[ $rc -ne 1 || "$out" != *'"invariant":"lock-held-across-rpc"'* ]]; then
+    echo "FAILED: $strategy did not find exec-store-locked-across-rpc (rc=$rc): $out"; fail=1
   else
-    echo "ok: $strategy finds lost-update: $(sed -n 's/.*"runs_to_detect":\([0-9]*\).*/\1/p' <<<"$out") runs"
+    echo "ok: $strategy finds exec-store-locked-across-rpc: $(sed -n 's/.*"runs_to_detect":\([0-9]*\).*/\1/p' <<<"$out") runs"
   fi
   out=$("$dsim" explore --strategy "$strategy" --runs 1000 --json 2>/dev/null); rc=$?
   if [[ $rc -ne 0 || "$out" != *'"violations":0'* ]]; then
@@ -16,11 +16,11 @@ for strategy in pct random dfs; do
   fi
 done
 # The replay token from a violation rebuilds the same run: same trace hash, same invariant.
-out=$("$dsim" explore --strategy pct --mutation lost-update --runs 1000 --json 2>/dev/null)
+out=$("$dsim" explore --strategy pct --mutation exec-store-locked-across-rpc --runs 1000 --json 2>/dev/null)
 token=$(sed -n 's/.*"token":"\([0-9a-z]*\)".*/\1/p' <<<"$out")
 hash=$(sed -n 's/.*"first_violation":.*"trace_hash":"\([0-9a-f]*\)".*/\1/p' <<<"$out")
 replayed=$("$dsim" replay "$token" --json 2>/dev/null); rc=$?
-if [[ $rc -ne 1 || "$replayed" != *"\"trace_hash\":\"$hash\""* || "$replayed" != *'"invariant":"data-race"'* ]]; then
+if [[ $rc -ne 1 || "$replayed" != *"\"trace_hash\":\"$hash\""* || "$replayed" != *'"invariant":"lock-held-across-rpc"'* ]]; then
   echo "FAILED: replay of $token (rc=$rc): $replayed (expected hash $hash)"; fail=1
 else
   echo "ok: replay reproduces trace hash $hash"

@@ -1,0 +1,308 @@
+// tools/explore.cc: `dsim explore` (many runs, a strategy, stop at the first
+// violation) and `dsim check` (exhaustive dfs within a preemption bound).
+#include "tools/explore.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "sim/prng.h"
+#include "sim/strategy_dfs.h"
+#include "sim/strategy_replay.h"
+#include "tools/cli.h"
+
+namespace dsim {
+
+namespace {
+
+struct FirstViolation {
+  std::string invariant, message, scenario, token, trace_text, chrome_json;
+  uint64_t run = 0, seed = 0, trace_hash = 0;
+  double seconds = 0;
+};
+
+struct Summary {
+  uint64_t runs = 0, steps = 0, violations = 0;
+  uint64_t hash = 0x9e3779b97f4a7c15ULL;
+  std::optional<FirstViolation> first;
+};
+
+// The violating run again, with its trace kept.
+sim::RunRecord Rerun(const sim::Setup& program, sim::ExecutorOptions o,
+                     const std::vector<sim::Decision>& decisions) {
+  o.keep_trace = true;
+  sim::ReplayStrategy replay(decisions, sim::ReplayToken::kFingerprintMask);
+  return sim::RunOnce(o, replay, program);
+}
+
+void Record(Summary& s, const sim::RunRecord& rec) {
+  ++s.runs;
+  s.steps += rec.result.steps;
+  s.hash = sim::Mix64(s.hash ^ rec.result.trace_hash);
+}
+
+bool Violated(const sim::RunRecord& rec) {
+  return rec.result.outcome != sim::RunOutcome::kCompleted &&
+         rec.result.outcome != sim::RunOutcome::kPruned;
+}
+
+void NoteViolation(Summary& s, const SelectedScenario& sc,
+                   const RunSelection& r, const sim::Setup& program,
+                   const sim::RunRecord& rec, uint64_t run,
+                   const sim::ExecutorOptions& options, double seconds) {
+  const uint64_t seed = options.seed;
+  ++s.violations;
+  FirstViolation f;
+  f.invariant = rec.result.violation
+                    ? rec.result.violation->invariant
+                    : std::string(sim::RunOutcomeName(rec.result.outcome));
+  f.message = rec.result.violation ? rec.result.violation->message : "";
+  f.scenario = sc.name;
+  f.run = run;
+  f.seed = seed;
+  f.trace_hash = rec.result.trace_hash;
+  f.seconds = seconds;
+  f.token = MakeToken(sc, r, options, rec.decisions).Encode();
+  sim::RunRecord again = Rerun(program, options, rec.decisions);
+  f.trace_text = std::move(again.trace_text);
+  f.chrome_json = std::move(again.chrome_json);
+  s.first = std::move(f);
+}
+
+std::string ScenarioList(
+    const std::vector<std::unique_ptr<SelectedScenario>>& scenarios) {
+  std::string j = "[";
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    j += (i > 0 ? "," : "") + JsonString(scenarios[i]->name);
+  }
+  return j + "]";
+}
+
+int WriteTrace(const FirstViolation& f, FILE* out) {
+  const std::string path = absl::GetFlag(FLAGS_trace_out);
+  if (path.empty()) return 0;
+  FILE* file = std::fopen(path.c_str(), "w");
+  if (file == nullptr)
+    return Usage("cannot write --trace-out file '" + path + "'");
+  const bool chrome = absl::GetFlag(FLAGS_format) == "chrome";
+  const std::string& body = chrome ? f.chrome_json : f.trace_text;
+  std::fwrite(body.data(), 1, body.size(), file);
+  std::fclose(file);
+  std::fprintf(out, "trace written to %s (%s)\n", path.c_str(),
+               chrome ? "chrome" : "text");
+  return 0;
+}
+
+void PrintViolation(const FirstViolation& f, FILE* out) {
+  std::fprintf(out, "%s", TraceTail(f.trace_text, 30).c_str());
+  std::fprintf(out,
+               "VIOLATION %s: %s\n  scenario %s, run %llu (seed %llu), after "
+               "%.3fs\n",
+               f.invariant.c_str(), f.message.c_str(), f.scenario.c_str(),
+               static_cast<unsigned long long>(f.run),
+               static_cast<unsigned long long>(f.seed), f.seconds);
+  std::fprintf(out, "replay token:\n%s\nreproduce with: dsim replay %s\n",
+               sim::Wrap(f.token).c_str(), f.token.c_str());
+}
+
+std::string FirstViolationJson(const FirstViolation& f) {
+  return absl::StrFormat(
+      ",\"first_violation\":{\"invariant\":%s,\"message\":%s,\"scenario\":%s,"
+      "\"seed\":%d,\"trace_hash\":\"%016x\",\"runs_to_detect\":%d,"
+      "\"seconds_to_detect\":%.3f,\"token\":%s}",
+      JsonString(f.invariant), JsonString(f.message), JsonString(f.scenario),
+      f.seed, f.trace_hash, f.run + 1, f.seconds, JsonString(f.token));
+}
+
+}  // namespace
+
+int Explore() {
+  absl::StatusOr<RunSelection> r = SelectRun();
+  if (!r.ok()) return Usage(std::string(r.status().message()));
+  absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>> scenarios =
+      SelectScenarios();
+  if (!scenarios.ok()) return Usage(std::string(scenarios.status().message()));
+  const std::vector<std::string> shard =
+      absl::StrSplit(absl::GetFlag(FLAGS_shard), '/');
+  uint64_t shard_index = 0, shard_count = 1;
+  if (shard.size() != 2 || !absl::SimpleAtoi(shard[0], &shard_index) ||
+      !absl::SimpleAtoi(shard[1], &shard_count) || shard_count == 0 ||
+      shard_index >= shard_count) {
+    return Usage("--shard must be I/N with 0 <= I < N");
+  }
+  const std::string progress = absl::GetFlag(FLAGS_progress);
+  if (progress != "auto" && progress != "on" && progress != "off") {
+    return Usage("--progress must be auto, on or off");
+  }
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format != "chrome" && format != "text")
+    return Usage("--format must be chrome or text");
+  const bool show_progress =
+      progress == "on" || (progress == "auto" && isatty(1) && isatty(2));
+  const bool json = absl::GetFlag(FLAGS_json);
+  const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
+  const double max_seconds = absl::GetFlag(FLAGS_time);
+  const uint64_t seed = absl::GetFlag(FLAGS_seed);
+  const std::string early = absl::GetFlag(FLAGS_early_timers);
+  if (early != "never" && early != "half" && early != "always")
+    return Usage("--early-timers must be never, half or always");
+  FILE* out = json ? stderr : stdout;
+  std::fprintf(out,
+               "dsim explore: %zu scenario(s), client=%s mutation=%s "
+               "strategy=%s seed=%llu shard=%llu/%llu\n",
+               scenarios->size(), r->client.c_str(), r->mutation.c_str(),
+               r->strategy.c_str(), static_cast<unsigned long long>(seed),
+               static_cast<unsigned long long>(shard_index),
+               static_cast<unsigned long long>(shard_count));
+
+  std::vector<sim::Setup> programs;
+  std::vector<std::unique_ptr<sim::Strategy>> strategies;
+  for (const auto& sc : *scenarios) {
+    programs.push_back(properties::ScenarioProgram(sc->scenario, r->config));
+    strategies.push_back(MakeStrategy(r->strategy));
+  }
+  const int64_t start = NowNs();
+  Summary s;
+  uint64_t i = 0;
+  for (; i < max_runs; ++i) {
+    if ((i & 63) == 0 && SecondsSince(start) > max_seconds) break;
+    const size_t k = i % programs.size();
+    auto* dfs = dynamic_cast<sim::DfsStrategy*>(strategies[k].get());
+    if (dfs != nullptr && !dfs->HasMore()) {
+      bool any = false;
+      for (const auto& st : strategies)
+        any |= static_cast<sim::DfsStrategy*>(st.get())->HasMore();
+      if (!any) break;
+      continue;
+    }
+    if (i % shard_count != shard_index) continue;
+    sim::ExecutorOptions o;
+    o.seed = dfs != nullptr ? seed : sim::Mix64(seed ^ sim::Mix64(i));
+    o.fire_timers_early = early == "always" ||
+                          (early == "half" && (i / programs.size()) % 2 == 1);
+    o.early_timer_window = kEarlyTimerWindow;
+    sim::RunRecord rec = sim::RunOnce(o, *strategies[k], programs[k]);
+    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
+    Record(s, rec);
+    if (Violated(rec)) {
+      NoteViolation(s, *(*scenarios)[k], *r, programs[k], rec, i, o,
+                    SecondsSince(start));
+      break;
+    }
+    if (show_progress && (s.runs & 255) == 0) {
+      const double t = SecondsSince(start);
+      const double rate = t > 0 ? s.runs / t : 0;
+      const double eta =
+          rate > 0 ? std::min(max_seconds - t, (max_runs - i) / rate) : 0;
+      std::fprintf(
+          stderr, "\r%llu runs  %.0f runs/s  %llu violations  ETA %.0fs   ",
+          static_cast<unsigned long long>(s.runs), rate,
+          static_cast<unsigned long long>(s.violations), std::max(eta, 0.0));
+    }
+  }
+  if (show_progress) std::fprintf(stderr, "\r%*s\r", 60, "");
+  const double t = SecondsSince(start);
+  if (s.first) {
+    PrintViolation(*s.first, out);
+    if (int rc = WriteTrace(*s.first, out); rc != 0) return rc;
+  }
+  std::fprintf(out,
+               "%llu runs, %llu steps, %llu violations, %.2fs (%.0f runs/s), "
+               "hash %016llx\n",
+               static_cast<unsigned long long>(s.runs),
+               static_cast<unsigned long long>(s.steps),
+               static_cast<unsigned long long>(s.violations), t,
+               t > 0 ? s.runs / t : 0.0,
+               static_cast<unsigned long long>(s.hash));
+  if (json) {
+    std::string j = absl::StrFormat(
+        "{\"runs\":%d,\"steps\":%d,\"violations\":%d,\"elapsed_s\":%.3f,"
+        "\"runs_per_s\":%.1f,\"peak_rss_mb\":%.1f,\"seed\":%d,"
+        "\"strategy\":%s,\"client\":%s,\"mutation\":%s,\"scenarios\":%s,"
+        "\"hash\":\"%016x\"",
+        s.runs, s.steps, s.violations, t, t > 0 ? s.runs / t : 0.0, PeakRssMb(),
+        seed, JsonString(r->strategy), JsonString(r->client),
+        JsonString(r->mutation), ScenarioList(*scenarios), s.hash);
+    if (s.first) j += FirstViolationJson(*s.first);
+    std::printf("%s}\n", j.c_str());
+  }
+  return s.violations > 0 ? 1 : 0;
+}
+
+int Check() {
+  absl::StatusOr<RunSelection> r = SelectRun();
+  if (!r.ok()) return Usage(std::string(r.status().message()));
+  r->strategy = "dfs";
+  if (absl::GetFlag(FLAGS_scenario).size() != 1)
+    return Usage("check needs exactly one --scenario");
+  absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>> scenarios =
+      SelectScenarios();
+  if (!scenarios.ok()) return Usage(std::string(scenarios.status().message()));
+  const SelectedScenario& sc = *scenarios->front();
+  const int bound = absl::GetFlag(FLAGS_preemption_bound);
+  const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
+  const double max_seconds = absl::GetFlag(FLAGS_time);
+  const bool json = absl::GetFlag(FLAGS_json);
+  FILE* out = json ? stderr : stdout;
+  std::fprintf(out,
+               "dsim check: scenario %s, client=%s mutation=%s, dfs with "
+               "preemption bound %d\n",
+               sc.name.c_str(), r->client.c_str(), r->mutation.c_str(), bound);
+  sim::Setup program = properties::ScenarioProgram(sc.scenario, r->config);
+  sim::DfsStrategy dfs(sim::DfsOptions{.preemption_bound = bound});
+  const uint64_t seed = absl::GetFlag(FLAGS_seed);
+  const int64_t start = NowNs();
+  Summary s;
+  uint64_t i = 0;
+  for (; i < max_runs && dfs.HasMore(); ++i) {
+    if ((i & 63) == 0 && SecondsSince(start) > max_seconds) break;
+    sim::ExecutorOptions o;
+    o.seed = seed;
+    sim::RunRecord rec = sim::RunOnce(o, dfs, program);
+    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
+    Record(s, rec);
+    if (Violated(rec)) {
+      NoteViolation(s, sc, *r, program, rec, i, o, SecondsSince(start));
+      break;
+    }
+  }
+  const double t = SecondsSince(start);
+  const bool exhaustive = !dfs.HasMore() && !s.first;
+  if (s.first) {
+    PrintViolation(*s.first, out);
+    if (int rc = WriteTrace(*s.first, out); rc != 0) return rc;
+  }
+  std::fprintf(out,
+               "%llu schedules explored (%llu pruned), %llu violations, "
+               "%.2fs: %s\n",
+               static_cast<unsigned long long>(dfs.complete_executions()),
+               static_cast<unsigned long long>(dfs.pruned_executions()),
+               static_cast<unsigned long long>(s.violations), t,
+               exhaustive ? "exhaustive within the bound"
+               : s.first  ? "stopped at the first violation"
+                          : "budget spent before the end (--runs, --time)");
+  if (json) {
+    std::string j = absl::StrFormat(
+        "{\"schedules\":%d,\"pruned\":%d,\"bound\":%d,\"exhaustive\":%s,"
+        "\"runs\":%d,\"steps\":%d,\"violations\":%d,\"elapsed_s\":%.3f,"
+        "\"runs_per_s\":%.1f,\"peak_rss_mb\":%.1f,\"seed\":%d,"
+        "\"strategy\":\"dfs\",\"client\":%s,\"mutation\":%s,\"scenarios\":[%s],"
+        "\"hash\":\"%016x\"",
+        dfs.complete_executions(), dfs.pruned_executions(), bound,
+        exhaustive ? "true" : "false", s.runs, s.steps, s.violations, t,
+        t > 0 ? s.runs / t : 0.0, PeakRssMb(), seed, JsonString(r->client),
+        JsonString(r->mutation), JsonString(sc.name), s.hash);
+    if (s.first) j += FirstViolationJson(*s.first);
+    std::printf("%s}\n", j.c_str());
+  }
+  return s.violations > 0 ? 1 : 0;
+}
+
+}  // namespace dsim
