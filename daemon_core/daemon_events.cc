@@ -180,6 +180,17 @@ bool Daemon::ShouldRestart(const Container& c, int exit_code) const {
 sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
                                             EventInfo info) {
   co_await c->state.mu.Lock();
+  if (!c->state.running) {
+    // The exit of an init whose start already failed (runc reports the
+    // missing binary and the process exits 127): containerStart's error path
+    // has cleaned up, and the restart policy does not apply to a container
+    // that never ran (docker run --restart=always of a missing binary stays
+    // "created"). The reference does not cover this; see fake_containerd/
+    // CONFORMANCE.md on failed starts.
+    c->state.mu.Unlock();
+    ex_.Note("ignoring the exit of " + c->id + ", which is not running");
+    co_return;
+  }
   ExitInfo exit;
   if (c->task != nullptr) {
     absl::StatusOr<c8d::ExitStatus> deleted = co_await c->task->Delete();
@@ -221,15 +232,24 @@ sim::Task<void> Daemon::UnregisterExecs(Container& c) {
 sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c) {
   co_await ex_.Sleep(options_.restart_delay);
   co_await c->state.mu.Lock();
-  if (!c->state.restarting ||
-      c->has_been_manually_stopped) {  // stopped in the meantime
+  if (!c->state.restarting) {  // started or stopped in the meantime
     c->state.mu.Unlock();
     co_return;
   }
-  ++c->restart_count;
-  absl::Status s =
-      co_await ContainerStartLocked(*c, /*reset_restart_manager=*/false);
-  if (!s.ok()) c->state.SetStopped(ExitInfo{c->state.exit_code, ex_.now()});
+  absl::Status s;
+  if (c->has_been_manually_stopped || c->state.removal_in_progress ||
+      c->state.dead) {
+    // The restart manager was cancelled (kill, stop, rm): moby's restart
+    // goroutine gets "restartmanager canceled" and stops the container.
+    s = absl::CancelledError("restartmanager canceled");
+  } else {
+    ++c->restart_count;
+    s = co_await ContainerStartLocked(*c, /*reset_restart_manager=*/false);
+  }
+  if (!s.ok()) {
+    c->state.SetStopped(ExitInfo{c->state.exit_code, ex_.now()});
+    co_await CheckpointTo(*c);
+  }
   c->state.mu.Unlock();
 }
 

@@ -32,16 +32,24 @@ sim::Task<absl::Status> Daemon::StopContainer(std::shared_ptr<Container> c,
     co_return absl::OkStatus();  // 304 Not Modified
   }
   if (manual) c->has_been_manually_stopped = true;
-  const bool paused = c->state.paused;
-  absl::Status sent = co_await c->task->Kill(kSigTerm);
-  // A paused container cannot act on the signal until it is resumed.
-  if (sent.ok() && paused) (void)co_await c->task->Resume();
-  c->state.mu.Unlock();
+  if (c->state.restarting) {
+    // Nothing runs: cancelling the restart manager is enough, and its
+    // goroutine stops the container.
+    c->has_been_manually_stopped = true;
+    c->state.mu.Unlock();
+  } else {
+    const bool paused = c->state.paused;
+    absl::Status sent = co_await c->task->Kill(kSigTerm);
+    // A paused container cannot act on the signal until it is resumed.
+    if (sent.ok() && paused) (void)co_await c->task->Resume();
+    c->state.mu.Unlock();
+  }
   if (co_await c->state.WaitFor(WaitCondition::kNotRunning, timeout))
     co_return absl::OkStatus();
   // The timeout passed: Kill, then wait for the exit once more.
   co_await c->state.mu.Lock();
-  if (c->state.running) (void)co_await c->task->Kill(kSigKill);
+  if (c->state.running && !c->state.restarting)
+    (void)co_await c->task->Kill(kSigKill);
   c->state.mu.Unlock();
   if (co_await c->state.WaitFor(WaitCondition::kNotRunning, kKillWait)) {
     co_return absl::OkStatus();

@@ -5,7 +5,7 @@ namespace daemon_core {
 
 void Disk::CreateRoot(const std::string& id) {
   auto& root = roots_[id];
-  if (root == nullptr) root = std::make_unique<Root>(ex_, id);
+  if (root == nullptr) root = std::make_unique<Root>(ex_, id, Dir{});
   Dir d;
   d.exists = true;
   root->dir.Set(std::move(d));
@@ -49,8 +49,9 @@ sim::Task<absl::Status> Disk::RemoveAll(std::string id) {
 // process boundary orders them after every write, so they are not tracked.
 void Disk::Remount() {
   for (auto& [id, root] : roots_) {
-    auto fresh = std::make_unique<Root>(ex_, id);
-    fresh->dir.Set(root->dir.Peek());
+    // A fresh access history: nothing the crashed daemon did races the new
+    // one.
+    auto fresh = std::make_unique<Root>(ex_, id, root->dir.Peek());
     retired_.push_back(std::move(root));
     root = std::move(fresh);
   }

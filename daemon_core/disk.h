@@ -69,8 +69,8 @@ class Disk {
   };
   // A removed root keeps its entry, so that its access history outlives it.
   struct Root {
-    Root(sim::Executor& ex, const std::string& id)
-        : dir(ex, "root dir " + id) {}
+    Root(sim::Executor& ex, const std::string& id, Dir initial)
+        : dir(ex, "root dir " + id, std::move(initial)) {}
     sim::Tracked<Dir> dir;
     int open_files = 0;
   };

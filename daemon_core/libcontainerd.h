@@ -94,7 +94,7 @@ class Client {
   // legacy only: the by-id cleanup of a stale containerd container (the
   // objects design replaces it through handles, in the daemon's
   // ReplaceContainer).
-  virtual sim::Task<absl::Status> DeleteStaleContainer(std::string id) {
+  virtual sim::Task<absl::Status> DeleteStaleContainer(std::string /*id*/) {
     co_return absl::UnimplementedError("DeleteStaleContainer: legacy only");
   }
 };

@@ -1,11 +1,12 @@
 // Every built-in scenario passes every check with no planted bug, for both
 // libcontainerd designs, over many seeds; and runs are deterministic.
+#include "properties/scenario_run.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "properties/builtin_scenarios.h"
-#include "properties/scenario_run.h"
 #include "sim/prng.h"
 #include "sim/run.h"
 #include "sim/strategy_pct.h"
@@ -64,17 +65,19 @@ std::vector<std::tuple<std::string, Design>> AllBuiltins() {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    All, BuiltinScenarioTest, ::testing::ValuesIn(AllBuiltins()),
-    [](const auto& info) {
-      std::string n = std::get<0>(info.param) + "_" +
-                      std::string(daemon_core::libcontainerd::DesignName(
-                          std::get<1>(info.param)));
-      for (char& c : n) {
-        if (c == '-') c = '_';
-      }
-      return n;
-    });
+INSTANTIATE_TEST_SUITE_P(All, BuiltinScenarioTest,
+                         ::testing::ValuesIn(AllBuiltins()),
+                         [](const auto& info) {
+                           std::string n =
+                               std::get<0>(info.param) + "_" +
+                               std::string(
+                                   daemon_core::libcontainerd::DesignName(
+                                       std::get<1>(info.param)));
+                           for (char& c : n) {
+                             if (c == '-') c = '_';
+                           }
+                           return n;
+                         });
 
 }  // namespace
 }  // namespace properties
