@@ -230,7 +230,9 @@ sim::Task<void> Daemon::UnregisterExecs(Container& c) {
 }
 
 sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c) {
-  co_await ex_.Sleep(options_.restart_delay);
+  // The policy's delay races the waiters the exit woke (#39352): a busy
+  // machine may run them late.
+  co_await ex_.SleepWithJitter(options_.restart_delay);
   co_await c->state.mu.Lock();
   if (!c->state.restarting) {  // started or stopped in the meantime
     c->state.mu.Unlock();

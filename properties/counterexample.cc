@@ -38,8 +38,8 @@ std::string SaveCounterexample(const dsim::scenario::Scenario& scenario,
        std::string(daemon_core::libcontainerd::DesignName(config.design))},
       {"mutation", std::string(daemon_core::Info(config.mutation).name)},
       {"strategy", strategy}};
-  if (options.fire_timers_early) {
-    t.fields["early_timer_window_ns"] =
+  if (options.fire_timers_early || options.jitter) {
+    t.fields[options.jitter ? "jitter_window_ns" : "early_timer_window_ns"] =
         std::to_string(options.early_timer_window);
   }
   t.seed = options.seed;

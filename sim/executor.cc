@@ -266,7 +266,7 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
       any_runnable = true;
     } else if (op->deadline() != kNever) {
       *next_deadline = std::min(*next_deadline, op->deadline());
-      if (options_.fire_timers_early &&
+      if ((options_.fire_timers_early || (options_.jitter && op->jitter())) &&
           op->deadline() - now_ <= options_.early_timer_window) {
         candidates_.push_back(
             Candidate{t->id, op->kind(), op->object(), op->access(), true});

@@ -69,6 +69,9 @@ struct ExecutorOptions {
   // ...only those due within this much virtual time: the jitter a real
   // scheduler may add, without making a 3 s timer beat a 100 ms one.
   Nanos early_timer_window = kNever;
+  // Offer only the sleeps made with SleepWithJitter early (within the
+  // window): the delays whose length a race in the model depends on.
+  bool jitter = false;
   bool detect_races = true;  // vector clocks for sim::Tracked fields
   bool keep_trace = false;   // keep the records, not only the hash
   bool keep_fingerprints =
@@ -140,6 +143,9 @@ class Executor {
   PointOp Yield();
   PointOp Point(OpKind kind, ObjectId object, Access access);
   SleepOp Sleep(Nanos d);
+  // A sleep whose end a loaded machine may see late relative to other work:
+  // with ExecutorOptions::jitter the strategy may end it early.
+  SleepOp SleepWithJitter(Nanos d);
   template <typename T>
   JoinOp<T> Join(const JoinHandle<T>& h);
 
@@ -241,9 +247,10 @@ class Executor::PointOp : public internal::Op {
 
 class Executor::SleepOp : public internal::Op {
  public:
-  SleepOp(Executor& ex, Nanos until)
+  SleepOp(Executor& ex, Nanos until, bool jitter = false)
       : Op(ex, OpKind::kSleep, kNoObject, Access::kRead) {
     deadline_ = until;
+    jitter_ = jitter;
   }
   bool Ready() const override { return false; }
   std::string Describe() const override;
@@ -283,6 +290,9 @@ inline Executor::PointOp Executor::Point(OpKind kind, ObjectId object,
 }
 inline Executor::SleepOp Executor::Sleep(Nanos d) {
   return SleepOp(*this, d >= kNever - now_ ? kNever - 1 : now_ + d);
+}
+inline Executor::SleepOp Executor::SleepWithJitter(Nanos d) {
+  return SleepOp(*this, d >= kNever - now_ ? kNever - 1 : now_ + d, true);
 }
 template <typename T>
 Executor::JoinOp<T> Executor::Join(const JoinHandle<T>& h) {

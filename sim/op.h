@@ -74,6 +74,8 @@ class Op {
   ObjectId object() const { return object_; }
   Access access() const { return access_; }
   Nanos deadline() const { return deadline_; }
+  // A timer the strategy may fire early under ExecutorOptions::jitter.
+  bool jitter() const { return jitter_; }
   bool timed_out() const { return timed_out_; }
 
  protected:
@@ -84,6 +86,7 @@ class Op {
   Access access_;
   Nanos deadline_ = kNever;
   bool timed_out_ = false;
+  bool jitter_ = false;
 };
 
 }  // namespace internal

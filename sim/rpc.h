@@ -1,8 +1,9 @@
-// sim/rpc.h: the connection interface between an RPC client and a server, in serialized
-// bytes, so the same client code runs over the simulated transport (fake_containerd) and over
-// real gRPC (a generic stub). Method names are full gRPC names ("/pkg.Service/Method");
-// metadata carries headers such as "containerd-namespace". Status codes are gRPC's, as
-// absl::Status (abseil's codes are numbered like gRPC's).
+// sim/rpc.h: the connection interface between an RPC client and a server, in
+// serialized bytes, so the same client code runs over the simulated transport
+// (fake_containerd) and over real gRPC (a generic stub). Method names are full
+// gRPC names ("/pkg.Service/Method"); metadata carries headers such as
+// "containerd-namespace". Status codes are gRPC's, as absl::Status (abseil's
+// codes are numbered like gRPC's).
 #ifndef DSIM_SIM_RPC_H_
 #define DSIM_SIM_RPC_H_
 
@@ -23,14 +24,16 @@ using RpcMetadata = std::vector<std::pair<std::string, std::string>>;
 class RpcStream {
  public:
   virtual ~RpcStream() = default;
-  // The next message; empty once the stream ended cleanly; an error when it broke.
+  // The next message; empty once the stream ended cleanly; an error when it
+  // broke.
   virtual Task<absl::StatusOr<std::optional<std::string>>> Next() = 0;
 };
 
 class RpcConnection {
  public:
   virtual ~RpcConnection() = default;
-  virtual Task<absl::StatusOr<std::string>> Unary(std::string method, RpcMetadata metadata,
+  virtual Task<absl::StatusOr<std::string>> Unary(std::string method,
+                                                  RpcMetadata metadata,
                                                   std::string request) = 0;
   virtual Task<absl::StatusOr<std::unique_ptr<RpcStream>>> ServerStream(
       std::string method, RpcMetadata metadata, std::string request) = 0;

@@ -11,6 +11,7 @@
 #include "sim/strategy_pct.h"
 #include "sim/strategy_random.h"
 #include "sim/strategy_replay.h"
+#include "sim/strategy_scripted.h"
 
 namespace sim {
 namespace {
@@ -177,6 +178,34 @@ TEST(ReplayTest, DataChoicesAreReplayedToo) {
   ReplayStrategy replay(original.decisions);
   RunRecord again = RunOnce(other_seed, replay, program);
   EXPECT_EQ(again.result.trace_hash, original.result.trace_hash);
+}
+
+// The scripted strategy: an empty script never preempts (each task runs to its
+// end, no update is lost); one entry that switches tasks loses the update, and
+// says it preempted once.
+TEST(StrategyTest, ScriptedPreemptsOnlyWhereTheScriptSays) {
+  int final_counter = -1;
+  ScriptedStrategy none({});
+  ExecutorOptions o;
+  RunRecord rec = RunOnce(o, none, LostUpdateProgram(&final_counter));
+  EXPECT_EQ(rec.result.outcome, RunOutcome::kCompleted);
+  EXPECT_EQ(final_counter, 2);
+  EXPECT_EQ(none.preemptions(), 0);
+
+  bool lost = false;
+  for (uint32_t k = 0; k < 6 && !lost; ++k) {
+    for (uint32_t at = 0; at < 4 && !lost; ++at) {
+      std::vector<uint32_t> script(at, 0);
+      script.push_back(k);
+      ScriptedStrategy one(script);
+      rec = RunOnce(o, one, LostUpdateProgram(&final_counter));
+      if (final_counter != 2) {
+        lost = true;
+        EXPECT_EQ(one.preemptions(), 1);
+      }
+    }
+  }
+  EXPECT_TRUE(lost);
 }
 
 }  // namespace

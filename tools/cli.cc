@@ -39,10 +39,9 @@ ABSL_FLAG(int, pct_depth, 3,
           "pct: the bug depth d (d-1 priority change points)");
 ABSL_FLAG(int, preemption_bound, 2,
           "dfs and check: preemption bound, -1 for none");
-ABSL_FLAG(std::string, early_timers, "never",
-          "let the strategy fire a timer due within 100 ms of virtual time "
-          "before runnable work (scheduling jitter): never, half (every other "
-          "run) or always");
+ABSL_FLAG(bool, jitter, true,
+          "let the strategy end a jittered delay (the restart policy's) up to "
+          "100 ms early, as a loaded machine runs other work late");
 ABSL_FLAG(std::string, trace_out, "",
           "write the (first violating, or replayed) run's trace to this file");
 ABSL_FLAG(std::string, format, "chrome", "--trace-out format: chrome or text");
@@ -192,8 +191,8 @@ sim::ReplayToken MakeToken(const SelectedScenario& s, const RunSelection& r,
               {"mutation", r.mutation},
               {"strategy", r.strategy}};
   if (!s.path.empty()) t.fields["scenario_path"] = s.path;
-  if (options.fire_timers_early) {
-    t.fields["early_timer_window_ns"] =
+  if (options.fire_timers_early || options.jitter) {
+    t.fields[options.jitter ? "jitter_window_ns" : "early_timer_window_ns"] =
         std::to_string(options.early_timer_window);
   }
   t.seed = options.seed;

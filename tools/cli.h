@@ -30,7 +30,7 @@ ABSL_DECLARE_FLAG(std::string, progress);
 ABSL_DECLARE_FLAG(int, pct_depth);
 ABSL_DECLARE_FLAG(int, preemption_bound);
 ABSL_DECLARE_FLAG(std::string, trace_out);
-ABSL_DECLARE_FLAG(std::string, early_timers);
+ABSL_DECLARE_FLAG(bool, jitter);
 ABSL_DECLARE_FLAG(std::string, format);
 
 namespace dsim {
@@ -80,7 +80,7 @@ double SecondsSince(int64_t start_ns);
 int64_t NowNs();
 double PeakRssMb();
 
-// How far ahead a timer may fire early in explore's runs.
+// How far ahead a jittered delay may end early in explore's runs.
 inline constexpr sim::Nanos kEarlyTimerWindow = 100 * sim::kMillisecond;
 
 }  // namespace dsim

@@ -31,7 +31,7 @@ expect2 rpcs --client bogus
 expect2 explore --scenario no-such-scenario
 expect2 explore --client bogus
 expect2 check
-expect2 explore --early-timers sometimes
+expect2 explore --jitter=sometimes
 bad=$(mktemp --suffix=.textproto)
 printf 'container { id: "c1" args: ["run"] }\nclient { name: "x" call { op: BOGUS } }\n' >"$bad"
 expect2 explore --scenario "$bad"

@@ -150,9 +150,7 @@ int Explore() {
   const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
   const double max_seconds = absl::GetFlag(FLAGS_time);
   const uint64_t seed = absl::GetFlag(FLAGS_seed);
-  const std::string early = absl::GetFlag(FLAGS_early_timers);
-  if (early != "never" && early != "half" && early != "always")
-    return Usage("--early-timers must be never, half or always");
+  const bool jitter = absl::GetFlag(FLAGS_jitter);
   FILE* out = json ? stderr : stdout;
   std::fprintf(out,
                "dsim explore: %zu scenario(s), client=%s mutation=%s "
@@ -185,8 +183,7 @@ int Explore() {
     if (i % shard_count != shard_index) continue;
     sim::ExecutorOptions o;
     o.seed = dfs != nullptr ? seed : sim::Mix64(seed ^ sim::Mix64(i));
-    o.fire_timers_early = early == "always" ||
-                          (early == "half" && (i / programs.size()) % 2 == 1);
+    o.jitter = jitter;
     o.early_timer_window = kEarlyTimerWindow;
     sim::RunRecord rec = sim::RunOnce(o, *strategies[k], programs[k]);
     if (rec.result.outcome == sim::RunOutcome::kPruned) continue;

@@ -16,15 +16,7 @@ for client in objects legacy; do
     echo "ok: no mutation, client $client: no violation in $runs runs"
   fi
 done
-# Not caught by explore yet: the #39352 race needs a timer to fire before the
-# waiter reads, which explore's timing model does not offer (see
-# daemon_stack_test WaitGetsTheCodeOfTheExitEvenWhenThePolicyRestarts, which
-# catches it with early timers at the daemon level).
-known_gap="wait-reads-exit-code-after-wakeup"
 while IFS=$'\t' read -r name target; do
-  if [[ "$name" == "$known_gap" ]]; then
-    echo "skip: $name (known gap, caught at the daemon level only)"; continue
-  fi
   out=$("$dsim" explore --mutation "$name" --runs "$runs" --time 600 --json --progress off 2>/dev/null); rc=$?
   got=$(sed -n 's/.*"first_violation":{"invariant":"\([^"]*\)".*/\1/p' <<<"$out")
   n=$(sed -n 's/.*"runs_to_detect":\([0-9]*\).*/\1/p' <<<"$out")

@@ -55,10 +55,13 @@ int Replay(const std::string& text) {
 
   sim::ExecutorOptions o;
   o.seed = token->seed;
-  if (const std::string w = field("early_timer_window_ns"); !w.empty()) {
-    o.fire_timers_early = true;
+  for (const char* key : {"early_timer_window_ns", "jitter_window_ns"}) {
+    const std::string w = field(key);
+    if (w.empty()) continue;
+    (key[0] == 'e' ? o.fire_timers_early : o.jitter) = true;
     if (!absl::SimpleAtoi(w, &o.early_timer_window))
-      return Usage("replay token has a bad early_timer_window_ns '" + w + "'");
+      return Usage("replay token has a bad " + std::string(key) + " '" + w +
+                   "'");
   }
   o.keep_trace = true;
   sim::ReplayStrategy replay(token->decisions,
