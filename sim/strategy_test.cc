@@ -7,6 +7,7 @@
 
 #include "sim/executor.h"
 #include "sim/run.h"
+#include "sim/shrink.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_pct.h"
 #include "sim/strategy_random.h"
@@ -206,6 +207,58 @@ TEST(StrategyTest, ScriptedPreemptsOnlyWhereTheScriptSays) {
     }
   }
   EXPECT_TRUE(lost);
+}
+
+// Shrinking keeps the failure and needs no more preemptions than the original:
+// the lost update needs exactly one.
+TEST(StrategyTest, ShrinkScheduleKeepsTheFailureWithFewerPreemptions) {
+  struct Counter {
+    explicit Counter(Executor& ex) : obj(ex.NewObject("counter")) {}
+    ObjectId obj;
+    int value = 0;
+  };
+  auto checked = [](Executor& ex) -> std::shared_ptr<void> {
+    auto c = std::make_shared<Counter>(ex);
+    std::vector<JoinHandle<void>> hs;
+    for (int i = 0; i < 4; ++i) {
+      hs.push_back(
+          ex.Spawn("inc-" + std::to_string(i),
+                   [](Executor& e, Counter& s) -> Task<void> {
+                     for (int k = 0; k < 3; ++k) co_await e.Yield();
+                     co_await e.Point(OpKind::kPoint, s.obj, Access::kRead);
+                     const int v = s.value;
+                     co_await e.Point(OpKind::kPoint, s.obj, Access::kWrite);
+                     s.value = v + 1;
+                   }(ex, *c)));
+    }
+    ex.Spawn("check",
+             [](Executor& e, Counter& s,
+                std::vector<JoinHandle<void>> all) -> Task<void> {
+               for (const auto& h : all) co_await e.Join(h);
+               if (s.value != 4)
+                 e.Fail("lost-update", "counter " + std::to_string(s.value));
+             }(ex, *c, hs));
+    return c;
+  };
+  int shrunk_runs = 0;
+  for (uint64_t seed = 0; seed < 50 && shrunk_runs < 5; ++seed) {
+    RandomStrategy random;
+    ExecutorOptions o;
+    o.seed = seed;
+    RunRecord rec = RunOnce(o, random, checked);
+    if (rec.result.outcome != RunOutcome::kViolation) continue;
+    ShrunkSchedule s = ShrinkSchedule(checked, o, rec.decisions, "lost-update");
+    ASSERT_TRUE(s.shrunk) << "seed " << seed;
+    EXPECT_EQ(s.record.result.violation->invariant, "lost-update");
+    EXPECT_LE(s.preemptions, s.original_preemptions);
+    EXPECT_EQ(s.preemptions, 1) << "seed " << seed;
+    // The shrunk run replays as recorded.
+    ReplayStrategy replay(s.record.decisions);
+    RunRecord again = RunOnce(o, replay, checked);
+    EXPECT_EQ(again.result.trace_hash, s.record.result.trace_hash);
+    ++shrunk_runs;
+  }
+  EXPECT_GT(shrunk_runs, 0);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "sim/prng.h"
+#include "sim/shrink.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_replay.h"
 #include "tools/cli.h"
@@ -26,6 +27,8 @@ struct FirstViolation {
   std::string invariant, message, scenario, token, trace_text, chrome_json;
   uint64_t run = 0, seed = 0, trace_hash = 0;
   double seconds = 0;
+  bool shrunk = false;
+  int preemptions = -1, original_preemptions = -1;
 };
 
 struct Summary {
@@ -69,8 +72,22 @@ void NoteViolation(Summary& s, const SelectedScenario& sc,
   f.seed = seed;
   f.trace_hash = rec.result.trace_hash;
   f.seconds = seconds;
-  f.token = MakeToken(sc, r, options, rec.decisions).Encode();
-  sim::RunRecord again = Rerun(program, options, rec.decisions);
+  // Shrink the schedule: the token replays the shrunk run.
+  std::vector<sim::Decision> decisions = rec.decisions;
+  if (rec.result.violation) {
+    sim::ShrunkSchedule shrunk = sim::ShrinkSchedule(
+        program, options, rec.decisions, rec.result.violation->invariant);
+    f.original_preemptions = shrunk.original_preemptions;
+    if (shrunk.shrunk) {
+      decisions = shrunk.record.decisions;
+      f.preemptions = shrunk.preemptions;
+      f.message = shrunk.record.result.violation->message;
+      f.trace_hash = shrunk.record.result.trace_hash;
+      f.shrunk = true;
+    }
+  }
+  f.token = MakeToken(sc, r, options, decisions).Encode();
+  sim::RunRecord again = Rerun(program, options, decisions);
   f.trace_text = std::move(again.trace_text);
   f.chrome_json = std::move(again.chrome_json);
   s.first = std::move(f);
@@ -108,6 +125,10 @@ void PrintViolation(const FirstViolation& f, FILE* out) {
                f.invariant.c_str(), f.message.c_str(), f.scenario.c_str(),
                static_cast<unsigned long long>(f.run),
                static_cast<unsigned long long>(f.seed), f.seconds);
+  if (f.shrunk) {
+    std::fprintf(out, "  schedule shrunk to %d preemption(s) (from %d)\n",
+                 f.preemptions, f.original_preemptions);
+  }
   std::fprintf(out, "replay token:\n%s\nreproduce with: dsim replay %s\n",
                sim::Wrap(f.token).c_str(), f.token.c_str());
 }
@@ -116,9 +137,10 @@ std::string FirstViolationJson(const FirstViolation& f) {
   return absl::StrFormat(
       ",\"first_violation\":{\"invariant\":%s,\"message\":%s,\"scenario\":%s,"
       "\"seed\":%d,\"trace_hash\":\"%016x\",\"runs_to_detect\":%d,"
-      "\"seconds_to_detect\":%.3f,\"token\":%s}",
+      "\"seconds_to_detect\":%.3f,\"preemptions\":%d,\"token\":%s}",
       JsonString(f.invariant), JsonString(f.message), JsonString(f.scenario),
-      f.seed, f.trace_hash, f.run + 1, f.seconds, JsonString(f.token));
+      f.seed, f.trace_hash, f.run + 1, f.seconds,
+      f.shrunk ? f.preemptions : f.original_preemptions, JsonString(f.token));
 }
 
 }  // namespace
@@ -262,6 +284,8 @@ int Check() {
     if ((i & 63) == 0 && SecondsSince(start) > max_seconds) break;
     sim::ExecutorOptions o;
     o.seed = seed;
+    o.jitter = absl::GetFlag(FLAGS_jitter);
+    o.early_timer_window = kEarlyTimerWindow;
     sim::RunRecord rec = sim::RunOnce(o, dfs, program);
     if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
     Record(s, rec);
