@@ -11,10 +11,10 @@ Daemon::Daemon(sim::Executor& ex, sim::RpcConnection& containerd, Disk& disk,
     : ex_(ex),
       disk_(disk),
       options_(std::move(options)),
+      subscribed_(ex, "event monitor subscribed"),
       c8d_(ex, containerd, options_.ns),
       client_(libcontainerd::NewClient(options_.design, c8d_)),
-      exec_commands_(ex, "daemon"),
-      subscribed_(ex, "event monitor subscribed") {}
+      exec_commands_(ex, "daemon") {}
 
 std::shared_ptr<Container> Daemon::Lookup(const std::string& id) const {
   auto it = containers_.find(id);
