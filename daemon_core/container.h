@@ -43,6 +43,9 @@ class Container {
   std::unique_ptr<libcontainerd::Container> ctr;
   std::unique_ptr<libcontainerd::Task> task;
   bool has_been_started_before = false;
+  // Loaded from disk and not reconciled with containerd yet (or restore
+  // failed to): Running may come from disk without a task handle.
+  bool restoring = false;
   bool has_been_manually_stopped =
       false;  // stop: the restart policy stays quiet
   int restart_count = 0;

@@ -13,6 +13,7 @@ sim::Task<void> Daemon::Restore() {
   for (const ContainerCheckpoint& cp : disk_.Checkpoints()) {
     std::shared_ptr<Container> c =
         Container::FromCheckpoint(ex_, cp, options_.mutation);
+    c->restoring = true;
     containers_[c->id] = c;
     loaded.push_back(std::move(c));
   }
@@ -148,6 +149,7 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
     st.dead = true;
     co_await CheckpointTo(*c);
   }
+  c->restoring = false;
   st.mu.Unlock();
 }
 
