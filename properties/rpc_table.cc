@@ -62,6 +62,42 @@ sim::Task<std::string> ExecCreated(World& w, std::vector<std::string> args) {
   co_return id.ok() ? *id : "";
 }
 
+// A containerd container "c1" with a running task, left by an earlier daemon
+// (its task killed when `kill_its_task`); then the daemon creates and starts
+// "c1", measured.
+sim::Task<void> StartOverStaleContainer(World& w, bool kill_its_task) {
+  namespace cpb = ::containerd::services::containers::v1;
+  namespace tpb = ::containerd::services::tasks::v1;
+  cpb::CreateContainerRequest leftover;
+  leftover.mutable_container()->set_id("c1");
+  leftover.mutable_container()->mutable_runtime()->set_name(
+      "io.containerd.runc.v2");
+  leftover.mutable_container()->mutable_spec()->set_value(
+      "{\"process\":{\"args\":[\"run\"]}}");
+  cpb::CreateContainerResponse created;
+  (void)w.fake.CreateContainer("moby", leftover, &created);
+  tpb::CreateTaskRequest task;
+  task.set_container_id("c1");
+  tpb::CreateTaskResponse task_created;
+  (void)w.fake.CreateTask("moby", task, &task_created);
+  tpb::StartRequest start;
+  start.set_container_id("c1");
+  tpb::StartResponse started;
+  (void)w.fake.Start("moby", start, &started);
+  if (kill_its_task) {
+    tpb::KillRequest kill;
+    kill.set_container_id("c1");
+    kill.set_signal(9);
+    (void)w.fake.Kill("moby", kill);
+    co_await w.faults.executor().Sleep(sim::kMillisecond);
+  }
+  std::vector<std::string> args{"run"};
+  (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
+  w.Begin();
+  (void)co_await w.daemon->ContainerStart("c1");
+  w.End();
+}
+
 }  // namespace
 
 std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
@@ -216,62 +252,11 @@ std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design) {
         co_await ex.Join(cancel);
       });
   row("start, stale containerd container", [](World& w) -> sim::Task<void> {
-    // A containerd container and running task left by an earlier daemon.
-    namespace cpb = ::containerd::services::containers::v1;
-    namespace tpb = ::containerd::services::tasks::v1;
-    cpb::CreateContainerRequest leftover;
-    leftover.mutable_container()->set_id("c1");
-    leftover.mutable_container()->mutable_runtime()->set_name(
-        "io.containerd.runc.v2");
-    leftover.mutable_container()->mutable_spec()->set_value(
-        "{\"process\":{\"args\":[\"run\"]}}");
-    cpb::CreateContainerResponse created;
-    (void)w.fake.CreateContainer("moby", leftover, &created);
-    tpb::CreateTaskRequest task;
-    task.set_container_id("c1");
-    tpb::CreateTaskResponse task_created;
-    (void)w.fake.CreateTask("moby", task, &task_created);
-    tpb::StartRequest start;
-    start.set_container_id("c1");
-    tpb::StartResponse started;
-    (void)w.fake.Start("moby", start, &started);
-    std::vector<std::string> args{"run"};
-    (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
-    w.Begin();
-    (void)co_await w.daemon->ContainerStart("c1");
-    w.End();
+    co_await StartOverStaleContainer(w, /*kill_its_task=*/false);
   });
   row("start, stale containerd container, its task dead",
       [](World& w) -> sim::Task<void> {
-        // A containerd container and its dead task left by an earlier daemon.
-        namespace cpb = ::containerd::services::containers::v1;
-        namespace tpb = ::containerd::services::tasks::v1;
-        cpb::CreateContainerRequest leftover;
-        leftover.mutable_container()->set_id("c1");
-        leftover.mutable_container()->mutable_runtime()->set_name(
-            "io.containerd.runc.v2");
-        leftover.mutable_container()->mutable_spec()->set_value(
-            "{\"process\":{\"args\":[\"run\"]}}");
-        cpb::CreateContainerResponse created;
-        (void)w.fake.CreateContainer("moby", leftover, &created);
-        tpb::CreateTaskRequest task;
-        task.set_container_id("c1");
-        tpb::CreateTaskResponse task_created;
-        (void)w.fake.CreateTask("moby", task, &task_created);
-        tpb::StartRequest start;
-        start.set_container_id("c1");
-        tpb::StartResponse started;
-        (void)w.fake.Start("moby", start, &started);
-        tpb::KillRequest kill;
-        kill.set_container_id("c1");
-        kill.set_signal(9);
-        (void)w.fake.Kill("moby", kill);
-        co_await w.faults.executor().Sleep(sim::kMillisecond);
-        std::vector<std::string> args{"run"};
-        (void)co_await w.daemon->ContainerCreate("c1", std::move(args));
-        w.Begin();
-        (void)co_await w.daemon->ContainerStart("c1");
-        w.End();
+        co_await StartOverStaleContainer(w, /*kill_its_task=*/true);
       });
   row("rm stopped", [](World& w) -> sim::Task<void> {
     std::vector<std::string> args{"run"};
