@@ -116,7 +116,8 @@ class ScenarioRun {
         s_(s),
         config_(config),
         stack_(ex, config.design, config.mutation, s.live_restore(),
-               FaultOptionsOf(s.faults())) {
+               FaultOptionsOf(s.faults())),
+        done_(ex, "scenario done") {
     for (const sc::ForcedFault& f : s.faults().force()) {
       fake_containerd::FaultPoint p;
       if (fake_containerd::ParseFaultPoint(f.point(), &p)) {
@@ -186,44 +187,45 @@ class ScenarioRun {
         co_return;
       }
     }
-    std::vector<sim::JoinHandle<void>> tasks;
+    live_ = s_.client_size() + s_.event_size();
+    if (live_ == 0) done_.Fire();
+    int n = 0;
     for (const sc::Client& c : s_.client()) {
-      const std::string name = c.name().empty()
-                                   ? "client" + std::to_string(tasks.size() + 1)
-                                   : c.name();
-      tasks.push_back(ex_.Spawn(name, RunClient(&c, name)));
+      ++n;
+      const std::string name =
+          c.name().empty() ? "client" + std::to_string(n) : c.name();
+      ex_.Spawn(name, Counted(RunClient(&c, name)));
     }
     for (const sc::EnvEvent& e : s_.event()) {
-      tasks.push_back(ex_.Spawn("env " + sc::EnvEvent::Kind_Name(e.kind()),
-                                RunEnvEvent(&e)));
+      ex_.Spawn("env " + sc::EnvEvent::Kind_Name(e.kind()),
+                Counted(RunEnvEvent(&e)));
     }
-    // Wait for everything, noticing a call that never returns.
-    // Progress is an API call made or returned: a container that restarts
-    // forever makes events, but no waiter is closer to being woken by them.
+    // Wait for everything, noticing a call that never returns. Progress is an
+    // API call made or returned: a container that restarts forever makes
+    // events, but no waiter is closer to being woken by them. (One timer, not
+    // a poll: every scheduling point here multiplies dfs's schedules.)
     uint64_t last_calls = calls_seen_;
-    sim::Nanos quiet_since = ex_.now();
-    for (;;) {
-      bool all_done = true;
-      for (const auto& t : tasks) all_done &= ex_.IsFinished(t.id);
-      if (all_done) break;
-      co_await ex_.Sleep(100 * sim::kMillisecond);
+    while (!co_await done_.WaitFor(kStuck)) {
       if (calls_seen_ != last_calls) {
         last_calls = calls_seen_;
-        quiet_since = ex_.now();
-      } else if (ex_.now() - quiet_since >= kStuck) {
-        if (!CheckStuckCalls()) co_return;
-        // Only waits whose condition cannot be met are left: their clients
-        // give up on them.
-        abandoning_ = true;
-        for (sim::TaskId t : std::set<sim::TaskId>(inflight_)) ex_.Cancel(t);
-        quiet_since = ex_.now();
+        continue;
       }
+      if (!CheckStuckCalls()) co_return;
+      // Only waits whose condition cannot be met are left: their clients give
+      // up on them.
+      abandoning_ = true;
+      for (sim::TaskId t : std::set<sim::TaskId>(inflight_)) ex_.Cancel(t);
     }
     co_await ex_.Sleep(kSettle);
     // Virtual time moves on only once nothing can run: after this, whatever
     // was due at the settle time (an exit, say) has been handled.
     co_await ex_.Sleep(1);
     if (CheckHistory() && CheckQuiescence()) ex_.Note("all checks passed");
+  }
+
+  sim::Task<void> Counted(sim::Task<void> task) {
+    co_await std::move(task);
+    if (--live_ == 0) done_.Fire();
   }
 
   void LeaveStaleContainer(const sc::Container& c) {
@@ -803,6 +805,8 @@ class ScenarioRun {
   bool daemon_down_ = false;
   bool abandoning_ = false;
   uint64_t calls_seen_ = 0;  // API calls made plus calls returned
+  int live_ = 0;             // clients and environment events not done
+  sim::Notify done_;         // when live_ drops to 0
   std::vector<std::shared_ptr<CallRecord>> history_;
   std::vector<ContainerdEvent> events_;
   std::map<std::string, std::string> exec_ids_;        // scenario name -> id
