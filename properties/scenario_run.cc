@@ -154,10 +154,12 @@ class ScenarioRun {
       containerd::events::TaskOOM x;
       x.ParseFromString(e.event().value());
       ev.container_id = x.container_id();
+      runs_[x.container_id()].oom = true;
     } else if (e.topic() == "/tasks/start") {
       containerd::events::TaskStart x;
       x.ParseFromString(e.event().value());
       ev.container_id = x.container_id();
+      runs_[x.container_id()] = Run{x.pid(), false};
     } else {
       return;
     }
@@ -558,6 +560,17 @@ class ScenarioRun {
                  "container " + id + " is Running without a task handle");
         return;
       }
+      // OOMKilled as 57d2d6ef has it: once the daemon runs the task of the
+      // latest TaskStart, OOMKilled means an OOM of that run.
+      auto run = runs_.find(id);
+      if (config_.design == daemon_core::libcontainerd::Design::kObjects &&
+          st.running && !st.restarting && st.oom_killed && run != runs_.end() &&
+          st.pid == run->second.pid && !run->second.oom) {
+        ex_.Fail("oom-killed", "container " + id +
+                                   " shows OOMKilled, but its run (pid " +
+                                   std::to_string(st.pid) + ") had no OOM");
+        return;
+      }
       for (const auto& [exec_id, ec] : c->exec_commands.Peek()) {
         if (!ec->running.Peek() && ec->exit_code.Peek().has_value()) {
           ex_.Fail("exec-ids-never-exited",
@@ -806,7 +819,14 @@ class ScenarioRun {
   bool abandoning_ = false;
   uint64_t calls_seen_ = 0;  // API calls made plus calls returned
   int live_ = 0;             // clients and environment events not done
-  sim::Notify done_;         // when live_ drops to 0
+  // Per container, the run of its latest TaskStart: its pid, and whether it
+  // has had an OOM since.
+  struct Run {
+    uint32_t pid = 0;
+    bool oom = false;
+  };
+  std::map<std::string, Run> runs_;
+  sim::Notify done_;  // when live_ drops to 0
   std::vector<std::shared_ptr<CallRecord>> history_;
   std::vector<ContainerdEvent> events_;
   std::map<std::string, std::string> exec_ids_;        // scenario name -> id
