@@ -6,17 +6,17 @@
 // (sim::Stream::kFault, recorded for replay). Every probability defaults to
 // zero: a fault only happens when asked for.
 //
-//   kRpcUnavailable  the request never reaches containerd: the client sees
-//   UNAVAILABLE kReplyLost       containerd executed the request, the reply is
-//   lost: the client sees
-//                    UNAVAILABLE or DEADLINE_EXCEEDED and cannot tell that it
-//                    ran
-//   kReplyDelayed    the reply arrives after a virtual delay (up to
-//   reply_delay_max) kExecStartFails  Tasks/Start of an exec fails as a missing
-//   binary does kShimDies        the shim of a task dies: its task becomes
-//   UNKNOWN / NOT_FOUND kContainerdRestart  containerd restarts: event
-//   subscriptions end with an error, tasks
-//                    and containers survive
+// The points:
+// - kRpcUnavailable: the request never reaches containerd; the client sees
+//   UNAVAILABLE.
+// - kReplyLost: containerd executed the request but the reply is lost; the
+//   client sees UNAVAILABLE or DEADLINE_EXCEEDED and cannot tell that it ran.
+// - kReplyDelayed: the reply arrives after a virtual delay (up to
+//   reply_delay_max).
+// - kExecStartFails: Tasks/Start of an exec fails as a missing binary does.
+// - kShimDies: the shim of a task dies; its task becomes UNKNOWN / NOT_FOUND.
+// - kContainerdRestart: containerd restarts; event subscriptions end with an
+//   error, tasks and containers survive.
 #ifndef DSIM_FAKE_CONTAINERD_FAULTS_H_
 #define DSIM_FAKE_CONTAINERD_FAULTS_H_
 

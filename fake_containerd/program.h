@@ -4,13 +4,12 @@
 // the way docker does: by the command line.
 //
 // Command lines (args[0] may carry a path; only its last component counts):
-//   exit CODE [DELAY]   exit with CODE after DELAY (default 0)
-//   run                 run until a terminating signal (has handlers: exits
-//   128+sig) sleep               like busybox sleep: as PID 1 it ignores every
-//   signal but SIGKILL cat [CODE]          read stdin until it is closed
-//   (CloseIO), then exit with CODE oom [DELAY]         allocate until the
-//   memory limit: TaskOOM, then exit 137 anything else       a missing binary:
-//   Start fails as runc's exec does
+// - `exit CODE [DELAY]`: exit with CODE after DELAY (default 0).
+// - `run`: run until a terminating signal (it has handlers: exits 128+sig).
+// - `sleep`: like busybox sleep; as PID 1 it ignores every signal but SIGKILL.
+// - `cat [CODE]`: read stdin until it is closed (CloseIO), then exit with CODE.
+// - `oom [DELAY]`: allocate until the memory limit: TaskOOM, then exit 137.
+// - anything else: a missing binary; Start fails as runc's exec does.
 // DELAY is an integer with a unit: ns, us, ms or s (a bare number means ms).
 #ifndef DSIM_FAKE_CONTAINERD_PROGRAM_H_
 #define DSIM_FAKE_CONTAINERD_PROGRAM_H_
