@@ -301,24 +301,8 @@ TEST(DaemonStaleContainerTest, StartReplacesAStaleContainer) {
     sim::RandomStrategy strategy;
     sim::Executor ex({}, strategy);
     World w(ex, Design::kObjects, m);
-    namespace cpb = ::containerd::services::containers::v1;
-    namespace tpb = ::containerd::services::tasks::v1;
-    cpb::CreateContainerRequest leftover;
-    leftover.mutable_container()->set_id("c1");
-    leftover.mutable_container()->mutable_runtime()->set_name(
-        "io.containerd.runc.v2");
-    leftover.mutable_container()->mutable_spec()->set_value(
-        "{\"process\":{\"args\":[\"run\"]}}");
-    cpb::CreateContainerResponse created;
-    ASSERT_TRUE(w.fake.CreateContainer("moby", leftover, &created).ok());
-    tpb::CreateTaskRequest task;
-    task.set_container_id("c1");
-    tpb::CreateTaskResponse task_created;
-    ASSERT_TRUE(w.fake.CreateTask("moby", task, &task_created).ok());
-    tpb::StartRequest start;
-    start.set_container_id("c1");
-    tpb::StartResponse started_task;
-    ASSERT_TRUE(w.fake.Start("moby", start, &started_task).ok());
+    const std::vector<std::string> run{"run"};
+    ASSERT_TRUE(w.LeaveStaleContainer("c1", run, /*task=*/true).ok());
     absl::Status started;
     RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
       std::vector<std::string> args{"run"};

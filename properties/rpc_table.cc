@@ -66,26 +66,10 @@ sim::Task<std::string> ExecCreated(World& w, std::vector<std::string> args) {
 // (its task killed when `kill_its_task`); then the daemon creates and starts
 // "c1", measured.
 sim::Task<void> StartOverStaleContainer(World& w, bool kill_its_task) {
-  namespace cpb = ::containerd::services::containers::v1;
-  namespace tpb = ::containerd::services::tasks::v1;
-  cpb::CreateContainerRequest leftover;
-  leftover.mutable_container()->set_id("c1");
-  leftover.mutable_container()->mutable_runtime()->set_name(
-      "io.containerd.runc.v2");
-  leftover.mutable_container()->mutable_spec()->set_value(
-      "{\"process\":{\"args\":[\"run\"]}}");
-  cpb::CreateContainerResponse created;
-  (void)w.fake.CreateContainer("moby", leftover, &created);
-  tpb::CreateTaskRequest task;
-  task.set_container_id("c1");
-  tpb::CreateTaskResponse task_created;
-  (void)w.fake.CreateTask("moby", task, &task_created);
-  tpb::StartRequest start;
-  start.set_container_id("c1");
-  tpb::StartResponse started;
-  (void)w.fake.Start("moby", start, &started);
+  const std::vector<std::string> run{"run"};
+  (void)w.LeaveStaleContainer("c1", run, /*task=*/true);
   if (kill_its_task) {
-    tpb::KillRequest kill;
+    ::containerd::services::tasks::v1::KillRequest kill;
     kill.set_container_id("c1");
     kill.set_signal(9);
     (void)w.fake.Kill("moby", kill);

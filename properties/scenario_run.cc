@@ -171,7 +171,10 @@ class ScenarioRun {
   sim::Task<void> Main() {
     co_await stack_.daemon->EventMonitorReady();
     for (const sc::Container& c : s_.container()) {
-      if (c.stale_in_containerd()) LeaveStaleContainer(c);
+      if (c.stale_in_containerd()) {
+        const std::vector<std::string> args(c.args().begin(), c.args().end());
+        (void)stack_.LeaveStaleContainer(c.id(), args, /*task=*/false);
+      }
       if (!c.created()) continue;
       std::vector<std::string> args(c.args().begin(), c.args().end());
       absl::Status created = co_await stack_.daemon->ContainerCreate(
@@ -228,19 +231,6 @@ class ScenarioRun {
   sim::Task<void> Counted(sim::Task<void> task) {
     co_await std::move(task);
     if (--live_ == 0) done_.Fire();
-  }
-
-  void LeaveStaleContainer(const sc::Container& c) {
-    namespace cpb = ::containerd::services::containers::v1;
-    cpb::CreateContainerRequest req;
-    req.mutable_container()->set_id(c.id());
-    req.mutable_container()->mutable_runtime()->set_name(
-        "io.containerd.runc.v2");
-    std::vector<std::string> args(c.args().begin(), c.args().end());
-    req.mutable_container()->mutable_spec()->set_value(
-        "{\"process\":{\"args\":" + daemon_core::ArgsJson(args) + "}}");
-    cpb::CreateContainerResponse resp;
-    (void)stack_.fake.CreateContainer(kNs, req, &resp);
   }
 
   sim::Task<void> RunClient(const sc::Client* client, std::string name) {

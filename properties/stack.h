@@ -8,6 +8,8 @@
 #include <memory>
 #include <vector>
 
+#include "containerd/services/containers/v1/containers.pb.h"
+#include "containerd/services/tasks/v1/tasks.pb.h"
 #include "daemon_core/daemon.h"
 #include "daemon_core/disk.h"
 #include "fake_containerd/fake_containerd.h"
@@ -39,6 +41,34 @@ struct Stack {
   // daemon runs none of them).
   size_t ContainerdContainers() {
     return fake.containers().List("moby", {})->size();
+  }
+
+  // A containerd container `id` running `args`, left behind by an earlier
+  // daemon (created directly on the fake, no RPC): with `task`, also its task,
+  // started. Returns the first error.
+  absl::Status LeaveStaleContainer(const std::string& id,
+                                   const std::vector<std::string>& args,
+                                   bool task) {
+    namespace cpb = ::containerd::services::containers::v1;
+    namespace tpb = ::containerd::services::tasks::v1;
+    cpb::CreateContainerRequest leftover;
+    leftover.mutable_container()->set_id(id);
+    leftover.mutable_container()->mutable_runtime()->set_name(
+        "io.containerd.runc.v2");
+    leftover.mutable_container()->mutable_spec()->set_value(
+        "{\"process\":{\"args\":" + daemon_core::ArgsJson(args) + "}}");
+    cpb::CreateContainerResponse created;
+    absl::Status s = fake.CreateContainer("moby", leftover, &created);
+    if (!s.ok() || !task) return s;
+    tpb::CreateTaskRequest create;
+    create.set_container_id(id);
+    tpb::CreateTaskResponse task_created;
+    s = fake.CreateTask("moby", create, &task_created);
+    if (!s.ok()) return s;
+    tpb::StartRequest start;
+    start.set_container_id(id);
+    tpb::StartResponse started;
+    return fake.Start("moby", start, &started);
   }
 
   // dockerd is killed and started again: the old daemon's tasks stop, a new

@@ -32,13 +32,7 @@ class GuidedStrategy : public Strategy {
     for (size_t i = 0; i < ctx.candidates.size() && !chosen; ++i) {
       if (want != kSteady && ctx.candidates[i].task == want) chosen = i;
     }
-    for (size_t i = 0; i < ctx.candidates.size() && !chosen; ++i) {
-      if (ctx.candidates[i].task == ctx.previous &&
-          !ctx.candidates[i].early_timer) {
-        chosen = i;
-      }
-    }
-    const size_t c = chosen.value_or(0);
+    const size_t c = chosen.value_or(SteadyChoice(ctx));
     if (IsPreemption(ctx, c)) ++preemptions_;
     return c;
   }

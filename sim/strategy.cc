@@ -11,4 +11,14 @@ bool IsPreemption(const ScheduleContext& ctx, size_t chosen) {
   return false;
 }
 
+size_t SteadyChoice(const ScheduleContext& ctx) {
+  for (size_t i = 0; i < ctx.candidates.size(); ++i) {
+    if (ctx.candidates[i].task == ctx.previous &&
+        !ctx.candidates[i].early_timer) {
+      return i;
+    }
+  }
+  return 0;
+}
+
 }  // namespace sim

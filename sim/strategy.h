@@ -61,6 +61,9 @@ class Strategy {
 // True when picking `chosen` preempts the previous task, which could have
 // continued.
 bool IsPreemption(const ScheduleContext& ctx, size_t chosen);
+// The non-preemptive choice: the task that ran last if it can go on, else the
+// first candidate.
+size_t SteadyChoice(const ScheduleContext& ctx);
 
 }  // namespace sim
 

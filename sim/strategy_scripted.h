@@ -28,18 +28,8 @@ class ScriptedStrategy : public Strategy {
     if (ctx.candidates.size() == 1) return 0;
     const uint32_t k = next_ < script_.size() ? script_[next_] : 0;
     ++next_;
-    size_t chosen = 0;
-    if (k == 0) {
-      for (size_t i = 0; i < ctx.candidates.size(); ++i) {
-        if (ctx.candidates[i].task == ctx.previous &&
-            !ctx.candidates[i].early_timer) {
-          chosen = i;
-          break;
-        }
-      }
-    } else {
-      chosen = (k - 1) % ctx.candidates.size();
-    }
+    const size_t chosen =
+        k == 0 ? SteadyChoice(ctx) : (k - 1) % ctx.candidates.size();
     if (IsPreemption(ctx, chosen)) ++preemptions_;
     return chosen;
   }
