@@ -10,6 +10,29 @@
 
 namespace properties {
 
+sim::ReplayToken ScenarioReplayToken(
+    const std::string& name, const std::string& hash, const std::string& path,
+    const RunConfig& config, const std::string& strategy,
+    const sim::ExecutorOptions& options,
+    const std::vector<sim::Decision>& decisions) {
+  sim::ReplayToken t;
+  t.fields = {
+      {"scenario", name},
+      {"scenario_hash", hash},
+      {"client",
+       std::string(daemon_core::libcontainerd::DesignName(config.design))},
+      {"mutation", std::string(daemon_core::Info(config.mutation).name)},
+      {"strategy", strategy}};
+  if (!path.empty()) t.fields["scenario_path"] = path;
+  if (options.fire_timers_early || options.jitter) {
+    t.fields[options.jitter ? "jitter_window_ns" : "early_timer_window_ns"] =
+        std::to_string(options.early_timer_window);
+  }
+  t.seed = options.seed;
+  t.decisions = decisions;
+  return t;
+}
+
 std::string SaveCounterexample(const dsim::scenario::Scenario& scenario,
                                const RunConfig& config,
                                const sim::ExecutorOptions& options,
@@ -29,22 +52,9 @@ std::string SaveCounterexample(const dsim::scenario::Scenario& scenario,
     std::fwrite(text.data(), 1, text.size(), f);
     std::fclose(f);
   }
-  sim::ReplayToken t;
-  t.fields = {
-      {"scenario", "dsim-counterexample-" + hash},
-      {"scenario_hash", hash},
-      {"scenario_path", *path},
-      {"client",
-       std::string(daemon_core::libcontainerd::DesignName(config.design))},
-      {"mutation", std::string(daemon_core::Info(config.mutation).name)},
-      {"strategy", strategy}};
-  if (options.fire_timers_early || options.jitter) {
-    t.fields[options.jitter ? "jitter_window_ns" : "early_timer_window_ns"] =
-        std::to_string(options.early_timer_window);
-  }
-  t.seed = options.seed;
-  t.decisions = decisions;
-  return t.Encode();
+  return ScenarioReplayToken("dsim-counterexample-" + hash, hash, *path, config,
+                             strategy, options, decisions)
+      .Encode();
 }
 
 }  // namespace properties

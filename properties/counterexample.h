@@ -10,8 +10,18 @@
 #include "dsim/scenario.pb.h"
 #include "properties/scenario_run.h"
 #include "sim/executor.h"
+#include "sim/replay_token.h"
 
 namespace properties {
+
+// The replay token of a run of a scenario known by `name` (a built-in's, or
+// the file's), its content `hash` and, for a file, its `path` (empty for a
+// built-in): the fields `dsim replay` reads back. `strategy` only labels it.
+sim::ReplayToken ScenarioReplayToken(
+    const std::string& name, const std::string& hash, const std::string& path,
+    const RunConfig& config, const std::string& strategy,
+    const sim::ExecutorOptions& options,
+    const std::vector<sim::Decision>& decisions);
 
 // Writes `scenario` as a text-format file under `dir` (named by its content
 // hash) and returns a replay token for the run (`strategy` only labels it).

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "daemon_core/mutation.h"
 #include "properties/builtin_scenarios.h"
+#include "properties/counterexample.h"
 #include "properties/scenario.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_pct.h"
@@ -184,20 +185,24 @@ std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name) {
 sim::ReplayToken MakeToken(const SelectedScenario& s, const RunSelection& r,
                            const sim::ExecutorOptions& options,
                            const std::vector<sim::Decision>& decisions) {
-  sim::ReplayToken t;
-  t.fields = {{"scenario", s.name},
-              {"scenario_hash", s.hash},
-              {"client", r.client},
-              {"mutation", r.mutation},
-              {"strategy", r.strategy}};
-  if (!s.path.empty()) t.fields["scenario_path"] = s.path;
-  if (options.fire_timers_early || options.jitter) {
-    t.fields[options.jitter ? "jitter_window_ns" : "early_timer_window_ns"] =
-        std::to_string(options.early_timer_window);
-  }
-  t.seed = options.seed;
-  t.decisions = decisions;
-  return t;
+  return properties::ScenarioReplayToken(s.name, s.hash, s.path, r.config,
+                                         r.strategy, options, decisions);
+}
+
+int WriteTraceOut(const std::string& trace_text, const std::string& chrome_json,
+                  FILE* out) {
+  const std::string path = absl::GetFlag(FLAGS_trace_out);
+  if (path.empty()) return 0;
+  FILE* file = std::fopen(path.c_str(), "w");
+  if (file == nullptr)
+    return Usage("cannot write --trace-out file '" + path + "'");
+  const bool chrome = absl::GetFlag(FLAGS_format) == "chrome";
+  const std::string& body = chrome ? chrome_json : trace_text;
+  std::fwrite(body.data(), 1, body.size(), file);
+  std::fclose(file);
+  std::fprintf(out, "trace written to %s (%s)\n", path.c_str(),
+               chrome ? "chrome" : "text");
+  return 0;
 }
 
 std::string TraceTail(const std::string& trace, int lines) {

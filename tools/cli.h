@@ -5,6 +5,7 @@
 #define DSIM_TOOLS_CLI_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,11 @@ std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name);
 sim::ReplayToken MakeToken(const SelectedScenario& s, const RunSelection& r,
                            const sim::ExecutorOptions& options,
                            const std::vector<sim::Decision>& decisions);
+
+// --trace-out: writes the trace in --format and says so on `out`; 0, or the
+// usage error's exit status.
+int WriteTraceOut(const std::string& trace_text, const std::string& chrome_json,
+                  FILE* out);
 
 // The last `lines` lines of a trace text ("..." first when cut).
 std::string TraceTail(const std::string& trace, int lines);

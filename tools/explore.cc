@@ -102,21 +102,6 @@ std::string ScenarioList(
   return j + "]";
 }
 
-int WriteTrace(const FirstViolation& f, FILE* out) {
-  const std::string path = absl::GetFlag(FLAGS_trace_out);
-  if (path.empty()) return 0;
-  FILE* file = std::fopen(path.c_str(), "w");
-  if (file == nullptr)
-    return Usage("cannot write --trace-out file '" + path + "'");
-  const bool chrome = absl::GetFlag(FLAGS_format) == "chrome";
-  const std::string& body = chrome ? f.chrome_json : f.trace_text;
-  std::fwrite(body.data(), 1, body.size(), file);
-  std::fclose(file);
-  std::fprintf(out, "trace written to %s (%s)\n", path.c_str(),
-               chrome ? "chrome" : "text");
-  return 0;
-}
-
 void PrintViolation(const FirstViolation& f, FILE* out) {
   std::fprintf(out, "%s", TraceTail(f.trace_text, 30).c_str());
   std::fprintf(out,
@@ -230,7 +215,9 @@ int Explore() {
   const double t = SecondsSince(start);
   if (s.first) {
     PrintViolation(*s.first, out);
-    if (int rc = WriteTrace(*s.first, out); rc != 0) return rc;
+    if (int rc = WriteTraceOut(s.first->trace_text, s.first->chrome_json, out);
+        rc != 0)
+      return rc;
   }
   std::fprintf(out,
                "%llu runs, %llu steps, %llu violations, %.2fs (%.0f runs/s), "
@@ -298,7 +285,9 @@ int Check() {
   const bool exhaustive = !dfs.HasMore() && !s.first;
   if (s.first) {
     PrintViolation(*s.first, out);
-    if (int rc = WriteTrace(*s.first, out); rc != 0) return rc;
+    if (int rc = WriteTraceOut(s.first->trace_text, s.first->chrome_json, out);
+        rc != 0)
+      return rc;
   }
   std::fprintf(out,
                "%llu schedules explored (%llu pruned), %llu violations, "

@@ -87,18 +87,8 @@ int Replay(const std::string& text) {
                std::string(sim::RunOutcomeName(rec.result.outcome)).c_str(),
                static_cast<unsigned long long>(rec.result.steps),
                static_cast<unsigned long long>(rec.result.trace_hash));
-  const std::string trace_out = absl::GetFlag(FLAGS_trace_out);
-  if (!trace_out.empty()) {
-    FILE* file = std::fopen(trace_out.c_str(), "w");
-    if (file == nullptr)
-      return Usage("cannot write --trace-out file '" + trace_out + "'");
-    const std::string& body =
-        format == "chrome" ? rec.chrome_json : rec.trace_text;
-    std::fwrite(body.data(), 1, body.size(), file);
-    std::fclose(file);
-    std::fprintf(out, "trace written to %s (%s)\n", trace_out.c_str(),
-                 format.c_str());
-  }
+  if (int rc = WriteTraceOut(rec.trace_text, rec.chrome_json, out); rc != 0)
+    return rc;
   if (json) {
     std::printf("{\"outcome\":%s,\"steps\":%llu,\"trace_hash\":\"%016llx\"",
                 JsonString(std::string(sim::RunOutcomeName(rec.result.outcome)))
