@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "sim/outside.h"
+
 namespace sim {
 
 namespace {
@@ -348,14 +350,37 @@ std::string Executor::DescribeBlocked() const {
   return s;
 }
 
+bool Executor::WaitOutside(Nanos next_deadline) {
+  if (!outside_->Wait(next_deadline)) return false;
+  now_ = std::max(now_, outside_->Now());
+  return true;
+}
+
 RunResult Executor::Run() {
   if (ran_) InternalBug("Executor::Run called twice");
   ran_ = true;
   strategy_.BeginExecution(stream(Stream::kSchedule));
   while (!halted_) {
+    if (outside_ != nullptr) {
+      now_ = std::max(now_, outside_->Now());
+      // Take in what arrived meanwhile, so a busy run still sees replies.
+      if ((steps_ & 63) == 0 && !outside_->Wait(now_)) break;
+    }
     Nanos next_deadline;
     const bool runnable = CollectCandidates(&next_deadline);
     const bool foreground_left = foreground_live_ > 0;
+    if (!runnable && outside_ != nullptr) {
+      if (!foreground_left) break;
+      if (next_deadline == kNever && !outside_->Busy()) {
+        Halt(RunOutcome::kDeadlock, "deadlock",
+             "no task can run, no timer is pending and nothing is in flight; "
+             "blocked: " +
+                 DescribeBlocked());
+        break;
+      }
+      if (!WaitOutside(next_deadline)) break;
+      continue;
+    }
     if (!runnable) {
       if (!foreground_left)
         break;  // quiescent: background tasks may wait forever

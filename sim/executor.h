@@ -103,6 +103,8 @@ struct JoinHandle<void> {
   TaskId id = kNoTask;
 };
 
+class Outside;
+
 class Executor {
  public:
   Executor(ExecutorOptions options, Strategy& strategy);
@@ -167,6 +169,9 @@ class Executor {
   void set_step_check(std::function<void()> check) {
     step_check_ = std::move(check);
   }
+  // Connects the run to the wall clock and to outside completions (serve and
+  // live modes only; see sim/outside.h). Set before Run.
+  void set_outside(Outside* outside) { outside_ = outside; }
   void Record(EventKind kind, ObjectId object, uint64_t value);
 
   ObjectId NewObject(std::string name) {
@@ -210,6 +215,8 @@ class Executor {
   bool CollectCandidates(Nanos* next_deadline);
   void RunStep(size_t index);
   std::function<void()> step_check_;
+  Outside* outside_ = nullptr;
+  bool WaitOutside(Nanos next_deadline);
   void FinishTask(TaskState& t, EventKind how);
   void Halt(RunOutcome outcome, std::string invariant, std::string message);
   std::string DescribeBlocked() const;

@@ -46,6 +46,14 @@ ABSL_FLAG(bool, jitter, true,
 ABSL_FLAG(std::string, trace_out, "",
           "write the (first violating, or replayed) run's trace to this file");
 ABSL_FLAG(std::string, format, "chrome", "--trace-out format: chrome or text");
+ABSL_FLAG(std::string, listen, "", "serve: the socket to serve on, unix:PATH");
+ABSL_FLAG(std::string, containerd, "",
+          "live: the containerd socket, unix:PATH (default $DSIM_CONTAINERD)");
+ABSL_FLAG(
+    std::string, namespace, "",
+    "live: the containerd namespace (default $DSIM_NAMESPACE, else dsim)");
+ABSL_FLAG(std::string, rootfs, "",
+          "live: the busybox rootfs for containers (default $DSIM_ROOTFS)");
 
 namespace dsim {
 

@@ -33,6 +33,10 @@ ABSL_DECLARE_FLAG(int, preemption_bound);
 ABSL_DECLARE_FLAG(std::string, trace_out);
 ABSL_DECLARE_FLAG(bool, jitter);
 ABSL_DECLARE_FLAG(std::string, format);
+ABSL_DECLARE_FLAG(std::string, listen);
+ABSL_DECLARE_FLAG(std::string, containerd);
+ABSL_DECLARE_FLAG(std::string, namespace);
+ABSL_DECLARE_FLAG(std::string, rootfs);
 
 namespace dsim {
 

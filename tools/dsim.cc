@@ -21,6 +21,10 @@ constexpr char kUsage[] =
        dsim rpcs      [--client objects|legacy|both] [--json]
        dsim scenarios [--json]
        dsim mutations [--json]
+       dsim serve     --listen unix:PATH
+       dsim live      --containerd unix:PATH --scenario NAME|FILE
+                      [--client objects|legacy] [--namespace NS] [--rootfs DIR]
+                      [--json]
 
 explore: runs scenarios (by default every built-in one, see `dsim scenarios`)
 through the daemon model against the fake containerd, each run under a
@@ -39,6 +43,14 @@ check: explores every schedule of one scenario with at most K preemptions
 rpcs: the containerd RPCs each Docker operation costs, measured through the
 daemon model, for each libcontainerd design (legacy: before moby PR #43564;
 objects: after).
+
+serve: the fake containerd over real gRPC on a unix socket, in real time,
+for ctr and other containerd clients (until SIGINT or SIGTERM).
+
+live: runs a scenario's API calls through the daemon model against a real
+containerd (1.6), in a busybox rootfs, and checks the same history and
+quiescence properties. scripts/real-containerd starts a private containerd
+and sets DSIM_CONTAINERD, DSIM_NAMESPACE and DSIM_ROOTFS for it.
 
 scenarios, mutations: the built-in scenarios; the planted bugs (--mutation)
 with the property that catches each, and the properties.
@@ -65,11 +77,12 @@ int main(int argc, char** argv) {
     }
   }
   const std::vector<std::string> known = {"explore", "replay",    "check",
-                                          "rpcs",    "scenarios", "mutations"};
+                                          "rpcs",    "scenarios", "mutations",
+                                          "serve",   "live"};
   if (std::find(known.begin(), known.end(), command) == known.end()) {
     return dsim::Usage(
         "unknown subcommand '" + command +
-        "' (explore, replay, check, rpcs, scenarios, mutations)");
+        "' (explore, replay, check, rpcs, scenarios, mutations, serve, live)");
   }
   std::string token;
   if (command == "replay") {
@@ -96,5 +109,7 @@ int main(int argc, char** argv) {
   if (command == "check") return dsim::Check();
   if (command == "rpcs") return dsim::Rpcs();
   if (command == "scenarios") return dsim::Scenarios();
+  if (command == "serve") return dsim::Serve();
+  if (command == "live") return dsim::Live();
   return dsim::Mutations();
 }

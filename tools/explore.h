@@ -13,6 +13,8 @@ int Replay(const std::string& token);
 int Scenarios();
 int Mutations();
 int Rpcs();
+int Serve();
+int Live();
 
 }  // namespace dsim
 
