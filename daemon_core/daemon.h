@@ -9,6 +9,7 @@
 #ifndef DSIM_DAEMON_CORE_DAEMON_H_
 #define DSIM_DAEMON_CORE_DAEMON_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -81,6 +82,14 @@ class Daemon {
     bool live_restore = false;
     // containerStop's timeout when restore shuts a container down.
     sim::Nanos stop_timeout = 10 * sim::kSecond;
+    // The OCI documents sent to containerd (dockerd's createSpec). Unset:
+    // the minimal ones the fake reads a program from; `dsim live` sets real
+    // ones (rootfs, cgroups path, memory limit).
+    std::function<std::string(const std::string& id,
+                              const std::vector<std::string>& args)>
+        container_spec;
+    std::function<std::string(const std::vector<std::string>& args)>
+        process_spec;
   };
   // `containerd` and `disk` must outlive the daemon. Call ex.DestroyAllTasks()
   // before destroying it.

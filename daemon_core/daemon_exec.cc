@@ -114,9 +114,10 @@ sim::Task<absl::Status> Daemon::ContainerExecStart(
   const bool hold_store =
       options_.mutation == Mutation::kExecStoreLockedAcrossRpc;
   if (hold_store) co_await store.Lock();
+  std::string spec = options_.process_spec ? options_.process_spec(ec->args)
+                                           : ProcessSpecJson(ec->args);
   absl::StatusOr<std::unique_ptr<libcontainerd::Process>> p =
-      co_await task->Exec(ec->id, ProcessSpecJson(ec->args),
-                          /*with_stdin=*/false);
+      co_await task->Exec(ec->id, std::move(spec), /*with_stdin=*/false);
   if (hold_store) store.Unlock();
   ec->started.Fire();  // closed even when the start failed, as moby does
   if (!p.ok()) {

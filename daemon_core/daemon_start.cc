@@ -40,7 +40,9 @@ sim::Task<absl::StatusOr<std::unique_ptr<libcontainerd::Container>>>
 Daemon::ReplaceContainer(const Container& c) {
   c8d::ContainerInfo info;
   info.id = c.id;
-  info.spec_json = c.SpecJson();
+  info.spec_json = options_.container_spec
+                       ? options_.container_spec(c.id, c.args)
+                       : c.SpecJson();
   absl::StatusOr<std::unique_ptr<libcontainerd::Container>> ctr =
       co_await client_->NewContainer(info);
   if (ctr.ok() || !absl::IsAlreadyExists(ctr.status()) ||

@@ -45,6 +45,12 @@ absl::StatusOr<sim::Nanos> ParseDelay(std::string_view s) {
 
 absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args) {
   if (args.empty()) return Program::MissingBinary("");
+  // The busybox form of a program (real_command.h): `sh -c SCRIPT dsim ARGS`.
+  if (args.size() >= 5 && args[1] == "-c" && args[3] == kRealCommandMarker &&
+      (args[0] == "sh" || args[0].ends_with("/sh"))) {
+    return ProgramFromArgs(
+        std::vector<std::string>(args.begin() + 4, args.end()));
+  }
   std::string_view name = args[0];
   if (size_t slash = name.rfind('/'); slash != std::string_view::npos) {
     name.remove_prefix(slash + 1);

@@ -10,6 +10,8 @@
 // - `cat [CODE]`: read stdin until it is closed (CloseIO), then exit with CODE.
 // - `oom [DELAY]`: allocate until the memory limit: TaskOOM, then exit 137.
 // - anything else: a missing binary; Start fails as runc's exec does.
+// - `sh -c SCRIPT dsim PROGRAM...`: PROGRAM; the form real_command.h gives a
+//   program for a real containerd, so the fake runs the same command lines.
 // DELAY is an integer with a unit: ns, us, ms or s (a bare number means ms).
 #ifndef DSIM_FAKE_CONTAINERD_PROGRAM_H_
 #define DSIM_FAKE_CONTAINERD_PROGRAM_H_
@@ -23,6 +25,9 @@
 #include "sim/op.h"
 
 namespace fake_containerd {
+
+// $0 of the shell in a program's busybox form.
+inline constexpr char kRealCommandMarker[] = "dsim";
 
 struct Program {
   enum class Kind : uint8_t {

@@ -15,6 +15,8 @@
 #include "containerd/services/tasks/v1/tasks.pb.h"
 #include "daemon_core/daemon.h"
 #include "daemon_core/errdefs.h"
+#include "properties/containerd_state.h"
+#include "properties/live_stack.h"
 #include "properties/stack.h"
 
 namespace properties {
@@ -111,22 +113,32 @@ fake_containerd::FaultOptions FaultOptionsOf(const sc::Faults& f) {
 
 class ScenarioRun {
  public:
-  ScenarioRun(sim::Executor& ex, const sc::Scenario& s, RunConfig config)
+  // Simulated: the fake containerd in process. Live: `live`'s real one (the
+  // scenario must be LiveCapable).
+  ScenarioRun(sim::Executor& ex, const sc::Scenario& s, RunConfig config,
+              LiveStack* live = nullptr)
       : ex_(ex),
         s_(s),
         config_(config),
-        stack_(ex, config.design, config.mutation, s.live_restore(),
-               FaultOptionsOf(s.faults())),
+        live_(live),
+        ns_(live != nullptr ? live->live.ns : kNs),
         done_(ex, "scenario done") {
+    auto tap = [this](const fake_containerd::Envelope& e) { Observe(e); };
+    if (live_ != nullptr) {
+      live_->conn.set_tap(tap);
+      return;
+    }
+    stack_ =
+        std::make_unique<Stack>(ex, config.design, config.mutation,
+                                s.live_restore(), FaultOptionsOf(s.faults()));
     for (const sc::ForcedFault& f : s.faults().force()) {
       fake_containerd::FaultPoint p;
       if (fake_containerd::ParseFaultPoint(f.point(), &p)) {
-        stack_.faults.Force(p, f.count() > 0 ? f.count() : 1, f.method());
+        stack_->faults.Force(p, f.count() > 0 ? f.count() : 1, f.method());
       }
     }
-    if (s.shared_pids()) stack_.fake.kernel().set_shared_pids(true);
-    stack_.fake.events().set_tap(
-        [this](const fake_containerd::Envelope& e) { Observe(e); });
+    if (s.shared_pids()) stack_->fake.kernel().set_shared_pids(true);
+    stack_->fake.events().set_tap(tap);
   }
 
   void Start() {
@@ -136,6 +148,9 @@ class ScenarioRun {
 
  private:
   uint64_t Seq() { return ++seq_; }
+  daemon_core::Daemon& daemon() {
+    return live_ != nullptr ? *live_->daemon : *stack_->daemon;
+  }
 
   void Observe(const fake_containerd::Envelope& e) {
     ContainerdEvent ev;
@@ -169,15 +184,15 @@ class ScenarioRun {
   // The setup: containers declared created or started, and stale containerd
   // containers; then the clients, the environment and the final checks.
   sim::Task<void> Main() {
-    co_await stack_.daemon->EventMonitorReady();
+    co_await daemon().EventMonitorReady();
     for (const sc::Container& c : s_.container()) {
       if (c.stale_in_containerd()) {
         const std::vector<std::string> args(c.args().begin(), c.args().end());
-        (void)stack_.LeaveStaleContainer(c.id(), args, /*task=*/false);
+        (void)stack_->LeaveStaleContainer(c.id(), args, /*task=*/false);
       }
       if (!c.created()) continue;
       std::vector<std::string> args(c.args().begin(), c.args().end());
-      absl::Status created = co_await stack_.daemon->ContainerCreate(
+      absl::Status created = co_await daemon().ContainerCreate(
           c.id(), args, PolicyOf(c.restart(), c.maximum_retry_count()));
       if (!created.ok()) {
         ex_.Fail("scenario-setup",
@@ -185,15 +200,15 @@ class ScenarioRun {
         co_return;
       }
       if (!c.started()) continue;
-      absl::Status started = co_await stack_.daemon->ContainerStart(c.id());
+      absl::Status started = co_await daemon().ContainerStart(c.id());
       if (!started.ok()) {
         ex_.Fail("scenario-setup",
                  "start " + c.id() + ": " + std::string(started.message()));
         co_return;
       }
     }
-    live_ = s_.client_size() + s_.event_size();
-    if (live_ == 0) done_.Fire();
+    pending_ = s_.client_size() + s_.event_size();
+    if (pending_ == 0) done_.Fire();
     int n = 0;
     for (const sc::Client& c : s_.client()) {
       ++n;
@@ -225,12 +240,31 @@ class ScenarioRun {
     // Virtual time moves on only once nothing can run: after this, whatever
     // was due at the settle time (an exit, say) has been handled.
     co_await ex_.Sleep(1);
-    if (CheckHistory() && CheckQuiescence()) ex_.Note("all checks passed");
+    if (!CheckHistory()) co_return;
+    ExecKeys execs;
+    for (const std::string& exec_id : started_execs_) {
+      execs.emplace_back(exec_container_[exec_id], exec_id);
+    }
+    ContainerdState cs;
+    if (live_ != nullptr) {
+      // Straight to containerd: the harness's reads are not the daemon's RPCs.
+      absl::StatusOr<ContainerdState> read =
+          co_await StateOverRpc(live_->grpc, ns_, std::move(execs));
+      if (!read.ok()) {
+        ex_.Fail("containerd-state",
+                 "cannot read containerd's state: " + read.status().ToString());
+        co_return;
+      }
+      cs = std::move(*read);
+    } else {
+      cs = StateOfFake(stack_->fake, ns_, execs);
+    }
+    if (CheckQuiescence(cs)) ex_.Note("all checks passed");
   }
 
   sim::Task<void> Counted(sim::Task<void> task) {
     co_await std::move(task);
-    if (--live_ == 0) done_.Fire();
+    if (--pending_ == 0) done_.Fire();
   }
 
   sim::Task<void> RunClient(const sc::Client* client, std::string name) {
@@ -248,9 +282,9 @@ class ScenarioRun {
       ++calls_seen_;
       rec->invoked_at = ex_.now();
       if (call.op() == sc::WAIT) {
-        auto it = stack_.daemon->containers().find(call.container());
-        rec->running_at_invoke = it != stack_.daemon->containers().end() &&
-                                 it->second->state.running;
+        auto it = daemon().containers().find(call.container());
+        rec->running_at_invoke =
+            it != daemon().containers().end() && it->second->state.running;
       }
       history_.push_back(rec);
       const std::string what = Describe(*rec);
@@ -286,7 +320,7 @@ class ScenarioRun {
 
   sim::Task<void> Invoke(std::shared_ptr<CallRecord> rec) {
     const sc::Call& c = *rec->call;
-    daemon_core::Daemon& d = *stack_.daemon;
+    daemon_core::Daemon& d = daemon();
     std::vector<std::string> args(c.args().begin(), c.args().end());
     const sim::Nanos timeout =
         (c.timeout_ms() > 0 ? c.timeout_ms() : 10'000) * sim::kMillisecond;
@@ -405,8 +439,8 @@ class ScenarioRun {
                       const std::string& exec_id) {
     const std::string& cid =
         container.empty() ? exec_container_[exec_id] : container;
-    auto it = stack_.daemon->containers().find(cid);
-    return it != stack_.daemon->containers().end() &&
+    auto it = daemon().containers().find(cid);
+    return it != daemon().containers().end() &&
            it->second->exec_commands.PeekContains(exec_id);
   }
 
@@ -429,30 +463,30 @@ class ScenarioRun {
         // moby does not restore execs: their processes are the new daemon's
         // to ignore.
         orphaned_execs_.insert(started_execs_.begin(), started_execs_.end());
-        stack_.CrashDaemon();
+        stack_->CrashDaemon();
         if (e->down_ms() > 0)
           co_await ex_.Sleep(e->down_ms() * sim::kMillisecond);
-        co_await stack_.StartDaemon();
+        co_await stack_->StartDaemon();
         daemon_down_ = false;
         break;
       }
       case sc::EnvEvent::CONTAINERD_RESTART:
-        stack_.fake.Restart();
+        stack_->fake.Restart();
         break;
       case sc::EnvEvent::SHIM_DIES:
-        (void)stack_.fake.kernel().KillShim(kNs, e->container());
+        (void)stack_->fake.kernel().KillShim(kNs, e->container());
         break;
       case sc::EnvEvent::KILL_PROCESS: {
         containerd::services::tasks::v1::KillRequest kill;
         kill.set_container_id(e->container());
         kill.set_signal(e->signal() ? e->signal() : 15);
-        (void)stack_.fake.Kill(kNs, kill);
+        (void)stack_->fake.Kill(kNs, kill);
         break;
       }
       case sc::EnvEvent::OOM: {
         containerd::events::TaskOOM oom;
         oom.set_container_id(e->container());
-        stack_.fake.events().Publish(kNs, "/tasks/oom", oom);
+        stack_->fake.events().Publish(kNs, "/tasks/oom", oom);
         break;
       }
       default:
@@ -523,7 +557,7 @@ class ScenarioRun {
         ex_.Fail("no-pending-call", where);
         return false;
       }
-      const auto& containers = stack_.daemon->containers();
+      const auto& containers = daemon().containers();
       auto it = containers.find(c.container());
       const bool exists = it != containers.end();
       const bool running = exists && it->second->state.running;
@@ -543,7 +577,7 @@ class ScenarioRun {
   // exec listed in its container's ExecCommands has not exited (Running false
   // with an exit code), so no inspect can list it (I1).
   void CheckEveryStep() {
-    for (const auto& [id, c] : stack_.daemon->containers()) {
+    for (const auto& [id, c] : daemon().containers()) {
       const daemon_core::State& st = c->state;
       if (st.running && !st.restarting && !c->restoring && c->task == nullptr) {
         ex_.Fail("running-has-task",
@@ -740,43 +774,37 @@ class ScenarioRun {
   // --- Quiescence
   // --------------------------------------------------------------
 
-  bool CheckQuiescence() {
-    const auto& containers = stack_.daemon->containers();
+  bool CheckQuiescence(const ContainerdState& cs) {
+    const auto& containers = daemon().containers();
     auto running = [&](const std::string& id) {
       auto it = containers.find(id);
       return it != containers.end() && it->second->state.running;
     };
-    absl::StatusOr<std::vector<const fake_containerd::ContainerRecord*>>
-        listed = stack_.fake.containers().List(kNs, {});
-    if (listed.ok()) {
-      for (const auto* c : *listed) {
-        if (!running(c->id())) {
-          ex_.Fail("no-leak", "containerd still has container " + c->id() +
-                                  ", which the daemon does not run");
-          return false;
-        }
+    for (const std::string& id : cs.containers) {
+      if (!running(id)) {
+        ex_.Fail("no-leak", "containerd still has container " + id +
+                                ", which the daemon does not run");
+        return false;
       }
     }
-    for (const fake_containerd::Process* p :
-         stack_.fake.kernel().ListTasks(kNs)) {
-      if (!running(p->container_id)) {
-        ex_.Fail("no-leak",
-                 "containerd still has the task of " + p->container_id + " (" +
-                     std::string(fake_containerd::ProcessStateName(p->state)) +
-                     "), which the daemon does not run");
+    for (const auto& [id, status] : cs.tasks) {
+      if (!running(id)) {
+        ex_.Fail("no-leak", "containerd still has the task of " + id + " (" +
+                                std::string(StatusName(status)) +
+                                "), which the daemon does not run");
         return false;
       }
     }
     for (const auto& [id, c] : containers) {
       const daemon_core::State& st = c->state;
       if (!st.running || st.restarting) continue;
-      absl::StatusOr<const fake_containerd::Process*> init =
-          stack_.fake.kernel().Get(kNs, id, "");
-      if (!init.ok() ||
-          (*init)->state == fake_containerd::ProcessState::kStopped) {
+      auto task = cs.tasks.find(id);
+      if (task == cs.tasks.end() ||
+          task->second == ContainerdState::Status::kStopped) {
         ex_.Fail("running-has-task",
                  "the daemon shows " + id + " running, but containerd has " +
-                     (init.ok() ? "its task stopped" : "no task for it"));
+                     (task != cs.tasks.end() ? "its task stopped"
+                                             : "no task for it"));
         return false;
       }
     }
@@ -787,9 +815,9 @@ class ScenarioRun {
       if (cancelled_execs_.count(exec_id) || orphaned_execs_.count(exec_id))
         continue;
       const std::string& cid = exec_container_[exec_id];
-      absl::StatusOr<const fake_containerd::Process*> p =
-          stack_.fake.kernel().Get(kNs, cid, exec_id);
-      if (p.ok() && (*p)->state == fake_containerd::ProcessState::kStopped) {
+      auto p = cs.execs.find({cid, exec_id});
+      if (p != cs.execs.end() &&
+          p->second == ContainerdState::Status::kStopped) {
         ex_.Fail("exec-process-deleted",
                  "exec " + exec_id + " of " + cid +
                      " exited, but its process was never deleted "
@@ -803,12 +831,14 @@ class ScenarioRun {
   sim::Executor& ex_;
   const sc::Scenario& s_;
   RunConfig config_;
-  Stack stack_;
+  LiveStack* live_;
+  std::string ns_;                // the daemon's containerd namespace
+  std::unique_ptr<Stack> stack_;  // simulated runs only
   uint64_t seq_ = 0;
   bool daemon_down_ = false;
   bool abandoning_ = false;
   uint64_t calls_seen_ = 0;  // API calls made plus calls returned
-  int live_ = 0;             // clients and environment events not done
+  int pending_ = 0;          // clients and environment events not done
   // Per container, the run of its latest TaskStart: its pid, and whether it
   // has had an OOM since.
   struct Run {
@@ -816,7 +846,7 @@ class ScenarioRun {
     bool oom = false;
   };
   std::map<std::string, Run> runs_;
-  sim::Notify done_;  // when live_ drops to 0
+  sim::Notify done_;  // when pending_ drops to 0
   std::vector<std::shared_ptr<CallRecord>> history_;
   std::vector<ContainerdEvent> events_;
   std::map<std::string, std::string> exec_ids_;        // scenario name -> id
@@ -858,6 +888,50 @@ std::vector<Property> Properties() {
        "no ExecStore lock is held across a containerd RPC (I2, runtime)"},
       {"no-panic", "the daemon does not dereference a nil Process (I3)"},
       {"deadlock", "some task can always run (runtime)"},
+  };
+}
+
+absl::Status LiveCapable(const dsim::scenario::Scenario& s) {
+  auto no = [&](const std::string& why) {
+    return absl::FailedPreconditionError("scenario '" + s.name() +
+                                         "' cannot run live: " + why);
+  };
+  if (s.event_size() > 0) {
+    return no("its environment events (" +
+              sc::EnvEvent::Kind_Name(s.event(0).kind()) +
+              ") need control of containerd and dockerd");
+  }
+  const sc::Faults& f = s.faults();
+  if (f.rpc_unavailable() > 0 || f.reply_lost() > 0 || f.reply_delayed() > 0 ||
+      f.exec_start_fails() > 0 || f.force_size() > 0) {
+    return no("its faults are injected by the fake containerd");
+  }
+  if (s.shared_pids()) return no("shared pids need the fake's kernel");
+  for (const sc::Container& c : s.container()) {
+    if (c.stale_in_containerd()) {
+      return no("its stale containerd container is planted in the fake");
+    }
+  }
+  return absl::OkStatus();
+}
+
+sim::Setup LiveScenarioProgram(const dsim::scenario::Scenario& scenario,
+                               RunConfig config, LiveOptions live,
+                               wire::CompletionLoop& loop) {
+  return [&scenario, config, live,
+          &loop](sim::Executor& ex) -> std::shared_ptr<void> {
+    struct KeepAlive {
+      std::unique_ptr<LiveStack> stack;
+      std::unique_ptr<ScenarioRun> run;  // destroyed first: it uses stack
+    };
+    ex.set_outside(&loop);
+    auto keep = std::make_shared<KeepAlive>();
+    keep->stack = std::make_unique<LiveStack>(ex, loop, live, config.design,
+                                              config.mutation);
+    keep->run =
+        std::make_unique<ScenarioRun>(ex, scenario, config, keep->stack.get());
+    keep->run->Start();
+    return keep;
   };
 }
 

@@ -10,9 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "daemon_core/libcontainerd.h"
 #include "daemon_core/mutation.h"
 #include "dsim/scenario.pb.h"
+#include "properties/live_stack.h"
 #include "sim/run.h"
 
 namespace properties {
@@ -33,6 +35,16 @@ std::vector<Property> Properties();
 // The run's program. `scenario` must outlive every run of the Setup.
 sim::Setup ScenarioProgram(const dsim::scenario::Scenario& scenario,
                            RunConfig config);
+
+// OK, or why `scenario` needs the simulation (environment events, faults,
+// shared pids, a stale container planted in the fake).
+absl::Status LiveCapable(const dsim::scenario::Scenario& scenario);
+
+// The run's program against a real containerd (`dsim live`): the executor must
+// have `loop` as its outside. REQUIRES: LiveCapable(scenario).
+sim::Setup LiveScenarioProgram(const dsim::scenario::Scenario& scenario,
+                               RunConfig config, LiveOptions live,
+                               wire::CompletionLoop& loop);
 
 }  // namespace properties
 

@@ -1,0 +1,137 @@
+#include "fake_containerd/real_command.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "fake_containerd/program.h"
+
+namespace fake_containerd {
+
+namespace {
+
+std::string Seconds(sim::Nanos d) {
+  return absl::StrFormat("%d.%09d", d / sim::kSecond, d % sim::kSecond);
+}
+
+std::string SleepThen(sim::Nanos delay, const std::string& then) {
+  if (delay == 0) return then;
+  return "sleep " + Seconds(delay) + "; " + then;
+}
+
+// What the script does for each program.
+std::string Script(const Program& p) {
+  switch (p.kind) {
+    case Program::Kind::kExit:
+      return SleepThen(p.delay, absl::StrCat("exit ", p.exit_code));
+    case Program::Kind::kRunUntilSignalled:
+      // Handlers for the terminating signals, so even as PID 1 it exits
+      // 128+sig; `wait` lets a trap run without waiting for the sleep.
+      return "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 131' QUIT; "
+             "trap 'exit 138' USR1; trap 'exit 140' USR2; "
+             "trap 'exit 143' TERM; while :; do sleep 1 & wait $!; done";
+    case Program::Kind::kIgnoreSigterm:
+      return "exec sleep 1000000";
+    case Program::Kind::kReadStdin:
+      return absl::StrCat("cat >/dev/null; exit ", p.exit_code);
+    case Program::Kind::kAllocateUntilOom:
+      // dd's 64 MiB buffer against the container's 32 MiB limit; exec, so
+      // the process the OOM killer picks is the one the program names.
+      return SleepThen(p.delay, "exec dd if=/dev/zero of=/dev/null bs=64M");
+    case Program::Kind::kMissingBinary:
+      break;
+  }
+  return "";
+}
+
+std::string JsonArray(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ",";
+    out += JsonQuote(items[i]);
+  }
+  return out + "]";
+}
+
+constexpr char kCapabilities[] =
+    R"(["CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD",)"
+    R"("CAP_NET_RAW","CAP_SETGID","CAP_SETUID","CAP_SETFCAP","CAP_SETPCAP",)"
+    R"("CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL","CAP_AUDIT_WRITE"])";
+
+std::string ProcessJson(const std::vector<std::string>& program_args) {
+  return absl::StrCat(
+      R"({"args":)", JsonArray(RealCommand(program_args)),
+      R"(,"terminal":false,"user":{"uid":0,"gid":0},)",
+      R"("env":["PATH=/bin:/usr/bin:/sbin:/usr/sbin"],"cwd":"/",)",
+      R"("capabilities":{"bounding":)", kCapabilities, R"(,"effective":)",
+      kCapabilities, R"(,"permitted":)", kCapabilities,
+      R"(},"noNewPrivileges":true})");
+}
+
+}  // namespace
+
+std::string JsonQuote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += absl::StrFormat("\\u%04x", c);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::vector<std::string> RealCommand(
+    const std::vector<std::string>& program_args) {
+  absl::StatusOr<Program> p = ProgramFromArgs(program_args);
+  if (!p.ok() || p->kind == Program::Kind::kMissingBinary) return program_args;
+  std::vector<std::string> line = {"/bin/sh", "-c", Script(*p),
+                                   kRealCommandMarker};
+  line.insert(line.end(), program_args.begin(), program_args.end());
+  return line;
+}
+
+std::string RealContainerSpecJson(const std::vector<std::string>& program_args,
+                                  const RealSpecOptions& options) {
+  // The process comes first: the fake reads the first "args" it finds.
+  return absl::StrCat(
+      R"({"ociVersion":"1.0.2-dev","process":)", ProcessJson(program_args),
+      R"(,"root":{"path":)", JsonQuote(options.rootfs),
+      R"(,"readonly":false},"hostname":"dsim",)", R"("mounts":[)",
+      R"({"destination":"/proc","type":"proc","source":"proc",)",
+      R"("options":["nosuid","noexec","nodev"]},)",
+      R"({"destination":"/dev","type":"tmpfs","source":"tmpfs",)",
+      R"("options":["nosuid","strictatime","mode=755","size=65536k"]},)",
+      R"({"destination":"/dev/pts","type":"devpts","source":"devpts",)",
+      R"("options":["nosuid","noexec","newinstance","ptmxmode=0666",)",
+      R"("mode=0620","gid=5"]},)",
+      R"({"destination":"/dev/shm","type":"tmpfs","source":"shm",)",
+      R"("options":["nosuid","noexec","nodev","mode=1777","size=65536k"]},)",
+      R"({"destination":"/sys","type":"sysfs","source":"sysfs",)",
+      R"("options":["nosuid","noexec","nodev","ro"]}],)",
+      R"("linux":{"resources":{"devices":[{"allow":false,"access":"rwm"}],)",
+      R"("memory":{"limit":)", options.memory_limit, R"(}},)",
+      R"("cgroupsPath":)", JsonQuote(options.cgroups_path),
+      R"(,"namespaces":[{"type":"pid"},{"type":"ipc"},{"type":"uts"},)",
+      R"({"type":"mount"},{"type":"network"}],)",
+      R"("maskedPaths":["/proc/kcore","/proc/keys","/proc/timer_list",)",
+      R"("/sys/firmware"],"readonlyPaths":["/proc/bus","/proc/fs","/proc/irq",)",
+      R"("/proc/sys","/proc/sysrq-trigger"]}})");
+}
+
+std::string RealProcessSpecJson(const std::vector<std::string>& program_args) {
+  return ProcessJson(program_args);
+}
+
+}  // namespace fake_containerd

@@ -1,0 +1,38 @@
+// fake_containerd/real_command.h: the programs of program.h as real command
+// lines in a busybox rootfs, and the OCI documents a real containerd needs to
+// run them (dsim live, the fake-vs-real conformance test). A command line is
+// `sh -c SCRIPT dsim PROGRAM...`: the script does what the program does, and
+// the fake reads PROGRAM from the same line, so both run one spec.
+#ifndef DSIM_FAKE_CONTAINERD_REAL_COMMAND_H_
+#define DSIM_FAKE_CONTAINERD_REAL_COMMAND_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fake_containerd {
+
+// The command line for `program_args` (see program.h). A missing binary stays
+// as it is, so runc fails to exec it. Bad numbers also pass through unchanged.
+std::vector<std::string> RealCommand(
+    const std::vector<std::string>& program_args);
+
+struct RealSpecOptions {
+  std::string rootfs;        // absolute path of the busybox rootfs
+  std::string cgroups_path;  // "/<namespace>/<id>", as ctr sets it
+  // Every container gets it, so `oom` (dd with a 64 MiB buffer) is killed.
+  uint64_t memory_limit = 32 * 1024 * 1024;
+};
+
+// An OCI runtime spec (JSON) running RealCommand(program_args) as init.
+std::string RealContainerSpecJson(const std::vector<std::string>& program_args,
+                                  const RealSpecOptions& options);
+// An OCI process (JSON) for an exec of RealCommand(program_args).
+std::string RealProcessSpecJson(const std::vector<std::string>& program_args);
+
+// `s` as a JSON string literal.
+std::string JsonQuote(const std::string& s);
+
+}  // namespace fake_containerd
+
+#endif  // DSIM_FAKE_CONTAINERD_REAL_COMMAND_H_

@@ -1,0 +1,140 @@
+#include "properties/live_stack.h"
+
+#include "containerd/services/containers/v1/containers.pb.h"
+#include "containerd/services/tasks/v1/tasks.pb.h"
+#include "fake_containerd/real_command.h"
+
+namespace properties {
+
+class TappedConnection::Stream : public sim::RpcStream {
+ public:
+  Stream(std::unique_ptr<sim::RpcStream> inner, const Tap* tap)
+      : inner_(std::move(inner)), tap_(tap) {}
+  sim::Task<absl::StatusOr<std::optional<std::string>>> Next() override {
+    absl::StatusOr<std::optional<std::string>> m = co_await inner_->Next();
+    if (m.ok() && m->has_value() && *tap_) {
+      fake_containerd::Envelope e;
+      if (e.ParseFromString(**m)) (*tap_)(e);
+    }
+    co_return m;
+  }
+
+ private:
+  std::unique_ptr<sim::RpcStream> inner_;
+  const Tap* tap_;
+};
+
+sim::Task<absl::StatusOr<std::string>> TappedConnection::Unary(
+    std::string method, sim::RpcMetadata metadata, std::string request) {
+  rpcs_.Record(method);
+  co_return co_await inner_.Unary(std::move(method), std::move(metadata),
+                                  std::move(request));
+}
+
+sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>
+TappedConnection::ServerStream(std::string method, sim::RpcMetadata metadata,
+                               std::string request) {
+  rpcs_.Record(method);
+  absl::StatusOr<std::unique_ptr<sim::RpcStream>> s =
+      co_await inner_.ServerStream(std::move(method), std::move(metadata),
+                                   std::move(request));
+  if (!s.ok()) co_return s.status();
+  co_return std::unique_ptr<sim::RpcStream>(
+      std::make_unique<Stream>(std::move(*s), &tap_));
+}
+
+LiveStack::LiveStack(sim::Executor& ex, wire::CompletionLoop& loop,
+                     const LiveOptions& live_options,
+                     daemon_core::libcontainerd::Design design,
+                     daemon_core::Mutation mutation)
+    : ex(ex),
+      live(live_options),
+      grpc(ex, loop, live_options.containerd),
+      conn(grpc),
+      disk(ex),
+      options{.design = design, .mutation = mutation, .ns = live_options.ns} {
+  const LiveOptions l = live;
+  options.container_spec = [l](const std::string& id,
+                               const std::vector<std::string>& args) {
+    fake_containerd::RealSpecOptions o;
+    o.rootfs = l.rootfs;
+    o.cgroups_path = "/" + l.ns + "/" + id;
+    return fake_containerd::RealContainerSpecJson(args, o);
+  };
+  options.process_spec = [](const std::vector<std::string>& args) {
+    return fake_containerd::RealProcessSpecJson(args);
+  };
+  daemon = std::make_unique<daemon_core::Daemon>(ex, conn, disk, options);
+  daemon->StartEventMonitor();
+}
+
+namespace {
+
+namespace cpb = ::containerd::services::containers::v1;
+namespace tpb = ::containerd::services::tasks::v1;
+constexpr char kContainers[] = "/containerd.services.containers.v1.Containers/";
+constexpr char kTasks[] = "/containerd.services.tasks.v1.Tasks/";
+constexpr uint32_t kStopped = 3;  // containerd.v1.types.Status
+
+}  // namespace
+
+sim::Task<absl::Status> RemoveEverything(sim::Executor& ex,
+                                         sim::RpcConnection& conn,
+                                         std::string ns) {
+  const sim::RpcMetadata md = {{"containerd-namespace", ns}};
+  absl::Status first;
+  auto keep = [&first](const absl::Status& s) {
+    if (!s.ok() && !absl::IsNotFound(s) && first.ok()) first = s;
+  };
+  tpb::ListTasksRequest list_tasks;
+  absl::StatusOr<std::string> reply = co_await conn.Unary(
+      std::string(kTasks) + "List", md, list_tasks.SerializeAsString());
+  if (!reply.ok()) co_return reply.status();
+  tpb::ListTasksResponse tasks;
+  tasks.ParseFromString(*reply);
+  for (const auto& t : tasks.tasks()) {
+    if (t.status() != kStopped) {
+      tpb::KillRequest kill;
+      kill.set_container_id(t.id());
+      kill.set_signal(9);
+      kill.set_all(true);
+      reply = co_await conn.Unary(std::string(kTasks) + "Kill", md,
+                                  kill.SerializeAsString());
+      keep(reply.status());
+      // SIGKILL is quick, but the exit reaches containerd asynchronously.
+      for (int i = 0; i < 100; ++i) {
+        tpb::GetRequest get;
+        get.set_container_id(t.id());
+        reply = co_await conn.Unary(std::string(kTasks) + "Get", md,
+                                    get.SerializeAsString());
+        tpb::GetResponse got;
+        if (!reply.ok() || !got.ParseFromString(*reply) ||
+            got.process().status() == kStopped) {
+          break;
+        }
+        co_await ex.Sleep(50 * sim::kMillisecond);
+      }
+    }
+    tpb::DeleteTaskRequest del;
+    del.set_container_id(t.id());
+    reply = co_await conn.Unary(std::string(kTasks) + "Delete", md,
+                                del.SerializeAsString());
+    keep(reply.status());
+  }
+  cpb::ListContainersRequest list_containers;
+  reply = co_await conn.Unary(std::string(kContainers) + "List", md,
+                              list_containers.SerializeAsString());
+  if (!reply.ok()) co_return reply.status();
+  cpb::ListContainersResponse containers;
+  containers.ParseFromString(*reply);
+  for (const auto& c : containers.containers()) {
+    cpb::DeleteContainerRequest del;
+    del.set_id(c.id());
+    reply = co_await conn.Unary(std::string(kContainers) + "Delete", md,
+                                del.SerializeAsString());
+    keep(reply.status());
+  }
+  co_return first;
+}
+
+}  // namespace properties
