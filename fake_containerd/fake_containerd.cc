@@ -199,8 +199,7 @@ absl::Status FakeContainerd::Start(const std::string& ns,
         (*p)->program.kind != Program::Kind::kMissingBinary &&
         faults_->Draw(FaultPoint::kExecStartFails,
                       std::string(method::kTasksPrefix) + "Start")) {
-      kernel_.MakeBinaryMissing(ns, req.container_id(), req.exec_id(),
-                                "injected-fault");
+      kernel_.MakeStartFail(ns, req.container_id(), req.exec_id());
     }
   }
   absl::StatusOr<uint32_t> pid =

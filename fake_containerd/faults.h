@@ -13,8 +13,10 @@
 //   client sees UNAVAILABLE or DEADLINE_EXCEEDED and cannot tell that it ran.
 // - kReplyDelayed: the reply arrives after a virtual delay (up to
 //   reply_delay_max).
-// - kExecStartFails: Tasks/Start of an exec fails as a missing binary does.
-// - kShimDies: the shim of a task dies; its task becomes UNKNOWN / NOT_FOUND.
+// - kExecStartFails: Tasks/Start of an exec spawns its process, which dies at
+//   once (127, exit published), and then fails (Kernel::MakeStartFail).
+// - kShimDies: the shim of a task dies; containerd publishes init's exit and
+//   the task's deletion, and the task becomes UNKNOWN / NOT_FOUND.
 // - kContainerdRestart: containerd restarts; event subscriptions end with an
 //   error, tasks and containers survive.
 #ifndef DSIM_FAKE_CONTAINERD_FAULTS_H_

@@ -55,6 +55,17 @@ bool IsFatal(uint32_t sig) {
   }
 }
 
+// Go's exec.LookPath error as runc reports it: a name with a slash is
+// stat'ed, a bare name is searched in $PATH.
+std::string LookPathError(const std::string& binary) {
+  const std::string why =
+      binary.find('/') == std::string::npos
+          ? "executable file not found in $PATH"
+          : "stat " + binary + ": no such file or directory";
+  return "unable to start container process: exec: " + Quote(binary) + ": " +
+         why;
+}
+
 bool IsLive(const Process& p) {
   return p.state == ProcessState::kRunning || p.state == ProcessState::kPaused;
 }
@@ -110,6 +121,14 @@ absl::StatusOr<uint32_t> Kernel::CreateTask(const std::string& ns,
                                             Program program, ProcessIo io) {
   const TaskKey key(ns, id);
   if (tasks_.contains(key)) return ErrAlreadyExists("task " + id);
+  if (program.kind == Program::Kind::kMissingBinary) {
+    // runc's init looks the binary up before `runc create` returns, so the
+    // shim fails Create: no task, no event (observed, containerd 1.6.20).
+    return ErrShim(
+        "failed to create shim task: OCI runtime create failed: runc create "
+        "failed: " +
+        LookPathError(program.binary));
+  }
   auto task = std::make_shared<TaskRecord>();
   task->ns = ns;
   task->id = id;
@@ -130,6 +149,12 @@ void Kernel::MakeBinaryMissing(const std::string& ns, const std::string& id,
   if (p.ok()) (*p)->program = Program::MissingBinary(std::move(binary));
 }
 
+void Kernel::MakeStartFail(const std::string& ns, const std::string& id,
+                           const std::string& exec_id) {
+  absl::StatusOr<std::shared_ptr<Process>> p = FindProcess(ns, id, exec_id);
+  if (p.ok()) (*p)->dies_during_start = true;
+}
+
 absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
                                        const std::string& id,
                                        const std::string& exec_id) {
@@ -148,31 +173,46 @@ absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
       break;
   }
   if (!p->is_init()) {
+    // The 1.6.20 shim closes a failed exec's wait channel once per failed
+    // Start; a second Start closes it again and the shim panics (observed).
+    if (p->start_failed) {
+      (void)KillShim(ns, id);
+      return ErrShim("ttrpc: closed");
+    }
     // runc exec into a frozen or dead container fails before the binary is
     // looked up.
+    std::string runc_error;
     if (task->paused) {
-      return ErrShim(
-          "OCI runtime exec failed: exec failed: cannot exec in a paused "
-          "container");
+      runc_error =
+          "cannot exec in a paused container (use --ignore-paused to "
+          "override)";
+    } else if (task->init->state == ProcessState::kStopped) {
+      runc_error = "cannot exec in a stopped container";
+    } else if (p->program.kind == Program::Kind::kMissingBinary) {
+      runc_error = LookPathError(p->program.binary);
     }
-    if (task->init->state == ProcessState::kStopped) {
+    if (runc_error.empty() && p->dies_during_start) {
+      p->pid = shared_pids_ ? task->init->pid : next_pid_++;
+      p->state = ProcessState::kRunning;
+      Terminate(*task, *p, kMissingBinaryExitStatus);
       return ErrShim(
-          "OCI runtime exec failed: exec failed: cannot exec in a stopped "
-          "container");
+          "OCI runtime exec failed: the process died during start "
+          "(injected fault)");
+    }
+    if (!runc_error.empty()) {
+      // There is no process: the shim closes the exec's wait channel but
+      // leaves it CREATED, and publishes no exit (observed, 1.6.20).
+      p->start_failed = true;
+      p->exit_notify->Fire();
+      return ErrShim("OCI runtime exec failed: exec failed: " + runc_error);
     }
   }
   if (p->program.kind == Program::Kind::kMissingBinary) {
-    // runc's exec of the binary fails inside the new process, which then exits;
-    // the shim reaps it and publishes its TaskExit (moby-daemon.md I3) and the
-    // process is STOPPED, which is what lets the Go client's task.Delete /
-    // process.Delete clean it up.
+    // An init's binary that vanished after Create (MakeBinaryMissing only):
+    // the exec in the started init fails and the process exits.
     Terminate(*task, *p, kMissingBinaryExitStatus);
-    const std::string why =
-        "unable to start container process: exec: " + Quote(p->program.binary) +
-        ": executable file not found in $PATH";
-    return ErrShim(p->is_init()
-                       ? "OCI runtime start failed: " + why
-                       : "OCI runtime exec failed: exec failed: " + why);
+    return ErrShim("OCI runtime start failed: " +
+                   LookPathError(p->program.binary));
   }
   if (!p->is_init()) p->pid = shared_pids_ ? task->init->pid : next_pid_++;
   p->state = ProcessState::kRunning;
@@ -296,8 +336,10 @@ absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
   if (init.state == ProcessState::kPaused) {
     return ErrShim("failed to delete task: cannot delete a paused process");
   }
-  // A created task: runc init and any exec in it are killed without an exit
-  // event.
+  // A created task: runc delete --force kills any exec in it and runc init,
+  // and the shim publishes their exits (137), in that order; the reply still
+  // describes an init that never ran (status 0, zero time), and Waits on it
+  // break (observed, containerd 1.6.20).
   for (auto& [eid, e] : task.execs) {
     if (IsLive(*e)) Exit(*e, 128 + kSigKill);
   }
@@ -310,6 +352,13 @@ absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
   if (!init.exited) {
     init.deleted = true;
     init.exit_notify->Fire();
+    Emit({.kind = KernelEvent::Kind::kExit,
+          .ns = ns,
+          .container_id = id,
+          .pid = init.pid,
+          .exit_status = 128 + kSigKill,
+          .exited_at = ex_.now(),
+          .exited = true});
   }
   task.deleted = true;
   ExitResult r = ResultOf(init);
@@ -468,11 +517,15 @@ sim::Task<absl::StatusOr<ExitResult>> Kernel::Wait(std::string ns,
   absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
   if (!found.ok()) co_return found.status();
   std::shared_ptr<Process> p = *found;
-  if (!p->exited && !p->deleted) co_await p->exit_notify->Wait();
+  if (!p->exited && !p->deleted && !p->start_failed) {
+    co_await p->exit_notify->Wait();
+  }
   // The shim goes away with a task deleted before it ran, or dies: the call
   // breaks.
-  if (!p->exited || p->shim_dead) co_return ErrShim("ttrpc: closed");
-  co_return ResultOf(*p);
+  if (p->shim_dead) co_return ErrShim("ttrpc: closed");
+  // A failed exec start: exit status 0, not exited (observed).
+  if (p->exited || p->start_failed) co_return ResultOf(*p);
+  co_return ErrShim("ttrpc: closed");
 }
 
 absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
@@ -490,13 +543,29 @@ absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
     }
     e->exit_notify->Fire();
   }
+  // containerd's dead-shim cleanup (`shim delete`) reports init killed (137)
+  // whether or not it had exited, then the task's deletion (observed, 1.6.20).
   Process& init = *task->init;
   init.shim_dead = true;
   if (!init.exited) {
     Exit(init, 128 + kSigKill);
   } else {
     init.exit_notify->Fire();
+    Emit({.kind = KernelEvent::Kind::kExit,
+          .ns = ns,
+          .container_id = id,
+          .pid = init.pid,
+          .exit_status = 128 + kSigKill,
+          .exited_at = ex_.now(),
+          .exited = true});
   }
+  Emit({.kind = KernelEvent::Kind::kTaskDelete,
+        .ns = ns,
+        .container_id = id,
+        .pid = init.pid,
+        .exit_status = 128 + kSigKill,
+        .exited_at = ex_.now(),
+        .exited = true});
   task->deleted = true;
   task->paused = false;
   if (task->thawed != nullptr) task->thawed->Fire();

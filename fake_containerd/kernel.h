@@ -37,8 +37,8 @@ std::string_view ProcessStateName(ProcessState s);
 inline constexpr uint32_t kSigKill = 9;
 inline constexpr uint32_t kSigTerm = 15;
 inline constexpr uint32_t kOomExitStatus = 137;
-// A process whose binary is missing exits with the shell's "command not found"
-// status.
+// An init whose binary went missing after Create (MakeBinaryMissing; not
+// reachable through RPCs) exits with the shell's "command not found" status.
 inline constexpr uint32_t kMissingBinaryExitStatus = 127;
 
 struct ProcessIo {
@@ -58,6 +58,13 @@ struct Process {
   bool deleted = false;
   // Its shim died: calls about it break.
   bool shim_dead = false;
+  // An exec whose Start failed (runc found no binary): still CREATED, with no
+  // pid and exit status 0, and Wait answers at once (the shim closed its wait
+  // channel). No exit is published.
+  bool start_failed = false;
+  // The exec-start-fails fault: Start spawns the process, which dies at once
+  // (127, its exit published), and Start fails.
+  bool dies_during_start = false;
   ProcessIo io;
   Program program;
   // Internal.
@@ -146,19 +153,31 @@ class Kernel {
                                      const std::string& exec_id) const;
   // Init processes of the namespace's tasks, by container id.
   std::vector<const Process*> ListTasks(const std::string& ns) const;
-  // Blocks until the process exits; at once if it already has.
+  // Blocks until the process exits; at once if it already has, or if it is an
+  // exec whose Start failed (exit status 0, not exited).
   sim::Task<absl::StatusOr<ExitResult>> Wait(std::string ns, std::string id,
                                              std::string exec_id);
 
   // Environment events (not RPCs). The task's shim dies: every process of the
-  // task dies with 137 and only init's exit is published (containerd's
-  // dead-shim cleanup); the task is gone (NOT_FOUND) and pending Waits break
-  // with UNKNOWN "ttrpc: closed: unknown".
+  // task dies with 137; containerd's dead-shim cleanup publishes init's exit
+  // (137, even if init had exited) and the task's deletion, but no exec's
+  // exit; the task is gone (NOT_FOUND) and pending Waits break with UNKNOWN
+  // "ttrpc: closed: unknown". Also what a second Start of an exec whose Start
+  // failed does to the 1.6.20 shim.
   absl::Status KillShim(const std::string& ns, const std::string& id);
   // The process's binary is gone: its Start will fail as a missing binary's
   // does (the exec-start-fails fault). No-op when there is no such process.
+  // (A missing init binary fails CreateTask already, as runc create looks the
+  // binary up.)
   void MakeBinaryMissing(const std::string& ns, const std::string& id,
                          const std::string& exec_id, std::string binary);
+  // The exec-start-fails fault: the exec's Start spawns a process that dies
+  // at once, publishing its exit (127), and then fails. That exit reaches the
+  // daemon while ExecStart still owns the exec: the interleaving of moby
+  // 3b28a24e (I3). containerd 1.6.20's runc shim publishes no exit for a
+  // missing binary, so only this fault reaches it.
+  void MakeStartFail(const std::string& ns, const std::string& id,
+                     const std::string& exec_id);
   // The memory limit is hit in the process now.
   absl::Status OomKill(const std::string& ns, const std::string& id,
                        const std::string& exec_id);

@@ -68,8 +68,11 @@ TEST_P(DaemonMutationTest, ExitHandlerToleratesANilProcess) {
     std::vector<std::string> args{"run"};
     (void)co_await w.daemon->ContainerCreate("c1", args);
     (void)co_await w.daemon->ContainerStart("c1");
-    std::vector<std::string> exec_args{"no-such-binary"};
+    // The process dies during its start and its exit is published (a
+    // missing binary publishes none with containerd 1.6.20).
+    std::vector<std::string> exec_args{"run"};
     auto id = co_await w.daemon->ContainerExecCreate("c1", exec_args);
+    w.faults.Force(fake_containerd::FaultPoint::kExecStartFails);
     (void)co_await w.daemon->ContainerExecStart(*id);
     co_await w.ex.Sleep(sim::kSecond);
     (void)co_await w.daemon->ContainerKill("c1", 9);
