@@ -77,10 +77,6 @@ constexpr IntentionalDifference kIntentionalDifferences[] = {
     {"other", "metrics", "code",
      "The fake models no cgroup statistics: Tasks/Metrics is UNIMPLEMENTED "
      "(CONFORMANCE.md, Not implemented)."},
-    {"other", "update task resources", "code",
-     "FakeContainerd::UpdateTask exists, but in_process.cc binds no "
-     "Tasks/Update handler, so over a transport the fake answers "
-     "UNIMPLEMENTED. Pending: bind it there (not the core's file)."},
 };
 
 bool IsIntentional(const std::string& script, const std::string& step,

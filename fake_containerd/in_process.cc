@@ -148,6 +148,10 @@ void ServeInProcess(FakeContainerd& fake, SimTransport& t) {
   unary(
       k + "Resume", pair<tpb::ResumeTaskRequest, Empty>(),
       [f](const std::string& ns, auto& r, auto*) { return f->Resume(ns, r); });
+  unary(k + "Update", pair<tpb::UpdateTaskRequest, Empty>(),
+        [f](const std::string& ns, auto& r, auto*) {
+          return f->UpdateTask(ns, r);
+        });
   unary(k + "ListPids", pair<tpb::ListPidsRequest, tpb::ListPidsResponse>(),
         [f](const std::string& ns, auto& r, auto* o) {
           return f->ListPids(ns, r, o);
