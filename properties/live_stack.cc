@@ -3,6 +3,7 @@
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
 #include "fake_containerd/real_command.h"
+#include "properties/containerd_state.h"
 
 namespace properties {
 
@@ -78,9 +79,12 @@ constexpr uint32_t kStopped = 3;  // containerd.v1.types.Status
 
 }  // namespace
 
-sim::Task<absl::Status> RemoveEverything(sim::Executor& ex,
-                                         sim::RpcConnection& conn,
-                                         std::string ns) {
+namespace {
+
+// One pass; its errors do not matter by themselves (a daemon still running
+// may delete the same task at the same time), only what is left afterwards.
+sim::Task<absl::Status> RemovePass(sim::Executor& ex, sim::RpcConnection& conn,
+                                   std::string ns) {
   const sim::RpcMetadata md = {{"containerd-namespace", ns}};
   absl::Status first;
   auto keep = [&first](const absl::Status& s) {
@@ -135,6 +139,26 @@ sim::Task<absl::Status> RemoveEverything(sim::Executor& ex,
     keep(reply.status());
   }
   co_return first;
+}
+
+}  // namespace
+
+sim::Task<absl::Status> RemoveEverything(sim::Executor& ex,
+                                         sim::RpcConnection& conn,
+                                         std::string ns) {
+  absl::Status last;
+  for (int pass = 0; pass < 5; ++pass) {
+    last = co_await RemovePass(ex, conn, ns);
+    if (absl::IsUnavailable(last)) co_return last;  // nobody answers
+    absl::StatusOr<ContainerdState> left =
+        co_await StateOverRpc(conn, ns, ExecKeys());
+    if (!left.ok()) co_return left.status();
+    if (left->containers.empty() && left->tasks.empty())
+      co_return absl::OkStatus();
+    co_await ex.Sleep(100 * sim::kMillisecond);
+  }
+  co_return absl::InternalError("could not empty namespace " + ns + ": " +
+                                last.ToString());
 }
 
 }  // namespace properties

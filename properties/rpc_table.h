@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "daemon_core/libcontainerd.h"
+#include "properties/live_stack.h"
 
 namespace properties {
 
@@ -18,6 +20,12 @@ struct RpcRow {
 };
 
 std::vector<RpcRow> MeasureRpcs(daemon_core::libcontainerd::Design design);
+
+// The same rows, through the daemon model against a real containerd (`dsim
+// rpcs --containerd`), but for those that plant state in the fake. Empties
+// the namespace before and after each row.
+absl::StatusOr<std::vector<RpcRow>> MeasureRpcsLive(
+    daemon_core::libcontainerd::Design design, const LiveOptions& live);
 
 }  // namespace properties
 

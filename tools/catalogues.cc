@@ -1,6 +1,7 @@
 // tools/catalogues.cc: the listing subcommands: `dsim scenarios`,
 // `dsim mutations`, and `dsim rpcs` (containerd RPCs per Docker operation).
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,72 @@ std::string JoinShort(const std::vector<std::string>& methods) {
   return out.empty() ? "(none)" : out;
 }
 
+namespace {
+
+// `dsim rpcs --containerd`: the rows measured against a real containerd, each
+// compared with the simulation's. A difference is exit status 1.
+int LiveRpcs(const std::vector<daemon_core::libcontainerd::Design>& designs) {
+  absl::StatusOr<properties::LiveOptions> live = LiveOptionsFromFlags();
+  if (!live.ok()) return Usage(std::string(live.status().message()));
+  if (absl::Status s = ClearLiveNamespace(*live, 0); !s.ok()) {
+    std::fprintf(stderr, "dsim: containerd at %s does not answer: %s\n",
+                 live->containerd.c_str(), std::string(s.message()).c_str());
+    return 2;
+  }
+  const bool json = absl::GetFlag(FLAGS_json);
+  std::string j =
+      "{\"containerd\":" + JsonString(live->containerd) + ",\"operations\":[";
+  int differences = 0, rows = 0;
+  for (auto d : designs) {
+    const std::string name(daemon_core::libcontainerd::DesignName(d));
+    absl::StatusOr<std::vector<properties::RpcRow>> measured =
+        properties::MeasureRpcsLive(d, *live);
+    if (!measured.ok()) {
+      std::fprintf(stderr, "dsim: live %s: %s\n", name.c_str(),
+                   std::string(measured.status().message()).c_str());
+      return 2;
+    }
+    std::map<std::string, std::vector<std::string>> sim;
+    for (const properties::RpcRow& r : properties::MeasureRpcs(d)) {
+      sim[r.operation] = r.rpcs;
+    }
+    if (!json) std::printf("%s client, live vs simulated:\n", name.c_str());
+    for (const properties::RpcRow& r : *measured) {
+      const bool same = sim[r.operation] == r.rpcs;
+      differences += same ? 0 : 1;
+      auto list = [](const std::vector<std::string>& rpcs) {
+        std::string out = "[";
+        for (size_t i = 0; i < rpcs.size(); ++i)
+          out += (i > 0 ? "," : "") + JsonString(rpcs[i]);
+        return out + "]";
+      };
+      if (json) {
+        j += std::string(rows++ > 0 ? "," : "") + "{\"client\":\"" + name +
+             "\",\"operation\":" + JsonString(r.operation) +
+             ",\"live\":" + list(r.rpcs) +
+             ",\"sim\":" + list(sim[r.operation]) +
+             ",\"same\":" + (same ? "true" : "false") + "}";
+      } else {
+        std::printf("  %-52s %2zu %s\n", r.operation.c_str(), r.rpcs.size(),
+                    same ? "= sim" : "DIFFERS from sim");
+        if (!same) {
+          std::printf("      live: %s\n      sim:  %s\n",
+                      JoinShort(r.rpcs).c_str(),
+                      JoinShort(sim[r.operation]).c_str());
+        }
+      }
+    }
+  }
+  if (json) {
+    std::printf("%s],\"differences\":%d}\n", j.c_str(), differences);
+  } else {
+    std::printf("%d difference(s)\n", differences);
+  }
+  return differences > 0 ? 1 : 0;
+}
+
+}  // namespace
+
 int Rpcs() {
   using daemon_core::libcontainerd::Design;
   std::string client = absl::GetFlag(FLAGS_client);
@@ -92,6 +159,7 @@ int Rpcs() {
   if (client == "objects" || client == "both")
     designs.push_back(Design::kObjects);
   if (designs.empty()) return Usage("--client must be legacy, objects or both");
+  if (!absl::GetFlag(FLAGS_containerd).empty()) return LiveRpcs(designs);
   std::vector<std::vector<properties::RpcRow>> tables;
   for (Design d : designs) tables.push_back(properties::MeasureRpcs(d));
   auto name = [&](size_t d) {

@@ -2,10 +2,12 @@
 #include "tools/cli.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
@@ -56,6 +58,49 @@ ABSL_FLAG(std::string, rootfs, "",
           "live: the busybox rootfs for containers (default $DSIM_ROOTFS)");
 
 namespace dsim {
+
+namespace {
+
+std::string FlagOrEnv(const std::string& flag, const char* env,
+                      const std::string& fallback = "") {
+  if (!flag.empty()) return flag;
+  const char* v = std::getenv(env);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+}  // namespace
+
+absl::StatusOr<properties::LiveOptions> LiveOptionsFromFlags() {
+  properties::LiveOptions o;
+  o.containerd = FlagOrEnv(absl::GetFlag(FLAGS_containerd), "DSIM_CONTAINERD");
+  if (o.containerd.empty()) {
+    return absl::InvalidArgumentError(
+        "needs --containerd unix:PATH (or DSIM_CONTAINERD)");
+  }
+  if (o.containerd.rfind("unix:", 0) != 0 || o.containerd.size() == 5) {
+    return absl::InvalidArgumentError("--containerd must be unix:PATH, not '" +
+                                      o.containerd + "'");
+  }
+  std::string path = o.containerd.substr(5);
+  if (path.rfind("//", 0) == 0) path = path.substr(2);  // unix:///abs
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        "no containerd socket at " + path +
+        ": is containerd running? (scripts/real-containerd starts a private "
+        "one)");
+  }
+  o.rootfs = FlagOrEnv(absl::GetFlag(FLAGS_rootfs), "DSIM_ROOTFS");
+  if (o.rootfs.empty() || o.rootfs[0] != '/' ||
+      stat((o.rootfs + "/bin/sh").c_str(), &st) != 0) {
+    return absl::InvalidArgumentError(
+        "needs --rootfs DIR (or DSIM_ROOTFS): an absolute path to a busybox "
+        "rootfs with bin/sh; got '" +
+        o.rootfs + "'");
+  }
+  o.ns = FlagOrEnv(absl::GetFlag(FLAGS_namespace), "DSIM_NAMESPACE", "dsim");
+  return o;
+}
 
 int Usage(const std::string& problem) {
   std::fprintf(stderr, "dsim: %s (see dsim --help)\n", problem.c_str());

@@ -42,6 +42,14 @@ namespace dsim {
 
 // Prints "dsim: PROBLEM (see dsim --help)" on stderr; returns exit status 2.
 int Usage(const std::string& problem);
+
+// --containerd, --rootfs and --namespace (or DSIM_CONTAINERD, DSIM_ROOTFS,
+// DSIM_NAMESPACE), checked: the socket exists, the rootfs has bin/sh.
+absl::StatusOr<properties::LiveOptions> LiveOptionsFromFlags();
+// Kills and deletes everything in the live namespace; an error when containerd
+// does not answer within `window` (0: at once).
+absl::Status ClearLiveNamespace(const properties::LiveOptions& live,
+                                sim::Nanos window);
 // Sets the flags from --name=value / --name value / --flag / --noflag ("-" and
 // "_" alike); false with a one-line `error` on the first problem.
 bool ParseFlags(const std::vector<std::string>& args, std::string* error);

@@ -1,7 +1,5 @@
 // tools/live.cc: `dsim live`, a scenario's API calls through the daemon model
 // against a real containerd, with the same history and quiescence checks.
-#include <sys/stat.h>
-
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -27,13 +25,6 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 void OnSignal(int) { interrupted.store(true); }
-
-std::string FlagOrEnv(const std::string& flag, const char* env,
-                      const std::string& fallback = "") {
-  if (!flag.empty()) return flag;
-  const char* v = std::getenv(env);
-  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
-}
 
 sim::ExecutorOptions LiveExecutorOptions(bool keep_trace) {
   sim::ExecutorOptions o;
@@ -73,6 +64,20 @@ absl::Status Against(
   return *result;
 }
 
+}  // namespace
+
+absl::Status ClearLiveNamespace(const properties::LiveOptions& live,
+                                sim::Nanos window) {
+  const std::string ns = live.ns;
+  return Against(live.containerd, window,
+                 [ns](sim::Executor& ex,
+                      sim::RpcConnection& c) -> sim::Task<absl::Status> {
+                   co_return co_await properties::RemoveEverything(ex, c, ns);
+                 });
+}
+
+namespace {
+
 struct LiveResult {
   std::string scenario, client, outcome;
   std::optional<sim::Violation> violation;
@@ -83,43 +88,24 @@ struct LiveResult {
 }  // namespace
 
 int Live() {
-  const std::string target =
-      FlagOrEnv(absl::GetFlag(FLAGS_containerd), "DSIM_CONTAINERD");
-  if (target.empty()) {
-    return Usage("live needs --containerd unix:PATH (or DSIM_CONTAINERD)");
-  }
-  if (target.rfind("unix:", 0) != 0 || target.size() == 5) {
-    return Usage("--containerd must be unix:PATH, not '" + target + "'");
-  }
-  std::string path = target.substr(5);
-  if (path.rfind("//", 0) == 0) path = path.substr(2);  // unix:///abs
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
-    return Usage("no containerd socket at " + path +
-                 ": is containerd running? (scripts/real-containerd starts a "
-                 "private one)");
-  }
-  const std::string rootfs =
-      FlagOrEnv(absl::GetFlag(FLAGS_rootfs), "DSIM_ROOTFS");
-  struct stat sh;
-  if (rootfs.empty() || rootfs[0] != '/' ||
-      stat((rootfs + "/bin/sh").c_str(), &sh) != 0) {
-    return Usage(
-        "live needs --rootfs DIR (or DSIM_ROOTFS): an absolute path "
-        "to a busybox rootfs with bin/sh; got '" +
-        rootfs + "'");
-  }
-  const std::string ns =
-      FlagOrEnv(absl::GetFlag(FLAGS_namespace), "DSIM_NAMESPACE", "dsim");
-  if (absl::GetFlag(FLAGS_scenario).empty()) {
-    return Usage("live needs --scenario NAME|FILE");
-  }
+  absl::StatusOr<properties::LiveOptions> options = LiveOptionsFromFlags();
+  if (!options.ok()) return Usage(std::string(options.status().message()));
+  const std::string target = options->containerd;
+  const std::string ns = options->ns;
+  // Named scenarios must all run live; by default, every built-in that can.
+  const bool named = !absl::GetFlag(FLAGS_scenario).empty();
   absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>> scenarios =
       SelectScenarios();
   if (!scenarios.ok()) return Usage(std::string(scenarios.status().message()));
-  for (const auto& s : *scenarios) {
-    absl::Status capable = properties::LiveCapable(s->scenario);
-    if (!capable.ok()) return Usage(std::string(capable.message()));
+  for (auto it = scenarios->begin(); it != scenarios->end();) {
+    absl::Status capable = properties::LiveCapable((*it)->scenario);
+    if (capable.ok()) {
+      ++it;
+    } else if (named) {
+      return Usage(std::string(capable.message()));
+    } else {
+      it = scenarios->erase(it);
+    }
   }
   const std::string client = absl::GetFlag(FLAGS_client);
   if (client == "both") absl::SetFlag(&FLAGS_client, "objects");
@@ -133,22 +119,14 @@ int Live() {
   std::signal(SIGTERM, OnSignal);
 
   // Does it answer? Also clears what a crashed run left in the namespace.
-  auto clear = [&](sim::Nanos window) {
-    return Against(target, window,
-                   [ns](sim::Executor& ex,
-                        sim::RpcConnection& c) -> sim::Task<absl::Status> {
-                     co_return co_await properties::RemoveEverything(ex, c, ns);
-                   });
-  };
-  absl::Status probe = clear(0);
+  absl::Status probe = ClearLiveNamespace(*options, 0);
   if (!probe.ok()) {
     std::fprintf(stderr, "dsim: containerd at %s does not answer: %s\n",
                  target.c_str(), std::string(probe.message()).c_str());
     return 2;
   }
 
-  properties::LiveOptions live{
-      .containerd = target, .ns = ns, .rootfs = rootfs};
+  const properties::LiveOptions live = *options;
   std::vector<LiveResult> results;
   int violations = 0;
   for (const auto& s : *scenarios) {
@@ -172,12 +150,12 @@ int Live() {
       r.violation = rec.result.violation;
       r.trace_tail = TraceTail(rec.trace_text, 30);
       if (interrupted.load()) {
-        (void)clear(5 * sim::kSecond);
+        (void)ClearLiveNamespace(live, 5 * sim::kSecond);
         std::fprintf(stderr, "dsim: interrupted\n");
         return 130;
       }
       if (r.violation.has_value()) ++violations;
-      absl::Status cleared = clear(5 * sim::kSecond);
+      absl::Status cleared = ClearLiveNamespace(live, 5 * sim::kSecond);
       if (!cleared.ok()) {
         std::fprintf(stderr, "live: warning: cleanup in %s: %s\n", ns.c_str(),
                      std::string(cleared.message()).c_str());
