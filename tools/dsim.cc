@@ -19,12 +19,13 @@ constexpr char kUsage[] =
        dsim check     --scenario NAME|FILE [--client C] [--mutation M]
                       [--preemption-bound K] [--runs N] [--time S] [--json]
        dsim rpcs      [--client objects|legacy|both] [--json]
+                      [--containerd unix:PATH]
        dsim scenarios [--json]
        dsim mutations [--json]
        dsim serve     --listen unix:PATH
-       dsim live      --containerd unix:PATH --scenario NAME|FILE
-                      [--client objects|legacy] [--namespace NS] [--rootfs DIR]
-                      [--json]
+       dsim live      [--containerd unix:PATH] [--scenario NAME|FILE]...
+                      [--client objects|legacy|both] [--mutation NAME]
+                      [--namespace NS] [--rootfs DIR] [--json]
 
 explore: runs scenarios (by default every built-in one, see `dsim scenarios`)
 through the daemon model against the fake containerd, each run under a
@@ -42,15 +43,20 @@ check: explores every schedule of one scenario with at most K preemptions
 
 rpcs: the containerd RPCs each Docker operation costs, measured through the
 daemon model, for each libcontainerd design (legacy: before moby PR #43564;
-objects: after).
+objects: after). With --containerd it measures them against a real
+containerd too and compares each row with the simulation's (exit 1 on a
+difference).
 
 serve: the fake containerd over real gRPC on a unix socket, in real time,
 for ctr and other containerd clients (until SIGINT or SIGTERM).
 
-live: runs a scenario's API calls through the daemon model against a real
+live: runs scenarios' API calls through the daemon model against a real
 containerd (1.6), in a busybox rootfs, and checks the same history and
-quiescence properties. scripts/real-containerd starts a private containerd
-and sets DSIM_CONTAINERD, DSIM_NAMESPACE and DSIM_ROOTFS for it.
+quiescence properties (default: every built-in that can run without control
+of the interleaving). Everything in the namespace (default $DSIM_NAMESPACE,
+else dsim) is deleted before and after each run. scripts/real-containerd
+starts a private containerd and sets DSIM_CONTAINERD, DSIM_NAMESPACE and
+DSIM_ROOTFS for it.
 
 scenarios, mutations: the built-in scenarios; the planted bugs (--mutation)
 with the property that catches each, and the properties.

@@ -32,7 +32,9 @@ class GrpcServer::Call : public std::enable_shared_from_this<Call> {
   void Accept() {
     std::shared_ptr<Call> self = shared_from_this();
     CompletionLoop& loop = server_.loop();
-    ctx_.AsyncNotifyWhenDone(loop.Then([self](bool) { self->OnDone(); }));
+    // Not a self-owning tag: gRPC never delivers it for a call that was never
+    // matched (the last one at shutdown), which would keep the Call alive.
+    ctx_.AsyncNotifyWhenDone(loop.Expect(&done_tag_));
     server_.service_->RequestCall(
         &ctx_, &stream_, loop.cq(),
         static_cast<grpc::ServerCompletionQueue*>(loop.cq()),
@@ -43,6 +45,8 @@ class GrpcServer::Call : public std::enable_shared_from_this<Call> {
 
  private:
   void OnAccepted() {
+    // Matched: the done tag will come, and the call lives until it does.
+    alive_until_done_ = shared_from_this();
     ++server_.calls_;
     if (!server_.shut_down_) server_.AcceptNext();
     std::shared_ptr<Call> self = shared_from_this();
@@ -142,6 +146,7 @@ class GrpcServer::Call : public std::enable_shared_from_this<Call> {
 
   // The client went away (or the call ended): stop its task if it still runs.
   void OnDone() {
+    std::shared_ptr<Call> keep = std::move(alive_until_done_);
     if (!ctx_.IsCancelled() || finished_) return;
     cancelled_ = true;
     if (task_ != sim::kNoTask) server_.ex_.Cancel(task_);
@@ -155,7 +160,18 @@ class GrpcServer::Call : public std::enable_shared_from_this<Call> {
     stream_.Finish(status, server_.loop().Then([self](bool) {}));
   }
 
+  class DoneTag : public CompletionLoop::Tag {
+   public:
+    explicit DoneTag(Call* call) : call_(call) {}
+    void Done(bool) override { call_->OnDone(); }
+
+   private:
+    Call* call_;
+  };
+
   GrpcServer& server_;
+  DoneTag done_tag_{this};
+  std::shared_ptr<Call> alive_until_done_;
   grpc::GenericServerContext ctx_;
   grpc::GenericServerAsyncReaderWriter stream_;
   grpc::ByteBuffer request_;
