@@ -212,6 +212,10 @@ sim::Task<absl::StatusOr<TaskHandle>> ContainerHandle::NewTask(ProcessIO io) {
   if (!s.ok()) co_return s;
   tasks::CreateTaskRequest req;
   req.set_container_id(info_.id);
+  if (io.stdin_path.empty() && io.stdout_path.empty() &&
+      client_->init_stdio()) {
+    io = client_->init_stdio()(info_.id);
+  }
   req.set_stdin(io.stdin_path);
   req.set_stdout(io.stdout_path);
   req.set_stderr(io.stderr_path);

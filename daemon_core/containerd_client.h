@@ -12,6 +12,7 @@
 #define DSIM_DAEMON_CORE_CONTAINERD_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -153,6 +154,12 @@ class Client {
   Client(sim::Executor& ex, sim::RpcConnection& conn, std::string ns)
       : ex_(ex), conn_(conn), namespace_(std::move(ns)) {}
 
+  // The stdio of a container's init when the caller asks for null IO: moby's
+  // attachStdio, which makes the FIFOs. Unset: null IO.
+  using InitStdio = std::function<ProcessIO(const std::string& container_id)>;
+  void set_init_stdio(InitStdio stdio) { init_stdio_ = std::move(stdio); }
+  const InitStdio& init_stdio() const { return init_stdio_; }
+
   sim::Task<absl::StatusOr<ContainerHandle>> LoadContainer(
       std::string id);  // Containers/Get
   // Leases/Create, Containers/Create (under the lease), Leases/Delete.
@@ -175,6 +182,7 @@ class Client {
   sim::RpcConnection& conn_;
   std::string namespace_;
   uint64_t next_lease_ = 0;
+  InitStdio init_stdio_;
 };
 
 }  // namespace daemon_core::c8d

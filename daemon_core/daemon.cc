@@ -14,7 +14,9 @@ Daemon::Daemon(sim::Executor& ex, sim::RpcConnection& containerd, Disk& disk,
       subscribed_(ex, "event monitor subscribed"),
       c8d_(ex, containerd, options_.ns),
       client_(libcontainerd::NewClient(options_.design, c8d_)),
-      exec_commands_(ex, "daemon") {}
+      exec_commands_(ex, "daemon") {
+  c8d_.set_init_stdio(options_.init_stdio);
+}
 
 std::shared_ptr<Container> Daemon::Lookup(const std::string& id) const {
   auto it = containers_.find(id);

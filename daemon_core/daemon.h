@@ -90,6 +90,8 @@ class Daemon {
         container_spec;
     std::function<std::string(const std::vector<std::string>& args)>
         process_spec;
+    // The stdio of each container's init (see c8d::Client::set_init_stdio).
+    c8d::Client::InitStdio init_stdio;
   };
   // `containerd` and `disk` must outlive the daemon. Call ex.DestroyAllTasks()
   // before destroying it.

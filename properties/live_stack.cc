@@ -1,7 +1,16 @@
 #include "properties/live_stack.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
+#include "fake_containerd/program.h"
 #include "fake_containerd/real_command.h"
 #include "properties/containerd_state.h"
 
@@ -55,8 +64,45 @@ LiveStack::LiveStack(sim::Executor& ex, wire::CompletionLoop& loop,
       disk(ex),
       options{.design = design, .mutation = mutation, .ns = live_options.ns} {
   const LiveOptions l = live;
-  options.container_spec = [l](const std::string& id,
+  std::string dir = "/tmp/dsim-live-stdin.XXXXXX";
+  if (const char* tmp = std::getenv("TMPDIR"); tmp != nullptr && *tmp != 0) {
+    dir = std::string(tmp) + "/dsim-live-stdin.XXXXXX";
+  }
+  if (mkdtemp(dir.data()) != nullptr) fifo_dir = dir;
+  auto reads_stdin = std::make_shared<std::set<std::string>>();
+  std::vector<int>* fds = &stdin_writers;
+  options.init_stdio = [reads_stdin, fds,
+                        dir = fifo_dir](const std::string& id) {
+    daemon_core::c8d::ProcessIO io;
+    if (dir.empty() || !reads_stdin->count(id)) return io;
+    // With a stdin the shim wants FIFOs for all three (as dockerd's attach
+    // makes them); it blocks opening each until the other end is open, so
+    // hold both ends (nothing is written to stdin; the programs print
+    // nothing).
+    std::string paths[3];
+    const char* names[3] = {".stdin", ".stdout", ".stderr"};
+    for (int i = 0; i < 3; ++i) {
+      const std::string fifo = dir + "/" + id + names[i];
+      unlink(fifo.c_str());
+      if (mkfifo(fifo.c_str(), 0600) != 0) return io;
+      const int fd = open(fifo.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+      if (fd < 0) return io;
+      fds->push_back(fd);
+      paths[i] = fifo;
+    }
+    io.stdin_path = paths[0];
+    io.stdout_path = paths[1];
+    io.stderr_path = paths[2];
+    return io;
+  };
+  options.container_spec = [l, reads_stdin](
+                               const std::string& id,
                                const std::vector<std::string>& args) {
+    absl::StatusOr<fake_containerd::Program> p =
+        fake_containerd::ProgramFromArgs(args);
+    if (p.ok() && p->kind == fake_containerd::Program::Kind::kReadStdin) {
+      reads_stdin->insert(id);
+    }
     fake_containerd::RealSpecOptions o;
     o.rootfs = l.rootfs;
     o.cgroups_path = "/" + l.ns + "/" + id;
@@ -67,6 +113,11 @@ LiveStack::LiveStack(sim::Executor& ex, wire::CompletionLoop& loop,
   };
   daemon = std::make_unique<daemon_core::Daemon>(ex, conn, disk, options);
   daemon->StartEventMonitor();
+}
+
+LiveStack::~LiveStack() {
+  for (int fd : stdin_writers) close(fd);
+  if (!fifo_dir.empty()) std::filesystem::remove_all(fifo_dir);
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "daemon_core/daemon.h"
 #include "daemon_core/disk.h"
@@ -52,6 +53,7 @@ struct LiveStack {
   LiveStack(sim::Executor& ex, wire::CompletionLoop& loop,
             const LiveOptions& live, daemon_core::libcontainerd::Design design,
             daemon_core::Mutation mutation = daemon_core::Mutation::kNone);
+  ~LiveStack();
 
   sim::Executor& ex;
   LiveOptions live;
@@ -60,6 +62,10 @@ struct LiveStack {
   daemon_core::Disk disk;
   daemon_core::Daemon::Options options;
   std::unique_ptr<daemon_core::Daemon> daemon;
+  // The stdin FIFOs of containers whose program reads stdin (the shim holds
+  // a writer, so `cat` reads until Tasks/CloseIO, as in the fake).
+  std::string fifo_dir;
+  std::vector<int> stdin_writers;  // our ends of those FIFOs
 };
 
 // Kills and deletes every task and container in `ns` (before and after a live
