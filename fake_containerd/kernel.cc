@@ -278,6 +278,18 @@ void Kernel::Exit(Process& p, uint32_t status) {
         .exited = true});
 }
 
+// containerd's own report of a task it tore down: init's exit with 137.
+void Kernel::EmitKilledInitExit(const std::string& ns, const std::string& id,
+                                const Process& init) {
+  Emit({.kind = KernelEvent::Kind::kExit,
+        .ns = ns,
+        .container_id = id,
+        .pid = init.pid,
+        .exit_status = 128 + kSigKill,
+        .exited_at = ex_.now(),
+        .exited = true});
+}
+
 void Kernel::Terminate(TaskRecord& task, Process& p, uint32_t status) {
   if (p.exited) return;
   if (p.is_init()) {
@@ -352,13 +364,7 @@ absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
   if (!init.exited) {
     init.deleted = true;
     init.exit_notify->Fire();
-    Emit({.kind = KernelEvent::Kind::kExit,
-          .ns = ns,
-          .container_id = id,
-          .pid = init.pid,
-          .exit_status = 128 + kSigKill,
-          .exited_at = ex_.now(),
-          .exited = true});
+    EmitKilledInitExit(ns, id, init);
   }
   task.deleted = true;
   ExitResult r = ResultOf(init);
@@ -551,13 +557,7 @@ absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
     Exit(init, 128 + kSigKill);
   } else {
     init.exit_notify->Fire();
-    Emit({.kind = KernelEvent::Kind::kExit,
-          .ns = ns,
-          .container_id = id,
-          .pid = init.pid,
-          .exit_status = 128 + kSigKill,
-          .exited_at = ex_.now(),
-          .exited = true});
+    EmitKilledInitExit(ns, id, init);
   }
   Emit({.kind = KernelEvent::Kind::kTaskDelete,
         .ns = ns,
