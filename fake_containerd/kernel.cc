@@ -278,10 +278,11 @@ void Kernel::Exit(Process& p, uint32_t status) {
         .exited = true});
 }
 
-// containerd's own report of a task it tore down: init's exit with 137.
-void Kernel::EmitKilledInitExit(const std::string& ns, const std::string& id,
-                                const Process& init) {
-  Emit({.kind = KernelEvent::Kind::kExit,
+// containerd's own report (`kind`: exit or task delete) of a task it tore
+// down: init killed, 137, now.
+void Kernel::EmitKilledInit(KernelEvent::Kind kind, const std::string& ns,
+                            const std::string& id, const Process& init) {
+  Emit({.kind = kind,
         .ns = ns,
         .container_id = id,
         .pid = init.pid,
@@ -364,7 +365,7 @@ absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
   if (!init.exited) {
     init.deleted = true;
     init.exit_notify->Fire();
-    EmitKilledInitExit(ns, id, init);
+    EmitKilledInit(KernelEvent::Kind::kExit, ns, id, init);
   }
   task.deleted = true;
   ExitResult r = ResultOf(init);
@@ -557,15 +558,9 @@ absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
     Exit(init, 128 + kSigKill);
   } else {
     init.exit_notify->Fire();
-    EmitKilledInitExit(ns, id, init);
+    EmitKilledInit(KernelEvent::Kind::kExit, ns, id, init);
   }
-  Emit({.kind = KernelEvent::Kind::kTaskDelete,
-        .ns = ns,
-        .container_id = id,
-        .pid = init.pid,
-        .exit_status = 128 + kSigKill,
-        .exited_at = ex_.now(),
-        .exited = true});
+  EmitKilledInit(KernelEvent::Kind::kTaskDelete, ns, id, init);
   task->deleted = true;
   task->paused = false;
   if (task->thawed != nullptr) task->thawed->Fire();

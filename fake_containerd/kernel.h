@@ -207,8 +207,8 @@ class Kernel {
   // The process dies with `status`; init's death first kills every exec (pid
   // namespace).
   void Terminate(TaskRecord& task, Process& p, uint32_t status);
-  void EmitKilledInitExit(const std::string& ns, const std::string& id,
-                          const Process& init);
+  void EmitKilledInit(KernelEvent::Kind kind, const std::string& ns,
+                      const std::string& id, const Process& init);
   void Exit(Process& p, uint32_t status);
   void Emit(KernelEvent e) { sink_(e); }
   static ExitResult ResultOf(const Process& p);

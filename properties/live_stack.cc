@@ -135,22 +135,17 @@ namespace {
 // One pass; its errors do not matter by themselves (a daemon still running
 // may delete the same task at the same time), only what is left afterwards.
 sim::Task<absl::Status> RemovePass(sim::Executor& ex, sim::RpcConnection& conn,
-                                   std::string ns) {
+                                   std::string ns, ContainerdState state) {
   const sim::RpcMetadata md = {{"containerd-namespace", ns}};
   absl::Status first;
   auto keep = [&first](const absl::Status& s) {
     if (!s.ok() && !absl::IsNotFound(s) && first.ok()) first = s;
   };
-  tpb::ListTasksRequest list_tasks;
-  absl::StatusOr<std::string> reply = co_await conn.Unary(
-      std::string(kTasks) + "List", md, list_tasks.SerializeAsString());
-  if (!reply.ok()) co_return reply.status();
-  tpb::ListTasksResponse tasks;
-  tasks.ParseFromString(*reply);
-  for (const auto& t : tasks.tasks()) {
-    if (t.status() != kStopped) {
+  absl::StatusOr<std::string> reply;
+  for (const auto& [id, status] : state.tasks) {
+    if (status != ContainerdState::Status::kStopped) {
       tpb::KillRequest kill;
-      kill.set_container_id(t.id());
+      kill.set_container_id(id);
       kill.set_signal(9);
       kill.set_all(true);
       reply = co_await conn.Unary(std::string(kTasks) + "Kill", md,
@@ -159,7 +154,7 @@ sim::Task<absl::Status> RemovePass(sim::Executor& ex, sim::RpcConnection& conn,
       // SIGKILL is quick, but the exit reaches containerd asynchronously.
       for (int i = 0; i < 100; ++i) {
         tpb::GetRequest get;
-        get.set_container_id(t.id());
+        get.set_container_id(id);
         reply = co_await conn.Unary(std::string(kTasks) + "Get", md,
                                     get.SerializeAsString());
         tpb::GetResponse got;
@@ -171,20 +166,14 @@ sim::Task<absl::Status> RemovePass(sim::Executor& ex, sim::RpcConnection& conn,
       }
     }
     tpb::DeleteTaskRequest del;
-    del.set_container_id(t.id());
+    del.set_container_id(id);
     reply = co_await conn.Unary(std::string(kTasks) + "Delete", md,
                                 del.SerializeAsString());
     keep(reply.status());
   }
-  cpb::ListContainersRequest list_containers;
-  reply = co_await conn.Unary(std::string(kContainers) + "List", md,
-                              list_containers.SerializeAsString());
-  if (!reply.ok()) co_return reply.status();
-  cpb::ListContainersResponse containers;
-  containers.ParseFromString(*reply);
-  for (const auto& c : containers.containers()) {
+  for (const std::string& id : state.containers) {
     cpb::DeleteContainerRequest del;
-    del.set_id(c.id());
+    del.set_id(id);
     reply = co_await conn.Unary(std::string(kContainers) + "Delete", md,
                                 del.SerializeAsString());
     keep(reply.status());
@@ -198,15 +187,17 @@ sim::Task<absl::Status> RemoveEverything(sim::Executor& ex,
                                          sim::RpcConnection& conn,
                                          std::string ns) {
   absl::Status last;
-  for (int pass = 0; pass < 5; ++pass) {
-    last = co_await RemovePass(ex, conn, ns);
-    if (absl::IsUnavailable(last)) co_return last;  // nobody answers
+  const ExecKeys no_execs;
+  for (int pass = 0;; ++pass) {
+    // Its error, UNAVAILABLE when nobody answers, is the caller's probe.
     absl::StatusOr<ContainerdState> left =
-        co_await StateOverRpc(conn, ns, ExecKeys());
+        co_await StateOverRpc(conn, ns, no_execs);
     if (!left.ok()) co_return left.status();
     if (left->containers.empty() && left->tasks.empty())
       co_return absl::OkStatus();
-    co_await ex.Sleep(100 * sim::kMillisecond);
+    if (pass == 5) break;
+    if (pass > 0) co_await ex.Sleep(100 * sim::kMillisecond);
+    last = co_await RemovePass(ex, conn, ns, std::move(*left));
   }
   co_return absl::InternalError("could not empty namespace " + ns + ": " +
                                 last.ToString());

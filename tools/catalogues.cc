@@ -90,11 +90,7 @@ namespace {
 int LiveRpcs(const std::vector<daemon_core::libcontainerd::Design>& designs) {
   absl::StatusOr<properties::LiveOptions> live = LiveOptionsFromFlags();
   if (!live.ok()) return Usage(std::string(live.status().message()));
-  if (absl::Status s = ClearLiveNamespace(*live, 0); !s.ok()) {
-    std::fprintf(stderr, "dsim: containerd at %s does not answer: %s\n",
-                 live->containerd.c_str(), std::string(s.message()).c_str());
-    return 2;
-  }
+  if (!ProbeLiveContainerd(*live)) return 2;
   const bool json = absl::GetFlag(FLAGS_json);
   std::string j =
       "{\"containerd\":" + JsonString(live->containerd) + ",\"operations\":[";

@@ -50,6 +50,9 @@ absl::StatusOr<properties::LiveOptions> LiveOptionsFromFlags();
 // does not answer within `window` (0: at once).
 absl::Status ClearLiveNamespace(const properties::LiveOptions& live,
                                 sim::Nanos window);
+// Does containerd answer? Clears the namespace (what a crashed run left), or
+// prints the one line saying why not and returns false (exit status 2).
+bool ProbeLiveContainerd(const properties::LiveOptions& live);
 // Sets the flags from --name=value / --name value / --flag / --noflag ("-" and
 // "_" alike); false with a one-line `error` on the first problem.
 bool ParseFlags(const std::vector<std::string>& args, std::string* error);

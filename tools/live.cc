@@ -76,6 +76,14 @@ absl::Status ClearLiveNamespace(const properties::LiveOptions& live,
                  });
 }
 
+bool ProbeLiveContainerd(const properties::LiveOptions& live) {
+  absl::Status s = ClearLiveNamespace(live, 0);
+  if (s.ok()) return true;
+  std::fprintf(stderr, "dsim: containerd at %s does not answer: %s\n",
+               live.containerd.c_str(), std::string(s.message()).c_str());
+  return false;
+}
+
 namespace {
 
 struct LiveResult {
@@ -118,13 +126,7 @@ int Live() {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 
-  // Does it answer? Also clears what a crashed run left in the namespace.
-  absl::Status probe = ClearLiveNamespace(*options, 0);
-  if (!probe.ok()) {
-    std::fprintf(stderr, "dsim: containerd at %s does not answer: %s\n",
-                 target.c_str(), std::string(probe.message()).c_str());
-    return 2;
-  }
+  if (!ProbeLiveContainerd(*options)) return 2;
 
   const properties::LiveOptions live = *options;
   std::vector<LiveResult> results;
