@@ -42,4 +42,7 @@ kill "$pid"
 wait "$pid"; rc=$?
 check "serve stops on SIGTERM with status 0" '^0$' "$rc"
 [[ -S "$sock" ]] && { echo "FAILED: socket left behind"; fail=1; }
+err=$("$dsim" serve --listen unix:/nonexistent-dir/x.sock 2>&1); rc=$?
+check "a socket in a missing directory: one line, status 2" '^2 dsim: [^
+]*$' "$rc $err"
 exit $fail

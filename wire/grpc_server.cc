@@ -212,7 +212,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
 void GrpcServer::AcceptNext() { std::make_shared<Call>(*this)->Accept(); }
 
 void GrpcServer::Shutdown() {
-  if (shut_down_) return;
+  if (shut_down_ || server_ == nullptr) return;  // never started
   shut_down_ = true;
   loop_->set_listening(false);
   server_->Shutdown(std::chrono::system_clock::now());
