@@ -82,6 +82,10 @@ sim::Task<absl::Status> Daemon::ContainerKill(std::string id, uint32_t signal) {
   }
   co_await CheckpointTo(*c);
   c->state.mu.Unlock();
+  // killWithSignal: a process that already finished (containerd's NotFound,
+  // its exit event not handled yet) is not an error; moby logs it and the
+  // exit event does the rest.
+  if (absl::IsNotFound(s)) co_return absl::OkStatus();
   if (!s.ok())
     co_return System("Cannot kill container " + id + ": " +
                      std::string(s.message()));
@@ -110,12 +114,15 @@ sim::Task<absl::StatusOr<ContainerInspectResult>> Daemon::ContainerInspect(
   r.pid = s.pid;
   r.exit_code = s.exit_code;
   r.error = s.error_msg;
-  r.status = s.paused                                             ? "paused"
-             : s.restarting                                       ? "restarting"
-             : s.running                                          ? "running"
-             : s.dead                                             ? "dead"
-             : c->has_been_started_before || !s.error_msg.empty() ? "exited"
-                                                                  : "created";
+  // moby State.StateString: a container whose first start failed never had
+  // a StartedAt, so it stays "created" (dockerd 20.10 shows that too).
+  r.status = s.paused                      ? "paused"
+             : s.restarting                ? "restarting"
+             : s.running                   ? "running"
+             : s.removal_in_progress       ? "removing"
+             : s.dead                      ? "dead"
+             : c->has_been_started_before ? "exited"
+                                           : "created";
   // getInspectData reads ExecIDs under the container lock (lock order:
   // container -> store).
   r.exec_ids = co_await c->exec_commands.List();

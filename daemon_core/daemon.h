@@ -77,6 +77,9 @@ class Daemon {
     libcontainerd::Design design = libcontainerd::Design::kObjects;
     Mutation mutation = Mutation::kNone;
     std::string ns = "moby";
+    // Put before every exec id this daemon makes: moby's ids are random, so
+    // a restarted daemon never reuses one; the simulation numbers them.
+    std::string exec_id_prefix;
     sim::Nanos restart_delay =
         100 * sim::kMillisecond;  // moby's first backoff step
     bool live_restore = false;

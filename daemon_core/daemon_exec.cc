@@ -32,7 +32,8 @@ sim::Task<absl::StatusOr<std::string>> Daemon::ContainerExecCreate(
     co_return Conflict("Container " + container_id +
                        " is restarting, wait until the container is running");
   }
-  const std::string id = "exec" + std::to_string(++next_exec_);
+  const std::string id =
+      options_.exec_id_prefix + "exec" + std::to_string(++next_exec_);
   auto ec =
       std::make_shared<ExecConfig>(ex_, id, container_id, std::move(args));
   co_await c->exec_commands.Add(ec);
@@ -71,11 +72,17 @@ sim::Task<absl::Status> Daemon::ContainerExecStart(
   std::shared_ptr<Container> c = Lookup(ec->container_id);
   if (c == nullptr)
     co_return NotFound("No such container: " + ec->container_id);
+  // getExecConfig: one message per reason, in moby's order.
   co_await c->state.mu.Lock();
-  const bool running =
-      c->state.running && !c->state.paused && !c->state.restarting;
+  const State& st = c->state;
+  const char* refused = !st.running    ? " is not running"
+                        : st.paused     ? " is paused, unpause the container "
+                                          "before exec"
+                        : st.restarting ? " is restarting, wait until the "
+                                          "container is running"
+                                        : nullptr;
   c->state.mu.Unlock();
-  if (!running) co_return Conflict("Container " + c->id + " is not running");
+  if (refused != nullptr) co_return Conflict("Container " + c->id + refused);
 
   co_await ec->mu.Lock();
   if (ec->exit_code.Get().has_value()) {

@@ -30,6 +30,12 @@ sim::Task<absl::Status> Daemon::ContainerStart(std::string id) {
   std::shared_ptr<Container> c = Lookup(id);
   if (c == nullptr) co_return NotFound("No such container: " + id);
   co_await c->state.mu.Lock();
+  // ContainerStart's validateState: a paused container is refused before the
+  // running check answers 304.
+  if (c->state.paused) {
+    c->state.mu.Unlock();
+    co_return Conflict("cannot start a paused container, try unpause instead");
+  }
   absl::Status s =
       co_await ContainerStartLocked(*c, /*reset_restart_manager=*/true);
   c->state.mu.Unlock();

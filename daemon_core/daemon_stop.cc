@@ -48,8 +48,13 @@ sim::Task<absl::Status> Daemon::StopContainer(std::shared_ptr<Container> c,
     co_return absl::OkStatus();
   // The timeout passed: Kill, then wait for the exit once more.
   co_await c->state.mu.Lock();
-  if (c->state.running && !c->state.restarting)
-    (void)co_await c->task->Kill(kSigKill);
+  if (c->state.running && !c->state.restarting) {
+    // daemon.Kill goes through killWithSignal, which resumes a paused
+    // container after the signal (a client may pause it during the wait).
+    const bool paused = c->state.paused;
+    absl::Status sent = co_await c->task->Kill(kSigKill);
+    if (sent.ok() && paused) (void)co_await c->task->Resume();
+  }
   c->state.mu.Unlock();
   if (co_await c->state.WaitFor(WaitCondition::kNotRunning, kKillWait)) {
     co_return absl::OkStatus();

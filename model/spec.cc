@@ -119,6 +119,10 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
   if (c == nullptr) return {Err(ErrorKind::kNotFound, "no such container")};
   switch (op) {
     case Op::kContainerStart:
+      // "container is marked for removal and cannot be started".
+      if ((c->removing || c->dead) && !c->running) {
+        return {Err(ErrorKind::kConflict, "removal")};
+      }
       if (c->paused) {
         return {Err(ErrorKind::kConflict, "cannot start a paused container")};
       }
@@ -132,6 +136,9 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
       if (!c->running) return {Err(ErrorKind::kNotModified)};
       return {Ok()};
     case Op::kContainerRestart:
+      if ((c->removing || c->dead) && !c->running) {
+        return {Err(ErrorKind::kConflict, "removal")};
+      }
       return {Ok(), Err(ErrorKind::kSystem), Err(ErrorKind::kInvalidParameter)};
     case Op::kContainerPause:
       if (!c->running) return {Err(ErrorKind::kConflict, "is not running")};
@@ -142,11 +149,13 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
       if (!c->paused) return {Err(ErrorKind::kConflict, "is not paused")};
       return {Ok()};
     case Op::kContainerRm:
+    case Op::kContainerRmForce:
+      // "removal of container ... is already in progress".
+      if (c->removing) return {Err(ErrorKind::kConflict, "already in progress")};
+      if (op == Op::kContainerRmForce) return {Ok()};
       // "cannot remove container ...: container is running: stop the
       // container before removing or force remove".
       if (c->running) return {Err(ErrorKind::kConflict, "remove")};
-      return {Ok()};
-    case Op::kContainerRmForce:
       return {Ok()};
     case Op::kContainerExecCreate:
       if (!c->running) return {Err(ErrorKind::kConflict, "is not running")};
@@ -174,7 +183,16 @@ std::string Spec::Describe(Op op, absl::string_view id) const {
 
 absl::Status Spec::Check(Op op, absl::string_view id,
                          const Reply& reply) const {
-  return CheckReply(Describe(op, id), Allowed(op, id), reply);
+  std::vector<AllowedReply> allowed = Allowed(op, id);
+  // An RPC on a task whose process died fails until the exit is handled.
+  const Container* c = Find(id);
+  if (c != nullptr && c->task_dead &&
+      (op == Op::kContainerPause || op == Op::kContainerUnpause ||
+       op == Op::kContainerKill || op == Op::kContainerStop ||
+       op == Op::kContainerRestart)) {
+    allowed.push_back(Err(ErrorKind::kSystem));
+  }
+  return CheckReply(Describe(op, id), allowed, reply);
 }
 
 // --- State transitions (moby container/state.go). ---
@@ -187,6 +205,7 @@ void Spec::SetRunning(Container& c) {
   c.exit_code = 0;
   c.started_before = true;
   c.last_start_failed = false;
+  c.task_dead = false;
 }
 
 void Spec::SetStopped(Container& c, int exit_code) {
@@ -207,6 +226,7 @@ void Spec::SetRestarting(Container& c, int exit_code) {
 
 void Spec::SetRemoved(Container& c) {
   c.removed = true;
+  c.removing = false;
   UnregisterExecs(c);
   for (auto& [id, e] : execs_) {
     if (e.container_id == c.id) e.registered = false;
@@ -249,13 +269,21 @@ void Spec::ProcessExit(Container& c, int exit_code, bool manual_restart) {
   // SetRestarting or SetStopped, then autoRemove unless this exit is part of
   // a ContainerRestart (HasBeenManuallyRestarted).
   UnregisterExecs(c);
+  c.task_dead = false;
+  manual_restart |= c.manual_restart;
+  c.manual_restart = false;
   if (ShouldRestart(c, exit_code)) {
     ++c.restart_count;
     SetRestarting(c, exit_code);
-    return;
+  } else {
+    SetStopped(c, exit_code);
   }
-  SetStopped(c, exit_code);
-  if (c.auto_remove && !manual_restart) SetRemoved(c);
+  // The legacy client's OOM map is copied in after the state change.
+  if (c.oom_pending) {
+    c.oom_killed = true;
+    c.oom_pending = false;
+  }
+  if (!c.running && c.auto_remove && !manual_restart) SetRemoved(c);
 }
 
 void Spec::StopForManualAction(Container& c, int exit_code,
@@ -336,7 +364,7 @@ absl::Status Spec::ContainerKill(absl::string_view id, const Reply& reply) {
   Container& c = *Find(id);
   c.manually_stopped = true;
   // The death of a running process arrives as InitExit.
-  if (c.restarting) SetStopped(c, c.exit_code);
+  if (c.restarting && !options_.cancel_later) SetStopped(c, c.exit_code);
   return absl::OkStatus();
 }
 
@@ -469,29 +497,33 @@ absl::StatusOr<int> Spec::ContainerWaitBegin(absl::string_view id,
 
 absl::Status Spec::InitExit(absl::string_view id, int exit_code) {
   Container* c = Find(id);
-  if (c == nullptr || !c->running || c->restarting) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "InitExit(", id, ", ", exit_code, "): no init process is running"));
-  }
+  // The exit of an init whose start failed (or of a container the daemon no
+  // longer runs) is ignored: containerStart's error path cleaned up.
+  if (c == nullptr || !c->running) return absl::OkStatus();
   ProcessExit(*c, exit_code, /*manual_restart=*/false);
   return absl::OkStatus();
 }
 
 absl::Status Spec::Oom(absl::string_view id) {
   Container* c = Find(id);
-  if (c == nullptr || !c->running || c->restarting) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("Oom(", id, "): the container has no live task"));
+  // moby's handler sets the flag whatever the state (a late cgroup
+  // notification after the exit included).
+  if (c == nullptr) return absl::OkStatus();
+  if (options_.oom_at_exit) {
+    c->oom_pending = true;
+  } else {
+    c->oom_killed = true;  // 57d2d6ef: set at the event, not at the exit
   }
-  c->oom_killed = true;  // 57d2d6ef: set at the event, not at the exit
   return absl::OkStatus();
 }
 
 absl::Status Spec::ExecExit(absl::string_view exec_id, int exit_code) {
   Exec* e = FindExec(exec_id);
+  // An exec this daemon never started (a process that died during its start,
+  // whose failure the ExecStart reply reports; an exec of an earlier daemon):
+  // nothing a client can see changes.
   if (e == nullptr || e->status != ExecStatus::kRunning) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("ExecExit(", exec_id, "): the exec is not running"));
+    return absl::OkStatus();
   }
   // An exec already unregistered by Cleanup: moby logs exec_die 127 and
   // changes nothing a client can see.
@@ -507,6 +539,10 @@ absl::Status Spec::AutoRestart(absl::string_view id) {
   if (c == nullptr || !c->restarting) {
     return absl::FailedPreconditionError(
         absl::StrCat("AutoRestart(", id, "): the container is not restarting"));
+  }
+  if (c->manually_stopped || c->removing) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "AutoRestart(", id, "): the restart manager was cancelled"));
   }
   SetRunning(*c);
   return absl::OkStatus();
@@ -525,6 +561,10 @@ absl::StatusOr<InspectView> Spec::Inspect(absl::string_view id) const {
     v.status = c->paused       ? ContainerStatus::kPaused
                : c->restarting ? ContainerStatus::kRestarting
                                : ContainerStatus::kRunning;
+  } else if (c->removing) {
+    v.status = ContainerStatus::kRemoving;
+  } else if (c->dead) {
+    v.status = ContainerStatus::kDead;
   } else {
     v.status = c->started_before ? ContainerStatus::kExited
                                  : ContainerStatus::kCreated;
@@ -535,6 +575,7 @@ absl::StatusOr<InspectView> Spec::Inspect(absl::string_view id) const {
   v.oom_killed = c->oom_killed;
   v.exit_code = c->exit_code;
   v.has_pid = c->running && !c->restarting;  // SetRestarting sets Pid = 0
+  v.dead = c->dead;
   v.exec_ids.assign(c->execs.begin(), c->execs.end());
   return v;
 }

@@ -38,10 +38,33 @@ enum class Op {
   kContainerExecInspect,
 };
 
+// Where the two libcontainerd designs legitimately differ.
+struct SpecOptions {
+  // The legacy (pre-57d2d6ef) client keeps OOM events in a map and copies
+  // OOMKilled in at the next exit; the objects client sets it at the event.
+  bool oom_at_exit = false;
+  // Concurrent histories: a kill (stop, rm) of a restarting container only
+  // cancels its restart manager, whose goroutine stops it later
+  // (RestartCancelled); sequential callers see the stop at once.
+  bool cancel_later = false;
+};
+
+// A container as a restarted daemon restored it: the first state of a new
+// epoch of a history (moby does not restore execs).
+struct ContainerSnapshot {
+  std::string id;
+  RestartPolicy policy;
+  InspectView view;
+  bool manually_stopped = false;
+  int restart_count = 0;
+};
+
 class Spec {
  public:
   // Exit code of a process killed by SIGKILL (rm -f): 128 + 9.
   static constexpr int kSigkillExitCode = 137;
+
+  explicit Spec(SpecOptions options = {}) : options_(options) {}
 
   // The replies `op` may return on `id` (a container ID, or an exec ID for
   // the exec operations) in the current state.
@@ -99,6 +122,32 @@ class Spec {
   absl::Status ContainerWaitEnd(int waiter, const Reply& reply,
                                 int status_code);
 
+  // --- Calls of a concurrent history with two linearization points: the
+  // signal (Begin) and the exit it waits for (End, which fails while the
+  // container still runs). The exit itself is the InitExit event. Begin
+  // checks the reply; OK and NotModified are told apart by the state.
+  absl::Status StopBegin(absl::string_view id, const Reply& reply);
+  absl::Status StopEnd(absl::string_view id,
+                       absl::string_view call = "ContainerStop");
+  // Restart has three points: the signal, the exit (StopEnd), and the start,
+  // which does nothing when something else started the container meanwhile
+  // (containerStart returns nil on a running container); `reply` is the
+  // call's.
+  absl::Status RestartBegin(absl::string_view id, const Reply& reply);
+  absl::Status RestartEnd(absl::string_view id, const Reply& reply);
+  // Rm has three points. Begin marks the removal in progress (moby does so
+  // before it looks at the container, so a concurrent rm may see "already in
+  // progress" even when this one is then refused); Dead refuses a running
+  // container without force (the mark is reset), or marks the exited one
+  // Dead; End removes it.
+  // Lookup finds the container in the store; the later points act on that
+  // object even when a concurrent rm removed it meanwhile (then they do
+  // nothing, and the call still succeeds, as in moby).
+  absl::Status RmLookup(absl::string_view id, bool force, const Reply& reply);
+  absl::Status RmBegin(absl::string_view id, bool force, const Reply& reply);
+  absl::Status RmDead(absl::string_view id, bool force, const Reply& reply);
+  absl::Status RmEnd(absl::string_view id, const Reply& reply);
+
   // --- Environment events, as the daemon processes them. Each returns an
   // error (and changes nothing) when the event is impossible in this state.
 
@@ -106,11 +155,50 @@ class Spec {
   // SetStopped (and removal with AutoRemove). Remaining execs are
   // unregistered from both stores (Cleanup).
   absl::Status InitExit(absl::string_view id, int exit_code);
+  // The init process died in containerd (the exit is handled later, by
+  // InitExit): until then, RPCs on the task fail, and pause, unpause, kill
+  // and stop may answer a system error.
+  absl::Status TaskDied(absl::string_view id);
   // TaskOOM from the init process or an exec: OOMKilled = true at once (I6).
   absl::Status Oom(absl::string_view id);
   absl::Status ExecExit(absl::string_view exec_id, int exit_code);
   // The restart manager's delay elapsed and the restart succeeded.
   absl::Status AutoRestart(absl::string_view id);
+  // The restart manager's start failed: the container stops with its last
+  // exit code.
+  absl::Status RestartFailed(absl::string_view id);
+  // A kill, stop or rm cancelled the restart manager: it stops the container
+  // with its last exit code (SpecOptions::cancel_later).
+  absl::Status RestartCancelled(absl::string_view id);
+  // ContainerExecCreate in three points: the running check, then the
+  // registration in the container's store, then in the daemon's, each under
+  // its own lock and none under the container's, so an exit handled in
+  // between leaves the exec registered on a stopped container, or in the
+  // daemon's store only (moby registerExecCommand vs Cleanup).
+  absl::Status ExecCreateBegin(absl::string_view container_id,
+                               const Reply& reply);
+  absl::Status ExecCreateInContainer(absl::string_view container_id,
+                                     absl::string_view exec_id,
+                                     const Reply& reply);
+  absl::Status ExecCreateInDaemon(absl::string_view exec_id,
+                                  const Reply& reply);
+  // ContainerExecStart in two points: the exec found in the daemon's store,
+  // then its container's state checked and the start, on that exec even if
+  // an exit unregistered it (or rm removed its container) in between.
+  absl::Status ExecStartLookup(absl::string_view exec_id, const Reply& reply);
+  absl::Status ExecStartAct(absl::string_view exec_id, const Reply& reply);
+  // /tasks/paused and /tasks/resumed as moby's handler applies them (a late
+  // paused event re-pauses after an unpause: moby has that race).
+  absl::Status TaskPaused(absl::string_view id);
+  absl::Status TaskResumed(absl::string_view id);
+
+  // A restored container (see ContainerSnapshot).
+  void Adopt(const ContainerSnapshot& snapshot);
+  // The whole state as bytes: equal iff the states are (for memoization).
+  std::string Fingerprint() const;
+  bool IsRestarting(absl::string_view id) const;
+  // Created once, removed since.
+  bool Removed(absl::string_view id) const;
 
   // --- What the model says (for tests and generators). ---
   absl::StatusOr<InspectView> Inspect(absl::string_view id) const;
@@ -133,6 +221,11 @@ class Spec {
     bool restarting = false;
     bool oom_killed = false;
     bool removed = false;
+    bool removing = false;        // RemovalInProgress
+    bool manual_restart = false;  // an exit ContainerRestart waits for
+    bool oom_pending = false;     // legacy: an OOM seen, applied at exit
+    bool task_dead = false;       // TaskDied, exit not handled yet
+    bool dead = false;            // rm's SetDead, before its removal
     bool started_before = false;
     bool manually_stopped = false;  // HasBeenManuallyStopped
     bool last_start_failed = false;
@@ -182,6 +275,7 @@ class Spec {
   // containerStart's error defer).
   static int FailedStartExitCode(const Container& c, const Reply& reply);
 
+  SpecOptions options_;
   std::map<std::string, Container, std::less<>> containers_;
   std::map<std::string, Exec, std::less<>> execs_;
   std::vector<Waiter> waiters_;

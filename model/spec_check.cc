@@ -25,7 +25,10 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
   }
   if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
   const Container& c = *Find(id);
-  const InspectView want = *Inspect(id);
+  InspectView want = *Inspect(id);
+  // Once rm has marked it Dead, a read that found the container before its
+  // removal shows "removing", or "dead" once the mark was reset.
+  if (c.dead && seen.status == ContainerStatus::kDead) want.status = seen.status;
   const std::string who = absl::StrCat("ContainerInspect(", id, ")");
 
   // I1: ExecIDs lists exactly the execs that have not exited.

@@ -15,6 +15,7 @@
 #include "fake_containerd/fake_containerd.h"
 #include "fake_containerd/in_process.h"
 #include "fake_containerd/sim_transport.h"
+#include "properties/live_stack.h"
 
 namespace properties {
 
@@ -27,6 +28,7 @@ struct Stack {
         fake(ex),
         faults(ex, fault_options),
         transport(ex, faults),
+        daemon_conn(transport),
         disk(ex),
         options{.design = design,
                 .mutation = mutation,
@@ -34,7 +36,7 @@ struct Stack {
     fake_containerd::ServeInProcess(fake, transport);
     fake.set_faults(&faults);
     daemon =
-        std::make_unique<daemon_core::Daemon>(ex, transport, disk, options);
+        std::make_unique<daemon_core::Daemon>(ex, daemon_conn, disk, options);
     daemon->StartEventMonitor();
   }
   // Containers containerd still has for the daemon's namespace (a leak when the
@@ -85,8 +87,9 @@ struct Stack {
   }
   sim::Task<void> StartDaemon() {
     retired.push_back(std::move(daemon));
+    options.exec_id_prefix = "d" + std::to_string(retired.size() + 1) + "-";
     daemon =
-        std::make_unique<daemon_core::Daemon>(ex, transport, disk, options);
+        std::make_unique<daemon_core::Daemon>(ex, daemon_conn, disk, options);
     daemon->StartEventMonitor();
     co_await daemon->EventMonitorReady();
     co_await daemon->Restore();
@@ -96,6 +99,8 @@ struct Stack {
   fake_containerd::FakeContainerd fake;
   fake_containerd::Faults faults;
   fake_containerd::SimTransport transport;
+  // The daemon's connection: shows the events it receives to a tap.
+  TappedConnection daemon_conn;
   daemon_core::Disk disk;
   daemon_core::Daemon::Options options;
   std::unique_ptr<daemon_core::Daemon> daemon;

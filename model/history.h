@@ -1,0 +1,95 @@
+// model/history.h: what one run recorded, the same for simulated, live and
+// driven runs: every API call (invocation, response, what it showed), every
+// containerd event as the daemon received it, and the daemon restarts that cut
+// the run into epochs. Positions (`seq`) order calls and events in one
+// sequence; times are virtual (or wall, live) nanoseconds for messages.
+#ifndef DSIM_MODEL_HISTORY_H_
+#define DSIM_MODEL_HISTORY_H_
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/spec.h"
+#include "model/types.h"
+
+namespace model {
+
+enum class CallKind {
+  kCreate,
+  kStart,
+  kKill,
+  kStop,
+  kRestart,
+  kPause,
+  kUnpause,
+  kWait,
+  kInspect,
+  kRm,
+  kExecCreate,
+  kExecStart,
+  kExecInspect,
+};
+const char* ToString(CallKind k);
+
+inline constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
+
+struct Call {
+  std::string client;
+  CallKind kind = CallKind::kInspect;
+  std::string container;  // for exec calls, the exec's container
+  std::string exec_id;    // the daemon's id (ExecCreate: the one it returned)
+  RestartPolicy policy;   // kCreate
+  bool force = false;     // kRm
+  WaitCondition condition = WaitCondition::kNotRunning;  // kWait
+  uint64_t invoked = 0;
+  uint64_t returned = kNever;  // kNever: no reply was ever seen
+  int64_t invoked_at = 0, returned_at = 0;
+  // The reply, when it is one the API contract knows. Otherwise (the
+  // connection was reset by a daemon restart, an RPC fault surfaced, the
+  // client gave up) the call is indeterminate: it may or may not have taken
+  // effect.
+  Reply reply;
+  bool indeterminate = false;
+  std::optional<InspectView> inspect;  // kInspect, OK
+  std::optional<ExecView> exec;        // kExecInspect, OK
+  std::optional<int> wait_code;        // kWait, OK
+};
+
+enum class EventKind { kInitExit, kExecExit, kOom, kPaused, kResumed };
+const char* ToString(EventKind k);
+
+struct Event {
+  uint64_t seq = 0;  // when the daemon received it
+  int64_t at = 0;
+  EventKind kind = EventKind::kInitExit;
+  std::string container;
+  std::string exec_id;  // kExecExit
+  int exit_code = 0;
+};
+
+// The daemon was killed at `crashed` and served again at `restored`, with the
+// containers as restore left them.
+struct DaemonRestart {
+  uint64_t crashed = 0;
+  uint64_t restored = 0;
+  std::vector<ContainerSnapshot> containers;
+};
+
+struct History {
+  SpecOptions spec;
+  // RPC faults or containerd restarts were possible: a restart-policy start
+  // may fail, and a call may fail in ways the API contract does not list.
+  bool faults = false;
+  std::vector<Call> calls;
+  std::vector<Event> events;
+  std::vector<DaemonRestart> restarts;
+  // Everything received before this was handled by then (the run settled).
+  uint64_t quiescent = kNever;
+};
+
+}  // namespace model
+
+#endif  // DSIM_MODEL_HISTORY_H_

@@ -1,0 +1,507 @@
+// The linearizability search of model/linearizability.h.
+#include "model/linearizability.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace model {
+
+const char* ToString(CallKind k) {
+  switch (k) {
+    case CallKind::kCreate:
+      return "CREATE";
+    case CallKind::kStart:
+      return "START";
+    case CallKind::kKill:
+      return "KILL";
+    case CallKind::kStop:
+      return "STOP";
+    case CallKind::kRestart:
+      return "RESTART";
+    case CallKind::kPause:
+      return "PAUSE";
+    case CallKind::kUnpause:
+      return "UNPAUSE";
+    case CallKind::kWait:
+      return "WAIT";
+    case CallKind::kInspect:
+      return "INSPECT";
+    case CallKind::kRm:
+      return "RM";
+    case CallKind::kExecCreate:
+      return "EXEC_CREATE";
+    case CallKind::kExecStart:
+      return "EXEC_START";
+    case CallKind::kExecInspect:
+      return "EXEC_INSPECT";
+  }
+  return "?";
+}
+
+const char* ToString(EventKind k) {
+  switch (k) {
+    case EventKind::kInitExit:
+      return "init exit";
+    case EventKind::kExecExit:
+      return "exec exit";
+    case EventKind::kOom:
+      return "oom";
+    case EventKind::kPaused:
+      return "paused";
+    case EventKind::kResumed:
+      return "resumed";
+  }
+  return "?";
+}
+
+namespace {
+
+using Outcome = LinearizabilityResult::Outcome;
+
+// One operation of a partition: a call (one or two points) or an event.
+struct LinOp {
+  const Call* call = nullptr;
+  const Event* event = nullptr;
+  int steps = 1;
+  uint64_t inv = 0, resp = kNever;
+  // May stay unapplied (or half applied): an indeterminate call, an event the
+  // daemon may have lost in a crash.
+  bool optional = false;
+  int queue_pos = -1;  // events: position in the container's queue
+};
+
+int Points(CallKind k) {
+  if (k == CallKind::kRm) return 4;
+  if (k == CallKind::kRestart || k == CallKind::kExecCreate) return 3;
+  return k == CallKind::kStop || k == CallKind::kWait ||
+                 k == CallKind::kExecStart
+             ? 2
+             : 1;
+}
+
+std::string ShowView(const InspectView& v) {
+  return absl::StrCat(ToString(v.status), " exit=", v.exit_code,
+                      v.oom_killed ? " OOMKilled" : "",
+                      v.has_pid ? "" : " pid=0", " execs=[",
+                      absl::StrJoin(v.exec_ids, ","), "]");
+}
+
+std::string Describe(const LinOp& op, int step) {
+  if (op.event != nullptr) {
+    const Event& e = *op.event;
+    if (op.steps == 2 && step == 0) {
+      return absl::StrCat("containerd: the init of ", e.container, " dies");
+    }
+    std::string s = absl::StrCat("event ", ToString(e.kind), " ", e.container);
+    if (!e.exec_id.empty()) absl::StrAppend(&s, " exec ", e.exec_id);
+    if (e.kind == EventKind::kInitExit || e.kind == EventKind::kExecExit) {
+      absl::StrAppend(&s, " status ", e.exit_code);
+    }
+    return s;
+  }
+  const Call& c = *op.call;
+  std::string s = absl::StrCat(c.client, ": ", ToString(c.kind), " ",
+                               c.container);
+  if (!c.exec_id.empty()) absl::StrAppend(&s, " exec ", c.exec_id);
+  if (op.steps > 1) {
+    absl::StrAppend(&s, step == 0 ? " (begins)"
+                        : step + 1 == op.steps
+                            ? " (ends)"
+                            : absl::StrCat(" (point ", step + 1, ")"));
+  }
+  if (c.indeterminate) return absl::StrCat(s, " -> no reply seen");
+  if (c.reply.kind != ErrorKind::kNone) {
+    return absl::StrCat(s, " -> ", ToString(c.reply.kind), " \"",
+                        c.reply.message, "\"");
+  }
+  if (c.inspect) return absl::StrCat(s, " -> ", ShowView(*c.inspect));
+  if (c.exec) {
+    return absl::StrCat(s, " -> running=", c.exec->running ? "true" : "false",
+                        " exit=",
+                        c.exec->exit_code ? absl::StrCat(*c.exec->exit_code)
+                                          : "null");
+  }
+  if (c.wait_code) return absl::StrCat(s, " -> ", *c.wait_code);
+  return absl::StrCat(s, " -> OK");
+}
+
+// Start of a running container and stop of a stopped one answer 304, which a
+// client sees as success.
+Reply Resolve(const Spec& spec, Op op, const std::string& id, Reply r) {
+  if (r.kind != ErrorKind::kNone) return r;
+  for (const AllowedReply& a : spec.Allowed(op, id)) {
+    if (a.kind == ErrorKind::kNotModified) return Reply::Error(a.kind);
+  }
+  return r;
+}
+
+absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
+  const Call& c = *op.call;
+  const Reply reply = c.indeterminate ? Reply::Ok() : c.reply;
+  const std::string& id = c.container;
+  switch (c.kind) {
+    case CallKind::kCreate:
+      return spec.ContainerCreate(id, reply, c.policy);
+    case CallKind::kStart:
+      return spec.ContainerStart(id,
+                                 Resolve(spec, Op::kContainerStart, id, reply));
+    case CallKind::kKill:
+      return spec.ContainerKill(id, reply);
+    case CallKind::kStop:
+      if (step == 0) {
+        return spec.StopBegin(id, Resolve(spec, Op::kContainerStop, id, reply));
+      }
+      // A refused stop waits for nothing.
+      return reply.kind == ErrorKind::kNone ? spec.StopEnd(id)
+                                            : absl::OkStatus();
+    case CallKind::kRestart:
+      if (step == 0) return spec.RestartBegin(id, reply);
+      if (reply.kind != ErrorKind::kNone &&
+          reply.kind != ErrorKind::kSystem &&
+          reply.kind != ErrorKind::kInvalidParameter) {
+        return absl::OkStatus();
+      }
+      return step == 1 ? spec.StopEnd(id, "ContainerRestart")
+                       : spec.RestartEnd(id, reply);
+    case CallKind::kPause:
+      return spec.ContainerPause(id, reply);
+    case CallKind::kUnpause:
+      return spec.ContainerUnpause(id, reply);
+    case CallKind::kRm:
+      switch (step) {
+        case 0:
+          return spec.RmLookup(id, c.force, reply);
+        case 1:
+          return spec.RmBegin(id, c.force, reply);
+        case 2:
+          return spec.RmDead(id, c.force, reply);
+        default:
+          return spec.RmEnd(id, reply);
+      }
+    case CallKind::kWait: {
+      if (step == 0) {
+        const Reply begin = reply.kind == ErrorKind::kNotFound ? reply
+                                                               : Reply::Ok();
+        absl::StatusOr<int> h = spec.ContainerWaitBegin(id, c.condition, begin);
+        if (!h.ok()) return h.status();
+        handle = *h;
+        return absl::OkStatus();
+      }
+      if (handle < 0) return absl::OkStatus();
+      if (c.indeterminate) {
+        return absl::FailedPreconditionError("no reply to check");
+      }
+      return spec.ContainerWaitEnd(handle, reply, c.wait_code.value_or(0));
+    }
+    case CallKind::kInspect:
+      return spec.ContainerInspect(id, reply, c.inspect.value_or(InspectView{}));
+    case CallKind::kExecCreate:
+      if (step == 0) return spec.ExecCreateBegin(id, reply);
+      return step == 1 ? spec.ExecCreateInContainer(id, c.exec_id, reply)
+                       : spec.ExecCreateInDaemon(c.exec_id, reply);
+    case CallKind::kExecStart:
+      return step == 0 ? spec.ExecStartLookup(c.exec_id, reply)
+                       : spec.ExecStartAct(c.exec_id, reply);
+    case CallKind::kExecInspect:
+      return spec.ContainerExecInspect(c.exec_id, reply,
+                                       c.exec.value_or(ExecView{}));
+  }
+  return absl::InternalError("unknown call");
+}
+
+absl::Status ApplyEvent(Spec& spec, const Event& e, int step) {
+  switch (e.kind) {
+    case EventKind::kInitExit:
+      // The death in containerd, then its handling by the daemon.
+      return step == 0 ? spec.TaskDied(e.container)
+                       : spec.InitExit(e.container, e.exit_code);
+    case EventKind::kExecExit:
+      return spec.ExecExit(e.exec_id, e.exit_code);
+    case EventKind::kOom:
+      return spec.Oom(e.container);
+    case EventKind::kPaused:
+      return spec.TaskPaused(e.container);
+    case EventKind::kResumed:
+      return spec.TaskResumed(e.container);
+  }
+  return absl::InternalError("unknown event");
+}
+
+struct Partition {
+  std::string container;
+  int epoch = 0;
+  Spec initial;
+  bool faults = false;
+  std::vector<LinOp> ops;
+};
+
+class Search {
+ public:
+  Search(const Partition& p, uint64_t max_nodes)
+      : p_(p), max_nodes_(max_nodes) {
+    for (size_t i = 0; i < p_.ops.size(); ++i) {
+      if (p_.ops[i].event != nullptr) queue_.push_back(static_cast<int>(i));
+    }
+  }
+
+  Outcome Run() {
+    Node root{p_.initial, std::string(p_.ops.size(), '\0'),
+              std::vector<int>(p_.ops.size(), -1)};
+    if (Dfs(root)) return Outcome::kLinearizable;
+    return nodes_ > max_nodes_ ? Outcome::kInconclusive : Outcome::kViolation;
+  }
+  uint64_t nodes() const { return nodes_; }
+
+  std::string Explain() const {
+    std::string s = absl::StrCat(
+        "container ", p_.container,
+        p_.epoch > 0 ? absl::StrCat(" (after daemon restart ", p_.epoch, ")")
+                     : "",
+        ": no order of the calls and events explains what the clients saw.");
+    if (best_prefix_.empty()) {
+      absl::StrAppend(&s, " Nothing can come first.");
+    } else {
+      const size_t from = best_prefix_.size() > 6 ? best_prefix_.size() - 6 : 0;
+      absl::StrAppend(&s, " The longest explainable order (", best_prefix_.size(),
+                      " steps) ends:");
+      for (size_t i = from; i < best_prefix_.size(); ++i) {
+        absl::StrAppend(&s, "\n    ", best_prefix_[i]);
+      }
+    }
+    absl::StrAppend(&s, "\n  and the model refuses every next step:");
+    for (const std::string& r : best_refusals_) absl::StrAppend(&s, "\n    ", r);
+    if (best_refusals_.empty()) {
+      absl::StrAppend(&s, "\n    (no step may come next in real-time order)");
+    }
+    absl::StrAppend(&s, "\n  the calls and events involved, [invoked, returned]:");
+    for (const LinOp& op : p_.ops) {
+      absl::StrAppend(&s, "\n    [", op.inv, ", ",
+                      op.resp == kNever ? std::string("-")
+                                        : absl::StrCat(op.resp),
+                      "] ", Describe(op, op.steps - 1));
+    }
+    return s;
+  }
+
+ private:
+  struct Node {
+    Spec spec;
+    std::string progress;  // per op: steps applied
+    std::vector<int> handles;
+  };
+
+  bool Done(const Node& n, size_t i) const {
+    return n.progress[i] == p_.ops[i].steps;
+  }
+
+  bool Eligible(const Node& n, size_t i, uint64_t min_resp,
+                uint64_t max_inv) const {
+    const LinOp& op = p_.ops[i];
+    // An init's death may come any time before its exit is received.
+    const bool death = op.event != nullptr && op.steps == 2 &&
+                       n.progress[i] == 0;
+    if (Done(n, i) || (!death && op.inv >= min_resp)) return false;
+    // An indeterminate call took effect before its (lost) reply or never.
+    if (op.optional && n.progress[i] == 0 && max_inv > op.resp) return false;
+    if (op.event == nullptr) return true;
+    // The container's queue is serial: no earlier event still due, no later
+    // event already handled.
+    for (int q = 0; q < op.queue_pos; ++q) {
+      const size_t j = queue_[q];
+      if (!Done(n, j) && !p_.ops[j].optional) return false;
+    }
+    for (size_t q = op.queue_pos + 1; q < queue_.size(); ++q) {
+      if (n.progress[queue_[q]] > 0) return false;
+    }
+    return true;
+  }
+
+  bool Dfs(const Node& n) {
+    if (++nodes_ > max_nodes_) return false;
+    uint64_t min_resp = kNever;
+    uint64_t max_inv = 0;
+    bool all_done = true;
+    for (size_t i = 0; i < p_.ops.size(); ++i) {
+      if (n.progress[i] > 0) max_inv = std::max(max_inv, p_.ops[i].inv);
+      if (Done(n, i) || p_.ops[i].optional) continue;
+      all_done = false;
+      min_resp = std::min(min_resp, p_.ops[i].resp);
+    }
+    if (all_done) return true;
+    std::string key = n.progress;
+    for (int h : n.handles) absl::StrAppend(&key, h, ",");
+    absl::StrAppend(&key, "|", n.spec.Fingerprint());
+    if (!memo_.insert(std::move(key)).second) return false;
+
+    std::vector<std::pair<uint64_t, size_t>> order;
+    for (size_t i = 0; i < p_.ops.size(); ++i) {
+      if (!Eligible(n, i, min_resp, max_inv)) continue;
+      const LinOp& op = p_.ops[i];
+      // Greedy order: a call's last point near its reply, its first near its
+      // invocation, an event where the daemon received it.
+      const bool last = n.progress[i] + 1 == op.steps;
+      order.emplace_back(op.event != nullptr || !last || op.resp == kNever
+                             ? op.inv
+                             : op.resp,
+                         i);
+    }
+    std::sort(order.begin(), order.end());
+    const bool deepest = path_.size() >= best_depth_;
+    std::vector<std::string> refusals;
+    for (const auto& [unused, i] : order) {
+      const LinOp& op = p_.ops[i];
+      const int step = n.progress[i];
+      Node child = n;
+      absl::Status s = op.event != nullptr
+                           ? ApplyEvent(child.spec, *op.event, step)
+                           : ApplyCall(child.spec, op, step, child.handles[i]);
+      if (!s.ok()) {
+        if (deepest) {
+          refusals.push_back(
+              absl::StrCat(Describe(op, step), ": ", s.message()));
+        }
+        continue;
+      }
+      ++child.progress[i];
+      path_.push_back(Describe(op, step));
+      const bool found = Dfs(child);
+      path_.pop_back();
+      if (found) return true;
+      if (nodes_ > max_nodes_) return false;
+    }
+    // The restart manager acts on its own: a restarting container starts
+    // again (or, when starts can fail, stops).
+    if (n.spec.IsRestarting(p_.container)) {
+      for (int kind = 0; kind <= (p_.faults ? 2 : 1); ++kind) {
+        Node child = n;
+        absl::Status s = kind == 0   ? child.spec.AutoRestart(p_.container)
+                         : kind == 1 ? child.spec.RestartCancelled(p_.container)
+                                     : child.spec.RestartFailed(p_.container);
+        if (!s.ok()) continue;
+        path_.push_back(kind == 0   ? "restart manager: started again"
+                        : kind == 1 ? "restart manager: cancelled, stopped"
+                                    : "restart manager: start failed");
+        const bool found = Dfs(child);
+        path_.pop_back();
+        if (found) return true;
+        if (nodes_ > max_nodes_) return false;
+      }
+    }
+    if (deepest && (path_.size() > best_depth_ || best_refusals_.empty())) {
+      best_depth_ = path_.size();
+      best_prefix_ = path_;
+      best_refusals_ = std::move(refusals);
+    }
+    return false;
+  }
+
+  const Partition& p_;
+  const uint64_t max_nodes_;
+  std::vector<int> queue_;  // the event ops, in queue order
+  uint64_t nodes_ = 0;
+  absl::flat_hash_set<std::string> memo_;  // membership only, never iterated
+  std::vector<std::string> path_;
+  size_t best_depth_ = 0;
+  std::vector<std::string> best_prefix_;
+  std::vector<std::string> best_refusals_;
+};
+
+// Splits the history by daemon epoch and container.
+std::vector<Partition> Partitions(const History& h) {
+  const size_t epochs = h.restarts.size() + 1;
+  auto epoch_of = [&](uint64_t seq) {
+    size_t e = 0;
+    while (e < h.restarts.size() && seq >= h.restarts[e].crashed) ++e;
+    return e;
+  };
+  std::map<std::pair<size_t, std::string>, Partition> parts;
+  auto part = [&](size_t epoch, const std::string& id) -> Partition& {
+    auto [it, added] = parts.try_emplace({epoch, id});
+    Partition& p = it->second;
+    if (added) {
+      p.container = id;
+      p.epoch = static_cast<int>(epoch);
+      p.faults = h.faults;
+      SpecOptions options = h.spec;
+      options.cancel_later = true;
+      p.initial = Spec(options);
+      if (epoch > 0) {
+        for (const ContainerSnapshot& s : h.restarts[epoch - 1].containers) {
+          if (s.id == id) p.initial.Adopt(s);
+        }
+      }
+    }
+    return p;
+  };
+  for (const Call& c : h.calls) {
+    const bool read =
+        c.kind == CallKind::kInspect || c.kind == CallKind::kExecInspect;
+    if (c.indeterminate && read) continue;  // nothing seen, nothing done
+    LinOp op;
+    op.call = &c;
+    op.steps = Points(c.kind);
+    op.inv = c.invoked;
+    op.resp = c.returned;
+    op.optional = c.indeterminate;
+    part(epoch_of(c.invoked), c.container).ops.push_back(op);
+  }
+  for (const Event& e : h.events) {
+    size_t epoch = epoch_of(e.seq);
+    LinOp op;
+    op.event = &e;
+    op.steps = e.kind == EventKind::kInitExit ? 2 : 1;
+    op.inv = e.seq;
+    if (epoch + 1 < epochs) {
+      // The daemon that received it was killed: handled before, or never.
+      op.optional = true;
+      op.resp = h.restarts[epoch].crashed;
+    } else {
+      op.resp = h.quiescent;
+    }
+    if (epoch > 0 && e.seq < h.restarts[epoch - 1].restored) {
+      op.optional = true;  // during restore: the snapshot may include it
+    }
+    part(epoch, e.container).ops.push_back(op);
+  }
+  std::vector<Partition> out;
+  for (auto& [key, p] : parts) {
+    int pos = 0;
+    for (LinOp& op : p.ops) {
+      if (op.event != nullptr) op.queue_pos = pos++;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
+LinearizabilityResult CheckLinearizable(const History& history,
+                                        LinearizabilityLimits limits) {
+  LinearizabilityResult result;
+  for (const Partition& p : Partitions(history)) {
+    Search search(p, limits.max_nodes);
+    const Outcome o = search.Run();
+    result.nodes += search.nodes();
+    if (o == Outcome::kLinearizable) continue;
+    result.outcome = o;
+    result.explanation =
+        o == Outcome::kInconclusive
+            ? absl::StrCat("container ", p.container,
+                           ": the linearizability search gave up after ",
+                           limits.max_nodes, " states (inconclusive)")
+            : search.Explain();
+    return result;
+  }
+  return result;
+}
+
+}  // namespace model
