@@ -397,12 +397,13 @@ INSTANTIATE_TEST_SUITE_P(
                      "event { kind: DAEMON_RESTART }",
                      "t.textproto:1:22: program '/bin/sh': bad exit code \"x\" "
                      "(an integer, 0 to 255)"},
-        SemanticCase{"DelayOverAnHour",
-                     "container { id: \"c1\" args: [\"exit\", \"0\", \"3601s\"] "
-                     "}\nevent { kind: DAEMON_RESTART }",
-                     "t.textproto:1:22: program 'exit': a delay of 3601000 ms "
-                     "is over the limit of 3600000 ms (1 hour of virtual "
-                     "time)"},
+        SemanticCase{
+            "DelayOverAnHour",
+            "container { id: \"c1\" args: [\"exit\", \"0\", \"3601s\"] "
+            "}\nevent { kind: DAEMON_RESTART }",
+            "t.textproto:1:22: program 'exit': a delay of 3601000 ms "
+            "is over the limit of 3600000 ms (1 hour of virtual "
+            "time)"},
         SemanticCase{"DelayTooBigForNanoseconds",
                      "container { id: \"c1\" args: [\"oom\", "
                      "\"99999999999999999999s\"] }\n"
@@ -415,12 +416,13 @@ INSTANTIATE_TEST_SUITE_P(
                      "container { id: \"c1\" args: [\"no-such-binary\", \"x\"] "
                      "}\nevent { kind: DAEMON_RESTART }",
                      "OK"},
-        SemanticCase{"AnHourIsTheLimit",
-                     "container { id: \"c1\" args: [\"exit\", \"0\", \"3600s\"] "
-                     "}\nclient { call { op: SLEEP timeout_ms: 3600000 } }\n"
-                     "event { kind: DAEMON_RESTART after_ms: 3600000 "
-                     "down_ms: 3600000 }",
-                     "OK"},
+        SemanticCase{
+            "AnHourIsTheLimit",
+            "container { id: \"c1\" args: [\"exit\", \"0\", \"3600s\"] "
+            "}\nclient { call { op: SLEEP timeout_ms: 3600000 } }\n"
+            "event { kind: DAEMON_RESTART after_ms: 3600000 "
+            "down_ms: 3600000 }",
+            "OK"},
         // Durations are bounded so that virtual time cannot overflow.
         SemanticCase{"SleepOverflowingVirtualTime",
                      "client { call { op: SLEEP timeout_ms: "
@@ -473,9 +475,11 @@ std::string Repeated(std::string_view head, std::string_view line, int n) {
 TEST(ScenarioLimitsTest, ContainersDeclared) {
   std::string text = "event { kind: DAEMON_RESTART }\n";
   for (int i = 0; i <= kContainersMax; ++i) {
-    text += "container { id: \"c" + std::to_string(i) + "\" args: [\"run\"] }\n";
+    text +=
+        "container { id: \"c" + std::to_string(i) + "\" args: [\"run\"] }\n";
   }
-  EXPECT_EQ(ErrorOf(text), "t.textproto:66:1: more than 64 containers (the limit)");
+  EXPECT_EQ(ErrorOf(text),
+            "t.textproto:66:1: more than 64 containers (the limit)");
 }
 
 TEST(ScenarioLimitsTest, ContainersDeclaredOrCreated) {
@@ -525,7 +529,8 @@ TEST(ScenarioLimitsTest, CallsInAllClients) {
 TEST(ScenarioLimitsTest, Events) {
   const std::string text =
       Repeated("", "event { kind: CONTAINERD_RESTART }", kEventsMax + 1);
-  EXPECT_EQ(ErrorOf(text), "t.textproto:257:1: more than 256 events (the limit)");
+  EXPECT_EQ(ErrorOf(text),
+            "t.textproto:257:1: more than 256 events (the limit)");
 }
 
 TEST(ScenarioLimitsTest, ForcedFaults) {
@@ -559,8 +564,9 @@ TEST(ScenarioLimitsTest, BigFileIsRefusedWithoutReadingItAll) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.status().message(),
-            path + ":1:1: file is over the limit of 1048576 bytes (1 MiB) of "
-                   "a scenario");
+            path +
+                ":1:1: file is over the limit of 1048576 bytes (1 MiB) of "
+                "a scenario");
 }
 
 TEST(ScenarioContentHashTest, StableForEqualContent) {

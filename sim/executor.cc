@@ -41,7 +41,8 @@ uint64_t ResidentBytes() {
   if (n <= 0) return 0;
   buf[n] = '\0';
   unsigned long long size_pages = 0, resident_pages = 0;
-  if (std::sscanf(buf, "%llu %llu", &size_pages, &resident_pages) != 2) return 0;
+  if (std::sscanf(buf, "%llu %llu", &size_pages, &resident_pages) != 2)
+    return 0;
   return resident_pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
@@ -380,8 +381,7 @@ std::string Executor::DescribeBlocked() const {
     if (t->background) s += " (background)";
   }
   if (live_.size() > kTasksDescribedMax) {
-    s += "; and " + std::to_string(live_.size() - kTasksDescribedMax) +
-         " more";
+    s += "; and " + std::to_string(live_.size() - kTasksDescribedMax) + " more";
   }
   return s;
 }
