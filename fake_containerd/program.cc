@@ -43,13 +43,16 @@ absl::StatusOr<sim::Nanos> ParseDelay(std::string_view s) {
 
 }  // namespace
 
-absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args) {
+absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args,
+                                        size_t* bad_arg) {
   if (args.empty()) return Program::MissingBinary("");
   // The busybox form of a program (real_command.h): `sh -c SCRIPT dsim ARGS`.
   if (args.size() >= 5 && args[1] == "-c" && args[3] == kRealCommandMarker &&
       (args[0] == "sh" || args[0].ends_with("/sh"))) {
-    return ProgramFromArgs(
-        std::vector<std::string>(args.begin() + 4, args.end()));
+    absl::StatusOr<Program> p = ProgramFromArgs(
+        std::vector<std::string>(args.begin() + 4, args.end()), bad_arg);
+    if (!p.ok() && bad_arg != nullptr) *bad_arg += 4;
+    return p;
   }
   std::string_view name = args[0];
   if (size_t slash = name.rfind('/'); slash != std::string_view::npos) {
@@ -58,16 +61,20 @@ absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args) {
   auto arg = [&](size_t i) -> const std::string* {
     return i < args.size() ? &args[i] : nullptr;
   };
+  auto at = [bad_arg](size_t i, absl::Status status) {
+    if (bad_arg != nullptr) *bad_arg = i;
+    return status;
+  };
   if (name == "exit") {
     Program p = Program::Exit(0);
     if (arg(1) != nullptr) {
       absl::StatusOr<uint32_t> code = ParseCode(*arg(1));
-      if (!code.ok()) return code.status();
+      if (!code.ok()) return at(1, code.status());
       p.exit_code = *code;
     }
     if (arg(2) != nullptr) {
       absl::StatusOr<sim::Nanos> d = ParseDelay(*arg(2));
-      if (!d.ok()) return d.status();
+      if (!d.ok()) return at(2, d.status());
       p.delay = *d;
     }
     return p;
@@ -78,7 +85,7 @@ absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args) {
     Program p = Program::ReadStdin(0);
     if (arg(1) != nullptr) {
       absl::StatusOr<uint32_t> code = ParseCode(*arg(1));
-      if (!code.ok()) return code.status();
+      if (!code.ok()) return at(1, code.status());
       p.exit_code = *code;
     }
     return p;
@@ -87,7 +94,7 @@ absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args) {
     Program p = Program::AllocateUntilOom(0);
     if (arg(1) != nullptr) {
       absl::StatusOr<sim::Nanos> d = ParseDelay(*arg(1));
-      if (!d.ok()) return d.status();
+      if (!d.ok()) return at(1, d.status());
       p.delay = *d;
     }
     return p;

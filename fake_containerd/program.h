@@ -64,8 +64,10 @@ struct Program {
 };
 
 // The program for a command line (see the header comment). Bad numbers are
-// INVALID_ARGUMENT.
-absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args);
+// INVALID_ARGUMENT; `bad_arg`, when not null, then receives the index in
+// `args` of the number at fault (scenario files point at it).
+absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args,
+                                        size_t* bad_arg = nullptr);
 
 // The first "args" string array found in an OCI spec / process JSON document. A
 // minimal scanner, not a JSON parser: it handles \" and \\ escapes only, which

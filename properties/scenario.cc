@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "fake_containerd/program.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -224,6 +225,47 @@ bool IsInspectStatus(const std::string& status) {
   return kStatuses.count(status) > 0;
 }
 
+// What is wrong with a program's command line, and the index of the argument
+// at fault. The fake containerd's own parser decides, so a scenario that loads
+// is one the fake runs.
+struct ProgramProblem {
+  int arg = 0;
+  std::string what;
+};
+std::optional<ProgramProblem> FindProgramProblem(
+    const google::protobuf::RepeatedPtrField<std::string>& args) {
+  if (args.empty()) return std::nullopt;  // reported as missing args
+  const std::vector<std::string> line(args.begin(), args.end());
+  size_t bad = 0;
+  absl::StatusOr<fake_containerd::Program> p =
+      fake_containerd::ProgramFromArgs(line, &bad);
+  const std::string program = "program '" + line[0] + "': ";
+  if (!p.ok()) {
+    std::string what = program + std::string(p.status().message());
+    if (what.find("exit code") != std::string::npos) {
+      what += " (an integer, 0 to 255)";
+    } else if (what.find("delay") != std::string::npos) {
+      what += " (an integer with a unit, ns, us, ms or s; bare is ms)";
+    }
+    return ProgramProblem{static_cast<int>(bad), std::move(what)};
+  }
+  if (p->delay > static_cast<sim::Nanos>(kDurationMsMax) * sim::kMillisecond) {
+    return ProgramProblem{
+        0, absl::StrCat(program, "a delay of ", p->delay / sim::kMillisecond,
+                        " ms is over the limit of ", kDurationMsMax,
+                        " ms (1 hour of virtual time)")};
+  }
+  return std::nullopt;
+}
+
+// "NAME must be at most N (1 hour of virtual time)", or nothing.
+std::optional<std::string> OverDurationLimit(std::string_view name,
+                                             int64_t ms) {
+  if (ms <= kDurationMsMax) return std::nullopt;
+  return absl::StrCat(std::string(name), " must be at most ", kDurationMsMax,
+                      " (1 hour of virtual time)");
+}
+
 class Validator {
  public:
   Validator(std::string_view file, const TextFormat::ParseInfoTree& tree)
@@ -231,6 +273,7 @@ class Validator {
 
   // Normalizes `s` and returns the first problem in file order, if any.
   absl::Status Validate(Scenario& s) {
+    CheckSizes(s);
     CheckContainers(s);
     CollectDefinitions(s);
     CheckClients(s);
@@ -258,7 +301,9 @@ class Validator {
       if (field == nullptr || tree == nullptr) break;
       // A repeated field named without an index: where its first value is.
       const int index = !field->is_repeated() ? -1 : std::max(step.index, 0);
-      const TextFormat::ParseLocation here = tree->GetLocation(field, index);
+      TextFormat::ParseLocation here = tree->GetLocation(field, index);
+      // A list (`args: ["exit", "x"]`) records one location, its start.
+      if (here.line < 0 && index > 0) here = tree->GetLocation(field, 0);
       if (here.line >= 0) best = here;
       if (field->message_type() == nullptr) break;
       tree = tree->GetTreeForNested(field, index);
@@ -272,6 +317,37 @@ class Validator {
     // Keyed by location, then by order found: the first in the file wins.
     problems_.emplace(std::make_tuple(at.line, at.column, problems_.size()),
                       Located(file_, at.line, at.column, what));
+  }
+
+  // The size limits of scenario.h; each reported at the first element over.
+  void CheckSizes(const Scenario& s) {
+    if (s.client_size() > kClientsMax) {
+      Report({{"client", kClientsMax}},
+             absl::StrCat("more than ", kClientsMax, " clients (the limit)"));
+    }
+    int calls = 0;
+    for (int c = 0; c < s.client_size(); ++c) {
+      const int n = s.client(c).call_size();
+      if (n > kCallsPerClientMax) {
+        Report({{"client", c}, {"call", kCallsPerClientMax}},
+               absl::StrCat("more than ", kCallsPerClientMax,
+                            " calls in one client (the limit)"));
+      } else if (calls <= kCallsMax && calls + n > kCallsMax) {
+        Report({{"client", c}, {"call", kCallsMax - calls}},
+               absl::StrCat("more than ", kCallsMax,
+                            " calls in all clients (the limit)"));
+      }
+      calls += n;
+    }
+    if (s.event_size() > kEventsMax) {
+      Report({{"event", kEventsMax}},
+             absl::StrCat("more than ", kEventsMax, " events (the limit)"));
+    }
+    if (s.faults().force_size() > kForcedFaultsMax) {
+      Report({{"faults"}, {"force", kForcedFaultsMax}},
+             absl::StrCat("more than ", kForcedFaultsMax,
+                          " forced faults (the limit)"));
+    }
   }
 
   void CheckContainers(Scenario& s) {
@@ -291,6 +367,8 @@ class Validator {
       if (c.args().empty()) {
         Report({{"container", i}, {"args"}},
                "container '" + c.id() + "' needs args (its program)");
+      } else if (auto problem = FindProgramProblem(c.args())) {
+        Report({{"container", i}, {"args", problem->arg}}, problem->what);
       }
       if (!dsim::scenario::RestartPolicy_IsValid(c.restart())) {
         Report({{"container", i}, {"restart"}},
@@ -311,11 +389,23 @@ class Validator {
   // The containers CREATE calls name, and the execs EXEC_CREATE calls define,
   // in any client: calls may refer to them from anywhere.
   void CollectDefinitions(const Scenario& s) {
+    if (s.container_size() > kContainersMax) {
+      Report({{"container", kContainersMax}},
+             absl::StrCat("more than ", kContainersMax,
+                          " containers (the limit)"));
+    }
+    size_t containers = declared_.size();
     for (int c = 0; c < s.client_size(); ++c) {
       for (int k = 0; k < s.client(c).call_size(); ++k) {
         const Call& call = s.client(c).call(k);
-        if (call.op() == dsim::scenario::CREATE && !call.container().empty()) {
-          created_by_call_.insert(call.container());
+        if (call.op() == dsim::scenario::CREATE && !call.container().empty() &&
+            declared_.count(call.container()) == 0 &&
+            created_by_call_.insert(call.container()).second &&
+            ++containers == kContainersMax + 1 &&
+            s.container_size() <= kContainersMax) {
+          Report({{"client", c}, {"call", k}, {"container"}},
+                 absl::StrCat("more than ", kContainersMax,
+                              " containers, declared or created (the limit)"));
         }
         if (call.op() != dsim::scenario::EXEC_CREATE || call.exec().empty()) {
           continue;
@@ -407,6 +497,13 @@ class Validator {
   // CREATE and EXEC_CREATE need a program; a CREATE of a declared container
   // may take it from the declaration.
   void CheckProgram(const Scenario& s, Call& call, int c, int k) {
+    if (call.op() == dsim::scenario::CREATE ||
+        call.op() == dsim::scenario::EXEC_CREATE) {
+      if (auto problem = FindProgramProblem(call.args())) {
+        Report({{"client", c}, {"call", k}, {"args", problem->arg}},
+               problem->what);
+      }
+    }
     if (call.op() == dsim::scenario::EXEC_CREATE) {
       if (call.exec().empty()) {
         Report({{"client", c}, {"call", k}, {"exec"}},
@@ -436,10 +533,15 @@ class Validator {
     } else if (call.op() == dsim::scenario::SLEEP && call.timeout_ms() == 0) {
       Report({{"client", c}, {"call", k}, {"timeout_ms"}},
              "SLEEP needs timeout_ms > 0");
+    } else if (auto over = OverDurationLimit("timeout_ms", call.timeout_ms())) {
+      Report({{"client", c}, {"call", k}, {"timeout_ms"}}, *over);
     }
     if (call.cancel_after_ms() < 0) {
       Report({{"client", c}, {"call", k}, {"cancel_after_ms"}},
              "cancel_after_ms must be >= 0");
+    } else if (auto over = OverDurationLimit("cancel_after_ms",
+                                             call.cancel_after_ms())) {
+      Report({{"client", c}, {"call", k}, {"cancel_after_ms"}}, *over);
     } else if (call.cancel_after_ms() > 0 && call.detach()) {
       Report({{"client", c}, {"call", k}, {"cancel_after_ms"}},
              "cancel_after_ms needs an attached EXEC_START (detach: false)");
@@ -501,12 +603,16 @@ class Validator {
       const std::string& kind = EnvEvent::Kind_Name(e.kind());
       if (e.after_ms() < 0) {
         Report({{"event", i}, {"after_ms"}}, "after_ms must be >= 0");
+      } else if (auto over = OverDurationLimit("after_ms", e.after_ms())) {
+        Report({{"event", i}, {"after_ms"}}, *over);
       }
       const bool needs_container = e.kind() == EnvEvent::SHIM_DIES ||
                                    e.kind() == EnvEvent::KILL_PROCESS ||
                                    e.kind() == EnvEvent::OOM;
       if (e.down_ms() < 0) {
         Report({{"event", i}, {"down_ms"}}, "down_ms must be >= 0");
+      } else if (auto over = OverDurationLimit("down_ms", e.down_ms())) {
+        Report({{"event", i}, {"down_ms"}}, *over);
       } else if (e.down_ms() != 0 && e.kind() != EnvEvent::DAEMON_RESTART) {
         Report({{"event", i}, {"down_ms"}}, kind + " does not use down_ms");
       }
@@ -585,6 +691,12 @@ std::string Stem(std::string_view file_name) {
 
 absl::StatusOr<Scenario> ParseScenario(std::string_view text,
                                        std::string_view file_name) {
+  if (text.size() > kScenarioFileBytesMax) {
+    return absl::InvalidArgumentError(Located(
+        file_name, 0, 0,
+        absl::StrCat("file is over the limit of ", kScenarioFileBytesMax,
+                     " bytes (1 MiB) of a scenario")));
+  }
   Scenario scenario;
   TextFormat::ParseInfoTree tree;
   FirstErrorCollector errors;
@@ -611,7 +723,9 @@ absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
   std::string text;
   char buffer[1 << 14];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) {
+  // One byte past the limit is enough for ParseScenario to refuse it.
+  while (text.size() <= kScenarioFileBytesMax &&
+         (n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) {
     text.append(buffer, n);
   }
   // A directory opens fine and fails here, with EISDIR.

@@ -6,6 +6,8 @@
 #ifndef DSIM_PROPERTIES_SCENARIO_H_
 #define DSIM_PROPERTIES_SCENARIO_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,6 +15,20 @@
 #include "dsim/scenario.pb.h"
 
 namespace properties {
+
+// Limits of a scenario, checked when it is loaded (docs/SCENARIOS.md,
+// "Limits"), so that one run stays small and virtual time (uint64
+// nanoseconds) cannot overflow.
+inline constexpr size_t kScenarioFileBytesMax = 1 << 20;  // 1 MiB
+inline constexpr int kContainersMax = 64;  // declared or created by CREATE
+inline constexpr int kClientsMax = 64;
+inline constexpr int kCallsPerClientMax = 1000;
+inline constexpr int kCallsMax = 4000;  // over all clients
+inline constexpr int kEventsMax = 256;
+inline constexpr int kForcedFaultsMax = 256;
+// Every duration: timeout_ms, cancel_after_ms, after_ms, down_ms and a
+// program's DELAY. One hour of virtual time.
+inline constexpr int64_t kDurationMsMax = 3'600'000;
 
 // properties::ParseScenario
 //
@@ -31,7 +47,8 @@ absl::StatusOr<dsim::scenario::Scenario> ParseScenario(
 // properties::LoadScenarioFile
 //
 // Reads and parses the file at `path`. An unreadable file is an error
-// "PATH: cannot read: REASON" with the errno's code (NOT_FOUND, ...).
+// "PATH: cannot read: REASON" with the errno's code (NOT_FOUND, ...). Reads at
+// most one byte past kScenarioFileBytesMax.
 absl::StatusOr<dsim::scenario::Scenario> LoadScenarioFile(
     const std::string& path);
 

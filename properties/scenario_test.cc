@@ -349,6 +349,109 @@ INSTANTIATE_TEST_SUITE_P(
                      "event { kind: DAEMON_RESTART }\n"
                      "faults { force { point: \"reply-lost\" count: -1 } }",
                      "t.textproto:2:38: count must be >= 0"},
+        // Programs are checked by the fake containerd's own parser; the
+        // error points at `args` (a list records one location) and quotes
+        // the argument at fault.
+        SemanticCase{"ExitCodeNotANumber",
+                     "container { id: \"c1\" args: [\"exit\", \"x\"] }\n"
+                     "event { kind: DAEMON_RESTART }",
+                     "t.textproto:1:22: program 'exit': bad exit code \"x\" "
+                     "(an integer, 0 to 255)"},
+        SemanticCase{"ExitCodeOver255",
+                     "container { id: \"c1\" args: [\"exit\", \"300\"] }\n"
+                     "event { kind: DAEMON_RESTART }",
+                     "t.textproto:1:22: program 'exit': bad exit code \"300\" "
+                     "(an integer, 0 to 255)"},
+        SemanticCase{"ExitCodeNegative",
+                     "container { id: \"c1\" args: [\"exit\", \"-1\"] }\n"
+                     "event { kind: DAEMON_RESTART }",
+                     "t.textproto:1:22: program 'exit': bad exit code \"-1\" "
+                     "(an integer, 0 to 255)"},
+        SemanticCase{"ExitDelayNotANumber",
+                     "container { id: \"c1\" args: [\"exit\", \"0\", \"soon\"] "
+                     "}\nevent { kind: DAEMON_RESTART }",
+                     "t.textproto:1:22: program 'exit': bad delay \"soon\" (an "
+                     "integer with a unit, ns, us, ms or s; bare is ms)"},
+        SemanticCase{"CatCodeNotANumber",
+                     "container { id: \"c1\" args: [\"run\"] }\n"
+                     "client { call { op: CREATE container: \"c2\" args: "
+                     "[\"cat\", \"q\"] } }",
+                     "t.textproto:2:44: program 'cat': bad exit code \"q\" (an "
+                     "integer, 0 to 255)"},
+        SemanticCase{"OomDelayNotANumber",
+                     "container { id: \"c1\" args: [\"run\"] }\n"
+                     "client { call { op: EXEC_CREATE container: \"c1\" exec: "
+                     "\"e\" args: [\"oom\", \"zz\"] } }",
+                     "t.textproto:2:59: program 'oom': bad delay \"zz\" (an "
+                     "integer with a unit, ns, us, ms or s; bare is ms)"},
+        // Written one value at a time, each value has its own location.
+        SemanticCase{"ExitCodeNotANumberOneValueAtATime",
+                     "container { id: \"c1\" args: \"exit\" args: \"x\" }\n"
+                     "event { kind: DAEMON_RESTART }",
+                     "t.textproto:1:35: program 'exit': bad exit code \"x\" "
+                     "(an integer, 0 to 255)"},
+        // The busybox form dsim live runs is read the same way.
+        SemanticCase{"ShellFormCodeNotANumber",
+                     "container { id: \"c1\" args: [\"/bin/sh\", \"-c\", "
+                     "\"exit 1\", \"dsim\", \"exit\", \"x\"] }\n"
+                     "event { kind: DAEMON_RESTART }",
+                     "t.textproto:1:22: program '/bin/sh': bad exit code \"x\" "
+                     "(an integer, 0 to 255)"},
+        SemanticCase{
+            "DelayOverAnHour",
+            "container { id: \"c1\" args: [\"exit\", \"0\", \"3601s\"] "
+            "}\nevent { kind: DAEMON_RESTART }",
+            "t.textproto:1:22: program 'exit': a delay of 3601000 ms "
+            "is over the limit of 3600000 ms (1 hour of virtual "
+            "time)"},
+        SemanticCase{"DelayTooBigForNanoseconds",
+                     "container { id: \"c1\" args: [\"oom\", "
+                     "\"99999999999999999999s\"] }\n"
+                     "event { kind: DAEMON_RESTART }",
+                     "t.textproto:1:22: program 'oom': bad delay "
+                     "\"99999999999999999999\" (an integer with a unit, ns, "
+                     "us, ms or s; bare is ms)"},
+        // A missing binary is a program too: its start fails, as runc's does.
+        SemanticCase{"MissingBinaryIsAProgram",
+                     "container { id: \"c1\" args: [\"no-such-binary\", \"x\"] "
+                     "}\nevent { kind: DAEMON_RESTART }",
+                     "OK"},
+        SemanticCase{
+            "AnHourIsTheLimit",
+            "container { id: \"c1\" args: [\"exit\", \"0\", \"3600s\"] "
+            "}\nclient { call { op: SLEEP timeout_ms: 3600000 } }\n"
+            "event { kind: DAEMON_RESTART after_ms: 3600000 "
+            "down_ms: 3600000 }",
+            "OK"},
+        // Durations are bounded so that virtual time cannot overflow.
+        SemanticCase{"SleepOverflowingVirtualTime",
+                     "client { call { op: SLEEP timeout_ms: "
+                     "9223372036854775807 } }",
+                     "t.textproto:1:27: timeout_ms must be at most 3600000 (1 "
+                     "hour of virtual time)"},
+        SemanticCase{"StopTimeoutOverAnHour",
+                     "container { id: \"c1\" args: [\"run\"] }\n"
+                     "client { call { op: STOP container: \"c1\" timeout_ms: "
+                     "3600001 } }",
+                     "t.textproto:2:42: timeout_ms must be at most 3600000 (1 "
+                     "hour of virtual time)"},
+        SemanticCase{"CancelAfterOverAnHour",
+                     "container { id: \"c1\" args: [\"run\"] }\n"
+                     "client { call { op: EXEC_CREATE container: \"c1\" exec: "
+                     "\"e\" args: [\"run\"] } }\n"
+                     "client { call { op: EXEC_START exec: \"e\" "
+                     "cancel_after_ms: 100000000 } }",
+                     "t.textproto:3:42: cancel_after_ms must be at most "
+                     "3600000 (1 hour of virtual time)"},
+        SemanticCase{"AfterMsOverAnHour",
+                     "event { kind: CONTAINERD_RESTART after_ms: "
+                     "9223372036854775807 }",
+                     "t.textproto:1:34: after_ms must be at most 3600000 (1 "
+                     "hour of virtual time)"},
+        SemanticCase{"DownMsOverAnHour",
+                     "event { kind: DAEMON_RESTART down_ms: 3600001 }",
+                     "t.textproto:1:30: down_ms must be at most 3600000 (1 "
+                     "hour of virtual time)"},
         // Several problems: the one nearest the top of the file is reported.
         SemanticCase{"FirstInFileWins",
                      "client { call { op: START container: \"zz\" } }\n"
@@ -358,6 +461,113 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<SemanticCase>& info) {
       return std::string(info.param.name);
     });
+
+// The size limits (scenario.h, docs/SCENARIOS.md "Limits"): `n` copies of
+// `line`, after `head`, each on a line of its own.
+std::string Repeated(std::string_view head, std::string_view line, int n) {
+  std::string text(head);
+  for (int i = 0; i < n; ++i) {
+    text += std::string(line) + "\n";
+  }
+  return text;
+}
+
+TEST(ScenarioLimitsTest, ContainersDeclared) {
+  std::string text = "event { kind: DAEMON_RESTART }\n";
+  for (int i = 0; i <= kContainersMax; ++i) {
+    text +=
+        "container { id: \"c" + std::to_string(i) + "\" args: [\"run\"] }\n";
+  }
+  EXPECT_EQ(ErrorOf(text),
+            "t.textproto:66:1: more than 64 containers (the limit)");
+}
+
+TEST(ScenarioLimitsTest, ContainersDeclaredOrCreated) {
+  std::string text = "container { id: \"c0\" args: [\"run\"] }\nclient {\n";
+  for (int i = 1; i <= kContainersMax; ++i) {
+    text += "call { op: CREATE container: \"c" + std::to_string(i) +
+            "\" args: [\"run\"] }\n";
+  }
+  text += "}\n";
+  EXPECT_EQ(ErrorOf(text),
+            "t.textproto:66:19: more than 64 containers, declared or created "
+            "(the limit)");
+}
+
+TEST(ScenarioLimitsTest, Clients) {
+  const std::string text =
+      Repeated("", "client { call { op: SLEEP timeout_ms: 1 } }", kClientsMax);
+  EXPECT_EQ(ErrorOf(text), "OK");
+  EXPECT_EQ(ErrorOf(text + "client { call { op: SLEEP timeout_ms: 1 } }"),
+            "t.textproto:65:1: more than 64 clients (the limit)");
+}
+
+TEST(ScenarioLimitsTest, CallsPerClient) {
+  const std::string text = Repeated(
+      "client {\n", "call { op: SLEEP timeout_ms: 1 }", kCallsPerClientMax);
+  EXPECT_EQ(ErrorOf(text + "}"), "OK");
+  EXPECT_EQ(ErrorOf(text + "call { op: SLEEP timeout_ms: 1 } }"),
+            "t.textproto:1002:1: more than 1000 calls in one client (the "
+            "limit)");
+}
+
+TEST(ScenarioLimitsTest, CallsInAllClients) {
+  // Four clients of 1000 calls each reach the limit; a fifth call is over.
+  std::string text;
+  for (int c = 0; c < kCallsMax / kCallsPerClientMax; ++c) {
+    text += Repeated("client {\n", "call { op: SLEEP timeout_ms: 1 }",
+                     kCallsPerClientMax) +
+            "}\n";
+  }
+  EXPECT_EQ(ErrorOf(text), "OK");
+  text += "client { call { op: SLEEP timeout_ms: 1 } }";
+  EXPECT_EQ(ErrorOf(text),
+            "t.textproto:4009:10: more than 4000 calls in all clients (the "
+            "limit)");
+}
+
+TEST(ScenarioLimitsTest, Events) {
+  const std::string text =
+      Repeated("", "event { kind: CONTAINERD_RESTART }", kEventsMax + 1);
+  EXPECT_EQ(ErrorOf(text),
+            "t.textproto:257:1: more than 256 events (the limit)");
+}
+
+TEST(ScenarioLimitsTest, ForcedFaults) {
+  const std::string text =
+      Repeated("event { kind: DAEMON_RESTART }\nfaults {\n",
+               "force { point: \"reply-lost\" }", kForcedFaultsMax + 1) +
+      "}";
+  EXPECT_EQ(ErrorOf(text),
+            "t.textproto:259:1: more than 256 forced faults (the limit)");
+}
+
+TEST(ScenarioLimitsTest, FileSize) {
+  std::string text = "event { kind: DAEMON_RESTART }\n";
+  text += std::string(kScenarioFileBytesMax - text.size(), '#');
+  EXPECT_EQ(ErrorOf(text), "OK");  // one comment line, exactly at the limit
+  text += "\n";
+  EXPECT_EQ(ErrorOf(text),
+            "t.textproto:1:1: file is over the limit of 1048576 bytes (1 MiB) "
+            "of a scenario");
+}
+
+TEST(ScenarioLimitsTest, BigFileIsRefusedWithoutReadingItAll) {
+  const std::string path = testing::TempDir() + "/big.textproto";
+  {
+    std::ofstream out(path);
+    out << "event { kind: DAEMON_RESTART }\n";
+    out << std::string(8 * kScenarioFileBytesMax, '#');
+  }
+  absl::StatusOr<Scenario> s = LoadScenarioFile(path);
+  std::remove(path.c_str());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.status().message(),
+            path +
+                ":1:1: file is over the limit of 1048576 bytes (1 MiB) of "
+                "a scenario");
+}
 
 TEST(ScenarioContentHashTest, StableForEqualContent) {
   const std::string text = std::string(kOneContainer) +

@@ -3,7 +3,11 @@
 // returns).
 #include "sim/executor.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -25,6 +29,32 @@ class StartOp : public internal::Op {
       : Op(ex, OpKind::kStart, kNoObject, Access::kRead) {}
   std::string Describe() const override { return "to start"; }
 };
+
+// The process's resident set in bytes, from /proc/self/statm; 0 when it cannot
+// be read.
+uint64_t ResidentBytes() {
+  const int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[128];
+  const ssize_t n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  unsigned long long size_pages = 0, resident_pages = 0;
+  if (std::sscanf(buf, "%llu %llu", &size_pages, &resident_pages) != 2)
+    return 0;
+  return resident_pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+int64_t SteadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// At most this many blocked tasks are named in a message; a run that spawned
+// thousands would otherwise print megabytes.
+constexpr size_t kTasksDescribedMax = 16;
 
 }  // namespace
 
@@ -61,6 +91,8 @@ std::string_view RunOutcomeName(RunOutcome o) {
       return "deadlock";
     case RunOutcome::kLivelock:
       return "livelock";
+    case RunOutcome::kBudget:
+      return "budget";
     case RunOutcome::kPruned:
       return "pruned";
     case RunOutcome::kDiverged:
@@ -342,12 +374,49 @@ bool Executor::Cancel(TaskId id) {
 
 std::string Executor::DescribeBlocked() const {
   std::string s;
-  for (const TaskState* t : live_) {
+  for (size_t i = 0; i < live_.size() && i < kTasksDescribedMax; ++i) {
+    const TaskState* t = live_[i];
     if (!s.empty()) s += "; ";
     s += "'" + trace_.task_name(t->id) + "' " + t->op->Describe();
     if (t->background) s += " (background)";
   }
+  if (live_.size() > kTasksDescribedMax) {
+    s += "; and " + std::to_string(live_.size() - kTasksDescribedMax) + " more";
+  }
   return s;
+}
+
+// Reads the wall clock and the resident set; only ever stops the run.
+bool Executor::BudgetSpent() {
+  if (steps_ < next_budget_check_) return false;
+  next_budget_check_ = steps_ + kBudgetCheckSteps;
+  const std::string where = " at step " + std::to_string(steps_) +
+                            " (virtual time " + std::to_string(now_) + "ns)";
+  if (options_.wall_deadline_ns != 0 &&
+      SteadyNowNs() >= options_.wall_deadline_ns) {
+    Halt(RunOutcome::kBudget, "budget",
+         "wall-time deadline passed" + where + "; " +
+             std::to_string(tasks_.size()) + " task(s) spawned, " +
+             std::to_string(live_.size()) + " alive: " + DescribeBlocked());
+    return true;
+  }
+  if (options_.rss_growth_bytes_max == 0) return false;
+  const uint64_t rss = ResidentBytes();
+  if (rss == 0) return false;
+  // The first check sets the base: reading at every run's start would cost
+  // the short runs.
+  if (rss_start_bytes_ == 0) rss_start_bytes_ = rss;
+  if (rss <= rss_start_bytes_ ||
+      rss - rss_start_bytes_ <= options_.rss_growth_bytes_max) {
+    return false;
+  }
+  Halt(RunOutcome::kBudget, "budget",
+       "memory cap passed" + where + ": the resident set grew by " +
+           std::to_string((rss - rss_start_bytes_) >> 20) + " MiB (cap " +
+           std::to_string(options_.rss_growth_bytes_max >> 20) + " MiB); " +
+           std::to_string(tasks_.size()) + " task(s) spawned, " +
+           std::to_string(live_.size()) + " alive: " + DescribeBlocked());
+  return true;
 }
 
 bool Executor::WaitOutside(Nanos next_deadline) {
@@ -404,6 +473,7 @@ RunResult Executor::Run() {
                " spent; still alive: " + DescribeBlocked());
       break;
     }
+    if (steps_ >= next_budget_check_ && BudgetSpent()) break;
     const uint64_t fingerprint = CandidateFingerprint();
     ScheduleContext ctx{candidates_, previous_, &step_footprint_, fingerprint};
     const size_t index = strategy_.NextTask(ctx);

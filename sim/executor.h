@@ -38,6 +38,7 @@ enum class RunOutcome : uint8_t {
   kDeadlock,   // nothing runnable, no timer pending, some foreground task
                // blocked
   kLivelock,   // the step budget was spent
+  kBudget,     // the wall-time deadline passed or the memory cap was reached
   kPruned,     // the strategy abandoned the execution (dfs: redundant schedule)
   kDiverged,   // replay: the run no longer matches the recording
 };
@@ -60,10 +61,27 @@ struct Decision {
   bool operator==(const Decision&) const = default;
 };
 
+// Budgets other than steps are read every this many steps (never at step 0,
+// so a run shorter than this never reads them).
+inline constexpr uint64_t kBudgetCheckSteps = 4096;
+
 struct ExecutorOptions {
   uint64_t seed = 0;
   uint64_t max_steps =
       1'000'000;  // more steps than this is reported as livelock
+  // The wall-clock deadline of the run, in std::chrono::steady_clock
+  // nanoseconds since its epoch; 0: none. A run still going when it passes
+  // stops with a "budget" violation. The clock is read only every
+  // kBudgetCheckSteps steps and only decides whether the run stops, never
+  // which task runs, so it does not touch determinism below the cut.
+  int64_t wall_deadline_ns = 0;
+  // How much the process's resident set may grow during the run (from its
+  // start) before the run stops with a "budget" violation; 0: no cap. Read
+  // from /proc/self/statm every kBudgetCheckSteps steps: the resident set
+  // sees every allocation the run makes (the daemon model, the fake
+  // containerd, vector clocks in sync objects), which no count kept here
+  // could, and it costs nothing in the runs shorter than kBudgetCheckSteps.
+  uint64_t rss_growth_bytes_max = uint64_t{1} << 30;
   bool fire_timers_early =
       false;  // offer sleeping tasks to the strategy as candidates
   // ...only those due within this much virtual time: the jitter a real
@@ -217,6 +235,7 @@ class Executor {
   std::function<void()> step_check_;
   Outside* outside_ = nullptr;
   bool WaitOutside(Nanos next_deadline);
+  bool BudgetSpent();
   void FinishTask(TaskState& t, EventKind how);
   void Halt(RunOutcome outcome, std::string invariant, std::string message);
   std::string DescribeBlocked() const;
@@ -238,6 +257,8 @@ class Executor {
   TaskId previous_ = kNoTask;
   Nanos now_ = 0;
   uint64_t steps_ = 0;
+  uint64_t next_budget_check_ = kBudgetCheckSteps;
+  uint64_t rss_start_bytes_ = 0;  // 0: not read (or unreadable)
   bool halted_ = false;
   bool ran_ = false;
   bool tearing_down_ = false;

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "sim/mutex.h"
 #include "sim/notify.h"
@@ -145,6 +147,83 @@ TEST(ExecutorTest, StepBudgetIsReportedAsLivelock) {
   ASSERT_EQ(r.outcome, RunOutcome::kLivelock);
   EXPECT_EQ(r.steps, 500u);
   EXPECT_NE(r.violation->message.find("'spinner'"), std::string::npos);
+}
+
+Task<void> SpinForever(Executor& e) {
+  for (;;) co_await e.Yield();
+}
+
+// A deadline long past: the run stops at the first check, whatever the
+// machine's speed.
+TEST(ExecutorTest, WallDeadlineStopsARunAsBudget) {
+  RandomStrategy strategy;
+  ExecutorOptions o;
+  o.wall_deadline_ns = 1;
+  Executor ex(o, strategy);
+  ex.Spawn("spinner", SpinForever(ex));
+  RunResult r = ex.Run();
+  ASSERT_EQ(r.outcome, RunOutcome::kBudget);
+  EXPECT_EQ(RunOutcomeName(r.outcome), "budget");
+  EXPECT_EQ(r.steps, kBudgetCheckSteps);
+  ASSERT_TRUE(r.violation.has_value());
+  EXPECT_EQ(r.violation->invariant, "budget");
+  EXPECT_NE(r.violation->message.find("wall-time deadline"), std::string::npos);
+  EXPECT_NE(r.violation->message.find("'spinner'"), std::string::npos);
+}
+
+// Budgets are read only every kBudgetCheckSteps steps: shorter runs never
+// read the clock, so an expired deadline leaves them alone.
+TEST(ExecutorTest, RunShorterThanTheCheckIntervalIgnoresTheDeadline) {
+  RandomStrategy strategy;
+  ExecutorOptions o;
+  o.wall_deadline_ns = 1;
+  Executor ex(o, strategy);
+  ex.Spawn("short", [](Executor& e) -> Task<void> {
+    for (uint64_t i = 0; i + 2 < kBudgetCheckSteps; ++i) co_await e.Yield();
+  }(ex));
+  EXPECT_EQ(ex.Run().outcome, RunOutcome::kCompleted);
+}
+
+// A task that grows the resident set by 64 MiB after the first check (which
+// takes the base) and then spins: a 1 MiB cap stops it at the next check.
+TEST(ExecutorTest, MemoryCapStopsARunAsBudget) {
+  RandomStrategy strategy;
+  ExecutorOptions o;
+  o.rss_growth_bytes_max = 1 << 20;
+  Executor ex(o, strategy);
+  std::vector<char> hog;
+  ex.Spawn("hog", [](Executor& e, std::vector<char>* out) -> Task<void> {
+    while (e.steps() < kBudgetCheckSteps + 10) co_await e.Yield();
+    out->assign(64 << 20, 1);  // every page written, so resident
+    for (;;) co_await e.Yield();
+  }(ex, &hog));
+  RunResult r = ex.Run();
+  ASSERT_EQ(r.outcome, RunOutcome::kBudget) << RunOutcomeName(r.outcome);
+  EXPECT_EQ(r.steps, 2 * kBudgetCheckSteps);
+  EXPECT_NE(r.violation->message.find("memory cap"), std::string::npos);
+  EXPECT_NE(r.violation->message.find("'hog'"), std::string::npos);
+}
+
+TEST(ExecutorTest, ManyBlockedTasksAreNamedShortly) {
+  RandomStrategy strategy;
+  ExecutorOptions o;
+  o.max_steps = 100;
+  Executor ex(o, strategy);
+  for (int i = 0; i < 1000; ++i) ex.Spawn("spinner", SpinForever(ex));
+  RunResult r = ex.Run();
+  ASSERT_EQ(r.outcome, RunOutcome::kLivelock);
+  EXPECT_NE(r.violation->message.find("and 984 more"), std::string::npos);
+  EXPECT_LT(r.violation->message.size(), 2000u);
+}
+
+TEST(WallDeadlineNsTest, NoDeadlineUnlessFiniteAndPositive) {
+  EXPECT_EQ(WallDeadlineNs(5, 2), 5 + 2'000'000'000);
+  EXPECT_EQ(WallDeadlineNs(5, 0.5), 5 + 500'000'000);
+  EXPECT_EQ(WallDeadlineNs(5, 0), 0);
+  EXPECT_EQ(WallDeadlineNs(5, -1), 0);
+  EXPECT_EQ(WallDeadlineNs(5, std::numeric_limits<double>::quiet_NaN()), 0);
+  EXPECT_EQ(WallDeadlineNs(5, std::numeric_limits<double>::infinity()), 0);
+  EXPECT_EQ(WallDeadlineNs(5, 1e300), 0);
 }
 
 TEST(ExecutorTest, VirtualTimeAdvancesOnlyWhenIdle) {

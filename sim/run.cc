@@ -5,6 +5,12 @@
 
 namespace sim {
 
+int64_t WallDeadlineNs(int64_t start_ns, double seconds) {
+  constexpr double kYear = 365.0 * 24 * 3600;
+  if (!(seconds > 0 && seconds <= kYear)) return 0;  // NaN fails both
+  return start_ns + static_cast<int64_t>(seconds * 1e9);
+}
+
 RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
                   const Setup& setup) {
   RunRecord rec;

@@ -29,6 +29,11 @@ struct RunRecord {
   std::string chrome_json;             // when options.keep_trace
 };
 
+// For ExecutorOptions::wall_deadline_ns: `seconds` after `start_ns` (both on
+// std::chrono::steady_clock), or 0 (no deadline) when `seconds` is not a
+// finite number in (0, one year].
+int64_t WallDeadlineNs(int64_t start_ns, double seconds);
+
 // Runs `setup` once with `strategy`.
 RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
                   const Setup& setup);

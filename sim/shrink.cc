@@ -65,6 +65,10 @@ ShrunkSchedule ShrinkSchedule(const Setup& setup,
     if (d.kind == Decision::Kind::kTask) tasks.push_back(d.value);
   }
   ShrunkSchedule out;
+  // A wall-time or memory budget depends on the machine, not on the
+  // schedule: every trial would hit it or miss it regardless (an expired
+  // deadline stops them all), so there is nothing to learn by shrinking.
+  if (invariant == "budget") return out;
   auto run = [&](const std::vector<uint64_t>& choices) {
     ++out.trials;
     GuidedStrategy g(choices);

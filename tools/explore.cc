@@ -192,6 +192,9 @@ int Explore() {
     o.seed = dfs != nullptr ? seed : sim::Mix64(seed ^ sim::Mix64(i));
     o.jitter = jitter;
     o.early_timer_window = kEarlyTimerWindow;
+    // --time also ends a run in progress (a "budget" violation): one still
+    // going a second after it ran out, when normal runs take milliseconds.
+    o.wall_deadline_ns = sim::WallDeadlineNs(start, max_seconds + 1);
     sim::RunRecord rec = sim::RunOnce(o, *strategies[k], programs[k]);
     if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
     Record(s, rec);
@@ -273,6 +276,7 @@ int Check() {
     o.seed = seed;
     o.jitter = absl::GetFlag(FLAGS_jitter);
     o.early_timer_window = kEarlyTimerWindow;
+    o.wall_deadline_ns = sim::WallDeadlineNs(start, max_seconds + 1);
     sim::RunRecord rec = sim::RunOnce(o, dfs, program);
     if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
     Record(s, rec);
