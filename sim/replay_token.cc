@@ -6,7 +6,9 @@ namespace sim {
 
 namespace {
 
-constexpr char kPrefix[] = "dsim1";
+// "dsim" + the version digit: tokens of another version are refused as such.
+constexpr char kMagic[] = "dsim";
+constexpr char kVersionDigit = '0' + ReplayToken::kVersion;
 
 void PutVarint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
@@ -77,7 +79,7 @@ std::string ReplayToken::Encode() const {
   const uint32_t sum = Checksum(body);
   for (int i = 0; i < 4; ++i) body += static_cast<char>(sum >> (8 * i));
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string text = kPrefix;
+  std::string text = std::string(kMagic) + kVersionDigit;
   for (unsigned char c : body) {
     text += kHex[c >> 4];
     text += kHex[c & 15];
@@ -90,9 +92,19 @@ absl::StatusOr<ReplayToken> ReplayToken::Decode(const std::string& text) {
   for (char c : text) {
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact += c;
   }
-  if (compact.rfind(kPrefix, 0) != 0)
-    return Bad("it does not start with \"dsim1\"");
-  const std::string hex = compact.substr(sizeof(kPrefix) - 1);
+  const size_t magic = sizeof(kMagic) - 1;
+  if (compact.rfind(kMagic, 0) != 0 || compact.size() == magic ||
+      compact[magic] < '0' || compact[magic] > '9') {
+    return Bad(std::string("it does not start with \"") + kMagic +
+               kVersionDigit + "\"");
+  }
+  if (compact[magic] != kVersionDigit) {
+    return absl::FailedPreconditionError(
+        std::string("wrong version of replay token: version ") +
+        compact[magic] + ", this dsim reads version " + kVersionDigit +
+        " (replay it with the dsim that printed it)");
+  }
+  const std::string hex = compact.substr(magic + 1);
   if (hex.size() % 2 != 0 || hex.size() < 8) return Bad("truncated");
   std::string bytes;
   for (size_t i = 0; i < hex.size(); i += 2) {

@@ -2,8 +2,8 @@
 // configuration (as key/value fields: scenario, client, mutation, strategy...),
 // its seed, and every decision the strategy made, data choices included, so
 // `dsim replay TOKEN` rebuilds the run from it alone. Text form: "dsim" + a
-// version + lowercase hex, with a checksum; whitespace and line breaks are
-// ignored when parsing, so a token wrapped at 76 columns pastes back as is.
+// version digit + lowercase hex, with a checksum; whitespace and line breaks
+// are ignored when parsing, so a token wrapped at 76 columns pastes back as is.
 #ifndef DSIM_SIM_REPLAY_TOKEN_H_
 #define DSIM_SIM_REPLAY_TOKEN_H_
 
@@ -18,6 +18,11 @@
 namespace sim {
 
 struct ReplayToken {
+  // The format's version, the digit after "dsim". Bump it when what a token
+  // means changes (its encoding, or the fields its readers expect).
+  // 2: a scenario file's content travels in the token (dsim replay reads no
+  // file).
+  static constexpr int kVersion = 2;
   // Decision fingerprints are kept to this many low bits: enough to catch a
   // drifting model.
   static constexpr uint64_t kFingerprintMask = 0xffff;
@@ -28,8 +33,9 @@ struct ReplayToken {
   std::vector<Decision> decisions;  // task fingerprints already masked
 
   std::string Encode() const;
-  // Fails with InvalidArgument naming the problem (bad prefix, bad hex,
-  // truncated, checksum).
+  // Fails with InvalidArgument "corrupt replay token: ..." naming the problem
+  // (bad prefix, bad hex, truncated, checksum), or FailedPrecondition "wrong
+  // version of replay token: ..." for a token of another version.
   static absl::StatusOr<ReplayToken> Decode(const std::string& text);
   bool operator==(const ReplayToken&) const = default;
 };

@@ -55,11 +55,26 @@ TEST(ReplayTokenTest, ErrorsNameTheProblem) {
                 "does not start with"),
             absl::string_view::npos);
   EXPECT_NE(
-      ReplayToken::Decode("dsim1abc").status().message().find("truncated"),
+      ReplayToken::Decode("dsim2abc").status().message().find("truncated"),
       absl::string_view::npos);
   EXPECT_NE(
-      ReplayToken::Decode("dsim1zz000000").status().message().find("not hex"),
+      ReplayToken::Decode("dsim2zz000000").status().message().find("not hex"),
       absl::string_view::npos);
+  EXPECT_NE(
+      ReplayToken::Decode("dsimx00000000").status().message().find("corrupt"),
+      absl::string_view::npos);
+}
+
+TEST(ReplayTokenTest, AnotherVersionIsAWrongVersionNotACorruptToken) {
+  ReplayToken t;
+  t.fields["scenario"] = "s";
+  std::string text = t.Encode();
+  ASSERT_EQ(text.substr(0, 5), "dsim2");
+  text[4] = '1';  // what dsim printed before scenario files travelled in it
+  const absl::Status s = ReplayToken::Decode(text).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("wrong version"), absl::string_view::npos) << s;
+  EXPECT_EQ(s.message().find("corrupt"), absl::string_view::npos) << s;
 }
 
 TEST(ReplayTokenTest, WrapsAt76Columns) {

@@ -4,18 +4,19 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/reflection.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "daemon_core/mutation.h"
 #include "properties/builtin_scenarios.h"
-#include "properties/counterexample.h"
 #include "properties/scenario.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_pct.h"
@@ -39,7 +40,7 @@ ABSL_FLAG(bool, json, false, "print one JSON summary object on stdout");
 ABSL_FLAG(std::string, progress, "auto",
           "auto, on or off: the live progress line on stderr");
 ABSL_FLAG(int, pct_depth, 3,
-          "pct: the bug depth d (d-1 priority change points)");
+          "pct: the bug depth d (d-1 priority change points), 1 to 1000");
 ABSL_FLAG(int, preemption_bound, 2,
           "dfs and check: preemption bound, -1 for none");
 ABSL_FLAG(bool, jitter, true,
@@ -102,67 +103,6 @@ absl::StatusOr<properties::LiveOptions> LiveOptionsFromFlags() {
   return o;
 }
 
-int Usage(const std::string& problem) {
-  std::fprintf(stderr, "dsim: %s (see dsim --help)\n", problem.c_str());
-  return 2;
-}
-
-bool ParseFlags(const std::vector<std::string>& args, std::string* error) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    if (arg.rfind("--", 0) != 0) {
-      *error = "unexpected argument '" + arg + "'";
-      return false;
-    }
-    arg = arg.substr(2);
-    std::string name = arg, value;
-    const size_t eq = arg.find('=');
-    const bool has_value = eq != std::string::npos;
-    if (has_value) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-    }
-    std::replace(name.begin(), name.end(), '-', '_');
-    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-    if (flag == nullptr && !has_value && name.rfind("no", 0) == 0) {
-      flag = absl::FindCommandLineFlag(name.substr(2));
-      if (flag != nullptr && flag->IsOfType<bool>()) {
-        value = "false";
-      } else {
-        flag = nullptr;
-      }
-    } else if (flag != nullptr && !has_value) {
-      if (flag->IsOfType<bool>()) {
-        value = "true";
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        *error = "flag --" + name + " needs a value";
-        return false;
-      }
-    }
-    if (flag == nullptr) {
-      *error = "unknown flag --" + name;
-      return false;
-    }
-    if (name == "scenario") {
-      // Repeated --scenario flags add up.
-      static std::vector<std::string> all;
-      for (absl::string_view v : absl::StrSplit(value, ',')) {
-        if (!v.empty()) all.emplace_back(v);
-      }
-      absl::SetFlag(&FLAGS_scenario, all);
-      continue;
-    }
-    std::string why;
-    if (!flag->ParseFrom(value, &why)) {
-      *error = "bad value '" + value + "' for --" + name + ": " + why;
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -176,6 +116,35 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
+namespace {
+
+// A scenario file's error "FILE:LINE:COL: what" is marked as located.
+absl::Status ScenarioError(absl::Status status, const std::string& file) {
+  const absl::string_view m = status.message();
+  if (m.size() > file.size() + 1 && absl::StartsWith(m, file + ":") &&
+      absl::ascii_isdigit(m[file.size() + 1])) {
+    return MarkLocated(std::move(status));
+  }
+  return status;
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                             &std::fclose);
+  if (file == nullptr)
+    return absl::ErrnoToStatus(errno, path + ": cannot read");
+  std::string text;
+  char buffer[1 << 14];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0)
+    text.append(buffer, n);
+  if (std::ferror(file.get()))
+    return absl::ErrnoToStatus(errno, path + ": cannot read");
+  return text;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>>
 SelectScenarios() {
   std::vector<std::string> names = absl::GetFlag(FLAGS_scenario);
@@ -185,14 +154,25 @@ SelectScenarios() {
   }
   std::vector<std::unique_ptr<SelectedScenario>> out;
   for (const std::string& n : names) {
-    absl::StatusOr<dsim::scenario::Scenario> s = properties::FindScenario(n);
-    if (!s.ok()) return s.status();
-    auto sel = std::make_unique<SelectedScenario>();
     bool builtin = false;
     for (const properties::BuiltinScenario& b : properties::BuiltinScenarios())
       builtin |= b.name == n;
+    auto sel = std::make_unique<SelectedScenario>();
+    absl::StatusOr<dsim::scenario::Scenario> s = properties::FindScenario(n);
+    if (!s.ok()) {
+      return ScenarioError(
+          s.status(), builtin ? "properties/scenarios/" + n + ".textproto" : n);
+    }
+    if (!builtin) {
+      // The token carries the file's content: parse what was read, once.
+      absl::StatusOr<std::string> text = ReadWholeFile(n);
+      if (!text.ok()) return text.status();
+      s = properties::ParseScenario(*text, n);
+      if (!s.ok()) return ScenarioError(s.status(), n);
+      sel->path = n;
+      sel->text = std::move(*text);
+    }
     sel->name = builtin ? n : s->name();
-    if (!builtin) sel->path = n;
     sel->hash = properties::ScenarioContentHash(*s);
     sel->scenario = std::move(*s);
     out.push_back(std::move(sel));
@@ -221,6 +201,27 @@ absl::StatusOr<RunSelection> SelectRun() {
   return r;
 }
 
+absl::Status CheckSearchFlags() {
+  if (absl::GetFlag(FLAGS_runs) == 0)
+    return absl::InvalidArgumentError("--runs must be at least 1");
+  const double time = absl::GetFlag(FLAGS_time);
+  if (!std::isfinite(time) || time <= 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--time must be a number of seconds above 0, not %g", time));
+  }
+  const int depth = absl::GetFlag(FLAGS_pct_depth);
+  if (depth < 1 || depth > kPctDepthMax) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--pct-depth must be from 1 to %d, not %d", kPctDepthMax, depth));
+  }
+  const int bound = absl::GetFlag(FLAGS_preemption_bound);
+  if (bound < -1) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "--preemption-bound must be -1 (unbounded) or more, not %d", bound));
+  }
+  return absl::OkStatus();
+}
+
 std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name) {
   if (name == "random") return std::make_unique<sim::RandomStrategy>();
   if (name == "pct") {
@@ -235,27 +236,26 @@ std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name) {
   return nullptr;
 }
 
-sim::ReplayToken MakeToken(const SelectedScenario& s, const RunSelection& r,
-                           const sim::ExecutorOptions& options,
-                           const std::vector<sim::Decision>& decisions) {
-  return properties::ScenarioReplayToken(s.name, s.hash, s.path, r.config,
-                                         r.strategy, options, decisions);
+absl::Status OpenTraceOut(OutputFile& file) {
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format != "chrome" && format != "text") {
+    return absl::InvalidArgumentError("--format must be chrome or text, not '" +
+                                      format + "'");
+  }
+  return file.Open("--trace-out", absl::GetFlag(FLAGS_trace_out));
 }
 
-int WriteTraceOut(const std::string& trace_text, const std::string& chrome_json,
-                  FILE* out) {
-  const std::string path = absl::GetFlag(FLAGS_trace_out);
-  if (path.empty()) return 0;
-  FILE* file = std::fopen(path.c_str(), "w");
-  if (file == nullptr)
-    return Usage("cannot write --trace-out file '" + path + "'");
+void WriteTraceOut(OutputFile& file, const std::string& trace_text,
+                   const std::string& chrome_json, FILE* out) {
+  if (!file.is_open()) return;
   const bool chrome = absl::GetFlag(FLAGS_format) == "chrome";
-  const std::string& body = chrome ? chrome_json : trace_text;
-  std::fwrite(body.data(), 1, body.size(), file);
-  std::fclose(file);
-  std::fprintf(out, "trace written to %s (%s)\n", path.c_str(),
+  absl::Status written = file.Write(chrome ? chrome_json : trace_text);
+  if (!written.ok()) {
+    BadInput(written);
+    return;
+  }
+  std::fprintf(out, "trace written to %s (%s)\n", file.path().c_str(),
                chrome ? "chrome" : "text");
-  return 0;
 }
 
 std::string TraceTail(const std::string& trace, int lines) {

@@ -1,6 +1,6 @@
 // tools/cli.h: what the dsim subcommands share: the flags, one-line usage
-// errors, JSON strings, the scenario and run configuration a command line (or
-// a replay token) selects, and the replay token's fields.
+// errors, JSON strings, output files, and the scenario and run configuration a
+// command line selects (tools/run_token.h reads them back from a token).
 #ifndef DSIM_TOOLS_CLI_H_
 #define DSIM_TOOLS_CLI_H_
 
@@ -17,6 +17,8 @@
 #include "sim/replay_token.h"
 #include "sim/run.h"
 #include "sim/strategy.h"
+#include "tools/output_file.h"
+#include "tools/usage.h"
 
 ABSL_DECLARE_FLAG(std::vector<std::string>, scenario);
 ABSL_DECLARE_FLAG(std::string, client);
@@ -40,8 +42,9 @@ ABSL_DECLARE_FLAG(std::string, rootfs);
 
 namespace dsim {
 
-// Prints "dsim: PROBLEM (see dsim --help)" on stderr; returns exit status 2.
-int Usage(const std::string& problem);
+// The largest --pct-depth: pct keeps state per change point, so the bound
+// keeps memory small (a real bug's depth is a handful).
+inline constexpr int kPctDepthMax = 1000;
 
 // --containerd, --rootfs and --namespace (or DSIM_CONTAINERD, DSIM_ROOTFS,
 // DSIM_NAMESPACE), checked: the socket exists, the rootfs has bin/sh.
@@ -53,9 +56,6 @@ absl::Status ClearLiveNamespace(const properties::LiveOptions& live,
 // Does containerd answer? Clears the namespace (what a crashed run left), or
 // prints the one line saying why not and returns false (exit status 2).
 bool ProbeLiveContainerd(const properties::LiveOptions& live);
-// Sets the flags from --name=value / --name value / --flag / --noflag ("-" and
-// "_" alike); false with a one-line `error` on the first problem.
-bool ParseFlags(const std::vector<std::string>& args, std::string* error);
 std::string JsonString(const std::string& s);
 
 // A scenario chosen on the command line, kept with how to find it again.
@@ -63,10 +63,11 @@ struct SelectedScenario {
   std::string name;  // the built-in's name, or the file's scenario name
   std::string path;  // empty for a built-in
   std::string hash;  // ScenarioContentHash
+  std::string text;  // a file's content as read (empty for a built-in)
   dsim::scenario::Scenario scenario;
 };
 
-// --scenario (every built-in when empty).
+// --scenario (every built-in when empty). Errors are for BadInput.
 absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>>
 SelectScenarios();
 
@@ -79,18 +80,18 @@ struct RunSelection {
 };
 // Reads --client (default objects), --mutation and --strategy.
 absl::StatusOr<RunSelection> SelectRun();
+// Checks the search's budget and bounds: --runs >= 1, --time a finite number
+// of seconds > 0, 1 <= --pct-depth <= kPctDepthMax, --preemption-bound >= -1.
+absl::Status CheckSearchFlags();
 
 std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name);
 
-// The token of a run of `s` under `r` with `seed` and its decisions.
-sim::ReplayToken MakeToken(const SelectedScenario& s, const RunSelection& r,
-                           const sim::ExecutorOptions& options,
-                           const std::vector<sim::Decision>& decisions);
-
-// --trace-out: writes the trace in --format and says so on `out`; 0, or the
-// usage error's exit status.
-int WriteTraceOut(const std::string& trace_text, const std::string& chrome_json,
-                  FILE* out);
+// Checks --format and opens --trace-out.
+absl::Status OpenTraceOut(OutputFile& file);
+// Writes the trace in --format to `file` (when open) and says so on `out`; a
+// write error is one line on stderr and leaves the exit status alone.
+void WriteTraceOut(OutputFile& file, const std::string& trace_text,
+                   const std::string& chrome_json, FILE* out);
 
 // The last `lines` lines of a trace text ("..." first when cut).
 std::string TraceTail(const std::string& trace, int lines);

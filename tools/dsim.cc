@@ -4,118 +4,194 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/reflection.h"
+#include "sim/replay_token.h"
 #include "tools/cli.h"
 #include "tools/explore.h"
 
 namespace {
 
-constexpr char kUsage[] =
-    R"(usage: dsim explore   [--scenario NAME|FILE]... [--client objects|legacy]
+// The version this build reports; replay tokens carry their own
+// (sim::ReplayToken::kVersion).
+constexpr char kVersion[] = "0.1.0";
+
+// One subcommand: its usage lines, what it does (null: told with the next
+// one), the flags it takes (names with "_"), and what runs it.
+struct Command {
+  const char* name;
+  const char* synopsis;
+  const char* about;
+  std::vector<std::string> flags;
+  int (*run)();
+};
+
+// replay's TOKEN: every argument that is not a flag.
+std::string& Token() {
+  static std::string token;
+  return token;
+}
+int RunReplay() { return dsim::Replay(Token()); }
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"explore",
+       R"(dsim explore   [--scenario NAME|FILE]... [--client objects|legacy]
                       [--mutation NAME] [--strategy pct|random|dfs] [--runs N]
                       [--time SECONDS] [--seed S] [--shard I/N] [--json]
                       [--trace-out FILE] [--format chrome|text]
                       [--progress auto|on|off] [--pct-depth D] [--preemption-bound K]
-       dsim replay    TOKEN [--trace-out FILE] [--format chrome|text] [--json]
-       dsim check     --scenario NAME|FILE [--client C] [--mutation M]
-                      [--preemption-bound K] [--runs N] [--time S] [--json]
-       dsim rpcs      [--client objects|legacy|both] [--json]
-                      [--containerd unix:PATH]
-       dsim scenarios [--json]
-       dsim mutations [--json]
-       dsim serve     --listen unix:PATH
-       dsim live      [--containerd unix:PATH] [--scenario NAME|FILE]...
-                      [--client objects|legacy|both] [--mutation NAME]
-                      [--namespace NS] [--rootfs DIR] [--json]
-
-explore: runs scenarios (by default every built-in one, see `dsim scenarios`)
+                      [--nojitter])",
+       R"(explore: runs scenarios (by default every built-in one, see `dsim scenarios`)
 through the daemon model against the fake containerd, each run under a
 different schedule, and checks every property on each run: invariants, the
 history of API results, and the state left at quiescence. It stops at the
 first violation and prints the property, the end of the trace and a replay
-token. Defaults: client objects, strategy pct, 100000 runs or 30 s.
-
-replay: rebuilds the run a token describes, from the token alone, verifies it
-follows the recording step by step, prints the end of its trace, and can write
-the whole trace (Chrome JSON opens in Perfetto or chrome://tracing).
-
-check: explores every schedule of one scenario with at most K preemptions
-(dfs with preemption bounding) and reports how many there were.
-
-rpcs: the containerd RPCs each Docker operation costs, measured through the
+token. Defaults: client objects, strategy pct, 100000 runs or 30 s.)",
+       {"scenario", "client", "mutation", "strategy", "runs", "time", "seed",
+        "shard", "json", "trace_out", "format", "progress", "pct_depth",
+        "preemption_bound", "jitter"},
+       dsim::Explore},
+      {"replay",
+       R"(dsim replay    TOKEN [--trace-out FILE] [--format chrome|text] [--json])",
+       R"(replay: rebuilds the run a token describes, from the token alone (a
+scenario file's content travels in it), verifies it follows the recording step
+by step, prints the end of its trace, and can write the whole trace (Chrome
+JSON opens in Perfetto or chrome://tracing). A run that no longer follows the
+recording is exit 2.)",
+       {"trace_out", "format", "json"},
+       RunReplay},
+      {"check",
+       R"(dsim check     --scenario NAME|FILE [--client C] [--mutation M]
+                      [--preemption-bound K] [--runs N] [--time S] [--seed S]
+                      [--trace-out FILE] [--format chrome|text] [--nojitter] [--json])",
+       R"(check: explores every schedule of one scenario with at most K preemptions
+(dfs with preemption bounding) and reports how many there were.)",
+       {"scenario", "client", "mutation", "preemption_bound", "runs", "time",
+        "seed", "trace_out", "format", "jitter", "json"},
+       dsim::Check},
+      {"rpcs",
+       R"(dsim rpcs      [--client objects|legacy|both] [--json]
+                      [--containerd unix:PATH] [--namespace NS] [--rootfs DIR])",
+       R"(rpcs: the containerd RPCs each Docker operation costs, measured through the
 daemon model, for each libcontainerd design (legacy: before moby PR #43564;
 objects: after). With --containerd it measures them against a real
 containerd too and compares each row with the simulation's (exit 1 on a
-difference).
-
-serve: the fake containerd over real gRPC on a unix socket, in real time,
-for ctr and other containerd clients (until SIGINT or SIGTERM).
-
-live: runs scenarios' API calls through the daemon model against a real
+difference).)",
+       {"client", "json", "containerd", "namespace", "rootfs"},
+       dsim::Rpcs},
+      {"scenarios",
+       "dsim scenarios [--json]",
+       nullptr,
+       {"json"},
+       dsim::Scenarios},
+      {"mutations",
+       "dsim mutations [--json]",
+       R"(scenarios, mutations: the built-in scenarios; the planted bugs (--mutation)
+with the property that catches each, and the properties.)",
+       {"json"},
+       dsim::Mutations},
+      {"serve",
+       "dsim serve     --listen unix:PATH",
+       R"(serve: the fake containerd over real gRPC on a unix socket, in real time,
+for ctr and other containerd clients (until SIGINT or SIGTERM).)",
+       {"listen"},
+       dsim::Serve},
+      {"live",
+       R"(dsim live      [--containerd unix:PATH] [--scenario NAME|FILE]...
+                      [--client objects|legacy|both] [--mutation NAME]
+                      [--namespace NS] [--rootfs DIR] [--json])",
+       R"(live: runs scenarios' API calls through the daemon model against a real
 containerd (1.6), in a busybox rootfs, and checks the same history and
 quiescence properties (default: every built-in that can run without control
 of the interleaving). Everything in the namespace (default $DSIM_NAMESPACE,
 else dsim) is deleted before and after each run. scripts/real-containerd
 starts a private containerd and sets DSIM_CONTAINERD, DSIM_NAMESPACE and
-DSIM_ROOTFS for it.
+DSIM_ROOTFS for it.)",
+       {"containerd", "scenario", "client", "mutation", "namespace", "rootfs",
+        "json"},
+       dsim::Live},
+  };
+  return *commands;
+}
 
-scenarios, mutations: the built-in scenarios; the planted bugs (--mutation)
-with the property that catches each, and the properties.
-
-Exit status: 0 no violation, 1 a violation was found (replay: reproduced),
-2 bad usage or bad input.
+constexpr char kExitStatus[] =
+    R"(Exit status: 0 no violation, 1 a violation was found (replay: reproduced),
+2 bad usage or bad input (one line on stderr, before any run).
 )";
+
+void PrintHelp() {
+  std::string usage = "usage: ";
+  for (const Command& c : Commands())
+    usage += std::string(&c == &Commands().front() ? "" : "       ") +
+             c.synopsis + "\n";
+  usage += "       dsim COMMAND --help | dsim --version\n";
+  for (const Command& c : Commands()) {
+    if (c.about != nullptr) usage += std::string("\n") + c.about + "\n";
+  }
+  std::fputs((usage + "\n" + kExitStatus).c_str(), stdout);
+}
+
+// `dsim COMMAND --help`: its usage, what it does, and each flag it takes.
+void PrintCommandHelp(const Command& c) {
+  std::printf("usage: %s\n\n", c.synopsis);
+  if (c.about != nullptr) std::printf("%s\n\n", c.about);
+  std::printf(
+      "flags (dashes and underscores alike; --noFLAG turns a boolean "
+      "off):\n");
+  for (const std::string& name : c.flags) {
+    const absl::CommandLineFlag* f = absl::FindCommandLineFlag(name);
+    std::string shown = name;
+    std::replace(shown.begin(), shown.end(), '_', '-');
+    const std::string fallback = f->DefaultValue();
+    std::printf(
+        "  --%-18s %s%s\n", shown.c_str(), f->Help().c_str(),
+        fallback.empty() ? "" : (" (default: " + fallback + ")").c_str());
+  }
+  std::printf("\n%s", kExitStatus);
+}
+
+bool IsHelp(const std::string& a) { return a == "--help" || a == "-h"; }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return dsim::Usage("missing subcommand");
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage, stdout);
+  if (IsHelp(args[0]) || args[0] == "help") {
+    PrintHelp();
     return 0;
   }
-  const std::string command = args[0];
+  if (args[0] == "--version") {
+    std::printf("dsim %s (replay tokens: version %d)\n", kVersion,
+                sim::ReplayToken::kVersion);
+    return 0;
+  }
+  const std::string name = args[0];
   args.erase(args.begin());
-  for (const std::string& a : args) {
-    if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
+  const Command* command = nullptr;
+  for (const Command& c : Commands()) {
+    if (name == c.name) command = &c;
   }
-  const std::vector<std::string> known = {"explore", "replay",    "check",
-                                          "rpcs",    "scenarios", "mutations",
-                                          "serve",   "live"};
-  if (std::find(known.begin(), known.end(), command) == known.end()) {
-    return dsim::Usage(
-        "unknown subcommand '" + command +
-        "' (explore, replay, check, rpcs, scenarios, mutations, serve, live)");
+  if (command == nullptr) {
+    return dsim::Usage("unknown subcommand '" + name +
+                       "'; the subcommands are explore, replay, check, rpcs, "
+                       "scenarios, mutations, serve and live");
   }
-  std::string token;
-  if (command == "replay") {
-    // A token pasted wrapped arrives as several arguments: every non-flag
-    // argument is part of it.
-    std::vector<std::string> flags;
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (args[i].rfind("--", 0) != 0) {
-        token += args[i];
-        continue;
-      }
-      flags.push_back(args[i]);
-      const bool needs_value = args[i].find('=') == std::string::npos &&
-                               args[i] != "--json" && args[i] != "--nojson";
-      if (needs_value && i + 1 < args.size()) flags.push_back(args[++i]);
-    }
-    if (token.empty()) return dsim::Usage("replay needs a TOKEN");
-    args = flags;
+  dsim::SetCommandForHints(name);
+  if (std::find_if(args.begin(), args.end(), IsHelp) != args.end()) {
+    PrintCommandHelp(*command);
+    return 0;
   }
+  // A token pasted wrapped arrives as several arguments: every argument that
+  // is not a flag is part of it.
+  std::vector<std::string> positionals;
+  const bool replay = command->run == RunReplay;
   std::string error;
-  if (!dsim::ParseFlags(args, &error)) return dsim::Usage(error);
-  if (command == "explore") return dsim::Explore();
-  if (command == "replay") return dsim::Replay(token);
-  if (command == "check") return dsim::Check();
-  if (command == "rpcs") return dsim::Rpcs();
-  if (command == "scenarios") return dsim::Scenarios();
-  if (command == "serve") return dsim::Serve();
-  if (command == "live") return dsim::Live();
-  return dsim::Mutations();
+  if (!dsim::ParseFlags(args, command->flags, replay ? &positionals : nullptr,
+                        &error)) {
+    return dsim::Usage(error);
+  }
+  for (const std::string& p : positionals) Token() += p;
+  if (replay && Token().empty()) return dsim::Usage("replay needs a TOKEN");
+  return command->run();
 }

@@ -12,12 +12,15 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "sim/prng.h"
 #include "sim/shrink.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_replay.h"
 #include "tools/cli.h"
+#include "tools/progress.h"
+#include "tools/run_token.h"
 
 namespace dsim {
 
@@ -93,13 +96,18 @@ void NoteViolation(Summary& s, const SelectedScenario& sc,
   s.first = std::move(f);
 }
 
+std::string JsonList(const std::vector<std::string>& items) {
+  std::string j = "[";
+  for (size_t i = 0; i < items.size(); ++i)
+    j += (i > 0 ? "," : "") + JsonString(items[i]);
+  return j + "]";
+}
+
 std::string ScenarioList(
     const std::vector<std::unique_ptr<SelectedScenario>>& scenarios) {
-  std::string j = "[";
-  for (size_t i = 0; i < scenarios.size(); ++i) {
-    j += (i > 0 ? "," : "") + JsonString(scenarios[i]->name);
-  }
-  return j + "]";
+  std::vector<std::string> names;
+  for (const auto& sc : scenarios) names.push_back(sc->name);
+  return JsonList(names);
 }
 
 void PrintViolation(const FirstViolation& f, FILE* out) {
@@ -128,36 +136,77 @@ std::string FirstViolationJson(const FirstViolation& f) {
       f.shrunk ? f.preemptions : f.original_preemptions, JsonString(f.token));
 }
 
+// Why an exploration ended.
+enum class Stop { kRuns, kTime, kViolation, kExhausted };
+
+const char* StopName(Stop s) {
+  switch (s) {
+    case Stop::kRuns:
+      return "runs";
+    case Stop::kTime:
+      return "time";
+    case Stop::kViolation:
+      return "violation";
+    case Stop::kExhausted:
+      return "exhausted";
+  }
+  return "";
+}
+
+std::string StopText(Stop s, uint64_t max_runs, double max_seconds) {
+  switch (s) {
+    case Stop::kRuns:
+      return absl::StrFormat("all %d runs done (--runs)", max_runs);
+    case Stop::kTime:
+      return absl::StrFormat("the time limit stopped it (--time %g)",
+                             max_seconds);
+    case Stop::kViolation:
+      return "stopped at the first violation";
+    case Stop::kExhausted:
+      return "every schedule within the preemption bound explored";
+  }
+  return "";
+}
+
+std::vector<std::string> CheckNames() {
+  std::vector<std::string> names;
+  for (const properties::Property& p : properties::Properties())
+    names.emplace_back(p.name);
+  return names;
+}
+
 }  // namespace
 
 int Explore() {
+  if (absl::Status budget = CheckSearchFlags(); !budget.ok())
+    return BadInput(budget);
   absl::StatusOr<RunSelection> r = SelectRun();
-  if (!r.ok()) return Usage(std::string(r.status().message()));
+  if (!r.ok()) return BadInput(r.status());
   absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>> scenarios =
       SelectScenarios();
-  if (!scenarios.ok()) return Usage(std::string(scenarios.status().message()));
+  if (!scenarios.ok()) return BadInput(scenarios.status());
   const std::vector<std::string> shard =
       absl::StrSplit(absl::GetFlag(FLAGS_shard), '/');
   uint64_t shard_index = 0, shard_count = 1;
   if (shard.size() != 2 || !absl::SimpleAtoi(shard[0], &shard_index) ||
       !absl::SimpleAtoi(shard[1], &shard_count) || shard_count == 0 ||
       shard_index >= shard_count) {
-    return Usage("--shard must be I/N with 0 <= I < N");
+    return BadInput("--shard must be I/N with 0 <= I < N");
   }
-  const std::string progress = absl::GetFlag(FLAGS_progress);
-  if (progress != "auto" && progress != "on" && progress != "off") {
-    return Usage("--progress must be auto, on or off");
+  const std::string progress_flag = absl::GetFlag(FLAGS_progress);
+  if (progress_flag != "auto" && progress_flag != "on" &&
+      progress_flag != "off") {
+    return BadInput("--progress must be auto, on or off");
   }
-  const std::string format = absl::GetFlag(FLAGS_format);
-  if (format != "chrome" && format != "text")
-    return Usage("--format must be chrome or text");
-  const bool show_progress =
-      progress == "on" || (progress == "auto" && isatty(1) && isatty(2));
+  OutputFile trace_out;
+  if (absl::Status opened = OpenTraceOut(trace_out); !opened.ok())
+    return BadInput(opened);
   const bool json = absl::GetFlag(FLAGS_json);
   const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
   const double max_seconds = absl::GetFlag(FLAGS_time);
   const uint64_t seed = absl::GetFlag(FLAGS_seed);
   const bool jitter = absl::GetFlag(FLAGS_jitter);
+  Progress progress(progress_flag, max_runs, max_seconds);
   FILE* out = json ? stderr : stdout;
   std::fprintf(out,
                "dsim explore: %zu scenario(s), client=%s mutation=%s "
@@ -175,16 +224,27 @@ int Explore() {
   }
   const int64_t start = NowNs();
   Summary s;
+  Stop stop = Stop::kRuns;
   uint64_t i = 0;
   for (; i < max_runs; ++i) {
-    if ((i & 63) == 0 && SecondsSince(start) > max_seconds) break;
+    if ((i & 63) == 0) {
+      const double t = SecondsSince(start);
+      if (t > max_seconds) {
+        stop = Stop::kTime;
+        break;
+      }
+      progress.Update(t, s.runs, s.violations, i);
+    }
     const size_t k = i % programs.size();
     auto* dfs = dynamic_cast<sim::DfsStrategy*>(strategies[k].get());
     if (dfs != nullptr && !dfs->HasMore()) {
       bool any = false;
       for (const auto& st : strategies)
         any |= static_cast<sim::DfsStrategy*>(st.get())->HasMore();
-      if (!any) break;
+      if (!any) {
+        stop = Stop::kExhausted;
+        break;
+      }
       continue;
     }
     if (i % shard_count != shard_index) continue;
@@ -201,44 +261,38 @@ int Explore() {
     if (Violated(rec)) {
       NoteViolation(s, *(*scenarios)[k], *r, programs[k], rec, i, o,
                     SecondsSince(start));
+      stop = Stop::kViolation;
       break;
     }
-    if (show_progress && (s.runs & 255) == 0) {
-      const double t = SecondsSince(start);
-      const double rate = t > 0 ? s.runs / t : 0;
-      const double eta =
-          rate > 0 ? std::min(max_seconds - t, (max_runs - i) / rate) : 0;
-      std::fprintf(
-          stderr, "\r%llu runs  %.0f runs/s  %llu violations  ETA %.0fs   ",
-          static_cast<unsigned long long>(s.runs), rate,
-          static_cast<unsigned long long>(s.violations), std::max(eta, 0.0));
-    }
   }
-  if (show_progress) std::fprintf(stderr, "\r%*s\r", 60, "");
+  progress.Clear();
   const double t = SecondsSince(start);
   if (s.first) {
     PrintViolation(*s.first, out);
-    if (int rc = WriteTraceOut(s.first->trace_text, s.first->chrome_json, out);
-        rc != 0)
-      return rc;
+    WriteTraceOut(trace_out, s.first->trace_text, s.first->chrome_json, out);
   }
+  const std::vector<std::string> checks = CheckNames();
   std::fprintf(out,
                "%llu runs, %llu steps, %llu violations, %.2fs (%.0f runs/s), "
-               "hash %016llx\n",
+               "hash %016llx (equal on a rerun with the same flags)\n",
                static_cast<unsigned long long>(s.runs),
                static_cast<unsigned long long>(s.steps),
                static_cast<unsigned long long>(s.violations), t,
                t > 0 ? s.runs / t : 0.0,
                static_cast<unsigned long long>(s.hash));
+  std::fprintf(out, "%s; checked on every run: %s\n",
+               StopText(stop, max_runs, max_seconds).c_str(),
+               absl::StrJoin(checks, ", ").c_str());
   if (json) {
     std::string j = absl::StrFormat(
         "{\"runs\":%d,\"steps\":%d,\"violations\":%d,\"elapsed_s\":%.3f,"
         "\"runs_per_s\":%.1f,\"peak_rss_mb\":%.1f,\"seed\":%d,"
         "\"strategy\":%s,\"client\":%s,\"mutation\":%s,\"scenarios\":%s,"
-        "\"hash\":\"%016x\"",
+        "\"hash\":\"%016x\",\"stopped_by\":%s,\"checks\":%s",
         s.runs, s.steps, s.violations, t, t > 0 ? s.runs / t : 0.0, PeakRssMb(),
         seed, JsonString(r->strategy), JsonString(r->client),
-        JsonString(r->mutation), ScenarioList(*scenarios), s.hash);
+        JsonString(r->mutation), ScenarioList(*scenarios), s.hash,
+        JsonString(StopName(stop)), JsonList(checks));
     if (s.first) j += FirstViolationJson(*s.first);
     std::printf("%s}\n", j.c_str());
   }
@@ -246,14 +300,19 @@ int Explore() {
 }
 
 int Check() {
+  if (absl::Status budget = CheckSearchFlags(); !budget.ok())
+    return BadInput(budget);
   absl::StatusOr<RunSelection> r = SelectRun();
-  if (!r.ok()) return Usage(std::string(r.status().message()));
+  if (!r.ok()) return BadInput(r.status());
   r->strategy = "dfs";
   if (absl::GetFlag(FLAGS_scenario).size() != 1)
     return Usage("check needs exactly one --scenario");
   absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>> scenarios =
       SelectScenarios();
-  if (!scenarios.ok()) return Usage(std::string(scenarios.status().message()));
+  if (!scenarios.ok()) return BadInput(scenarios.status());
+  OutputFile trace_out;
+  if (absl::Status opened = OpenTraceOut(trace_out); !opened.ok())
+    return BadInput(opened);
   const SelectedScenario& sc = *scenarios->front();
   const int bound = absl::GetFlag(FLAGS_preemption_bound);
   const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
@@ -269,9 +328,17 @@ int Check() {
   const uint64_t seed = absl::GetFlag(FLAGS_seed);
   const int64_t start = NowNs();
   Summary s;
+  Stop stop = Stop::kExhausted;
   uint64_t i = 0;
-  for (; i < max_runs && dfs.HasMore(); ++i) {
-    if ((i & 63) == 0 && SecondsSince(start) > max_seconds) break;
+  for (; dfs.HasMore(); ++i) {
+    if (i == max_runs) {
+      stop = Stop::kRuns;
+      break;
+    }
+    if ((i & 63) == 0 && SecondsSince(start) > max_seconds) {
+      stop = Stop::kTime;
+      break;
+    }
     sim::ExecutorOptions o;
     o.seed = seed;
     o.jitter = absl::GetFlag(FLAGS_jitter);
@@ -282,16 +349,15 @@ int Check() {
     Record(s, rec);
     if (Violated(rec)) {
       NoteViolation(s, sc, *r, program, rec, i, o, SecondsSince(start));
+      stop = Stop::kViolation;
       break;
     }
   }
   const double t = SecondsSince(start);
-  const bool exhaustive = !dfs.HasMore() && !s.first;
+  const bool exhaustive = stop == Stop::kExhausted;
   if (s.first) {
     PrintViolation(*s.first, out);
-    if (int rc = WriteTraceOut(s.first->trace_text, s.first->chrome_json, out);
-        rc != 0)
-      return rc;
+    WriteTraceOut(trace_out, s.first->trace_text, s.first->chrome_json, out);
   }
   std::fprintf(out,
                "%llu schedules explored (%llu pruned), %llu violations, "
@@ -301,18 +367,23 @@ int Check() {
                static_cast<unsigned long long>(s.violations), t,
                exhaustive ? "exhaustive within the bound"
                : s.first  ? "stopped at the first violation"
-                          : "budget spent before the end (--runs, --time)");
+                          : ("budget spent before the end: " +
+                            StopText(stop, max_runs, max_seconds))
+                               .c_str());
+  std::fprintf(out, "checked on every schedule: %s\n",
+               absl::StrJoin(CheckNames(), ", ").c_str());
   if (json) {
     std::string j = absl::StrFormat(
         "{\"schedules\":%d,\"pruned\":%d,\"bound\":%d,\"exhaustive\":%s,"
         "\"runs\":%d,\"steps\":%d,\"violations\":%d,\"elapsed_s\":%.3f,"
         "\"runs_per_s\":%.1f,\"peak_rss_mb\":%.1f,\"seed\":%d,"
         "\"strategy\":\"dfs\",\"client\":%s,\"mutation\":%s,\"scenarios\":[%s],"
-        "\"hash\":\"%016x\"",
+        "\"hash\":\"%016x\",\"stopped_by\":%s,\"checks\":%s",
         dfs.complete_executions(), dfs.pruned_executions(), bound,
         exhaustive ? "true" : "false", s.runs, s.steps, s.violations, t,
         t > 0 ? s.runs / t : 0.0, PeakRssMb(), seed, JsonString(r->client),
-        JsonString(r->mutation), JsonString(sc.name), s.hash);
+        JsonString(r->mutation), JsonString(sc.name), s.hash,
+        JsonString(StopName(stop)), JsonList(CheckNames()));
     if (s.first) j += FirstViolationJson(*s.first);
     std::printf("%s}\n", j.c_str());
   }

@@ -104,13 +104,13 @@ int Live() {
   const bool named = !absl::GetFlag(FLAGS_scenario).empty();
   absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>> scenarios =
       SelectScenarios();
-  if (!scenarios.ok()) return Usage(std::string(scenarios.status().message()));
+  if (!scenarios.ok()) return BadInput(scenarios.status());
   for (auto it = scenarios->begin(); it != scenarios->end();) {
     absl::Status capable = properties::LiveCapable((*it)->scenario);
     if (capable.ok()) {
       ++it;
     } else if (named) {
-      return Usage(std::string(capable.message()));
+      return BadInput(capable);
     } else {
       it = scenarios->erase(it);
     }
