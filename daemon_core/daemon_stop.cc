@@ -66,7 +66,15 @@ sim::Task<absl::Status> Daemon::ContainerRestart(std::string id,
                                                  sim::Nanos timeout) {
   absl::Status stopped = co_await ContainerStop(id, timeout);
   if (!stopped.ok()) co_return stopped;
-  co_return co_await ContainerStart(id);
+  // containerRestart calls the internal containerStart: no paused check, and
+  // a container something else started meanwhile is left running (nil).
+  std::shared_ptr<Container> c = Lookup(id);
+  if (c == nullptr) co_return NotFound("No such container: " + id);
+  co_await c->state.mu.Lock();
+  absl::Status s =
+      co_await ContainerStartLocked(*c, /*reset_restart_manager=*/true);
+  c->state.mu.Unlock();
+  co_return s;
 }
 
 sim::Task<absl::Status> Daemon::ContainerPause(std::string id) {

@@ -36,20 +36,20 @@ constexpr std::array<MutationInfo, 16> kMutations = {{
      "OOMKilled is kept in a client-side map and applied only when the "
      "container exits (the "
      "legacy behaviour)",
-     "57d2d6ef62", "oom-killed"},
+     "57d2d6ef62", "model"},
     {Mutation::kOomKilledNotClearedOnStart, "oom-killed-not-cleared-on-start",
      "SetRunning does not clear OOMKilled, so a restarted container still "
      "reports it",
-     "57d2d6ef62", "oom-killed"},
+     "57d2d6ef62", "model"},
     {Mutation::kWaitReadsExitCodeAfterWakeup,
      "wait-reads-exit-code-after-wakeup",
      "a waiter reads the exit code when it wakes instead of taking it at the "
      "transition "
      "(restart=always reported 0)",
-     "moby#39352 / a290f5d04c", "wait-result"},
+     "moby#39352 / a290f5d04c", "model"},
     {Mutation::kNextExitTreatedAsMet, "next-exit-treated-as-met",
      "ContainerWait(next-exit) returns at once for a stopped container",
-     "a290f5d04c", "wait-result"},
+     "a290f5d04c", "model"},
     {Mutation::kRemovalSkipsStopWaiters, "removal-skips-stop-waiters",
      "SetRemoved wakes only the removal waiters, leaving not-running waiters "
      "blocked",
@@ -64,7 +64,7 @@ constexpr std::array<MutationInfo, 16> kMutations = {{
      "start fails with Conflict when a containerd container with the same id "
      "is left over "
      "(no ReplaceContainer)",
-     "6a2f385aea", "failed-start"},
+     "6a2f385aea", "model"},
     {Mutation::kRootDirRemovedWithoutLock, "root-dir-removed-without-lock",
      "rm removes the container's root dir without the container lock, racing "
      "CheckpointTo",

@@ -97,8 +97,11 @@ std::string ShowView(const InspectView& v) {
 std::string Describe(const LinOp& op, int step) {
   if (op.event != nullptr) {
     const Event& e = *op.event;
-    if (op.steps == 2 && step == 0) {
+    if (e.kind == EventKind::kInitExit && step == 0) {
       return absl::StrCat("containerd: the init of ", e.container, " dies");
+    }
+    if (e.kind == EventKind::kExecExit && step == 0) {
+      return absl::StrCat("exec exit handler finds exec ", e.exec_id);
     }
     std::string s = absl::StrCat("event ", ToString(e.kind), " ", e.container);
     if (!e.exec_id.empty()) absl::StrAppend(&s, " exec ", e.exec_id);
@@ -217,14 +220,20 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
   return absl::InternalError("unknown call");
 }
 
-absl::Status ApplyEvent(Spec& spec, const Event& e, int step) {
+absl::Status ApplyEvent(Spec& spec, const Event& e, int step, int& handle) {
   switch (e.kind) {
     case EventKind::kInitExit:
       // The death in containerd, then its handling by the daemon.
       return step == 0 ? spec.TaskDied(e.container)
                        : spec.InitExit(e.container, e.exit_code);
     case EventKind::kExecExit:
-      return spec.ExecExit(e.exec_id, e.exit_code);
+      // The lookup, then (if it found the exec) the update.
+      if (step == 0) {
+        handle = spec.ExecExitLookup(e.exec_id) ? 1 : 0;
+        return absl::OkStatus();
+      }
+      return handle == 1 ? spec.ExecExitApply(e.exec_id, e.exit_code)
+                         : absl::OkStatus();
     case EventKind::kOom:
       return spec.Oom(e.container);
     case EventKind::kPaused:
@@ -306,7 +315,8 @@ class Search {
                 uint64_t max_inv) const {
     const LinOp& op = p_.ops[i];
     // An init's death may come any time before its exit is received.
-    const bool death = op.event != nullptr && op.steps == 2 &&
+    const bool death = op.event != nullptr &&
+                       op.event->kind == EventKind::kInitExit &&
                        n.progress[i] == 0;
     if (Done(n, i) || (!death && op.inv >= min_resp)) return false;
     // An indeterminate call took effect before its (lost) reply or never.
@@ -361,7 +371,8 @@ class Search {
       const int step = n.progress[i];
       Node child = n;
       absl::Status s = op.event != nullptr
-                           ? ApplyEvent(child.spec, *op.event, step)
+                           ? ApplyEvent(child.spec, *op.event, step,
+                                        child.handles[i])
                            : ApplyCall(child.spec, op, step, child.handles[i]);
       if (!s.ok()) {
         if (deepest) {
@@ -457,7 +468,9 @@ std::vector<Partition> Partitions(const History& h) {
     size_t epoch = epoch_of(e.seq);
     LinOp op;
     op.event = &e;
-    op.steps = e.kind == EventKind::kInitExit ? 2 : 1;
+    op.steps = e.kind == EventKind::kInitExit || e.kind == EventKind::kExecExit
+                   ? 2
+                   : 1;
     op.inv = e.seq;
     if (epoch + 1 < epochs) {
       // The daemon that received it was killed: handled before, or never.

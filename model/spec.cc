@@ -97,10 +97,15 @@ Spec::Exec* Spec::FindExec(absl::string_view id) {
 std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
   if (op == Op::kContainerExecStart || op == Op::kContainerExecInspect) {
     const Exec* e = FindExec(id);
-    // 404 once the exec is unregistered (init exit Cleanup) or its container
-    // is gone (moby ContainerExecInspect / getExecConfig).
-    if (e == nullptr || !e->registered || Find(e->container_id) == nullptr) {
+    // 404 once the exec is unregistered (init exit Cleanup) or, for exec
+    // inspect, its container is gone; getExecConfig names the container.
+    if (e == nullptr || !e->registered) {
       return {Err(ErrorKind::kNotFound, "no such exec")};
+    }
+    if (Find(e->container_id) == nullptr) {
+      return {Err(ErrorKind::kNotFound, op == Op::kContainerExecStart
+                                            ? "no such container"
+                                            : "no such exec")};
     }
     if (op == Op::kContainerExecInspect) return {Ok()};
     const Container& c = *Find(e->container_id);
@@ -227,10 +232,9 @@ void Spec::SetRestarting(Container& c, int exit_code) {
 void Spec::SetRemoved(Container& c) {
   c.removed = true;
   c.removing = false;
+  // Cleanup unregisters what ExecCommands lists; an exec that exited stays in
+  // the daemon's store (exec start then answers "No such container").
   UnregisterExecs(c);
-  for (auto& [id, e] : execs_) {
-    if (e.container_id == c.id) e.registered = false;
-  }
   WakeWaiters(c, /*removal=*/true);
 }
 

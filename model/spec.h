@@ -162,6 +162,12 @@ class Spec {
   // TaskOOM from the init process or an exec: OOMKilled = true at once (I6).
   absl::Status Oom(absl::string_view id);
   absl::Status ExecExit(absl::string_view exec_id, int exit_code);
+  // The exec exit handler in two points, as moby's: the exec looked up in
+  // its container's ExecCommands (returns whether it was there), then its
+  // exit code set under the exec's lock, even if a failed start's error defer
+  // removed it in between (then the handler's code wins).
+  bool ExecExitLookup(absl::string_view exec_id) const;
+  absl::Status ExecExitApply(absl::string_view exec_id, int exit_code);
   // The restart manager's delay elapsed and the restart succeeded.
   absl::Status AutoRestart(absl::string_view id);
   // The restart manager's start failed: the container stops with its last

@@ -203,7 +203,7 @@ absl::Status Spec::CheckConsistent() const {
       return absl::InternalError(
           absl::StrCat("exec ", id, " has not exited but is not listed"));
     }
-    if (e.registered && c.removed) {
+    if (e.registered && c.removed && e.status != ExecStatus::kExited) {
       return absl::InternalError(
           absl::StrCat("exec ", id, " is registered on a removed container"));
     }

@@ -271,6 +271,24 @@ absl::Status Spec::ExecStartAct(absl::string_view exec_id,
   return absl::OkStatus();
 }
 
+bool Spec::ExecExitLookup(absl::string_view exec_id) const {
+  const Exec* e = FindExec(exec_id);
+  if (e == nullptr) return false;
+  const Container* c = Find(e->container_id);
+  return c != nullptr && c->execs.contains(e->id);
+}
+
+absl::Status Spec::ExecExitApply(absl::string_view exec_id, int exit_code) {
+  Exec* e = FindExec(exec_id);
+  if (e == nullptr) return absl::InternalError("exec never created");
+  e->status = ExecStatus::kExited;
+  e->exit_code = exit_code;
+  if (Container* c = Find(e->container_id); c != nullptr) {
+    c->execs.erase(e->id);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Spec::TaskDied(absl::string_view id) {
   Container* c = Find(id);
   if (c != nullptr && c->running && !c->restarting) c->task_dead = true;

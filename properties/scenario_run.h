@@ -14,6 +14,7 @@
 #include "daemon_core/libcontainerd.h"
 #include "daemon_core/mutation.h"
 #include "dsim/scenario.pb.h"
+#include "properties/checks.h"  // Properties()
 #include "properties/live_stack.h"
 #include "sim/run.h"
 
@@ -25,12 +26,6 @@ struct RunConfig {
   daemon_core::Mutation mutation = daemon_core::Mutation::kNone;
 };
 
-// The properties a run can violate, as they are named in reports.
-struct Property {
-  std::string_view name;
-  std::string_view description;
-};
-std::vector<Property> Properties();
 
 // The run's program. `scenario` must outlive every run of the Setup.
 sim::Setup ScenarioProgram(const dsim::scenario::Scenario& scenario,

@@ -1,0 +1,65 @@
+// The registry of properties/checks.h.
+#include "properties/checks.h"
+
+namespace properties {
+
+const model::InspectView* RunRecord::FinalView(const std::string& id) const {
+  const model::InspectView* view = nullptr;
+  for (const model::Call& c : history.calls) {
+    if (c.client == "quiescence" && c.container == id && c.inspect) {
+      view = &*c.inspect;
+    }
+  }
+  return view;
+}
+
+const std::vector<Check>& RecordChecks() {
+  static const std::vector<Check> checks = {
+      {"model",
+       "every reply, every event the daemon received and the daemon's final "
+       "view have an order consistent with real time that model::Spec "
+       "allows (linearizability; I1, I6, I7, I9 and the state machine)",
+       CheckModel},
+      {"no-leak",
+       "at quiescence, containerd has no container or task the daemon does "
+       "not run (I9)",
+       CheckNoLeak},
+      {"running-has-task",
+       "a running container has a task handle after every step, and a live "
+       "task in containerd at quiescence (I11, I12)",
+       CheckRunningHasTask},
+      {"exec-process-deleted",
+       "at quiescence, every exited exec's process was deleted (I13)",
+       CheckExecProcessDeleted},
+  };
+  return checks;
+}
+
+std::vector<Property> Properties() {
+  std::vector<Property> all;
+  for (const Check& c : RecordChecks()) all.push_back({c.name, c.description});
+  const std::vector<Property> during_run = {
+      {"model-inconclusive",
+       "the linearizability search hit its bound: neither pass nor fail"},
+      {"exec-ids-never-exited",
+       "after every step, no exec that has exited is in its container's "
+       "ExecCommands (I1, read inside the daemon: no inspect need hit the "
+       "window)"},
+      {"every-waiter-woken", "every ContainerWait returns (I7)"},
+      {"no-pending-call", "every API call returns"},
+      {"expectation", "a call's result is what the scenario expects"},
+      {"data-race",
+       "no unsynchronized access to a field moby guards with a lock "
+       "(runtime)"},
+      {"lock-held-across-rpc",
+       "no ExecStore lock is held across a containerd RPC (I2, runtime)"},
+      {"no-panic", "the daemon does not dereference a nil Process (I3)"},
+      {"deadlock", "some task can always run (runtime)"},
+      {"livelock", "a run ends within its step budget (runtime)"},
+      {"budget", "a run ends within its wall-time and memory budget (runtime)"},
+  };
+  all.insert(all.end(), during_run.begin(), during_run.end());
+  return all;
+}
+
+}  // namespace properties

@@ -1,0 +1,81 @@
+// properties/expectation.h.
+#include "properties/expectation.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "daemon_core/errdefs.h"
+
+namespace properties {
+
+namespace {
+
+namespace sc = ::dsim::scenario;
+
+bool ErrorMatches(sc::ErrorKind want, const absl::Status& s) {
+  switch (want) {
+    case sc::OK:
+      return s.ok();
+    case sc::NOT_FOUND:
+      return absl::IsNotFound(s);
+    case sc::CONFLICT:
+      return daemon_core::IsConflict(s);
+    case sc::INVALID_PARAMETER:
+      return absl::IsInvalidArgument(s);
+    case sc::ERROR:
+      return !s.ok();
+    default:  // ANY
+      return true;
+  }
+}
+
+absl::Status Mismatch(const std::string& field, const std::string& got,
+                      const std::string& want) {
+  return absl::FailedPreconditionError(
+      absl::StrCat(": ", field, " is ", got, ", expected ", want));
+}
+
+std::string Bool(bool v) { return v ? "true" : "false"; }
+
+}  // namespace
+
+absl::Status CheckExpectation(const sc::Call& call, const absl::Status& status,
+                              const daemon_core::ContainerInspectResult* inspect,
+                              const daemon_core::ExecInspectResult* exec,
+                              const daemon_core::StateStatus* wait) {
+  if (!call.has_expect()) return absl::OkStatus();
+  const sc::Expect& e = call.expect();
+  if (!ErrorMatches(e.error(), status)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(" returned ", status.ok() ? "OK" : status.ToString(),
+                     ", expected ", sc::ErrorKind_Name(e.error())));
+  }
+  if (inspect != nullptr) {
+    if (e.has_running() && inspect->running != e.running())
+      return Mismatch("Running", Bool(inspect->running), Bool(e.running()));
+    if (e.has_oom_killed() && inspect->oom_killed != e.oom_killed())
+      return Mismatch("OOMKilled", Bool(inspect->oom_killed),
+                      Bool(e.oom_killed()));
+    if (e.has_status() && inspect->status != e.status())
+      return Mismatch("Status", inspect->status, e.status());
+    if (e.has_exec_ids() &&
+        static_cast<int>(inspect->exec_ids.size()) != e.exec_ids())
+      return Mismatch("len(ExecIDs)", std::to_string(inspect->exec_ids.size()),
+                      std::to_string(e.exec_ids()));
+  }
+  if (exec != nullptr) {
+    if (e.has_running() && exec->running != e.running())
+      return Mismatch("Running", Bool(exec->running), Bool(e.running()));
+    if (e.has_exit_code() && exec->exit_code != e.exit_code())
+      return Mismatch("ExitCode",
+                      exec->exit_code ? std::to_string(*exec->exit_code)
+                                      : "null",
+                      std::to_string(e.exit_code()));
+  }
+  if (wait != nullptr && e.has_exit_code() && wait->exit_code != e.exit_code())
+    return Mismatch("StatusCode", std::to_string(wait->exit_code),
+                    std::to_string(e.exit_code()));
+  return absl::OkStatus();
+}
+
+}  // namespace properties

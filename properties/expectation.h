@@ -1,0 +1,23 @@
+// properties/expectation.h: a scenario call's `expect` against what the call
+// returned. Expectations state, for one scenario, what the model allows in
+// general; they stay as the scenario author's plain statement of intent.
+#ifndef DSIM_PROPERTIES_EXPECTATION_H_
+#define DSIM_PROPERTIES_EXPECTATION_H_
+
+#include "absl/status/status.h"
+#include "daemon_core/daemon.h"
+#include "dsim/scenario.pb.h"
+
+namespace properties {
+
+// OK, or a message that follows the call's description: " returned OK,
+// expected CONFLICT" or ": Running is true, expected false".
+absl::Status CheckExpectation(const dsim::scenario::Call& call,
+                              const absl::Status& status,
+                              const daemon_core::ContainerInspectResult* inspect,
+                              const daemon_core::ExecInspectResult* exec,
+                              const daemon_core::StateStatus* wait);
+
+}  // namespace properties
+
+#endif  // DSIM_PROPERTIES_EXPECTATION_H_

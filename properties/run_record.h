@@ -1,0 +1,31 @@
+// properties/run_record.h: what a finished run hands to the check families:
+// its History, containerd's state once the run settled, and which exec
+// processes must have been deleted by then. The same for simulated and live
+// runs.
+#ifndef DSIM_PROPERTIES_RUN_RECORD_H_
+#define DSIM_PROPERTIES_RUN_RECORD_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/history.h"
+#include "properties/containerd_state.h"
+
+namespace properties {
+
+struct RunRecord {
+  model::History history;
+  ContainerdState containerd;
+  // (container, exec) of every exec whose process the daemon must have
+  // deleted (started, not cancelled, not orphaned by a restart).
+  std::vector<std::pair<std::string, std::string>> deletable_execs;
+
+  // The daemon's final view of `id` (the harness's last inspect), or null
+  // when it no longer has the container.
+  const model::InspectView* FinalView(const std::string& id) const;
+};
+
+}  // namespace properties
+
+#endif  // DSIM_PROPERTIES_RUN_RECORD_H_
