@@ -98,6 +98,9 @@ struct LiveResult {
 }  // namespace
 
 int Live() {
+  OutputFile junit;  // checked first: its path is exit 2 before anything
+  if (absl::Status opened = OpenJunitXml(junit); !opened.ok())
+    return BadInput(opened);
   absl::StatusOr<properties::LiveOptions> options = LiveOptionsFromFlags();
   if (!options.ok()) return Usage(std::string(options.status().message()));
   const std::string target = options->containerd;
@@ -125,9 +128,6 @@ int Live() {
       client == "both" ? std::vector<std::string>{"objects", "legacy"}
                        : std::vector<std::string>{sel->client};
   const bool json = absl::GetFlag(FLAGS_json);
-  OutputFile junit;
-  if (absl::Status opened = OpenJunitXml(junit); !opened.ok())
-    return BadInput(opened);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
 

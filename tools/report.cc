@@ -28,7 +28,9 @@ absl::Status ParseReportJson(const std::string& json,
   const auto status =
       google::protobuf::util::JsonStringToMessage(json, report, options);
   if (status.ok()) return absl::OkStatus();
-  return absl::InvalidArgumentError(std::string(status.message()));
+  // The parser's message goes on to quote the input over several lines.
+  const std::string why(status.message());
+  return absl::InvalidArgumentError(why.substr(0, why.find('\n')));
 }
 
 double Rounded(double v, int decimals) {
