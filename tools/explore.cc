@@ -175,9 +175,10 @@ JunitCase::Failure JunitFailure(const FirstViolation& f) {
 // One testcase per scenario run with `client`: its runs, steps and time; the
 // violation's scenario fails; one that got no run (the exploration stopped
 // first, or none of its runs was this shard's) is skipped.
-std::vector<JunitCase> ScenarioCases(
-    const std::string& command, const std::string& client,
-    const std::vector<std::string>& names, const Summary& s) {
+std::vector<JunitCase> ScenarioCases(const std::string& command,
+                                     const std::string& client,
+                                     const std::vector<std::string>& names,
+                                     const Summary& s) {
   std::vector<JunitCase> cases;
   for (size_t k = 0; k < names.size(); ++k) {
     JunitCase c;
@@ -356,18 +357,16 @@ int Explore() {
   const std::string shard_text =
       absl::StrFormat("%d/%d", shard_index, shard_count);
   if (s.first) AnnotateFirst(*s.first, out);
-  WriteJunitXml(
-      junit,
-      JunitXml("dsim explore", t,
-               {{"seed", std::to_string(seed)},
-                {"strategy", r->strategy},
-                {"client", r->client},
-                {"mutation", r->mutation},
-                {"shard", shard_text},
-                {"runs", std::to_string(s.runs)},
-                {"hash", Hex16(s.hash)},
-                {"stopped_by", StopName(stop)}},
-               ScenarioCases("explore", r->client, names, s)));
+  WriteJunitXml(junit, JunitXml("dsim explore", t,
+                                {{"seed", std::to_string(seed)},
+                                 {"strategy", r->strategy},
+                                 {"client", r->client},
+                                 {"mutation", r->mutation},
+                                 {"shard", shard_text},
+                                 {"runs", std::to_string(s.runs)},
+                                 {"hash", Hex16(s.hash)},
+                                 {"stopped_by", StopName(stop)}},
+                                ScenarioCases("explore", r->client, names, s)));
   if (json) {
     report::ExploreReport j;
     j.set_runs(s.runs);

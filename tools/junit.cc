@@ -96,8 +96,7 @@ std::string JunitXml(
       cases.size(), failures, skipped, Seconds(seconds));
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   absl::StrAppend(&x, "<testsuites name=\"", Xml(suite), "\" ", counts,
-                  ">\n  <testsuite name=\"", Xml(suite), "\" ", counts,
-                  ">\n");
+                  ">\n  <testsuite name=\"", Xml(suite), "\" ", counts, ">\n");
   if (!properties.empty()) {
     x += "    <properties>\n";
     for (const auto& [name, value] : properties) {
@@ -108,8 +107,8 @@ std::string JunitXml(
   }
   for (const JunitCase& c : cases) {
     absl::StrAppend(&x, "    <testcase classname=\"", Xml(c.classname),
-                    "\" name=\"", Xml(c.name), "\" time=\"",
-                    Seconds(c.seconds), "\">\n");
+                    "\" name=\"", Xml(c.name), "\" time=\"", Seconds(c.seconds),
+                    "\">\n");
     if (c.failure) {
       absl::StrAppend(&x, "      <failure message=\"", Xml(c.failure->message),
                       "\" type=\"", Xml(c.failure->type), "\">",

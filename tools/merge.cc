@@ -35,9 +35,9 @@ absl::Status ReadShard(const std::string& file, Shard& shard) {
   shard.file = file;
   if (absl::Status parsed = ParseReportJson(text.str(), &shard.report);
       !parsed.ok()) {
-    return absl::InvalidArgumentError(
-        file + ": not a `dsim explore --json` report: " +
-        std::string(parsed.message()));
+    return absl::InvalidArgumentError(file +
+                                      ": not a `dsim explore --json` report: " +
+                                      std::string(parsed.message()));
   }
   const std::vector<std::string> parts =
       absl::StrSplit(shard.report.shard(), '/');
@@ -82,8 +82,8 @@ absl::Status CheckShards(const std::vector<Shard>& shards) {
     }
     if (by_index[s.index] != nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrFormat("%s and %s are both shard %s", by_index[s.index]->file,
-                          s.file, s.report.shard()));
+          absl::StrFormat("%s and %s are both shard %s",
+                          by_index[s.index]->file, s.file, s.report.shard()));
     }
     by_index[s.index] = &s;
     if (!google::protobuf::util::MessageDifferencer::Equals(
