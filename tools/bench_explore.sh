@@ -4,7 +4,7 @@
 # 20 seeds). Usage: tools/bench_explore.sh build/release/bin/dsim
 set -euo pipefail
 dsim="$1"
-field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
+field() { sed -n "s/.*\"$1\":\"\{0,1\}\([0-9.]*\).*/\1/p"; }  # 64-bit ints are "N"
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "| scenario | runs/s (objects) | runs/s (legacy) |"
 echo "|---|---|---|"

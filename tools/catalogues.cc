@@ -7,19 +7,20 @@
 
 #include "absl/flags/flag.h"
 #include "daemon_core/mutation.h"
+#include "dsim/report.pb.h"
 #include "properties/builtin_scenarios.h"
 #include "properties/rpc_table.h"
 #include "properties/scenario.h"
 #include "properties/scenario_run.h"
 #include "tools/cli.h"
 #include "tools/explore.h"
+#include "tools/report.h"
 
 namespace dsim {
 
 int Scenarios() {
   const bool json = absl::GetFlag(FLAGS_json);
-  std::string j = "{\"scenarios\":[";
-  bool first = true;
+  report::ScenariosReport j;
   for (const properties::BuiltinScenario& b : properties::BuiltinScenarios()) {
     absl::StatusOr<dsim::scenario::Scenario> s =
         properties::FindScenario(b.name);
@@ -27,32 +28,29 @@ int Scenarios() {
         s.ok() ? s->description() : "(does not parse)";
     const std::string hash = s.ok() ? properties::ScenarioContentHash(*s) : "";
     if (json) {
-      j += std::string(first ? "" : ",") +
-           "{\"name\":" + JsonString(std::string(b.name)) +
-           ",\"description\":" + JsonString(description) +
-           ",\"hash\":" + JsonString(hash) + "}";
-      first = false;
+      report::ScenariosReport::Entry* e = j.add_scenarios();
+      e->set_name(std::string(b.name));
+      e->set_description(description);
+      e->set_hash(hash);
     } else {
       std::printf("%-28s %s\n", std::string(b.name).c_str(),
                   description.c_str());
     }
   }
-  if (json) std::printf("%s]}\n", j.c_str());
+  if (json) std::printf("%s\n", ReportJson(j).c_str());
   return 0;
 }
 
 int Mutations() {
   const bool json = absl::GetFlag(FLAGS_json);
-  std::string j = "{\"mutations\":[";
-  bool first = true;
+  report::MutationsReport j;
   for (const daemon_core::MutationInfo& m : daemon_core::AllMutations()) {
     if (json) {
-      j += std::string(first ? "" : ",") +
-           "{\"name\":" + JsonString(std::string(m.name)) +
-           ",\"description\":" + JsonString(std::string(m.description)) +
-           ",\"moby_fix\":" + JsonString(std::string(m.moby_fix)) +
-           ",\"targets\":" + JsonString(std::string(m.targets)) + "}";
-      first = false;
+      report::MutationsReport::Mutation* e = j.add_mutations();
+      e->set_name(std::string(m.name));
+      e->set_description(std::string(m.description));
+      e->set_moby_fix(std::string(m.moby_fix));
+      e->set_targets(std::string(m.targets));
     } else {
       std::printf("%-40s caught by %s (moby %s)\n    %s\n",
                   std::string(m.name).c_str(), std::string(m.targets).c_str(),
@@ -61,15 +59,12 @@ int Mutations() {
     }
   }
   if (json) {
-    j += "],\"properties\":[";
-    first = true;
     for (const properties::Property& p : properties::Properties()) {
-      j += std::string(first ? "" : ",") +
-           "{\"name\":" + JsonString(std::string(p.name)) +
-           ",\"description\":" + JsonString(std::string(p.description)) + "}";
-      first = false;
+      report::MutationsReport::Property* e = j.add_properties();
+      e->set_name(std::string(p.name));
+      e->set_description(std::string(p.description));
     }
-    std::printf("%s]}\n", j.c_str());
+    std::printf("%s\n", ReportJson(j).c_str());
   }
   return 0;
 }
@@ -92,9 +87,9 @@ int LiveRpcs(const std::vector<daemon_core::libcontainerd::Design>& designs) {
   if (!live.ok()) return Usage(std::string(live.status().message()));
   if (!ProbeLiveContainerd(*live)) return 2;
   const bool json = absl::GetFlag(FLAGS_json);
-  std::string j =
-      "{\"containerd\":" + JsonString(live->containerd) + ",\"operations\":[";
-  int differences = 0, rows = 0;
+  report::LiveRpcsReport j;
+  j.set_containerd(live->containerd);
+  int differences = 0;
   for (auto d : designs) {
     const std::string name(daemon_core::libcontainerd::DesignName(d));
     absl::StatusOr<std::vector<properties::RpcRow>> measured =
@@ -112,18 +107,13 @@ int LiveRpcs(const std::vector<daemon_core::libcontainerd::Design>& designs) {
     for (const properties::RpcRow& r : *measured) {
       const bool same = sim[r.operation] == r.rpcs;
       differences += same ? 0 : 1;
-      auto list = [](const std::vector<std::string>& rpcs) {
-        std::string out = "[";
-        for (size_t i = 0; i < rpcs.size(); ++i)
-          out += (i > 0 ? "," : "") + JsonString(rpcs[i]);
-        return out + "]";
-      };
       if (json) {
-        j += std::string(rows++ > 0 ? "," : "") + "{\"client\":\"" + name +
-             "\",\"operation\":" + JsonString(r.operation) +
-             ",\"live\":" + list(r.rpcs) +
-             ",\"sim\":" + list(sim[r.operation]) +
-             ",\"same\":" + (same ? "true" : "false") + "}";
+        report::LiveRpcsReport::Operation* row = j.add_operations();
+        row->set_client(name);
+        row->set_operation(r.operation);
+        for (const std::string& m : r.rpcs) row->add_live(m);
+        for (const std::string& m : sim[r.operation]) row->add_sim(m);
+        row->set_same(same);
       } else {
         std::printf("  %-52s %2zu %s\n", r.operation.c_str(), r.rpcs.size(),
                     same ? "= sim" : "DIFFERS from sim");
@@ -136,7 +126,8 @@ int LiveRpcs(const std::vector<daemon_core::libcontainerd::Design>& designs) {
     }
   }
   if (json) {
-    std::printf("%s],\"differences\":%d}\n", j.c_str(), differences);
+    j.set_differences(static_cast<uint32_t>(differences));
+    std::printf("%s\n", ReportJson(j).c_str());
   } else {
     std::printf("%d difference(s)\n", differences);
   }
@@ -162,20 +153,18 @@ int Rpcs() {
     return std::string(daemon_core::libcontainerd::DesignName(designs[d]));
   };
   if (absl::GetFlag(FLAGS_json)) {
-    std::string j = "{\"operations\":[";
+    report::RpcsReport j;
     for (size_t r = 0; r < tables[0].size(); ++r) {
-      if (r > 0) j += ",";
-      j += "{\"operation\":" + JsonString(tables[0][r].operation);
+      report::RpcsReport::Operation* row = j.add_operations();
+      row->set_operation(tables[0][r].operation);
       for (size_t d = 0; d < designs.size(); ++d) {
-        j += ",\"" + name(d) + "\":[";
-        const auto& rpcs = tables[d][r].rpcs;
-        for (size_t i = 0; i < rpcs.size(); ++i)
-          j += (i > 0 ? "," : "") + JsonString(rpcs[i]);
-        j += "]";
+        auto* list = designs[d] == Design::kLegacy ? row->mutable_legacy()
+                                                   : row->mutable_objects();
+        for (const std::string& m : tables[d][r].rpcs) list->Add()->assign(m);
       }
-      j += "}";
     }
-    std::printf("%s]}\n", j.c_str());
+    // With one design, the other's list must not print as an empty one.
+    std::printf("%s\n", ReportJson(j, designs.size() == 2).c_str());
     return 0;
   }
   std::printf(

@@ -49,6 +49,9 @@ ABSL_FLAG(bool, jitter, true,
 ABSL_FLAG(std::string, trace_out, "",
           "write the (first violating, or replayed) run's trace to this file");
 ABSL_FLAG(std::string, format, "chrome", "--trace-out format: chrome or text");
+ABSL_FLAG(std::string, junit_xml, "",
+          "write a JUnit XML report to this file (one testcase per scenario "
+          "and client)");
 ABSL_FLAG(std::string, listen, "", "serve: the socket to serve on, unix:PATH");
 ABSL_FLAG(std::string, containerd, "",
           "live: the containerd socket, unix:PATH (default $DSIM_CONTAINERD)");
@@ -101,19 +104,6 @@ absl::StatusOr<properties::LiveOptions> LiveOptionsFromFlags() {
   }
   o.ns = FlagOrEnv(absl::GetFlag(FLAGS_namespace), "DSIM_NAMESPACE", "dsim");
   return o;
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += absl::StrFormat("\\u%04x", c);
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
 }
 
 namespace {
@@ -243,6 +233,16 @@ absl::Status OpenTraceOut(OutputFile& file) {
                                       format + "'");
   }
   return file.Open("--trace-out", absl::GetFlag(FLAGS_trace_out));
+}
+
+absl::Status OpenJunitXml(OutputFile& file) {
+  return file.Open("--junit-xml", absl::GetFlag(FLAGS_junit_xml));
+}
+
+void WriteJunitXml(OutputFile& file, const std::string& xml) {
+  if (!file.is_open()) return;
+  absl::Status written = file.Write(xml);
+  if (!written.ok()) BadInput(written);  // one line; the exit status stays
 }
 
 void WriteTraceOut(OutputFile& file, const std::string& trace_text,

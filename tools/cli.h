@@ -35,6 +35,7 @@ ABSL_DECLARE_FLAG(int, preemption_bound);
 ABSL_DECLARE_FLAG(std::string, trace_out);
 ABSL_DECLARE_FLAG(bool, jitter);
 ABSL_DECLARE_FLAG(std::string, format);
+ABSL_DECLARE_FLAG(std::string, junit_xml);
 ABSL_DECLARE_FLAG(std::string, listen);
 ABSL_DECLARE_FLAG(std::string, containerd);
 ABSL_DECLARE_FLAG(std::string, namespace);
@@ -56,7 +57,6 @@ absl::Status ClearLiveNamespace(const properties::LiveOptions& live,
 // Does containerd answer? Clears the namespace (what a crashed run left), or
 // prints the one line saying why not and returns false (exit status 2).
 bool ProbeLiveContainerd(const properties::LiveOptions& live);
-std::string JsonString(const std::string& s);
 
 // A scenario chosen on the command line, kept with how to find it again.
 struct SelectedScenario {
@@ -88,6 +88,11 @@ std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name);
 
 // Checks --format and opens --trace-out.
 absl::Status OpenTraceOut(OutputFile& file);
+// Opens --junit-xml (before the first run, as --trace-out).
+absl::Status OpenJunitXml(OutputFile& file);
+// Writes `xml` to `file` (when open); a write error is one line on stderr.
+void WriteJunitXml(OutputFile& file, const std::string& xml);
+
 // Writes the trace in --format to `file` (when open) and says so on `out`; a
 // write error is one line on stderr and leaves the exit status alone.
 void WriteTraceOut(OutputFile& file, const std::string& trace_text,

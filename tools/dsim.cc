@@ -25,12 +25,19 @@ struct Command {
   int (*run)();
 };
 
-// replay's TOKEN: every argument that is not a flag.
-std::string& Token() {
-  static std::string token;
-  return token;
+// The arguments that are not flags: replay's TOKEN (in pieces when pasted
+// wrapped), merge's REPORT.json files.
+std::vector<std::string>& Positionals() {
+  static auto* positionals = new std::vector<std::string>;
+  return *positionals;
 }
-int RunReplay() { return dsim::Replay(Token()); }
+int RunReplay() {
+  std::string token;
+  for (const std::string& p : Positionals()) token += p;
+  if (token.empty()) return dsim::Usage("replay needs a TOKEN");
+  return dsim::Replay(token);
+}
+int RunMerge() { return dsim::Merge(Positionals()); }
 
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
@@ -38,7 +45,7 @@ const std::vector<Command>& Commands() {
        R"(dsim explore   [--scenario NAME|FILE]... [--client objects|legacy]
                       [--mutation NAME] [--strategy pct|random|dfs] [--runs N]
                       [--time SECONDS] [--seed S] [--shard I/N] [--json]
-                      [--trace-out FILE] [--format chrome|text]
+                      [--junit-xml FILE] [--trace-out FILE] [--format chrome|text]
                       [--progress auto|on|off] [--pct-depth D] [--preemption-bound K]
                       [--nojitter])",
        R"(explore: runs scenarios (by default every built-in one, see `dsim scenarios`)
@@ -46,10 +53,12 @@ through the daemon model against the fake containerd, each run under a
 different schedule, and checks every property on each run: invariants, the
 history of API results, and the state left at quiescence. It stops at the
 first violation and prints the property, the end of the trace and a replay
-token. Defaults: client objects, strategy pct, 100000 runs or 30 s.)",
+token. Defaults: client objects, strategy pct, 100000 runs or 30 s.
+--junit-xml writes one testcase per scenario; with GITHUB_ACTIONS set, a
+violation is also an ::error annotation.)",
        {"scenario", "client", "mutation", "strategy", "runs", "time", "seed",
-        "shard", "json", "trace_out", "format", "progress", "pct_depth",
-        "preemption_bound", "jitter"},
+        "shard", "json", "junit_xml", "trace_out", "format", "progress",
+        "pct_depth", "preemption_bound", "jitter"},
        dsim::Explore},
       {"replay",
        R"(dsim replay    TOKEN [--trace-out FILE] [--format chrome|text] [--json])",
@@ -63,12 +72,23 @@ recording is exit 2.)",
       {"check",
        R"(dsim check     --scenario NAME|FILE [--client C] [--mutation M]
                       [--preemption-bound K] [--runs N] [--time S] [--seed S]
-                      [--trace-out FILE] [--format chrome|text] [--nojitter] [--json])",
+                      [--trace-out FILE] [--format chrome|text] [--nojitter] [--json]
+                      [--junit-xml FILE])",
        R"(check: explores every schedule of one scenario with at most K preemptions
 (dfs with preemption bounding) and reports how many there were.)",
        {"scenario", "client", "mutation", "preemption_bound", "runs", "time",
-        "seed", "trace_out", "format", "jitter", "json"},
+        "seed", "trace_out", "format", "jitter", "json", "junit_xml"},
        dsim::Check},
+      {"merge",
+       "dsim merge     REPORT.json...",
+       R"(merge: combines the reports of `explore --shard I/N --json` run on N
+machines (or a CI matrix, or a Kubernetes Indexed Job) into the report one
+machine makes with the same flags: runs, steps and the hash add up, the
+earliest violation by run index is the first; elapsed_s is the longest
+shard's. Every shard 0..N-1 must be there once. Exit 1 when a shard found a
+violation.)",
+       {},
+       RunMerge},
       {"rpcs",
        R"(dsim rpcs      [--client objects|legacy|both] [--json]
                       [--containerd unix:PATH] [--namespace NS] [--rootfs DIR])",
@@ -99,7 +119,7 @@ for ctr and other containerd clients (until SIGINT or SIGTERM).)",
       {"live",
        R"(dsim live      [--containerd unix:PATH] [--scenario NAME|FILE]...
                       [--client objects|legacy|both] [--mutation NAME]
-                      [--namespace NS] [--rootfs DIR] [--json])",
+                      [--namespace NS] [--rootfs DIR] [--json] [--junit-xml FILE])",
        R"(live: runs scenarios' API calls through the daemon model against a real
 containerd (1.6), in a busybox rootfs, and checks the same history and
 quiescence properties (default: every built-in that can run without control
@@ -108,7 +128,7 @@ else dsim) is deleted before and after each run. scripts/real-containerd
 starts a private containerd and sets DSIM_CONTAINERD, DSIM_NAMESPACE and
 DSIM_ROOTFS for it.)",
        {"containerd", "scenario", "client", "mutation", "namespace", "rootfs",
-        "json"},
+        "json", "junit_xml"},
        dsim::Live},
   };
   return *commands;
@@ -174,8 +194,8 @@ int main(int argc, char** argv) {
   }
   if (command == nullptr) {
     return dsim::Usage("unknown subcommand '" + name +
-                       "'; the subcommands are explore, replay, check, rpcs, "
-                       "scenarios, mutations, serve and live");
+                       "'; the subcommands are explore, replay, check, merge, "
+                       "rpcs, scenarios, mutations, serve and live");
   }
   dsim::SetCommandForHints(name);
   if (std::find_if(args.begin(), args.end(), IsHelp) != args.end()) {
@@ -183,15 +203,13 @@ int main(int argc, char** argv) {
     return 0;
   }
   // A token pasted wrapped arrives as several arguments: every argument that
-  // is not a flag is part of it.
-  std::vector<std::string> positionals;
-  const bool replay = command->run == RunReplay;
+  // is not a flag is part of it. merge takes its report files.
+  const bool positionals =
+      command->run == RunReplay || command->run == RunMerge;
   std::string error;
-  if (!dsim::ParseFlags(args, command->flags, replay ? &positionals : nullptr,
-                        &error)) {
+  if (!dsim::ParseFlags(args, command->flags,
+                        positionals ? &Positionals() : nullptr, &error)) {
     return dsim::Usage(error);
   }
-  for (const std::string& p : positionals) Token() += p;
-  if (replay && Token().empty()) return dsim::Usage("replay needs a TOKEN");
   return command->run();
 }

@@ -14,12 +14,15 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "dsim/report.pb.h"
 #include "sim/prng.h"
 #include "sim/shrink.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_replay.h"
 #include "tools/cli.h"
+#include "tools/junit.h"
 #include "tools/progress.h"
+#include "tools/report.h"
 #include "tools/run_token.h"
 
 namespace dsim {
@@ -28,16 +31,25 @@ namespace {
 
 struct FirstViolation {
   std::string invariant, message, scenario, token, trace_text, chrome_json;
+  std::string scenario_file;  // for annotations (ScenarioFileForAnnotation)
+  size_t scenario_index = 0;  // in the command line's selection
   uint64_t run = 0, seed = 0, trace_hash = 0;
   double seconds = 0;
   bool shrunk = false;
   int preemptions = -1, original_preemptions = -1;
 };
 
+// What one scenario's runs took (for --junit-xml).
+struct ScenarioStats {
+  uint64_t runs = 0, steps = 0;
+  double seconds = 0;
+};
+
 struct Summary {
   uint64_t runs = 0, steps = 0, violations = 0;
-  uint64_t hash = 0x9e3779b97f4a7c15ULL;
+  uint64_t hash = kEmptyRunsHash;  // the sum of RunHashTerm over the runs
   std::optional<FirstViolation> first;
+  std::vector<ScenarioStats> per_scenario;
 };
 
 // The violating run again, with its trace kept.
@@ -48,10 +60,17 @@ sim::RunRecord Rerun(const sim::Setup& program, sim::ExecutorOptions o,
   return sim::RunOnce(o, replay, program);
 }
 
-void Record(Summary& s, const sim::RunRecord& rec) {
+// Counts run `run` (its index among every shard's runs) of scenario `k`.
+void Record(Summary& s, const sim::RunRecord& rec, uint64_t run, size_t k,
+            double seconds) {
   ++s.runs;
   s.steps += rec.result.steps;
-  s.hash = sim::Mix64(s.hash ^ rec.result.trace_hash);
+  s.hash += RunHashTerm(run, rec.result.trace_hash);
+  if (s.per_scenario.size() <= k) s.per_scenario.resize(k + 1);
+  ScenarioStats& st = s.per_scenario[k];
+  ++st.runs;
+  st.steps += rec.result.steps;
+  st.seconds += seconds;
 }
 
 bool Violated(const sim::RunRecord& rec) {
@@ -59,7 +78,7 @@ bool Violated(const sim::RunRecord& rec) {
          rec.result.outcome != sim::RunOutcome::kPruned;
 }
 
-void NoteViolation(Summary& s, const SelectedScenario& sc,
+void NoteViolation(Summary& s, const SelectedScenario& sc, size_t k,
                    const RunSelection& r, const sim::Setup& program,
                    const sim::RunRecord& rec, uint64_t run,
                    const sim::ExecutorOptions& options, double seconds) {
@@ -71,6 +90,8 @@ void NoteViolation(Summary& s, const SelectedScenario& sc,
                     : std::string(sim::RunOutcomeName(rec.result.outcome));
   f.message = rec.result.violation ? rec.result.violation->message : "";
   f.scenario = sc.name;
+  f.scenario_file = ScenarioFileForAnnotation(sc.name, sc.path);
+  f.scenario_index = k;
   f.run = run;
   f.seed = seed;
   f.trace_hash = rec.result.trace_hash;
@@ -96,18 +117,11 @@ void NoteViolation(Summary& s, const SelectedScenario& sc,
   s.first = std::move(f);
 }
 
-std::string JsonList(const std::vector<std::string>& items) {
-  std::string j = "[";
-  for (size_t i = 0; i < items.size(); ++i)
-    j += (i > 0 ? "," : "") + JsonString(items[i]);
-  return j + "]";
-}
-
-std::string ScenarioList(
+std::vector<std::string> ScenarioNames(
     const std::vector<std::unique_ptr<SelectedScenario>>& scenarios) {
   std::vector<std::string> names;
   for (const auto& sc : scenarios) names.push_back(sc->name);
-  return JsonList(names);
+  return names;
 }
 
 void PrintViolation(const FirstViolation& f, FILE* out) {
@@ -126,14 +140,62 @@ void PrintViolation(const FirstViolation& f, FILE* out) {
                sim::Wrap(f.token).c_str(), f.token.c_str());
 }
 
-std::string FirstViolationJson(const FirstViolation& f) {
-  return absl::StrFormat(
-      ",\"first_violation\":{\"invariant\":%s,\"message\":%s,\"scenario\":%s,"
-      "\"seed\":%d,\"trace_hash\":\"%016x\",\"runs_to_detect\":%d,"
-      "\"seconds_to_detect\":%.3f,\"preemptions\":%d,\"token\":%s}",
-      JsonString(f.invariant), JsonString(f.message), JsonString(f.scenario),
-      f.seed, f.trace_hash, f.run + 1, f.seconds,
-      f.shrunk ? f.preemptions : f.original_preemptions, JsonString(f.token));
+report::FirstViolation FirstViolationReport(const FirstViolation& f) {
+  report::FirstViolation v;
+  v.set_invariant(f.invariant);
+  v.set_message(f.message);
+  v.set_scenario(f.scenario);
+  v.set_seed(f.seed);
+  v.set_trace_hash(Hex16(f.trace_hash));
+  v.set_runs_to_detect(f.run + 1);
+  v.set_seconds_to_detect(Rounded(f.seconds, 3));
+  v.set_preemptions(f.shrunk ? f.preemptions : f.original_preemptions);
+  v.set_token(f.token);
+  return v;
+}
+
+// The violation as CI systems read it: a GitHub annotation (when
+// GITHUB_ACTIONS is set) and the JUnit failure.
+void AnnotateFirst(const FirstViolation& f, FILE* out) {
+  AnnotateViolation(f.scenario_file, f.invariant, f.message, f.token, out);
+}
+
+JunitCase::Failure JunitFailure(const FirstViolation& f) {
+  JunitCase::Failure failure;
+  failure.type = f.invariant;
+  failure.message = f.invariant + ": " + f.message;
+  failure.text = absl::StrFormat(
+      "%s: %s\nscenario %s, run %d (seed %d)\nreplay token: %s\nreproduce "
+      "with: dsim replay %s\n\n%s",
+      f.invariant, f.message, f.scenario, f.run, f.seed, f.token, f.token,
+      TraceTail(f.trace_text, 30));
+  return failure;
+}
+
+// One testcase per scenario run with `client`: its runs, steps and time; the
+// violation's scenario fails; one that got no run (the exploration stopped
+// first, or none of its runs was this shard's) is skipped.
+std::vector<JunitCase> ScenarioCases(const std::string& command,
+                                     const std::string& client,
+                                     const std::vector<std::string>& names,
+                                     const Summary& s) {
+  std::vector<JunitCase> cases;
+  for (size_t k = 0; k < names.size(); ++k) {
+    JunitCase c;
+    c.classname = "dsim." + command + "." + client;
+    c.name = names[k];
+    const ScenarioStats st =
+        k < s.per_scenario.size() ? s.per_scenario[k] : ScenarioStats{};
+    c.seconds = st.seconds;
+    c.system_out = absl::StrFormat("%d runs, %d steps", st.runs, st.steps);
+    if (s.first && s.first->scenario_index == k) {
+      c.failure = JunitFailure(*s.first);
+    } else if (st.runs == 0) {
+      c.skipped = "no run of this scenario was made";
+    }
+    cases.push_back(std::move(c));
+  }
+  return cases;
 }
 
 // Why an exploration ended.
@@ -193,13 +255,20 @@ int Explore() {
       shard_index >= shard_count) {
     return BadInput("--shard must be I/N with 0 <= I < N");
   }
+  if (shard_count > 1 && r->strategy == "dfs") {
+    // dfs walks each scenario's schedules in order, one after another: the
+    // runs of a shard would not be the one machine's runs with its indices.
+    return BadInput("--shard I/N with N > 1 needs --strategy pct or random");
+  }
   const std::string progress_flag = absl::GetFlag(FLAGS_progress);
   if (progress_flag != "auto" && progress_flag != "on" &&
       progress_flag != "off") {
     return BadInput("--progress must be auto, on or off");
   }
-  OutputFile trace_out;
+  OutputFile trace_out, junit;
   if (absl::Status opened = OpenTraceOut(trace_out); !opened.ok())
+    return BadInput(opened);
+  if (absl::Status opened = OpenJunitXml(junit); !opened.ok())
     return BadInput(opened);
   const bool json = absl::GetFlag(FLAGS_json);
   const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
@@ -255,11 +324,12 @@ int Explore() {
     // --time also ends a run in progress (a "budget" violation): one still
     // going a second after it ran out, when normal runs take milliseconds.
     o.wall_deadline_ns = sim::WallDeadlineNs(start, max_seconds + 1);
+    const int64_t run_start = NowNs();
     sim::RunRecord rec = sim::RunOnce(o, *strategies[k], programs[k]);
     if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
-    Record(s, rec);
+    Record(s, rec, i, k, SecondsSince(run_start));
     if (Violated(rec)) {
-      NoteViolation(s, *(*scenarios)[k], *r, programs[k], rec, i, o,
+      NoteViolation(s, *(*scenarios)[k], k, *r, programs[k], rec, i, o,
                     SecondsSince(start));
       stop = Stop::kViolation;
       break;
@@ -283,18 +353,39 @@ int Explore() {
   std::fprintf(out, "%s; checked on every run: %s\n",
                StopText(stop, max_runs, max_seconds).c_str(),
                absl::StrJoin(checks, ", ").c_str());
+  const std::vector<std::string> names = ScenarioNames(*scenarios);
+  const std::string shard_text =
+      absl::StrFormat("%d/%d", shard_index, shard_count);
+  if (s.first) AnnotateFirst(*s.first, out);
+  WriteJunitXml(junit, JunitXml("dsim explore", t,
+                                {{"seed", std::to_string(seed)},
+                                 {"strategy", r->strategy},
+                                 {"client", r->client},
+                                 {"mutation", r->mutation},
+                                 {"shard", shard_text},
+                                 {"runs", std::to_string(s.runs)},
+                                 {"hash", Hex16(s.hash)},
+                                 {"stopped_by", StopName(stop)}},
+                                ScenarioCases("explore", r->client, names, s)));
   if (json) {
-    std::string j = absl::StrFormat(
-        "{\"runs\":%d,\"steps\":%d,\"violations\":%d,\"elapsed_s\":%.3f,"
-        "\"runs_per_s\":%.1f,\"peak_rss_mb\":%.1f,\"seed\":%d,"
-        "\"strategy\":%s,\"client\":%s,\"mutation\":%s,\"scenarios\":%s,"
-        "\"hash\":\"%016x\",\"stopped_by\":%s,\"checks\":%s",
-        s.runs, s.steps, s.violations, t, t > 0 ? s.runs / t : 0.0, PeakRssMb(),
-        seed, JsonString(r->strategy), JsonString(r->client),
-        JsonString(r->mutation), ScenarioList(*scenarios), s.hash,
-        JsonString(StopName(stop)), JsonList(checks));
-    if (s.first) j += FirstViolationJson(*s.first);
-    std::printf("%s}\n", j.c_str());
+    report::ExploreReport j;
+    j.set_runs(s.runs);
+    j.set_steps(s.steps);
+    j.set_violations(static_cast<uint32_t>(s.violations));
+    j.set_elapsed_s(Rounded(t, 3));
+    j.set_runs_per_s(Rounded(t > 0 ? s.runs / t : 0.0, 1));
+    j.set_peak_rss_mb(Rounded(PeakRssMb(), 1));
+    j.set_seed(seed);
+    j.set_strategy(r->strategy);
+    j.set_client(r->client);
+    j.set_mutation(r->mutation);
+    for (const std::string& n : names) j.add_scenarios(n);
+    j.set_hash(Hex16(s.hash));
+    j.set_stopped_by(StopName(stop));
+    for (const std::string& c : checks) j.add_checks(c);
+    if (s.first) *j.mutable_first_violation() = FirstViolationReport(*s.first);
+    j.set_shard(shard_text);
+    std::printf("%s\n", ReportJson(j).c_str());
   }
   return s.violations > 0 ? 1 : 0;
 }
@@ -310,8 +401,10 @@ int Check() {
   absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>> scenarios =
       SelectScenarios();
   if (!scenarios.ok()) return BadInput(scenarios.status());
-  OutputFile trace_out;
+  OutputFile trace_out, junit;
   if (absl::Status opened = OpenTraceOut(trace_out); !opened.ok())
+    return BadInput(opened);
+  if (absl::Status opened = OpenJunitXml(junit); !opened.ok())
     return BadInput(opened);
   const SelectedScenario& sc = *scenarios->front();
   const int bound = absl::GetFlag(FLAGS_preemption_bound);
@@ -344,11 +437,12 @@ int Check() {
     o.jitter = absl::GetFlag(FLAGS_jitter);
     o.early_timer_window = kEarlyTimerWindow;
     o.wall_deadline_ns = sim::WallDeadlineNs(start, max_seconds + 1);
+    const int64_t run_start = NowNs();
     sim::RunRecord rec = sim::RunOnce(o, dfs, program);
     if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
-    Record(s, rec);
+    Record(s, rec, i, 0, SecondsSince(run_start));
     if (Violated(rec)) {
-      NoteViolation(s, sc, *r, program, rec, i, o, SecondsSince(start));
+      NoteViolation(s, sc, 0, *r, program, rec, i, o, SecondsSince(start));
       stop = Stop::kViolation;
       break;
     }
@@ -372,20 +466,38 @@ int Check() {
                                .c_str());
   std::fprintf(out, "checked on every schedule: %s\n",
                absl::StrJoin(CheckNames(), ", ").c_str());
+  if (s.first) AnnotateFirst(*s.first, out);
+  WriteJunitXml(
+      junit, JunitXml("dsim check", t,
+                      {{"seed", std::to_string(seed)},
+                       {"client", r->client},
+                       {"mutation", r->mutation},
+                       {"bound", std::to_string(bound)},
+                       {"schedules", std::to_string(dfs.complete_executions())},
+                       {"exhaustive", exhaustive ? "true" : "false"}},
+                      ScenarioCases("check", r->client, {sc.name}, s)));
   if (json) {
-    std::string j = absl::StrFormat(
-        "{\"schedules\":%d,\"pruned\":%d,\"bound\":%d,\"exhaustive\":%s,"
-        "\"runs\":%d,\"steps\":%d,\"violations\":%d,\"elapsed_s\":%.3f,"
-        "\"runs_per_s\":%.1f,\"peak_rss_mb\":%.1f,\"seed\":%d,"
-        "\"strategy\":\"dfs\",\"client\":%s,\"mutation\":%s,\"scenarios\":[%s],"
-        "\"hash\":\"%016x\",\"stopped_by\":%s,\"checks\":%s",
-        dfs.complete_executions(), dfs.pruned_executions(), bound,
-        exhaustive ? "true" : "false", s.runs, s.steps, s.violations, t,
-        t > 0 ? s.runs / t : 0.0, PeakRssMb(), seed, JsonString(r->client),
-        JsonString(r->mutation), JsonString(sc.name), s.hash,
-        JsonString(StopName(stop)), JsonList(CheckNames()));
-    if (s.first) j += FirstViolationJson(*s.first);
-    std::printf("%s}\n", j.c_str());
+    report::CheckReport j;
+    j.set_schedules(dfs.complete_executions());
+    j.set_pruned(dfs.pruned_executions());
+    j.set_bound(bound);
+    j.set_exhaustive(exhaustive);
+    j.set_runs(s.runs);
+    j.set_steps(s.steps);
+    j.set_violations(static_cast<uint32_t>(s.violations));
+    j.set_elapsed_s(Rounded(t, 3));
+    j.set_runs_per_s(Rounded(t > 0 ? s.runs / t : 0.0, 1));
+    j.set_peak_rss_mb(Rounded(PeakRssMb(), 1));
+    j.set_seed(seed);
+    j.set_strategy("dfs");
+    j.set_client(r->client);
+    j.set_mutation(r->mutation);
+    j.add_scenarios(sc.name);
+    j.set_hash(Hex16(s.hash));
+    j.set_stopped_by(StopName(stop));
+    for (const std::string& c : CheckNames()) j.add_checks(c);
+    if (s.first) *j.mutable_first_violation() = FirstViolationReport(*s.first);
+    std::printf("%s\n", ReportJson(j).c_str());
   }
   return s.violations > 0 ? 1 : 0;
 }

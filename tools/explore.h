@@ -4,6 +4,7 @@
 #define DSIM_TOOLS_EXPLORE_H_
 
 #include <string>
+#include <vector>
 
 namespace dsim {
 
@@ -15,6 +16,8 @@ int Mutations();
 int Rpcs();
 int Serve();
 int Live();
+// Combines `explore --shard I/N --json` reports (files) into one.
+int Merge(const std::vector<std::string>& reports);
 
 }  // namespace dsim
 

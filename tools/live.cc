@@ -8,14 +8,16 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/str_cat.h"
 #include "daemon_core/libcontainerd.h"
+#include "dsim/report.pb.h"
 #include "properties/live_stack.h"
 #include "properties/scenario_run.h"
 #include "sim/run.h"
 #include "sim/strategy_random.h"
 #include "tools/cli.h"
 #include "tools/explore.h"
+#include "tools/junit.h"
+#include "tools/report.h"
 #include "wire/completion_loop.h"
 #include "wire/grpc_connection.h"
 
@@ -87,7 +89,7 @@ bool ProbeLiveContainerd(const properties::LiveOptions& live) {
 namespace {
 
 struct LiveResult {
-  std::string scenario, client, outcome;
+  std::string scenario, scenario_file, client, outcome;
   std::optional<sim::Violation> violation;
   double seconds = 0;
   std::string trace_tail;
@@ -96,6 +98,9 @@ struct LiveResult {
 }  // namespace
 
 int Live() {
+  OutputFile junit;  // checked first: its path is exit 2 before anything
+  if (absl::Status opened = OpenJunitXml(junit); !opened.ok())
+    return BadInput(opened);
   absl::StatusOr<properties::LiveOptions> options = LiveOptionsFromFlags();
   if (!options.ok()) return Usage(std::string(options.status().message()));
   const std::string target = options->containerd;
@@ -133,7 +138,10 @@ int Live() {
   int violations = 0;
   for (const auto& s : *scenarios) {
     for (const std::string& c : clients) {
-      LiveResult r{.scenario = s->name, .client = c};
+      LiveResult r;
+      r.scenario = s->name;
+      r.scenario_file = ScenarioFileForAnnotation(s->name, s->path);
+      r.client = c;
       properties::RunConfig config = sel->config;
       daemon_core::libcontainerd::ParseDesign(c, &config.design);
       if (!json) {
@@ -156,7 +164,12 @@ int Live() {
         std::fprintf(stderr, "dsim: interrupted\n");
         return 130;
       }
-      if (r.violation.has_value()) ++violations;
+      if (r.violation.has_value()) {
+        ++violations;
+        // A live run has no replay token: its interleaving was containerd's.
+        AnnotateViolation(r.scenario_file, r.violation->invariant,
+                          r.violation->message, "", json ? stderr : stdout);
+      }
       absl::Status cleared = ClearLiveNamespace(live, 5 * sim::kSecond);
       if (!cleared.ok()) {
         std::fprintf(stderr, "live: warning: cleanup in %s: %s\n", ns.c_str(),
@@ -175,24 +188,45 @@ int Live() {
       results.push_back(std::move(r));
     }
   }
-  if (json) {
-    std::string j = "{\"mode\":\"live\",\"containerd\":" + JsonString(target) +
-                    ",\"namespace\":" + JsonString(ns) + ",\"runs\":[";
-    for (size_t i = 0; i < results.size(); ++i) {
-      const LiveResult& r = results[i];
-      j += absl::StrCat(
-          i > 0 ? "," : "", "{\"scenario\":", JsonString(r.scenario),
-          ",\"client\":", JsonString(r.client),
-          ",\"outcome\":", JsonString(r.outcome), ",\"violation\":",
-          r.violation.has_value()
-              ? absl::StrCat(
-                    "{\"invariant\":", JsonString(r.violation->invariant),
-                    ",\"message\":", JsonString(r.violation->message), "}")
-              : std::string("null"),
-          ",\"seconds\":", r.seconds, "}");
+  double total = 0;
+  std::vector<JunitCase> cases;
+  for (const LiveResult& r : results) {
+    JunitCase c;
+    c.classname = "dsim.live." + r.client;
+    c.name = r.scenario;
+    c.seconds = r.seconds;
+    total += r.seconds;
+    if (r.violation.has_value()) {
+      c.failure = JunitCase::Failure{
+          .type = r.violation->invariant,
+          .message = r.violation->invariant + ": " + r.violation->message,
+          .text = r.violation->invariant + ": " + r.violation->message +
+                  "\n(a live run against containerd " + target +
+                  " has no replay token)\n\n" + r.trace_tail};
     }
-    j += absl::StrCat("],\"violations\":", violations, "}");
-    std::printf("%s\n", j.c_str());
+    cases.push_back(std::move(c));
+  }
+  WriteJunitXml(junit,
+                JunitXml("dsim live", total,
+                         {{"containerd", target}, {"namespace", ns}}, cases));
+  if (json) {
+    report::LiveReport j;
+    j.set_mode("live");
+    j.set_containerd(target);
+    j.set_namespace_(ns);
+    for (const LiveResult& r : results) {
+      report::LiveReport::Run* run = j.add_runs();
+      run->set_scenario(r.scenario);
+      run->set_client(r.client);
+      run->set_outcome(r.outcome);
+      if (r.violation.has_value()) {
+        run->mutable_violation()->set_invariant(r.violation->invariant);
+        run->mutable_violation()->set_message(r.violation->message);
+      }
+      run->set_seconds(Rounded(r.seconds, 3));
+    }
+    j.set_violations(static_cast<uint32_t>(violations));
+    std::printf("%s\n", ReportJson(j).c_str());
   }
   return violations > 0 ? 1 : 0;
 }

@@ -4,10 +4,12 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "dsim/report.pb.h"
 #include "properties/scenario_run.h"
 #include "sim/strategy_replay.h"
 #include "tools/cli.h"
 #include "tools/explore.h"
+#include "tools/report.h"
 #include "tools/run_token.h"
 
 namespace dsim {
@@ -46,17 +48,15 @@ int Replay(const std::string& text) {
                static_cast<unsigned long long>(rec.result.trace_hash));
   WriteTraceOut(trace_out, rec.trace_text, rec.chrome_json, out);
   if (json) {
-    std::printf("{\"outcome\":%s,\"steps\":%llu,\"trace_hash\":\"%016llx\"",
-                JsonString(std::string(sim::RunOutcomeName(rec.result.outcome)))
-                    .c_str(),
-                static_cast<unsigned long long>(rec.result.steps),
-                static_cast<unsigned long long>(rec.result.trace_hash));
+    report::ReplayReport j;
+    j.set_outcome(std::string(sim::RunOutcomeName(rec.result.outcome)));
+    j.set_steps(rec.result.steps);
+    j.set_trace_hash(Hex16(rec.result.trace_hash));
     if (v) {
-      std::printf(",\"violation\":{\"invariant\":%s,\"message\":%s}",
-                  JsonString(v->invariant).c_str(),
-                  JsonString(v->message).c_str());
+      j.mutable_violation()->set_invariant(v->invariant);
+      j.mutable_violation()->set_message(v->message);
     }
-    std::printf("}\n");
+    std::printf("%s\n", ReportJson(j).c_str());
   }
   if (diverged) {
     // The recording no longer fits this build: bad input, said on stderr.

@@ -8,7 +8,7 @@ for strategy in pct random dfs; do
   if [[ $rc -ne 1 || "$out" != *'"invariant":"lock-held-across-rpc"'* ]]; then
     echo "FAILED: $strategy did not find exec-store-locked-across-rpc (rc=$rc): $out"; fail=1
   else
-    echo "ok: $strategy finds exec-store-locked-across-rpc: $(sed -n 's/.*"runs_to_detect":\([0-9]*\).*/\1/p' <<<"$out") runs"
+    echo "ok: $strategy finds exec-store-locked-across-rpc: $(sed -n 's/.*"runs_to_detect":"\{0,1\}\([0-9]*\).*/\1/p' <<<"$out") runs"
   fi
   out=$("$dsim" explore --strategy "$strategy" --runs 1000 --json 2>/dev/null); rc=$?
   if [[ $rc -ne 0 || "$out" != *'"violations":0'* ]]; then
