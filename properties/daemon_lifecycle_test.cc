@@ -255,6 +255,118 @@ TEST_P(DaemonLifecycleTest, DaemonRestartKeepsOrStopsContainers) {
   }
 }
 
+// What containerd runs as c1's task: its pid when running, 0 otherwise.
+uint32_t ContainerdRunningPid(World& w, const std::string& id) {
+  containerd::services::tasks::v1::GetRequest get;
+  get.set_container_id(id);
+  containerd::services::tasks::v1::GetResponse got;
+  if (!w.fake.Get("moby", get, &got).ok()) return 0;
+  return got.process().status() == containerd::v1::types::RUNNING
+             ? got.process().pid()
+             : 0;
+}
+
+// moby's killWithSignal calls ExitOnNext, which cancels the restart manager.
+// So restore's shutdownContainer (live restore off) stops a restart=always
+// container without the event monitor restarting it behind restore's back:
+// the exit is handled as a stop, and restore starts the container once more
+// with a fresh restart manager. One Tasks/Create before the daemon restart,
+// one after; the daemon's pid is the task containerd runs.
+TEST_P(DaemonLifecycleTest,
+       RestoreStopsARestartAlwaysContainerWithoutItsPolicy) {
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    std::optional<ContainerInspectResult> after;
+    uint32_t containerd_pid = 0;
+    uint64_t creates = 0;
+    Body body = [&](World& w) -> sim::Task<void> {
+      std::vector<std::string> args{"run"};
+      RestartPolicy always{RestartPolicy::Name::kAlways};
+      (void)co_await w.daemon->ContainerCreate("c1", args, always);
+      (void)co_await w.daemon->ContainerStart("c1");
+      co_await w.RestartDaemon();
+      co_await w.ex.Sleep(sim::kSecond);
+      after = *(co_await w.daemon->ContainerInspect("c1"));
+      containerd_pid = ContainerdRunningPid(w, "c1");
+      (void)co_await w.daemon->ContainerRm("c1", true);
+    };
+    sim::RunResult r = RunWorld({.design = GetParam(),
+                                 .seed = seed,
+                                 .fire_timers_early = seed % 2 == 1},
+                                body, [&](World& w) {
+                                  creates = w.fake.rpcs().count(
+                                      "/containerd.services.tasks.v1.Tasks/"
+                                      "Create");
+                                });
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+    ASSERT_TRUE(after.has_value());
+    EXPECT_TRUE(after->running);
+    EXPECT_EQ(after->status, "running");
+    EXPECT_NE(containerd_pid, 0u);
+    EXPECT_EQ(after->pid, containerd_pid);
+    EXPECT_EQ(creates, 2u);
+  }
+}
+
+// A `docker stop` or `docker kill` cancels only the current restart manager:
+// the container stays stopped while the daemon runs, but restore asks a fresh
+// one, and moby's ShouldRestart says yes to `always` whether or not the
+// container was stopped by hand ("restarted only when Docker daemon
+// restarts"), and to on-failure for a non-zero exit (here 143, SIGTERM) under
+// its retry count. A container with no policy stays stopped.
+TEST_P(DaemonLifecycleTest, ManuallyStoppedContainersAcrossADaemonRestart) {
+  for (bool live_restore : {false, true}) {
+    std::optional<ContainerInspectResult> stopped_before, killed_before,
+        stopped_after, killed_after, on_failure_after, plain_after;
+    Body body = [&](World& w) -> sim::Task<void> {
+      std::vector<std::string> args{"run"};
+      RestartPolicy always{RestartPolicy::Name::kAlways};
+      RestartPolicy on_failure{RestartPolicy::Name::kOnFailure};
+      (void)co_await w.daemon->ContainerCreate("stopped", args, always);
+      (void)co_await w.daemon->ContainerCreate("killed", args, always);
+      (void)co_await w.daemon->ContainerCreate("onfailure", args, on_failure);
+      (void)co_await w.daemon->ContainerCreate("plain", args);
+      for (const char* id : {"stopped", "killed", "onfailure", "plain"}) {
+        EXPECT_TRUE((co_await w.daemon->ContainerStart(id)).ok()) << id;
+      }
+      EXPECT_TRUE(
+          (co_await w.daemon->ContainerStop("stopped", sim::kSecond)).ok());
+      EXPECT_TRUE((co_await w.daemon->ContainerKill("killed", 9)).ok());
+      EXPECT_TRUE(
+          (co_await w.daemon->ContainerStop("onfailure", sim::kSecond)).ok());
+      EXPECT_TRUE(
+          (co_await w.daemon->ContainerStop("plain", sim::kSecond)).ok());
+      co_await w.ex.Sleep(sim::kSecond);  // well past the policy's delay
+      stopped_before = *(co_await w.daemon->ContainerInspect("stopped"));
+      killed_before = *(co_await w.daemon->ContainerInspect("killed"));
+      co_await w.RestartDaemon();
+      co_await w.ex.Sleep(sim::kSecond);
+      stopped_after = *(co_await w.daemon->ContainerInspect("stopped"));
+      killed_after = *(co_await w.daemon->ContainerInspect("killed"));
+      on_failure_after = *(co_await w.daemon->ContainerInspect("onfailure"));
+      plain_after = *(co_await w.daemon->ContainerInspect("plain"));
+      for (const char* id : {"stopped", "killed", "onfailure", "plain"}) {
+        (void)co_await w.daemon->ContainerRm(id, true);
+      }
+    };
+    sim::RunResult r =
+        RunWorld({.design = GetParam(), .live_restore = live_restore}, body);
+    SCOPED_TRACE(live_restore ? "live-restore" : "no live-restore");
+    ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+    ASSERT_TRUE(stopped_before && killed_before && stopped_after &&
+                killed_after && on_failure_after && plain_after);
+    EXPECT_EQ(stopped_before->status, "exited");
+    EXPECT_EQ(stopped_before->exit_code, 143);
+    EXPECT_EQ(killed_before->status, "exited");
+    EXPECT_EQ(killed_before->exit_code, 137);
+    EXPECT_EQ(stopped_after->status, "running");
+    EXPECT_EQ(killed_after->status, "running");
+    EXPECT_EQ(on_failure_after->status, "running");
+    EXPECT_EQ(plain_after->status, "exited");
+    EXPECT_EQ(plain_after->exit_code, 143);
+  }
+}
+
 // TestDaemonRestartWithKilledRunningContainer: the task is killed (SIGTERM)
 // while dockerd is down; restore finds it stopped and takes 143 from its
 // Tasks/Delete. The planted bug treats the dead task as alive: the container
