@@ -98,13 +98,18 @@ sim::Task<absl::Status> Daemon::ContainerExecStart(
         c, ec, System(std::string(ctr.status().message())));
   (void)co_await (*ctr)->Spec();
 
+  // GetRunningTask under the container lock. The handle is held by this
+  // request (moby's tsk variable): a restart may replace the container's task
+  // before Tasks/Exec is sent, and then the exec goes to whatever task
+  // containerd has under this id.
   co_await c->state.mu.Lock();
-  libcontainerd::Task* task = c->state.running ? c->task.get() : nullptr;
+  absl::StatusOr<std::shared_ptr<libcontainerd::Task>> running_task =
+      GetRunningTask(*c);
   c->state.mu.Unlock();
-  if (task == nullptr) {
-    co_return co_await ExecStartFailed(
-        c, ec, Conflict("Container " + c->id + " is not running"));
+  if (!running_task.ok()) {
+    co_return co_await ExecStartFailed(c, ec, running_task.status());
   }
+  std::shared_ptr<libcontainerd::Task> task = std::move(*running_task);
 
   // The exec lock is held across Tasks/Exec and Tasks/Start, to order the start
   // with the event loop's exit handling; the ExecStore lock must not be

@@ -367,6 +367,65 @@ TEST_P(DaemonLifecycleTest, ManuallyStoppedContainersAcrossADaemonRestart) {
   }
 }
 
+// Exec start reads the container's task under the container lock, then sends
+// Tasks/Exec only after taking the exec lock again. Here the test holds that
+// exec lock while the container's init is killed behind the daemon's back and
+// the restart policy starts a new task, replacing the handle exec start read.
+// The request holds its own reference (moby's `tsk` variable), so the old
+// handle is still valid when Tasks/Exec goes out, and containerd (which knows
+// tasks by container id) runs the exec in the new task. Exec start kept a raw
+// pointer before: the generated workloads segfaulted in ContainerExecStart.
+TEST_P(DaemonLifecycleTest, ExecStartSurvivesTheTaskBeingReplacedMidStart) {
+  absl::Status started;
+  std::optional<ContainerInspectResult> restarted;
+  uint32_t pid_before = 0;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    RestartPolicy always{RestartPolicy::Name::kAlways};
+    (void)co_await w.daemon->ContainerCreate("c1", args, always);
+    (void)co_await w.daemon->ContainerStart("c1");
+    pid_before = (co_await w.daemon->ContainerInspect("c1"))->pid;
+    std::vector<std::string> exec_args{"exit", "0"};
+    absl::StatusOr<std::string> id =
+        co_await w.daemon->ContainerExecCreate("c1", exec_args);
+    EXPECT_TRUE(id.ok()) << id.status();
+    if (!id.ok()) co_return;
+    std::shared_ptr<daemon_core::Container> c = w.daemon->containers().at("c1");
+    std::shared_ptr<daemon_core::ExecConfig> ec =
+        co_await c->exec_commands.Get(*id);
+    auto start =
+        w.ex.Spawn("exec start",
+                   [](World& wd, std::string exec) -> sim::Task<absl::Status> {
+                     co_return co_await wd.daemon->ContainerExecStart(exec);
+                   }(w, *id));
+    // Take the exec lock once exec start has marked the exec running (its first
+    // critical section), so that it blocks at the second, holding the task.
+    for (;;) {
+      co_await ec->mu.Lock();
+      if (ec->running.Get()) break;
+      ec->mu.Unlock();
+      co_await w.ex.Yield();
+    }
+    co_await w.ex.Sleep(10 * sim::kMillisecond);  // it reads the task, blocks
+    containerd::services::tasks::v1::KillRequest kill;
+    kill.set_container_id("c1");
+    kill.set_signal(9);
+    EXPECT_TRUE(w.fake.Kill("moby", kill).ok());
+    co_await w.ex.Sleep(sim::kSecond);  // the policy starts a new task
+    restarted = *(co_await w.daemon->ContainerInspect("c1"));
+    ec->mu.Unlock();
+    std::optional<absl::Status> joined = co_await w.ex.Join(start);
+    if (joined.has_value()) started = *joined;
+    (void)co_await w.daemon->ContainerRm("c1", true);
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body);
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  ASSERT_TRUE(restarted.has_value());
+  EXPECT_TRUE(restarted->running);
+  EXPECT_NE(restarted->pid, pid_before);  // a new task
+  EXPECT_TRUE(started.ok()) << started.ToString();
+}
+
 // TestDaemonRestartWithKilledRunningContainer: the task is killed (SIGTERM)
 // while dockerd is down; restore finds it stopped and takes 143 from its
 // Tasks/Delete. The planted bug treats the dead task as alive: the container
