@@ -146,6 +146,21 @@ sim::Task<absl::Status> Daemon::ContainerExecStart(
   ec->attach_watchers.push_back(&attach_end);
   if (ec->streams_closed) attach_end.Fire();
   ec->mu.Unlock();
+  // The request can end at the wait below without resuming: a client that
+  // gives up, or whose daemon restarted, has this frame destroyed there. The
+  // exec and the context must then not keep a pointer to `attach_end` (they
+  // did: a later CloseStreams or Cancel fired a freed Notify).
+  struct Unregister {
+    ExecConfig& ec;
+    Context& ctx;
+    sim::Notify* n;
+    // Without the exec lock: a destructor cannot wait for it, and this only
+    // forgets a pointer that no other task reads between scheduling points.
+    ~Unregister() {
+      std::erase(ec.attach_watchers, n);
+      ctx.Unwatch(n);
+    }
+  } unregister{*ec, *attach, &attach_end};
   attach->Watch(&attach_end);
   co_await attach_end.Wait();
   attach->Unwatch(&attach_end);

@@ -426,6 +426,53 @@ TEST_P(DaemonLifecycleTest, ExecStartSurvivesTheTaskBeingReplacedMidStart) {
   EXPECT_TRUE(started.ok()) << started.ToString();
 }
 
+// An attached exec start whose request is abandoned while it waits (the
+// scenario runner cancels in-flight calls when dockerd restarts, and gives up
+// on calls that cannot return): its frame is destroyed at the wait. Neither the
+// exec nor the client's context may keep a pointer to the request's notify:
+// the client's later cancel and the exec's exit (CloseStreams) fired a freed
+// one, which ended generated runs with "exception escaped a sim::Task".
+TEST_P(DaemonLifecycleTest, AbandonedAttachedExecStartLeavesNoDanglingWatcher) {
+  size_t watchers_left = 99;
+  std::optional<ContainerInspectResult> after;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon->ContainerCreate("c1", args);
+    (void)co_await w.daemon->ContainerStart("c1");
+    std::vector<std::string> exec_args{"run"};
+    absl::StatusOr<std::string> id =
+        co_await w.daemon->ContainerExecCreate("c1", exec_args);
+    EXPECT_TRUE(id.ok()) << id.status();
+    if (!id.ok()) co_return;
+    std::shared_ptr<daemon_core::Container> c = w.daemon->containers().at("c1");
+    std::shared_ptr<daemon_core::ExecConfig> ec =
+        co_await c->exec_commands.Get(*id);
+    auto ctx = std::make_shared<daemon_core::Context>();
+    auto start =
+        w.ex.Spawn("attached exec start",
+                   [](World& wd, std::string exec,
+                      std::shared_ptr<daemon_core::Context> cx)
+                       -> sim::Task<absl::Status> {
+                     co_return co_await wd.daemon->ContainerExecStart(exec, cx);
+                   }(w, *id, ctx));
+    co_await w.ex.Sleep(10 * sim::kMillisecond);  // it waits for the attach
+    w.ex.Cancel(start.id);                        // the client is gone
+    co_await w.ex.Yield();
+    co_await ec->mu.Lock();
+    watchers_left = ec->attach_watchers.size();
+    ec->mu.Unlock();
+    ctx->Cancel();  // the client's own timer, later
+    (void)co_await w.daemon->ContainerKill("c1", 9);  // the exec exits too
+    co_await w.ex.Sleep(sim::kSecond);
+    after = *(co_await w.daemon->ContainerInspect("c1"));
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body);
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  EXPECT_EQ(watchers_left, 0u);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_FALSE(after->running);
+}
+
 // TestDaemonRestartWithKilledRunningContainer: the task is killed (SIGTERM)
 // while dockerd is down; restore finds it stopped and takes 143 from its
 // Tasks/Delete. The planted bug treats the dead task as alive: the container
