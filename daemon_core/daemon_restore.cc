@@ -107,7 +107,15 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
         // manager (ExitOnNext), so the exit the event monitor handles is not
         // restarted by the policy; then a fresh restart manager, which
         // restartContainers below asks.
-        (void)co_await StopContainer(c, options_.stop_timeout);
+        absl::Status stopped = co_await StopContainer(c, options_.stop_timeout);
+        if (!stopped.ok() && !absl::IsNotFound(stopped)) {
+          // moby logs "error shutting down container" and leaves this
+          // container as it is: Running from disk, with its task handle (a
+          // task paused behind the daemon's back ignores both signals).
+          ex_.Note("error shutting down container " + c->id + ": " +
+                   std::string(stopped.message()));
+          co_return;
+        }
         alive = false;
         status = c8d::ProcessStatus::kStopped;
         co_await st.mu.Lock();
