@@ -13,6 +13,7 @@
 #include "daemon_core/exec_store.h"
 #include "daemon_core/libcontainerd.h"
 #include "daemon_core/mutation.h"
+#include "daemon_core/restart_manager.h"
 #include "daemon_core/restart_policy.h"
 #include "daemon_core/state.h"
 
@@ -39,16 +40,37 @@ class Container {
 
   State state;  // state.mu is the container lock
   // REQUIRES: state.mu. Nothing clears them: after an exit they are stale
-  // handles until the next start, as in moby.
+  // handles until the next start, as in moby. The task is shared: whoever
+  // uses it after dropping the lock (exec start) keeps its own reference, as a
+  // Go caller keeps the interface value it read, while a restart replaces it.
   std::unique_ptr<libcontainerd::Container> ctr;
-  std::unique_ptr<libcontainerd::Task> task;
+  std::shared_ptr<libcontainerd::Task> task;
   bool has_been_started_before = false;
   // Loaded from disk and not reconciled with containerd yet (or restore
   // failed to): Running may come from disk without a task handle.
   bool restoring = false;
-  bool has_been_manually_stopped =
-      false;  // stop: the restart policy stays quiet
+  // Set by kill and stop (persisted); only unless-stopped reads it in moby.
+  bool has_been_manually_stopped = false;
   int restart_count = 0;
+
+  // container.RestartManager(): the current one, made on first use.
+  // REQUIRES: state.mu (for all three).
+  std::shared_ptr<RestartManager> GetRestartManager() {
+    if (restart_manager_ == nullptr) {
+      restart_manager_ =
+          std::make_shared<RestartManager>(restart_policy, restart_count);
+    }
+    return restart_manager_;
+  }
+  // ExitOnNext: the restart manager stops restarting (kill, stop).
+  void ExitOnNext() { GetRestartManager()->Cancel(); }
+  // ResetRestartManager: cancels the current one; the next use makes a fresh
+  // one.
+  void ResetRestartManager(bool reset_count) {
+    if (restart_manager_ != nullptr) restart_manager_->Cancel();
+    if (reset_count) restart_count = 0;
+    restart_manager_ = nullptr;
+  }
   ExecStore exec_commands;  // execs that have not exited
 
   // The OCI spec the fake containerd reads the program from.
@@ -60,6 +82,9 @@ class Container {
   static std::shared_ptr<Container> FromCheckpoint(
       sim::Executor& ex, const ContainerCheckpoint& cp,
       const Mutation& mutation);
+
+ private:
+  std::shared_ptr<RestartManager> restart_manager_;
 };
 
 }  // namespace daemon_core

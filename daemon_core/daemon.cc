@@ -63,31 +63,51 @@ sim::Task<absl::Status> Daemon::ContainerKill(std::string id, uint32_t signal) {
   if (c == nullptr) co_return NotFound("No such container: " + id);
   // Kill holds the container lock across the RPC (moby does).
   co_await c->state.mu.Lock();
-  if (!c->state.running) {
-    c->state.mu.Unlock();
-    co_return Conflict("Container " + id + " is not running");
-  }
-  // killWithSignal: a manual kill silences the restart policy; a restarting
-  // container only needs that.
-  c->has_been_manually_stopped = true;
-  if (c->state.restarting) {
-    co_await CheckpointTo(*c);
-    c->state.mu.Unlock();
-    co_return absl::OkStatus();
-  }
-  absl::Status s = co_await c->task->Kill(signal);
-  // A frozen process acts on SIGKILL (and the stop signal) once thawed.
-  if (s.ok() && c->state.paused && (signal == 9 || signal == 15)) {
-    (void)co_await c->task->Resume();
-  }
-  co_await CheckpointTo(*c);
+  absl::Status s = co_await KillWithSignal(*c, signal);
   c->state.mu.Unlock();
-  // killWithSignal: a process that already finished (containerd's NotFound,
-  // its exit event not handled yet) is not an error; moby logs it and the
-  // exit event does the rest.
+  co_return s;
+}
+
+absl::StatusOr<std::shared_ptr<libcontainerd::Task>> Daemon::GetRunningTask(
+    const Container& c) const {
+  if (!c.state.running) {
+    return Conflict("Container " + c.id + " is not running");
+  }
+  if (c.task == nullptr) {
+    return System("container " + c.id +
+                  " is in the running state but has no containerd Task");
+  }
+  return c.task;
+}
+
+sim::Task<absl::Status> Daemon::KillWithSignal(Container& c, uint32_t signal) {
+  if (!c.state.running) {
+    co_return Conflict("Container " + c.id + " is not running");
+  }
+  // moby calls ExitOnNext for SIGKILL and the stop signal; with no StopSignal
+  // in the config (dsim has none) that is every signal. It cancels the
+  // restart manager, so the exit this kill causes is not restarted, whoever
+  // kills (the API, stop, rm, restore's shutdown).
+  c.ExitOnNext();
+  c.has_been_manually_stopped = true;  // !daemon.IsShuttingDown()
+  co_await CheckpointTo(c);
+  // A restarting container has no process: cancelling the restart manager is
+  // enough, its goroutine stops the container.
+  if (c.state.restarting) co_return absl::OkStatus();
+  absl::StatusOr<std::shared_ptr<libcontainerd::Task>> task = GetRunningTask(c);
+  if (!task.ok()) co_return task.status();
+  const bool paused = c.state.paused;
+  absl::Status s = co_await (*task)->Kill(signal);
+  // A frozen process acts on SIGKILL (and the stop signal) once thawed.
+  if (s.ok() && paused && (signal == 9 || signal == 15)) {
+    (void)co_await (*task)->Resume();
+  }
+  // A process that already finished (containerd's NotFound, its exit event
+  // not handled yet) is not an error: moby logs it and the exit event does
+  // the rest.
   if (absl::IsNotFound(s)) co_return absl::OkStatus();
   if (!s.ok())
-    co_return System("Cannot kill container " + id + ": " +
+    co_return System("Cannot kill container " + c.id + ": " +
                      std::string(s.message()));
   co_return absl::OkStatus();
 }

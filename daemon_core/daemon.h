@@ -165,10 +165,21 @@ class Daemon {
   void Go(std::string name, sim::Task<void> task);
   // CheckpointTo(daemon.containersReplica). REQUIRES: c.state.mu.
   sim::Task<void> CheckpointTo(Container& c);
-  // containerStop; `manual` is the API's stop, which silences the restart
-  // policy.
+  // containerStop: the stop signal, up to `timeout` for the exit, then SIGKILL.
+  // Each signal goes through KillWithSignal, so a stop cancels the restart
+  // manager, whoever stops (the API, rm, restore).
   sim::Task<absl::Status> StopContainer(std::shared_ptr<Container> c,
-                                        sim::Nanos timeout, bool manual);
+                                        sim::Nanos timeout);
+  // killWithSignal: ExitOnNext (cancels the restart manager), marks the
+  // container manually stopped and saves it, then signals the task unless the
+  // container is restarting. Conflict if it is not running. REQUIRES:
+  // c.state.mu.
+  sim::Task<absl::Status> KillWithSignal(Container& c, uint32_t signal);
+  // container.GetRunningTask: Conflict if not running, System if running
+  // without a task handle (a restore that could not reach containerd).
+  // REQUIRES: c.state.mu.
+  absl::StatusOr<std::shared_ptr<libcontainerd::Task>> GetRunningTask(
+      const Container& c) const;
   sim::Task<void> RestoreContainer(std::shared_ptr<Container> c);
   // Removes a dead container's exec from both stores.
   sim::Task<void> UnregisterExecs(Container& c);
@@ -185,8 +196,12 @@ class Daemon {
   sim::Task<absl::Status> ExecStartFailed(std::shared_ptr<Container> c,
                                           std::shared_ptr<ExecConfig> ec,
                                           absl::Status err);
-  sim::Task<void> RestartAfterDelay(std::shared_ptr<Container> c);
-  bool ShouldRestart(const Container& c, int exit_code) const;
+  // The goroutine handleContainerExit starts when `rm` said restart: after the
+  // policy's delay, start again, unless `rm` was cancelled meanwhile; when it
+  // was, or the start fails, the container stops with `exit`.
+  sim::Task<void> RestartAfterDelay(std::shared_ptr<Container> c,
+                                    std::shared_ptr<RestartManager> rm,
+                                    ExitInfo exit);
   sim::Task<void> EventLoop();
   sim::Task<void> Dispatch(std::string envelope_bytes);
   sim::Task<void> QueueWorker(std::string container_id,

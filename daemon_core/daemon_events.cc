@@ -158,25 +158,6 @@ sim::Task<void> Daemon::ProcessEvent(std::string container_id, EventType type,
   }
 }
 
-bool Daemon::ShouldRestart(const Container& c, int exit_code) const {
-  // rm marks the container removing, then Dead: nobody restarts it.
-  if (c.has_been_manually_stopped || c.state.removal_in_progress ||
-      c.state.dead) {
-    return false;
-  }
-  switch (c.restart_policy.name) {
-    case RestartPolicy::Name::kNo:
-      return false;
-    case RestartPolicy::Name::kAlways:
-      return true;
-    case RestartPolicy::Name::kOnFailure:
-      return exit_code != 0 &&
-             (c.restart_policy.maximum_retry_count == 0 ||
-              c.restart_count < c.restart_policy.maximum_retry_count);
-  }
-  return false;
-}
-
 sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
                                             EventInfo info) {
   co_await c->state.mu.Lock();
@@ -200,13 +181,18 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
   // The event's exit code and time win over the delete's.
   exit.exit_code = static_cast<int>(info.exit_code);
   exit.exited_at = info.exited_at;
-  const bool restart = ShouldRestart(*c, exit.exit_code);
+  // The restart manager decides; a kill or stop since the start cancelled it
+  // (ExitOnNext), whatever the policy.
+  std::shared_ptr<RestartManager> rm = c->GetRestartManager();
+  const bool restart =
+      rm->ShouldRestart(exit.exit_code, c->has_been_manually_stopped);
   // Cleanup starts with the containerd container (after the PR, so Windows can
   // shut down), then unregisters the execs that have not exited from both
   // stores.
   if (c->ctr != nullptr) (void)co_await c->ctr->Delete();
   co_await UnregisterExecs(*c);
   if (restart) {
+    ++c->restart_count;
     c->state.SetRestarting(exit);
   } else {
     c->state.SetStopped(exit);
@@ -218,7 +204,7 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
   co_await CheckpointTo(*c);
   c->state.mu.Unlock();
   if (restart) {
-    Go("restart " + c->id, RestartAfterDelay(c));
+    Go("restart " + c->id, RestartAfterDelay(c, std::move(rm), exit));
   }
 }
 
@@ -229,27 +215,30 @@ sim::Task<void> Daemon::UnregisterExecs(Container& c) {
   }
 }
 
-sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c) {
+sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
+                                          std::shared_ptr<RestartManager> rm,
+                                          ExitInfo exit) {
   // The policy's delay races the waiters the exit woke (#39352): a busy
-  // machine may run them late.
+  // machine may run them late. Departure: moby's wait also ends at once when
+  // the restart manager is cancelled; here the cancel is seen after the delay.
   co_await ex_.SleepWithJitter(options_.restart_delay);
   co_await c->state.mu.Lock();
-  if (!c->state.restarting) {  // started or stopped in the meantime
+  if (!c->state.restarting) {  // not reachable while only `rm` ends it
     c->state.mu.Unlock();
     co_return;
   }
   absl::Status s;
-  if (c->has_been_manually_stopped || c->state.removal_in_progress ||
-      c->state.dead) {
-    // The restart manager was cancelled (kill, stop, rm): moby's restart
-    // goroutine gets "restartmanager canceled" and stops the container.
+  if (rm->canceled()) {
+    // kill, stop or rm cancelled it (ExitOnNext): moby's restart goroutine
+    // gets ErrRestartCanceled and stops the container.
     s = absl::CancelledError("restartmanager canceled");
   } else {
-    ++c->restart_count;
     s = co_await ContainerStartLocked(*c, /*reset_restart_manager=*/false);
   }
   if (!s.ok()) {
-    c->state.SetStopped(ExitInfo{c->state.exit_code, ex_.now()});
+    // SetStopped(&exitStatus): the status of the exit that was to be
+    // restarted.
+    c->state.SetStopped(exit);
     co_await CheckpointTo(*c);
   }
   c->state.mu.Unlock();

@@ -105,13 +105,18 @@ sim::Task<absl::Status> Daemon::ContainerExecStart(
         c, ec, System(std::string(ctr.status().message())));
   (void)co_await (*ctr)->Spec();
 
+  // GetRunningTask under the container lock. The handle is held by this
+  // request (moby's tsk variable): a restart may replace the container's task
+  // before Tasks/Exec is sent, and then the exec goes to whatever task
+  // containerd has under this id.
   co_await c->state.mu.Lock();
-  libcontainerd::Task* task = c->state.running ? c->task.get() : nullptr;
+  absl::StatusOr<std::shared_ptr<libcontainerd::Task>> running_task =
+      GetRunningTask(*c);
   c->state.mu.Unlock();
-  if (task == nullptr) {
-    co_return co_await ExecStartFailed(
-        c, ec, Conflict("Container " + c->id + " is not running"));
+  if (!running_task.ok()) {
+    co_return co_await ExecStartFailed(c, ec, running_task.status());
   }
+  std::shared_ptr<libcontainerd::Task> task = std::move(*running_task);
 
   // The exec lock is held across Tasks/Exec and Tasks/Start, to order the start
   // with the event loop's exit handling; the ExecStore lock must not be
@@ -148,6 +153,21 @@ sim::Task<absl::Status> Daemon::ContainerExecStart(
   ec->attach_watchers.push_back(&attach_end);
   if (ec->streams_closed) attach_end.Fire();
   ec->mu.Unlock();
+  // The request can end at the wait below without resuming: a client that
+  // gives up, or whose daemon restarted, has this frame destroyed there. The
+  // exec and the context must then not keep a pointer to `attach_end` (they
+  // did: a later CloseStreams or Cancel fired a freed Notify).
+  struct Unregister {
+    ExecConfig& ec;
+    Context& ctx;
+    sim::Notify* n;
+    // Without the exec lock: a destructor cannot wait for it, and this only
+    // forgets a pointer that no other task reads between scheduling points.
+    ~Unregister() {
+      std::erase(ec.attach_watchers, n);
+      ctx.Unwatch(n);
+    }
+  } unregister{*ec, *attach, &attach_end};
   attach->Watch(&attach_end);
   co_await attach_end.Wait();
   attach->Unwatch(&attach_end);

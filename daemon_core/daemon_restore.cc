@@ -24,11 +24,21 @@ sim::Task<void> Daemon::Restore() {
   }
   for (const sim::JoinHandle<void>& h : restores) co_await ex_.Join(h);
   // restartContainers: containerStart with resetRestartManager, which is a
-  // no-op for a container that is (still) running.
+  // no-op for a container that is (still) running. The restart manager asked
+  // is a fresh one (this daemon's first, or the one ResetRestartManager left):
+  // no earlier kill or stop cancelled it, so `always` restarts a container
+  // that was `docker stop`ped ("restarted only when the Docker daemon
+  // restarts"), and on-failure one that a kill or stop left with a non-zero
+  // code.
+  //
+  // Departure: moby also asks for a running (live-restored) container, which
+  // leaves its restart manager "active" for one backoff step; dsim asks only
+  // for those that are not running.
   for (const std::shared_ptr<Container>& c : loaded) {
     co_await c->state.mu.Lock();
     const bool restart = c->has_been_started_before && !c->state.running &&
-                         ShouldRestart(*c, c->state.exit_code);
+                         c->GetRestartManager()->ShouldRestart(
+                             c->state.exit_code, c->has_been_manually_stopped);
     if (restart) {
       absl::Status s =
           co_await ContainerStartLocked(*c, /*reset_restart_manager=*/true);
@@ -93,19 +103,31 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
           co_return;
         }
       } else if (!options_.live_restore) {
-        // shutdownContainer: the exit is handled by the event monitor. moby's
-        // kill would mark the container manually stopped; restore resets its
-        // restart manager right after, so the policy stays in force here.
-        (void)co_await StopContainer(c, options_.stop_timeout,
-                                     /*manual=*/false);
+        // shutdownContainer: containerStop, whose kill cancels the restart
+        // manager (ExitOnNext), so the exit the event monitor handles is not
+        // restarted by the policy; then a fresh restart manager, which
+        // restartContainers below asks.
+        absl::Status stopped = co_await StopContainer(c, options_.stop_timeout);
+        if (!stopped.ok() && !absl::IsNotFound(stopped)) {
+          // moby logs "error shutting down container" and leaves this
+          // container as it is: Running from disk, with its task handle (a
+          // task paused behind the daemon's back ignores both signals).
+          ex_.Note("error shutting down container " + c->id + ": " +
+                   std::string(stopped.message()));
+          co_return;
+        }
         alive = false;
         status = c8d::ProcessStatus::kStopped;
+        co_await st.mu.Lock();
+        c->ResetRestartManager(false);
+        st.mu.Unlock();
       }
     }
   }
 
   co_await st.mu.Lock();
   if (st.running || st.paused) {
+    c->GetRestartManager()->Cancel();
     if (st.paused && alive) {
       c8d::ProcessStatus cached = *status;
       if (options_.design == libcontainerd::Design::kLegacy) {
@@ -143,6 +165,7 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
       }
       co_await CheckpointTo(*c);
     }
+    c->ResetRestartManager(false);
   }
   if (st.removal_in_progress) {
     st.removal_in_progress = false;

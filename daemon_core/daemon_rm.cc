@@ -46,7 +46,7 @@ sim::Task<absl::Status> Daemon::ContainerRm(std::string id, bool force) {
                    "\": could not kill: " + std::string(killed.message()));
       }
     }
-    if (s.ok()) s = co_await StopContainer(c, kRmStopTimeout, false);
+    if (s.ok()) s = co_await StopContainer(c, kRmStopTimeout);
     if (s.ok()) {
       // Dead, and saved: a daemon restart must not bring it back.
       co_await st.mu.Lock();

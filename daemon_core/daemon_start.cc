@@ -100,6 +100,13 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
         exit_code != 0 ? exit_code : (st.exit_code != 0 ? st.exit_code : 128);
     return s;
   };
+  // After createSpec, before containerd is asked: a start by the API (not the
+  // policy's) drops the restart manager and the restart count, and forgets
+  // the manual stop, even if the start then fails.
+  if (reset_restart_manager) {
+    c.ResetRestartManager(true);
+    c.has_been_manually_stopped = false;
+  }
   absl::StatusOr<std::unique_ptr<libcontainerd::Container>> ctr =
       co_await ReplaceContainer(c);
   if (!ctr.ok()) {
@@ -126,7 +133,6 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
   c.task = std::move(*task);
   st.SetRunning(c.task->Pid(), /*initial=*/true);
   c.has_been_started_before = true;
-  c.has_been_manually_stopped = false;
   co_await CheckpointTo(c);
   co_return absl::OkStatus();
 }

@@ -20,41 +20,25 @@ sim::Task<absl::Status> Daemon::ContainerStop(std::string id,
                                               sim::Nanos timeout) {
   std::shared_ptr<Container> c = Lookup(id);
   if (c == nullptr) co_return NotFound("No such container: " + id);
-  co_return co_await StopContainer(std::move(c), timeout, /*manual=*/true);
+  co_return co_await StopContainer(std::move(c), timeout);
 }
 
 sim::Task<absl::Status> Daemon::StopContainer(std::shared_ptr<Container> c,
-                                              sim::Nanos timeout, bool manual) {
+                                              sim::Nanos timeout) {
   const std::string& id = c->id;
   co_await c->state.mu.Lock();
   if (!c->state.running) {
     c->state.mu.Unlock();
     co_return absl::OkStatus();  // 304 Not Modified
   }
-  if (manual) c->has_been_manually_stopped = true;
-  if (c->state.restarting) {
-    // Nothing runs: cancelling the restart manager is enough, and its
-    // goroutine stops the container.
-    c->has_been_manually_stopped = true;
-    c->state.mu.Unlock();
-  } else {
-    const bool paused = c->state.paused;
-    absl::Status sent = co_await c->task->Kill(kSigTerm);
-    // A paused container cannot act on the signal until it is resumed.
-    if (sent.ok() && paused) (void)co_await c->task->Resume();
-    c->state.mu.Unlock();
-  }
+  // The stop signal; a failure to send it still waits, then kills.
+  (void)co_await KillWithSignal(*c, kSigTerm);
+  c->state.mu.Unlock();
   if (co_await c->state.WaitFor(WaitCondition::kNotRunning, timeout))
     co_return absl::OkStatus();
   // The timeout passed: Kill, then wait for the exit once more.
   co_await c->state.mu.Lock();
-  if (c->state.running && !c->state.restarting) {
-    // daemon.Kill goes through killWithSignal, which resumes a paused
-    // container after the signal (a client may pause it during the wait).
-    const bool paused = c->state.paused;
-    absl::Status sent = co_await c->task->Kill(kSigKill);
-    if (sent.ok() && paused) (void)co_await c->task->Resume();
-  }
+  if (c->state.running) (void)co_await KillWithSignal(*c, kSigKill);
   c->state.mu.Unlock();
   if (co_await c->state.WaitFor(WaitCondition::kNotRunning, kKillWait)) {
     co_return absl::OkStatus();
@@ -89,8 +73,12 @@ sim::Task<absl::Status> Daemon::ContainerPause(std::string id) {
   } else if (c->state.restarting) {
     s = Conflict("Container " + id +
                  " is restarting, wait until the container is running");
+  } else if (absl::StatusOr<std::shared_ptr<libcontainerd::Task>> task =
+                 GetRunningTask(*c);
+             !task.ok()) {
+    s = task.status();
   } else {
-    absl::Status paused = co_await c->task->Pause();
+    absl::Status paused = co_await (*task)->Pause();
     if (paused.ok()) {
       c->state.paused = true;
       co_await CheckpointTo(*c);
@@ -110,6 +98,8 @@ sim::Task<absl::Status> Daemon::ContainerUnpause(std::string id) {
   absl::Status s;
   if (!c->state.paused) {
     s = Conflict("Container " + id + " is not paused");
+  } else if (c->task == nullptr) {
+    s = System("container " + id + " has no containerd Task");
   } else {
     absl::Status resumed = co_await c->task->Resume();
     if (resumed.ok()) {

@@ -315,10 +315,11 @@ int Spec::FailedStartExitCode(const Container& c, const Reply& reply) {
 }
 
 void Spec::StartFromStopped(Container& c, const Reply& reply) {
+  // A manual start resets the restart manager (ResetRestartManager) and
+  // the manual stop before it asks containerd, so even when it then fails.
+  c.manually_stopped = false;
+  c.restart_count = 0;
   if (reply.kind == ErrorKind::kNone) {
-    // A manual start resets the restart manager (ResetRestartManager).
-    c.manually_stopped = false;
-    c.restart_count = 0;
     SetRunning(c);
     return;
   }

@@ -255,6 +255,258 @@ TEST_P(DaemonLifecycleTest, DaemonRestartKeepsOrStopsContainers) {
   }
 }
 
+// What containerd runs as c1's task: its pid when running, 0 otherwise.
+uint32_t ContainerdRunningPid(World& w, const std::string& id) {
+  containerd::services::tasks::v1::GetRequest get;
+  get.set_container_id(id);
+  containerd::services::tasks::v1::GetResponse got;
+  if (!w.fake.Get("moby", get, &got).ok()) return 0;
+  return got.process().status() == containerd::v1::types::RUNNING
+             ? got.process().pid()
+             : 0;
+}
+
+// moby's killWithSignal calls ExitOnNext, which cancels the restart manager.
+// So restore's shutdownContainer (live restore off) stops a restart=always
+// container without the event monitor restarting it behind restore's back:
+// the exit is handled as a stop, and restore starts the container once more
+// with a fresh restart manager. One Tasks/Create before the daemon restart,
+// one after; the daemon's pid is the task containerd runs.
+TEST_P(DaemonLifecycleTest,
+       RestoreStopsARestartAlwaysContainerWithoutItsPolicy) {
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    std::optional<ContainerInspectResult> after;
+    uint32_t containerd_pid = 0;
+    uint64_t creates = 0;
+    Body body = [&](World& w) -> sim::Task<void> {
+      std::vector<std::string> args{"run"};
+      RestartPolicy always{RestartPolicy::Name::kAlways};
+      (void)co_await w.daemon->ContainerCreate("c1", args, always);
+      (void)co_await w.daemon->ContainerStart("c1");
+      co_await w.RestartDaemon();
+      co_await w.ex.Sleep(sim::kSecond);
+      after = *(co_await w.daemon->ContainerInspect("c1"));
+      containerd_pid = ContainerdRunningPid(w, "c1");
+      (void)co_await w.daemon->ContainerRm("c1", true);
+    };
+    // No early timers: a stop whose waits all time out before the exit is
+    // handled fails, and restore then leaves the container alone (see
+    // RestoreLeavesAContainerItCannotShutDown).
+    sim::RunResult r =
+        RunWorld({.design = GetParam(), .seed = seed}, body, [&](World& w) {
+          creates = w.fake.rpcs().count(
+              "/containerd.services.tasks.v1.Tasks/"
+              "Create");
+        });
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+    ASSERT_TRUE(after.has_value());
+    EXPECT_TRUE(after->running);
+    EXPECT_EQ(after->status, "running");
+    EXPECT_NE(containerd_pid, 0u);
+    EXPECT_EQ(after->pid, containerd_pid);
+    EXPECT_EQ(creates, 2u);
+  }
+}
+
+// A `docker stop` or `docker kill` cancels only the current restart manager:
+// the container stays stopped while the daemon runs, but restore asks a fresh
+// one, and moby's ShouldRestart says yes to `always` whether or not the
+// container was stopped by hand ("restarted only when Docker daemon
+// restarts"), and to on-failure for a non-zero exit (here 143, SIGTERM) under
+// its retry count. A container with no policy stays stopped.
+TEST_P(DaemonLifecycleTest, ManuallyStoppedContainersAcrossADaemonRestart) {
+  for (bool live_restore : {false, true}) {
+    std::optional<ContainerInspectResult> stopped_before, killed_before,
+        stopped_after, killed_after, on_failure_after, plain_after;
+    Body body = [&](World& w) -> sim::Task<void> {
+      std::vector<std::string> args{"run"};
+      RestartPolicy always{RestartPolicy::Name::kAlways};
+      RestartPolicy on_failure{RestartPolicy::Name::kOnFailure};
+      (void)co_await w.daemon->ContainerCreate("stopped", args, always);
+      (void)co_await w.daemon->ContainerCreate("killed", args, always);
+      (void)co_await w.daemon->ContainerCreate("onfailure", args, on_failure);
+      (void)co_await w.daemon->ContainerCreate("plain", args);
+      for (const char* id : {"stopped", "killed", "onfailure", "plain"}) {
+        EXPECT_TRUE((co_await w.daemon->ContainerStart(id)).ok()) << id;
+      }
+      EXPECT_TRUE(
+          (co_await w.daemon->ContainerStop("stopped", sim::kSecond)).ok());
+      EXPECT_TRUE((co_await w.daemon->ContainerKill("killed", 9)).ok());
+      EXPECT_TRUE(
+          (co_await w.daemon->ContainerStop("onfailure", sim::kSecond)).ok());
+      EXPECT_TRUE(
+          (co_await w.daemon->ContainerStop("plain", sim::kSecond)).ok());
+      co_await w.ex.Sleep(sim::kSecond);  // well past the policy's delay
+      stopped_before = *(co_await w.daemon->ContainerInspect("stopped"));
+      killed_before = *(co_await w.daemon->ContainerInspect("killed"));
+      co_await w.RestartDaemon();
+      co_await w.ex.Sleep(sim::kSecond);
+      stopped_after = *(co_await w.daemon->ContainerInspect("stopped"));
+      killed_after = *(co_await w.daemon->ContainerInspect("killed"));
+      on_failure_after = *(co_await w.daemon->ContainerInspect("onfailure"));
+      plain_after = *(co_await w.daemon->ContainerInspect("plain"));
+      for (const char* id : {"stopped", "killed", "onfailure", "plain"}) {
+        (void)co_await w.daemon->ContainerRm(id, true);
+      }
+    };
+    sim::RunResult r =
+        RunWorld({.design = GetParam(), .live_restore = live_restore}, body);
+    SCOPED_TRACE(live_restore ? "live-restore" : "no live-restore");
+    ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+    ASSERT_TRUE(stopped_before && killed_before && stopped_after &&
+                killed_after && on_failure_after && plain_after);
+    EXPECT_EQ(stopped_before->status, "exited");
+    EXPECT_EQ(stopped_before->exit_code, 143);
+    EXPECT_EQ(killed_before->status, "exited");
+    EXPECT_EQ(killed_before->exit_code, 137);
+    EXPECT_EQ(stopped_after->status, "running");
+    EXPECT_EQ(killed_after->status, "running");
+    EXPECT_EQ(on_failure_after->status, "running");
+    EXPECT_EQ(plain_after->status, "exited");
+    EXPECT_EQ(plain_after->exit_code, 143);
+  }
+}
+
+// Exec start reads the container's task under the container lock, then sends
+// Tasks/Exec only after taking the exec lock again. Here the test holds that
+// exec lock while the container's init is killed behind the daemon's back and
+// the restart policy starts a new task, replacing the handle exec start read.
+// The request holds its own reference (moby's `tsk` variable), so the old
+// handle is still valid when Tasks/Exec goes out, and containerd (which knows
+// tasks by container id) runs the exec in the new task. Exec start kept a raw
+// pointer before: the generated workloads segfaulted in ContainerExecStart.
+TEST_P(DaemonLifecycleTest, ExecStartSurvivesTheTaskBeingReplacedMidStart) {
+  absl::Status started;
+  std::optional<ContainerInspectResult> restarted;
+  uint32_t pid_before = 0;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    RestartPolicy always{RestartPolicy::Name::kAlways};
+    (void)co_await w.daemon->ContainerCreate("c1", args, always);
+    (void)co_await w.daemon->ContainerStart("c1");
+    pid_before = (co_await w.daemon->ContainerInspect("c1"))->pid;
+    std::vector<std::string> exec_args{"exit", "0"};
+    absl::StatusOr<std::string> id =
+        co_await w.daemon->ContainerExecCreate("c1", exec_args);
+    EXPECT_TRUE(id.ok()) << id.status();
+    if (!id.ok()) co_return;
+    std::shared_ptr<daemon_core::Container> c = w.daemon->containers().at("c1");
+    std::shared_ptr<daemon_core::ExecConfig> ec =
+        co_await c->exec_commands.Get(*id);
+    auto start =
+        w.ex.Spawn("exec start",
+                   [](World& wd, std::string exec) -> sim::Task<absl::Status> {
+                     co_return co_await wd.daemon->ContainerExecStart(exec);
+                   }(w, *id));
+    // Take the exec lock once exec start has marked the exec running (its first
+    // critical section), so that it blocks at the second, holding the task.
+    for (;;) {
+      co_await ec->mu.Lock();
+      if (ec->running.Get()) break;
+      ec->mu.Unlock();
+      co_await w.ex.Yield();
+    }
+    co_await w.ex.Sleep(10 * sim::kMillisecond);  // it reads the task, blocks
+    containerd::services::tasks::v1::KillRequest kill;
+    kill.set_container_id("c1");
+    kill.set_signal(9);
+    EXPECT_TRUE(w.fake.Kill("moby", kill).ok());
+    co_await w.ex.Sleep(sim::kSecond);  // the policy starts a new task
+    restarted = *(co_await w.daemon->ContainerInspect("c1"));
+    ec->mu.Unlock();
+    std::optional<absl::Status> joined = co_await w.ex.Join(start);
+    if (joined.has_value()) started = *joined;
+    (void)co_await w.daemon->ContainerRm("c1", true);
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body);
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  ASSERT_TRUE(restarted.has_value());
+  EXPECT_TRUE(restarted->running);
+  EXPECT_NE(restarted->pid, pid_before);  // a new task
+  EXPECT_TRUE(started.ok()) << started.ToString();
+}
+
+// An attached exec start whose request is abandoned while it waits (the
+// scenario runner cancels in-flight calls when dockerd restarts, and gives up
+// on calls that cannot return): its frame is destroyed at the wait. Neither the
+// exec nor the client's context may keep a pointer to the request's notify:
+// the client's later cancel and the exec's exit (CloseStreams) fired a freed
+// one, which ended generated runs with "exception escaped a sim::Task".
+TEST_P(DaemonLifecycleTest, AbandonedAttachedExecStartLeavesNoDanglingWatcher) {
+  size_t watchers_left = 99;
+  std::optional<ContainerInspectResult> after;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon->ContainerCreate("c1", args);
+    (void)co_await w.daemon->ContainerStart("c1");
+    std::vector<std::string> exec_args{"run"};
+    absl::StatusOr<std::string> id =
+        co_await w.daemon->ContainerExecCreate("c1", exec_args);
+    EXPECT_TRUE(id.ok()) << id.status();
+    if (!id.ok()) co_return;
+    std::shared_ptr<daemon_core::Container> c = w.daemon->containers().at("c1");
+    std::shared_ptr<daemon_core::ExecConfig> ec =
+        co_await c->exec_commands.Get(*id);
+    auto ctx = std::make_shared<daemon_core::Context>();
+    auto start =
+        w.ex.Spawn("attached exec start",
+                   [](World& wd, std::string exec,
+                      std::shared_ptr<daemon_core::Context> cx)
+                       -> sim::Task<absl::Status> {
+                     co_return co_await wd.daemon->ContainerExecStart(exec, cx);
+                   }(w, *id, ctx));
+    co_await w.ex.Sleep(10 * sim::kMillisecond);  // it waits for the attach
+    w.ex.Cancel(start.id);                        // the client is gone
+    co_await w.ex.Yield();
+    co_await ec->mu.Lock();
+    watchers_left = ec->attach_watchers.size();
+    ec->mu.Unlock();
+    ctx->Cancel();  // the client's own timer, later
+    (void)co_await w.daemon->ContainerKill("c1", 9);  // the exec exits too
+    co_await w.ex.Sleep(sim::kSecond);
+    after = *(co_await w.daemon->ContainerInspect("c1"));
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body);
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  EXPECT_EQ(watchers_left, 0u);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_FALSE(after->running);
+}
+
+// dockerd dies between a pause's Tasks/Pause and its CheckpointTo: containerd
+// has the task frozen, the disk says running and not paused. Restore without
+// live restore stops it, but a frozen task acts on neither SIGTERM nor
+// SIGKILL, so containerStop fails; moby then logs "error shutting down
+// container" and leaves the container as it is (Running, with its task handle)
+// rather than marking it stopped and leaking containerd's container and task.
+TEST_P(DaemonLifecycleTest, RestoreLeavesAContainerItCannotShutDown) {
+  std::optional<ContainerInspectResult> after;
+  uint32_t containerd_pid = 0;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon->ContainerCreate("c1", args);
+    (void)co_await w.daemon->ContainerStart("c1");
+    containerd::services::tasks::v1::PauseTaskRequest pause;
+    pause.set_container_id("c1");
+    EXPECT_TRUE(w.fake.Pause("moby", pause).ok());
+    co_await w.RestartDaemon();
+    after = *(co_await w.daemon->ContainerInspect("c1"));
+    containerd::services::tasks::v1::GetRequest get;
+    get.set_container_id("c1");
+    containerd::services::tasks::v1::GetResponse got;
+    if (w.fake.Get("moby", get, &got).ok())
+      containerd_pid = got.process().pid();
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body);
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_TRUE(after->running);
+  EXPECT_EQ(after->status, "running");
+  EXPECT_NE(containerd_pid, 0u);
+  EXPECT_EQ(after->pid, containerd_pid);
+}
+
 // TestDaemonRestartWithKilledRunningContainer: the task is killed (SIGTERM)
 // while dockerd is down; restore finds it stopped and takes 143 from its
 // Tasks/Delete. The planted bug treats the dead task as alive: the container
