@@ -182,6 +182,61 @@ TEST(LinearizabilityTest, DaemonRestartStartsFromTheRestoredState) {
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kViolation);
 }
 
+// The moby behaviours docs/SCENARIOS.md lists as allowed.
+
+TEST(LinearizabilityTest, PauseFailsOnlyWhileAnExitIsInFlight) {
+  for (bool exits : {true, false}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Add(CallKind::kPause, "c1", 5, 6,
+          Reply::Error(ErrorKind::kSystem,
+                       "Cannot pause container c1: cannot pause a stopped "
+                       "container"));
+    if (exits) b.Exit("c1", 7, 0);
+    b.history().quiescent = 9;
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              exits ? Outcome::kLinearizable : Outcome::kViolation);
+  }
+}
+
+TEST(LinearizabilityTest, TwoOverlappingRmsMayBothSucceed) {
+  HistoryBuilder b;
+  b.Add(CallKind::kCreate, "c1", 1, 2);
+  b.Add(CallKind::kRm, "c1", 3, 6);
+  b.Add(CallKind::kRm, "c1", 4, 7);
+  EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kLinearizable);
+  // One made after the other returned must not find it.
+  b.Add(CallKind::kRm, "c1", 8, 9);
+  EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kViolation);
+}
+
+TEST(LinearizabilityTest, ExecExitHandlerMayOverwriteAFailedStartsCode) {
+  HistoryBuilder b;
+  b.Add(CallKind::kCreate, "c1", 1, 2);
+  b.Add(CallKind::kStart, "c1", 3, 4);
+  b.Add(CallKind::kExecCreate, "c1", 5, 6).exec_id = "e1";
+  b.Add(CallKind::kExecStart, "c1", 7, 9,
+        Reply::Error(ErrorKind::kSystem, "the process died during start"))
+      .exec_id = "e1";
+  Event exit;
+  exit.seq = 8;
+  exit.kind = EventKind::kExecExit;
+  exit.container = "c1";
+  exit.exec_id = "e1";
+  exit.exit_code = 127;
+  b.history().events.push_back(exit);
+  Call& inspect = b.Add(CallKind::kExecInspect, "c1", 10, 11);
+  inspect.exec_id = "e1";
+  inspect.exec = ExecView{false, 127};
+  b.history().quiescent = 12;
+  EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kLinearizable);
+  inspect.exec = ExecView{false, 126};
+  EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kLinearizable);
+  inspect.exec = ExecView{false, 1};
+  EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kViolation);
+}
+
 TEST(LinearizabilityTest, BoundedSearchIsInconclusiveNeverAPass) {
   HistoryBuilder b;
   b.Add(CallKind::kCreate, "c1", 1, 2);
