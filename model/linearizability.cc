@@ -346,10 +346,14 @@ class Search {
       min_resp = std::min(min_resp, p_.ops[i].resp);
     }
     if (all_done) return true;
-    std::string key = n.progress;
-    for (int h : n.handles) absl::StrAppend(&key, h, ",");
-    absl::StrAppend(&key, "|", n.spec.Fingerprint());
-    if (!memo_.insert(std::move(key)).second) return false;
+    // Until the search first backtracks it has never been anywhere twice:
+    // the memo (and the state's fingerprint) is needed only after that.
+    if (backtracked_) {
+      std::string key = n.progress;
+      for (int h : n.handles) absl::StrAppend(&key, h, ",");
+      absl::StrAppend(&key, "|", n.spec.Fingerprint());
+      if (!memo_.insert(std::move(key)).second) return false;
+    }
 
     std::vector<std::pair<uint64_t, size_t>> order;
     for (size_t i = 0; i < p_.ops.size(); ++i) {
@@ -406,6 +410,7 @@ class Search {
         if (nodes_ > max_nodes_) return false;
       }
     }
+    backtracked_ = true;
     if (deepest && (path_.size() > best_depth_ || best_refusals_.empty())) {
       best_depth_ = path_.size();
       best_prefix_ = path_;
@@ -419,6 +424,7 @@ class Search {
   std::vector<int> queue_;  // the event ops, in queue order
   uint64_t nodes_ = 0;
   absl::flat_hash_set<std::string> memo_;  // membership only, never iterated
+  bool backtracked_ = false;
   std::vector<std::string> path_;
   size_t best_depth_ = 0;
   std::vector<std::string> best_prefix_;
