@@ -1,0 +1,187 @@
+// properties/scenario_runner.h: the scenario runner's one class, shared by
+// the files that implement it: scenario_run.cc (the driver: setup, clients,
+// waiting, the checks), scenario_calls.cc (API calls and environment events)
+// and scenario_history.cc (what the run records for the checks). Internal to
+// properties/.
+#ifndef DSIM_PROPERTIES_SCENARIO_RUNNER_H_
+#define DSIM_PROPERTIES_SCENARIO_RUNNER_H_
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "containerd/events/task.pb.h"
+#include "containerd/services/containers/v1/containers.pb.h"
+#include "containerd/services/tasks/v1/tasks.pb.h"
+#include "daemon_core/daemon.h"
+#include "daemon_core/errdefs.h"
+#include "model/history.h"
+#include "properties/checks.h"
+#include "properties/containerd_state.h"
+#include "properties/expectation.h"
+#include "properties/history_convert.h"
+#include "properties/live_stack.h"
+#include "properties/scenario_run.h"
+#include "properties/stack.h"
+
+namespace properties::internal {
+
+namespace sc = ::dsim::scenario;
+using daemon_core::ContainerInspectResult;
+using daemon_core::ExecInspectResult;
+using daemon_core::StateStatus;
+
+constexpr char kNs[] = "moby";
+// After the clients and events are done: time for exits, restarts and
+// deletes in flight to finish before the quiescence checks.
+constexpr sim::Nanos kSettle = 2 * sim::kSecond;
+// A call that has not returned after this much virtual time with nothing else
+// happening is stuck.
+constexpr sim::Nanos kStuck = 60 * sim::kSecond;
+
+// One API call as a client saw it.
+struct CallRecord {
+  std::string client;
+  const sc::Call* call = nullptr;
+  std::string exec_id;                 // EXEC_*: the daemon's id
+  uint64_t invoked = 0, returned = 0;  // sequence numbers
+  sim::Nanos invoked_at = 0, returned_at = 0;
+  bool done = false;
+  absl::Status status;
+  std::optional<ContainerInspectResult> inspect;
+  std::optional<ExecInspectResult> exec_inspect;
+  std::optional<StateStatus> wait;
+};
+
+std::string OpName(sc::Op op);
+daemon_core::RestartPolicy PolicyOf(sc::RestartPolicy p, int max_retry);
+fake_containerd::FaultOptions FaultOptionsOf(const sc::Faults& f);
+
+class ScenarioRun {
+ public:
+  // Simulated: the fake containerd in process. Live: `live`'s real one (the
+  // scenario must be LiveCapable).
+  ScenarioRun(sim::Executor& ex, const sc::Scenario& s, RunConfig config,
+              LiveStack* live = nullptr)
+      : ex_(ex),
+        s_(s),
+        config_(config),
+        live_(live),
+        ns_(live != nullptr ? live->live.ns : kNs),
+        done_(ex, "scenario done") {
+    auto tap = [this](const fake_containerd::Envelope& e) { Observe(e); };
+    // The designs legitimately differ here; a planted bug never changes the
+    // model.
+    hist_.spec.oom_at_exit =
+        config.design == daemon_core::libcontainerd::Design::kLegacy;
+    const sc::Faults& f = s.faults();
+    hist_.faults = f.rpc_unavailable() > 0 || f.reply_lost() > 0 ||
+                   f.reply_delayed() > 0 || f.force_size() > 0;
+    for (const sc::EnvEvent& e : s.event()) {
+      hist_.faults |= e.kind() == sc::EnvEvent::CONTAINERD_RESTART ||
+                      e.kind() == sc::EnvEvent::SHIM_DIES;
+    }
+    if (live_ != nullptr) {
+      live_->conn.set_tap(tap);
+      return;
+    }
+    stack_ =
+        std::make_unique<Stack>(ex, config.design, config.mutation,
+                                s.live_restore(), FaultOptionsOf(s.faults()));
+    for (const sc::ForcedFault& f : s.faults().force()) {
+      fake_containerd::FaultPoint p;
+      if (fake_containerd::ParseFaultPoint(f.point(), &p)) {
+        stack_->faults.Force(p, f.count() > 0 ? f.count() : 1, f.method());
+      }
+    }
+    if (s.shared_pids()) stack_->fake.kernel().set_shared_pids(true);
+    stack_->daemon_conn.set_tap(tap);
+  }
+
+  void Start() {
+    ex_.set_step_check([this] { CheckEveryStep(); });
+    ex_.Spawn("scenario", Main());
+  }
+
+ private:
+  uint64_t Seq() { return ++seq_; }
+  daemon_core::Daemon& daemon() {
+    return live_ != nullptr ? *live_->daemon : *stack_->daemon;
+  }
+
+  // An event as the daemon receives it (the tap is on its own stream).
+  void Observe(const fake_containerd::Envelope& e);
+
+  // A call the harness makes outside the clients (setup, the final reads).
+  model::Call& HarnessCall(model::CallKind kind, const std::string& id,
+                           const std::string& client);
+  void Returned(model::Call& c, const absl::Status& s);
+
+  // The setup: containers declared created or started, and stale containerd
+  // containers; then the clients, the environment and the final checks.
+  sim::Task<void> Main();
+
+  sim::Task<void> Counted(sim::Task<void> task);
+
+  sim::Task<void> RunClient(const sc::Client* client, std::string name);
+
+  std::string Describe(const CallRecord& r) const;
+
+  sim::Task<void> Invoke(std::shared_ptr<CallRecord> rec);
+
+  bool ExecRegistered(const std::string& container, const std::string& exec_id);
+
+  sim::Task<void> CancelAfter(std::shared_ptr<daemon_core::Context> ctx,
+                              sim::Nanos after, std::string exec_id);
+
+  sim::Task<void> RunEnvEvent(const sc::EnvEvent* e);
+
+  // A call has not returned for kStuck of virtual time with nothing else
+  // happening. A wait whose condition cannot be met yet (its container runs, or
+  // next-exit on a stopped one) is a client waiting legitimately; anything else
+  // is a violation, reported here (returns false).
+  bool CheckStuckCalls();
+
+  // After every step: a running container has a task handle (I11), and an
+  // exec listed in its container's ExecCommands has not exited (Running false
+  // with an exit code), so no inspect can list it (I1).
+  void CheckEveryStep();
+
+  // --- History checkers ------------------------------------------------------
+
+  // Every container the run may have made: the scenario's and the clients'.
+  std::set<std::string> ContainerIds() const;
+
+  model::Call ModelCall(const CallRecord& r) const;
+
+  model::History BuildHistory();
+
+  sim::Executor& ex_;
+  const sc::Scenario& s_;
+  RunConfig config_;
+  LiveStack* live_;
+  std::string ns_;                // the daemon's containerd namespace
+  std::unique_ptr<Stack> stack_;  // simulated runs only
+  uint64_t seq_ = 0;
+  bool daemon_down_ = false;
+  bool abandoning_ = false;
+  uint64_t calls_seen_ = 0;  // API calls made plus calls returned
+  int pending_ = 0;          // clients and environment events not done
+  sim::Notify done_;         // when pending_ drops to 0
+  std::vector<std::shared_ptr<CallRecord>> calls_;
+  std::vector<model::Call> harness_calls_;  // setup and final reads
+  model::History hist_;
+  std::map<std::string, ContainerInspectResult> final_views_;
+  std::map<std::string, std::string> exec_ids_;        // scenario name -> id
+  std::map<std::string, std::string> exec_container_;  // id -> container
+  std::set<std::string> started_execs_, cancelled_execs_, orphaned_execs_;
+  std::set<sim::TaskId> inflight_;
+};
+
+}  // namespace properties::internal
+
+#endif  // DSIM_PROPERTIES_SCENARIO_RUNNER_H_
