@@ -322,6 +322,18 @@ class Search {
     // An indeterminate call took effect before its (lost) reply or never.
     if (op.optional && n.progress[i] == 0 && max_inv > op.resp) return false;
     if (op.event == nullptr) return true;
+    if (death) {
+      // Deaths happen in containerd, outside the daemon's queue: only in the
+      // order of the runs they end.
+      for (int q = 0; q < op.queue_pos; ++q) {
+        const size_t j = queue_[q];
+        if (p_.ops[j].event->kind == EventKind::kInitExit &&
+            n.progress[j] == 0 && !p_.ops[j].optional) {
+          return false;
+        }
+      }
+      return true;
+    }
     // The container's queue is serial: no earlier event still due, no later
     // event already handled.
     for (int q = 0; q < op.queue_pos; ++q) {
@@ -329,7 +341,11 @@ class Search {
       if (!Done(n, j) && !p_.ops[j].optional) return false;
     }
     for (size_t q = op.queue_pos + 1; q < queue_.size(); ++q) {
-      if (n.progress[queue_[q]] > 0) return false;
+      const size_t j = queue_[q];
+      // (An init's death is not its handling.)
+      const int before_handling =
+          p_.ops[j].event->kind == EventKind::kInitExit ? 1 : 0;
+      if (n.progress[j] > before_handling) return false;
     }
     return true;
   }

@@ -200,6 +200,29 @@ TEST(LinearizabilityTest, PauseFailsOnlyWhileAnExitIsInFlight) {
   }
 }
 
+TEST(LinearizabilityTest, DeathInContainerdIsNotQueuedBehindOtherEvents) {
+  // The init died (SIGKILL thaws a frozen task) before the daemon handled
+  // the paused and resumed events queued ahead of its exit.
+  HistoryBuilder b;
+  b.Add(CallKind::kCreate, "c1", 1, 2);
+  b.Add(CallKind::kStart, "c1", 3, 4);
+  b.Add(CallKind::kPause, "c1", 5, 6);
+  b.Add(CallKind::kUnpause, "c1", 7, 8,
+        Reply::Error(ErrorKind::kSystem, "cannot resume a stopped container"));
+  for (EventKind k : {EventKind::kPaused, EventKind::kResumed}) {
+    Event e;
+    e.seq = 9 + static_cast<int>(k == EventKind::kResumed);
+    e.kind = k;
+    e.container = "c1";
+    b.history().events.push_back(e);
+  }
+  b.Exit("c1", 11, 137);
+  b.history().quiescent = 12;
+  b.Inspect("c1", 13, 14, ContainerStatus::kExited, 137);
+  const LinearizabilityResult r = CheckLinearizable(b.history());
+  EXPECT_EQ(r.outcome, Outcome::kLinearizable) << r.explanation;
+}
+
 TEST(LinearizabilityTest, TwoOverlappingRmsMayBothSucceed) {
   HistoryBuilder b;
   b.Add(CallKind::kCreate, "c1", 1, 2);
