@@ -111,8 +111,8 @@ std::string Describe(const LinOp& op, int step) {
     return s;
   }
   const Call& c = *op.call;
-  std::string s = absl::StrCat(c.client, ": ", ToString(c.kind), " ",
-                               c.container);
+  std::string s =
+      absl::StrCat(c.client, ": ", ToString(c.kind), " ", c.container);
   if (!c.exec_id.empty()) absl::StrAppend(&s, " exec ", c.exec_id);
   if (op.steps > 1) {
     absl::StrAppend(&s, step == 0 ? " (begins)"
@@ -127,10 +127,9 @@ std::string Describe(const LinOp& op, int step) {
   }
   if (c.inspect) return absl::StrCat(s, " -> ", ShowView(*c.inspect));
   if (c.exec) {
-    return absl::StrCat(s, " -> running=", c.exec->running ? "true" : "false",
-                        " exit=",
-                        c.exec->exit_code ? absl::StrCat(*c.exec->exit_code)
-                                          : "null");
+    return absl::StrCat(
+        s, " -> running=", c.exec->running ? "true" : "false", " exit=",
+        c.exec->exit_code ? absl::StrCat(*c.exec->exit_code) : "null");
   }
   if (c.wait_code) return absl::StrCat(s, " -> ", *c.wait_code);
   return absl::StrCat(s, " -> OK");
@@ -167,8 +166,7 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
                                             : absl::OkStatus();
     case CallKind::kRestart:
       if (step == 0) return spec.RestartBegin(id, reply);
-      if (reply.kind != ErrorKind::kNone &&
-          reply.kind != ErrorKind::kSystem &&
+      if (reply.kind != ErrorKind::kNone && reply.kind != ErrorKind::kSystem &&
           reply.kind != ErrorKind::kInvalidParameter) {
         return absl::OkStatus();
       }
@@ -191,8 +189,8 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
       }
     case CallKind::kWait: {
       if (step == 0) {
-        const Reply begin = reply.kind == ErrorKind::kNotFound ? reply
-                                                               : Reply::Ok();
+        const Reply begin =
+            reply.kind == ErrorKind::kNotFound ? reply : Reply::Ok();
         absl::StatusOr<int> h = spec.ContainerWaitBegin(id, c.condition, begin);
         if (!h.ok()) return h.status();
         handle = *h;
@@ -205,7 +203,8 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
       return spec.ContainerWaitEnd(handle, reply, c.wait_code.value_or(0));
     }
     case CallKind::kInspect:
-      return spec.ContainerInspect(id, reply, c.inspect.value_or(InspectView{}));
+      return spec.ContainerInspect(id, reply,
+                                   c.inspect.value_or(InspectView{}));
     case CallKind::kExecCreate:
       if (step == 0) return spec.ExecCreateBegin(id, reply);
       return step == 1 ? spec.ExecCreateInContainer(id, c.exec_id, reply)
@@ -279,23 +278,25 @@ class Search {
       absl::StrAppend(&s, " Nothing can come first.");
     } else {
       const size_t from = best_prefix_.size() > 6 ? best_prefix_.size() - 6 : 0;
-      absl::StrAppend(&s, " The longest explainable order (", best_prefix_.size(),
-                      " steps) ends:");
+      absl::StrAppend(&s, " The longest explainable order (",
+                      best_prefix_.size(), " steps) ends:");
       for (size_t i = from; i < best_prefix_.size(); ++i) {
         absl::StrAppend(&s, "\n    ", best_prefix_[i]);
       }
     }
     absl::StrAppend(&s, "\n  and the model refuses every next step:");
-    for (const std::string& r : best_refusals_) absl::StrAppend(&s, "\n    ", r);
+    for (const std::string& r : best_refusals_)
+      absl::StrAppend(&s, "\n    ", r);
     if (best_refusals_.empty()) {
       absl::StrAppend(&s, "\n    (no step may come next in real-time order)");
     }
-    absl::StrAppend(&s, "\n  the calls and events involved, [invoked, returned]:");
+    absl::StrAppend(&s,
+                    "\n  the calls and events involved, [invoked, returned]:");
     for (const LinOp& op : p_.ops) {
-      absl::StrAppend(&s, "\n    [", op.inv, ", ",
-                      op.resp == kNever ? std::string("-")
-                                        : absl::StrCat(op.resp),
-                      "] ", Describe(op, op.steps - 1));
+      absl::StrAppend(
+          &s, "\n    [", op.inv, ", ",
+          op.resp == kNever ? std::string("-") : absl::StrCat(op.resp), "] ",
+          Describe(op, op.steps - 1));
     }
     return s;
   }
@@ -378,10 +379,9 @@ class Search {
       // Greedy order: a call's last point near its reply, its first near its
       // invocation, an event where the daemon received it.
       const bool last = n.progress[i] + 1 == op.steps;
-      order.emplace_back(op.event != nullptr || !last || op.resp == kNever
-                             ? op.inv
-                             : op.resp,
-                         i);
+      order.emplace_back(
+          op.event != nullptr || !last || op.resp == kNever ? op.inv : op.resp,
+          i);
     }
     std::sort(order.begin(), order.end());
     const bool deepest = path_.size() >= best_depth_;
@@ -390,10 +390,10 @@ class Search {
       const LinOp& op = p_.ops[i];
       const int step = n.progress[i];
       Node child = n;
-      absl::Status s = op.event != nullptr
-                           ? ApplyEvent(child.spec, *op.event, step,
-                                        child.handles[i])
-                           : ApplyCall(child.spec, op, step, child.handles[i]);
+      absl::Status s =
+          op.event != nullptr
+              ? ApplyEvent(child.spec, *op.event, step, child.handles[i])
+              : ApplyCall(child.spec, op, step, child.handles[i]);
       if (!s.ok()) {
         if (deepest) {
           refusals.push_back(

@@ -10,18 +10,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "model/allowed.h"
 
 namespace model {
 namespace {
 
-AllowedReply Ok() { return {ErrorKind::kNone, ""}; }
-AllowedReply Err(ErrorKind kind, std::string phrase = "") {
-  return {kind, std::move(phrase)};
-}
-
-bool IsRuntimeError(ErrorKind k) {
-  return k == ErrorKind::kSystem || k == ErrorKind::kInvalidParameter;
-}
+using internal::Err;
+using internal::IsRuntimeError;
+using internal::Ok;
 
 absl::string_view OpName(Op op) {
   switch (op) {
@@ -156,7 +152,8 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
     case Op::kContainerRm:
     case Op::kContainerRmForce:
       // "removal of container ... is already in progress".
-      if (c->removing) return {Err(ErrorKind::kConflict, "already in progress")};
+      if (c->removing)
+        return {Err(ErrorKind::kConflict, "already in progress")};
       if (op == Op::kContainerRmForce) return {Ok()};
       // "cannot remove container ...: container is running: stop the
       // container before removing or force remove".

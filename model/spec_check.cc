@@ -28,7 +28,8 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
   InspectView want = *Inspect(id);
   // Once rm has marked it Dead, a read that found the container before its
   // removal shows "removing", or "dead" once the mark was reset.
-  if (c.dead && seen.status == ContainerStatus::kDead) want.status = seen.status;
+  if (c.dead && seen.status == ContainerStatus::kDead)
+    want.status = seen.status;
   const std::string who = absl::StrCat("ContainerInspect(", id, ")");
 
   // I1: ExecIDs lists exactly the execs that have not exited.

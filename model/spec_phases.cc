@@ -5,24 +5,19 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "model/allowed.h"
 #include "model/spec.h"
 
 namespace model {
 namespace {
 
-AllowedReply Ok() { return {ErrorKind::kNone, ""}; }
-AllowedReply Err(ErrorKind kind, std::string phrase = "") {
-  return {kind, std::move(phrase)};
-}
-
-bool IsRuntimeError(ErrorKind k) {
-  return k == ErrorKind::kSystem || k == ErrorKind::kInvalidParameter;
-}
+using internal::Err;
+using internal::IsRuntimeError;
+using internal::Ok;
 
 absl::Status StillRunning(absl::string_view call, absl::string_view id) {
-  return absl::FailedPreconditionError(
-      absl::StrCat(call, "(", id,
-                   ") returned, but the container has not exited"));
+  return absl::FailedPreconditionError(absl::StrCat(
+      call, "(", id, ") returned, but the container has not exited"));
 }
 
 }  // namespace
@@ -81,9 +76,8 @@ absl::Status Spec::RestartEnd(absl::string_view id, const Reply& reply) {
 
 absl::Status Spec::RmBegin(absl::string_view id, bool force,
                            const Reply& reply) {
-  const bool refused_running =
-      !force && reply.kind == ErrorKind::kConflict &&
-      !absl::StrContains(reply.message, "progress");
+  const bool refused_running = !force && reply.kind == ErrorKind::kConflict &&
+                               !absl::StrContains(reply.message, "progress");
   Container* c = Find(id);
   if (c == nullptr && Removed(id) && reply.kind == ErrorKind::kNone) {
     return absl::OkStatus();  // found before a concurrent rm removed it
@@ -100,9 +94,9 @@ absl::Status Spec::RmBegin(absl::string_view id, bool force,
     return absl::OkStatus();
   }
   if (c == nullptr || c->removing) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "ContainerRm(", id, ") replied ", ToString(reply.kind),
-        " but the container is gone or already being removed"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("ContainerRm(", id, ") replied ", ToString(reply.kind),
+                     " but the container is gone or already being removed"));
   }
   c->removing = true;  // SetRemovalInProgress
   if (reply.kind == ErrorKind::kNone && force && c->running) {
@@ -161,17 +155,16 @@ absl::Status Spec::RmLookup(absl::string_view id, bool force,
     return Check(force ? Op::kContainerRmForce : Op::kContainerRm, id, reply);
   }
   if (Find(id) == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "ContainerRm(", id, ") replied ", ToString(reply.kind),
-        " but there is no such container"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("ContainerRm(", id, ") replied ", ToString(reply.kind),
+                     " but there is no such container"));
   }
   return absl::OkStatus();
 }
 
 absl::Status Spec::RestartCancelled(absl::string_view id) {
   Container* c = Find(id);
-  if (c == nullptr || !c->restarting ||
-      !(c->manually_stopped || c->removing)) {
+  if (c == nullptr || !c->restarting || !(c->manually_stopped || c->removing)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "RestartCancelled(", id, "): no cancelled restart manager"));
   }
@@ -225,11 +218,11 @@ absl::Status Spec::ExecStartLookup(absl::string_view exec_id,
   if (found != NoSuchExec(reply)) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
       "ContainerExecStart(", exec_id, ") replied ", ToString(reply.kind),
-      found ? " but the exec is registered" : " but no such exec is registered"));
+      found ? " but the exec is registered"
+            : " but no such exec is registered"));
 }
 
-absl::Status Spec::ExecStartAct(absl::string_view exec_id,
-                                const Reply& reply) {
+absl::Status Spec::ExecStartAct(absl::string_view exec_id, const Reply& reply) {
   if (NoSuchExec(reply)) return absl::OkStatus();
   Exec* e = FindExec(exec_id);
   if (e == nullptr) return absl::InternalError("exec never created");
@@ -251,9 +244,9 @@ absl::Status Spec::ExecStartAct(absl::string_view exec_id,
   }
   if (absl::Status s = CheckReply(
           absl::StrCat("ContainerExecStart(", exec_id, ") on ",
-                       c == nullptr ? "removed"
-                                    : std::string(ToString(
-                                          Inspect(c->id)->status)),
+                       c == nullptr
+                           ? "removed"
+                           : std::string(ToString(Inspect(c->id)->status)),
                        " container ", e->container_id),
           allowed, reply);
       !s.ok()) {
@@ -342,10 +335,10 @@ std::string Spec::Fingerprint() const {
   auto b = [&f](bool v) { f.push_back(v ? '1' : '0'); };
   for (const auto& [id, c] : containers_) {
     absl::StrAppend(&f, id, ":");
-    for (bool v : {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
-                   c.removing, c.manual_restart, c.oom_pending, c.task_dead,
-                   c.dead,
-                   c.started_before, c.manually_stopped, c.last_start_failed}) {
+    for (bool v :
+         {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
+          c.removing, c.manual_restart, c.oom_pending, c.task_dead, c.dead,
+          c.started_before, c.manually_stopped, c.last_start_failed}) {
       b(v);
     }
     absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code);

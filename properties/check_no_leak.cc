@@ -18,9 +18,9 @@ absl::Status CheckNoLeak(const RunRecord& record) {
   const ContainerdState& cs = record.containerd;
   for (const std::string& id : cs.containers) {
     if (!Running(record, id)) {
-      return absl::FailedPreconditionError(
-          "containerd still has container " + id +
-          ", which the daemon does not run");
+      return absl::FailedPreconditionError("containerd still has container " +
+                                           id +
+                                           ", which the daemon does not run");
     }
   }
   for (const auto& [id, status] : cs.tasks) {

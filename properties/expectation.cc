@@ -39,10 +39,11 @@ std::string Bool(bool v) { return v ? "true" : "false"; }
 
 }  // namespace
 
-absl::Status CheckExpectation(const sc::Call& call, const absl::Status& status,
-                              const daemon_core::ContainerInspectResult* inspect,
-                              const daemon_core::ExecInspectResult* exec,
-                              const daemon_core::StateStatus* wait) {
+absl::Status CheckExpectation(
+    const sc::Call& call, const absl::Status& status,
+    const daemon_core::ContainerInspectResult* inspect,
+    const daemon_core::ExecInspectResult* exec,
+    const daemon_core::StateStatus* wait) {
   if (!call.has_expect()) return absl::OkStatus();
   const sc::Expect& e = call.expect();
   if (!ErrorMatches(e.error(), status)) {
@@ -67,10 +68,10 @@ absl::Status CheckExpectation(const sc::Call& call, const absl::Status& status,
     if (e.has_running() && exec->running != e.running())
       return Mismatch("Running", Bool(exec->running), Bool(e.running()));
     if (e.has_exit_code() && exec->exit_code != e.exit_code())
-      return Mismatch("ExitCode",
-                      exec->exit_code ? std::to_string(*exec->exit_code)
-                                      : "null",
-                      std::to_string(e.exit_code()));
+      return Mismatch(
+          "ExitCode",
+          exec->exit_code ? std::to_string(*exec->exit_code) : "null",
+          std::to_string(e.exit_code()));
   }
   if (wait != nullptr && e.has_exit_code() && wait->exit_code != e.exit_code())
     return Mismatch("StatusCode", std::to_string(wait->exit_code),

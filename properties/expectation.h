@@ -12,11 +12,11 @@ namespace properties {
 
 // OK, or a message that follows the call's description: " returned OK,
 // expected CONFLICT" or ": Running is true, expected false".
-absl::Status CheckExpectation(const dsim::scenario::Call& call,
-                              const absl::Status& status,
-                              const daemon_core::ContainerInspectResult* inspect,
-                              const daemon_core::ExecInspectResult* exec,
-                              const daemon_core::StateStatus* wait);
+absl::Status CheckExpectation(
+    const dsim::scenario::Call& call, const absl::Status& status,
+    const daemon_core::ContainerInspectResult* inspect,
+    const daemon_core::ExecInspectResult* exec,
+    const daemon_core::StateStatus* wait);
 
 }  // namespace properties
 

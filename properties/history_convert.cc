@@ -46,9 +46,10 @@ model::WaitCondition WaitConditionOf(sc::WaitCondition c) {
 
 model::RestartPolicy ModelPolicyOf(sc::RestartPolicy p, int max_retry) {
   model::RestartPolicy r;
-  r.kind = p == sc::RESTART_ALWAYS       ? model::RestartPolicy::Kind::kAlways
-           : p == sc::RESTART_ON_FAILURE ? model::RestartPolicy::Kind::kOnFailure
-                                         : model::RestartPolicy::Kind::kNo;
+  r.kind = p == sc::RESTART_ALWAYS ? model::RestartPolicy::Kind::kAlways
+           : p == sc::RESTART_ON_FAILURE
+               ? model::RestartPolicy::Kind::kOnFailure
+               : model::RestartPolicy::Kind::kNo;
   r.max_retries = max_retry;
   return r;
 }
