@@ -7,6 +7,7 @@ set -uo pipefail
 dsim="$1"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dsim-serve-listen.XXXXXX")
 pids=()
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
   local p
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
@@ -65,7 +66,7 @@ if ready "$dir/first.log"; then
   kill -0 "$first" 2>/dev/null || bad "the first serve died"
   refused "the socket of a running serve, again" "$sock" 'already listening'
   kill -TERM "$first"; wait "$first"; rc=$?
-  [[ $rc == 0 ]] && ok "the first serve still stops with status 0" || bad "first serve: status $rc"
+  if [[ $rc == 0 ]]; then ok "the first serve still stops with status 0"; else bad "first serve: status $rc"; fi
   [[ -e $sock ]] && bad "the first serve left its socket"
 else
   bad "the first serve never said it listens: $(cat "$dir/first.log")"
