@@ -18,7 +18,6 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -386,7 +385,7 @@ class Session {
       req.set_exec_id(exec);
       tpb::GetResponse resp;
       if (side_.tasks->Get(&ctx, req, &resp).ok() &&
-          HandlesSigterm(resp.process().pid())) {
+          RealProcessHandles(resp.process().pid(), kSigTerm)) {
         return;
       }
       Pause(10);
@@ -650,19 +649,6 @@ class Session {
 
  private:
   void Problem(const std::string& what) { trace_.problems.push_back(what); }
-
-  // Whether host process `pid` has a handler for SIGTERM.
-  static bool HandlesSigterm(uint32_t pid) {
-    if (pid == 0) return false;
-    std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("SigCgt:", 0) != 0) continue;
-      const uint64_t caught = std::strtoull(line.c_str() + 7, nullptr, 16);
-      return (caught >> (kSigTerm - 1)) & 1;
-    }
-    return false;
-  }
 
   // The socket a runc v2 shim of container `id` listens on (containerd 1.6:
   // /run/containerd/s/ + hex sha256 of "<containerd address>/<ns>/<id>").
