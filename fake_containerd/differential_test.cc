@@ -332,8 +332,22 @@ class Session {
     RemoveDeadShimSockets();
   }
 
+  // The other side's run had this many events: wait (bounded) for as many
+  // here before the end marker, since a real containerd publishes some (a
+  // shim's) asynchronously to the RPC replies, later on a loaded machine.
+  void ExpectEvents(size_t count) { expected_events_ = count; }
+
   // Ends the script: late events settle, then the subscription is cancelled.
   Trace Finish() {
+    if (expected_events_ > 0) {
+      (void)events_->WaitFor([&](const std::vector<epb::Envelope>& es) {
+        size_t n = 0;
+        for (const epb::Envelope& e : es) {
+          n += e.topic() != kMarkerTopic && Decode(e).has_value();
+        }
+        return n >= expected_events_;
+      });
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!Marker("end")) Problem("the end marker event never arrived");
     events_->Stop();
@@ -908,6 +922,7 @@ class Session {
   std::map<std::string, std::string> ids_;   // tag -> id
   std::map<std::string, std::string> tags_;  // id -> tag
   std::map<std::string, Args> specs_;        // tag -> program
+  size_t expected_events_ = 0;               // 0: nothing to wait for
   Trace trace_;
 };
 
@@ -1005,6 +1020,7 @@ void RunBoth(const std::string& name, const Script& script) {
     const auto start = std::chrono::steady_clock::now();
     {
       Session s(*sides[i], name);
+      if (i == 1) s.ExpectEvents(traces[0].events.size());
       script(s);
       traces[i] = s.Finish();
     }  // cleaned up

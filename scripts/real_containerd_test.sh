@@ -153,7 +153,7 @@ grep -q 'warning' "$work/err6" && fail "crash: cleanup warned: $(cat "$work/err6
   echo "$pid $DSIM_CONTAINERD_DIR $DSIM_NAMESPACE" >"$1.tmp"; mv "$1.tmp" "$1"
   exec sleep 30' sh "$work/term" 2>"$work/err7" &
 spid=$!
-for ((i = 0; i < 100; i++)); do [[ -s $work/term ]] && break; sleep 0.1; done
+for ((i = 0; i < 600; i++)); do [[ -s $work/term ]] && break; sleep 0.1; done
 kill -TERM "$spid"
 set +e
 wait "$spid"
