@@ -7,12 +7,17 @@
 // differences are listed in kIntentionalDifferences (and CONFORMANCE.md).
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <openssl/sha.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -55,7 +60,11 @@ constexpr uint32_t kSigKill = 9;
 constexpr uint32_t kSigTerm = 15;
 // Every call has a deadline, so a hung side fails the step instead of the run.
 constexpr auto kCallDeadline = std::chrono::seconds(10);
-constexpr std::chrono::milliseconds kEventTimeout(5000);
+// Waits for readiness (an event, a trap, a forgotten task) are bounded, but
+// generously: a loaded 2-core CI machine must not fail them. A passing run
+// never waits this long.
+constexpr std::chrono::milliseconds kEventTimeout(30000);
+constexpr auto kReadyTimeout = std::chrono::seconds(30);
 
 // A deliberate difference between the fake and real containerd, tolerated
 // where (script, step, aspect) match. `aspect` is "code", "message",
@@ -90,8 +99,9 @@ bool IsIntentional(const std::string& script, const std::string& step,
 // --- the two sides ---
 
 struct Side {
-  std::string name;    // "fake" or "real"
-  std::string target;  // a gRPC target, "unix:PATH"
+  std::string name;     // "fake" or "real"
+  std::string target;   // a gRPC target, "unix:PATH"
+  std::string address;  // real: containerd's socket path (names shim sockets)
   std::string ns;
   std::string rootfs;
   std::shared_ptr<grpc::Channel> channel;
@@ -127,11 +137,17 @@ class Sides : public ::testing::Environment {
     real.name = "real";
     real.target = target != nullptr ? std::string(target)
                                     : absl::StrCat("unix:", address);
+    real.address =
+        address != nullptr ? std::string(address) : real.target.substr(5);
     real.ns = ns;
     real.rootfs = rootfs;
     real.Connect();
 
-    fake_socket = absl::StrCat("/tmp/dsim-fake-vs-real-", getpid(), ".sock");
+    // Under the run's temp dir (scripts/real-containerd sets TMPDIR inside
+    // its own dir), so nothing is left in the system's.
+    const char* tmp = std::getenv("TMPDIR");
+    fake_socket = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
+                               "/dsim-fake-vs-real-", getpid(), ".sock");
     unlink(fake_socket.c_str());
     fake.name = "fake";
     fake.target = "unix:" + fake_socket;
@@ -313,10 +329,25 @@ class Session {
   ~Session() {
     if (events_ != nullptr) Finish();
     Cleanup();
+    RemoveDeadShimSockets();
   }
+
+  // The other side's run had this many events: wait (bounded) for as many
+  // here before the end marker, since a real containerd publishes some (a
+  // shim's) asynchronously to the RPC replies, later on a loaded machine.
+  void ExpectEvents(size_t count) { expected_events_ = count; }
 
   // Ends the script: late events settle, then the subscription is cancelled.
   Trace Finish() {
+    if (expected_events_ > 0) {
+      (void)events_->WaitFor([&](const std::vector<epb::Envelope>& es) {
+        size_t n = 0;
+        for (const epb::Envelope& e : es) {
+          n += e.topic() != kMarkerTopic && Decode(e).has_value();
+        }
+        return n >= expected_events_;
+      });
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!Marker("end")) Problem("the end marker event never arrived");
     events_->Stop();
@@ -350,6 +381,41 @@ class Session {
 
   static void Pause(int ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  }
+
+  // Waits until the process (init, or exec `exec`) of `tag` handles SIGTERM:
+  // the `run` program's shell has set its traps (as PID 1 without a trap it
+  // would ignore the signal). Readiness from the kernel (SigCgt in
+  // /proc/PID/status), not a pause. The fake's processes are simulated and
+  // always ready.
+  void AwaitTrapped(const std::string& tag, const std::string& exec = "") {
+    if (side_.name == "fake") return;
+    const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
+    do {
+      grpc::ClientContext ctx;
+      Prepare(ctx, kCallDeadline);
+      tpb::GetRequest req;
+      req.set_container_id(IdOf(tag));
+      req.set_exec_id(exec);
+      tpb::GetResponse resp;
+      if (side_.tasks->Get(&ctx, req, &resp).ok() &&
+          RealProcessHandles(resp.process().pid(), kSigTerm)) {
+        return;
+      }
+      Pause(10);
+    } while (std::chrono::steady_clock::now() < deadline);
+    Problem(absl::StrCat(tag, " ", exec, " never set its SIGTERM trap"));
+  }
+
+  // Waits until Tasks/Get of `tag` says NOT_FOUND (containerd forgets a task
+  // after its shim's cleanup), bounded.
+  void AwaitGone(const std::string& tag) {
+    const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
+    do {
+      if (Get(tag).code == Code::NOT_FOUND) return;
+      Pause(10);
+    } while (std::chrono::steady_clock::now() < deadline);
+    Problem(absl::StrCat(tag, " was never forgotten"));
   }
 
   // --- RPCs (tags in, Outcome out) ---
@@ -598,6 +664,40 @@ class Session {
  private:
   void Problem(const std::string& what) { trace_.problems.push_back(what); }
 
+  // The socket a runc v2 shim of container `id` listens on (containerd 1.6:
+  // /run/containerd/s/ + hex sha256 of "<containerd address>/<ns>/<id>").
+  std::string ShimSocketOf(const std::string& id) const {
+    const std::string key = side_.address + "/" + side_.ns + "/" + id;
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+           digest);
+    std::string hex;
+    for (unsigned char b : digest)
+      absl::StrAppend(&hex, absl::Hex(b, absl::kZeroPad2));
+    return "/run/containerd/s/" + hex;
+  }
+
+  // A shim that died (ShimDeath's panicked one) leaves its socket behind:
+  // remove the sockets of this session's containers that nobody answers.
+  void RemoveDeadShimSockets() const {
+    if (side_.name != "real") return;
+    for (const auto& [tag, id] : ids_) {
+      const std::string path = ShimSocketOf(id);
+      struct stat st;
+      if (lstat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+      sockaddr_un a{};
+      a.sun_family = AF_UNIX;
+      std::strncpy(a.sun_path, path.c_str(), sizeof(a.sun_path) - 1);
+      const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (fd < 0) continue;
+      const bool stale =
+          connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof(a)) != 0 &&
+          errno == ECONNREFUSED;
+      close(fd);
+      if (stale) unlink(path.c_str());
+    }
+  }
+
   const std::string& Register(const std::string& tag) {
     static std::atomic<int> counter{0};
     auto [it, added] = ids_.emplace(tag, "");
@@ -713,7 +813,7 @@ class Session {
       }
       return false;
     };
-    for (int attempt = 0; attempt < 50; ++attempt) {
+    for (int attempt = 0; attempt < 300; ++attempt) {  // 30 s at most
       grpc::ClientContext ctx;
       Prepare(ctx, kCallDeadline);
       epb::PublishRequest req;
@@ -809,7 +909,7 @@ class Session {
         req.set_container_id(id);
         google::protobuf::Empty resp;
         (void)side_.tasks->Resume(&ctx, req, &resp);
-        (void)WaitRaw(id, "", std::chrono::seconds(5));
+        (void)WaitRaw(id, "", std::chrono::seconds(30));
       }
       (void)DeleteTaskRaw(id);
       (void)DeleteContainerRaw(id);
@@ -822,6 +922,7 @@ class Session {
   std::map<std::string, std::string> ids_;   // tag -> id
   std::map<std::string, std::string> tags_;  // id -> tag
   std::map<std::string, Args> specs_;        // tag -> program
+  size_t expected_events_ = 0;               // 0: nothing to wait for
   Trace trace_;
 };
 
@@ -919,6 +1020,7 @@ void RunBoth(const std::string& name, const Script& script) {
     const auto start = std::chrono::steady_clock::now();
     {
       Session s(*sides[i], name);
+      if (i == 1) s.ExpectEvents(traces[0].events.size());
       script(s);
       traces[i] = s.Finish();
     }  // cleaned up
@@ -1055,7 +1157,7 @@ TEST(FakeVsRealContainerd, Exec) {
     s.Step("run exec delete running",
            Unknown("cannot delete a running process"),
            s.DeleteProcess("c", "r"));
-    Session::Pause(300);  // the shell installs its traps
+    s.AwaitTrapped("c", "r");
     s.Step("run exec sigterm", {}, s.Kill("c", "r", kSigTerm));
     s.Step("run exec wait", {}, s.Wait("c", "r"));
     s.AwaitEvent("/tasks/exit", 2);
@@ -1094,7 +1196,7 @@ TEST(FakeVsRealContainerd, PauseResumeAndSignals) {
     s.Step("run create", {}, s.CreateContainer("run", {"run"}));
     s.Step("run task create", {}, s.CreateTask("run"));
     s.Step("run start", {}, s.Start("run"));
-    Session::Pause(300);  // the shell installs its traps
+    s.AwaitTrapped("run");
     s.Step("run sigterm", {}, s.Kill("run", "", kSigTerm));
     s.Step("run wait", {}, s.Wait("run"));
     s.AwaitEvent("/tasks/exit", 2);
@@ -1102,7 +1204,7 @@ TEST(FakeVsRealContainerd, PauseResumeAndSignals) {
     s.Step("frozen create", {}, s.CreateContainer("frozen", {"run"}));
     s.Step("frozen task create", {}, s.CreateTask("frozen"));
     s.Step("frozen start", {}, s.Start("frozen"));
-    Session::Pause(300);
+    s.AwaitTrapped("frozen");
     s.Step("frozen pause", {}, s.PauseTask("frozen"));
     s.Step("frozen sigterm", {}, s.Kill("frozen", "", kSigTerm));
     Session::Pause(200);
@@ -1162,7 +1264,7 @@ TEST(FakeVsRealContainerd, MissingBinary) {
     s.Step("exec get", {}, s.Get("c", "e"));
     s.Step("exec kill", {Code::FAILED_PRECONDITION, {"process not created"}},
            s.Kill("c", "e", kSigKill));
-    s.Step("exec wait", {}, s.Wait("c", "e", std::chrono::seconds(2)));
+    s.Step("exec wait", {}, s.Wait("c", "e", std::chrono::seconds(30)));
     s.Step("exec delete", {}, s.DeleteProcess("c", "e"));
     s.Step("path exec", {}, s.Exec("c", "p", {"/no/such/binary"}));
     std::future<Outcome> path_wait = s.WaitAsync("c", "p");
@@ -1202,7 +1304,7 @@ TEST(FakeVsRealContainerd, CreatedTask) {
     s.Step("killed container create", {}, s.CreateContainer("k", {"sleep"}));
     s.Step("killed task create", {}, s.CreateTask("k"));
     s.Step("kill created", {}, s.Kill("k", "", kSigKill));
-    s.Step("wait killed", {}, s.Wait("k", "", std::chrono::seconds(2)));
+    s.Step("wait killed", {}, s.Wait("k", "", std::chrono::seconds(30)));
     s.Step("killed task delete", {}, s.DeleteTask("k"));
     s.Step("container delete", {}, s.DeleteContainer("c"));
     s.Step("killed container delete", {}, s.DeleteContainer("k"));
@@ -1259,7 +1361,7 @@ TEST(FakeVsRealContainerd, ShimDeath) {
     s.Step("wait", Unknown("ttrpc: closed"), wait.get());
     s.Step("exec wait", Unknown("ttrpc: closed"), exec_wait.get());
     s.AwaitEvent("/tasks/delete");
-    Session::Pause(300);  // containerd forgets the task after its events
+    s.AwaitGone("d");  // containerd forgets the task after its events
     s.Step("get", kNotFound, s.Get("d"));
     s.Step("task delete", kNotFound, s.DeleteTask("d"));
     s.Step("container delete", {}, s.DeleteContainer("d"));

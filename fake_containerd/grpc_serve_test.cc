@@ -54,7 +54,8 @@ class Served {
       status_ = ServeOverGrpc(o);
     });
     std::unique_lock<std::mutex> l(mu_);
-    cv_.wait_for(l, std::chrono::seconds(10), [this] { return ready_; });
+    // Bounded for a hung server, generous for a loaded machine.
+    cv_.wait_for(l, std::chrono::seconds(60), [this] { return ready_; });
   }
   void Stop() {
     if (!thread_.joinable()) return;
@@ -166,22 +167,32 @@ TEST(GrpcServeTest, ACallRetriesUntilTheServerIsBack) {
   const std::string path = SocketPath("reconnect");
   auto served = std::make_unique<Served>("unix:" + path);
   served->Stop();  // gone: the next calls fail UNAVAILABLE
+  // Back only once the client runs (its first attempt fails at once), and a
+  // reconnect window far longer than a restart on a loaded machine: the call
+  // returns as soon as the server is back.
+  std::atomic<bool> client_started{false};
   std::thread restart([&] {
+    while (!client_started) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     served->Start();
   });
   absl::Status got;
   int retries = 0;
-  RunClient("unix:" + path,
-            [&](sim::Executor&, sim::RpcConnection& c) -> sim::Task<void> {
-              sim::RpcMetadata md = {{"containerd-namespace", "test"}};
-              cpb::GetContainerRequest get;
-              get.set_id("none");
-              absl::StatusOr<std::string> r =
-                  co_await c.Unary(kGet, md, get.SerializeAsString());
-              got = r.status();
-              retries = static_cast<wire::GrpcConnection&>(c).retries();
-            });
+  RunClient(
+      "unix:" + path,
+      [&](sim::Executor&, sim::RpcConnection& c) -> sim::Task<void> {
+        client_started = true;
+        sim::RpcMetadata md = {{"containerd-namespace", "test"}};
+        cpb::GetContainerRequest get;
+        get.set_id("none");
+        absl::StatusOr<std::string> r =
+            co_await c.Unary(kGet, md, get.SerializeAsString());
+        got = r.status();
+        retries = static_cast<wire::GrpcConnection&>(c).retries();
+      },
+      60 * sim::kSecond);
   restart.join();
   // The fresh fake answers: the container is not there.
   EXPECT_EQ(got.code(), absl::StatusCode::kNotFound) << got;

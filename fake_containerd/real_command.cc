@@ -1,5 +1,8 @@
 #include "fake_containerd/real_command.h"
 
+#include <cstdlib>
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "fake_containerd/program.h"
@@ -90,6 +93,18 @@ std::string JsonQuote(const std::string& s) {
     }
   }
   return out + "\"";
+}
+
+bool RealProcessHandles(uint32_t pid, int signal) {
+  if (pid == 0 || signal < 1 || signal > 64) return false;
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("SigCgt:", 0) != 0) continue;
+    const uint64_t caught = std::strtoull(line.c_str() + 7, nullptr, 16);
+    return (caught >> (signal - 1)) & 1;
+  }
+  return false;
 }
 
 std::vector<std::string> RealCommand(

@@ -9,6 +9,7 @@
 #include "daemon_core/daemon.h"
 #include "fake_containerd/fake_containerd.h"
 #include "fake_containerd/in_process.h"
+#include "fake_containerd/real_command.h"
 #include "fake_containerd/sim_transport.h"
 #include "properties/live_stack.h"
 #include "properties/stack.h"
@@ -68,6 +69,23 @@ std::vector<std::string> Measure(daemon_core::libcontainerd::Design design,
 sim::Task<void> Running(World& w, std::vector<std::string> args) {
   (void)co_await w.daemon()->ContainerCreate("c1", std::move(args));
   (void)co_await w.daemon()->ContainerStart("c1");
+}
+
+// Live only: waits until c1's init (the `run` program's shell) handles
+// SIGTERM, so a stop never signals it before its traps are set (as PID 1 it
+// would ignore SIGTERM and the stop would end in SIGKILL after its timeout,
+// with three more RPCs). Readiness from the kernel, polled; bounded by a
+// minute, after which the row runs anyway and shows the difference.
+sim::Task<void> AwaitSigtermTrap(World& w) {
+  if (w.live == nullptr) co_return;
+  constexpr int kSigTerm = 15;
+  for (int i = 0; i < 6000; ++i) {
+    absl::StatusOr<daemon_core::ContainerInspectResult> c =
+        co_await w.daemon()->ContainerInspect("c1");
+    if (!c.ok()) co_return;
+    if (fake_containerd::RealProcessHandles(c->pid, kSigTerm)) co_return;
+    co_await w.ex.Sleep(10 * sim::kMillisecond);  // live: the wall clock
+  }
 }
 
 sim::Task<std::string> ExecCreated(World& w, std::vector<std::string> args) {
@@ -162,6 +180,7 @@ std::vector<RowDef> Rows() {
       [](World& w) -> sim::Task<void> {
         std::vector<std::string> a{"run"};
         co_await Running(w, std::move(a));
+        co_await AwaitSigtermTrap(w);
         w.Begin();
         (void)co_await w.daemon()->ContainerStop("c1", 10 * sim::kSecond);
         w.End();

@@ -7,9 +7,13 @@
 // token of the shrunk run and how many preemptions it needs.
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "properties/counterexample.h"
@@ -27,10 +31,45 @@ namespace {
 using daemon_core::Mutation;
 using daemon_core::libcontainerd::Design;
 
-std::string TempDir() {
-  const char* d = std::getenv("TMPDIR");
-  return d != nullptr && *d != '\0' ? d : "/tmp";
-}
+// This process's own directory for counterexample files, made under $TMPDIR
+// on first use. Removed at exit when every test passed (the planted bugs'
+// counterexamples are expected); kept, with its path printed, when a test
+// failed, so the reported `dsim replay` token's scenario file is still there.
+class CounterexampleDir : public ::testing::Environment {
+ public:
+  static CounterexampleDir* instance;
+
+  const std::string& path() {
+    if (path_.empty()) {
+      const char* tmp = std::getenv("TMPDIR");
+      std::string t =
+          std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+          "/dsim-workload-test.XXXXXX";
+      if (mkdtemp(t.data()) != nullptr) path_ = t;
+    }
+    return path_;
+  }
+
+  void TearDown() override {
+    if (path_.empty()) return;
+    if (::testing::UnitTest::GetInstance()->Passed()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(path_, ignored);
+    } else {
+      std::fprintf(stderr, "counterexample scenarios kept in %s\n",
+                   path_.c_str());
+    }
+  }
+
+ private:
+  std::string path_;
+};
+CounterexampleDir* CounterexampleDir::instance = nullptr;
+
+// Registered before main; gtest owns it and calls TearDown after the tests.
+::testing::Environment* const kCounterexampleDir =
+    ::testing::AddGlobalTestEnvironment(CounterexampleDir::instance =
+                                            new CounterexampleDir);
 
 // One generated run; RC_FAILs with the replay token when a property fails
 // (with `want`, only when that property fails: other runs are discarded).
@@ -53,8 +92,9 @@ void CheckWorkload(Mutation mutation, const std::string& want = "") {
     RC_DISCARD("another property failed");
   }
   std::string path, error;
-  const std::string token = SaveCounterexample(
-      s, config, o, rec.decisions, "scripted", TempDir(), &path, &error);
+  const std::string token =
+      SaveCounterexample(s, config, o, rec.decisions, "scripted",
+                         CounterexampleDir::instance->path(), &path, &error);
   RC_FAIL((v ? v->invariant + ": " + v->message
              : std::string(sim::RunOutcomeName(rec.result.outcome))) +
           "\n  client " +

@@ -61,6 +61,11 @@ task_gone() {
 }
 
 start=$SECONDS
+# Host dirs absent now must be absent (or in use by someone else) at the end.
+run_absent=()
+for d in /run/containerd/fifo /run/containerd/s /run/containerd/runc /run/containerd; do
+  [[ -e $d ]] || run_absent+=("$d")
+done
 
 # 1. --help
 if out=$("$script" --help 2>&1) && [[ $out == *Usage* ]]; then
@@ -148,7 +153,7 @@ grep -q 'warning' "$work/err6" && fail "crash: cleanup warned: $(cat "$work/err6
   echo "$pid $DSIM_CONTAINERD_DIR $DSIM_NAMESPACE" >"$1.tmp"; mv "$1.tmp" "$1"
   exec sleep 30' sh "$work/term" 2>"$work/err7" &
 spid=$!
-for ((i = 0; i < 100; i++)); do [[ -s $work/term ]] && break; sleep 0.1; done
+for ((i = 0; i < 600; i++)); do [[ -s $work/term ]] && break; sleep 0.1; done
 kill -TERM "$spid"
 set +e
 wait "$spid"
@@ -161,6 +166,78 @@ if [[ -z ${pid7:-} ]] || ! task_gone "$pid7"; then
 fi
 check_clean "TERM" "${d7:-}" "${ns7:-}"
 [[ $failures == 0 ]] && pass "TERM: status 143, nothing left behind"
+
+# await_clean WHAT D NS: the reaper works after the script is gone; wait for
+# it (bounded: by what is left, not by the clock's say-so), then check.
+await_clean() {
+  local i
+  for ((i = 0; i < 600; i++)); do
+    [[ ! -e $2 && -z $(pids_mentioning "$2") ]] && break
+    sleep 0.1
+  done
+  check_clean "$@"
+}
+
+# A command that starts a task, records it, and then runs until killed.
+# shellcheck disable=SC2016 # expanded by the inner shell
+runs_a_task='
+  C="ctr --address $DSIM_CONTAINERD_ADDRESS -n $DSIM_NAMESPACE"
+  $C run -d --rootfs "$DSIM_ROOTFS" t "/bin/sleep" 1000 || exit 9
+  pid=$($C tasks ls | awk "\$1 == \"t\" { print \$2 }")
+  echo "$pid $DSIM_CONTAINERD_DIR $DSIM_NAMESPACE $$ $TMPDIR" >"$1.tmp"; mv "$1.tmp" "$1"
+  exec sleep 1000'
+
+running() { # PID alive, not a zombie
+  local st
+  { read -r st </proc/"$1"/stat; } 2>/dev/null || return 1
+  st=${st##*) }
+  [[ ${st%% *} != Z ]]
+}
+
+# 8. SIGKILL to the script: its reaper kills the command and cleans up.
+"$script" sh -c "$runs_a_task" sh "$work/kill" 2>"$work/err8" &
+spid=$!
+for ((i = 0; i < 600; i++)); do [[ -s $work/kill ]] && break; sleep 0.1; done
+read -r pid8 d8 ns8 cmd8 tmp8 <"$work/kill" || true
+[[ -n ${tmp8:-} && $tmp8 == "${d8:-none}/tmp" ]] || fail "TMPDIR of the command is '${tmp8:-}', not D/tmp"
+kill -KILL "$spid"
+wait "$spid" 2>/dev/null || true
+await_clean "SIGKILL" "${d8:-}" "${ns8:-}"
+if [[ -n ${pid8:-} ]] && task_gone "$pid8"; then :; else fail "SIGKILL: task pid '${pid8:-}' still running"; fi
+[[ -n ${cmd8:-} ]] && running "$cmd8" && fail "SIGKILL: the command (pid $cmd8) still runs: $(cat /proc/"$cmd8"/stat)"
+[[ $failures == 0 ]] && pass "SIGKILL: the reaper left nothing behind"
+
+# 9. SIGKILL to the script and its reaper: the next run cleans up after it.
+"$script" sh -c "$runs_a_task" sh "$work/both" 2>"$work/err9" &
+spid=$!
+for ((i = 0; i < 600; i++)); do [[ -s $work/both ]] && break; sleep 0.1; done
+read -r pid9 d9 ns9 cmd9 _ <"$work/both" || true
+read -r _ _ reaper9 _ <"${d9:-/nonexistent}/real-containerd.owner" || true
+[[ -n ${reaper9:-} ]] && kill -KILL "$reaper9"
+kill -KILL "$spid"
+wait "$spid" 2>/dev/null || true
+# SIGKILL is delivered asynchronously: the reaper must be gone first.
+for ((i = 0; i < 600; i++)); do running "${reaper9:-0}" || break; sleep 0.1; done
+[[ -n ${d9:-} && -d $d9 ]] || fail "SIGKILL of script and reaper: nothing left to clean up (test broken?)"
+"$script" true 2>"$work/err9b"
+grep -q "cleaning up after an earlier run in ${d9:-none}" "$work/err9b" ||
+  fail "the next run did not clean up ${d9:-}: $(cat "$work/err9b")"
+check_clean "earlier run" "${d9:-}" "${ns9:-}"
+if [[ -n ${pid9:-} ]] && task_gone "$pid9"; then :; else fail "earlier run: task pid '${pid9:-}' still running"; fi
+[[ -n ${cmd9:-} ]] && running "$cmd9" && fail "earlier run: the command (pid $cmd9) still runs"
+[[ $failures == 0 ]] && pass "an earlier run killed with its reaper is cleaned up at start"
+
+# 10. /run/containerd dirs the runs created are gone again (unless another
+# containerd uses them: then they are not empty).
+for d in "${run_absent[@]}"; do
+  if [[ -d $d && -z $(ls -A "$d" 2>/dev/null) ]]; then
+    fail "$d was created by a run and left behind"
+  fi
+done
+# 11. No stray error lines (e.g. a vanished /proc/N/stat).
+if grep -h 'No such file or directory' "$work"/err*; then
+  fail "the script printed errors"
+fi
 
 echo "real_containerd_test: $((SECONDS - start)) s, $failures failure(s)"
 [[ $failures == 0 ]]

@@ -49,4 +49,17 @@ expect2 "nobody listening (rpcs)" rpcs --containerd "unix:$dead"
 rm -rf "$(dirname "$dead")"
 expect2 "not live-capable" live --scenario containerd-restart
 expect2 "no rootfs" live --rootfs /nonexistent --scenario exec-valid-command
+
+# A SIGKILLed dsim live leaves its stdin FIFO dir only under the wrapper's
+# TMPDIR, inside the wrapper's own dir: its cleanup removes it (the wrapper's
+# test checks that). Last, so its leftovers in the namespace do not matter.
+check "TMPDIR is inside the wrapper's dir" "^$DSIM_CONTAINERD_DIR/" "${TMPDIR:-}"
+"$dsim" live --scenario exec-valid-command >/dev/null 2>&1 &
+live=$!
+for _ in $(seq 600); do
+  compgen -G "$TMPDIR/dsim-live-stdin.*" >/dev/null && break
+  sleep 0.1
+done
+kill -KILL "$live" 2>/dev/null; wait "$live" 2>/dev/null
+check "dsim live made its stdin dir under TMPDIR" "dsim-live-stdin" "$(compgen -G "$TMPDIR/dsim-live-stdin.*")"
 exit $fail

@@ -1,16 +1,20 @@
 #include "wire/grpc_server.h"
 
+#include <grpc/support/log.h>
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 
+#include <mutex>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "sim/outside.h"
 #include "wire/status.h"
+#include "wire/unix_listen.h"
 
 namespace wire {
 
@@ -20,6 +24,47 @@ namespace {
 bool IsServerStreaming(const std::string& method) {
   return method == "/containerd.services.events.v1.Events/Subscribe";
 }
+
+// While alive, gRPC's own log lines are held back, not printed: a bind that
+// fails logs several lines of its own before BuildAndStart returns null, and
+// the caller reports the failure in one line. The first error is kept.
+class QuietGrpcLog {
+ public:
+  QuietGrpcLog() {
+    std::lock_guard<std::mutex> l(mu());
+    first_error().clear();
+    gpr_set_log_function(&Hold);
+  }
+  ~QuietGrpcLog() { gpr_set_log_function(nullptr); }  // gRPC's default again
+  QuietGrpcLog(const QuietGrpcLog&) = delete;
+  QuietGrpcLog& operator=(const QuietGrpcLog&) = delete;
+
+  // The OS error of the first error line (os_error:"..."), else the line.
+  static std::string FirstError() {
+    std::lock_guard<std::mutex> l(mu());
+    const std::string& e = first_error();
+    const std::string key = "os_error:\"";
+    const size_t at = e.find(key);
+    if (at == std::string::npos) return e.substr(0, e.find('{'));
+    const size_t from = at + key.size();
+    return e.substr(from, e.find('"', from) - from);
+  }
+
+ private:
+  static void Hold(gpr_log_func_args* args) {
+    if (args->severity != GPR_LOG_SEVERITY_ERROR) return;
+    std::lock_guard<std::mutex> l(mu());
+    if (first_error().empty()) first_error() = args->message;
+  }
+  static std::mutex& mu() {
+    static std::mutex m;
+    return m;
+  }
+  static std::string& first_error() {
+    static std::string e;
+    return e;
+  }
+};
 
 }  // namespace
 
@@ -192,16 +237,25 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     return absl::InvalidArgumentError("--listen must be unix:PATH, not '" +
                                       listen + "'");
   }
+  // Refuses a live server's socket and replaces a stale one; gRPC itself
+  // would unlink any socket there, a live one included.
+  const std::string path = UnixListenPathOf(listen);
+  if (absl::Status s = PrepareUnixListen(path); !s.ok()) return s;
   std::unique_ptr<GrpcServer> server(new GrpcServer(ex, backend));
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials());
   builder.RegisterAsyncGenericService(server->service_.get());
   std::unique_ptr<grpc::ServerCompletionQueue> cq =
       builder.AddCompletionQueue();
-  server->server_ = builder.BuildAndStart();
+  {
+    QuietGrpcLog quiet;
+    server->server_ = builder.BuildAndStart();
+  }
   if (server->server_ == nullptr) {
-    return absl::UnavailableError("cannot listen on " + listen +
-                                  " (is the directory there and writable?)");
+    const std::string why = QuietGrpcLog::FirstError();
+    return absl::UnavailableError(
+        "cannot listen on " + path + ": " +
+        (why.empty() ? "gRPC could not bind it" : why));
   }
   server->loop_ = std::make_unique<CompletionLoop>(std::move(cq));
   server->loop_->set_listening(true);
