@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/str_split.h"
 #include "tools/cli.h"
@@ -36,16 +37,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       absl::StrSplit(lines[0], ' ', absl::SkipEmpty());
   std::vector<std::string> args(lines.begin() + 1, lines.end());
 
-  absl::FlagSaver restore_flags_after_this_input;
   dsim::SetCommandForHints("fuzz");
-  std::vector<std::string> positionals;
-  std::string error;
-  if (!dsim::ParseFlags(args, accepted,
-                        positionals_allowed ? &positionals : nullptr, &error)) {
-    if (error.empty()) Fail("ParseFlags failed without a reason", input);
-    return 0;
+  // The same arguments parsed twice (flags restored in between) must set the
+  // same flags: ParseFlags keeps no state of its own across calls.
+  std::string first_error;
+  std::vector<std::string> first_scenarios, first_positionals;
+  for (int pass = 0; pass < 2; ++pass) {
+    absl::FlagSaver restore_flags_after_this_pass;
+    std::vector<std::string> positionals;
+    std::string error;
+    const bool ok = dsim::ParseFlags(
+        args, accepted, positionals_allowed ? &positionals : nullptr, &error);
+    if (!ok && error.empty()) Fail("ParseFlags failed without a reason", input);
+    std::vector<std::string> scenarios = absl::GetFlag(FLAGS_scenario);
+    if (pass == 0) {
+      first_error = error;
+      first_scenarios = std::move(scenarios);
+      first_positionals = std::move(positionals);
+      if (!ok) continue;
+      (void)dsim::CheckSearchFlags();
+      (void)dsim::SelectRun();
+    } else if (error != first_error || scenarios != first_scenarios ||
+               positionals != first_positionals) {
+      Fail("the same arguments parsed again give another result", input);
+    }
   }
-  (void)dsim::CheckSearchFlags();
-  (void)dsim::SelectRun();
   return 0;
 }

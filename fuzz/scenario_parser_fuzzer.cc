@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<dsim::scenario::Scenario> s =
       properties::ParseScenario(text, kFile);
   if (!s.ok()) {
-    const std::string_view m = s.status().message();
+    const std::string m(s.status().message());
     if (!m.starts_with(std::string(kFile) + ":"))
       Fail("error does not start with the file name", m);
     if (m.find('\n') != std::string_view::npos)
@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<dsim::scenario::Scenario> again =
       properties::ParseScenario(printed, kFile);
   if (!again.ok())
-    Fail("an accepted scenario, printed, is refused", again.status().message());
+    Fail("an accepted scenario, printed, is refused",
+         std::string(again.status().message()));
   if (properties::ScenarioContentHash(*again) != hash)
     Fail("an accepted scenario, printed and parsed, changed", printed);
   return 0;
