@@ -36,6 +36,11 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/dsim-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# Symbolized stacks when an llvm-symbolizer is installed (llvm-16 is only
+# recommended by clang-16; any version reads the line tables).
+if sym=$(command -v llvm-symbolizer-16 || command -v llvm-symbolizer); then
+  export ASAN_SYMBOLIZER_PATH="$sym"
+fi
 libfuzzer_flags=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
 
 fail=0
