@@ -1,17 +1,20 @@
 # dsim: the user's entry point. Every target installs missing Debian packages first.
 #   make explore   deps, configure, build (release), run the main job
 #   make test      deps, configure, build, run every test with ctest: release, then ASan+UBSan
-#                  (coroutine frames make memory errors easy to miss without a sanitizer)
+#                  (coroutine frames make memory errors easy to miss without a sanitizer),
+#                  then the bounded fuzz run
 #   make build     deps, configure, build the release preset
 #   make bench     build and run the Google Benchmark suites
 #   make asan      build and test under ASan + UBSan
+#   make fuzz      build the libFuzzer targets (clang-16) and fuzz each for FUZZ_SECONDS
+#                  (default 60), after replaying fuzz/regressions/ (tools/fuzz_run.sh)
 # The dsim binary is build/release/bin/dsim.
 
 PRESET ?= release
 DSIM := build/release/bin/dsim
 EXPLORE_ARGS ?=
 
-.PHONY: deps configure build explore test bench asan dev clean
+.PHONY: deps configure build explore test bench asan fuzz dev clean
 
 deps:
 	@scripts/deps
@@ -28,6 +31,7 @@ explore: build
 test: build
 	ctest --preset $(PRESET)
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz
 
 bench: build
 	build/release/bin/sim_bench
@@ -36,6 +40,9 @@ asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan
 	ctest --preset asan
+
+fuzz: deps
+	tools/fuzz_run.sh
 
 dev: deps
 	@cmake --preset dev >/dev/null

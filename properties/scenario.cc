@@ -41,12 +41,30 @@ using ::dsim::scenario::Scenario;
 using ::google::protobuf::FieldDescriptor;
 using ::google::protobuf::TextFormat;
 
+// `what` with control characters escaped ("\n", "\x01"): a message quotes
+// values from the file, and it must stay one line (the fuzz regression
+// scenario_parser_fuzzer/newline-in-quoted-id).
+std::string OneLine(std::string_view what) {
+  std::string out;
+  for (char c : what) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += absl::StrFormat("\\x%02x", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Locations are 0-based, as the tokenizer counts; messages are 1-based.
 std::string Located(std::string_view file, int line, int column,
                     std::string_view what) {
-  if (line < 0) return absl::StrCat(std::string(file), ": ", std::string(what));
+  if (line < 0) return absl::StrCat(std::string(file), ": ", OneLine(what));
   return absl::StrCat(std::string(file), ":", line + 1, ":", column + 1, ": ",
-                      std::string(what));
+                      OneLine(what));
 }
 
 class QuietErrorCollector : public google::protobuf::io::ErrorCollector {

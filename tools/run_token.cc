@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 #include "daemon_core/mutation.h"
 #include "properties/builtin_scenarios.h"
 #include "properties/counterexample.h"
@@ -102,7 +103,9 @@ sim::ReplayToken MakeToken(const SelectedScenario& s, const RunSelection& r,
   return t;
 }
 
-absl::StatusOr<TokenRun> ReadToken(const std::string& text) {
+namespace {
+
+absl::StatusOr<TokenRun> ReadTokenFields(const std::string& text) {
   absl::StatusOr<sim::ReplayToken> token = sim::ReplayToken::Decode(text);
   if (!token.ok()) return token.status();
   const auto& f = token->fields;
@@ -139,6 +142,32 @@ absl::StatusOr<TokenRun> ReadToken(const std::string& text) {
   }
   t.decisions = std::move(token->decisions);
   return t;
+}
+
+// `status` with control characters in its message escaped: the message quotes
+// the token's fields, and it must stay one line (the fuzz regression
+// token_decoder_fuzzer/newline-in-client).
+absl::Status OneLine(const absl::Status& status) {
+  std::string message;
+  for (char c : status.message()) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      message += "\\n";
+    } else if (u < 0x20 || u == 0x7f) {
+      message += absl::StrFormat("\\x%02x", u);
+    } else {
+      message += c;
+    }
+  }
+  return absl::Status(status.code(), message);
+}
+
+}  // namespace
+
+absl::StatusOr<TokenRun> ReadToken(const std::string& text) {
+  absl::StatusOr<TokenRun> run = ReadTokenFields(text);
+  if (!run.ok()) return OneLine(run.status());
+  return run;
 }
 
 }  // namespace dsim

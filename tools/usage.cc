@@ -59,9 +59,11 @@ absl::Status MarkLocated(absl::Status status) {
 namespace {
 
 // Sets --scenario: repeated flags add up; an empty name is a mistake (it
-// would otherwise select every built-in).
+// would otherwise select every built-in). The names add to the flag's value,
+// never to a copy kept across calls of ParseFlags (the fuzz regression
+// flag_parser_fuzzer/scenario-flag-kept-across-parses).
 bool AddScenarios(const std::string& value, std::string* error) {
-  static std::vector<std::string> all;
+  std::vector<std::string> all = absl::GetFlag(FLAGS_scenario);
   for (absl::string_view v : absl::StrSplit(value, ',')) {
     if (v.empty()) {
       *error = "empty scenario name in --scenario '" + value + "'";
