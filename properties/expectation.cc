@@ -3,7 +3,12 @@
 
 #include <string>
 
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "daemon_core/errdefs.h"
 
 namespace properties {
@@ -43,7 +48,8 @@ absl::Status CheckExpectation(
     const sc::Call& call, const absl::Status& status,
     const daemon_core::ContainerInspectResult* inspect,
     const daemon_core::ExecInspectResult* exec,
-    const daemon_core::StateStatus* wait) {
+    const daemon_core::StateStatus* wait, int64_t returned_at_ms,
+    const std::map<std::string, std::string>& execs) {
   if (!call.has_expect()) return absl::OkStatus();
   const sc::Expect& e = call.expect();
   if (!ErrorMatches(e.error(), status)) {
@@ -51,7 +57,41 @@ absl::Status CheckExpectation(
         absl::StrCat(" returned ", status.ok() ? "OK" : status.ToString(),
                      ", expected ", sc::ErrorKind_Name(e.error())));
   }
+  if (e.has_pending_at_ms() && returned_at_ms <= e.pending_at_ms()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(" returned at ", returned_at_ms,
+                     " ms, expected it still pending at ", e.pending_at_ms(),
+                     " ms"));
+  }
+  if (e.has_error_contains() &&
+      !absl::StrContains(absl::AsciiStrToLower(status.message()),
+                         absl::AsciiStrToLower(e.error_contains()))) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(" returned ", status.ok() ? "OK" : status.ToString(),
+                     ", expected an error containing \"", e.error_contains(),
+                     "\""));
+  }
   if (inspect != nullptr) {
+    if (e.has_exit_code() && inspect->exit_code != e.exit_code())
+      return Mismatch("ExitCode", std::to_string(inspect->exit_code),
+                      std::to_string(e.exit_code()));
+    if (e.has_restarting() && inspect->restarting != e.restarting())
+      return Mismatch("Restarting", Bool(inspect->restarting),
+                      Bool(e.restarting()));
+    if (e.has_has_pid() && (inspect->pid > 0) != e.has_pid())
+      return Mismatch("Pid>0", Bool(inspect->pid > 0), Bool(e.has_pid()));
+    if (e.exec_ids_listed_size() > 0) {
+      std::set<std::string> want, got(inspect->exec_ids.begin(),
+                                      inspect->exec_ids.end());
+      for (const std::string& name : e.exec_ids_listed()) {
+        auto it = execs.find(name);
+        want.insert(it != execs.end() ? it->second : "(no exec " + name + ")");
+      }
+      if (want != got) {
+        return Mismatch("ExecIDs", "[" + absl::StrJoin(got, ",") + "]",
+                        "[" + absl::StrJoin(want, ",") + "]");
+      }
+    }
     if (e.has_running() && inspect->running != e.running())
       return Mismatch("Running", Bool(inspect->running), Bool(e.running()));
     if (e.has_oom_killed() && inspect->oom_killed != e.oom_killed())

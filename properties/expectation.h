@@ -4,6 +4,10 @@
 #ifndef DSIM_PROPERTIES_EXPECTATION_H_
 #define DSIM_PROPERTIES_EXPECTATION_H_
 
+#include <cstdint>
+#include <map>
+#include <string>
+
 #include "absl/status/status.h"
 #include "daemon_core/daemon.h"
 #include "dsim/scenario.pb.h"
@@ -11,12 +15,15 @@
 namespace properties {
 
 // OK, or a message that follows the call's description: " returned OK,
-// expected CONFLICT" or ": Running is true, expected false".
+// expected CONFLICT" or ": Running is true, expected false". `returned_at_ms`
+// is when the call returned (virtual time since the run's start); `execs`
+// maps the scenario's exec names to the daemon's ids.
 absl::Status CheckExpectation(
     const dsim::scenario::Call& call, const absl::Status& status,
     const daemon_core::ContainerInspectResult* inspect,
     const daemon_core::ExecInspectResult* exec,
-    const daemon_core::StateStatus* wait);
+    const daemon_core::StateStatus* wait, int64_t returned_at_ms,
+    const std::map<std::string, std::string>& execs);
 
 }  // namespace properties
 

@@ -151,12 +151,17 @@ OpRule RuleFor(Op op) {
   constexpr uint32_t kContainer = Bit(Call::kContainerFieldNumber);
   constexpr uint32_t kExec = Bit(Call::kExecFieldNumber);
   constexpr uint32_t kExpect = Bit(Call::kExpectFieldNumber);
-  constexpr uint32_t kError = Bit(Expect::kErrorFieldNumber);
   constexpr uint32_t kExitCode = Bit(Expect::kExitCodeFieldNumber);
   constexpr uint32_t kRunning = Bit(Expect::kRunningFieldNumber);
+  // Any call can check its error's text and that it was still pending.
+  constexpr uint32_t kError = Bit(Expect::kErrorFieldNumber) |
+                              Bit(Expect::kErrorContainsFieldNumber) |
+                              Bit(Expect::kPendingAtMsFieldNumber);
   constexpr uint32_t kInspect =
-      kError | kRunning | Bit(Expect::kOomKilledFieldNumber) |
-      Bit(Expect::kStatusFieldNumber) | Bit(Expect::kExecIdsFieldNumber);
+      kError | kRunning | kExitCode | Bit(Expect::kOomKilledFieldNumber) |
+      Bit(Expect::kStatusFieldNumber) | Bit(Expect::kExecIdsFieldNumber) |
+      Bit(Expect::kRestartingFieldNumber) | Bit(Expect::kHasPidFieldNumber) |
+      Bit(Expect::kExecIdsListedFieldNumber);
   const uint32_t op_field = Bit(Call::kOpFieldNumber);
   switch (op) {
     case dsim::scenario::CREATE:
@@ -177,6 +182,10 @@ OpRule RuleFor(Op op) {
           kError | kExitCode};
     case dsim::scenario::INSPECT:
       return {op_field | kContainer | kExpect, kInspect};
+    case dsim::scenario::WAIT_UNTIL:
+      return {
+          op_field | kContainer | kExpect | Bit(Call::kTimeoutMsFieldNumber),
+          kInspect};
     case dsim::scenario::RM:
       return {op_field | kContainer | kExpect | Bit(Call::kForceFieldNumber),
               kError};
@@ -572,6 +581,17 @@ class Validator {
     if (e.has_exec_ids() && e.exec_ids() < 0) {
       Report({{"client", c}, {"call", k}, {"expect"}, {"exec_ids"}},
              "exec_ids must be >= 0");
+    }
+    if (auto over = OverDurationLimit("pending_at_ms", e.pending_at_ms())) {
+      Report({{"client", c}, {"call", k}, {"expect"}, {"pending_at_ms"}},
+             *over);
+    } else if (e.pending_at_ms() < 0) {
+      Report({{"client", c}, {"call", k}, {"expect"}, {"pending_at_ms"}},
+             "pending_at_ms must be >= 0");
+    }
+    if (call.op() == dsim::scenario::WAIT_UNTIL && !call.has_expect()) {
+      Report({{"client", c}, {"call", k}, {"op"}},
+             "WAIT_UNTIL needs an expect to wait for");
     }
     if (e.has_status() && !IsInspectStatus(e.status())) {
       Report({{"client", c}, {"call", k}, {"expect"}, {"status"}},

@@ -83,6 +83,28 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
       if (r.ok()) rec->inspect = *r;
       break;
     }
+    case sc::WAIT_UNTIL: {
+      // Inspect until the expectation holds or the deadline passes; each
+      // inspect is progress for the stuck-call watch. The last one is the
+      // call's result (its expectation is judged when the call returns).
+      const sim::Nanos deadline = ex_.now() + timeout;
+      for (;;) {
+        absl::StatusOr<ContainerInspectResult> r =
+            co_await d.ContainerInspect(c.container());
+        ++calls_seen_;
+        status = r.status();
+        rec->inspect.reset();
+        if (r.ok()) rec->inspect = *r;
+        const bool met =
+            CheckExpectation(c, status, rec->inspect ? &*rec->inspect : nullptr,
+                             nullptr, nullptr, ex_.now() / sim::kMillisecond,
+                             exec_ids_)
+                .ok();
+        if (met || ex_.now() >= deadline) break;
+        co_await ex_.Sleep(10 * sim::kMillisecond);
+      }
+      break;
+    }
     case sc::RM:
       status = co_await d.ContainerRm(c.container(), c.force());
       break;

@@ -452,6 +452,21 @@ INSTANTIATE_TEST_SUITE_P(
                      "event { kind: DAEMON_RESTART down_ms: 3600001 }",
                      "t.textproto:1:30: down_ms must be at most 3600000 (1 "
                      "hour of virtual time)"},
+        SemanticCase{"WaitUntilNeedsAnExpect",
+                     "container { id: \"c1\" args: \"run\" }\n"
+                     "client { call { op: WAIT_UNTIL container: \"c1\" } }",
+                     "t.textproto:2:17: WAIT_UNTIL needs an expect to wait "
+                     "for"},
+        SemanticCase{"PendingAtMsNotNegative",
+                     "container { id: \"c1\" args: \"run\" }\n"
+                     "client { call { op: START container: \"c1\" expect { "
+                     "pending_at_ms: -1 } } }",
+                     "t.textproto:2:52: pending_at_ms must be >= 0"},
+        SemanticCase{"ExecIdsListedOnlyOnInspect",
+                     "container { id: \"c1\" args: \"run\" }\n"
+                     "client { call { op: START container: \"c1\" expect { "
+                     "exec_ids_listed: \"e1\" } } }",
+                     "t.textproto:2:52: START cannot check exec_ids_listed"},
         // Several problems: the one nearest the top of the file is reported.
         SemanticCase{"FirstInFileWins",
                      "client { call { op: START container: \"zz\" } }\n"
