@@ -88,6 +88,13 @@ rc::Gen<sc::Scenario> GenWorkload() {
       std::vector<std::string> execs;  // this client's, in creation order
       const int calls = *rc::gen::inRange(1, 6);
       for (int j = 0; j < calls; ++j) {
+        // Now and then act later: after exits, restarts, OOMs and daemon
+        // restarts (the events come within 50 ms).
+        if (*rc::gen::inRange(0, 4) == 0) {
+          sc::Call* sleep = client->add_call();
+          sleep->set_op(sc::SLEEP);
+          sleep->set_timeout_ms(*rc::gen::inRange(20, 400));
+        }
         sc::Call* call = client->add_call();
         switch (*rc::gen::inRange(0, 14)) {
           case 0:
@@ -148,7 +155,10 @@ rc::Gen<sc::Scenario> GenWorkload() {
               sc::Call* start = client->add_call();
               start->set_op(sc::EXEC_START);
               start->set_exec(name);
-              start->set_detach(true);
+              // Sometimes attached, with a client that gives up on it.
+              const bool attach = *rc::gen::inRange(0, 4) == 0;
+              start->set_detach(!attach);
+              if (attach) start->set_cancel_after_ms(*rc::gen::inRange(1, 100));
             }
             break;
           }

@@ -1,7 +1,9 @@
 // properties/workload.h: RapidCheck generators of workloads: scenarios with 1
-// to 3 containers, 2 to 4 concurrent clients making random API calls, and
-// environment events (kills behind the daemon's back, daemon restarts, late
-// OOM notifications) and exec-start faults. What is generated stays clear of
+// to 3 containers, 2 to 4 concurrent clients making random API calls (some
+// after a sleep, so they act after exits, restarts and daemon restarts; some
+// attached exec starts their client gives up on), and environment events
+// (kills behind the daemon's back, daemon restarts, late OOM notifications)
+// and exec-start faults. What is generated stays clear of
 // the races dsim already knows moby to have (docs/SCENARIOS.md, "Known moby
 // races"), so that without a planted bug every property holds.
 #ifndef DSIM_PROPERTIES_WORKLOAD_H_
