@@ -36,7 +36,7 @@ class TappedConnection::Stream : public sim::RpcStream {
 
 sim::Task<absl::StatusOr<std::string>> TappedConnection::Unary(
     std::string method, sim::RpcMetadata metadata, std::string request) {
-  rpcs_.Record(method);
+  if (count_rpcs_) rpcs_.Record(method);
   co_return co_await inner_.Unary(std::move(method), std::move(metadata),
                                   std::move(request));
 }
@@ -44,7 +44,7 @@ sim::Task<absl::StatusOr<std::string>> TappedConnection::Unary(
 sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>
 TappedConnection::ServerStream(std::string method, sim::RpcMetadata metadata,
                                std::string request) {
-  rpcs_.Record(method);
+  if (count_rpcs_) rpcs_.Record(method);
   absl::StatusOr<std::unique_ptr<sim::RpcStream>> s =
       co_await inner_.ServerStream(std::move(method), std::move(metadata),
                                    std::move(request));

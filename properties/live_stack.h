@@ -31,7 +31,10 @@ struct LiveOptions {
 class TappedConnection : public sim::RpcConnection {
  public:
   using Tap = std::function<void(const fake_containerd::Envelope&)>;
-  explicit TappedConnection(sim::RpcConnection& inner) : inner_(inner) {}
+  // `count_rpcs` false: only the tap (the simulated stack, whose fake
+  // containerd counts every RPC already).
+  explicit TappedConnection(sim::RpcConnection& inner, bool count_rpcs = true)
+      : inner_(inner), count_rpcs_(count_rpcs) {}
   void set_tap(Tap tap) { tap_ = std::move(tap); }
   fake_containerd::RpcLog& rpcs() { return rpcs_; }
 
@@ -45,6 +48,7 @@ class TappedConnection : public sim::RpcConnection {
  private:
   class Stream;
   sim::RpcConnection& inner_;
+  const bool count_rpcs_;
   Tap tap_;
   fake_containerd::RpcLog rpcs_;
 };

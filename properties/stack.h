@@ -28,7 +28,7 @@ struct Stack {
         fake(ex),
         faults(ex, fault_options),
         transport(ex, faults),
-        daemon_conn(transport),
+        daemon_conn(transport, /*count_rpcs=*/false),
         disk(ex),
         options{.design = design,
                 .mutation = mutation,
