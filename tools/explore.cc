@@ -78,6 +78,22 @@ bool Violated(const sim::RunRecord& rec) {
          rec.result.outcome != sim::RunOutcome::kPruned;
 }
 
+// The summary fields explore's and check's JSON reports share.
+template <typename Report>
+void SetSummaryFields(const Summary& s, double t, uint64_t seed,
+                      const std::string& strategy, const std::string& client,
+                      Report& j) {
+  j.set_runs(s.runs);
+  j.set_steps(s.steps);
+  j.set_violations(static_cast<uint32_t>(s.violations));
+  j.set_elapsed_s(Rounded(t, 3));
+  j.set_runs_per_s(Rounded(t > 0 ? s.runs / t : 0.0, 1));
+  j.set_peak_rss_mb(Rounded(PeakRssMb(), 1));
+  j.set_seed(seed);
+  j.set_strategy(strategy);
+  j.set_client(client);
+}
+
 void NoteViolation(Summary& s, const SelectedScenario& sc, size_t k,
                    const RunSelection& r, const sim::Setup& program,
                    const sim::RunRecord& rec, uint64_t run,
@@ -369,15 +385,7 @@ int Explore() {
                                 ScenarioCases("explore", r->client, names, s)));
   if (json) {
     report::ExploreReport j;
-    j.set_runs(s.runs);
-    j.set_steps(s.steps);
-    j.set_violations(static_cast<uint32_t>(s.violations));
-    j.set_elapsed_s(Rounded(t, 3));
-    j.set_runs_per_s(Rounded(t > 0 ? s.runs / t : 0.0, 1));
-    j.set_peak_rss_mb(Rounded(PeakRssMb(), 1));
-    j.set_seed(seed);
-    j.set_strategy(r->strategy);
-    j.set_client(r->client);
+    SetSummaryFields(s, t, seed, r->strategy, r->client, j);
     j.set_mutation(r->mutation);
     for (const std::string& n : names) j.add_scenarios(n);
     j.set_hash(Hex16(s.hash));
@@ -482,15 +490,7 @@ int Check() {
     j.set_pruned(dfs.pruned_executions());
     j.set_bound(bound);
     j.set_exhaustive(exhaustive);
-    j.set_runs(s.runs);
-    j.set_steps(s.steps);
-    j.set_violations(static_cast<uint32_t>(s.violations));
-    j.set_elapsed_s(Rounded(t, 3));
-    j.set_runs_per_s(Rounded(t > 0 ? s.runs / t : 0.0, 1));
-    j.set_peak_rss_mb(Rounded(PeakRssMb(), 1));
-    j.set_seed(seed);
-    j.set_strategy("dfs");
-    j.set_client(r->client);
+    SetSummaryFields(s, t, seed, "dfs", r->client, j);
     j.set_mutation(r->mutation);
     j.add_scenarios(sc.name);
     j.set_hash(Hex16(s.hash));
