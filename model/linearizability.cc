@@ -267,6 +267,7 @@ class Search {
     return nodes_ > max_nodes_ ? Outcome::kInconclusive : Outcome::kViolation;
   }
   uint64_t nodes() const { return nodes_; }
+  bool too_deep() const { return too_deep_; }
 
   std::string Explain() const {
     std::string s = absl::StrCat(
@@ -353,6 +354,14 @@ class Search {
 
   bool Dfs(const Node& n) {
     if (++nodes_ > max_nodes_) return false;
+    // The search recurses once per step: past this depth a sanitized build's
+    // stack would run out (a restart loop through a long wait makes thousands
+    // of steps). Such a history is inconclusive, never a pass.
+    if (path_.size() >= kMaxDepth) {
+      nodes_ = max_nodes_ + 1;
+      too_deep_ = true;
+      return false;
+    }
     uint64_t min_resp = kNever;
     uint64_t max_inv = 0;
     bool all_done = true;
@@ -441,6 +450,8 @@ class Search {
   uint64_t nodes_ = 0;
   absl::flat_hash_set<std::string> memo_;  // membership only, never iterated
   bool backtracked_ = false;
+  bool too_deep_ = false;
+  static constexpr size_t kMaxDepth = 1000;
   std::vector<std::string> path_;
   size_t best_depth_ = 0;
   std::vector<std::string> best_prefix_;
@@ -531,8 +542,15 @@ LinearizabilityResult CheckLinearizable(const History& history,
     result.explanation =
         o == Outcome::kInconclusive
             ? absl::StrCat("container ", p.container,
-                           ": the linearizability search gave up after ",
-                           limits.max_nodes, " states (inconclusive)")
+                           search.too_deep()
+                               ? ": the history is too long for the "
+                                 "linearizability search (over 1000 steps; "
+                                 "inconclusive)"
+                               : absl::StrCat(
+                                     ": the linearizability search gave up "
+                                     "after ",
+                                     limits.max_nodes,
+                                     " states (inconclusive)"))
             : search.Explain();
     return result;
   }
