@@ -263,7 +263,7 @@ class Search {
   Outcome Run() {
     Node root{p_.initial, std::string(p_.ops.size(), '\0'),
               std::vector<int>(p_.ops.size(), -1)};
-    if (Dfs(root)) return Outcome::kLinearizable;
+    if (Greedy(root) || Dfs(root)) return Outcome::kLinearizable;
     return nodes_ > max_nodes_ ? Outcome::kInconclusive : Outcome::kViolation;
   }
   uint64_t nodes() const { return nodes_; }
@@ -352,16 +352,11 @@ class Search {
     return true;
   }
 
-  bool Dfs(const Node& n) {
-    if (++nodes_ > max_nodes_) return false;
-    // The search recurses once per step: past this depth a sanitized build's
-    // stack would run out (a restart loop through a long wait makes thousands
-    // of steps). Such a history is inconclusive, never a pass.
-    if (path_.size() >= kMaxDepth) {
-      nodes_ = max_nodes_ + 1;
-      too_deep_ = true;
-      return false;
-    }
+  // True when every mandatory op is done; else the steps that may come next,
+  // in the greedy order: a call's last point near its reply, its first near
+  // its invocation, an event where the daemon received it.
+  bool Candidates(const Node& n,
+                  std::vector<std::pair<uint64_t, size_t>>* order) const {
     uint64_t min_resp = kNever;
     uint64_t max_inv = 0;
     bool all_done = true;
@@ -372,6 +367,69 @@ class Search {
       min_resp = std::min(min_resp, p_.ops[i].resp);
     }
     if (all_done) return true;
+    for (size_t i = 0; i < p_.ops.size(); ++i) {
+      if (!Eligible(n, i, min_resp, max_inv)) continue;
+      const LinOp& op = p_.ops[i];
+      const bool last = n.progress[i] + 1 == op.steps;
+      order->emplace_back(
+          op.event != nullptr || !last || op.resp == kNever ? op.inv : op.resp,
+          i);
+    }
+    std::sort(order->begin(), order->end());
+    return false;
+  }
+
+  // The greedy order alone, as a loop: it explains almost every correct
+  // history, without the recursive search's stack (a restart loop through a
+  // long wait makes thousands of steps).
+  bool Greedy(Node n) {
+    for (uint64_t steps = 0; steps <= max_nodes_; ++steps) {
+      std::vector<std::pair<uint64_t, size_t>> order;
+      if (Candidates(n, &order)) return true;
+      bool moved = false;
+      for (const auto& [unused, i] : order) {
+        Node child = n;
+        const LinOp& op = p_.ops[i];
+        const int step = n.progress[i];
+        absl::Status s =
+            op.event != nullptr
+                ? ApplyEvent(child.spec, *op.event, step, child.handles[i])
+                : ApplyCall(child.spec, op, step, child.handles[i]);
+        if (!s.ok()) continue;
+        ++child.progress[i];
+        n = std::move(child);
+        moved = true;
+        break;
+      }
+      if (!moved && n.spec.IsRestarting(p_.container)) {
+        for (int kind = 0; kind <= (p_.faults ? 2 : 1) && !moved; ++kind) {
+          Node child = n;
+          absl::Status s = kind == 0 ? child.spec.AutoRestart(p_.container)
+                           : kind == 1
+                               ? child.spec.RestartCancelled(p_.container)
+                               : child.spec.RestartFailed(p_.container);
+          if (!s.ok()) continue;
+          n = std::move(child);
+          moved = true;
+        }
+      }
+      if (!moved) return false;
+    }
+    return false;
+  }
+
+  bool Dfs(const Node& n) {
+    if (++nodes_ > max_nodes_) return false;
+    // The search recurses once per step: past this depth a sanitized build's
+    // stack would run out (a restart loop through a long wait makes thousands
+    // of steps). Such a history is inconclusive, never a pass.
+    if (path_.size() >= kMaxDepth) {
+      nodes_ = max_nodes_ + 1;
+      too_deep_ = true;
+      return false;
+    }
+    std::vector<std::pair<uint64_t, size_t>> order;
+    if (Candidates(n, &order)) return true;
     // Until the search first backtracks it has never been anywhere twice:
     // the memo (and the state's fingerprint) is needed only after that.
     if (backtracked_) {
@@ -380,19 +438,6 @@ class Search {
       absl::StrAppend(&key, "|", n.spec.Fingerprint());
       if (!memo_.insert(std::move(key)).second) return false;
     }
-
-    std::vector<std::pair<uint64_t, size_t>> order;
-    for (size_t i = 0; i < p_.ops.size(); ++i) {
-      if (!Eligible(n, i, min_resp, max_inv)) continue;
-      const LinOp& op = p_.ops[i];
-      // Greedy order: a call's last point near its reply, its first near its
-      // invocation, an event where the daemon received it.
-      const bool last = n.progress[i] + 1 == op.steps;
-      order.emplace_back(
-          op.event != nullptr || !last || op.resp == kNever ? op.inv : op.resp,
-          i);
-    }
-    std::sort(order.begin(), order.end());
     const bool deepest = path_.size() >= best_depth_;
     std::vector<std::string> refusals;
     for (const auto& [unused, i] : order) {
