@@ -363,11 +363,14 @@ absl::Status Spec::ContainerKill(absl::string_view id, const Reply& reply) {
     return s;
   }
   if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
-  Container& c = *Find(id);
-  c.manually_stopped = true;
   // The death of a running process arrives as InitExit.
-  if (c.restarting && !options_.cancel_later) SetStopped(c, c.exit_code);
+  KillWithSignal(*Find(id));
   return absl::OkStatus();
+}
+
+void Spec::KillWithSignal(Container& c) {
+  c.manually_stopped = true;
+  if (c.restarting && !options_.cancel_later) SetStopped(c, c.exit_code);
 }
 
 absl::Status Spec::ContainerStop(absl::string_view id, const Reply& reply,

@@ -275,6 +275,10 @@ class Spec {
   // Kill/stop/rm -f/restart: the process (if any) exits with `exit_code` and
   // the restart policy no longer applies.
   void StopForManualAction(Container& c, int exit_code, bool manual_restart);
+  // killWithSignal: HasBeenManuallyStopped, and a restarting container's
+  // restart manager is cancelled, which stops it with its last exit code
+  // (at once, or later with SpecOptions::cancel_later).
+  void KillWithSignal(Container& c);
   // containerStart's outcome: `reply` is OK or a runtime error.
   void StartFromStopped(Container& c, const Reply& reply);
   // The exit code a failed start leaves (translateContainerdStartErr, then

@@ -27,11 +27,7 @@ absl::Status Spec::StopBegin(absl::string_view id, const Reply& reply) {
     return s;
   }
   if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
-  Container& c = *Find(id);
-  // killWithSignal: HasBeenManuallyStopped, and a restarting container's
-  // restart manager is cancelled, which stops it with its last exit code.
-  c.manually_stopped = true;
-  if (c.restarting && !options_.cancel_later) SetStopped(c, c.exit_code);
+  KillWithSignal(*Find(id));
   return absl::OkStatus();
 }
 
@@ -100,10 +96,7 @@ absl::Status Spec::RmBegin(absl::string_view id, bool force,
   }
   c->removing = true;  // SetRemovalInProgress
   if (reply.kind == ErrorKind::kNone && force && c->running) {
-    c->manually_stopped = true;  // the forced kill
-    if (c->restarting && !options_.cancel_later) {
-      SetStopped(*c, c->exit_code);
-    }
+    KillWithSignal(*c);  // the forced kill
   }
   return absl::OkStatus();
 }
