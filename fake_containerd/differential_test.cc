@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -383,13 +384,10 @@ class Session {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   }
 
-  // Waits until the process (init, or exec `exec`) of `tag` handles SIGTERM:
-  // the `run` program's shell has set its traps (as PID 1 without a trap it
-  // would ignore the signal). Readiness from the kernel (SigCgt in
-  // /proc/PID/status), not a pause. The fake's processes are simulated and
-  // always ready.
-  void AwaitTrapped(const std::string& tag, const std::string& exec = "") {
-    if (side_.name == "fake") return;
+  // Polls the real host pid of `tag`'s process (init, or exec `exec`) until
+  // `ready(pid)`, bounded; 0 when it never was.
+  uint32_t AwaitRealPid(const std::string& tag, const std::string& exec,
+                        const std::function<bool(uint32_t)>& ready) {
     const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
     do {
       grpc::ClientContext ctx;
@@ -399,12 +397,43 @@ class Session {
       req.set_exec_id(exec);
       tpb::GetResponse resp;
       if (side_.tasks->Get(&ctx, req, &resp).ok() &&
-          RealProcessHandles(resp.process().pid(), kSigTerm)) {
-        return;
+          resp.process().pid() != 0 && ready(resp.process().pid())) {
+        return resp.process().pid();
       }
       Pause(10);
     } while (std::chrono::steady_clock::now() < deadline);
-    Problem(absl::StrCat(tag, " ", exec, " never set its SIGTERM trap"));
+    return 0;
+  }
+
+  // Waits until the process (init, or exec `exec`) of `tag` handles SIGTERM:
+  // the `run` program's shell has set its traps (as PID 1 without a trap it
+  // would ignore the signal). Readiness from the kernel (SigCgt in
+  // /proc/PID/status), not a pause. The fake's processes are simulated and
+  // always ready.
+  void AwaitTrapped(const std::string& tag, const std::string& exec = "") {
+    if (side_.name == "fake") return;
+    if (AwaitRealPid(tag, exec, [](uint32_t pid) {
+          return RealProcessHandles(pid, kSigTerm);
+        }) == 0) {
+      Problem(absl::StrCat(tag, " ", exec, " never set its SIGTERM trap"));
+    }
+  }
+
+  // Lets the gated `oom` of `tag` allocate (a host signal, no RPC) once the
+  // shim watches for its OOM kill: real containerd's shim starts watching only
+  // after Start has run the task, so an OOM kill at once races it and can go
+  // unpublished. The fake's `oom` needs no trigger.
+  void TriggerOom(const std::string& tag) {
+    if (side_.name == "fake") return;
+    const uint32_t pid = AwaitRealPid(tag, "", [](uint32_t pid) {
+      return RealProcessHandles(pid, SIGUSR1) && RealShimWatchesOom(pid);
+    });
+    if (pid == 0) {
+      Problem(
+          absl::StrCat(tag, ": no USR1 trap, or the shim never watched it"));
+    } else if (kill(static_cast<pid_t>(pid), SIGUSR1) != 0) {
+      Problem(absl::StrCat(tag, ": cannot signal pid ", pid));
+    }
   }
 
   // Waits until Tasks/Get of `tag` says NOT_FOUND (containerd forgets a task
@@ -424,6 +453,12 @@ class Session {
     const std::string& id = Register(tag);
     specs_[tag] = program;
     return CreateContainerRaw(id, program);
+  }
+  // An `oom` container whose real process allocates only at TriggerOom.
+  Outcome CreateGatedOomContainer(const std::string& tag) {
+    const std::string& id = Register(tag);
+    specs_[tag] = {"oom"};
+    return CreateContainerRaw(id, {"oom"}, /*oom_after_sigusr1=*/true);
   }
   Outcome GetContainer(const std::string& tag, bool with_namespace = true) {
     grpc::ClientContext ctx;
@@ -734,7 +769,8 @@ class Session {
     return Outcome{s.error_code(), Untag(s.error_message()), {}};
   }
 
-  Outcome CreateContainerRaw(const std::string& id, const Args& program) {
+  Outcome CreateContainerRaw(const std::string& id, const Args& program,
+                             bool oom_after_sigusr1 = false) {
     grpc::ClientContext ctx;
     Prepare(ctx, kCallDeadline);
     cpb::CreateContainerRequest req;
@@ -745,6 +781,7 @@ class Session {
     RealSpecOptions options;
     options.rootfs = side_.rootfs;
     options.cgroups_path = "/" + side_.ns + "/" + id;
+    options.oom_after_sigusr1 = oom_after_sigusr1;
     c->mutable_spec()->set_value(RealContainerSpecJson(program, options));
     cpb::CreateContainerResponse resp;
     return Result(side_.containers->Create(&ctx, req, &resp));
@@ -1224,10 +1261,11 @@ TEST(FakeVsRealContainerd, PauseResumeAndSignals) {
 // 5. OOM of init: /tasks/oom, then /tasks/exit 137.
 TEST(FakeVsRealContainerd, Oom) {
   RunBoth("oom", [](Session& s) {
-    s.Step("container create", {}, s.CreateContainer("c", {"oom"}));
+    s.Step("container create", {}, s.CreateGatedOomContainer("c"));
     s.Step("task create", {}, s.CreateTask("c"));
     std::future<Outcome> wait = s.WaitAsync("c");
     s.Step("start", {}, s.Start("c"));
+    s.TriggerOom("c");
     s.Step("wait", {}, wait.get());
     s.AwaitEvent("/tasks/exit");
     s.AwaitEvent("/tasks/oom");

@@ -1,7 +1,14 @@
 #include "fake_containerd/real_command.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -21,7 +28,7 @@ std::string SleepThen(sim::Nanos delay, const std::string& then) {
 }
 
 // What the script does for each program.
-std::string Script(const Program& p) {
+std::string Script(const Program& p, bool oom_after_sigusr1) {
   switch (p.kind) {
     case Program::Kind::kExit:
       return SleepThen(p.delay, absl::StrCat("exit ", p.exit_code));
@@ -35,10 +42,14 @@ std::string Script(const Program& p) {
       return "exec sleep 1000000";
     case Program::Kind::kReadStdin:
       return absl::StrCat("cat >/dev/null; exit ", p.exit_code);
-    case Program::Kind::kAllocateUntilOom:
+    case Program::Kind::kAllocateUntilOom: {
       // dd's 64 MiB buffer against the container's 32 MiB limit; exec, so
       // the process the OOM killer picks is the one the program names.
-      return SleepThen(p.delay, "exec dd if=/dev/zero of=/dev/null bs=64M");
+      const std::string dd =
+          SleepThen(p.delay, "exec dd if=/dev/zero of=/dev/null bs=64M");
+      if (!oom_after_sigusr1) return dd;
+      return "trap '" + dd + "' USR1; while :; do sleep 1 & wait $!; done";
+    }
     case Program::Kind::kMissingBinary:
       break;
   }
@@ -59,14 +70,66 @@ constexpr char kCapabilities[] =
     R"("CAP_NET_RAW","CAP_SETGID","CAP_SETUID","CAP_SETFCAP","CAP_SETPCAP",)"
     R"("CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL","CAP_AUDIT_WRITE"])";
 
-std::string ProcessJson(const std::vector<std::string>& program_args) {
+std::string ProcessJson(const std::vector<std::string>& program_args,
+                        bool oom_after_sigusr1) {
   return absl::StrCat(
-      R"({"args":)", JsonArray(RealCommand(program_args)),
+      R"({"args":)", JsonArray(RealCommand(program_args, oom_after_sigusr1)),
       R"(,"terminal":false,"user":{"uid":0,"gid":0},)",
       R"("env":["PATH=/bin:/usr/bin:/sbin:/usr/sbin"],"cwd":"/",)",
       R"("capabilities":{"bounding":)", kCapabilities, R"(,"effective":)",
       kCapabilities, R"(,"permitted":)", kCapabilities,
       R"(},"noNewPrivileges":true})");
+}
+
+// The cgroup of `pid` in hierarchy `controller` ("" for the unified one), or
+// "" when it has none.
+std::string CgroupOf(uint32_t pid, const std::string& controller) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/cgroup"));
+  const std::string want = ":" + controller + ":";
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos &&
+        line.compare(colon, want.size(), want) == 0) {
+      return line.substr(colon + want.size());
+    }
+  }
+  return "";
+}
+
+uint32_t ParentOf(uint32_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("PPid:", 0) == 0) {
+      return static_cast<uint32_t>(std::strtoul(line.c_str() + 5, nullptr, 10));
+    }
+  }
+  return 0;
+}
+
+// Each open fd of `pid` with its fdinfo.
+std::map<int, std::string> FdInfos(uint32_t pid) {
+  std::map<int, std::string> infos;
+  const std::string base = absl::StrCat("/proc/", pid);
+  DIR* dir = opendir((base + "/fd").c_str());
+  if (dir == nullptr) return infos;
+  while (dirent* e = readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    std::ifstream in(base + "/fdinfo/" + e->d_name);
+    std::stringstream text;
+    text << in.rdbuf();
+    infos[std::atoi(e->d_name)] = text.str();
+  }
+  closedir(dir);
+  return infos;
+}
+
+std::string LinkOf(uint32_t pid, int fd) {
+  char buf[256];
+  const std::string path = absl::StrCat("/proc/", pid, "/fd/", fd);
+  const ssize_t n = readlink(path.c_str(), buf, sizeof(buf));
+  return n > 0 ? std::string(buf, n) : "";
 }
 
 }  // namespace
@@ -107,12 +170,43 @@ bool RealProcessHandles(uint32_t pid, int signal) {
   return false;
 }
 
+bool RealShimWatchesOom(uint32_t pid) {
+  const uint32_t shim = pid == 0 ? 0 : ParentOf(pid);
+  if (shim == 0) return false;
+  const std::map<int, std::string> fds = FdInfos(shim);
+  if (!CgroupOf(pid, "memory").empty()) {  // cgroup v1
+    for (const auto& [fd, info] : fds) {
+      if (LinkOf(shim, fd) != "anon_inode:[eventfd]") continue;
+      // An epoll fd's fdinfo has a line per target: "tfd: N events: ...".
+      const std::regex target(absl::StrCat("(^|\n)tfd:\\s+", fd, "\\s"));
+      for (const auto& [_, other] : fds) {
+        if (std::regex_search(other, target)) return true;
+      }
+    }
+    return false;
+  }
+  const std::string cgroup = CgroupOf(pid, "");
+  struct stat events;
+  if (cgroup.empty() ||
+      stat(("/sys/fs/cgroup" + cgroup + "/memory.events").c_str(), &events) !=
+          0) {
+    return false;
+  }
+  // An inotify fd's fdinfo has a line per watch: "inotify wd:N ino:HEX ...".
+  const std::regex watch(
+      absl::StrFormat("(^|\n)inotify wd:\\S+ ino:%x\\s", events.st_ino));
+  for (const auto& [_, info] : fds) {
+    if (std::regex_search(info, watch)) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> RealCommand(
-    const std::vector<std::string>& program_args) {
+    const std::vector<std::string>& program_args, bool oom_after_sigusr1) {
   absl::StatusOr<Program> p = ProgramFromArgs(program_args);
   if (!p.ok() || p->kind == Program::Kind::kMissingBinary) return program_args;
-  std::vector<std::string> line = {"/bin/sh", "-c", Script(*p),
-                                   kRealCommandMarker};
+  std::vector<std::string> line = {
+      "/bin/sh", "-c", Script(*p, oom_after_sigusr1), kRealCommandMarker};
   line.insert(line.end(), program_args.begin(), program_args.end());
   return line;
 }
@@ -121,7 +215,8 @@ std::string RealContainerSpecJson(const std::vector<std::string>& program_args,
                                   const RealSpecOptions& options) {
   // The process comes first: the fake reads the first "args" it finds.
   return absl::StrCat(
-      R"({"ociVersion":"1.0.2-dev","process":)", ProcessJson(program_args),
+      R"({"ociVersion":"1.0.2-dev","process":)",
+      ProcessJson(program_args, options.oom_after_sigusr1),
       R"(,"root":{"path":)", JsonQuote(options.rootfs),
       R"(,"readonly":false},"hostname":"dsim",)", R"("mounts":[)",
       R"({"destination":"/proc","type":"proc","source":"proc",)",
@@ -146,7 +241,7 @@ std::string RealContainerSpecJson(const std::vector<std::string>& program_args,
 }
 
 std::string RealProcessSpecJson(const std::vector<std::string>& program_args) {
-  return ProcessJson(program_args);
+  return ProcessJson(program_args, false);
 }
 
 }  // namespace fake_containerd

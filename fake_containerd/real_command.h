@@ -14,14 +14,18 @@ namespace fake_containerd {
 
 // The command line for `program_args` (see program.h). A missing binary stays
 // as it is, so runc fails to exec it. Bad numbers also pass through unchanged.
+// With `oom_after_sigusr1`, `oom` waits for a SIGUSR1 before it allocates (see
+// RealShimWatchesOom).
 std::vector<std::string> RealCommand(
-    const std::vector<std::string>& program_args);
+    const std::vector<std::string>& program_args,
+    bool oom_after_sigusr1 = false);
 
 struct RealSpecOptions {
   std::string rootfs;        // absolute path of the busybox rootfs
   std::string cgroups_path;  // "/<namespace>/<id>", as ctr sets it
   // Every container gets it, so `oom` (dd with a 64 MiB buffer) is killed.
   uint64_t memory_limit = 32 * 1024 * 1024;
+  bool oom_after_sigusr1 = false;  // see RealCommand
 };
 
 // An OCI runtime spec (JSON) running RealCommand(program_args) as init.
@@ -35,6 +39,15 @@ std::string RealProcessSpecJson(const std::vector<std::string>& program_args);
 // SIGTERM now ends it with 143 (before, as PID 1, it would ignore it). False
 // for pid 0 or a process that is gone.
 bool RealProcessHandles(uint32_t pid, int signal);
+
+// Whether the shim (the parent) of host process `pid` watches `pid`'s memory
+// cgroup for OOM kills. The runc v2 shim of containerd 1.6 starts watching
+// only after Start has run the task, and an OOM kill before that is never
+// published as /tasks/oom. Cgroup v1: an eventfd of the shim's is in one of its
+// epoll sets (registered on memory.oom_control before it is added there);
+// v2: one of its inotify fds watches the cgroup's memory.events. False for
+// pid 0 or a process that is gone.
+bool RealShimWatchesOom(uint32_t pid);
 
 // `s` as a JSON string literal.
 std::string JsonQuote(const std::string& s);
