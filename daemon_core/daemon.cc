@@ -133,6 +133,7 @@ sim::Task<absl::StatusOr<ContainerInspectResult>> Daemon::ContainerInspect(
   r.dead = s.dead;
   r.pid = s.pid;
   r.exit_code = s.exit_code;
+  r.restart_count = c->restart_count;
   r.error = s.error_msg;
   // moby State.StateString: a container whose first start failed never had
   // a StartedAt, so it stays "created" (dockerd 20.10 shows that too).

@@ -58,6 +58,7 @@ struct ContainerInspectResult {
        dead = false;
   uint32_t pid = 0;
   int exit_code = 0;
+  int restart_count = 0;  // RestartCount: policy restarts since the last start
   std::string error;
   std::vector<std::string> exec_ids;
 };

@@ -25,12 +25,17 @@ const std::vector<Check>& RecordChecks() {
        "not run (I9)",
        CheckNoLeak},
       {"running-has-task",
-       "a running container has a task handle after every step, and a live "
-       "task in containerd at quiescence (I11, I12)",
+       "a running container has a task handle after every step, and at "
+       "quiescence a live task in containerd with the pid the daemon shows "
+       "(I11, I12)",
        CheckRunningHasTask},
       {"exec-process-deleted",
        "at quiescence, every exited exec's process was deleted (I13)",
        CheckExecProcessDeleted},
+      {"settles",
+       "a container Restarting when the run settled is restarted or stopped "
+       "once its restart is due (liveness)",
+       CheckSettles},
   };
   return checks;
 }

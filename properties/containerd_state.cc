@@ -43,6 +43,7 @@ ContainerdState StateOfFake(fake_containerd::FakeContainerd& fake,
   }
   for (const fake_containerd::Process* p : fake.kernel().ListTasks(ns)) {
     state.tasks[p->container_id] = FromNumber(static_cast<int>(p->state));
+    state.pids[p->container_id] = p->pid;
   }
   for (const auto& [cid, exec_id] : execs) {
     absl::StatusOr<const fake_containerd::Process*> p =
@@ -76,6 +77,7 @@ sim::Task<absl::StatusOr<ContainerdState>> StateOverRpc(
   tasks.ParseFromString(*reply);
   for (const auto& t : tasks.tasks()) {
     state.tasks[t.id()] = FromNumber(t.status());
+    state.pids[t.id()] = t.pid();
   }
   for (const auto& [cid, exec_id] : execs) {
     tpb::GetRequest get;

@@ -5,6 +5,8 @@
 #ifndef DSIM_PROPERTIES_RUN_RECORD_H_
 #define DSIM_PROPERTIES_RUN_RECORD_H_
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +22,16 @@ struct RunRecord {
   // (container, exec) of every exec whose process the daemon must have
   // deleted (started, not cancelled, not orphaned by a restart).
   std::vector<std::pair<std::string, std::string>> deletable_execs;
+  // The pid the daemon's final inspect showed, per container it still has.
+  std::map<std::string, uint32_t> final_pids;
+  // Each container the final inspect showed Restarting, inspected again once
+  // its restart was due (after the rest of the record was taken).
+  struct Restarting {
+    int restart_count = 0;  // at quiescence
+    bool still_restarting = false;
+    int restart_count_after = 0;  // when inspected again
+  };
+  std::map<std::string, Restarting> restarting;
 
   // The daemon's final view of `id` (the harness's last inspect), or null
   // when it no longer has the container.

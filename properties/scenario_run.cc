@@ -72,6 +72,7 @@ sim::Task<void> ScenarioRun::Main() {
   // was due at the settle time (an exit, say) has been handled.
   co_await ex_.Sleep(1);
   hist_.quiescent = Seq();
+  RunRecord record;
   // The daemon's final view of every container, judged like any reply.
   for (const std::string& id : ContainerIds()) {
     model::Call& read =
@@ -82,13 +83,13 @@ sim::Task<void> ScenarioRun::Main() {
     if (r.ok()) {
       read.inspect = ViewOf(*r);
       final_views_[id] = *r;
+      record.final_pids[id] = r->pid;
     }
   }
   ExecKeys execs;
   for (const std::string& exec_id : started_execs_) {
     execs.emplace_back(exec_container_[exec_id], exec_id);
   }
-  RunRecord record;
   ContainerdState& cs = record.containerd;
   if (live_ != nullptr) {
     // Straight to containerd: the harness's reads are not the daemon's RPCs.
@@ -112,6 +113,21 @@ sim::Task<void> ScenarioRun::Main() {
     record.deletable_execs.emplace_back(exec_container_[exec_id], exec_id);
   }
   record.history = BuildHistory();
+  // Settling, once all else is recorded: whatever the final inspect showed
+  // Restarting is looked at again after its restart was due.
+  for (const auto& [id, view] : final_views_) {
+    if (view.restarting)
+      record.restarting[id].restart_count = view.restart_count;
+  }
+  if (!record.restarting.empty()) {
+    co_await ex_.Sleep(daemon().options().restart_delay + kSettle);
+    for (auto& [id, r] : record.restarting) {
+      absl::StatusOr<ContainerInspectResult> again =
+          co_await daemon().ContainerInspect(id);
+      r.still_restarting = again.ok() && again->restarting;
+      r.restart_count_after = again.ok() ? again->restart_count : 0;
+    }
+  }
   for (const Check& check : RecordChecks()) {
     if (absl::Status s = check.judge(record); !s.ok()) {
       ex_.Fail(absl::IsDeadlineExceeded(s) ? std::string("model-inconclusive")

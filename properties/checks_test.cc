@@ -1,0 +1,117 @@
+// The check families of checks.h on hand-made records: each says nothing on
+// an agreeing record and names the disagreement on a record that has one.
+#include "properties/checks.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace properties {
+namespace {
+
+using Status = ContainerdState::Status;
+
+// A record whose final inspect shows `id` as `view`.
+void Show(RunRecord& r, const std::string& id, model::InspectView view,
+          uint32_t pid) {
+  model::Call c;
+  c.client = "quiescence";
+  c.kind = model::CallKind::kInspect;
+  c.container = id;
+  c.inspect = view;
+  r.history.calls.push_back(c);
+  r.final_pids[id] = pid;
+}
+
+model::InspectView Running() {
+  model::InspectView v;
+  v.status = model::ContainerStatus::kRunning;
+  v.running = true;
+  v.has_pid = true;
+  return v;
+}
+
+TEST(CheckRunningHasTaskTest, AgreeingPidsPass) {
+  RunRecord r;
+  Show(r, "c1", Running(), 1001);
+  r.containerd.containers = {"c1"};
+  r.containerd.tasks["c1"] = Status::kRunning;
+  r.containerd.pids["c1"] = 1001;
+  EXPECT_TRUE(CheckRunningHasTask(r).ok());
+  EXPECT_TRUE(CheckNoLeak(r).ok());
+}
+
+TEST(CheckRunningHasTaskTest, AnotherTasksPidIsNamed) {
+  RunRecord r;
+  Show(r, "c1", Running(), 1001);
+  r.containerd.tasks["c1"] = Status::kRunning;
+  r.containerd.pids["c1"] = 1004;
+  absl::Status s = CheckRunningHasTask(r);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("pid 1001"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("pid 1004"), std::string::npos) << s;
+}
+
+TEST(CheckRunningHasTaskTest, StoppedOrMissingTaskIsNamed) {
+  RunRecord r;
+  Show(r, "c1", Running(), 1001);
+  EXPECT_NE(CheckRunningHasTask(r).message().find("no task"),
+            std::string::npos);
+  r.containerd.tasks["c1"] = Status::kStopped;
+  EXPECT_NE(CheckRunningHasTask(r).message().find("stopped"),
+            std::string::npos);
+}
+
+TEST(CheckNoLeakTest, TaskOfAStoppedContainerIsALeak) {
+  RunRecord r;
+  model::InspectView stopped;
+  stopped.status = model::ContainerStatus::kExited;
+  Show(r, "c1", stopped, 0);
+  r.containerd.tasks["c1"] = Status::kRunning;
+  EXPECT_FALSE(CheckNoLeak(r).ok());
+}
+
+TEST(CheckExecProcessDeletedTest, StoppedExecLeftIsNamed) {
+  RunRecord r;
+  r.deletable_execs = {{"c1", "e1"}};
+  r.containerd.execs[{"c1", "e1"}] = Status::kStopped;
+  absl::Status s = CheckExecProcessDeleted(r);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("e1"), std::string::npos);
+  r.containerd.execs.clear();  // deleted
+  EXPECT_TRUE(CheckExecProcessDeleted(r).ok());
+}
+
+TEST(CheckSettlesTest, ARestartThatCameOrAStopPasses) {
+  RunRecord r;
+  r.restarting["c1"] = {.restart_count = 3,
+                        .still_restarting = true,
+                        .restart_count_after = 5};  // restarting again
+  r.restarting["c2"] = {.restart_count = 1,
+                        .still_restarting = false,
+                        .restart_count_after = 1};  // stopped or running
+  EXPECT_TRUE(CheckSettles(r).ok());
+}
+
+TEST(CheckSettlesTest, RestartingWithNothingToComeIsNamed) {
+  RunRecord r;
+  r.restarting["c1"] = {
+      .restart_count = 2, .still_restarting = true, .restart_count_after = 2};
+  absl::Status s = CheckSettles(r);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("c1 was Restarting"), std::string::npos) << s;
+}
+
+TEST(RecordChecksTest, EveryFamilyIsRegisteredOnceWithADescription) {
+  std::set<std::string_view> names;
+  for (const Check& c : RecordChecks()) {
+    EXPECT_FALSE(c.description.empty()) << c.name;
+    EXPECT_TRUE(names.insert(c.name).second) << c.name;
+  }
+  EXPECT_TRUE(names.contains("settles"));
+}
+
+}  // namespace
+}  // namespace properties
