@@ -73,6 +73,9 @@ struct Executor::TaskState {
   ObjectId object = kNoObject;  // written when the task ends; read by joiners
   bool finished = false;
   bool cancelled = false;
+  // Since when the task could run without being picked (kNever: it cannot,
+  // or it just ran): bounds how far early timers may move the clock past it.
+  Nanos runnable_since = kNever;
   VectorClock clock;
   struct HeldLock {
     ObjectId lock;
@@ -292,20 +295,40 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
   candidates_.clear();
   *next_deadline = kNever;
   bool any_runnable = false;
+  bool any_early = false;
+  Nanos oldest_runnable = kNever;
   for (TaskState* t : live_) {
     internal::Op* op = t->op;
     if (op->Ready() || op->deadline() <= now_) {
       candidates_.push_back(
           Candidate{t->id, op->kind(), op->object(), op->access(), false});
       any_runnable = true;
-    } else if (op->deadline() != kNever) {
+      if (t->runnable_since == kNever) {
+        t->runnable_since = op->Ready() ? now_ : op->deadline();
+      }
+      oldest_runnable = std::min(oldest_runnable, t->runnable_since);
+      continue;
+    }
+    t->runnable_since = kNever;
+    if (op->deadline() != kNever) {
       *next_deadline = std::min(*next_deadline, op->deadline());
       if ((options_.fire_timers_early || (options_.jitter && op->jitter())) &&
           op->deadline() - now_ <= options_.early_timer_window) {
         candidates_.push_back(
             Candidate{t->id, op->kind(), op->object(), op->access(), true});
+        any_early = true;
       }
     }
+  }
+  // An early timer moves the clock to its deadline. Not more than a window
+  // past a task that could have run all along: otherwise a chain of early
+  // timers (a restart loop, say) starves a task whose sleep ended long ago,
+  // something no real scheduler does for seconds.
+  if (any_early && oldest_runnable != kNever) {
+    std::erase_if(candidates_, [&](const Candidate& c) {
+      return c.early_timer && tasks_[c.task]->op->deadline() - oldest_runnable >
+                                  options_.early_timer_window;
+    });
   }
   return any_runnable;
 }
@@ -340,6 +363,7 @@ void Executor::RunStep(size_t index) {
   }
   Record(EventKind::kStep, op->object(), static_cast<uint64_t>(op->kind()));
   t.op = nullptr;
+  t.runnable_since = kNever;
   t.resume.resume();
   if (t.root.handle().done()) {
     FinishTask(t, EventKind::kFinish);

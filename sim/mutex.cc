@@ -25,9 +25,27 @@ void Mutex::Acquire() {
   ex_.Record(EventKind::kAcquire, id_, 0);
 }
 
+bool Mutex::Starving() const {
+  return !waiters_.empty() &&
+         ex_.now() - waiters_.front()->since_ >= kStarvation;
+}
+
+void Mutex::LockOp::await_suspend(std::coroutine_handle<> h) {
+  waiting_ = true;
+  since_ = ex_.now();
+  mu_.waiters_.push_back(this);
+  internal::Op::await_suspend(h);
+}
+
+void Mutex::LockOp::Leave() {
+  if (!waiting_ || ex_.tearing_down()) return;
+  waiting_ = false;
+  std::erase(mu_.waiters_, this);
+}
+
 bool Mutex::TryLock() {
   ex_.Touch(id_, Access::kWrite);
-  if (locked()) return false;
+  if (locked() || Starving()) return false;
   Acquire();
   return true;
 }

@@ -3,6 +3,10 @@
 // not (it is recorded in the step's footprint and creates the release->acquire
 // happens-before edge).
 //
+// Like Go's, a Mutex turns fair once a waiter has waited kStarvation of
+// virtual time (sync.Mutex's starvation mode): the longest waiter takes it
+// next, so no schedule starves a waiter for ever by barging in.
+//
 // A lock can be declared "not to be held across an RPC": the executor then
 // reports a violation when a task holding it awaits an RPC point (moby's
 // ExecStore rule, b7524620).
@@ -11,6 +15,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sim/executor.h"
 
@@ -18,6 +23,9 @@ namespace sim {
 
 class Mutex {
  public:
+  static constexpr Nanos kStarvation =
+      kMillisecond;  // Go's starvationThresholdNs
+
   Mutex(Executor& ex, std::string name);
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
@@ -42,24 +50,38 @@ class Mutex {
 
  private:
   void Acquire();
+  // Whether the longest waiter has waited kStarvation: it alone may lock.
+  bool Starving() const;
   Executor& ex_;
   ObjectId id_;
   TaskId owner_ = kNoTask;
   bool no_rpc_ = false;
   VectorClock clock_;
+  std::vector<const LockOp*> waiters_;  // parked, in arrival order
 };
 
 class Mutex::LockOp : public internal::Op {
  public:
   explicit LockOp(Mutex& mu)
       : Op(mu.ex_, OpKind::kLock, mu.id_, Access::kWrite), mu_(mu) {}
-  bool Ready() const override { return !mu_.locked(); }
-  void Fire() override { mu_.Acquire(); }
+  ~LockOp() override { Leave(); }
+  bool Ready() const override {
+    return !mu_.locked() && (!mu_.Starving() || mu_.waiters_.front() == this);
+  }
+  void Fire() override {
+    Leave();
+    mu_.Acquire();
+  }
   std::string Describe() const override;
+  void await_suspend(std::coroutine_handle<> h);
   void await_resume() const noexcept {}
 
  protected:
+  friend class Mutex;
+  void Leave();
   Mutex& mu_;
+  Nanos since_ = 0;
+  bool waiting_ = false;
 };
 
 class [[nodiscard]] Mutex::Guard {
