@@ -1,6 +1,7 @@
 // daemon_core/daemon_restore.cc: restore() after a daemon restart (moby
-// daemon/daemon.go, after PR #43564; moby-daemon.md §5). Containers come back
-// from the Disk; each is reconciled with what containerd still runs.
+// daemon/daemon.go, after PR #43564; moby-daemon.md §5), and its counterpart
+// Shutdown() (daemon.Shutdown). Containers come back from the Disk; each is
+// reconciled with what containerd still runs.
 #include "daemon_core/daemon.h"
 #include "daemon_core/errdefs.h"
 
