@@ -31,6 +31,8 @@ std::vector<RowSpec> Rows() {
        "C/Delete"},
       {"inspect", running, Op::kInspect, "", ""},
       {"kill", running, Op::kKill15, "C/Get, T/Get, T/Kill", "T/Kill"},
+      // moby's daemon.Kill waits for the exit; the model's ContainerKill
+      // returns after Tasks/Kill (the row waits), so the RPCs are the same.
       {"kill (default SIGKILL; includes the exit's handling)", running,
        Op::kKill9,
        "C/Get, T/Get, T/Kill, C/Get, T/Get, T/Get, T/Delete, C/Get, C/Get, "
