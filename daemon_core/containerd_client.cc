@@ -6,12 +6,14 @@
 
 #include <google/protobuf/any.pb.h>
 #include <google/protobuf/empty.pb.h>
+#include <google/protobuf/wrappers.pb.h>
 
 #include "absl/status/status.h"
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
 #include "containerd/services/leases/v1/leases.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
+#include "containerd/services/version/v1/version.pb.h"
 #include "containerd/types/task/task.pb.h"
 
 namespace daemon_core::c8d {
@@ -50,6 +52,10 @@ constexpr char kTasksResizePty[] =
     "/containerd.services.tasks.v1.Tasks/ResizePty";
 constexpr char kEventsSubscribe[] =
     "/containerd.services.events.v1.Events/Subscribe";
+constexpr char kNamespacesGet[] =
+    "/containerd.services.namespaces.v1.Namespaces/Get";
+constexpr char kVersionVersion[] =
+    "/containerd.services.version.v1.Version/Version";
 
 constexpr char kSpecType[] =
     "types.containerd.io/opencontainers/runtime-spec/1/Spec";
@@ -179,6 +185,27 @@ sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>> Client::Subscribe(
   sim::RpcMetadata md;  // Subscribe needs no namespace: the filters name it
   co_return co_await conn_.ServerStream(kEventsSubscribe, std::move(md),
                                         req.SerializeAsString());
+}
+
+sim::Task<absl::Status> Client::GetNamespace(std::string ns) {
+  // proto/ does not carry containerd's namespaces service; StringValue has
+  // the wire form of GetNamespaceRequest (field 1, the name), and Empty reads
+  // any GetNamespaceResponse (its fields are kept as unknown ones).
+  ::google::protobuf::StringValue req;
+  req.set_value(ns);
+  sim::RpcMetadata md;
+  md.emplace_back("containerd-namespace", std::move(ns));
+  absl::StatusOr<std::string> reply = co_await conn_.Unary(
+      kNamespacesGet, std::move(md), req.SerializeAsString());
+  co_return reply.status();
+}
+
+sim::Task<absl::StatusOr<std::string>> Client::Version() {
+  Empty req;
+  ::containerd::services::version::v1::VersionResponse resp;
+  absl::Status s = co_await Call(kVersionVersion, req, &resp);
+  if (!s.ok()) co_return s;
+  co_return resp.version();
 }
 
 sim::Task<absl::StatusOr<ContainerInfo>> ContainerHandle::Info() {

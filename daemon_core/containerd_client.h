@@ -168,6 +168,12 @@ class Client {
   // containerd.services.events.v1.Envelope.
   sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>> Subscribe(
       std::vector<std::string> filters);
+  // Namespaces/Get of `ns`, with `ns` as the namespace header: what the Go
+  // client's New does for its default namespace (GetLabel of the default
+  // runtime label) before it returns a client.
+  sim::Task<absl::Status> GetNamespace(std::string ns);
+  // Version/Version: containerd's version string.
+  sim::Task<absl::StatusOr<std::string>> Version();
 
   // One unary RPC with the namespace header (plus `extra` headers).
   sim::Task<absl::Status> Call(std::string method,

@@ -89,7 +89,9 @@ sim::Task<absl::Status> Daemon::KillWithSignal(Container& c, uint32_t signal) {
   // restart manager, so the exit this kill causes is not restarted, whoever
   // kills (the API, stop, rm, restore's shutdown).
   c.ExitOnNext();
-  c.has_been_manually_stopped = true;  // !daemon.IsShuttingDown()
+  // A daemon shutting down stops its containers without marking them
+  // stopped by hand, so `unless-stopped` brings them back with the daemon.
+  if (!shutting_down_) c.has_been_manually_stopped = true;
   co_await CheckpointTo(c);
   // A restarting container has no process: cancelling the restart manager is
   // enough, its goroutine stops the container.

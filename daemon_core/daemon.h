@@ -96,6 +96,21 @@ class Daemon {
         process_spec;
     // The stdio of each container's init (see c8d::Client::set_init_stdio).
     c8d::Client::InitStdio init_stdio;
+    // dockerd's startup handshake (dockerd-20.10.md, "Daemon-level RPCs"):
+    // Namespaces/Get of `ns` and of the plugins' namespace before the
+    // subscriptions (the Go client's New, for cmd/dockerd's client and for
+    // the plugin executor's), and Version/Version twice once restore is done
+    // (NewDaemon's SystemInfo, then cmd/dockerd's). Off until the fake
+    // containerd answers Namespaces and Version; then this default is the one
+    // line to change.
+    bool startup_handshake = false;
+    // The plugin executor's event subscription (pluginexec's libcontainerd
+    // client, namespace `plugins_ns`), made before the daemon's own. Off by
+    // default: dsim runs no plugins, so it only costs every simulated run a
+    // task and an RPC (and changes every recorded trace); `dsim rpcs` turns
+    // it on to show dockerd's startup.
+    bool plugin_events = false;
+    std::string plugins_ns = "plugins.moby";
   };
   // `containerd` and `disk` must outlive the daemon. Call ex.DestroyAllTasks()
   // before destroying it.
@@ -112,8 +127,13 @@ class Daemon {
   void Crash();
 
   // Subscribes to containerd's events in a background task (resubscribing after
-  // an error).
+  // an error); with the startup handshake, asks for the namespaces first.
   void StartEventMonitor();
+  // dockerd is stopped (SIGTERM; moby daemon.Shutdown): without live-restore,
+  // each running container is stopped (shutdownContainer: containerStop with
+  // its stop timeout, then a wait for the exit); then the subscriptions end
+  // (the containerd client is closed) as in Crash().
+  sim::Task<void> Shutdown();
   // Returns once the event monitor has subscribed (dockerd serves its API only
   // after libcontainerd is connected).
   sim::Task<void> EventMonitorReady() { co_await subscribed_.Wait(); }
@@ -182,6 +202,8 @@ class Daemon {
   absl::StatusOr<std::shared_ptr<libcontainerd::Task>> GetRunningTask(
       const Container& c) const;
   sim::Task<void> RestoreContainer(std::shared_ptr<Container> c);
+  // shutdownContainer: containerStop, then a wait for the exit.
+  sim::Task<void> ShutdownContainer(std::shared_ptr<Container> c);
   // Removes a dead container's exec from both stores.
   sim::Task<void> UnregisterExecs(Container& c);
   // `reset_restart_manager` is false on the restart policy's path: the
@@ -191,6 +213,9 @@ class Daemon {
                                                bool reset_restart_manager);
   sim::Task<absl::StatusOr<std::unique_ptr<libcontainerd::Container>>>
   ReplaceContainer(const Container& c);
+  // The end of containerStart's error defer (daemon.Cleanup's containerd
+  // delete). REQUIRES: c.state.mu.
+  sim::Task<void> CleanupFailedStart(const Container& c);
   sim::Task<void> HandleContainerExit(std::shared_ptr<Container> c,
                                       EventInfo info);
   sim::Task<void> HandleExecExit(std::shared_ptr<Container> c, EventInfo info);
@@ -203,7 +228,12 @@ class Daemon {
   sim::Task<void> RestartAfterDelay(std::shared_ptr<Container> c,
                                     std::shared_ptr<RestartManager> rm,
                                     ExitInfo exit);
-  sim::Task<void> EventLoop();
+  // `filters` name the namespace; `dispatch` false drops every event (the
+  // plugin executor's: dsim runs no plugins).
+  sim::Task<void> EventLoop(std::string ns, bool dispatch,
+                            sim::Notify* subscribed);
+  // The startup handshake's Namespaces/Get calls, then the subscriptions.
+  sim::Task<void> Connect();
   sim::Task<void> Dispatch(std::string envelope_bytes);
   sim::Task<void> QueueWorker(std::string container_id,
                               sim::Chan<QueuedEvent>* queue);
@@ -213,6 +243,10 @@ class Daemon {
   Options options_;
   std::vector<sim::TaskId> tasks_;  // spawned by Go
   sim::Notify subscribed_;
+  // Made only with Options::plugin_events (a sim object more would change
+  // the trace of every run).
+  std::unique_ptr<sim::Notify> plugins_subscribed_;
+  bool shutting_down_ = false;  // daemon.IsShuttingDown()
   c8d::Client c8d_;
   std::unique_ptr<libcontainerd::Client> client_;
   std::map<std::string, std::shared_ptr<Container>> containers_;

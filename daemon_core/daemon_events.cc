@@ -26,21 +26,47 @@ constexpr int kQueueCapacity = 1024;
 
 }  // namespace
 
-void Daemon::StartEventMonitor() { Go("event monitor", EventLoop()); }
+void Daemon::StartEventMonitor() { Go("event monitor", Connect()); }
 
-sim::Task<void> Daemon::EventLoop() {
+sim::Task<void> Daemon::Connect() {
+  if (options_.startup_handshake) {
+    // containerd.New with a default namespace reads its labels; dockerd
+    // treats a failure as fatal ("failed to dial"). dsim notes it and goes
+    // on, so a run still ends.
+    const std::vector<std::string> namespaces{options_.ns, options_.plugins_ns};
+    for (const std::string& ns : namespaces) {
+      absl::Status s = co_await c8d_.GetNamespace(ns);
+      if (!s.ok()) {
+        ex_.Note("failed to dial containerd (namespace " + ns +
+                 "): " + std::string(s.message()));
+      }
+    }
+  }
+  if (options_.plugin_events) {
+    // NewDaemon makes the plugin manager (and its libcontainerd client, whose
+    // processEventStream subscribes) before the daemon's own client.
+    plugins_subscribed_ =
+        std::make_unique<sim::Notify>(ex_, "plugin event monitor subscribed");
+    Go("plugin event monitor",
+       EventLoop(options_.plugins_ns, false, plugins_subscribed_.get()));
+    co_await plugins_subscribed_->Wait();
+  }
+  co_await EventLoop(options_.ns, true, &subscribed_);
+}
+
+sim::Task<void> Daemon::EventLoop(std::string ns, bool dispatch,
+                                  sim::Notify* subscribed) {
   for (;;) {
-    std::vector<std::string> filters{"namespace==" + options_.ns,
-                                     "topic~=|^/tasks/|"};
+    std::vector<std::string> filters{"namespace==" + ns, "topic~=|^/tasks/|"};
     absl::StatusOr<std::unique_ptr<sim::RpcStream>> stream =
         co_await c8d_.Subscribe(std::move(filters));
     if (stream.ok()) {
-      subscribed_.Fire();
+      subscribed->Fire();
       for (;;) {
         absl::StatusOr<std::optional<std::string>> m =
             co_await (*stream)->Next();
         if (!m.ok() || !m->has_value()) break;
-        co_await Dispatch(std::move(**m));
+        if (dispatch) co_await Dispatch(std::move(**m));
       }
     }
     // processEventStream: the stream broke (containerd restarting); once

@@ -1,6 +1,7 @@
 // daemon_core/daemon_restore.cc: restore() after a daemon restart (moby
-// daemon/daemon.go, after PR #43564; moby-daemon.md §5). Containers come back
-// from the Disk; each is reconciled with what containerd still runs.
+// daemon/daemon.go, after PR #43564; moby-daemon.md §5), and its counterpart
+// Shutdown() (daemon.Shutdown). Containers come back from the Disk; each is
+// reconciled with what containerd still runs.
 #include "daemon_core/daemon.h"
 #include "daemon_core/errdefs.h"
 
@@ -49,6 +50,44 @@ sim::Task<void> Daemon::Restore() {
     }
     c->state.mu.Unlock();
   }
+  if (options_.startup_handshake) {
+    // The rest of NewDaemon and cmd/dockerd ask containerd's version twice
+    // (SystemInfo: once for the engine-info metric, once for the "Docker
+    // daemon" log line); a failure is a warning ("containerd version N/A").
+    for (int i = 0; i < 2; ++i) {
+      absl::StatusOr<std::string> v = co_await c8d_.Version();
+      if (!v.ok()) {
+        ex_.Note("failed to retrieve containerd version: " +
+                 std::string(v.status().message()));
+      }
+    }
+  }
+}
+
+sim::Task<void> Daemon::Shutdown() {
+  shutting_down_ = true;
+  // With live-restore, containers keep running for the next daemon.
+  if (!options_.live_restore) {
+    // daemon.containers.ApplyAll runs one goroutine per container.
+    std::vector<sim::JoinHandle<void>> stops;
+    for (const auto& [id, c] : containers_) {
+      if (!c->state.running) continue;
+      stops.push_back(ex_.Spawn("shutdown " + id, ShutdownContainer(c)));
+    }
+    for (const sim::JoinHandle<void>& h : stops) co_await ex_.Join(h);
+  }
+  Crash();
+}
+
+sim::Task<void> Daemon::ShutdownContainer(std::shared_ptr<Container> c) {
+  absl::Status s = co_await StopContainer(c, options_.stop_timeout);
+  if (!s.ok()) {
+    ex_.Note("failed to shut down container " + c->id + ": " +
+             std::string(s.message()));
+    co_return;
+  }
+  // shutdownContainer: then wait, without a timeout, for the exit.
+  (void)co_await c->state.Wait(WaitCondition::kNotRunning);
 }
 
 sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {

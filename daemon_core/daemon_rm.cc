@@ -11,6 +11,8 @@ namespace {
 constexpr uint32_t kSigKill = 9;
 // cleanupContainer's containerStop timeout ("Why 3 seconds?" in moby).
 constexpr sim::Nanos kRmStopTimeout = 3 * sim::kSecond;
+// daemon.Kill's wait for the exit after SIGKILL (killProcessDirectly).
+constexpr sim::Nanos kKillWait = 10 * sim::kSecond;
 
 }  // namespace
 
@@ -44,6 +46,13 @@ sim::Task<absl::Status> Daemon::ContainerRm(std::string id, bool force) {
       if (!killed.ok() && !IsConflict(killed)) {
         s = System("cannot remove container \"" + id +
                    "\": could not kill: " + std::string(killed.message()));
+      } else if (killed.ok()) {
+        // daemon.Kill waits for the exit (killProcessDirectly: 10 s) before
+        // cleanupContainer's containerStop, which then has nothing to stop:
+        // dockerd 20.10's rm -f is one Tasks/Kill. Departure: when no exit
+        // comes, moby kills the pid itself (no RPC); dsim goes on to the
+        // containerStop, whose signals go through containerd.
+        (void)co_await st.WaitFor(WaitCondition::kNotRunning, kKillWait);
       }
     }
     if (s.ok()) s = co_await StopContainer(c, kRmStopTimeout);

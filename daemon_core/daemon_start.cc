@@ -84,6 +84,26 @@ Daemon::ReplaceContainer(const Container& c) {
   co_return co_await client_->NewContainer(info);
 }
 
+sim::Task<void> Daemon::CleanupFailedStart(const Container& c) {
+  // Before PR #43564 daemon.Cleanup ended with containerd.Delete(ctx, c.ID),
+  // by id: after a failed Tasks/Create or Tasks/Start the start path has
+  // deleted the container already, so this is one Containers/Get answered
+  // NOT_FOUND (dockerd 20.10 logs "cleanup: failed to delete container from
+  // containerd: no such container"). After the PR, Cleanup deletes only the
+  // container's retained C8dContainer, which a failed start never set.
+  if (options_.design != libcontainerd::Design::kLegacy) co_return;
+  // The planted bug leaves the containerd container: this delete would undo
+  // it.
+  if (options_.mutation == Mutation::kFailedStartSkipsContainerDelete) {
+    co_return;
+  }
+  absl::Status s = co_await client_->DeleteContainer(c.id);
+  if (!s.ok()) {
+    ex_.Note(c.id + " cleanup: failed to delete container from containerd: " +
+             std::string(s.message()));
+  }
+}
+
 sim::Task<absl::Status> Daemon::ContainerStartLocked(
     Container& c, bool reset_restart_manager) {
   State& st = c.state;
@@ -115,6 +135,7 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
                          : System(std::string(ctr.status().message()));
     s = fail(s, 0);
     co_await CheckpointTo(c);
+    co_await CleanupFailedStart(c);
     co_return s;
   }
   absl::StatusOr<std::unique_ptr<libcontainerd::Task>> task =
@@ -127,6 +148,7 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
     absl::Status s = TranslateStartError(task.status(), &exit_code);
     s = fail(s, exit_code);
     co_await CheckpointTo(c);
+    co_await CleanupFailedStart(c);
     co_return s;
   }
   c.ctr = std::move(*ctr);

@@ -97,6 +97,11 @@ class Client {
   virtual sim::Task<absl::Status> DeleteStaleContainer(std::string /*id*/) {
     co_return absl::UnimplementedError("DeleteStaleContainer: legacy only");
   }
+  // legacy only: client.Delete(ctx, id), by id (getContainer, its Labels,
+  // ctr.Delete); NotFound at once when containerd has no such container.
+  virtual sim::Task<absl::Status> DeleteContainer(std::string /*id*/) {
+    co_return absl::UnimplementedError("DeleteContainer: legacy only");
+  }
 };
 
 std::unique_ptr<Client> NewClient(Design design, c8d::Client& containerd);

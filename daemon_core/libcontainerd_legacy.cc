@@ -243,7 +243,10 @@ class LegacyClient : public Client {
   sim::Task<absl::Status> DeleteStaleContainer(std::string id) override {
     LegacyTask task(c_, id, 0);
     (void)co_await task.Delete();
-    LegacyContainer ctr(c_, id);
+    co_return co_await DeleteContainer(std::move(id));
+  }
+  sim::Task<absl::Status> DeleteContainer(std::string id) override {
+    LegacyContainer ctr(c_, std::move(id));
     co_return co_await ctr.Delete();
   }
 
