@@ -11,16 +11,8 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/dsim-proxy-ctr.XXXXXX")
 fake="$dir/fake.sock" sock="$dir/proxy.sock" log="$dir/rpcs.log"
 # Every process this test starts is a job of this shell.
 trap '{ kill -KILL $(jobs -p); wait; } 2>/dev/null; rm -rf "$dir"' EXIT
-fail=0
-check() {  # check NAME EXPECTED-REGEX OUTPUT
-  if [[ "$3" =~ $2 ]]; then echo "ok: $1"; else echo "FAILED: $1: got: $3"; fail=1; fi
-}
-# until_ok TENTHS CMD...: polls CMD until it succeeds (bounded, not timed).
-until_ok() {
-  local n=$1 k; shift
-  for ((k = 0; k < n; k++)); do "$@" && return 0; sleep 0.1; done
-  return 1
-}
+# shellcheck source=tools/test_checks.sh
+source "$(dirname "${BASH_SOURCE[0]}")/test_checks.sh"
 "$dsim" serve --listen "unix:$fake" 2>"$dir/serve.err" &
 until_ok 600 grep -qs 'listening on' "$dir/serve.err"
 "$dsim" proxy --listen "unix:$sock" --containerd "unix:$fake" --log "$log" 2>"$dir/proxy.err" &
@@ -105,7 +97,7 @@ check "deadline passed on" 'DEADLINE_EXCEEDED' "$(grep 'Subscribe' "$log" | tail
 one_line() {  # one_line NAME REGEX ARGS...
   local name=$1 re=$2 err rc; shift 2
   err=$(timeout 60 "$dsim" proxy "$@" 2>&1 >/dev/null); rc=$?
-  check "$name: one line, status 2" "^2 dsim: $re[^
+  check "$name: one line, status 2" "^2 dsim: ${re}[^
 ]*\$" "$rc $err"
 }
 one_line "no --listen" 'proxy needs --listen' --containerd "unix:$fake"
@@ -128,4 +120,4 @@ wait "$proxy"; rc=$?
 check "proxy stops on SIGTERM with status 0" '^0$' "$rc"
 check "log: the open subscription ended CANCELLED" 'Events/Subscribe ns=default code=CANCELLED replies=[1-9]' "$(tail -1 "$log")"
 [[ -e "$sock" ]] && { echo "FAILED: socket left behind"; fail=1; }
-exit $fail
+exit "$fail"
