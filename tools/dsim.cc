@@ -132,7 +132,7 @@ OFFSET is when the call began, in seconds since the proxy started; ns is the
 containerd-namespace header (- when absent); id and exec are read from the
 Containers and Tasks requests that name them. It runs until SIGINT or
 SIGTERM, which cancel the calls in flight (a stream such as Events/Subscribe
-ends CANCELLED) and remove the socket.)",
+is logged CANCELLED; its client sees UNAVAILABLE) and remove the socket.)",
        {"listen", "containerd", "log"},
        dsim::Proxy},
       {"live",

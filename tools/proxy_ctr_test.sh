@@ -119,5 +119,7 @@ kill -TERM "$proxy"
 wait "$proxy"; rc=$?
 check "proxy stops on SIGTERM with status 0" '^0$' "$rc"
 check "log: the open subscription ended CANCELLED" 'Events/Subscribe ns=default code=CANCELLED replies=[1-9]' "$(tail -1 "$log")"
+wait "$events" 2>/dev/null
+check "its client was told UNAVAILABLE" 'Unavailable' "$(tail -1 "$dir/events2.txt")"
 [[ -e "$sock" ]] && { echo "FAILED: socket left behind"; fail=1; }
 exit "$fail"

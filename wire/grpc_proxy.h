@@ -54,7 +54,8 @@ class GrpcProxy {
   static absl::StatusOr<std::unique_ptr<GrpcProxy>> Start(Options options);
   ~GrpcProxy();
 
-  // Cancels the calls in flight (their clients see CANCELLED), waits until
+  // Cancels the calls in flight (their clients see UNAVAILABLE, their backend
+  // calls are cancelled and reported CANCELLED), waits until
   // each has been reported, and removes the socket. Idempotent.
   void Shutdown();
 
