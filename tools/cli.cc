@@ -52,9 +52,13 @@ ABSL_FLAG(std::string, format, "chrome", "--trace-out format: chrome or text");
 ABSL_FLAG(std::string, junit_xml, "",
           "write a JUnit XML report to this file (one testcase per scenario "
           "and client)");
-ABSL_FLAG(std::string, listen, "", "serve: the socket to serve on, unix:PATH");
+ABSL_FLAG(std::string, listen, "",
+          "serve, proxy: the socket to serve on, unix:PATH");
 ABSL_FLAG(std::string, containerd, "",
-          "live: the containerd socket, unix:PATH (default $DSIM_CONTAINERD)");
+          "live, rpcs, proxy: the containerd socket, unix:PATH (default "
+          "$DSIM_CONTAINERD)");
+ABSL_FLAG(std::string, log, "",
+          "proxy: append one line per RPC to this file (default: stdout)");
 ABSL_FLAG(
     std::string, namespace, "",
     "live: the containerd namespace (default $DSIM_NAMESPACE, else dsim)");
@@ -74,18 +78,18 @@ std::string FlagOrEnv(const std::string& flag, const char* env,
 
 }  // namespace
 
-absl::StatusOr<properties::LiveOptions> LiveOptionsFromFlags() {
-  properties::LiveOptions o;
-  o.containerd = FlagOrEnv(absl::GetFlag(FLAGS_containerd), "DSIM_CONTAINERD");
-  if (o.containerd.empty()) {
+absl::StatusOr<std::string> ContainerdFromFlags() {
+  const std::string containerd =
+      FlagOrEnv(absl::GetFlag(FLAGS_containerd), "DSIM_CONTAINERD");
+  if (containerd.empty()) {
     return absl::InvalidArgumentError(
         "needs --containerd unix:PATH (or DSIM_CONTAINERD)");
   }
-  if (o.containerd.rfind("unix:", 0) != 0 || o.containerd.size() == 5) {
+  if (containerd.rfind("unix:", 0) != 0 || containerd.size() == 5) {
     return absl::InvalidArgumentError("--containerd must be unix:PATH, not '" +
-                                      o.containerd + "'");
+                                      containerd + "'");
   }
-  std::string path = o.containerd.substr(5);
+  std::string path = containerd.substr(5);
   if (path.rfind("//", 0) == 0) path = path.substr(2);  // unix:///abs
   struct stat st;
   if (stat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
@@ -94,6 +98,15 @@ absl::StatusOr<properties::LiveOptions> LiveOptionsFromFlags() {
         ": is containerd running? (scripts/real-containerd starts a private "
         "one)");
   }
+  return containerd;
+}
+
+absl::StatusOr<properties::LiveOptions> LiveOptionsFromFlags() {
+  properties::LiveOptions o;
+  absl::StatusOr<std::string> containerd = ContainerdFromFlags();
+  if (!containerd.ok()) return containerd.status();
+  o.containerd = *containerd;
+  struct stat st;
   o.rootfs = FlagOrEnv(absl::GetFlag(FLAGS_rootfs), "DSIM_ROOTFS");
   if (o.rootfs.empty() || o.rootfs[0] != '/' ||
       stat((o.rootfs + "/bin/sh").c_str(), &st) != 0) {

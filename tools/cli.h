@@ -38,6 +38,7 @@ ABSL_DECLARE_FLAG(std::string, format);
 ABSL_DECLARE_FLAG(std::string, junit_xml);
 ABSL_DECLARE_FLAG(std::string, listen);
 ABSL_DECLARE_FLAG(std::string, containerd);
+ABSL_DECLARE_FLAG(std::string, log);
 ABSL_DECLARE_FLAG(std::string, namespace);
 ABSL_DECLARE_FLAG(std::string, rootfs);
 
@@ -47,6 +48,9 @@ namespace dsim {
 // keeps memory small (a real bug's depth is a handful).
 inline constexpr int kPctDepthMax = 1000;
 
+// --containerd (or DSIM_CONTAINERD), checked: unix:PATH, and a socket is
+// there. Returns it as given.
+absl::StatusOr<std::string> ContainerdFromFlags();
 // --containerd, --rootfs and --namespace (or DSIM_CONTAINERD, DSIM_ROOTFS,
 // DSIM_NAMESPACE), checked: the socket exists, the rootfs has bin/sh.
 absl::StatusOr<properties::LiveOptions> LiveOptionsFromFlags();

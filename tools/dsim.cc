@@ -1,4 +1,6 @@
 // tools/dsim.cc: the dsim command line: subcommand dispatch and --help.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -116,6 +118,23 @@ with the property that catches each, and the properties.)",
 for ctr and other containerd clients (until SIGINT or SIGTERM).)",
        {"listen"},
        dsim::Serve},
+      {"proxy",
+       R"(dsim proxy     --listen unix:PATH --containerd unix:PATH [--log FILE])",
+       R"(proxy: a transparent gRPC pass-through for any containerd client (ctr,
+dockerd --containerd): every method, unary or streaming, goes to the
+containerd at --containerd (default $DSIM_CONTAINERD) with its metadata
+(containerd-namespace) and deadline, and its replies, status code, message
+and error details come back (other response headers and trailers do not).
+Each RPC is one line, written when it ends, appended to --log FILE (default
+stdout):
+  OFFSET METHOD ns=NS [id=CONTAINER] [exec=EXEC] code=CODE replies=N
+OFFSET is when the call began, in seconds since the proxy started; ns is the
+containerd-namespace header (- when absent); id and exec are read from the
+Containers and Tasks requests that name them. It runs until SIGINT or
+SIGTERM, which cancel the calls in flight (a stream such as Events/Subscribe
+is logged CANCELLED; its client sees UNAVAILABLE) and remove the socket.)",
+       {"listen", "containerd", "log"},
+       dsim::Proxy},
       {"live",
        R"(dsim live      [--containerd unix:PATH] [--scenario NAME|FILE]...
                       [--client objects|legacy|both] [--mutation NAME]
@@ -148,7 +167,17 @@ void PrintHelp() {
   for (const Command& c : Commands()) {
     if (c.about != nullptr) usage += std::string("\n") + c.about + "\n";
   }
-  std::fputs((usage + "\n" + kExitStatus).c_str(), stdout);
+  // One write, not stdio's 4 KiB pieces: a reader that stops at its first
+  // match (`dsim --help | grep -q`) must not kill dsim with SIGPIPE before
+  // the rest is written (the text is longer than 4 KiB, shorter than a pipe).
+  usage += std::string("\n") + kExitStatus;
+  std::fflush(stdout);
+  for (size_t at = 0; at < usage.size();) {
+    const ssize_t n =
+        write(STDOUT_FILENO, usage.data() + at, usage.size() - at);
+    if (n <= 0) break;
+    at += static_cast<size_t>(n);
+  }
 }
 
 // `dsim COMMAND --help`: its usage, what it does, and each flag it takes.
@@ -195,7 +224,7 @@ int main(int argc, char** argv) {
   if (command == nullptr) {
     return dsim::Usage("unknown subcommand '" + name +
                        "'; the subcommands are explore, replay, check, merge, "
-                       "rpcs, scenarios, mutations, serve and live");
+                       "rpcs, scenarios, mutations, serve, proxy and live");
   }
   dsim::SetCommandForHints(name);
   if (std::find_if(args.begin(), args.end(), IsHelp) != args.end()) {

@@ -15,6 +15,7 @@ int Scenarios();
 int Mutations();
 int Rpcs();
 int Serve();
+int Proxy();
 int Live();
 // Combines `explore --shard I/N --json` reports (files) into one.
 int Merge(const std::vector<std::string>& reports);
