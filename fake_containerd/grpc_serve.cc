@@ -30,7 +30,10 @@ absl::Status ServeOverGrpc(const GrpcServeOptions& options) {
   FakeContainerd fake(ex);
   Faults faults(ex, FaultOptions{});
   SimTransport transport(ex, faults);
-  ServeInProcess(fake, transport);
+  // A second at most: a client that stops reading its event stream must not
+  // hang every Tasks/Create.
+  ServeInProcess(fake, transport,
+                 ServeInProcessOptions{.task_create_event_wait = sim::kSecond});
   fake.set_faults(&faults);
   absl::StatusOr<std::unique_ptr<wire::GrpcServer>> server =
       wire::GrpcServer::Start(ex, options.listen, transport);

@@ -20,6 +20,8 @@
 #include "containerd/events/container.pb.h"
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
+#include "containerd/services/namespaces/v1/namespace.pb.h"
+#include "containerd/services/version/v1/version.pb.h"
 #include "sim/run.h"
 #include "sim/strategy_random.h"
 #include "wire/completion_loop.h"
@@ -125,6 +127,40 @@ TEST(GrpcServeTest, UnaryCallsCarryTheNamespaceHeader) {
   EXPECT_NE(std::string(without.message()).find("namespace is required"),
             std::string::npos);
   EXPECT_TRUE(with.ok()) << with;
+}
+
+// dockerd 20.10 starts with Namespaces/Get of "moby" and "plugins.moby" (a
+// failure is fatal to it) and Version/Version, with no namespace ever used.
+TEST(GrpcServeTest, DockerdStartupCallsAreAnswered) {
+  namespace npb = ::containerd::services::namespaces::v1;
+  const std::string path = SocketPath("startup");
+  Served served("unix:" + path);
+  std::vector<absl::StatusOr<std::string>> gets;
+  absl::StatusOr<std::string> version = absl::UnknownError("not called");
+  RunClient("unix:" + path,
+            [&](sim::Executor&, sim::RpcConnection& c) -> sim::Task<void> {
+              for (const char* name : {"moby", "plugins.moby"}) {
+                npb::GetNamespaceRequest req;
+                req.set_name(name);
+                gets.push_back(co_await c.Unary(
+                    "/containerd.services.namespaces.v1.Namespaces/Get", {},
+                    req.SerializeAsString()));
+              }
+              version = co_await c.Unary(
+                  "/containerd.services.version.v1.Version/Version", {}, "");
+            });
+  ASSERT_EQ(gets.size(), 2u);
+  for (const absl::StatusOr<std::string>& g : gets) {
+    ASSERT_TRUE(g.ok()) << g.status();
+    npb::GetNamespaceResponse resp;
+    ASSERT_TRUE(resp.ParseFromString(*g));
+    EXPECT_TRUE(resp.namespace_().labels().empty());
+  }
+  ASSERT_TRUE(version.ok()) << version.status();
+  ::containerd::services::version::v1::VersionResponse v;
+  ASSERT_TRUE(v.ParseFromString(*version));
+  EXPECT_TRUE(v.version().starts_with("1.6.20")) << v.version();
+  EXPECT_FALSE(v.revision().empty());
 }
 
 TEST(GrpcServeTest, TheEventStreamIsConsumed) {
