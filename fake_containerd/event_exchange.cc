@@ -70,6 +70,7 @@ void Subscription::Close(State& s, absl::Status why) {
   s.final_status = std::move(why);
   s.queue.clear();
   s.wake.Signal();
+  s.taken->Fire();  // nothing more to wait for from this one
 }
 
 const absl::Status& Subscription::final_status() const {

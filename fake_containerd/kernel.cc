@@ -376,7 +376,9 @@ absl::Status Kernel::Kill(const std::string& ns, const std::string& id,
   }
   // (A kill --all of another signal thaws the cgroup too, while the shim
   // still reports PAUSED; not modelled: the signals wait for Resume.)
-  if (p->is_init() && signal == kSigKill) Thaw(*task);
+  if (sigkill_thaws_frozen_ && p->is_init() && signal == kSigKill) {
+    Thaw(*task);
+  }
   if (all && p->is_init()) {
     for (auto& [eid, e] : task->execs) {
       if (IsLive(*e)) Deliver(*task, *e, signal);

@@ -255,6 +255,7 @@ TEST(KernelTest, PauseFreezesProgramsAndQueuesSignals) {
 TEST(KernelTest, SigkillOfAPausedInitThawsAndKills) {
   for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
     Harness h(seed);
+    h.kernel.set_sigkill_thaws_frozen(true);
     ASSERT_EQ(h.Run([](Harness& h) -> sim::Task<void> {
       (void)h.kernel.CreateTask(kNs, "c1", Program::IgnoreSigterm(), {});
       (void)h.kernel.Start(kNs, "c1", "");
