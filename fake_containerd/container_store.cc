@@ -8,8 +8,6 @@
 namespace fake_containerd {
 namespace {
 
-constexpr size_t kMaxLabelSize = 4096;
-
 absl::Status ValidationError(std::string_view why) {
   return ErrInvalidArgument("create container failed validation: " +
                             std::string(why));
@@ -22,10 +20,9 @@ absl::Status Validate(const ContainerRecord& c) {
         std::string(s.message()));
   }
   for (const auto& [k, v] : c.labels()) {
-    if (k.size() + v.size() > kMaxLabelSize) {
-      return ValidationError(
-          "label key and value greater than maximum size (4096 bytes), key: " +
-          k.substr(0, 10));
+    if (absl::Status s = ValidateLabel(k, v); !s.ok()) {
+      return absl::InvalidArgumentError("create container failed validation: " +
+                                        std::string(s.message()));
     }
   }
   if (c.runtime().name().empty())

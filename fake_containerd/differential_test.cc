@@ -5,6 +5,8 @@
 // messages must contain the step's fragments; event topics must be equal and in
 // order, with their ids (as script tags) and exit statuses. Deliberate
 // differences are listed in kIntentionalDifferences (and CONFORMANCE.md).
+// Over 400 lines: the two sides' harness and every script live together, so
+// that a script reads beside the session calls it uses.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
@@ -19,6 +21,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -35,10 +38,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "containerd/events/container.pb.h"
+#include "containerd/events/namespace.pb.h"
 #include "containerd/events/task.pb.h"
 #include "containerd/services/containers/v1/containers.grpc.pb.h"
 #include "containerd/services/events/v1/events.grpc.pb.h"
+#include "containerd/services/introspection/v1/introspection.grpc.pb.h"
+#include "containerd/services/leases/v1/leases.grpc.pb.h"
+#include "containerd/services/namespaces/v1/namespace.grpc.pb.h"
 #include "containerd/services/tasks/v1/tasks.grpc.pb.h"
+#include "containerd/services/version/v1/version.grpc.pb.h"
 #include "fake_containerd/grpc_serve.h"
 #include "fake_containerd/real_command.h"
 
@@ -48,6 +56,10 @@ namespace {
 namespace cpb = ::containerd::services::containers::v1;
 namespace tpb = ::containerd::services::tasks::v1;
 namespace epb = ::containerd::services::events::v1;
+namespace npb = ::containerd::services::namespaces::v1;
+namespace ipb = ::containerd::services::introspection::v1;
+namespace vpb = ::containerd::services::version::v1;
+namespace lpb = ::containerd::services::leases::v1;
 namespace ev = ::containerd::events;
 using Code = ::grpc::StatusCode;
 using Args = std::vector<std::string>;
@@ -59,6 +71,8 @@ constexpr char kProcessType[] =
 constexpr char kRuntime[] = "io.containerd.runc.v2";
 constexpr uint32_t kSigKill = 9;
 constexpr uint32_t kSigTerm = 15;
+constexpr uint32_t kSigCont = 18;
+constexpr uint32_t kSigStop = 19;
 // Every call has a deadline, so a hung side fails the step instead of the run.
 constexpr auto kCallDeadline = std::chrono::seconds(10);
 // Waits for readiness (an event, a trap, a forgotten task) are bounded, but
@@ -87,6 +101,9 @@ constexpr IntentionalDifference kIntentionalDifferences[] = {
     {"other", "metrics", "code",
      "The fake models no cgroup statistics: Tasks/Metrics is UNIMPLEMENTED "
      "(CONFORMANCE.md, Not implemented)."},
+    {"introspection", "plugins", "field io.containerd.grpc.v1 snapshots",
+     "Introspection lists only the plugins the fake implements; it serves no "
+     "snapshots (nor content, images, diff, ...)."},
 };
 
 bool IsIntentional(const std::string& script, const std::string& step,
@@ -109,12 +126,20 @@ struct Side {
   std::unique_ptr<cpb::Containers::Stub> containers;
   std::unique_ptr<tpb::Tasks::Stub> tasks;
   std::unique_ptr<epb::Events::Stub> events;
+  std::unique_ptr<npb::Namespaces::Stub> namespaces;
+  std::unique_ptr<vpb::Version::Stub> version;
+  std::unique_ptr<ipb::Introspection::Stub> introspection;
+  std::unique_ptr<lpb::Leases::Stub> leases;
 
   void Connect() {
     channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
     containers = cpb::Containers::NewStub(channel);
     tasks = tpb::Tasks::NewStub(channel);
     events = epb::Events::NewStub(channel);
+    namespaces = npb::Namespaces::NewStub(channel);
+    version = vpb::Version::NewStub(channel);
+    introspection = ipb::Introspection::NewStub(channel);
+    leases = lpb::Leases::NewStub(channel);
   }
 };
 
@@ -254,6 +279,32 @@ std::string CodeName(Code c) {
                                        "UNAUTHENTICATED"};
   int i = static_cast<int>(c);
   return i >= 0 && i < 17 ? kNames[i] : absl::StrCat("code ", i);
+}
+
+// --- host processes (the real side) ---
+
+// A line of /proc/PID/status ("State:", "ShdPnd:"), without its key; empty
+// when the process is gone.
+std::string ProcStatusField(uint32_t pid, const std::string& key) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(key, 0) == 0) return line.substr(key.size());
+  }
+  return "";
+}
+
+// Stopped by a signal (SIGSTOP): state "T (stopped)".
+bool RealProcessStopped(uint32_t pid) {
+  return ProcStatusField(pid, "State:").find("T (stopped)") !=
+         std::string::npos;
+}
+
+// `signal` waits in the process's shared pending set (kill(2) puts it there).
+bool RealSignalPending(uint32_t pid, int signal) {
+  const std::string mask = ProcStatusField(pid, "ShdPnd:");
+  if (mask.empty()) return false;
+  return (std::strtoull(mask.c_str(), nullptr, 16) >> (signal - 1)) & 1;
 }
 
 // --- events ---
@@ -416,6 +467,21 @@ class Session {
           return RealProcessHandles(pid, kSigTerm);
         }) == 0) {
       Problem(absl::StrCat(tag, " ", exec, " never set its SIGTERM trap"));
+    }
+  }
+
+  // Waits until the real process of `tag` (init) is stopped by a signal
+  // (state T in /proc) and, when `pending` is set, holds that signal pending:
+  // readiness from the kernel, not a pause. The fake's processes are
+  // simulated: their signals act within the Kill call.
+  void AwaitRealStopped(const std::string& tag, int pending = 0) {
+    if (side_.name == "fake") return;
+    if (AwaitRealPid(tag, "", [pending](uint32_t pid) {
+          return RealProcessStopped(pid) &&
+                 (pending == 0 || RealSignalPending(pid, pending));
+        }) == 0) {
+      Problem(absl::StrCat(tag, " never stopped",
+                           pending ? " with the signal pending" : ""));
     }
   }
 
@@ -696,8 +762,192 @@ class Session {
     return o;
   }
 
+  // --- Namespaces, Version and Introspection (no namespace header) ---
+
+  // A namespace by tag: "session" is the side's own, any other tag names one
+  // of this session (its id, so both sides' messages untag alike).
+  Outcome GetNamespace(const std::string& tag) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, /*with_namespace=*/false);
+    npb::GetNamespaceRequest req;
+    req.set_name(NamespaceOf(tag));
+    npb::GetNamespaceResponse resp;
+    Outcome o = Result(side_.namespaces->Get(&ctx, req, &resp));
+    if (o.code == Code::OK) {
+      o.fields.emplace_back("name", NamespaceTag(resp.namespace_().name()));
+      o.fields.emplace_back("labels", LabelText(resp.namespace_().labels()));
+    }
+    return o;
+  }
+  // Whether each of `tags` is listed, and with which labels.
+  Outcome ListNamespaces(const std::vector<std::string>& tags) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, /*with_namespace=*/false);
+    npb::ListNamespacesRequest req;
+    npb::ListNamespacesResponse resp;
+    Outcome o = Result(side_.namespaces->List(&ctx, req, &resp));
+    if (o.code != Code::OK) return o;
+    for (const std::string& tag : tags) {
+      std::string listed = "absent";
+      for (const npb::Namespace& n : resp.namespaces()) {
+        if (n.name() == NamespaceOf(tag))
+          listed = "[" + LabelText(n.labels()) + "]";
+      }
+      o.fields.emplace_back(tag, listed);
+    }
+    return o;
+  }
+  // With the session's namespace header, as the Go client sends its
+  // default namespace's, unless `with_header` is false.
+  Outcome CreateNamespace(const std::string& tag,
+                          const std::map<std::string, std::string>& labels,
+                          bool with_header = true) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, with_header);
+    npb::CreateNamespaceRequest req;
+    req.mutable_namespace_()->set_name(NamespaceOf(tag));
+    req.mutable_namespace_()->mutable_labels()->insert(labels.begin(),
+                                                       labels.end());
+    npb::CreateNamespaceResponse resp;
+    Outcome o = Result(side_.namespaces->Create(&ctx, req, &resp));
+    if (o.code == Code::OK) {
+      o.fields.emplace_back("labels", LabelText(resp.namespace_().labels()));
+    }
+    return o;
+  }
+  // An empty `paths` replaces every label.
+  Outcome UpdateNamespace(const std::string& tag,
+                          const std::map<std::string, std::string>& labels,
+                          const std::vector<std::string>& paths,
+                          bool with_header = true) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, with_header);
+    npb::UpdateNamespaceRequest req;
+    req.mutable_namespace_()->set_name(NamespaceOf(tag));
+    req.mutable_namespace_()->mutable_labels()->insert(labels.begin(),
+                                                       labels.end());
+    for (const std::string& p : paths) req.mutable_update_mask()->add_paths(p);
+    npb::UpdateNamespaceResponse resp;
+    Outcome o = Result(side_.namespaces->Update(&ctx, req, &resp));
+    if (o.code == Code::OK) {
+      o.fields.emplace_back("labels", LabelText(resp.namespace_().labels()));
+    }
+    return o;
+  }
+  Outcome DeleteNamespace(const std::string& tag) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, /*with_namespace=*/false);
+    npb::DeleteNamespaceRequest req;
+    req.set_name(NamespaceOf(tag));
+    google::protobuf::Empty resp;
+    return Result(side_.namespaces->Delete(&ctx, req, &resp));
+  }
+  // A container (no task) in namespace `ns_tag`; the script deletes it.
+  Outcome CreateContainerIn(const std::string& ns_tag, const std::string& tag) {
+    return CreateContainerRaw(IdOf(tag), {"sleep"}, false, NamespaceOf(ns_tag));
+  }
+  Outcome GetContainerIn(const std::string& ns_tag, const std::string& tag) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, true, NamespaceOf(ns_tag));
+    cpb::GetContainerRequest req;
+    req.set_id(IdOf(tag));
+    cpb::GetContainerResponse resp;
+    return Result(side_.containers->Get(&ctx, req, &resp));
+  }
+  Outcome DeleteContainerIn(const std::string& ns_tag, const std::string& tag) {
+    return DeleteContainerRaw(IdOf(tag), NamespaceOf(ns_tag));
+  }
+  Outcome CreateLeaseIn(const std::string& ns_tag, const std::string& tag) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, true, NamespaceOf(ns_tag));
+    lpb::CreateRequest req;
+    req.set_id(IdOf(tag));
+    lpb::CreateResponse resp;
+    return Result(side_.leases->Create(&ctx, req, &resp));
+  }
+  // The shape of the answer, not the text: a 1.6 version, some revision.
+  Outcome Version() {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, /*with_namespace=*/false);
+    vpb::VersionResponse resp;
+    Outcome o = Result(side_.version->Version(&ctx, {}, &resp));
+    if (o.code == Code::OK) {
+      o.fields.emplace_back("version", resp.version().starts_with("1.6.20")
+                                           ? "1.6.20*"
+                                           : "other");
+      o.fields.emplace_back("revision",
+                            resp.revision().empty() ? "empty" : "set");
+    }
+    return o;
+  }
+  Outcome Server() {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, /*with_namespace=*/false);
+    ipb::ServerResponse resp;
+    Outcome o = Result(side_.introspection->Server(&ctx, {}, &resp));
+    if (o.code == Code::OK)
+      o.fields.emplace_back("uuid", UuidShape(resp.uuid()));
+    return o;
+  }
+  // How many plugins match `filters`, and whether each of `wanted`
+  // ("<type> <id>") is among them, with its platforms.
+  Outcome Plugins(const std::vector<std::string>& filters,
+                  const std::vector<std::string>& wanted) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline, /*with_namespace=*/false);
+    ipb::PluginsRequest req;
+    for (const std::string& f : filters) req.add_filters(f);
+    ipb::PluginsResponse resp;
+    Outcome o = Result(side_.introspection->Plugins(&ctx, req, &resp));
+    if (o.code != Code::OK) return o;
+    if (!filters.empty()) {
+      o.fields.emplace_back("plugins", absl::StrCat(resp.plugins_size()));
+    }
+    for (const std::string& w : wanted) {
+      std::string found = "absent";
+      for (const ipb::Plugin& p : resp.plugins()) {
+        if (absl::StrCat(p.type(), " ", p.id()) != w) continue;
+        found = "present";
+        for (const containerd::types::Platform& pl : p.platforms()) {
+          absl::StrAppend(&found, " ", pl.os(), "/", pl.architecture());
+        }
+        if (p.has_init_err()) absl::StrAppend(&found, " init_err");
+      }
+      o.fields.emplace_back(w, found);
+    }
+    return o;
+  }
+
  private:
   void Problem(const std::string& what) { trace_.problems.push_back(what); }
+
+  std::string NamespaceOf(const std::string& tag) {
+    return tag == "session" ? side_.ns : IdOf(tag);
+  }
+  std::string NamespaceTag(const std::string& name) const {
+    return name == side_.ns ? "session" : TagOf(name);
+  }
+  static std::string LabelText(
+      const google::protobuf::Map<std::string, std::string>& labels) {
+    std::map<std::string, std::string> sorted(labels.begin(), labels.end());
+    std::string text;
+    for (const auto& [k, v] : sorted) {
+      absl::StrAppend(&text, text.empty() ? "" : ",", k, "=", v);
+    }
+    return text;
+  }
+  // "uuid" for 8-4-4-4-12 lower-case hex digits.
+  static std::string UuidShape(const std::string& u) {
+    if (u.size() != 36) return "other";
+    for (size_t i = 0; i < u.size(); ++i) {
+      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+      const char c = u[i];
+      if (dash != (c == '-')) return "other";
+      if (!dash && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+        return "other";
+    }
+    return "uuid";
+  }
 
   // The socket a runc v2 shim of container `id` listens on (containerd 1.6:
   // /run/containerd/s/ + hex sha256 of "<containerd address>/<ns>/<id>").
@@ -760,19 +1010,24 @@ class Session {
     return s;
   }
 
+  // The header carries `ns`, or the side's namespace when `ns` is empty.
   void Prepare(grpc::ClientContext& ctx, std::chrono::seconds deadline,
-               bool with_namespace = true) const {
-    if (with_namespace) ctx.AddMetadata("containerd-namespace", side_.ns);
+               bool with_namespace = true, const std::string& ns = "") const {
+    if (with_namespace) {
+      ctx.AddMetadata("containerd-namespace", ns.empty() ? side_.ns : ns);
+    }
     ctx.set_deadline(std::chrono::system_clock::now() + deadline);
   }
   Outcome Result(const grpc::Status& s) const {
     return Outcome{s.error_code(), Untag(s.error_message()), {}};
   }
 
+  // In namespace `ns` (the side's when empty).
   Outcome CreateContainerRaw(const std::string& id, const Args& program,
-                             bool oom_after_sigusr1 = false) {
+                             bool oom_after_sigusr1 = false,
+                             const std::string& ns = "") {
     grpc::ClientContext ctx;
-    Prepare(ctx, kCallDeadline);
+    Prepare(ctx, kCallDeadline, true, ns);
     cpb::CreateContainerRequest req;
     cpb::Container* c = req.mutable_container();
     c->set_id(id);
@@ -780,15 +1035,16 @@ class Session {
     c->mutable_spec()->set_type_url(kSpecType);
     RealSpecOptions options;
     options.rootfs = side_.rootfs;
-    options.cgroups_path = "/" + side_.ns + "/" + id;
+    options.cgroups_path = "/" + (ns.empty() ? side_.ns : ns) + "/" + id;
     options.oom_after_sigusr1 = oom_after_sigusr1;
     c->mutable_spec()->set_value(RealContainerSpecJson(program, options));
     cpb::CreateContainerResponse resp;
     return Result(side_.containers->Create(&ctx, req, &resp));
   }
-  Outcome DeleteContainerRaw(const std::string& id) {
+  Outcome DeleteContainerRaw(const std::string& id,
+                             const std::string& ns = "") {
     grpc::ClientContext ctx;
-    Prepare(ctx, kCallDeadline);
+    Prepare(ctx, kCallDeadline, true, ns);
     cpb::DeleteContainerRequest req;
     req.set_id(id);
     google::protobuf::Empty resp;
@@ -920,6 +1176,10 @@ class Session {
       ev::TaskResumed m;
       m.ParseFromString(v);
       container = m.container_id();
+    } else if (topic.starts_with("/namespaces/")) {
+      ev::NamespaceDelete m;  // name = 1 in all three namespace events
+      m.ParseFromString(v);
+      return EventRecord{topic, NamespaceTag(m.name())};
     } else if (topic.starts_with("/containers/")) {
       ev::ContainerDelete m;  // id = 1 in all three container events
       m.ParseFromString(v);
@@ -1403,6 +1663,158 @@ TEST(FakeVsRealContainerd, ShimDeath) {
     s.Step("get", kNotFound, s.Get("d"));
     s.Step("task delete", kNotFound, s.DeleteTask("d"));
     s.Step("container delete", {}, s.DeleteContainer("d"));
+  });
+}
+
+// 10. The Namespaces service: what dockerd's startup Get answers for a
+// namespace never used, which writes make a namespace exist, labels, and
+// Delete's checks.
+TEST(FakeVsRealContainerd, Namespaces) {
+  RunBoth("namespaces", [](Session& s) {
+    s.Step("get never used", {}, s.GetNamespace("fresh"));
+    s.Step("container get in unused namespace", kNotFound,
+           s.GetContainerIn("fresh", "c"));
+    s.Step("list never used", {}, s.ListNamespaces({"fresh"}));
+    s.Step("create", {}, s.CreateNamespace("n", {{"a", "b"}}));
+    s.Step("create twice", kAlreadyExists, s.CreateNamespace("n", {}));
+    s.Step("create bad name", {Code::INVALID_ARGUMENT, {"must match"}},
+           s.CreateNamespace("bad name!", {}));
+    s.Step("get created", {}, s.GetNamespace("n"));
+    s.Step("label one", {}, s.UpdateNamespace("n", {{"c", "d"}}, {"labels.c"}));
+    s.Step("unlabel one", {}, s.UpdateNamespace("n", {}, {"labels.a"}));
+    s.Step("update bad path",
+           {Code::INVALID_ARGUMENT, {"cannot update \"name\" field"}},
+           s.UpdateNamespace("n", {}, {"name"}));
+    s.Step("replace labels", {}, s.UpdateNamespace("n", {{"e", "f"}}, {}));
+    // Without a header the change is stored, then publishing its event fails.
+    const Want kNoHeader{Code::UNKNOWN,
+                         {"failed publishing event: namespace is required"}};
+    s.Step("create without header", kNoHeader,
+           s.CreateNamespace("quiet", {{"q", "1"}}, /*with_header=*/false));
+    s.Step("label without header", kNoHeader,
+           s.UpdateNamespace("quiet", {{"r", "2"}}, {"labels.r"},
+                             /*with_header=*/false));
+    s.Step("get created without header", {}, s.GetNamespace("quiet"));
+    s.Step("label unused namespace", {},
+           s.UpdateNamespace("labelled", {{"x", "y"}}, {"labels.x"}));
+    s.Step("label session namespace", {},
+           s.UpdateNamespace("session", {{"dsim", "yes"}}, {"labels.dsim"}));
+    s.Step("unlabel session namespace", {},
+           s.UpdateNamespace("session", {}, {"labels.dsim"}));
+    s.Step("container in namespace", {}, s.CreateContainerIn("w", "wc"));
+    s.Step("lease in namespace", {}, s.CreateLeaseIn("l", "lease"));
+    s.Step("list", {},
+           s.ListNamespaces(
+               {"fresh", "n", "quiet", "labelled", "w", "l", "session"}));
+    s.Step("delete holding a container",
+           {Code::FAILED_PRECONDITION,
+            {"must be empty, but it still has containers"}},
+           s.DeleteNamespace("w"));
+    s.Step("container delete", {}, s.DeleteContainerIn("w", "wc"));
+    s.Step("delete emptied", {}, s.DeleteNamespace("w"));
+    s.Step("delete holding a lease", {}, s.DeleteNamespace("l"));
+    s.Step("delete", {}, s.DeleteNamespace("n"));
+    s.Step("delete labelled", {}, s.DeleteNamespace("labelled"));
+    s.Step("delete created without header", {}, s.DeleteNamespace("quiet"));
+    s.Step("delete never used", kNotFound, s.DeleteNamespace("fresh"));
+    s.Step("get deleted", {}, s.GetNamespace("n"));
+    s.Step("list after deletes", {},
+           s.ListNamespaces({"n", "quiet", "labelled", "w", "l"}));
+  });
+}
+
+// 11. Version and Introspection, as a client could use them: the version's
+// shape (not its text), the server's uuid, and the plugins the fake serves.
+TEST(FakeVsRealContainerd, VersionAndIntrospection) {
+  RunBoth("introspection", [](Session& s) {
+    s.Step("version", {}, s.Version());
+    s.Step("server", {}, s.Server());
+    s.Step(
+        "plugins", {},
+        s.Plugins(
+            {},
+            {"io.containerd.grpc.v1 tasks", "io.containerd.grpc.v1 containers",
+             "io.containerd.grpc.v1 events", "io.containerd.grpc.v1 leases",
+             "io.containerd.grpc.v1 namespaces",
+             "io.containerd.grpc.v1 version",
+             "io.containerd.grpc.v1 introspection",
+             "io.containerd.runtime.v2 task", "io.containerd.event.v1 exchange",
+             "io.containerd.grpc.v1 snapshots"}));
+    s.Step("plugins filtered", {},
+           s.Plugins({"type==io.containerd.grpc.v1,id==tasks"},
+                     {"io.containerd.grpc.v1 tasks"}));
+    s.Step("plugins of a type or another", {},
+           s.Plugins({"type==io.containerd.runtime.v2",
+                      "type==io.containerd.event.v1"},
+                     {}));
+  });
+}
+
+// 12. Signals to a paused task and to a stopped process (measured with ctr on
+// containerd 1.6.20 / runc 1.1.5): runc thaws a frozen cgroup for SIGKILL to
+// init and for any kill --all, so a paused task dies at once; a kill --all of
+// a stopped task succeeds; a SIGSTOPped process acts on SIGTERM only after
+// SIGCONT, while SIGKILL still kills it.
+TEST(FakeVsRealContainerd, PausedAndStoppedSignals) {
+  RunBoth("paused", [](Session& s) {
+    s.Step("kill create", {}, s.CreateContainer("k", {"sleep"}));
+    s.Step("kill task create", {}, s.CreateTask("k"));
+    s.Step("kill start", {}, s.Start("k"));
+    s.Step("kill pause", {}, s.PauseTask("k"));
+    s.AwaitEvent("/tasks/paused");
+    s.Step("sigkill paused", {}, s.Kill("k", "", kSigKill));
+    s.Step("sigkill paused wait", {}, s.Wait("k"));
+    s.AwaitEvent("/tasks/exit");
+    s.Step("get killed paused", {}, s.Get("k"));
+    s.Step("resume killed", Unknown("cannot resume a stopped container"),
+           s.ResumeTask("k"));
+    s.Step("kill all stopped", {}, s.Kill("k", "", kSigKill, /*all=*/true));
+    s.Step("sigterm all stopped", {}, s.Kill("k", "", kSigTerm, true));
+    s.Step("kill stopped", {Code::NOT_FOUND, {"process already finished"}},
+           s.Kill("k", "", kSigKill));
+    s.Step("kill task delete", {}, s.DeleteTask("k"));
+    // ctr tasks rm -f: Kill(SIGKILL, all) of a paused task, Wait, Delete.
+    s.Step("force create", {}, s.CreateContainer("f", {"sleep"}));
+    s.Step("force task create", {}, s.CreateTask("f"));
+    s.Step("force start", {}, s.Start("f"));
+    s.Step("force exec", {}, s.Exec("f", "e", {"sleep"}));
+    s.Step("force exec start", {}, s.Start("f", "e"));
+    s.Step("force pause", {}, s.PauseTask("f"));
+    s.AwaitEvent("/tasks/paused", 2);
+    s.Step("force kill all", {}, s.Kill("f", "", kSigKill, true));
+    s.Step("force wait", {}, s.Wait("f"));
+    s.Step("force exec wait", {}, s.Wait("f", "e"));
+    s.AwaitEvent("/tasks/exit", 3);
+    s.Step("force task delete", {}, s.DeleteTask("f"));
+    // SIGSTOP holds SIGTERM until SIGCONT.
+    s.Step("stop create", {}, s.CreateContainer("t", {"run"}));
+    s.Step("stop task create", {}, s.CreateTask("t"));
+    s.Step("stop start", {}, s.Start("t"));
+    s.AwaitTrapped("t");
+    s.Step("sigstop", {}, s.Kill("t", "", kSigStop));
+    s.AwaitRealStopped("t");
+    s.Step("sigterm stopped", {}, s.Kill("t", "", kSigTerm));
+    s.AwaitRealStopped("t", kSigTerm);
+    s.Step("get with sigterm pending", {}, s.Get("t"));
+    s.Step("sigcont", {}, s.Kill("t", "", kSigCont));
+    s.Step("sigcont wait", {}, s.Wait("t"));
+    s.AwaitEvent("/tasks/exit", 4);
+    s.Step("stop task delete", {}, s.DeleteTask("t"));
+    // SIGKILL still kills a stopped process.
+    s.Step("stopkill create", {}, s.CreateContainer("u", {"run"}));
+    s.Step("stopkill task create", {}, s.CreateTask("u"));
+    s.Step("stopkill start", {}, s.Start("u"));
+    s.AwaitTrapped("u");
+    s.Step("stopkill sigstop", {}, s.Kill("u", "", kSigStop));
+    s.AwaitRealStopped("u");
+    s.Step("sigkill stopped", {}, s.Kill("u", "", kSigKill));
+    s.Step("sigkill stopped wait", {}, s.Wait("u"));
+    s.AwaitEvent("/tasks/exit", 5);
+    s.Step("stopkill task delete", {}, s.DeleteTask("u"));
+    s.Step("kill container delete", {}, s.DeleteContainer("k"));
+    s.Step("force container delete", {}, s.DeleteContainer("f"));
+    s.Step("stop container delete", {}, s.DeleteContainer("t"));
+    s.Step("stopkill container delete", {}, s.DeleteContainer("u"));
   });
 }
 

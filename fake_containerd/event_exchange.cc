@@ -1,17 +1,36 @@
 #include "fake_containerd/event_exchange.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "fake_containerd/timestamps.h"
 
 namespace fake_containerd {
 
+// Created only while someone waits, so that runs that never wait make no sim
+// objects for it (object ids stay as they were).
+struct EventExchange::TakenSignal {
+  std::shared_ptr<sim::Notify> notify;  // null while nobody waits
+  void Fire() {
+    if (notify != nullptr) std::exchange(notify, nullptr)->Fire();
+  }
+};
+
 struct Subscription::State {
-  State(sim::Executor& ex, const std::string& name, EventFilter f)
-      : filter(std::move(f)),
+  State(sim::Executor& ex, const std::string& name, EventFilter f,
+        std::shared_ptr<EventExchange::TakenSignal> taken)
+      : taken(std::move(taken)),
+        filter(std::move(f)),
         chan(ex, name + " events"),
         mu(ex, name + " queue lock"),
         wake(ex, name + " queue") {}
+  std::shared_ptr<EventExchange::TakenSignal> taken;
+  uint64_t matched = 0;  // envelopes queued for this subscription
+  // Of those, the ones the consumer is done with: it asked for the next one
+  // (Subscription::Next), so it has passed this one on (a gRPC stream has
+  // written it).
+  uint64_t taken_count = 0;
+  bool holding = false;  // the consumer has one it has not passed on yet
   EventFilter filter;
   sim::Chan<Envelope> chan;  // unbuffered: the queue below is the buffer
   sim::Mutex mu;             // only for wake.Wait; publishing is atomic anyway
@@ -32,6 +51,17 @@ Subscription::~Subscription() { Close(); }
 
 sim::Chan<Envelope>& Subscription::events() { return state_->chan; }
 
+sim::Task<std::optional<Envelope>> Subscription::Next() {
+  std::shared_ptr<State> s = state_;
+  if (std::exchange(s->holding, false)) {
+    ++s->taken_count;
+    s->taken->Fire();
+  }
+  std::optional<Envelope> e = co_await s->chan.Recv();
+  s->holding = e.has_value();
+  co_return e;
+}
+
 void Subscription::Close(absl::Status why) { Close(*state_, std::move(why)); }
 
 void Subscription::Close(State& s, absl::Status why) {
@@ -40,13 +70,15 @@ void Subscription::Close(State& s, absl::Status why) {
   s.final_status = std::move(why);
   s.queue.clear();
   s.wake.Signal();
+  s.taken->Fire();  // nothing more to wait for from this one
 }
 
 const absl::Status& Subscription::final_status() const {
   return state_->final_status;
 }
 
-EventExchange::EventExchange(sim::Executor& ex) : ex_(ex) {}
+EventExchange::EventExchange(sim::Executor& ex)
+    : ex_(ex), taken_(std::make_shared<TakenSignal>()) {}
 
 void EventExchange::Publish(const std::string& ns, const std::string& topic,
                             google::protobuf::Any event) {
@@ -65,6 +97,7 @@ void EventExchange::Forward(Envelope envelope) {
   for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
     if (!s->filter.Matches(envelope.namespace_(), envelope.topic())) continue;
     s->queue.push_back(envelope);
+    ++s->matched;
     s->wake.Signal();
   }
 }
@@ -74,10 +107,28 @@ absl::StatusOr<std::unique_ptr<Subscription>> EventExchange::Subscribe(
   absl::StatusOr<EventFilter> f = EventFilter::Parse(filters);
   if (!f.ok()) return f.status();
   const std::string name = "subscription " + std::to_string(next_id_++);
-  auto state = std::make_shared<Subscription::State>(ex_, name, *std::move(f));
+  auto state =
+      std::make_shared<Subscription::State>(ex_, name, *std::move(f), taken_);
   subscribers_.push_back(state);
   ex_.Spawn(name + " pump", Pump(state), sim::SpawnOptions{.background = true});
   return std::make_unique<Subscription>(std::move(state));
+}
+
+sim::Task<bool> EventExchange::AwaitTaken(sim::Nanos timeout) {
+  const sim::Nanos deadline = ex_.now() + timeout;
+  for (;;) {
+    bool pending = false;
+    for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
+      pending |= !s->closed && s->taken_count < s->matched;
+    }
+    if (!pending) co_return true;
+    if (ex_.now() >= deadline) co_return false;
+    if (taken_->notify == nullptr) {
+      taken_->notify = std::make_shared<sim::Notify>(ex_, "events taken");
+    }
+    std::shared_ptr<sim::Notify> notify = taken_->notify;
+    co_await notify->WaitFor(deadline - ex_.now());
+  }
 }
 
 void EventExchange::CloseAll(absl::Status why) {

@@ -16,6 +16,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ class Subscription {
   // co_await events().Recv(): the next envelope; empty once the subscription
   // has ended.
   sim::Chan<Envelope>& events();
+  // The same, for consumers that pass envelopes on (the gRPC event stream):
+  // calling it again tells EventExchange::AwaitTaken that the previous one
+  // has been passed on.
+  sim::Task<std::optional<Envelope>> Next();
   // Ends the subscription: queued envelopes are dropped (one already being
   // handed over may still arrive), then Recv returns empty. `why` is the
   // stream's final status (OK for a clean end, an error when containerd goes
@@ -60,6 +65,7 @@ class Subscription {
 
 class EventExchange {
  public:
+  struct TakenSignal;  // opaque; shared with the subscriptions' states
   explicit EventExchange(sim::Executor& ex);
   EventExchange(const EventExchange&) = delete;
   EventExchange& operator=(const EventExchange&) = delete;
@@ -78,6 +84,14 @@ class EventExchange {
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
       const std::vector<std::string>& filters);
 
+  // Waits until every open subscription's consumer is done (it called
+  // Subscription::Next again) with each envelope published so far that it
+  // matches, or `timeout` has passed;
+  // false on timeout. `dsim serve` awaits this before Tasks/Create replies:
+  // a real dockerd receives /tasks/create before it could send Tasks/Start
+  // (12 of 12 starts on a real containerd), which an unordered reply broke.
+  sim::Task<bool> AwaitTaken(sim::Nanos timeout);
+
   // Ends every subscription with `why` (containerd restarting).
   void CloseAll(absl::Status why);
   size_t published() const { return published_; }
@@ -91,6 +105,8 @@ class EventExchange {
   static sim::Task<void> Pump(std::shared_ptr<Subscription::State> s);
 
   sim::Executor& ex_;
+  // Fired when a subscription takes an envelope while AwaitTaken waits.
+  std::shared_ptr<TakenSignal> taken_;
   std::vector<std::shared_ptr<Subscription::State>> subscribers_;
   uint64_t next_id_ = 1;
   size_t published_ = 0;

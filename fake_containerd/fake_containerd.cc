@@ -119,6 +119,7 @@ absl::Status FakeContainerd::CreateContainer(
   absl::StatusOr<const ContainerRecord*> c =
       containers_.Create(ns, req.container(), ex_.now());
   if (!c.ok()) return c.status();
+  namespaces_.Touch(ns);
   *resp->mutable_container() = **c;
   ev::ContainerCreate e;
   e.set_id((*c)->id());
@@ -416,6 +417,7 @@ absl::Status FakeContainerd::CreateLease(
   Count(method::kLeasesPrefix, "Create");
   if (absl::Status s = CheckNamespace(ns); !s.ok()) return s;
   if (absl::Status s = leases_.Create(ns, req.id()); !s.ok()) return s;
+  namespaces_.Touch(ns);
   resp->mutable_lease()->set_id(req.id());
   SetVirtualTime(ex_.now(), resp->mutable_lease()->mutable_created_at());
   return absl::OkStatus();

@@ -1,5 +1,6 @@
 // fake_containerd/fake_containerd.h: the in-process containerd 1.6 core. Each
-// method is one RPC of the Containers, Tasks or Events service, with the
+// method is one RPC of the Containers, Tasks, Events, Leases, Namespaces,
+// Version or Introspection service, with the
 // namespace passed explicitly (what the `containerd-namespace` header carries;
 // empty = no header), so sim code and the gRPC adapters (*_service.h) share one
 // implementation. Errors are containerd's codes and texts.
@@ -20,13 +21,17 @@
 #include "absl/status/statusor.h"
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
+#include "containerd/services/introspection/v1/introspection.pb.h"
 #include "containerd/services/leases/v1/leases.pb.h"
+#include "containerd/services/namespaces/v1/namespace.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
+#include "containerd/services/version/v1/version.pb.h"
 #include "fake_containerd/container_store.h"
 #include "fake_containerd/event_exchange.h"
 #include "fake_containerd/faults.h"
 #include "fake_containerd/kernel.h"
 #include "fake_containerd/lease_table.h"
+#include "fake_containerd/namespace_table.h"
 #include "fake_containerd/rpc_log.h"
 #include "sim/executor.h"
 #include "sim/task.h"
@@ -36,6 +41,9 @@ namespace fake_containerd {
 namespace cpb = ::containerd::services::containers::v1;
 namespace tpb = ::containerd::services::tasks::v1;
 namespace epb = ::containerd::services::events::v1;
+namespace npb = ::containerd::services::namespaces::v1;
+namespace ipb = ::containerd::services::introspection::v1;
+namespace vpb = ::containerd::services::version::v1;
 
 // Full method names, as counted.
 namespace method {
@@ -46,6 +54,12 @@ inline constexpr char kLeasesPrefix[] =
     "/containerd.services.leases.v1.Leases/";
 inline constexpr char kEventsPrefix[] =
     "/containerd.services.events.v1.Events/";
+inline constexpr char kNamespacesPrefix[] =
+    "/containerd.services.namespaces.v1.Namespaces/";
+inline constexpr char kVersionPrefix[] =
+    "/containerd.services.version.v1.Version/";
+inline constexpr char kIntrospectionPrefix[] =
+    "/containerd.services.introspection.v1.Introspection/";
 }  // namespace method
 
 class FakeContainerd {
@@ -120,6 +134,32 @@ class FakeContainerd {
       const ::containerd::services::leases::v1::DeleteRequest& req);
   LeaseTable& leases() { return leases_; }
 
+  // Namespaces: no header needed, as namespaces are not namespaced, but
+  // Create and Update publish /namespaces/{create,update} in the header's
+  // namespace and fail (UNKNOWN, the change kept) without one; Delete
+  // publishes /namespaces/delete in the deleted one. See namespace_table.h
+  // for when a namespace exists.
+  absl::Status GetNamespace(const npb::GetNamespaceRequest& req,
+                            npb::GetNamespaceResponse* resp);
+  absl::Status ListNamespaces(const npb::ListNamespacesRequest& req,
+                              npb::ListNamespacesResponse* resp);
+  absl::Status CreateNamespace(const std::string& ns,
+                               const npb::CreateNamespaceRequest& req,
+                               npb::CreateNamespaceResponse* resp);
+  absl::Status UpdateNamespace(const std::string& ns,
+                               const npb::UpdateNamespaceRequest& req,
+                               npb::UpdateNamespaceResponse* resp);
+  absl::Status DeleteNamespace(const npb::DeleteNamespaceRequest& req);
+  NamespaceTable& namespaces() { return namespaces_; }
+
+  // Version and Introspection: what the server says about itself (a
+  // containerd 1.6.20 serving the plugins the fake implements; see
+  // introspection.cc).
+  absl::Status Version(vpb::VersionResponse* resp);
+  absl::Status Plugins(const ipb::PluginsRequest& req,
+                       ipb::PluginsResponse* resp);
+  absl::Status Server(ipb::ServerResponse* resp);
+
   // containerd restarts: every event subscription ends with UNAVAILABLE;
   // containers, tasks and shims survive. (In-flight Tasks/Wait calls are not
   // broken yet.)
@@ -150,6 +190,7 @@ class FakeContainerd {
   ContainerStore containers_;
   Kernel kernel_;
   LeaseTable leases_;
+  NamespaceTable namespaces_;
   Faults* faults_ = nullptr;
 };
 

@@ -2,10 +2,12 @@
 
 #include <memory>
 
+#include "containerd/events/task.pb.h"
 #include "fake_containerd/fake_containerd.h"
 #include "fake_containerd/faults.h"
 #include "fake_containerd/in_process.h"
 #include "fake_containerd/sim_transport.h"
+#include "fake_containerd/stdio_fifos.h"
 #include "sim/executor.h"
 #include "sim/strategy_random.h"
 #include "wire/grpc_server.h"
@@ -13,6 +15,42 @@
 namespace fake_containerd {
 
 namespace {
+
+namespace ev = ::containerd::events;
+
+// Opens and closes the processes' stdio as a shim does: init's at Create,
+// an exec's at its Start, each closed at its exit, the rest at the task's
+// deletion. Driven by the events, which the fake publishes at those moments.
+void FollowStdio(const Envelope& e, Kernel& kernel, StdioFifos& stdio) {
+  const std::string& ns = e.namespace_();
+  const std::string& topic = e.topic();
+  const std::string& value = e.event().value();
+  if (topic == "/tasks/create") {
+    ev::TaskCreate m;
+    if (!m.ParseFromString(value)) return;
+    stdio.Open(ns + "/" + m.container_id(),
+               ProcessIo{m.io().stdin(), m.io().stdout(), m.io().stderr(),
+                         m.io().terminal()});
+  } else if (topic == "/tasks/exec-started") {
+    ev::TaskExecStarted m;
+    if (!m.ParseFromString(value)) return;
+    absl::StatusOr<const Process*> p =
+        kernel.Get(ns, m.container_id(), m.exec_id());
+    if (p.ok()) {
+      stdio.Open(ns + "/" + m.container_id() + "/" + m.exec_id(), (*p)->io);
+    }
+  } else if (topic == "/tasks/exit") {
+    ev::TaskExit m;
+    if (!m.ParseFromString(value)) return;
+    const bool init = m.id() == m.container_id();
+    stdio.Close(ns + "/" + m.container_id() + (init ? "" : "/" + m.id()));
+  } else if (topic == "/tasks/delete") {
+    ev::TaskDelete m;
+    if (!m.ParseFromString(value)) return;
+    stdio.Close(ns + "/" + m.container_id());
+    stdio.CloseAll(ns + "/" + m.container_id() + "/");
+  }
+}
 
 // Keeps the run alive while serving: requests are background tasks.
 sim::Task<void> ServeForever(sim::Executor& ex) {
@@ -27,10 +65,18 @@ absl::Status ServeOverGrpc(const GrpcServeOptions& options) {
   ex_options.detect_races = false;
   ex_options.max_steps = UINT64_MAX;
   sim::Executor ex(ex_options, strategy);
+  StdioFifos stdio;  // outlives the fake, whose tap uses it
   FakeContainerd fake(ex);
+  fake.kernel().set_sigkill_thaws_frozen(true);  // as runc 1.1 (kernel.h)
+  fake.events().set_tap([&fake, &stdio](const Envelope& e) {
+    FollowStdio(e, fake.kernel(), stdio);
+  });
   Faults faults(ex, FaultOptions{});
   SimTransport transport(ex, faults);
-  ServeInProcess(fake, transport);
+  // A second at most: a client that stops reading its event stream must not
+  // hang every Tasks/Create.
+  ServeInProcess(fake, transport,
+                 ServeInProcessOptions{.task_create_event_wait = sim::kSecond});
   fake.set_faults(&faults);
   absl::StatusOr<std::unique_ptr<wire::GrpcServer>> server =
       wire::GrpcServer::Start(ex, options.listen, transport);

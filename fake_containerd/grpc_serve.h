@@ -1,7 +1,8 @@
 // fake_containerd/grpc_serve.h: the fake containerd served over real gRPC on a
 // unix socket (`dsim serve`), for ctr and other real clients. Its kernel runs
 // in real time: virtual time follows the wall clock in this mode only. No
-// faults are drawn.
+// faults are drawn. The stdio FIFOs clients pass are opened as a shim opens
+// them (stdio_fifos.h).
 #ifndef DSIM_FAKE_CONTAINERD_GRPC_SERVE_H_
 #define DSIM_FAKE_CONTAINERD_GRPC_SERVE_H_
 

@@ -4,12 +4,18 @@
 // comes back.
 #include "fake_containerd/grpc_serve.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +26,9 @@
 #include "containerd/events/container.pb.h"
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
+#include "containerd/services/namespaces/v1/namespace.pb.h"
+#include "containerd/services/tasks/v1/tasks.pb.h"
+#include "containerd/services/version/v1/version.pb.h"
 #include "sim/run.h"
 #include "sim/strategy_random.h"
 #include "wire/completion_loop.h"
@@ -125,6 +134,110 @@ TEST(GrpcServeTest, UnaryCallsCarryTheNamespaceHeader) {
   EXPECT_NE(std::string(without.message()).find("namespace is required"),
             std::string::npos);
   EXPECT_TRUE(with.ok()) << with;
+}
+
+// dockerd 20.10 starts with Namespaces/Get of "moby" and "plugins.moby" (a
+// failure is fatal to it) and Version/Version, with no namespace ever used.
+TEST(GrpcServeTest, DockerdStartupCallsAreAnswered) {
+  namespace npb = ::containerd::services::namespaces::v1;
+  const std::string path = SocketPath("startup");
+  Served served("unix:" + path);
+  std::vector<absl::StatusOr<std::string>> gets;
+  absl::StatusOr<std::string> version = absl::UnknownError("not called");
+  RunClient("unix:" + path,
+            [&](sim::Executor&, sim::RpcConnection& c) -> sim::Task<void> {
+              for (const char* name : {"moby", "plugins.moby"}) {
+                npb::GetNamespaceRequest req;
+                req.set_name(name);
+                gets.push_back(co_await c.Unary(
+                    "/containerd.services.namespaces.v1.Namespaces/Get", {},
+                    req.SerializeAsString()));
+              }
+              version = co_await c.Unary(
+                  "/containerd.services.version.v1.Version/Version", {}, "");
+            });
+  ASSERT_EQ(gets.size(), 2u);
+  for (const absl::StatusOr<std::string>& g : gets) {
+    ASSERT_TRUE(g.ok()) << g.status();
+    npb::GetNamespaceResponse resp;
+    ASSERT_TRUE(resp.ParseFromString(*g));
+    EXPECT_TRUE(resp.namespace_().labels().empty());
+  }
+  ASSERT_TRUE(version.ok()) << version.status();
+  ::containerd::services::version::v1::VersionResponse v;
+  ASSERT_TRUE(v.ParseFromString(*version));
+  EXPECT_TRUE(v.version().starts_with("1.6.20")) << v.version();
+  EXPECT_FALSE(v.revision().empty());
+}
+
+// The shim's side of the stdio FIFOs: once Tasks/Create has returned, the
+// client can open stdin's write end without blocking (a reader exists) and
+// write to it; stdout's writer goes away when the process exits (POLLHUP on
+// the client's read end).
+TEST(GrpcServeTest, StdioFifosAreOpenedAsAShimOpensThem) {
+  namespace tpb = ::containerd::services::tasks::v1;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir_template =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+      "/dsim-stdio-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
+  const std::filesystem::path dir(dir_template);
+  struct RemoveDir {
+    std::filesystem::path p;
+    ~RemoveDir() { std::filesystem::remove_all(p); }
+  } remove_dir{dir};
+  const std::string in = dir / "stdin", out = dir / "stdout";
+  ASSERT_EQ(mkfifo(in.c_str(), 0600), 0);
+  ASSERT_EQ(mkfifo(out.c_str(), 0600), 0);
+  const int out_fd = open(out.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(out_fd, 0);
+  EXPECT_LT(open(in.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC), 0);
+  EXPECT_EQ(errno, ENXIO) << "nobody reads stdin before Tasks/Create";
+
+  const std::string path = SocketPath("stdio");
+  Served served("unix:" + path);
+  int in_fd = -1;
+  ssize_t written = -1;
+  RunClient(
+      "unix:" + path,
+      [&](sim::Executor&, sim::RpcConnection& c) -> sim::Task<void> {
+        sim::RpcMetadata md = {{"containerd-namespace", "test"}};
+        EXPECT_TRUE((co_await c.Unary(kCreate, md, CreateRequest("c1"))).ok());
+        const std::string tasks = "/containerd.services.tasks.v1.Tasks/";
+        tpb::CreateTaskRequest create;
+        create.set_container_id("c1");
+        create.set_stdin(in);
+        create.set_stdout(out);
+        absl::StatusOr<std::string> r =
+            co_await c.Unary(tasks + "Create", md, create.SerializeAsString());
+        EXPECT_TRUE(r.ok()) << r.status();
+        in_fd = open(in.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (in_fd >= 0) written = write(in_fd, "hello\n", 6);
+        tpb::StartRequest start;
+        start.set_container_id("c1");
+        EXPECT_TRUE(
+            (co_await c.Unary(tasks + "Start", md, start.SerializeAsString()))
+                .ok());
+        tpb::KillRequest kill;
+        kill.set_container_id("c1");
+        kill.set_signal(9);
+        EXPECT_TRUE(
+            (co_await c.Unary(tasks + "Kill", md, kill.SerializeAsString()))
+                .ok());
+        tpb::WaitRequest wait;
+        wait.set_container_id("c1");
+        EXPECT_TRUE(
+            (co_await c.Unary(tasks + "Wait", md, wait.SerializeAsString()))
+                .ok());
+      });
+  EXPECT_GE(in_fd, 0) << "stdin has no reader after Tasks/Create: " << errno;
+  EXPECT_EQ(written, 6);
+  pollfd p{out_fd, POLLIN, 0};
+  // Bounded, generous for a loaded machine; the exit closed it already.
+  ASSERT_EQ(poll(&p, 1, 10000), 1);
+  EXPECT_TRUE(p.revents & POLLHUP) << "stdout still has a writer";
+  if (in_fd >= 0) close(in_fd);
+  close(out_fd);
 }
 
 TEST(GrpcServeTest, TheEventStreamIsConsumed) {

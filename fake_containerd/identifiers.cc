@@ -45,4 +45,13 @@ absl::Status ValidateIdentifier(std::string_view s) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateLabel(std::string_view key, std::string_view value) {
+  if (key.size() + value.size() > kMaxLabelSize) {
+    return ErrInvalidArgument(
+        "label key and value greater than maximum size (4096 bytes), key: " +
+        std::string(key.substr(0, 10)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace fake_containerd

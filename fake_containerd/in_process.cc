@@ -54,7 +54,7 @@ class EnvelopeStream : public sim::RpcStream {
   explicit EnvelopeStream(std::unique_ptr<Subscription> sub)
       : sub_(std::move(sub)) {}
   sim::Task<absl::StatusOr<std::optional<std::string>>> Next() override {
-    std::optional<Envelope> e = co_await sub_->events().Recv();
+    std::optional<Envelope> e = co_await sub_->Next();
     if (!e.has_value()) {
       if (!sub_->final_status().ok()) co_return sub_->final_status();
       co_return std::optional<std::string>();
@@ -68,7 +68,8 @@ class EnvelopeStream : public sim::RpcStream {
 
 }  // namespace
 
-void ServeInProcess(FakeContainerd& fake, SimTransport& t) {
+void ServeInProcess(FakeContainerd& fake, SimTransport& t,
+                    const ServeInProcessOptions& options) {
   FakeContainerd* f = &fake;
   Faults* faults = &t.faults();
   // Binds `prefix + name` to a synchronous core method with a reply message.
@@ -107,10 +108,25 @@ void ServeInProcess(FakeContainerd& fake, SimTransport& t) {
           return f->DeleteContainer(ns, r);
         });
 
-  unary(k + "Create", pair<tpb::CreateTaskRequest, tpb::CreateTaskResponse>(),
-        [f](const std::string& ns, auto& r, auto* o) {
-          return f->CreateTask(ns, r, o);
-        });
+  SimTransport::UnaryHandler create_task =
+      Bind<tpb::CreateTaskRequest, tpb::CreateTaskResponse>(
+          f, faults, k + "Create",
+          [f](const std::string& ns, auto& r, auto* o) {
+            return f->CreateTask(ns, r, o);
+          });
+  if (const sim::Nanos wait = options.task_create_event_wait; wait > 0) {
+    create_task =
+        [f, wait, inner = std::move(create_task)](
+            sim::RpcMetadata md,
+            std::string bytes) -> sim::Task<absl::StatusOr<std::string>> {
+      absl::StatusOr<std::string> reply =
+          co_await inner(std::move(md), std::move(bytes));
+      // A subscriber that does not read only delays the reply (bounded).
+      if (reply.ok()) (void)co_await f->events().AwaitTaken(wait);
+      co_return reply;
+    };
+  }
+  t.RegisterUnary(k + "Create", std::move(create_task));
   unary(k + "Start", pair<tpb::StartRequest, tpb::StartResponse>(),
         [f](const std::string& ns, auto& r, auto* o) {
           return f->Start(ns, r, o);
@@ -198,6 +214,40 @@ void ServeInProcess(FakeContainerd& fake, SimTransport& t) {
         [f](const std::string& ns, auto& r, auto*) {
           return f->DeleteLease(ns, r);
         });
+
+  // Namespaces, Version and Introspection need no namespace header.
+  const std::string n = method::kNamespacesPrefix;
+  unary(n + "Get", pair<npb::GetNamespaceRequest, npb::GetNamespaceResponse>(),
+        [f](const std::string&, auto& r, auto* o) {
+          return f->GetNamespace(r, o);
+        });
+  unary(n + "List",
+        pair<npb::ListNamespacesRequest, npb::ListNamespacesResponse>(),
+        [f](const std::string&, auto& r, auto* o) {
+          return f->ListNamespaces(r, o);
+        });
+  unary(n + "Create",
+        pair<npb::CreateNamespaceRequest, npb::CreateNamespaceResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->CreateNamespace(ns, r, o);
+        });
+  unary(n + "Update",
+        pair<npb::UpdateNamespaceRequest, npb::UpdateNamespaceResponse>(),
+        [f](const std::string& ns, auto& r, auto* o) {
+          return f->UpdateNamespace(ns, r, o);
+        });
+  unary(n + "Delete", pair<npb::DeleteNamespaceRequest, Empty>(),
+        [f](const std::string&, auto& r, auto*) {
+          return f->DeleteNamespace(r);
+        });
+  unary(std::string(method::kVersionPrefix) + "Version",
+        pair<Empty, vpb::VersionResponse>(),
+        [f](const std::string&, auto&, auto* o) { return f->Version(o); });
+  const std::string i = method::kIntrospectionPrefix;
+  unary(i + "Plugins", pair<ipb::PluginsRequest, ipb::PluginsResponse>(),
+        [f](const std::string&, auto& r, auto* o) { return f->Plugins(r, o); });
+  unary(i + "Server", pair<Empty, ipb::ServerResponse>(),
+        [f](const std::string&, auto&, auto* o) { return f->Server(o); });
 }
 
 }  // namespace fake_containerd

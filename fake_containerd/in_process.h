@@ -16,9 +16,19 @@
 
 namespace fake_containerd {
 
-// Binds every Containers, Tasks, Events and Leases method. `fake` must outlive
-// the transport's use.
-void ServeInProcess(FakeContainerd& fake, SimTransport& transport);
+struct ServeInProcessOptions {
+  // When positive, a successful Tasks/Create replies only once every event
+  // subscription has taken the events published so far (its /tasks/create
+  // among them), waiting at most this long: `dsim serve` sets it, so a real
+  // client receives /tasks/create before it could send Tasks/Start, as from
+  // a real containerd. Simulated runs leave it 0 and explore both orders.
+  sim::Nanos task_create_event_wait = 0;
+};
+
+// Binds every Containers, Tasks, Events, Leases, Namespaces, Version and
+// Introspection method. `fake` must outlive the transport's use.
+void ServeInProcess(FakeContainerd& fake, SimTransport& transport,
+                    const ServeInProcessOptions& options = {});
 
 }  // namespace fake_containerd
 

@@ -42,9 +42,9 @@ bool IsFatal(uint32_t sig) {
   switch (sig) {
     case 0:   // existence probe
     case 17:  // SIGCHLD
-    case 18:  // SIGCONT
-    case 19:  // SIGSTOP (stopping is not modelled)
-    case 20:  // SIGTSTP
+    case 18:  // SIGCONT (Deliver handles it)
+    case 19:  // SIGSTOP (Deliver handles it)
+    case 20:  // SIGTSTP (terminal stops are not modelled)
     case 21:  // SIGTTIN
     case 22:  // SIGTTOU
     case 23:  // SIGURG
@@ -246,10 +246,15 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
     default:
       co_return;  // acts only when signalled, which Kill handles
   }
-  // A frozen process makes no progress until it is thawed.
-  while (!p->exited && task->paused) {
-    std::shared_ptr<sim::Notify> thawed = task->thawed;
-    co_await thawed->Wait();
+  // A frozen or stopped process makes no progress until it is thawed and
+  // continued (Exit wakes a stopped one that dies).
+  while (!p->exited && (task->paused || p->sig_stopped)) {
+    if (task->paused) {
+      std::shared_ptr<sim::Notify> thawed = task->thawed;
+      co_await thawed->Wait();
+    } else {
+      co_await p->continued->Wait();
+    }
   }
   if (p->exited || p->deleted) co_return;
   if (p->program.kind == Program::Kind::kAllocateUntilOom) {
@@ -268,6 +273,7 @@ void Kernel::Exit(Process& p, uint32_t status) {
   p.exited_at = ex_.now();
   p.exited = true;
   p.exit_notify->Fire();
+  if (p.continued != nullptr) p.continued->Fire();
   Emit({.kind = KernelEvent::Kind::kExit,
         .ns = p.ns,
         .container_id = p.container_id,
@@ -304,9 +310,17 @@ void Kernel::Terminate(TaskRecord& task, Process& p, uint32_t status) {
 }
 
 void Kernel::Deliver(TaskRecord& task, Process& p, uint32_t signal) {
-  if (!IsFatal(signal) || p.exited) return;
-  if (p.state == ProcessState::kPaused) {
-    // Frozen (cgroup v1 freezer): the signal takes effect when thawed.
+  if (p.exited) return;
+  if (p.state == ProcessState::kRunning &&
+      (signal == kSigStop || signal == kSigCont)) {
+    SetStopped(task, p, signal == kSigStop);
+    return;
+  }
+  if (!IsFatal(signal)) return;
+  // Frozen (cgroup v1 freezer), or stopped and not SIGKILLed: the signal takes
+  // effect when thawed and continued.
+  if (p.state == ProcessState::kPaused ||
+      (p.sig_stopped && signal != kSigKill)) {
     if (p.pending_signal == 0 || signal == kSigKill) p.pending_signal = signal;
     return;
   }
@@ -317,6 +331,34 @@ void Kernel::Deliver(TaskRecord& task, Process& p, uint32_t signal) {
   Terminate(task, p, 128 + signal);
 }
 
+// SIGSTOP even as PID 1 (sent from outside its pid namespace); SIGCONT
+// resumes it and delivers what waited. (Both are not modelled while frozen.)
+void Kernel::SetStopped(TaskRecord& task, Process& p, bool stop) {
+  if (stop == p.sig_stopped) return;
+  p.sig_stopped = stop;
+  if (stop) {
+    p.continued = std::make_unique<sim::Notify>(
+        ex_, "continued " + p.ns + "/" + p.container_id + "/" + p.exec_id);
+    return;
+  }
+  p.continued->Fire();
+  if (uint32_t sig = std::exchange(p.pending_signal, 0); sig != 0) {
+    Deliver(task, p, sig);
+  }
+}
+
+// runc 1.1 thaws a frozen cgroup for SIGKILL to init and after any kill
+// --all; containerd publishes no /tasks/resumed (observed).
+void Kernel::Thaw(TaskRecord& task) {
+  if (!task.paused) return;
+  task.paused = false;
+  task.init->state = ProcessState::kRunning;
+  for (auto& [eid, e] : task.execs) {
+    if (e->state == ProcessState::kPaused) e->state = ProcessState::kRunning;
+  }
+  task.thawed->Fire();
+}
+
 absl::Status Kernel::Kill(const std::string& ns, const std::string& id,
                           const std::string& exec_id, uint32_t signal,
                           bool all) {
@@ -324,9 +366,18 @@ absl::Status Kernel::Kill(const std::string& ns, const std::string& id,
   if (!found.ok()) return found.status();
   std::shared_ptr<Process> p = *found;
   std::shared_ptr<TaskRecord> task = tasks_.at(TaskKey(ns, id));
-  if (p->exited) return ErrNotFound("process already finished");
+  // runc kill --all of a stopped container signals nobody and succeeds.
+  if (p->exited && !(all && p->is_init())) {
+    return ErrNotFound("process already finished");
+  }
+  if (p->exited) return absl::OkStatus();
   if (!p->is_init() && p->state == ProcessState::kCreated) {
     return ErrFailedPrecondition("process not created");
+  }
+  // (A kill --all of another signal thaws the cgroup too, while the shim
+  // still reports PAUSED; not modelled: the signals wait for Resume.)
+  if (sigkill_thaws_frozen_ && p->is_init() && signal == kSigKill) {
+    Thaw(*task);
   }
   if (all && p->is_init()) {
     for (auto& [eid, e] : task->execs) {
@@ -549,6 +600,7 @@ absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
       e->exited = true;
     }
     e->exit_notify->Fire();
+    if (e->continued != nullptr) e->continued->Fire();
   }
   // containerd's dead-shim cleanup (`shim delete`) reports init killed (137)
   // whether or not it had exited, then the task's deletion (observed, 1.6.20).

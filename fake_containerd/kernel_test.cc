@@ -234,17 +234,86 @@ TEST(KernelTest, PauseFreezesProgramsAndQueuesSignals) {
       (void)h.kernel.CreateTask(kNs, "c2", Program::RunUntilSignalled(), {});
       (void)h.kernel.Start(kNs, "c2", "");
       EXPECT_TRUE(h.kernel.Pause(kNs, "c2").ok());
-      EXPECT_TRUE(h.kernel.Kill(kNs, "c2", "", kSigKill, false).ok());
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c2", "", kSigTerm, false).ok());
       co_await h.ex.Sleep(sim::kSecond);
       EXPECT_EQ((*h.kernel.Get(kNs, "c2", ""))->state, ProcessState::kPaused);
       EXPECT_TRUE(h.kernel.Resume(kNs, "c2").ok());
-      EXPECT_EQ((*h.kernel.Get(kNs, "c2", ""))->exit_status, 137u);
+      EXPECT_EQ((*h.kernel.Get(kNs, "c2", ""))->exit_status, 143u);
     }(h)),
               sim::RunOutcome::kCompleted);
     EXPECT_EQ(h.Log(), (std::vector<std::string>{
                            "create c1", "start c1", "paused c1", "resumed c1",
                            "exit c1=2", "create c2", "start c2", "paused c2",
-                           "resumed c2", "exit c2=137"}));
+                           "resumed c2", "exit c2=143"}));
+  }
+}
+
+// Observed with containerd 1.6.20 / runc 1.1.5 (differential_test.cc, script
+// "paused"): runc thaws the frozen cgroup for SIGKILL to init, so the task
+// dies at once, execs first, with no /tasks/resumed; Resume then fails.
+// Kill --all of the stopped task succeeds.
+TEST(KernelTest, SigkillOfAPausedInitThawsAndKills) {
+  for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    Harness h(seed);
+    h.kernel.set_sigkill_thaws_frozen(true);
+    ASSERT_EQ(h.Run([](Harness& h) -> sim::Task<void> {
+      (void)h.kernel.CreateTask(kNs, "c1", Program::IgnoreSigterm(), {});
+      (void)h.kernel.Start(kNs, "c1", "");
+      (void)h.kernel.Exec(kNs, "c1", "e1", Program::RunUntilSignalled(), {});
+      (void)h.kernel.Start(kNs, "c1", "e1");
+      EXPECT_TRUE(h.kernel.Pause(kNs, "c1").ok());
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c1", "", kSigKill, /*all=*/true).ok());
+      EXPECT_EQ((*h.kernel.Get(kNs, "c1", ""))->exit_status, 137u);
+      EXPECT_EQ((*h.kernel.Get(kNs, "c1", ""))->state, ProcessState::kStopped);
+      absl::Status resume = h.kernel.Resume(kNs, "c1");
+      EXPECT_EQ(resume.code(), absl::StatusCode::kUnknown);
+      EXPECT_NE(std::string(resume.message()).find("cannot resume a stopped"),
+                std::string::npos);
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c1", "", kSigKill, true).ok());
+      EXPECT_EQ(h.kernel.Kill(kNs, "c1", "", kSigKill, false).code(),
+                absl::StatusCode::kNotFound);
+      co_return;
+    }(h)),
+              sim::RunOutcome::kCompleted);
+    EXPECT_EQ(h.Log(),
+              (std::vector<std::string>{
+                  "create c1", "start c1", "exec-added c1/e1", "start c1/e1",
+                  "paused c1", "exit c1/e1=137", "exit c1=137"}));
+  }
+}
+
+// SIGSTOP holds every signal but SIGKILL, and the program's progress, until
+// SIGCONT; the status stays RUNNING.
+TEST(KernelTest, SigstopHoldsSignalsUntilSigcont) {
+  for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    Harness h(seed);
+    ASSERT_EQ(h.Run([](Harness& h) -> sim::Task<void> {
+      (void)h.kernel.CreateTask(kNs, "c1", Program::RunUntilSignalled(), {});
+      (void)h.kernel.Start(kNs, "c1", "");
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c1", "", kSigStop, false).ok());
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c1", "", kSigTerm, false).ok());
+      co_await h.ex.Sleep(sim::kSecond);
+      EXPECT_EQ((*h.kernel.Get(kNs, "c1", ""))->state, ProcessState::kRunning);
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c1", "", kSigCont, false).ok());
+      EXPECT_EQ((*h.kernel.Get(kNs, "c1", ""))->exit_status, 143u);
+
+      (void)h.kernel.CreateTask(kNs, "c2",
+                                Program::Exit(3, 10 * sim::kMillisecond), {});
+      (void)h.kernel.Start(kNs, "c2", "");
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c2", "", kSigStop, false).ok());
+      co_await h.ex.Sleep(sim::kSecond);
+      EXPECT_EQ((*h.kernel.Get(kNs, "c2", ""))->state, ProcessState::kRunning);
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c2", "", kSigCont, false).ok());
+      absl::StatusOr<ExitResult> r = co_await h.kernel.Wait(kNs, "c2", "");
+      EXPECT_EQ(r->exit_status, 3u);
+
+      (void)h.kernel.CreateTask(kNs, "c3", Program::RunUntilSignalled(), {});
+      (void)h.kernel.Start(kNs, "c3", "");
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c3", "", kSigStop, false).ok());
+      EXPECT_TRUE(h.kernel.Kill(kNs, "c3", "", kSigKill, false).ok());
+      EXPECT_EQ((*h.kernel.Get(kNs, "c3", ""))->exit_status, 137u);
+    }(h)),
+              sim::RunOutcome::kCompleted);
   }
 }
 

@@ -21,6 +21,8 @@ class LeaseTable {
   // NOT_FOUND `lease "X": not found`.
   absl::Status Delete(const std::string& ns, const std::string& id);
   size_t size() const;
+  // Its namespace was deleted.
+  void DropNamespace(const std::string& ns) { by_namespace_.erase(ns); }
 
  private:
   std::map<std::string, std::set<std::string>> by_namespace_;
