@@ -182,6 +182,31 @@ TEST(LinearizabilityTest, DaemonRestartStartsFromTheRestoredState) {
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kViolation);
 }
 
+// A start cut by the crash left its task running; restore does not stop a
+// container it shows stopped, so later starts meet the task: "id already in
+// use". Only then.
+TEST(LinearizabilityTest, StartAfterACrashMayMeetTheTaskItLeft) {
+  for (bool stale : {true, false}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    DaemonRestart restart;
+    restart.crashed = 3;
+    restart.restored = 4;
+    ContainerSnapshot s;
+    s.id = "c1";
+    s.stale_task = stale;
+    restart.containers.push_back(s);
+    b.history().restarts.push_back(restart);
+    b.Add(
+        CallKind::kStart, "c1", 5, 6,
+        Reply::Error(ErrorKind::kConflict, "container c1: id already in use"));
+    b.Inspect("c1", 7, 8, ContainerStatus::kCreated);
+    b.history().quiescent = 9;
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              stale ? Outcome::kLinearizable : Outcome::kViolation);
+  }
+}
+
 // The moby behaviours docs/SCENARIOS.md lists as allowed.
 
 TEST(LinearizabilityTest, PauseFailsOnlyWhileAnExitIsInFlight) {

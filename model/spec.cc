@@ -129,6 +129,11 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
       }
       // Running or restarting: 304, no effect.
       if (c->running) return {Err(ErrorKind::kNotModified)};
+      if (c->stale_task) {
+        return {Ok(), Err(ErrorKind::kSystem),
+                Err(ErrorKind::kInvalidParameter),
+                Err(ErrorKind::kConflict, "id already in use")};
+      }
       return {Ok(), Err(ErrorKind::kSystem), Err(ErrorKind::kInvalidParameter)};
     case Op::kContainerKill:
       if (!c->running) return {Err(ErrorKind::kConflict, "is not running")};
@@ -139,6 +144,11 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
     case Op::kContainerRestart:
       if ((c->removing || c->dead) && !c->running) {
         return {Err(ErrorKind::kConflict, "removal")};
+      }
+      if (c->stale_task && !c->running) {
+        return {Ok(), Err(ErrorKind::kSystem),
+                Err(ErrorKind::kInvalidParameter),
+                Err(ErrorKind::kConflict, "id already in use")};
       }
       return {Ok(), Err(ErrorKind::kSystem), Err(ErrorKind::kInvalidParameter)};
     case Op::kContainerPause:
@@ -207,6 +217,7 @@ void Spec::SetRunning(Container& c) {
   c.exit_code = 0;
   c.started_before = true;
   c.last_start_failed = false;
+  c.stale_task = false;
   c.task_dead = false;
 }
 

@@ -57,6 +57,16 @@ struct ContainerSnapshot {
   InspectView view;
   bool manually_stopped = false;
   int restart_count = 0;
+  // containerd still runs a task of this container, which restore left not
+  // running: a start the crash cut. moby's restore leaves it (containerStop of
+  // a container that is not running does nothing), and each later start's
+  // Create meets it: Conflict "id already in use" while it runs.
+  bool stale_task = false;
+  // containerd still has its container (with a task or without: the crash
+  // cut the start or the exit's cleanup), which restore does not delete for a
+  // container it shows not running. Not the Spec's concern: a later start
+  // deletes a stale container without a live task, and retries its Create.
+  bool stale_container = false;
 };
 
 class Spec {
@@ -235,6 +245,7 @@ class Spec {
     bool started_before = false;
     bool manually_stopped = false;  // HasBeenManuallyStopped
     bool last_start_failed = false;
+    bool stale_task = false;  // ContainerSnapshot::stale_task, until a start
     int restart_count = 0;
     int exit_code = 0;
     std::set<std::string> execs;  // container.ExecCommands: not exited

@@ -320,6 +320,7 @@ void Spec::Adopt(const ContainerSnapshot& s) {
   c.manually_stopped = s.manually_stopped;
   c.restart_count = s.restart_count;
   c.dead = s.view.dead;
+  c.stale_task = s.stale_task && !s.view.running;
   containers_.insert_or_assign(c.id, std::move(c));
 }
 
@@ -328,10 +329,10 @@ std::string Spec::Fingerprint() const {
   auto b = [&f](bool v) { f.push_back(v ? '1' : '0'); };
   for (const auto& [id, c] : containers_) {
     absl::StrAppend(&f, id, ":");
-    for (bool v :
-         {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
-          c.removing, c.manual_restart, c.oom_pending, c.task_dead, c.dead,
-          c.started_before, c.manually_stopped, c.last_start_failed}) {
+    for (bool v : {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
+                   c.removing, c.manual_restart, c.oom_pending, c.task_dead,
+                   c.dead, c.started_before, c.manually_stopped,
+                   c.last_start_failed, c.stale_task}) {
       b(v);
     }
     absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code);

@@ -1,5 +1,6 @@
 // properties/scenario_runner.h: the API calls the clients make and the
 // environment events, as one run of ScenarioRun carries them out.
+#include "absl/algorithm/container.h"
 #include "properties/scenario_runner.h"
 
 namespace properties::internal {
@@ -207,8 +208,16 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
         co_await ex_.Sleep(e->down_ms() * sim::kMillisecond);
       co_await stack_->StartDaemon();
       restart.restored = Seq();
+      // What the crash left in containerd that restore does not know of.
+      const ContainerdState left = StateOfFake(stack_->fake, ns_, {});
       for (const auto& [id, c] : daemon().containers()) {
-        restart.containers.push_back(SnapshotOf(*c));
+        model::ContainerSnapshot& s =
+            restart.containers.emplace_back(SnapshotOf(*c));
+        auto task = left.tasks.find(id);
+        s.stale_task = !s.view.running && task != left.tasks.end() &&
+                       task->second != ContainerdState::Status::kStopped;
+        s.stale_container =
+            !s.view.running && absl::c_linear_search(left.containers, id);
       }
       hist_.restarts.push_back(std::move(restart));
       daemon_down_ = false;
