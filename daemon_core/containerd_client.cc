@@ -150,7 +150,8 @@ sim::Task<absl::StatusOr<ContainerHandle>> Client::NewContainer(
     ContainerInfo info) {
   // moby's context carries no lease, so the Go client makes one around the
   // create.
-  const std::string lease = "dsim-lease-" + std::to_string(++next_lease_);
+  const std::string lease =
+      "dsim-lease-" + lease_prefix_ + std::to_string(++next_lease_);
   leases::CreateRequest lreq;
   lreq.set_id(lease);
   leases::CreateResponse lresp;

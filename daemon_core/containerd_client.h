@@ -159,6 +159,10 @@ class Client {
   using InitStdio = std::function<ProcessIO(const std::string& container_id)>;
   void set_init_stdio(InitStdio stdio) { init_stdio_ = std::move(stdio); }
   const InitStdio& init_stdio() const { return init_stdio_; }
+  // Put before every lease id this client makes (one per daemon incarnation).
+  void set_lease_prefix(std::string prefix) {
+    lease_prefix_ = std::move(prefix);
+  }
 
   sim::Task<absl::StatusOr<ContainerHandle>> LoadContainer(
       std::string id);  // Containers/Get
@@ -187,6 +191,7 @@ class Client {
   sim::Executor& ex_;
   sim::RpcConnection& conn_;
   std::string namespace_;
+  std::string lease_prefix_;
   uint64_t next_lease_ = 0;
   InitStdio init_stdio_;
 };

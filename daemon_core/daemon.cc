@@ -16,6 +16,9 @@ Daemon::Daemon(sim::Executor& ex, sim::RpcConnection& containerd, Disk& disk,
       client_(libcontainerd::NewClient(options_.design, c8d_)),
       exec_commands_(ex, "daemon") {
   c8d_.set_init_stdio(options_.init_stdio);
+  // The Go client's lease ids are random: a lease a crash left (its create
+  // cut before the deferred delete) never collides with the next daemon's.
+  c8d_.set_lease_prefix(options_.exec_id_prefix);
 }
 
 std::shared_ptr<Container> Daemon::Lookup(const std::string& id) const {
