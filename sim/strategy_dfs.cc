@@ -131,6 +131,7 @@ void DfsStrategy::EndExecution(const Footprint& last_step) {
     ++pruned_;
   } else {
     ++complete_;
+    if (preemptions_ == options_.preemption_bound) ++at_bound_;
   }
   // Nodes past the depth reached belong to an older execution's suffix.
   nodes_.resize(std::min(nodes_.size(), depth_));

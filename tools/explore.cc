@@ -1,5 +1,8 @@
 // tools/explore.cc: `dsim explore` (many runs, a strategy, stop at the first
-// violation) and `dsim check` (exhaustive dfs within a preemption bound).
+// violation) and `dsim check` (exhaustive dfs, iterative deepening of the
+// preemption bound). Over 400 lines: both commands share the run, violation
+// and report helpers of the anonymous namespace below; a shared header for
+// them would let `check` move to a file of its own.
 #include "tools/explore.h"
 
 #include <unistd.h>
@@ -398,6 +401,119 @@ int Explore() {
   return s.violations > 0 ? 1 : 0;
 }
 
+namespace {
+
+// One preemption bound of check's iterative deepening.
+struct BoundResult {
+  int bound = 0;
+  uint64_t schedules = 0, new_schedules = 0, pruned = 0;
+  bool exhausted = false;
+  double seconds = 0;
+};
+
+// What every bound of one `dsim check` shares: the scenario, the budgets
+// (--runs counts executions over all bounds), the run counter and summary.
+struct CheckRun {
+  const SelectedScenario& sc;
+  const RunSelection& r;
+  const sim::Setup& program;
+  uint64_t seed = 0, max_runs = 0;
+  double max_seconds = 0;
+  int64_t start = 0;
+  uint64_t next_run = 0;  // index of the next execution, over all bounds
+  Summary s;
+};
+
+// Runs dfs within `bound` until it is exhausted, a run violates, or the
+// shared budget is spent; says which.
+Stop CheckBound(CheckRun& c, int bound, BoundResult& b) {
+  sim::DfsStrategy dfs(sim::DfsOptions{.preemption_bound = bound});
+  const int64_t bound_start = NowNs();
+  Stop stop = Stop::kExhausted;
+  for (; dfs.HasMore(); ++c.next_run) {
+    const uint64_t i = c.next_run;
+    if (i == c.max_runs) {
+      stop = Stop::kRuns;
+      break;
+    }
+    if ((i & 63) == 0 && SecondsSince(c.start) > c.max_seconds) {
+      stop = Stop::kTime;
+      break;
+    }
+    sim::ExecutorOptions o;
+    o.seed = c.seed;
+    o.jitter = absl::GetFlag(FLAGS_jitter);
+    o.early_timer_window = kEarlyTimerWindow;
+    o.wall_deadline_ns = sim::WallDeadlineNs(c.start, c.max_seconds + 1);
+    const int64_t run_start = NowNs();
+    sim::RunRecord rec = sim::RunOnce(o, dfs, c.program);
+    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
+    Record(c.s, rec, i, 0, SecondsSince(run_start));
+    if (Violated(rec)) {
+      NoteViolation(c.s, c.sc, 0, c.r, c.program, rec, i, o,
+                    SecondsSince(c.start));
+      ++c.next_run;
+      stop = Stop::kViolation;
+      break;
+    }
+  }
+  b.bound = bound;
+  b.schedules = dfs.complete_executions();
+  b.new_schedules = bound < 0 ? b.schedules : dfs.executions_at_bound();
+  b.pruned = dfs.pruned_executions();
+  b.exhausted = stop == Stop::kExhausted;
+  b.seconds = SecondsSince(bound_start);
+  return stop;
+}
+
+std::string BoundName(int bound) {
+  return bound < 0 ? "unbounded" : "bound " + std::to_string(bound);
+}
+
+void PrintBound(const BoundResult& b, FILE* out) {
+  std::fprintf(out, "%s: %llu schedules", BoundName(b.bound).c_str(),
+               static_cast<unsigned long long>(b.schedules));
+  if (b.bound >= 0) {
+    std::fprintf(out, " (%llu with exactly %d preemption(s))",
+                 static_cast<unsigned long long>(b.new_schedules), b.bound);
+  }
+  std::fprintf(out, ", %llu pruned, %.2fs, %s\n",
+               static_cast<unsigned long long>(b.pruned), b.seconds,
+               b.exhausted ? "exhausted" : "not exhausted");
+}
+
+void WriteCheckJson(const CheckRun& c, const std::vector<BoundResult>& bounds,
+                    int bound, bool exhaustive, Stop stop, double t) {
+  report::CheckReport j;
+  uint64_t schedules = 0, pruned = 0;
+  for (const BoundResult& b : bounds) {
+    schedules += b.schedules;
+    pruned += b.pruned;
+    report::CheckBound* jb = j.add_bounds();
+    jb->set_bound(b.bound);
+    jb->set_schedules(b.schedules);
+    jb->set_new_schedules(b.new_schedules);
+    jb->set_pruned(b.pruned);
+    jb->set_exhausted(b.exhausted);
+    jb->set_elapsed_s(Rounded(b.seconds, 3));
+  }
+  j.set_schedules(schedules);
+  j.set_pruned(pruned);
+  j.set_bound(bound);
+  j.set_exhaustive(exhaustive);
+  SetSummaryFields(c.s, t, c.seed, "dfs", c.r.client, j);
+  j.set_mutation(c.r.mutation);
+  j.add_scenarios(c.sc.name);
+  j.set_hash(Hex16(c.s.hash));
+  j.set_stopped_by(StopName(stop));
+  for (const std::string& n : CheckNames()) j.add_checks(n);
+  if (c.s.first)
+    *j.mutable_first_violation() = FirstViolationReport(*c.s.first);
+  std::printf("%s\n", ReportJson(j).c_str());
+}
+
+}  // namespace
+
 int Check() {
   if (absl::Status budget = CheckSearchFlags(); !budget.ok())
     return BadInput(budget);
@@ -416,89 +532,70 @@ int Check() {
     return BadInput(opened);
   const SelectedScenario& sc = *scenarios->front();
   const int bound = absl::GetFlag(FLAGS_preemption_bound);
-  const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
-  const double max_seconds = absl::GetFlag(FLAGS_time);
   const bool json = absl::GetFlag(FLAGS_json);
   FILE* out = json ? stderr : stdout;
-  std::fprintf(out,
-               "dsim check: scenario %s, client=%s mutation=%s, dfs with "
-               "preemption bound %d\n",
-               sc.name.c_str(), r->client.c_str(), r->mutation.c_str(), bound);
+  std::fprintf(out, "dsim check: scenario %s, client=%s mutation=%s, %s\n",
+               sc.name.c_str(), r->client.c_str(), r->mutation.c_str(),
+               bound < 0 ? "dfs without a preemption bound"
+                         : absl::StrFormat("dfs with preemption bounds 0 to %d "
+                                           "(iterative deepening)",
+                                           bound)
+                               .c_str());
   sim::Setup program = properties::ScenarioProgram(sc.scenario, r->config);
-  sim::DfsStrategy dfs(sim::DfsOptions{.preemption_bound = bound});
-  const uint64_t seed = absl::GetFlag(FLAGS_seed);
-  const int64_t start = NowNs();
-  Summary s;
+  CheckRun c{.sc = sc,
+             .r = *r,
+             .program = program,
+             .seed = absl::GetFlag(FLAGS_seed),
+             .max_runs = absl::GetFlag(FLAGS_runs),
+             .max_seconds = absl::GetFlag(FLAGS_time),
+             .start = NowNs(),
+             .s = {}};
+  // Bound 0 first, then 1, ...: a bug that needs few preemptions is found
+  // before the larger bounds' many schedules are walked.
+  std::vector<BoundResult> bounds;
   Stop stop = Stop::kExhausted;
-  uint64_t i = 0;
-  for (; dfs.HasMore(); ++i) {
-    if (i == max_runs) {
-      stop = Stop::kRuns;
-      break;
-    }
-    if ((i & 63) == 0 && SecondsSince(start) > max_seconds) {
-      stop = Stop::kTime;
-      break;
-    }
-    sim::ExecutorOptions o;
-    o.seed = seed;
-    o.jitter = absl::GetFlag(FLAGS_jitter);
-    o.early_timer_window = kEarlyTimerWindow;
-    o.wall_deadline_ns = sim::WallDeadlineNs(start, max_seconds + 1);
-    const int64_t run_start = NowNs();
-    sim::RunRecord rec = sim::RunOnce(o, dfs, program);
-    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
-    Record(s, rec, i, 0, SecondsSince(run_start));
-    if (Violated(rec)) {
-      NoteViolation(s, sc, 0, *r, program, rec, i, o, SecondsSince(start));
-      stop = Stop::kViolation;
-      break;
-    }
+  for (int b = std::min(bound, 0); b <= bound; ++b) {
+    bounds.emplace_back();
+    stop = CheckBound(c, b, bounds.back());
+    if (stop != Stop::kExhausted) break;
   }
-  const double t = SecondsSince(start);
+  const double t = SecondsSince(c.start);
   const bool exhaustive = stop == Stop::kExhausted;
+  const Summary& s = c.s;
   if (s.first) {
     PrintViolation(*s.first, out);
     WriteTraceOut(trace_out, s.first->trace_text, s.first->chrome_json, out);
   }
+  uint64_t schedules = 0, pruned = 0;
+  for (const BoundResult& b : bounds) {
+    PrintBound(b, out);
+    schedules += b.schedules;
+    pruned += b.pruned;
+  }
   std::fprintf(out,
                "%llu schedules explored (%llu pruned), %llu violations, "
                "%.2fs: %s\n",
-               static_cast<unsigned long long>(dfs.complete_executions()),
-               static_cast<unsigned long long>(dfs.pruned_executions()),
+               static_cast<unsigned long long>(schedules),
+               static_cast<unsigned long long>(pruned),
                static_cast<unsigned long long>(s.violations), t,
                exhaustive ? "exhaustive within the bound"
                : s.first  ? "stopped at the first violation"
                           : ("budget spent before the end: " +
-                            StopText(stop, max_runs, max_seconds))
+                            StopText(stop, c.max_runs, c.max_seconds))
                                .c_str());
   std::fprintf(out, "checked on every schedule: %s\n",
                absl::StrJoin(CheckNames(), ", ").c_str());
   if (s.first) AnnotateFirst(*s.first, out);
-  WriteJunitXml(
-      junit, JunitXml("dsim check", t,
-                      {{"seed", std::to_string(seed)},
-                       {"client", r->client},
-                       {"mutation", r->mutation},
-                       {"bound", std::to_string(bound)},
-                       {"schedules", std::to_string(dfs.complete_executions())},
-                       {"exhaustive", exhaustive ? "true" : "false"}},
-                      ScenarioCases("check", r->client, {sc.name}, s)));
-  if (json) {
-    report::CheckReport j;
-    j.set_schedules(dfs.complete_executions());
-    j.set_pruned(dfs.pruned_executions());
-    j.set_bound(bound);
-    j.set_exhaustive(exhaustive);
-    SetSummaryFields(s, t, seed, "dfs", r->client, j);
-    j.set_mutation(r->mutation);
-    j.add_scenarios(sc.name);
-    j.set_hash(Hex16(s.hash));
-    j.set_stopped_by(StopName(stop));
-    for (const std::string& c : CheckNames()) j.add_checks(c);
-    if (s.first) *j.mutable_first_violation() = FirstViolationReport(*s.first);
-    std::printf("%s\n", ReportJson(j).c_str());
-  }
+  WriteJunitXml(junit,
+                JunitXml("dsim check", t,
+                         {{"seed", std::to_string(c.seed)},
+                          {"client", r->client},
+                          {"mutation", r->mutation},
+                          {"bound", std::to_string(bound)},
+                          {"schedules", std::to_string(schedules)},
+                          {"exhaustive", exhaustive ? "true" : "false"}},
+                         ScenarioCases("check", r->client, {sc.name}, s)));
+  if (json) WriteCheckJson(c, bounds, bound, exhaustive, stop, t);
   return s.violations > 0 ? 1 : 0;
 }
 
