@@ -13,6 +13,7 @@
 #include "sim/exec_race_toy.h"
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
+#include "sim/strategy_dpor.h"
 #include "sim/strategy_pct.h"
 #include "sim/strategy_random.h"
 
@@ -63,6 +64,28 @@ void BM_ToyDfsExhaust(benchmark::State& state) {
 BENCHMARK(BM_ToyDfsExhaust)
     ->ArgsProduct({{0, 5, 20}, {0, 2}, {2, -1}})
     ->ArgNames({"noise", "extra", "bound"})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// Executions until DPOR exhausts FIXED, and until it first fails on the buggy
+// toy (range 2: 1 FIXED, 0 buggy); no seed: DPOR is deterministic.
+void BM_ToyDpor(benchmark::State& state) {
+  const bool fixed = state.range(2) == 1;
+  const Setup program = toy::ExecRace(ToyArgs(state, fixed));
+  DfsReport report;
+  for (auto _ : state) {
+    DporStrategy dpor;
+    report = ExploreDfs(ExecutorOptions{}, dpor, program, kDfsExecutionsMax);
+  }
+  if (fixed == report.failure.has_value())
+    state.SkipWithError(fixed ? "FIXED toy violated" : "bug not found");
+  state.counters["executions"] = static_cast<double>(report.complete);
+  state.counters["pruned"] = static_cast<double>(report.pruned);
+  state.counters["exhausted"] = report.exhausted ? 1 : 0;
+}
+BENCHMARK(BM_ToyDpor)
+    ->ArgsProduct({{0, 5, 20}, {0, 2}, {1, 0}})
+    ->ArgNames({"noise", "extra", "fixed"})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 

@@ -40,6 +40,7 @@ struct ExecRaceState {
   Tracked<bool> listed;
   Tracked<bool> running;
   Tracked<int> counter;
+  bool t1_saw_listed = false;  // what T1 read, for tests comparing outcomes
 };
 
 inline Task<void> Noise(ExecRaceState& s, int n) {
@@ -68,6 +69,7 @@ inline Task<void> ListThenCheck(ExecRaceState& s, ExecRaceOptions o) {
   co_await Noise(s, o.noise);
   co_await s.store.Lock();
   const bool listed = s.listed.Get();
+  s.t1_saw_listed = listed;
   if (!o.fixed) s.store.Unlock();
   co_await s.exec.Lock();
   if (listed && !s.running.Get())
@@ -76,14 +78,20 @@ inline Task<void> ListThenCheck(ExecRaceState& s, ExecRaceOptions o) {
   if (o.fixed) s.store.Unlock();
 }
 
+// Builds the state and spawns the tasks; the state must outlive their frames.
+inline std::shared_ptr<ExecRaceState> SpawnExecRace(Executor& ex,
+                                                    ExecRaceOptions o) {
+  auto s = std::make_shared<ExecRaceState>(ex);
+  ex.Spawn("T0", EraseThenStop(*s, o));
+  ex.Spawn("T1", ListThenCheck(*s, o));
+  for (int i = 0; i < o.extra; ++i)
+    ex.Spawn("bystander" + std::to_string(i), Noise(*s, o.noise));
+  return s;
+}
+
 inline Setup ExecRace(ExecRaceOptions o) {
   return [o](Executor& ex) -> std::shared_ptr<void> {
-    auto s = std::make_shared<ExecRaceState>(ex);
-    ex.Spawn("T0", EraseThenStop(*s, o));
-    ex.Spawn("T1", ListThenCheck(*s, o));
-    for (int i = 0; i < o.extra; ++i)
-      ex.Spawn("bystander" + std::to_string(i), Noise(*s, o.noise));
-    return s;
+    return SpawnExecRace(ex, o);
   };
 }
 
