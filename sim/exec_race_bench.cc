@@ -104,7 +104,8 @@ uint64_t ExecutionsToFailure(Strategy& strategy, const Setup& program,
   return UINT64_MAX;
 }
 
-// range 2: 0 random, 2 pct with depth 2.
+// range 2: 0 random; 1 pct d=2 with k fixed at 100; 2 pct d=2 with k the
+// longest run so far (Coyote).
 void BM_ToyFirstFailure(benchmark::State& state) {
   const Setup program = toy::ExecRace(ToyArgs(state, /*fixed=*/false));
   std::vector<uint64_t> found;
@@ -115,7 +116,8 @@ void BM_ToyFirstFailure(benchmark::State& state) {
       if (state.range(2) == 0) {
         s = std::make_unique<RandomStrategy>();
       } else {
-        s = std::make_unique<PctStrategy>(PctOptions{.depth = 2});
+        s = std::make_unique<PctStrategy>(
+            PctOptions{.depth = 2, .estimate_steps = state.range(2) == 2});
       }
       found.push_back(ExecutionsToFailure(*s, program, seed));
     }
@@ -128,8 +130,8 @@ void BM_ToyFirstFailure(benchmark::State& state) {
   state.counters["seeds_missed"] = static_cast<double>(misses);
 }
 BENCHMARK(BM_ToyFirstFailure)
-    ->ArgsProduct({{0, 5, 20}, {0, 2}, {0, 2}})
-    ->ArgNames({"noise", "extra", "pct_depth"})
+    ->ArgsProduct({{0, 5, 20}, {0, 2}, {0, 1, 2}})
+    ->ArgNames({"noise", "extra", "strategy"})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
