@@ -7,8 +7,10 @@
 #include <set>
 #include <string>
 
+#include "sim/chan.h"
 #include "sim/exec_race_toy.h"
 #include "sim/executor.h"
+#include "sim/notify.h"
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_dpor.h"
@@ -167,6 +169,95 @@ OutcomeSetup SpawnAndChoice() {
 TEST(DporTest, SpawnAndDataChoiceMatchDfs) {
   const Reached r = ExpectDporMatchesDfs(SpawnAndChoice());
   EXPECT_EQ(r.outcomes, (std::set<std::string>{"1", "12", "21"}));
+}
+
+// The blocking primitives the daemon model leans on: a producer and a
+// consumer on an unbuffered channel, a condition variable under a mutex, and a
+// third task that reads and writes the shared value under the same mutex.
+OutcomeSetup ChannelAndCond() {
+  return [](std::string* out) -> Setup {
+    return [out](Executor& ex) -> std::shared_ptr<void> {
+      struct State {
+        explicit State(Executor& e, std::string* o)
+            : ch(e, "ch", 0), mu(e, "mu"), cv(e, "cv"), out(o) {}
+        Chan<int> ch;
+        Mutex mu;
+        Cond cv;
+        std::string log;
+        bool ready = false;
+        std::string* out;
+        ~State() { *out = log; }
+      };
+      auto s = std::make_shared<State>(ex, out);
+      ex.Spawn("producer", [](State& st) -> Task<void> {
+        co_await st.ch.Send(1);
+        co_await st.mu.Lock();
+        st.log += "p";
+        st.ready = true;
+        st.cv.Signal();
+        st.mu.Unlock();
+      }(*s));
+      ex.Spawn("consumer", [](State& st) -> Task<void> {
+        (void)co_await st.ch.Recv();
+        co_await st.mu.Lock();
+        while (!st.ready) co_await st.cv.Wait(st.mu);
+        st.log += "c";
+        st.mu.Unlock();
+      }(*s));
+      ex.Spawn("other", [](State& st) -> Task<void> {
+        co_await st.mu.Lock();
+        st.log += st.ready ? "O" : "o";
+        st.mu.Unlock();
+      }(*s));
+      return s;
+    };
+  };
+}
+
+TEST(DporTest, ChannelAndCondMatchDfs) {
+  const Reached r = ExpectDporMatchesDfs(ChannelAndCond());
+  EXPECT_GT(r.outcomes.size(), 2u);
+}
+
+// Virtual time: a waiter with a timeout races a notifier that sleeps first; a
+// third task polls a value at a yield.
+OutcomeSetup TimeoutRace() {
+  return [](std::string* out) -> Setup {
+    return [out](Executor& ex) -> std::shared_ptr<void> {
+      struct State {
+        explicit State(Executor& e, std::string* o)
+            : n(e, "n"), x_id(e.NewObject("x")), out(o) {}
+        Notify n;
+        ObjectId x_id;
+        std::string log;
+        std::string* out;
+        ~State() { *out = log; }
+      };
+      auto s = std::make_shared<State>(ex, out);
+      ex.Spawn("waiter", [](Executor& e, State& st) -> Task<void> {
+        const bool notified = co_await st.n.WaitFor(10);
+        co_await e.Point(OpKind::kPoint, st.x_id, Access::kWrite);
+        st.log += notified ? "N" : "T";
+      }(ex, *s));
+      ex.Spawn("notifier", [](Executor& e, State& st) -> Task<void> {
+        co_await e.Sleep(10);
+        st.n.Fire();
+        co_await e.Point(OpKind::kPoint, st.x_id, Access::kWrite);
+        st.log += "f";
+      }(ex, *s));
+      ex.Spawn("poller", [](Executor& e, State& st) -> Task<void> {
+        co_await e.Yield();
+        co_await e.Point(OpKind::kPoint, st.x_id, Access::kWrite);
+        st.log += "p";
+      }(ex, *s));
+      return s;
+    };
+  };
+}
+
+TEST(DporTest, TimeoutRaceMatchesDfs) {
+  const Reached r = ExpectDporMatchesDfs(TimeoutRace());
+  EXPECT_GT(r.outcomes.size(), 2u);
 }
 
 }  // namespace
