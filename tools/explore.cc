@@ -411,6 +411,12 @@ struct BoundResult {
   double seconds = 0;
 };
 
+// What one bound of `dsim check` may spend.
+struct Budget {
+  uint64_t runs = 0;
+  double seconds = 0;
+};
+
 // What every bound of one `dsim check` shares: the scenario, the budgets
 // (--runs counts executions over all bounds), the run counter and summary.
 struct CheckRun {
@@ -425,20 +431,23 @@ struct CheckRun {
 };
 
 // Runs dfs within `bound` (with sleep sets when unbounded) until it is
-// exhausted, a run violates, or the shared budget is spent; says which. Not
+// exhausted, a run violates, or its share of the budget (`share`: runs and
+// seconds) or the whole budget is spent; says which. Not
 // DPOR when unbounded: it misses a planted bug that sleep-set dfs finds (see
 // docs/BENCHMARKS.md), so it is `explore --strategy dpor` only.
-Stop CheckBound(CheckRun& c, int bound, BoundResult& b) {
+Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
   sim::DfsStrategy dfs(sim::DfsOptions{.preemption_bound = bound});
   const int64_t bound_start = NowNs();
+  const uint64_t first_run = c.next_run;
   Stop stop = Stop::kExhausted;
   for (; dfs.HasMore(); ++c.next_run) {
     const uint64_t i = c.next_run;
-    if (i == c.max_runs) {
+    if (i == c.max_runs || i - first_run == share.runs) {
       stop = Stop::kRuns;
       break;
     }
-    if ((i & 63) == 0 && SecondsSince(c.start) > c.max_seconds) {
+    if ((i & 63) == 0 && (SecondsSince(c.start) > c.max_seconds ||
+                          SecondsSince(bound_start) > share.seconds)) {
       stop = Stop::kTime;
       break;
     }
@@ -557,8 +566,20 @@ int Check() {
   std::vector<BoundResult> bounds;
   Stop stop = Stop::kExhausted;
   for (int b = std::min(bound, 0); b <= bound; ++b) {
+    // Each bound gets an equal share of what is left of --runs and --time,
+    // so one that does not finish leaves room for the larger ones (which
+    // contain its schedules, explored again first).
+    const int left = bound - std::max(b, 0) + 1;
+    const Budget share{(c.max_runs - c.next_run + left - 1) / left,
+                       (c.max_seconds - SecondsSince(c.start)) / left};
     bounds.emplace_back();
-    stop = CheckBound(c, b, bounds.back());
+    stop = CheckBound(c, b, share, bounds.back());
+    const bool budget_left =
+        c.next_run < c.max_runs && SecondsSince(c.start) < c.max_seconds;
+    if ((stop == Stop::kRuns || stop == Stop::kTime) && b < bound &&
+        budget_left) {
+      continue;
+    }
     if (stop != Stop::kExhausted) break;
   }
   const double t = SecondsSince(c.start);
