@@ -84,6 +84,8 @@ class Chan<T>::SendOp : public internal::Op {
   ~SendOp() override { Unregister(); }
   void await_suspend(std::coroutine_handle<> h) {
     if (ch_.unbuffered()) {
+      // A parked sender lets the other side go on: that is a write.
+      ex_.Touch(ch_.id_, Access::kWrite);
       ch_.senders_.push_back(this);
       registered_ = true;
     }
@@ -124,6 +126,7 @@ class Chan<T>::SendOp : public internal::Op {
   void Unregister() {
     if (!registered_ || ex_.tearing_down()) return;
     registered_ = false;
+    ex_.Touch(ch_.id_, Access::kWrite);
     std::erase(ch_.senders_, this);
   }
   Chan& ch_;
@@ -140,6 +143,8 @@ class Chan<T>::RecvOp : public internal::Op {
   ~RecvOp() override { Unregister(); }
   void await_suspend(std::coroutine_handle<> h) {
     if (ch_.unbuffered()) {
+      // A parked receiver lets the other side go on: that is a write.
+      ex_.Touch(ch_.id_, Access::kWrite);
       ch_.receivers_.push_back(this);
       registered_ = true;
     }
@@ -180,6 +185,7 @@ class Chan<T>::RecvOp : public internal::Op {
   void Unregister() {
     if (!registered_ || ex_.tearing_down()) return;
     registered_ = false;
+    ex_.Touch(ch_.id_, Access::kWrite);
     std::erase(ch_.receivers_, this);
   }
   Chan& ch_;

@@ -184,6 +184,7 @@ TaskId Executor::AddTask(std::string name, Task<void> body, SpawnOptions opts) {
   trace_.NameTask(id, std::move(name));
   live_.push_back(&t);
   if (!t.background) ++foreground_live_;
+  if (current_ != kNoTask) Touch(t.object, Access::kWrite);
   if (current_ != kNoTask && options_.detect_races) {
     TaskState& parent = *tasks_[current_];
     t.clock = parent.clock;
@@ -350,9 +351,12 @@ void Executor::RunStep(size_t index) {
   current_ = t.id;
   step_footprint_.Clear();
   step_footprint_.Add(op->object(), op->access());
+  // A task's first step reads what its spawn wrote: spawn happens before it.
+  if (op == &t.start) step_footprint_.Add(t.object, Access::kRead);
   if (!chosen.early_timer && op->Ready()) {
     op->Fire();
   } else {
+    step_footprint_.MarkConflictsWithAll();
     if (op->deadline() > now_) {
       now_ = op->deadline();
       Record(EventKind::kClock, kNoObject, now_);

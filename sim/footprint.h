@@ -39,6 +39,9 @@ class Footprint {
     }
     touches_[count_++] = Touch{object, access};
   }
+  // For a step whose order against every other step matters (a timer that
+  // fired: it was due only once every other task had blocked).
+  void MarkConflictsWithAll() { overflow_ = true; }
   bool ConflictsWith(const Footprint& other) const {
     if ((overflow_ && other.count_ + other.overflow_ > 0) ||
         (other.overflow_ && count_ + overflow_ > 0)) {

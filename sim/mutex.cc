@@ -53,7 +53,7 @@ bool Mutex::TryLock() {
 void Mutex::Unlock() {
   if (!locked())
     Misuse("unlock of unlocked mutex '" + ex_.trace().object_name(id_) + "'");
-  ex_.Touch(id_, Access::kWrite);
+  // Not in the step's footprint (mutex.h says why).
   ex_.ReleaseClock(clock_);
   ex_.NoteLockReleased(owner_, id_);
   ex_.Record(EventKind::kRelease, id_, 0);
@@ -72,7 +72,6 @@ RWMutex::RWMutex(Executor& ex, std::string name)
 void RWMutex::Unlock() {
   if (writer_ == kNoTask)
     Misuse("Unlock of rwmutex '" + ex_.trace().object_name(id_) + "'");
-  ex_.Touch(id_, Access::kWrite);
   ex_.ReleaseClock(write_clock_);
   ex_.NoteLockReleased(writer_, id_);
   ex_.Record(EventKind::kRelease, id_, 0);
@@ -82,7 +81,6 @@ void RWMutex::Unlock() {
 void RWMutex::RUnlock() {
   if (readers_ == 0)
     Misuse("RUnlock of rwmutex '" + ex_.trace().object_name(id_) + "'");
-  ex_.Touch(id_, Access::kRead);
   ex_.ReleaseClock(read_clock_);
   // Any reader may release; forget the oldest hold by the current task, else
   // the oldest.

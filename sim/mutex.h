@@ -1,7 +1,13 @@
 // sim/mutex.h: sim::Mutex and sim::RWMutex, Go's sync.Mutex and sync.RWMutex
 // under the simulated scheduler. Acquiring is a scheduling point; releasing is
-// not (it is recorded in the step's footprint and creates the release->acquire
-// happens-before edge).
+// not (it creates the release->acquire happens-before edge of race detection).
+//
+// Footprints: an acquire writes the lock; a release touches nothing. While a
+// task's acquire is enabled no other task holds the lock, so a step that
+// releases it must have acquired it too (its footprint has the write): the
+// release never changes what commutes. Leaving it out makes two tasks'
+// acquires, not a release and the next acquire, the race DPOR reverses (the
+// reverse of release->acquire cannot run: the acquirer was blocked).
 //
 // Like Go's, a Mutex turns fair once a waiter has waited kStarvation of
 // virtual time (sync.Mutex's starvation mode): the longest waiter takes it

@@ -56,7 +56,7 @@ std::optional<std::string> CheckDeterminism(const ExecutorOptions& options,
   return std::nullopt;
 }
 
-DfsReport ExploreDfs(const ExecutorOptions& options, DfsStrategy& dfs,
+DfsReport ExploreDfs(const ExecutorOptions& options, ExhaustiveStrategy& dfs,
                      const Setup& setup, uint64_t max_executions) {
   DfsReport report;
   for (uint64_t i = 0; i < max_executions && dfs.HasMore(); ++i) {

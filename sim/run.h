@@ -44,16 +44,15 @@ RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
 std::optional<std::string> CheckDeterminism(const ExecutorOptions& options,
                                             const Setup& setup);
 
-// Runs executions under `dfs` until it is exhausted or one fails; at most
-// `max_executions`.
+// Runs executions under `dfs` (or dpor) until it is exhausted or one fails; at
+// most `max_executions`.
 struct DfsReport {
   uint64_t complete = 0;
   uint64_t pruned = 0;
   bool exhausted = false;
   std::optional<RunRecord> failure;  // the first run that did not complete
 };
-class DfsStrategy;
-DfsReport ExploreDfs(const ExecutorOptions& options, DfsStrategy& dfs,
+DfsReport ExploreDfs(const ExecutorOptions& options, ExhaustiveStrategy& dfs,
                      const Setup& setup, uint64_t max_executions = UINT64_MAX);
 
 }  // namespace sim

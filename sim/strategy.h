@@ -58,6 +58,16 @@ class Strategy {
   virtual std::string TakeError() { return {}; }
 };
 
+// A strategy that enumerates executions until none is left (dfs, dpor).
+class ExhaustiveStrategy : public Strategy {
+ public:
+  // False once every execution it means to explore has been explored.
+  virtual bool HasMore() const = 0;
+  virtual uint64_t complete_executions() const = 0;
+  // Executions abandoned as redundant (every runnable task asleep).
+  virtual uint64_t pruned_executions() const = 0;
+};
+
 // True when picking `chosen` preempts the previous task, which could have
 // continued.
 bool IsPreemption(const ScheduleContext& ctx, size_t chosen);

@@ -1,6 +1,9 @@
 #include "sim/strategy_dfs.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "sim/strategy_tree.h"
 
 namespace sim {
 
@@ -105,22 +108,9 @@ size_t DfsStrategy::NextTask(const ScheduleContext& ctx) {
 
 uint64_t DfsStrategy::NextChoice(uint64_t n, Prng& stream) {
   (void)stream;
-  if (depth_ < nodes_.size()) {
-    const Node& node = nodes_[depth_];
-    if (!node.is_choice || node.choice_n != n) {
-      Fail("a data choice differs from an earlier execution at depth " +
-           std::to_string(depth_));
-      return 0;
-    }
-    ++depth_;
-    return node.chosen;
-  }
-  Node node;
-  node.is_choice = true;
-  node.choice_n = n;
-  nodes_.push_back(std::move(node));
-  ++depth_;
-  return 0;
+  const std::optional<uint64_t> v = internal::TakeChoice(nodes_, depth_, n);
+  if (!v) Fail(internal::ChoiceMismatch(depth_));
+  return v.value_or(0);
 }
 
 void DfsStrategy::EndExecution(const Footprint& last_step) {
@@ -131,6 +121,7 @@ void DfsStrategy::EndExecution(const Footprint& last_step) {
     ++pruned_;
   } else {
     ++complete_;
+    if (preemptions_ == options_.preemption_bound) ++at_bound_;
   }
   // Nodes past the depth reached belong to an older execution's suffix.
   nodes_.resize(std::min(nodes_.size(), depth_));
@@ -141,10 +132,7 @@ void DfsStrategy::Backtrack() {
   while (!nodes_.empty()) {
     Node& n = nodes_.back();
     if (n.is_choice) {
-      if (n.chosen + 1 < n.choice_n) {
-        ++n.chosen;
-        return;
-      }
+      if (internal::NextChoiceValue(n)) return;
       nodes_.pop_back();
       continue;
     }

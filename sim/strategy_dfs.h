@@ -30,7 +30,7 @@ struct DfsOptions {
   bool sleep_sets = true;     // applied only when unbounded (see above)
 };
 
-class DfsStrategy : public Strategy {
+class DfsStrategy : public ExhaustiveStrategy {
  public:
   explicit DfsStrategy(DfsOptions options = {}) : options_(options) {}
   void BeginExecution(Prng& schedule) override;
@@ -41,9 +41,12 @@ class DfsStrategy : public Strategy {
   std::string TakeError() override { return std::exchange(error_, {}); }
 
   // False once every schedule within the bound has been explored.
-  bool HasMore() const { return !exhausted_; }
-  uint64_t complete_executions() const { return complete_; }
-  uint64_t pruned_executions() const { return pruned_; }
+  bool HasMore() const override { return !exhausted_; }
+  uint64_t complete_executions() const override { return complete_; }
+  uint64_t pruned_executions() const override { return pruned_; }
+  // Complete executions with exactly preemption_bound preemptions: what a
+  // bound adds over the one below it (iterative deepening re-runs the rest).
+  uint64_t executions_at_bound() const { return at_bound_; }
   bool sleep_sets_active() const {
     return options_.sleep_sets && options_.preemption_bound < 0;
   }
@@ -79,6 +82,7 @@ class DfsStrategy : public Strategy {
   bool exhausted_ = false;
   uint64_t complete_ = 0;
   uint64_t pruned_ = 0;
+  uint64_t at_bound_ = 0;
   std::string error_;
 };
 

@@ -10,10 +10,20 @@ void PctStrategy::BeginExecution(Prng& schedule) {
   change_points_.clear();
   decision_ = 0;
   next_change_ = 0;
-  const uint64_t k = std::max<uint64_t>(options_.steps_hint, 1);
+  const uint64_t k = steps_estimate();
   for (int i = 1; i < options_.depth; ++i)
     change_points_.push_back(1 + prng_->Uniform(k));
   std::sort(change_points_.begin(), change_points_.end());
+}
+
+uint64_t PctStrategy::steps_estimate() const {
+  if (options_.estimate_steps && longest_ > 0) return longest_;
+  return std::max<uint64_t>(options_.steps_hint, 1);
+}
+
+void PctStrategy::EndExecution(const Footprint& last_step) {
+  (void)last_step;
+  longest_ = std::max(longest_, decision_);
 }
 
 uint64_t PctStrategy::PriorityOf(TaskId t) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <string>
@@ -72,6 +73,31 @@ TEST(StrategyTest, PctFindsLostUpdate) {
         PctOptions{.depth = 2, .steps_hint = 4});
   };
   EXPECT_GE(FirstSeedLosingUpdate(make, 100), 0);
+}
+
+TEST(StrategyTest, PctEstimatesStepsFromTheLongestRun) {
+  // Coyote's PCT: k is the hint only until a run has ended, then the largest
+  // number of decisions (task choices with more than one candidate) a run made.
+  PctStrategy pct(
+      PctOptions{.depth = 2, .steps_hint = 1000, .estimate_steps = true});
+  EXPECT_EQ(pct.steps_estimate(), 1000u);
+  uint64_t longest = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    ExecutorOptions o;
+    o.seed = seed;
+    int ignored;
+    const RunRecord rec = RunOnce(o, pct, LostUpdateProgram(&ignored));
+    const auto tasks = std::count_if(
+        rec.decisions.begin(), rec.decisions.end(),
+        [](const Decision& d) { return d.kind == Decision::Kind::kTask; });
+    longest = std::max<uint64_t>(longest, tasks);
+    EXPECT_EQ(pct.steps_estimate(), longest) << "after seed " << seed;
+  }
+  EXPECT_GT(longest, 0u);
+  PctStrategy fixed(PctOptions{.depth = 2, .steps_hint = 1000});
+  int ignored;
+  RunOnce({}, fixed, LostUpdateProgram(&ignored));
+  EXPECT_EQ(fixed.steps_estimate(), 1000u);
 }
 
 TEST(StrategyTest, DfsFindsLostUpdate) {

@@ -19,6 +19,7 @@
 #include "properties/builtin_scenarios.h"
 #include "properties/scenario.h"
 #include "sim/strategy_dfs.h"
+#include "sim/strategy_dpor.h"
 #include "sim/strategy_pct.h"
 #include "sim/strategy_random.h"
 
@@ -29,7 +30,7 @@ ABSL_FLAG(std::string, client, "",
           "libcontainerd design: objects or legacy (rpcs: also both)");
 ABSL_FLAG(std::string, mutation, "none",
           "the planted bug to run with (see dsim mutations)");
-ABSL_FLAG(std::string, strategy, "pct", "pct, random or dfs");
+ABSL_FLAG(std::string, strategy, "pct", "pct, random, dfs or dpor");
 ABSL_FLAG(uint64_t, runs, 100000, "stop after this many runs");
 ABSL_FLAG(double, time, 30, "stop after this many seconds of wall time");
 ABSL_FLAG(uint64_t, seed, 1,
@@ -199,7 +200,7 @@ absl::StatusOr<RunSelection> SelectRun() {
   r.strategy = absl::GetFlag(FLAGS_strategy);
   if (MakeStrategy(r.strategy) == nullptr) {
     return absl::InvalidArgumentError("unknown strategy '" + r.strategy +
-                                      "' (pct, random or dfs)");
+                                      "' (pct, random, dfs or dpor)");
   }
   return r;
 }
@@ -232,6 +233,7 @@ std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name) {
     return std::make_unique<sim::PctStrategy>(sim::PctOptions{
         .depth = absl::GetFlag(FLAGS_pct_depth), .steps_hint = 200});
   }
+  if (name == "dpor") return std::make_unique<sim::DporStrategy>();
   if (name == "dfs") {
     return std::make_unique<sim::DfsStrategy>(sim::DfsOptions{
         .preemption_bound = absl::GetFlag(FLAGS_preemption_bound)});

@@ -45,7 +45,7 @@ const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"explore",
        R"(dsim explore   [--scenario NAME|FILE]... [--client objects|legacy]
-                      [--mutation NAME] [--strategy pct|random|dfs] [--runs N]
+                      [--mutation NAME] [--strategy pct|random|dfs|dpor] [--runs N]
                       [--time SECONDS] [--seed S] [--shard I/N] [--json]
                       [--junit-xml FILE] [--trace-out FILE] [--format chrome|text]
                       [--progress auto|on|off] [--pct-depth D] [--preemption-bound K]

@@ -1,5 +1,8 @@
 // tools/explore.cc: `dsim explore` (many runs, a strategy, stop at the first
-// violation) and `dsim check` (exhaustive dfs within a preemption bound).
+// violation) and `dsim check` (exhaustive dfs, iterative deepening of the
+// preemption bound). Over 400 lines: both commands share the run, violation
+// and report helpers of the anonymous namespace below; a shared header for
+// them would let `check` move to a file of its own.
 #include "tools/explore.h"
 
 #include <unistd.h>
@@ -271,7 +274,7 @@ int Explore() {
       shard_index >= shard_count) {
     return BadInput("--shard must be I/N with 0 <= I < N");
   }
-  if (shard_count > 1 && r->strategy == "dfs") {
+  if (shard_count > 1 && (r->strategy == "dfs" || r->strategy == "dpor")) {
     // dfs walks each scenario's schedules in order, one after another: the
     // runs of a shard would not be the one machine's runs with its indices.
     return BadInput("--shard I/N with N > 1 needs --strategy pct or random");
@@ -321,11 +324,11 @@ int Explore() {
       progress.Update(t, s.runs, s.violations, i);
     }
     const size_t k = i % programs.size();
-    auto* dfs = dynamic_cast<sim::DfsStrategy*>(strategies[k].get());
+    auto* dfs = dynamic_cast<sim::ExhaustiveStrategy*>(strategies[k].get());
     if (dfs != nullptr && !dfs->HasMore()) {
       bool any = false;
       for (const auto& st : strategies)
-        any |= static_cast<sim::DfsStrategy*>(st.get())->HasMore();
+        any |= static_cast<sim::ExhaustiveStrategy*>(st.get())->HasMore();
       if (!any) {
         stop = Stop::kExhausted;
         break;
@@ -398,6 +401,130 @@ int Explore() {
   return s.violations > 0 ? 1 : 0;
 }
 
+namespace {
+
+// One preemption bound of check's iterative deepening.
+struct BoundResult {
+  int bound = 0;
+  uint64_t schedules = 0, new_schedules = 0, pruned = 0;
+  bool exhausted = false;
+  double seconds = 0;
+};
+
+// What one bound of `dsim check` may spend.
+struct Budget {
+  uint64_t runs = 0;
+  double seconds = 0;
+};
+
+// What every bound of one `dsim check` shares: the scenario, the budgets
+// (--runs counts executions over all bounds), the run counter and summary.
+struct CheckRun {
+  const SelectedScenario& sc;
+  const RunSelection& r;
+  const sim::Setup& program;
+  uint64_t seed = 0, max_runs = 0;
+  double max_seconds = 0;
+  int64_t start = 0;
+  uint64_t next_run = 0;  // index of the next execution, over all bounds
+  Summary s;
+};
+
+// Runs dfs within `bound` (with sleep sets when unbounded) until it is
+// exhausted, a run violates, or its share of the budget (`share`: runs and
+// seconds) or the whole budget is spent; says which. Not
+// DPOR when unbounded: it misses a planted bug that sleep-set dfs finds (see
+// docs/BENCHMARKS.md), so it is `explore --strategy dpor` only.
+Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
+  sim::DfsStrategy dfs(sim::DfsOptions{.preemption_bound = bound});
+  const int64_t bound_start = NowNs();
+  const uint64_t first_run = c.next_run;
+  Stop stop = Stop::kExhausted;
+  for (; dfs.HasMore(); ++c.next_run) {
+    const uint64_t i = c.next_run;
+    if (i == c.max_runs || i - first_run == share.runs) {
+      stop = Stop::kRuns;
+      break;
+    }
+    if ((i & 63) == 0 && (SecondsSince(c.start) > c.max_seconds ||
+                          SecondsSince(bound_start) > share.seconds)) {
+      stop = Stop::kTime;
+      break;
+    }
+    sim::ExecutorOptions o;
+    o.seed = c.seed;
+    o.jitter = absl::GetFlag(FLAGS_jitter);
+    o.early_timer_window = kEarlyTimerWindow;
+    o.wall_deadline_ns = sim::WallDeadlineNs(c.start, c.max_seconds + 1);
+    const int64_t run_start = NowNs();
+    sim::RunRecord rec = sim::RunOnce(o, dfs, c.program);
+    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
+    Record(c.s, rec, i, 0, SecondsSince(run_start));
+    if (Violated(rec)) {
+      NoteViolation(c.s, c.sc, 0, c.r, c.program, rec, i, o,
+                    SecondsSince(c.start));
+      ++c.next_run;
+      stop = Stop::kViolation;
+      break;
+    }
+  }
+  b.bound = bound;
+  b.schedules = dfs.complete_executions();
+  b.new_schedules = bound < 0 ? b.schedules : dfs.executions_at_bound();
+  b.pruned = dfs.pruned_executions();
+  b.exhausted = stop == Stop::kExhausted;
+  b.seconds = SecondsSince(bound_start);
+  return stop;
+}
+
+std::string BoundName(int bound) {
+  return bound < 0 ? "unbounded" : "bound " + std::to_string(bound);
+}
+
+void PrintBound(const BoundResult& b, FILE* out) {
+  std::fprintf(out, "%s: %llu schedules", BoundName(b.bound).c_str(),
+               static_cast<unsigned long long>(b.schedules));
+  if (b.bound >= 0) {
+    std::fprintf(out, " (%llu with exactly %d preemption(s))",
+                 static_cast<unsigned long long>(b.new_schedules), b.bound);
+  }
+  std::fprintf(out, ", %llu pruned, %.2fs, %s\n",
+               static_cast<unsigned long long>(b.pruned), b.seconds,
+               b.exhausted ? "exhausted" : "not exhausted");
+}
+
+void WriteCheckJson(const CheckRun& c, const std::vector<BoundResult>& bounds,
+                    int bound, bool exhaustive, Stop stop, double t) {
+  report::CheckReport j;
+  uint64_t schedules = 0, pruned = 0;
+  for (const BoundResult& b : bounds) {
+    schedules += b.schedules;
+    pruned += b.pruned;
+    report::CheckBound* jb = j.add_bounds();
+    jb->set_bound(b.bound);
+    jb->set_schedules(b.schedules);
+    jb->set_new_schedules(b.new_schedules);
+    jb->set_pruned(b.pruned);
+    jb->set_exhausted(b.exhausted);
+    jb->set_elapsed_s(Rounded(b.seconds, 3));
+  }
+  j.set_schedules(schedules);
+  j.set_pruned(pruned);
+  j.set_bound(bound);
+  j.set_exhaustive(exhaustive);
+  SetSummaryFields(c.s, t, c.seed, "dfs", c.r.client, j);
+  j.set_mutation(c.r.mutation);
+  j.add_scenarios(c.sc.name);
+  j.set_hash(Hex16(c.s.hash));
+  j.set_stopped_by(StopName(stop));
+  for (const std::string& n : CheckNames()) j.add_checks(n);
+  if (c.s.first)
+    *j.mutable_first_violation() = FirstViolationReport(*c.s.first);
+  std::printf("%s\n", ReportJson(j).c_str());
+}
+
+}  // namespace
+
 int Check() {
   if (absl::Status budget = CheckSearchFlags(); !budget.ok())
     return BadInput(budget);
@@ -416,89 +543,82 @@ int Check() {
     return BadInput(opened);
   const SelectedScenario& sc = *scenarios->front();
   const int bound = absl::GetFlag(FLAGS_preemption_bound);
-  const uint64_t max_runs = absl::GetFlag(FLAGS_runs);
-  const double max_seconds = absl::GetFlag(FLAGS_time);
   const bool json = absl::GetFlag(FLAGS_json);
   FILE* out = json ? stderr : stdout;
-  std::fprintf(out,
-               "dsim check: scenario %s, client=%s mutation=%s, dfs with "
-               "preemption bound %d\n",
-               sc.name.c_str(), r->client.c_str(), r->mutation.c_str(), bound);
+  std::fprintf(out, "dsim check: scenario %s, client=%s mutation=%s, %s\n",
+               sc.name.c_str(), r->client.c_str(), r->mutation.c_str(),
+               bound < 0 ? "dfs without a preemption bound (sleep sets)"
+                         : absl::StrFormat("dfs with preemption bounds 0 to %d "
+                                           "(iterative deepening)",
+                                           bound)
+                               .c_str());
   sim::Setup program = properties::ScenarioProgram(sc.scenario, r->config);
-  sim::DfsStrategy dfs(sim::DfsOptions{.preemption_bound = bound});
-  const uint64_t seed = absl::GetFlag(FLAGS_seed);
-  const int64_t start = NowNs();
-  Summary s;
+  CheckRun c{.sc = sc,
+             .r = *r,
+             .program = program,
+             .seed = absl::GetFlag(FLAGS_seed),
+             .max_runs = absl::GetFlag(FLAGS_runs),
+             .max_seconds = absl::GetFlag(FLAGS_time),
+             .start = NowNs(),
+             .s = {}};
+  // Bound 0 first, then 1, ...: a bug that needs few preemptions is found
+  // before the larger bounds' many schedules are walked.
+  std::vector<BoundResult> bounds;
   Stop stop = Stop::kExhausted;
-  uint64_t i = 0;
-  for (; dfs.HasMore(); ++i) {
-    if (i == max_runs) {
-      stop = Stop::kRuns;
-      break;
+  for (int b = std::min(bound, 0); b <= bound; ++b) {
+    // Each bound gets an equal share of what is left of --runs and --time,
+    // so one that does not finish leaves room for the larger ones (which
+    // contain its schedules, explored again first).
+    const int left = bound - std::max(b, 0) + 1;
+    const Budget share{(c.max_runs - c.next_run + left - 1) / left,
+                       (c.max_seconds - SecondsSince(c.start)) / left};
+    bounds.emplace_back();
+    stop = CheckBound(c, b, share, bounds.back());
+    const bool budget_left =
+        c.next_run < c.max_runs && SecondsSince(c.start) < c.max_seconds;
+    if ((stop == Stop::kRuns || stop == Stop::kTime) && b < bound &&
+        budget_left) {
+      continue;
     }
-    if ((i & 63) == 0 && SecondsSince(start) > max_seconds) {
-      stop = Stop::kTime;
-      break;
-    }
-    sim::ExecutorOptions o;
-    o.seed = seed;
-    o.jitter = absl::GetFlag(FLAGS_jitter);
-    o.early_timer_window = kEarlyTimerWindow;
-    o.wall_deadline_ns = sim::WallDeadlineNs(start, max_seconds + 1);
-    const int64_t run_start = NowNs();
-    sim::RunRecord rec = sim::RunOnce(o, dfs, program);
-    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
-    Record(s, rec, i, 0, SecondsSince(run_start));
-    if (Violated(rec)) {
-      NoteViolation(s, sc, 0, *r, program, rec, i, o, SecondsSince(start));
-      stop = Stop::kViolation;
-      break;
-    }
+    if (stop != Stop::kExhausted) break;
   }
-  const double t = SecondsSince(start);
+  const double t = SecondsSince(c.start);
   const bool exhaustive = stop == Stop::kExhausted;
+  const Summary& s = c.s;
   if (s.first) {
     PrintViolation(*s.first, out);
     WriteTraceOut(trace_out, s.first->trace_text, s.first->chrome_json, out);
   }
+  uint64_t schedules = 0, pruned = 0;
+  for (const BoundResult& b : bounds) {
+    PrintBound(b, out);
+    schedules += b.schedules;
+    pruned += b.pruned;
+  }
   std::fprintf(out,
                "%llu schedules explored (%llu pruned), %llu violations, "
                "%.2fs: %s\n",
-               static_cast<unsigned long long>(dfs.complete_executions()),
-               static_cast<unsigned long long>(dfs.pruned_executions()),
+               static_cast<unsigned long long>(schedules),
+               static_cast<unsigned long long>(pruned),
                static_cast<unsigned long long>(s.violations), t,
                exhaustive ? "exhaustive within the bound"
                : s.first  ? "stopped at the first violation"
                           : ("budget spent before the end: " +
-                            StopText(stop, max_runs, max_seconds))
+                            StopText(stop, c.max_runs, c.max_seconds))
                                .c_str());
   std::fprintf(out, "checked on every schedule: %s\n",
                absl::StrJoin(CheckNames(), ", ").c_str());
   if (s.first) AnnotateFirst(*s.first, out);
-  WriteJunitXml(
-      junit, JunitXml("dsim check", t,
-                      {{"seed", std::to_string(seed)},
-                       {"client", r->client},
-                       {"mutation", r->mutation},
-                       {"bound", std::to_string(bound)},
-                       {"schedules", std::to_string(dfs.complete_executions())},
-                       {"exhaustive", exhaustive ? "true" : "false"}},
-                      ScenarioCases("check", r->client, {sc.name}, s)));
-  if (json) {
-    report::CheckReport j;
-    j.set_schedules(dfs.complete_executions());
-    j.set_pruned(dfs.pruned_executions());
-    j.set_bound(bound);
-    j.set_exhaustive(exhaustive);
-    SetSummaryFields(s, t, seed, "dfs", r->client, j);
-    j.set_mutation(r->mutation);
-    j.add_scenarios(sc.name);
-    j.set_hash(Hex16(s.hash));
-    j.set_stopped_by(StopName(stop));
-    for (const std::string& c : CheckNames()) j.add_checks(c);
-    if (s.first) *j.mutable_first_violation() = FirstViolationReport(*s.first);
-    std::printf("%s\n", ReportJson(j).c_str());
-  }
+  WriteJunitXml(junit,
+                JunitXml("dsim check", t,
+                         {{"seed", std::to_string(c.seed)},
+                          {"client", r->client},
+                          {"mutation", r->mutation},
+                          {"bound", std::to_string(bound)},
+                          {"schedules", std::to_string(schedules)},
+                          {"exhaustive", exhaustive ? "true" : "false"}},
+                         ScenarioCases("check", r->client, {sc.name}, s)));
+  if (json) WriteCheckJson(c, bounds, bound, exhaustive, stop, t);
   return s.violations > 0 ? 1 : 0;
 }
 

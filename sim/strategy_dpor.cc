@@ -1,0 +1,223 @@
+#include "sim/strategy_dpor.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "sim/strategy_tree.h"
+
+namespace sim {
+
+namespace {
+
+bool Contains(const std::vector<TaskId>& v, TaskId t) {
+  return std::find(v.begin(), v.end(), t) != v.end();
+}
+
+}  // namespace
+
+void DporStrategy::BeginExecution(Prng& schedule) {
+  (void)schedule;
+  depth_ = 0;
+  last_schedule_node_ = -1;
+  abandoned_ = false;
+  error_.clear();
+}
+
+size_t DporStrategy::Fail(std::string why) {
+  error_ = "dpor: " + why + "; is the model deterministic?";
+  abandoned_ = true;
+  exhausted_ = true;
+  return kAbandon;
+}
+
+bool DporStrategy::Explorable(const Node& n, TaskId t) const {
+  auto has = [t](const std::vector<Explored>& v) {
+    return std::any_of(v.begin(), v.end(),
+                       [t](const Explored& e) { return e.task == t; });
+  };
+  return Contains(n.tasks, t) && !has(n.done) && !has(n.sleep);
+}
+
+size_t DporStrategy::NextTask(const ScheduleContext& ctx) {
+  if (last_schedule_node_ >= 0)
+    nodes_[last_schedule_node_].executed = *ctx.previous_step;
+  if (depth_ < nodes_.size()) {
+    const Node& n = nodes_[depth_];
+    bool same = !n.is_choice && n.tasks.size() == ctx.candidates.size();
+    for (size_t i = 0; same && i < n.tasks.size(); ++i)
+      same = n.tasks[i] == ctx.candidates[i].task;
+    if (!same) {
+      return Fail(
+          "the runnable set differs from an earlier execution at depth " +
+          std::to_string(depth_));
+    }
+  } else {
+    Node n;
+    for (const Candidate& c : ctx.candidates) n.tasks.push_back(c.task);
+    n.previous = ctx.previous;
+    if (last_schedule_node_ >= 0) {
+      // A task asleep (or explored) at the parent stays asleep here when the
+      // step just taken commutes with its own.
+      const Node& parent = nodes_[last_schedule_node_];
+      const TaskId ran = parent.tasks[parent.chosen];
+      for (const auto* set : {&parent.sleep, &parent.done}) {
+        for (const Explored& e : *set) {
+          if (e.task != ran && !e.step.ConflictsWith(parent.executed))
+            n.sleep.push_back(e);
+        }
+      }
+    }
+    // The task that ran last goes on if it can: fewer context switches first.
+    size_t index = n.tasks.size();
+    for (size_t i = 0; i < n.tasks.size(); ++i) {
+      if (n.tasks[i] == n.previous && Explorable(n, n.tasks[i])) index = i;
+    }
+    for (size_t i = 0; i < n.tasks.size() && index == n.tasks.size(); ++i) {
+      if (Explorable(n, n.tasks[i])) index = i;
+    }
+    if (index == n.tasks.size()) {
+      abandoned_ = true;  // every runnable task is asleep: sleep-set blocked
+      return kAbandon;
+    }
+    n.chosen = index;
+    n.backtrack.push_back(n.tasks[index]);
+    nodes_.push_back(std::move(n));
+  }
+  last_schedule_node_ = static_cast<long>(depth_);
+  return nodes_[depth_++].chosen;
+}
+
+uint64_t DporStrategy::NextChoice(uint64_t n, Prng& stream) {
+  (void)stream;
+  const std::optional<uint64_t> v = internal::TakeChoice(nodes_, depth_, n);
+  if (!v) Fail(internal::ChoiceMismatch(depth_));
+  return v.value_or(0);
+}
+
+void DporStrategy::EndExecution(const Footprint& last_step) {
+  if (exhausted_) return;
+  if (last_schedule_node_ >= 0)
+    nodes_[last_schedule_node_].executed = last_step;
+  if (abandoned_) {
+    ++pruned_;
+  } else {
+    ++complete_;
+  }
+  nodes_.resize(std::min(nodes_.size(), depth_));
+  AddBacktrackPoints();
+  Backtrack();
+}
+
+// Happens-before is the transitive closure of program order and conflicting
+// footprints; step k's clock joins those of its immediate predecessors (the
+// same task's previous step and every earlier conflicting step). A
+// conflicting step j of another task races with k when j happens before no
+// other immediate predecessor of k.
+void DporStrategy::AddBacktrackPoints() {
+  events_.clear();
+  tasks_ = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].is_choice) continue;
+    events_.push_back(i);
+    tasks_ = std::max<size_t>(tasks_, nodes_[i].tasks[nodes_[i].chosen] + 1);
+  }
+  const size_t n = events_.size();
+  clock_.assign(n * tasks_, 0);
+  std::vector<long> last_of(tasks_, -1);
+  std::vector<size_t> preds;
+  auto task = [this](size_t e) {
+    const Node& node = nodes_[events_[e]];
+    return node.tasks[node.chosen];
+  };
+  for (size_t k = 0; k < n; ++k) {
+    const TaskId p = task(k);
+    const Footprint& fk = nodes_[events_[k]].executed;
+    uint32_t* ck = &clock_[k * tasks_];
+    preds.clear();
+    if (last_of[p] >= 0) {
+      std::copy_n(&clock_[last_of[p] * tasks_], tasks_, ck);
+    }
+    for (size_t j = 0; j < k; ++j) {
+      if (task(j) == p || !nodes_[events_[j]].executed.ConflictsWith(fk))
+        continue;
+      preds.push_back(j);
+      for (size_t t = 0; t < tasks_; ++t)
+        ck[t] = std::max(ck[t], clock_[j * tasks_ + t]);
+    }
+    ck[p] = static_cast<uint32_t>(k + 1);
+    for (size_t j : preds) {
+      bool direct = last_of[p] < 0 || static_cast<size_t>(last_of[p]) < j ||
+                    clock_[last_of[p] * tasks_ + task(j)] < j + 1;
+      for (size_t m : preds) {
+        if (m > j && clock_[m * tasks_ + task(j)] >= j + 1) direct = false;
+      }
+      if (direct) ReverseRace(j, k);
+    }
+    last_of[p] = static_cast<long>(k);
+  }
+}
+
+// v = the steps after j that do not happen after it, then k. A task whose
+// first step in v has no predecessor in v can start a schedule that reverses
+// the race (an initial of v); one of them must be explored from before j.
+void DporStrategy::ReverseRace(size_t j, size_t k) {
+  auto task = [this](size_t e) {
+    const Node& node = nodes_[events_[e]];
+    return node.tasks[node.chosen];
+  };
+  const TaskId pj = task(j);
+  std::vector<long> first_in_v(tasks_, -1);
+  std::vector<TaskId> initials;
+  auto consider = [&](size_t w) {
+    const uint32_t* cw = &clock_[w * tasks_];
+    bool initial = true;
+    for (size_t t = 0; t < tasks_ && initial; ++t) {
+      if (first_in_v[t] >= 0 && cw[t] >= first_in_v[t] + 1) initial = false;
+    }
+    const TaskId tw = task(w);
+    if (initial && !Contains(initials, tw)) initials.push_back(tw);
+    if (first_in_v[tw] < 0) first_in_v[tw] = static_cast<long>(w);
+  };
+  for (size_t m = j + 1; m < k; ++m) {
+    if (clock_[m * tasks_ + pj] < j + 1) consider(m);
+  }
+  consider(k);
+  Node& before = nodes_[events_[j]];
+  for (TaskId t : initials) {
+    if (Contains(before.backtrack, t)) return;
+  }
+  for (TaskId t : initials) {
+    if (Contains(before.tasks, t)) {
+      before.backtrack.push_back(t);
+      return;
+    }
+  }
+  // No initial is runnable there (a timer not yet due, a task not yet
+  // spawned): every runnable task, to stay sound.
+  for (TaskId t : before.tasks) {
+    if (!Contains(before.backtrack, t)) before.backtrack.push_back(t);
+  }
+}
+
+void DporStrategy::Backtrack() {
+  while (!nodes_.empty()) {
+    Node& n = nodes_.back();
+    if (n.is_choice) {
+      if (internal::NextChoiceValue(n)) return;
+      nodes_.pop_back();
+      continue;
+    }
+    n.done.push_back(Explored{n.tasks[n.chosen], n.executed});
+    for (TaskId t : n.backtrack) {
+      if (!Explorable(n, t)) continue;
+      n.chosen = static_cast<size_t>(
+          std::find(n.tasks.begin(), n.tasks.end(), t) - n.tasks.begin());
+      n.executed.Clear();
+      return;
+    }
+    nodes_.pop_back();
+  }
+  exhausted_ = true;
+}
+
+}  // namespace sim
