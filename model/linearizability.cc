@@ -267,7 +267,6 @@ class Search {
     return nodes_ > max_nodes_ ? Outcome::kInconclusive : Outcome::kViolation;
   }
   uint64_t nodes() const { return nodes_; }
-  bool too_deep() const { return too_deep_; }
 
   std::string Explain() const {
     std::string s = absl::StrCat(
@@ -418,73 +417,105 @@ class Search {
     return false;
   }
 
-  bool Dfs(const Node& n) {
-    if (++nodes_ > max_nodes_) return false;
-    // The search recurses once per step: past this depth a sanitized build's
-    // stack would run out (a restart loop through a long wait makes thousands
-    // of steps). Such a history is inconclusive, never a pass.
-    if (path_.size() >= kMaxDepth) {
-      nodes_ = max_nodes_ + 1;
-      too_deep_ = true;
-      return false;
-    }
+  // A search frame: a node and the steps from it not yet tried.
+  struct Frame {
+    Node node;
     std::vector<std::pair<uint64_t, size_t>> order;
-    if (Candidates(n, &order)) return true;
+    size_t next = 0;  // into order, then the restart manager's moves
+    int next_move = 0;
+    bool deepest = false;
+    std::vector<std::string> refusals;
+  };
+  enum class Entered { kFound, kPushed, kSeen, kGaveUp };
+
+  Entered Enter(Node n, std::vector<Frame>& stack) {
+    if (++nodes_ > max_nodes_) return Entered::kGaveUp;
+    Frame f;
+    if (Candidates(n, &f.order)) return Entered::kFound;
     // Until the search first backtracks it has never been anywhere twice:
     // the memo (and the state's fingerprint) is needed only after that.
     if (backtracked_) {
       std::string key = n.progress;
       for (int h : n.handles) absl::StrAppend(&key, h, ",");
       absl::StrAppend(&key, "|", n.spec.Fingerprint());
-      if (!memo_.insert(std::move(key)).second) return false;
+      if (!memo_.insert(std::move(key)).second) return Entered::kSeen;
     }
-    const bool deepest = path_.size() >= best_depth_;
-    std::vector<std::string> refusals;
-    for (const auto& [unused, i] : order) {
-      const LinOp& op = p_.ops[i];
-      const int step = n.progress[i];
-      Node child = n;
-      absl::Status s =
-          op.event != nullptr
-              ? ApplyEvent(child.spec, *op.event, step, child.handles[i])
-              : ApplyCall(child.spec, op, step, child.handles[i]);
-      if (!s.ok()) {
-        if (deepest) {
-          refusals.push_back(
-              absl::StrCat(Describe(op, step), ": ", s.message()));
+    f.deepest = path_.size() >= best_depth_;
+    f.node = std::move(n);
+    stack.push_back(std::move(f));
+    return Entered::kPushed;
+  }
+
+  // Depth first with an explicit stack: a restart loop through a long wait
+  // makes histories thousands of steps deep.
+  bool Dfs(const Node& root) {
+    std::vector<Frame> stack;
+    switch (Enter(root, stack)) {
+      case Entered::kFound:
+        return true;
+      case Entered::kPushed:
+        break;
+      case Entered::kSeen:
+      case Entered::kGaveUp:
+        return false;
+    }
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      Node child = f.node;
+      std::string step_name;
+      if (f.next < f.order.size()) {
+        const size_t i = f.order[f.next++].second;
+        const LinOp& op = p_.ops[i];
+        const int step = f.node.progress[i];
+        absl::Status s =
+            op.event != nullptr
+                ? ApplyEvent(child.spec, *op.event, step, child.handles[i])
+                : ApplyCall(child.spec, op, step, child.handles[i]);
+        if (!s.ok()) {
+          if (f.deepest) {
+            f.refusals.push_back(
+                absl::StrCat(Describe(op, step), ": ", s.message()));
+          }
+          continue;
         }
-        continue;
-      }
-      ++child.progress[i];
-      path_.push_back(Describe(op, step));
-      const bool found = Dfs(child);
-      path_.pop_back();
-      if (found) return true;
-      if (nodes_ > max_nodes_) return false;
-    }
-    // The restart manager acts on its own: a restarting container starts
-    // again (or, when starts can fail, stops).
-    if (n.spec.IsRestarting(p_.container)) {
-      for (int kind = 0; kind <= (p_.faults ? 2 : 1); ++kind) {
-        Node child = n;
-        absl::Status s = kind == 0   ? child.spec.AutoRestart(p_.container)
-                         : kind == 1 ? child.spec.RestartCancelled(p_.container)
+        ++child.progress[i];
+        step_name = Describe(op, step);
+      } else if (f.node.spec.IsRestarting(p_.container) &&
+                 f.next_move <= (p_.faults ? 2 : 1)) {
+        // The restart manager acts on its own: a restarting container starts
+        // again (or, when starts can fail, stops).
+        const int move = f.next_move++;
+        absl::Status s = move == 0   ? child.spec.AutoRestart(p_.container)
+                         : move == 1 ? child.spec.RestartCancelled(p_.container)
                                      : child.spec.RestartFailed(p_.container);
         if (!s.ok()) continue;
-        path_.push_back(kind == 0   ? "restart manager: started again"
-                        : kind == 1 ? "restart manager: cancelled, stopped"
-                                    : "restart manager: start failed");
-        const bool found = Dfs(child);
-        path_.pop_back();
-        if (found) return true;
-        if (nodes_ > max_nodes_) return false;
+        step_name = move == 0   ? "restart manager: started again"
+                    : move == 1 ? "restart manager: cancelled, stopped"
+                                : "restart manager: start failed";
+      } else {
+        backtracked_ = true;
+        if (f.deepest &&
+            (path_.size() > best_depth_ || best_refusals_.empty())) {
+          best_depth_ = path_.size();
+          best_prefix_ = path_;
+          best_refusals_ = std::move(f.refusals);
+        }
+        stack.pop_back();
+        if (!stack.empty()) path_.pop_back();  // the step into that frame
+        continue;
       }
-    }
-    backtracked_ = true;
-    if (deepest && (path_.size() > best_depth_ || best_refusals_.empty())) {
-      best_depth_ = path_.size();
-      best_prefix_ = path_;
-      best_refusals_ = std::move(refusals);
+      path_.push_back(std::move(step_name));
+      switch (Enter(std::move(child), stack)) {  // may move `f`
+        case Entered::kFound:
+          return true;
+        case Entered::kGaveUp:
+          return false;
+        case Entered::kSeen:
+          path_.pop_back();
+          break;
+        case Entered::kPushed:
+          break;
+      }
     }
     return false;
   }
@@ -495,8 +526,6 @@ class Search {
   uint64_t nodes_ = 0;
   absl::flat_hash_set<std::string> memo_;  // membership only, never iterated
   bool backtracked_ = false;
-  bool too_deep_ = false;
-  static constexpr size_t kMaxDepth = 1000;
   std::vector<std::string> path_;
   size_t best_depth_ = 0;
   std::vector<std::string> best_prefix_;
@@ -587,15 +616,8 @@ LinearizabilityResult CheckLinearizable(const History& history,
     result.explanation =
         o == Outcome::kInconclusive
             ? absl::StrCat("container ", p.container,
-                           search.too_deep()
-                               ? ": the history is too long for the "
-                                 "linearizability search (over 1000 steps; "
-                                 "inconclusive)"
-                               : absl::StrCat(
-                                     ": the linearizability search gave up "
-                                     "after ",
-                                     limits.max_nodes,
-                                     " states (inconclusive)"))
+                           ": the linearizability search gave up after ",
+                           limits.max_nodes, " states (inconclusive)")
             : search.Explain();
     return result;
   }
