@@ -64,6 +64,16 @@ TEST(CheckRunningHasTaskTest, StoppedOrMissingTaskIsNamed) {
             std::string::npos);
 }
 
+TEST(CheckRunningHasTaskTest, AnExitOnItsWayIsNotBlamed) {
+  RunRecord r;
+  Show(r, "c1", Running(), 1001);
+  r.containerd.tasks["c1"] = Status::kStopped;
+  r.containerd.pids["c1"] = 1001;
+  EXPECT_FALSE(CheckRunningHasTask(r).ok());
+  r.exit_in_flight.insert("c1");  // handled by the settle time
+  EXPECT_TRUE(CheckRunningHasTask(r).ok());
+}
+
 TEST(CheckNoLeakTest, TaskOfAStoppedContainerIsALeak) {
   RunRecord r;
   model::InspectView stopped;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,9 @@ struct RunRecord {
     int restart_count_after = 0;  // when inspected again
   };
   std::map<std::string, Restarting> restarting;
+  // Containers the final inspect showed running without a live task whose
+  // exit the daemon handled by the settle time (moved on from that pid).
+  std::set<std::string> exit_in_flight;
 
   // The daemon's final view of `id` (the harness's last inspect), or null
   // when it no longer has the container.

@@ -114,18 +114,35 @@ sim::Task<void> ScenarioRun::Main() {
   }
   record.history = BuildHistory();
   // Settling, once all else is recorded: whatever the final inspect showed
-  // Restarting is looked at again after its restart was due.
+  // Restarting is looked at again after its restart was due; and so is a
+  // container shown running whose task had stopped (a restart loop never
+  // settles: its exit may have been on the way to the daemon).
+  std::vector<std::string> running_without_task;
   for (const auto& [id, view] : final_views_) {
     if (view.restarting)
       record.restarting[id].restart_count = view.restart_count;
+    auto task = cs.tasks.find(id);
+    if (view.running && !view.restarting &&
+        (task == cs.tasks.end() ||
+         task->second == ContainerdState::Status::kStopped)) {
+      running_without_task.push_back(id);
+    }
   }
-  if (!record.restarting.empty()) {
+  if (!record.restarting.empty() || !running_without_task.empty()) {
     co_await ex_.Sleep(daemon().options().restart_delay + kSettle);
     for (auto& [id, r] : record.restarting) {
       absl::StatusOr<ContainerInspectResult> again =
           co_await daemon().ContainerInspect(id);
       r.still_restarting = again.ok() && again->restarting;
       r.restart_count_after = again.ok() ? again->restart_count : 0;
+    }
+    for (const std::string& id : running_without_task) {
+      absl::StatusOr<ContainerInspectResult> again =
+          co_await daemon().ContainerInspect(id);
+      if (!again.ok() || !again->running || again->restarting ||
+          again->pid != final_views_[id].pid) {
+        record.exit_in_flight.insert(id);
+      }
     }
   }
   for (const Check& check : RecordChecks()) {
