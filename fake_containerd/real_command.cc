@@ -9,6 +9,7 @@
 #include <map>
 #include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -97,15 +98,19 @@ std::string CgroupOf(uint32_t pid, const std::string& controller) {
   return "";
 }
 
-uint32_t ParentOf(uint32_t pid) {
+// The value of `key` ("PPid:", "SigCgt:") in /proc/PID/status, or "".
+std::string StatusField(uint32_t pid, std::string_view key) {
   std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("PPid:", 0) == 0) {
-      return static_cast<uint32_t>(std::strtoul(line.c_str() + 5, nullptr, 10));
-    }
+    if (line.starts_with(key)) return line.substr(key.size());
   }
-  return 0;
+  return "";
+}
+
+uint32_t ParentOf(uint32_t pid) {
+  return static_cast<uint32_t>(
+      std::strtoul(StatusField(pid, "PPid:").c_str(), nullptr, 10));
 }
 
 // Each open fd of `pid` with its fdinfo.
@@ -160,14 +165,9 @@ std::string JsonQuote(const std::string& s) {
 
 bool RealProcessHandles(uint32_t pid, int signal) {
   if (pid == 0 || signal < 1 || signal > 64) return false;
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("SigCgt:", 0) != 0) continue;
-    const uint64_t caught = std::strtoull(line.c_str() + 7, nullptr, 16);
-    return (caught >> (signal - 1)) & 1;
-  }
-  return false;
+  const std::string caught = StatusField(pid, "SigCgt:");
+  if (caught.empty()) return false;
+  return (std::strtoull(caught.c_str(), nullptr, 16) >> (signal - 1)) & 1;
 }
 
 bool RealShimWatchesOom(uint32_t pid) {

@@ -48,6 +48,14 @@ class HistoryBuilder {
     e.exit_code = code;
     h_.events.push_back(e);
   }
+  // The daemon crashed at `crashed`, and restore left c1 as `s` shows.
+  void Restart(uint64_t crashed, uint64_t restored, ContainerSnapshot s) {
+    DaemonRestart r;
+    r.crashed = crashed;
+    r.restored = restored;
+    r.containers.push_back(std::move(s));
+    h_.restarts.push_back(std::move(r));
+  }
   History& history() { return h_; }
 
  private:
@@ -167,15 +175,11 @@ TEST(LinearizabilityTest, DaemonRestartStartsFromTheRestoredState) {
   HistoryBuilder b;
   b.Add(CallKind::kCreate, "c1", 1, 2);
   b.Add(CallKind::kStart, "c1", 3, 4);
-  DaemonRestart restart;
-  restart.crashed = 5;
-  restart.restored = 6;
   ContainerSnapshot s;
   s.id = "c1";
   s.view.status = ContainerStatus::kExited;
   s.view.exit_code = 137;
-  restart.containers.push_back(s);
-  b.history().restarts.push_back(restart);
+  b.Restart(5, 6, s);
   b.Inspect("c1", 7, 8, ContainerStatus::kExited, 137);
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kLinearizable);
   b.Inspect("c1", 9, 10, ContainerStatus::kRunning);
@@ -189,14 +193,10 @@ TEST(LinearizabilityTest, StartAfterACrashMayMeetTheTaskItLeft) {
   for (bool stale : {true, false}) {
     HistoryBuilder b;
     b.Add(CallKind::kCreate, "c1", 1, 2);
-    DaemonRestart restart;
-    restart.crashed = 3;
-    restart.restored = 4;
     ContainerSnapshot s;
     s.id = "c1";
     s.stale_task = stale;
-    restart.containers.push_back(s);
-    b.history().restarts.push_back(restart);
+    b.Restart(3, 4, s);
     b.Add(
         CallKind::kStart, "c1", 5, 6,
         Reply::Error(ErrorKind::kConflict, "container c1: id already in use"));
