@@ -62,6 +62,11 @@ class Container {
     }
     return restart_manager_;
   }
+  // The delay of the restart the current restart manager last asked for
+  // (0: none asked); for the harness, which must not make one.
+  sim::Nanos restart_timeout() const {
+    return restart_manager_ == nullptr ? 0 : restart_manager_->timeout();
+  }
   // ExitOnNext: the restart manager stops restarting (kill, stop).
   void ExitOnNext() { GetRestartManager()->Cancel(); }
   // ResetRestartManager: cancels the current one; the next use makes a fresh

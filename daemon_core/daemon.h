@@ -25,6 +25,7 @@
 #include "daemon_core/mutation.h"
 #include "sim/chan.h"
 #include "sim/executor.h"
+#include "sim/notify.h"
 #include "sim/rpc.h"
 
 namespace daemon_core {
@@ -81,8 +82,6 @@ class Daemon {
     // Put before every exec id this daemon makes: moby's ids are random, so
     // a restarted daemon never reuses one; the simulation numbers them.
     std::string exec_id_prefix;
-    sim::Nanos restart_delay =
-        100 * sim::kMillisecond;  // moby's first backoff step
     bool live_restore = false;
     // containerStop's timeout when restore shuts a container down.
     sim::Nanos stop_timeout = 10 * sim::kSecond;
@@ -225,6 +224,7 @@ class Daemon {
   // The goroutine handleContainerExit starts when `rm` said restart: after the
   // policy's delay, start again, unless `rm` was cancelled meanwhile; when it
   // was, or the start fails, the container stops with `exit`.
+  sim::Task<void> FireAfter(std::shared_ptr<sim::Notify> n, sim::Nanos delay);
   sim::Task<void> RestartAfterDelay(std::shared_ptr<Container> c,
                                     std::shared_ptr<RestartManager> rm,
                                     ExitInfo exit);

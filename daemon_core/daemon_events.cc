@@ -211,7 +211,8 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
   // (ExitOnNext), whatever the policy.
   std::shared_ptr<RestartManager> rm = c->GetRestartManager();
   const bool restart =
-      rm->ShouldRestart(exit.exit_code, c->has_been_manually_stopped);
+      rm->ShouldRestart(exit.exit_code, c->has_been_manually_stopped,
+                        exit.exited_at - c->state.started_at);
   // Cleanup starts with the containerd container (after the PR, so Windows can
   // shut down), then unregisters the execs that have not exited from both
   // stores.
@@ -244,10 +245,14 @@ sim::Task<void> Daemon::UnregisterExecs(Container& c) {
 sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
                                           std::shared_ptr<RestartManager> rm,
                                           ExitInfo exit) {
-  // The policy's delay races the waiters the exit woke (#39352): a busy
-  // machine may run them late. Departure: moby's wait also ends at once when
-  // the restart manager is cancelled; here the cancel is seen after the delay.
-  co_await ex_.SleepWithJitter(options_.restart_delay);
+  // The policy's backoff races the waiters the exit woke (#39352): a busy
+  // machine may run them late. A cancel (kill, stop, rm) ends the wait at once.
+  auto wake = std::make_shared<sim::Notify>(ex_, "restart " + c->id + " wake");
+  rm->set_on_cancel([wake] { wake->Fire(); });
+  if (!rm->canceled()) {
+    Go("restart backoff " + c->id, FireAfter(wake, rm->timeout()));
+    co_await wake->Wait();
+  }
   co_await c->state.mu.Lock();
   if (!c->state.restarting) {  // not reachable while only `rm` ends it
     c->state.mu.Unlock();
@@ -268,6 +273,12 @@ sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
     co_await CheckpointTo(*c);
   }
   c->state.mu.Unlock();
+}
+
+sim::Task<void> Daemon::FireAfter(std::shared_ptr<sim::Notify> n,
+                                  sim::Nanos delay) {
+  co_await ex_.SleepWithJitter(delay);
+  n->Fire();
 }
 
 }  // namespace daemon_core

@@ -39,7 +39,8 @@ sim::Task<void> Daemon::Restore() {
     co_await c->state.mu.Lock();
     const bool restart = c->has_been_started_before && !c->state.running &&
                          c->GetRestartManager()->ShouldRestart(
-                             c->state.exit_code, c->has_been_manually_stopped);
+                             c->state.exit_code, c->has_been_manually_stopped,
+                             /*execution_duration=*/0);
     if (restart) {
       absl::Status s =
           co_await ContainerStartLocked(*c, /*reset_restart_manager=*/true);

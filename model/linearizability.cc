@@ -560,8 +560,12 @@ std::vector<Partition> Partitions(const History& h) {
     return p;
   };
   for (const Call& c : h.calls) {
-    const bool read =
-        c.kind == CallKind::kInspect || c.kind == CallKind::kExecInspect;
+    // A wait changes nothing but its own waiter, so one with no reply (the
+    // client gave up) constrains nothing; kept, its pending waiter would
+    // multiply the states of a long run (a restart loop's many exits).
+    const bool read = c.kind == CallKind::kInspect ||
+                      c.kind == CallKind::kExecInspect ||
+                      c.kind == CallKind::kWait;
     if (c.indeterminate && read) continue;  // nothing seen, nothing done
     LinOp op;
     op.call = &c;

@@ -186,6 +186,36 @@ TEST(LinearizabilityTest, DaemonRestartStartsFromTheRestoredState) {
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kViolation);
 }
 
+// A kill cancels the restart manager (ExitOnNext), so the exit it caused is
+// not restarted; but a restarted daemon's restore builds a fresh restart
+// manager, so restart=always restarts a later exit (moby's ShouldRestart
+// reads HasBeenManuallyStopped only for unless-stopped).
+TEST(LinearizabilityTest, KillCancelsTheRestartManagerUntilADaemonRestart) {
+  for (bool daemon_restart : {true, false}) {
+    HistoryBuilder b;
+    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
+    create.policy = *RestartPolicy::Parse("always");
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Add(CallKind::kKill, "c1", 5, 6);  // a signal the program ignores
+    if (daemon_restart) {
+      ContainerSnapshot s;
+      s.id = "c1";
+      s.policy = create.policy;
+      s.view.status = ContainerStatus::kRunning;
+      s.view.running = true;
+      s.view.has_pid = true;
+      s.has_been_manually_stopped = true;  // the kill wrote it to disk
+      b.Restart(7, 8, s);
+    }
+    b.Exit("c1", 9, 137);
+    b.Inspect("c1", 10, 11, ContainerStatus::kRestarting, 137);
+    b.history().quiescent = 12;
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              daemon_restart ? Outcome::kLinearizable : Outcome::kViolation)
+        << "daemon restart: " << daemon_restart;
+  }
+}
+
 // A start cut by the crash left its task running; restore does not stop a
 // container it shows stopped, so later starts meet the task: "id already in
 // use". Only then.

@@ -55,7 +55,9 @@ struct ContainerSnapshot {
   std::string id;
   RestartPolicy policy;
   InspectView view;
-  bool manually_stopped = false;
+  // What the disk says (persisted by a kill or stop). The Spec does not read
+  // it: only unless-stopped would, and restore's restart manager is fresh.
+  bool has_been_manually_stopped = false;
   int restart_count = 0;
   // containerd still runs a task of this container, which restore left not
   // running: a start the crash cut. moby's restore leaves it (containerStop of
@@ -243,7 +245,11 @@ class Spec {
     bool task_dead = false;       // TaskDied, exit not handled yet
     bool dead = false;            // rm's SetDead, before its removal
     bool started_before = false;
-    bool manually_stopped = false;  // HasBeenManuallyStopped
+    // The restart manager was cancelled (killWithSignal's ExitOnNext, with
+    // HasBeenManuallyStopped). Only an unless-stopped policy, which the model
+    // lacks, reads the persisted flag; a restarted daemon's restore builds a
+    // fresh, uncancelled restart manager, so Adopt starts it false.
+    bool manually_stopped = false;
     bool last_start_failed = false;
     bool stale_task = false;  // ContainerSnapshot::stale_task, until a start
     int restart_count = 0;

@@ -317,7 +317,7 @@ void Spec::Adopt(const ContainerSnapshot& s) {
   c.oom_killed = s.view.oom_killed;
   c.exit_code = s.view.exit_code;
   c.started_before = s.view.status != ContainerStatus::kCreated;
-  c.manually_stopped = s.manually_stopped;
+  c.manually_stopped = false;  // a fresh restart manager (ContainerSnapshot)
   c.restart_count = s.restart_count;
   c.dead = s.view.dead;
   c.stale_task = s.stale_task && !s.view.running;

@@ -128,7 +128,7 @@ model::ContainerSnapshot SnapshotOf(const daemon_core::Container& c) {
                   : c.has_been_started_before
                       ? model::ContainerStatus::kExited
                       : model::ContainerStatus::kCreated;
-  s.manually_stopped = c.has_been_manually_stopped;
+  s.has_been_manually_stopped = c.has_been_manually_stopped;
   s.restart_count = c.restart_count;
   return s;
 }

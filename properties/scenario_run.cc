@@ -129,7 +129,16 @@ sim::Task<void> ScenarioRun::Main() {
     }
   }
   if (!record.restarting.empty() || !running_without_task.empty()) {
-    co_await ex_.Sleep(daemon().options().restart_delay + kSettle);
+    // Until the longest pending backoff has passed (and at least the first
+    // step's, for an exit still on its way).
+    sim::Nanos due = daemon_core::RestartManager::kDefaultTimeout;
+    for (const auto& [id, r] : record.restarting) {
+      auto it = daemon().containers().find(id);
+      if (it != daemon().containers().end()) {
+        due = std::max(due, it->second->restart_timeout());
+      }
+    }
+    co_await ex_.Sleep(due + kSettle);
     for (auto& [id, r] : record.restarting) {
       absl::StatusOr<ContainerInspectResult> again =
           co_await daemon().ContainerInspect(id);
@@ -154,6 +163,7 @@ sim::Task<void> ScenarioRun::Main() {
     }
   }
   ex_.Note("all checks passed");
+  ex_.Conclude();
 }
 
 sim::Task<void> ScenarioRun::Counted(sim::Task<void> task) {

@@ -271,6 +271,11 @@ void Executor::Fail(std::string invariant, std::string message) {
   Halt(RunOutcome::kViolation, std::move(invariant), std::move(message));
 }
 
+void Executor::Conclude() {
+  if (halted_) return;
+  Halt(RunOutcome::kCompleted, "", "");
+}
+
 void Executor::Halt(RunOutcome outcome, std::string invariant,
                     std::string message) {
   halted_ = true;

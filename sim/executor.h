@@ -32,7 +32,8 @@
 namespace sim {
 
 enum class RunOutcome : uint8_t {
-  kCompleted,  // every foreground task finished, nothing runnable is left
+  kCompleted,  // every foreground task finished, nothing runnable is left,
+               // or the run's judge concluded (Conclude)
   kViolation,  // a check failed (data race, lock across RPC, an invariant of
                // the model)
   kDeadlock,   // nothing runnable, no timer pending, some foreground task
@@ -181,6 +182,10 @@ class Executor {
   // point.
   void Fail(std::string invariant, std::string message);
   bool halted() const { return halted_; }
+  // The run's judge has seen all it checks: the run ends, completed, at the
+  // current task's next scheduling point, whatever else could still run (a
+  // container restarting for ever keeps foreground tasks alive).
+  void Conclude();
   void Note(std::string text);
   // A cheap invariant, called after every step (it may call Fail). One per
   // executor; set before Run.

@@ -153,6 +153,24 @@ Task<void> SpinForever(Executor& e) {
   for (;;) co_await e.Yield();
 }
 
+// The judge concluded: the run ends completed, with no violation, although a
+// foreground task would go on for ever.
+TEST(ExecutorTest, ConcludeEndsARunAsCompleted) {
+  RandomStrategy strategy;
+  ExecutorOptions o;
+  o.max_steps = 500;
+  Executor ex(o, strategy);
+  ex.Spawn("restarts for ever", SpinForever(ex));
+  ex.Spawn("judge", [](Executor& e) -> Task<void> {
+    for (int i = 0; i < 10; ++i) co_await e.Yield();
+    e.Conclude();
+  }(ex));
+  RunResult r = ex.Run();
+  EXPECT_EQ(r.outcome, RunOutcome::kCompleted);
+  EXPECT_FALSE(r.violation.has_value());
+  EXPECT_LT(r.steps, 500u);
+}
+
 // A deadline long past: the run stops at the first check, whatever the
 // machine's speed.
 TEST(ExecutorTest, WallDeadlineStopsARunAsBudget) {
