@@ -50,6 +50,17 @@ sim::Task<void> Daemon::Restore() {
     }
     c->state.mu.Unlock();
   }
+  // removeContainers: every other container with AutoRemove that restore
+  // went through (one it gave up on is skipped) is removed, rm -f, one
+  // goroutine each: a stopped one, a created one never started, and, with
+  // live-restore, a running one too (moby 20.10 daemon.restore decides
+  // "restart, else remove if AutoRemove" for all of them).
+  std::vector<sim::JoinHandle<void>> removals;
+  for (const std::shared_ptr<Container>& c : loaded) {
+    if (!c->auto_remove || c->restoring) continue;
+    removals.push_back(ex_.Spawn("restore remove " + c->id, AutoRemove(c)));
+  }
+  for (const sim::JoinHandle<void>& h : removals) co_await ex_.Join(h);
   if (options_.startup_handshake) {
     // The rest of NewDaemon and cmd/dockerd ask containerd's version twice
     // (SystemInfo: once for the engine-info metric, once for the "Docker

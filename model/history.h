@@ -42,6 +42,7 @@ struct Call {
   std::string container;  // for exec calls, the exec's container
   std::string exec_id;    // the daemon's id (ExecCreate: the one it returned)
   RestartPolicy policy;   // kCreate
+  bool auto_remove = false;  // kCreate: HostConfig.AutoRemove
   bool force = false;     // kRm
   WaitCondition condition = WaitCondition::kNotRunning;  // kWait
   uint64_t invoked = 0;
@@ -71,8 +72,13 @@ struct Event {
 };
 
 // The daemon was killed at `crashed` and served again at `restored`, with the
-// containers as restore left them.
+// containers as restore left them. `graceful`: it was stopped (SIGTERM, moby
+// daemon.Shutdown) rather than killed: its API closed at `crashed`, then
+// (without live-restore) it stopped every running container before it
+// exited.
 struct DaemonRestart {
+  bool graceful = false;
+  bool live_restore = false;
   uint64_t crashed = 0;
   uint64_t restored = 0;
   std::vector<ContainerSnapshot> containers;

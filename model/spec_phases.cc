@@ -307,10 +307,39 @@ bool Spec::IsRestarting(absl::string_view id) const {
   return c != nullptr && c->restarting;
 }
 
+absl::Status Spec::AutoRemoveStep(absl::string_view id) {
+  Container* c = Find(id);
+  if (c == nullptr || !AutoRemoveDue(id)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("AutoRemove(", id, "): no removal due"));
+  }
+  if (c->auto_remove_pending) {
+    // ContainerRm(force): SetRemovalInProgress, unless another rm holds the
+    // mark (this one then fails "already in progress", and that one removes).
+    c->auto_remove_pending = false;
+    if (!c->removing) {
+      c->removing = true;
+      c->auto_removing = true;
+    }
+  } else if (!c->dead) {
+    c->dead = true;
+  } else {
+    SetRemoved(*c);
+  }
+  return absl::OkStatus();
+}
+
+bool Spec::AutoRemoveDue(absl::string_view id) const {
+  const Container* c = Find(id);
+  return c != nullptr && !c->running &&
+         (c->auto_remove_pending || c->auto_removing);
+}
+
 void Spec::Adopt(const ContainerSnapshot& s) {
   Container c;
   c.id = s.id;
   c.policy = s.policy;
+  c.auto_remove = s.auto_remove;
   c.running = s.view.running;
   c.paused = s.view.paused;
   c.restarting = s.view.restarting;
@@ -332,7 +361,8 @@ std::string Spec::Fingerprint() const {
     for (bool v : {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
                    c.removing, c.manual_restart, c.oom_pending, c.task_dead,
                    c.dead, c.started_before, c.manually_stopped,
-                   c.last_start_failed, c.stale_task}) {
+                   c.last_start_failed, c.stale_task, c.auto_remove_pending,
+                   c.auto_removing}) {
       b(v);
     }
     absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code);
