@@ -43,6 +43,9 @@ struct Call {
   std::string exec_id;    // the daemon's id (ExecCreate: the one it returned)
   RestartPolicy policy;   // kCreate
   bool auto_remove = false;  // kCreate: HostConfig.AutoRemove
+  // kInspect: the harness's read once the run settled. An autoRemove due by
+  // then must have happened (it runs right after the exit it follows).
+  bool settled = false;
   bool force = false;     // kRm
   WaitCondition condition = WaitCondition::kNotRunning;  // kWait
   uint64_t invoked = 0;

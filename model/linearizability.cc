@@ -203,6 +203,11 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
       return spec.ContainerWaitEnd(handle, reply, c.wait_code.value_or(0));
     }
     case CallKind::kInspect:
+      if (c.settled && spec.AutoRemoveDue(id)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the run settled, but the daemon's autoRemove of ", id,
+            " has not removed it"));
+      }
       return spec.ContainerInspect(id, reply,
                                    c.inspect.value_or(InspectView{}));
     case CallKind::kExecCreate:

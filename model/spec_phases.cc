@@ -346,7 +346,13 @@ void Spec::Adopt(const ContainerSnapshot& s) {
   c.oom_killed = s.view.oom_killed;
   c.exit_code = s.view.exit_code;
   c.started_before = s.view.status != ContainerStatus::kCreated;
-  c.manually_stopped = s.manually_stopped;
+  // The Spec's manually_stopped stands for a cancelled restart manager
+  // (ExitOnNext), which restore never carries over: every restored container
+  // gets a fresh one (ResetRestartManager, or none loaded from disk), so a
+  // restart=always container killed before the daemon restart is restarted
+  // by its next exit. HasBeenManuallyStopped itself (the snapshot's field)
+  // matters to unless-stopped only, which dsim does not have.
+  c.manually_stopped = false;
   c.restart_count = s.restart_count;
   c.dead = s.view.dead;
   c.stale_task = s.stale_task && !s.view.running;

@@ -79,6 +79,7 @@ sim::Task<void> ScenarioRun::Main() {
   for (const std::string& id : ContainerIds()) {
     model::Call& read =
         HarnessCall(model::CallKind::kInspect, id, "quiescence");
+    read.settled = true;
     absl::StatusOr<ContainerInspectResult> r =
         co_await daemon().ContainerInspect(id);
     Returned(read, r.status());
