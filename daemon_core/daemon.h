@@ -25,6 +25,7 @@
 #include "daemon_core/mutation.h"
 #include "sim/chan.h"
 #include "sim/executor.h"
+#include "sim/notify.h"
 #include "sim/rpc.h"
 
 namespace daemon_core {
@@ -134,6 +135,14 @@ class Daemon {
   // its stop timeout, then a wait for the exit); then the subscriptions end
   // (the containerd client is closed) as in Crash().
   sim::Task<void> Shutdown();
+  // cmd/dockerd's shutdownDaemon: Shutdown(), given ShutdownTimeout() of
+  // virtual time; past it ("Force shutdown daemon") the process exits anyway
+  // (Crash). A container a concurrent docker restart started again would
+  // otherwise keep shutdownContainer's wait for its exit waiting forever.
+  sim::Task<void> ShutdownDaemon();
+  // daemon.ShutdownTimeout: the configured 15 s, or the stop timeout plus a
+  // 5 s grace when that is longer.
+  sim::Nanos ShutdownTimeout() const;
   // Returns once the event monitor has subscribed (dockerd serves its API only
   // after libcontainerd is connected).
   sim::Task<void> EventMonitorReady() { co_await subscribed_.Wait(); }
@@ -209,6 +218,7 @@ class Daemon {
   // daemon.autoRemove: rm -f of a container with AutoRemove (errors are
   // logged, as moby does). REQUIRES: c.state.mu not held.
   sim::Task<void> AutoRemove(std::shared_ptr<Container> c);
+  sim::Task<void> RunShutdown(std::shared_ptr<sim::Notify> done);
   // shutdownContainer: containerStop, then a wait for the exit.
   sim::Task<void> ShutdownContainer(std::shared_ptr<Container> c);
   // Removes a dead container's exec from both stores.

@@ -90,7 +90,7 @@ struct Stack {
   // calls the caller had in flight must be cancelled by the caller first
   // (the API server closes before the shutdown).
   sim::Task<void> ShutdownDaemon() {
-    co_await daemon->Shutdown();
+    co_await daemon->ShutdownDaemon();
     disk.Remount();
   }
   sim::Task<void> StartDaemon() {
