@@ -233,6 +233,43 @@ TEST_P(DaemonAutoRemoveTest, GracefulShutdownThenRestore) {
   }
 }
 
+// A docker restart in flight when dockerd gets SIGTERM may start the
+// container again after shutdownContainer's stop: its wait for the exit would
+// never end, but cmd/dockerd gives daemon.Shutdown ShutdownTimeout() and then
+// exits anyway (found by the generated workloads, seeds 2 and 3).
+TEST_P(DaemonAutoRemoveTest, ShutdownEndsAfterItsTimeout) {
+  int forced = 0;
+  for (uint64_t seed = 0; seed < 3 * kSeeds; ++seed) {
+    bool stopped = false;
+    sim::Nanos took = 0;
+    Body body = [&](World& w) -> sim::Task<void> {
+      std::vector<std::string> sleep{"sleep"};
+      (void)co_await w.daemon->ContainerCreate("c1", sleep);
+      (void)co_await w.daemon->ContainerStart("c1");
+      sim::JoinHandle<void> restart =
+          w.ex.Spawn("restart", [](World& wd) -> sim::Task<void> {
+            (void)co_await wd.daemon->ContainerRestart("c1",
+                                                       10 * sim::kSecond);
+          }(w));
+      co_await w.ex.Sleep(sim::kMillisecond);
+      const sim::Nanos from = w.ex.now();
+      co_await w.ShutdownDaemon();
+      took = w.ex.now() - from;
+      w.ex.Cancel(restart.id);  // its handler dies with the process
+      stopped = true;
+      co_await w.StartDaemon();
+      (void)co_await w.daemon->ContainerRm("c1", true);
+    };
+    sim::RunResult r = RunWorld(GetParam(), false, seed, body);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+    EXPECT_TRUE(stopped);
+    EXPECT_LE(took, 15 * sim::kSecond);
+    if (took == 15 * sim::kSecond) ++forced;
+  }
+  EXPECT_GT(forced, 0);  // some schedule needed the timeout
+}
+
 INSTANTIATE_TEST_SUITE_P(BothDesigns, DaemonAutoRemoveTest,
                          ::testing::Values(Design::kObjects, Design::kLegacy),
                          [](const auto& info) {
