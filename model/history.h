@@ -46,7 +46,7 @@ struct Call {
   // kInspect: the harness's read once the run settled. An autoRemove due by
   // then must have happened (it runs right after the exit it follows).
   bool settled = false;
-  bool force = false;     // kRm
+  bool force = false;                                    // kRm
   WaitCondition condition = WaitCondition::kNotRunning;  // kWait
   uint64_t invoked = 0;
   uint64_t returned = kNever;  // kNever: no reply was ever seen

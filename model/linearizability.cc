@@ -204,9 +204,9 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
     }
     case CallKind::kInspect:
       if (c.settled && spec.AutoRemoveDue(id)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "the run settled, but the daemon's autoRemove of ", id,
-            " has not removed it"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("the run settled, but the daemon's autoRemove of ", id,
+                         " has not removed it"));
       }
       return spec.ContainerInspect(id, reply,
                                    c.inspect.value_or(InspectView{}));

@@ -364,11 +364,11 @@ std::string Spec::Fingerprint() const {
   auto b = [&f](bool v) { f.push_back(v ? '1' : '0'); };
   for (const auto& [id, c] : containers_) {
     absl::StrAppend(&f, id, ":");
-    for (bool v : {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
-                   c.removing, c.manual_restart, c.oom_pending, c.task_dead,
-                   c.dead, c.started_before, c.manually_stopped,
-                   c.last_start_failed, c.stale_task, c.auto_remove_pending,
-                   c.auto_removing}) {
+    for (bool v :
+         {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
+          c.removing, c.manual_restart, c.oom_pending, c.task_dead, c.dead,
+          c.started_before, c.manually_stopped, c.last_start_failed,
+          c.stale_task, c.auto_remove_pending, c.auto_removing}) {
       b(v);
     }
     absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code);

@@ -38,9 +38,8 @@ sim::RunResult RunWorld(Design design, bool live_restore, uint64_t seed,
   sim::RandomStrategy strategy;
   sim::RunRecord rec = sim::RunOnce(
       o, strategy, [&](sim::Executor& ex) -> std::shared_ptr<void> {
-        auto w = std::make_shared<World>(ex, design,
-                                         daemon_core::Mutation::kNone,
-                                         live_restore);
+        auto w = std::make_shared<World>(
+            ex, design, daemon_core::Mutation::kNone, live_restore);
         ex.Spawn("client", body(*w));
         return std::shared_ptr<void>(w.get(), [w, &after](void*) {
           if (after) after(*w);
@@ -66,8 +65,8 @@ TEST_P(DaemonAutoRemoveTest, RemovedAfterItsExit) {
     size_t containerd_left = 99;
     Body body = [&](World& w) -> sim::Task<void> {
       std::vector<std::string> args{"exit", "3", "20"};
-      EXPECT_TRUE((co_await w.daemon->ContainerCreate("c1", args, {}, true))
-                      .ok());
+      EXPECT_TRUE(
+          (co_await w.daemon->ContainerCreate("c1", args, {}, true)).ok());
       EXPECT_TRUE((co_await w.daemon->ContainerStart("c1")).ok());
       removed = co_await w.daemon->ContainerWait("c1", WaitCondition::kRemoved);
       inspect = (co_await w.daemon->ContainerInspect("c1")).status();
@@ -248,8 +247,7 @@ TEST_P(DaemonAutoRemoveTest, ShutdownEndsAfterItsTimeout) {
       (void)co_await w.daemon->ContainerStart("c1");
       sim::JoinHandle<void> restart =
           w.ex.Spawn("restart", [](World& wd) -> sim::Task<void> {
-            (void)co_await wd.daemon->ContainerRestart("c1",
-                                                       10 * sim::kSecond);
+            (void)co_await wd.daemon->ContainerRestart("c1", 10 * sim::kSecond);
           }(w));
       co_await w.ex.Sleep(sim::kMillisecond);
       const sim::Nanos from = w.ex.now();
