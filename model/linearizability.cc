@@ -624,9 +624,12 @@ std::vector<Partition> Partitions(const History& h) {
 
 // A graceful stop without live-restore (daemon.Shutdown) stops every running
 // container, and a container is restarted at the next startup only by its
-// restart policy: one without a policy cannot be running after it. (With
-// faults, a stop may fail and leave it running, as moby does.) Returns the
-// explanation of a violation, or "".
+// restart policy: one without a policy cannot be running after it. Those
+// stops are not manual stops, and restore's restart manager is a fresh one:
+// a restart=always container that ever ran is running (or restarting) again,
+// unless it is being removed (Dead) or a start the forced exit cut left its
+// task behind (stale). (With faults, a stop or that start may fail, as in
+// moby.) Returns the explanation of a violation, or "".
 std::string CheckGracefulRestart(const History& h) {
   if (h.faults) return "";
   for (size_t i = 0; i < h.restarts.size(); ++i) {
@@ -639,6 +642,14 @@ std::string CheckGracefulRestart(const History& h) {
             "): running after a graceful daemon shutdown without "
             "live-restore, but it has no restart policy (daemon.Shutdown "
             "stops every running container)");
+      }
+      if (!s.view.running && s.policy.kind == RestartPolicy::Kind::kAlways &&
+          s.view.status != ContainerStatus::kCreated && !s.view.dead &&
+          !s.stale_task && !s.stale_container) {
+        return absl::StrCat(
+            "container ", s.id, " (after daemon restart ", i + 1,
+            "): restart=always, but not started again after a graceful daemon "
+            "shutdown (its stop by the shutdown is not a manual stop)");
       }
     }
   }

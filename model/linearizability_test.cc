@@ -297,6 +297,27 @@ TEST(LinearizabilityTest, GracefulShutdownStopsContainersWithoutLiveRestore) {
   }
 }
 
+// And one with restart=always is started again at the next startup.
+TEST(LinearizabilityTest, GracefulShutdownRestartsAlwaysContainers) {
+  for (bool running : {true, false}) {
+    HistoryBuilder b;
+    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
+    create.policy = *RestartPolicy::Parse("always");
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    ContainerSnapshot s;
+    s.id = "c1";
+    s.policy = *RestartPolicy::Parse("always");
+    s.view.status =
+        running ? ContainerStatus::kRunning : ContainerStatus::kExited;
+    s.view.running = running;
+    s.view.has_pid = running;
+    s.view.exit_code = running ? 0 : 143;
+    b.Shutdown(5, 6, s, /*live_restore=*/false);
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              running ? Outcome::kLinearizable : Outcome::kViolation);
+  }
+}
+
 // A start cut by the crash left its task running; restore does not stop a
 // container it shows stopped, so later starts meet the task: "id already in
 // use". Only then.
