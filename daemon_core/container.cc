@@ -40,6 +40,7 @@ ContainerCheckpoint Container::ToCheckpoint() const {
   cp.has_been_started_before = has_been_started_before;
   cp.has_been_manually_stopped = has_been_manually_stopped;
   cp.restart_count = restart_count;
+  cp.auto_remove = auto_remove;
   return cp;
 }
 
@@ -47,7 +48,7 @@ std::shared_ptr<Container> Container::FromCheckpoint(
     sim::Executor& ex, const ContainerCheckpoint& cp,
     const Mutation& mutation) {
   auto c = std::make_shared<Container>(ex, cp.id, cp.args, cp.restart_policy,
-                                       mutation);
+                                       mutation, cp.auto_remove);
   State& s = c->state;
   s.running = cp.running;
   s.paused = cp.paused;

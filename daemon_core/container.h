@@ -27,16 +27,20 @@ class Container {
  public:
   Container(sim::Executor& ex, std::string container_id,
             std::vector<std::string> command, RestartPolicy restart,
-            const Mutation& mutation)
+            const Mutation& mutation, bool auto_remove = false)
       : id(std::move(container_id)),
         args(std::move(command)),
         restart_policy(restart),
+        auto_remove(auto_remove),
         state(ex, id, mutation),
         exec_commands(ex, "container " + id) {}
 
   const std::string id;
   const std::vector<std::string> args;
   const RestartPolicy restart_policy;
+  // HostConfig.AutoRemove (docker run --rm): the daemon removes the container
+  // after its task exits, or after a failed start.
+  const bool auto_remove;
 
   State state;  // state.mu is the container lock
   // REQUIRES: state.mu. Nothing clears them: after an exit they are stale
@@ -51,6 +55,10 @@ class Container {
   bool restoring = false;
   // Set by kill and stop (persisted); only unless-stopped reads it in moby.
   bool has_been_manually_stopped = false;
+  // Set by docker restart before its stop, cleared by the next successful
+  // start: the exit that stop causes is not an autoRemove (moby 498803bec9;
+  // 20.10 instead cleared HostConfig.AutoRemove across the stop, a race).
+  bool has_been_manually_restarted = false;
   int restart_count = 0;
 
   // container.RestartManager(): the current one, made on first use.

@@ -46,13 +46,18 @@ sim::Task<void> Daemon::CheckpointTo(Container& c) {
 
 sim::Task<absl::Status> Daemon::ContainerCreate(std::string id,
                                                 std::vector<std::string> args,
-                                                RestartPolicy policy) {
+                                                RestartPolicy policy,
+                                                bool auto_remove) {
+  if (auto_remove && policy.name != RestartPolicy::Name::kNo) {
+    co_return InvalidParameter(
+        "can't create 'AutoRemove' container with restart policy");
+  }
   if (Lookup(id) != nullptr) {
     co_return Conflict("Conflict. The container name \"/" + id +
                        "\" is already in use");
   }
   auto c = std::make_shared<Container>(ex_, id, std::move(args), policy,
-                                       options_.mutation);
+                                       options_.mutation, auto_remove);
   containers_[id] = c;
   co_await c->state.mu.Lock();
   disk_.CreateRoot(id);

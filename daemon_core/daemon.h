@@ -133,13 +133,25 @@ class Daemon {
   // its stop timeout, then a wait for the exit); then the subscriptions end
   // (the containerd client is closed) as in Crash().
   sim::Task<void> Shutdown();
+  // cmd/dockerd's shutdownDaemon: Shutdown(), given ShutdownTimeout() of
+  // virtual time; past it ("Force shutdown daemon") the process exits anyway
+  // (Crash). A container a concurrent docker restart started again would
+  // otherwise keep shutdownContainer's wait for its exit waiting forever.
+  sim::Task<void> ShutdownDaemon();
+  // daemon.ShutdownTimeout: the configured 15 s, or the stop timeout plus a
+  // 5 s grace when that is longer.
+  sim::Nanos ShutdownTimeout() const;
   // Returns once the event monitor has subscribed (dockerd serves its API only
   // after libcontainerd is connected).
   sim::Task<void> EventMonitorReady() { co_await subscribed_.Wait(); }
 
+  // InvalidParameter for AutoRemove with a restart policy (moby
+  // verifyContainerSettings: "can't create 'AutoRemove' container with
+  // restart policy").
   sim::Task<absl::Status> ContainerCreate(std::string id,
                                           std::vector<std::string> args,
-                                          RestartPolicy policy = {});
+                                          RestartPolicy policy = {},
+                                          bool auto_remove = false);
   sim::Task<absl::Status> ContainerStart(std::string id);
   sim::Task<absl::Status> ContainerKill(std::string id, uint32_t signal);
   // SIGTERM, up to `timeout` of virtual time for the exit, then SIGKILL.
@@ -201,6 +213,10 @@ class Daemon {
   absl::StatusOr<std::shared_ptr<libcontainerd::Task>> GetRunningTask(
       const Container& c) const;
   sim::Task<void> RestoreContainer(std::shared_ptr<Container> c);
+  // daemon.autoRemove: rm -f of a container with AutoRemove (errors are
+  // logged, as moby does). REQUIRES: c.state.mu not held.
+  sim::Task<void> AutoRemove(std::shared_ptr<Container> c);
+  sim::Task<void> RunShutdown(std::shared_ptr<sim::Notify> done);
   // shutdownContainer: containerStop, then a wait for the exit.
   sim::Task<void> ShutdownContainer(std::shared_ptr<Container> c);
   // Removes a dead container's exec from both stores.
@@ -215,6 +231,9 @@ class Daemon {
   // The end of containerStart's error defer (daemon.Cleanup's containerd
   // delete). REQUIRES: c.state.mu.
   sim::Task<void> CleanupFailedStart(const Container& c);
+  // With AutoRemove, containerStart's error defer removes the container
+  // (dropping and retaking the container lock). REQUIRES: c.state.mu.
+  sim::Task<void> AutoRemoveFailedStart(Container& c);
   sim::Task<void> HandleContainerExit(std::shared_ptr<Container> c,
                                       EventInfo info);
   sim::Task<void> HandleExecExit(std::shared_ptr<Container> c, EventInfo info);

@@ -208,11 +208,12 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
   exit.exit_code = static_cast<int>(info.exit_code);
   exit.exited_at = info.exited_at;
   // The restart manager decides; a kill or stop since the start cancelled it
-  // (ExitOnNext), whatever the policy.
+  // (ExitOnNext), whatever the policy: so do the stops of a daemon shutting
+  // down (its IsShuttingDown() reaches only unless-stopped, as moby's).
   std::shared_ptr<RestartManager> rm = c->GetRestartManager();
-  const bool restart =
-      rm->ShouldRestart(exit.exit_code, c->has_been_manually_stopped,
-                        exit.exited_at - c->state.started_at);
+  const bool restart = rm->ShouldRestart(
+      exit.exit_code, shutting_down_ || c->has_been_manually_stopped,
+      exit.exited_at - c->state.started_at);
   // Cleanup starts with the containerd container (after the PR, so Windows can
   // shut down), then unregisters the execs that have not exited from both
   // stores.
@@ -229,9 +230,25 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
     oom_at_exit_.erase(it);
   }
   co_await CheckpointTo(*c);
+  // The deferred autoRemove runs after the unlock, still in this event
+  // queue's goroutine; not for the exit a docker restart waits for.
+  const bool auto_remove = !restart && !c->has_been_manually_restarted;
   c->state.mu.Unlock();
   if (restart) {
     Go("restart " + c->id, RestartAfterDelay(c, std::move(rm), exit));
+  } else if (auto_remove && c->auto_remove) {
+    co_await AutoRemove(c);
+  }
+}
+
+sim::Task<void> Daemon::AutoRemove(std::shared_ptr<Container> c) {
+  // moby reads HostConfig.AutoRemove under the container lock; here it is
+  // immutable (nothing changes it after 498803bec9), so the caller reads it
+  // without one, and a container without it costs no scheduling point.
+  absl::Status s = co_await ContainerRm(c->id, /*force=*/true);
+  if (!s.ok() && Lookup(c->id) != nullptr) {
+    ex_.Note("error removing container " + c->id + ": " +
+             std::string(s.message()));
   }
 }
 

@@ -2,6 +2,8 @@
 // daemon/daemon.go, after PR #43564; moby-daemon.md §5), and its counterpart
 // Shutdown() (daemon.Shutdown). Containers come back from the Disk; each is
 // reconciled with what containerd still runs.
+#include <algorithm>
+
 #include "daemon_core/daemon.h"
 #include "daemon_core/errdefs.h"
 
@@ -51,6 +53,17 @@ sim::Task<void> Daemon::Restore() {
     }
     c->state.mu.Unlock();
   }
+  // removeContainers: every other container with AutoRemove that restore
+  // went through (one it gave up on is skipped) is removed, rm -f, one
+  // goroutine each: a stopped one, a created one never started, and, with
+  // live-restore, a running one too (moby 20.10 daemon.restore decides
+  // "restart, else remove if AutoRemove" for all of them).
+  std::vector<sim::JoinHandle<void>> removals;
+  for (const std::shared_ptr<Container>& c : loaded) {
+    if (!c->auto_remove || c->restoring) continue;
+    removals.push_back(ex_.Spawn("restore remove " + c->id, AutoRemove(c)));
+  }
+  for (const sim::JoinHandle<void>& h : removals) co_await ex_.Join(h);
   if (options_.startup_handshake) {
     // The rest of NewDaemon and cmd/dockerd ask containerd's version twice
     // (SystemInfo: once for the engine-info metric, once for the "Docker
@@ -74,10 +87,32 @@ sim::Task<void> Daemon::Shutdown() {
     for (const auto& [id, c] : containers_) {
       if (!c->state.running) continue;
       stops.push_back(ex_.Spawn("shutdown " + id, ShutdownContainer(c)));
+      tasks_.push_back(stops.back().id);  // a forced exit stops them too
     }
     for (const sim::JoinHandle<void>& h : stops) co_await ex_.Join(h);
   }
   Crash();
+}
+
+sim::Task<void> Daemon::ShutdownDaemon() {
+  auto done = std::make_shared<sim::Notify>(ex_, "daemon shutdown done");
+  sim::JoinHandle<void> shutdown =
+      ex_.Spawn("daemon shutdown", RunShutdown(done));
+  if (co_await done->WaitFor(ShutdownTimeout())) co_return;
+  ex_.Note("Force shutdown daemon");
+  ex_.Cancel(shutdown.id);
+  Crash();
+}
+
+sim::Task<void> Daemon::RunShutdown(std::shared_ptr<sim::Notify> done) {
+  co_await Shutdown();
+  done->Fire();
+}
+
+sim::Nanos Daemon::ShutdownTimeout() const {
+  constexpr sim::Nanos kShutdownTimeout = 15 * sim::kSecond;  // the default
+  constexpr sim::Nanos kGrace = 5 * sim::kSecond;
+  return std::max(kShutdownTimeout, options_.stop_timeout + kGrace);
 }
 
 sim::Task<void> Daemon::ShutdownContainer(std::shared_ptr<Container> c) {

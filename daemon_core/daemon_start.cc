@@ -104,6 +104,19 @@ sim::Task<void> Daemon::CleanupFailedStart(const Container& c) {
   }
 }
 
+sim::Task<void> Daemon::AutoRemoveFailedStart(Container& c) {
+  // The end of containerStart's error defer: with AutoRemove, unlock, rm -f,
+  // lock again (the caller unlocks). The start's reply waits for the rm.
+  if (!c.auto_remove) co_return;
+  c.state.mu.Unlock();
+  absl::Status s = co_await ContainerRm(c.id, /*force=*/true);
+  if (!s.ok()) {
+    ex_.Note("can't remove container " + c.id + ": " +
+             std::string(s.message()));
+  }
+  co_await c.state.mu.Lock();
+}
+
 sim::Task<absl::Status> Daemon::ContainerStartLocked(
     Container& c, bool reset_restart_manager) {
   State& st = c.state;
@@ -136,6 +149,7 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
     s = fail(s, 0);
     co_await CheckpointTo(c);
     co_await CleanupFailedStart(c);
+    co_await AutoRemoveFailedStart(c);
     co_return s;
   }
   absl::StatusOr<std::unique_ptr<libcontainerd::Task>> task =
@@ -149,11 +163,13 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
     s = fail(s, exit_code);
     co_await CheckpointTo(c);
     co_await CleanupFailedStart(c);
+    co_await AutoRemoveFailedStart(c);
     co_return s;
   }
   c.ctr = std::move(*ctr);
   c.task = std::move(*task);
   st.SetRunning(c.task->Pid(), /*initial=*/true);
+  c.has_been_manually_restarted = false;
   c.has_been_started_before = true;
   co_await CheckpointTo(c);
   co_return absl::OkStatus();

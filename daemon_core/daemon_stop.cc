@@ -48,6 +48,16 @@ sim::Task<absl::Status> Daemon::StopContainer(std::shared_ptr<Container> c,
 
 sim::Task<absl::Status> Daemon::ContainerRestart(std::string id,
                                                  sim::Nanos timeout) {
+  // containerRestart marks a running container manually restarted, so the
+  // exit its stop causes is not an autoRemove (moby 498803bec9). Only an
+  // AutoRemove container reads the flag, so only one takes the lock for it
+  // here (no scheduling point more for the others).
+  if (std::shared_ptr<Container> c = Lookup(id);
+      c != nullptr && c->auto_remove) {
+    co_await c->state.mu.Lock();
+    if (c->state.running) c->has_been_manually_restarted = true;
+    c->state.mu.Unlock();
+  }
   absl::Status stopped = co_await ContainerStop(id, timeout);
   if (!stopped.ok()) co_return stopped;
   // containerRestart calls the internal containerStart: no paused check, and

@@ -30,6 +30,7 @@ struct ContainerCheckpoint {
   std::string id;
   std::vector<std::string> args;
   RestartPolicy restart_policy;
+  bool auto_remove = false;  // HostConfig.AutoRemove
   bool running = false, paused = false, restarting = false, oom_killed = false,
        removal_in_progress = false, dead = false;
   uint32_t pid = 0;

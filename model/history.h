@@ -42,7 +42,11 @@ struct Call {
   std::string container;  // for exec calls, the exec's container
   std::string exec_id;    // the daemon's id (ExecCreate: the one it returned)
   RestartPolicy policy;   // kCreate
-  bool force = false;     // kRm
+  bool auto_remove = false;  // kCreate: HostConfig.AutoRemove
+  // kInspect: the harness's read once the run settled. An autoRemove due by
+  // then must have happened (it runs right after the exit it follows).
+  bool settled = false;
+  bool force = false;                                    // kRm
   WaitCondition condition = WaitCondition::kNotRunning;  // kWait
   uint64_t invoked = 0;
   uint64_t returned = kNever;  // kNever: no reply was ever seen
@@ -71,8 +75,13 @@ struct Event {
 };
 
 // The daemon was killed at `crashed` and served again at `restored`, with the
-// containers as restore left them.
+// containers as restore left them. `graceful`: it was stopped (SIGTERM, moby
+// daemon.Shutdown) rather than killed: its API closed at `crashed`, then
+// (without live-restore) it stopped every running container before it
+// exited.
 struct DaemonRestart {
+  bool graceful = false;
+  bool live_restore = false;
   uint64_t crashed = 0;
   uint64_t restored = 0;
   std::vector<ContainerSnapshot> containers;

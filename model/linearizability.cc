@@ -151,7 +151,7 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
   const std::string& id = c.container;
   switch (c.kind) {
     case CallKind::kCreate:
-      return spec.ContainerCreate(id, reply, c.policy);
+      return spec.ContainerCreate(id, reply, c.policy, c.auto_remove);
     case CallKind::kStart:
       return spec.ContainerStart(id,
                                  Resolve(spec, Op::kContainerStart, id, reply));
@@ -203,6 +203,11 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
       return spec.ContainerWaitEnd(handle, reply, c.wait_code.value_or(0));
     }
     case CallKind::kInspect:
+      if (c.settled && spec.AutoRemoveDue(id)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("the run settled, but the daemon's autoRemove of ", id,
+                         " has not removed it"));
+      }
       return spec.ContainerInspect(id, reply,
                                    c.inspect.value_or(InspectView{}));
     case CallKind::kExecCreate:
@@ -412,6 +417,13 @@ class Search {
           moved = true;
         }
       }
+      if (!moved && n.spec.AutoRemoveDue(p_.container)) {
+        Node child = n;
+        if (child.spec.AutoRemoveStep(p_.container).ok()) {
+          n = std::move(child);
+          moved = true;
+        }
+      }
       if (!moved) return false;
     }
     return false;
@@ -423,6 +435,7 @@ class Search {
     std::vector<std::pair<uint64_t, size_t>> order;
     size_t next = 0;  // into order, then the restart manager's moves
     int next_move = 0;
+    bool auto_remove_tried = false;
     bool deepest = false;
     std::vector<std::string> refusals;
   };
@@ -492,6 +505,12 @@ class Search {
         step_name = move == 0   ? "restart manager: started again"
                     : move == 1 ? "restart manager: cancelled, stopped"
                                 : "restart manager: start failed";
+      } else if (!f.auto_remove_tried &&
+                 f.node.spec.AutoRemoveDue(p_.container)) {
+        // The daemon's autoRemove (rm -f) takes its next step.
+        f.auto_remove_tried = true;
+        if (!child.spec.AutoRemoveStep(p_.container).ok()) continue;
+        step_name = "daemon: autoRemove step";
       } else {
         backtracked_ = true;
         if (f.deepest &&
@@ -550,6 +569,7 @@ std::vector<Partition> Partitions(const History& h) {
       p.faults = h.faults;
       SpecOptions options = h.spec;
       options.cancel_later = true;
+      options.remove_later = true;
       p.initial = Spec(options);
       if (epoch > 0) {
         for (const ContainerSnapshot& s : h.restarts[epoch - 1].containers) {
@@ -606,11 +626,50 @@ std::vector<Partition> Partitions(const History& h) {
   return out;
 }
 
+// A graceful stop without live-restore (daemon.Shutdown) stops every running
+// container, and a container is restarted at the next startup only by its
+// restart policy: one without a policy cannot be running after it. Those
+// stops are not manual stops, and restore's restart manager is a fresh one:
+// a restart=always container that ever ran is running (or restarting) again,
+// unless it is being removed (Dead) or a start the forced exit cut left its
+// task behind (stale). (With faults, a stop or that start may fail, as in
+// moby.) Returns the explanation of a violation, or "".
+std::string CheckGracefulRestart(const History& h) {
+  if (h.faults) return "";
+  for (size_t i = 0; i < h.restarts.size(); ++i) {
+    const DaemonRestart& r = h.restarts[i];
+    if (!r.graceful || r.live_restore) continue;
+    for (const ContainerSnapshot& s : r.containers) {
+      if (s.view.running && s.policy.kind == RestartPolicy::Kind::kNo) {
+        return absl::StrCat(
+            "container ", s.id, " (after daemon restart ", i + 1,
+            "): running after a graceful daemon shutdown without "
+            "live-restore, but it has no restart policy (daemon.Shutdown "
+            "stops every running container)");
+      }
+      if (!s.view.running && s.policy.kind == RestartPolicy::Kind::kAlways &&
+          s.view.status != ContainerStatus::kCreated && !s.view.dead &&
+          !s.stale_task && !s.stale_container) {
+        return absl::StrCat(
+            "container ", s.id, " (after daemon restart ", i + 1,
+            "): restart=always, but not started again after a graceful daemon "
+            "shutdown (its stop by the shutdown is not a manual stop)");
+      }
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 LinearizabilityResult CheckLinearizable(const History& history,
                                         LinearizabilityLimits limits) {
   LinearizabilityResult result;
+  if (std::string why = CheckGracefulRestart(history); !why.empty()) {
+    result.outcome = Outcome::kViolation;
+    result.explanation = std::move(why);
+    return result;
+  }
   for (const Partition& p : Partitions(history)) {
     Search search(p, limits.max_nodes);
     const Outcome o = search.Run();

@@ -3,6 +3,7 @@
 // search over its bound is inconclusive.
 #include "model/linearizability.h"
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace model {
@@ -55,6 +56,13 @@ class HistoryBuilder {
     r.restored = restored;
     r.containers.push_back(std::move(s));
     h_.restarts.push_back(std::move(r));
+  }
+  // A graceful stop (daemon.Shutdown) instead of a crash.
+  void Shutdown(uint64_t stopped, uint64_t restored, ContainerSnapshot s,
+                bool live_restore) {
+    Restart(stopped, restored, std::move(s));
+    h_.restarts.back().graceful = true;
+    h_.restarts.back().live_restore = live_restore;
   }
   History& history() { return h_; }
 
@@ -213,6 +221,106 @@ TEST(LinearizabilityTest, KillCancelsTheRestartManagerUntilADaemonRestart) {
     EXPECT_EQ(CheckLinearizable(b.history()).outcome,
               daemon_restart ? Outcome::kLinearizable : Outcome::kViolation)
         << "daemon restart: " << daemon_restart;
+  }
+}
+
+// AutoRemove: the daemon's own rm -f follows the exit, in steps a read can
+// fall between; a wait for removal returns the exit code; a read once the run
+// settled must find it gone.
+TEST(LinearizabilityTest, AutoRemoveFollowsTheExit) {
+  HistoryBuilder b;
+  Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
+  create.auto_remove = true;
+  b.Add(CallKind::kStart, "c1", 3, 4);
+  Call& wait = b.Add(CallKind::kWait, "c1", 5, 13);
+  wait.condition = WaitCondition::kRemoved;
+  wait.wait_code = 3;
+  b.Exit("c1", 6, 3);
+  b.Inspect("c1", 7, 8, ContainerStatus::kExited, 3);
+  b.Inspect("c1", 9, 10, ContainerStatus::kRemoving, 3);
+  b.Add(CallKind::kInspect, "c1", 11, 12,
+        Reply::Error(ErrorKind::kNotFound, "No such container: c1"));
+  b.history().quiescent = 14;
+  b.Add(CallKind::kInspect, "c1", 15, 16,
+        Reply::Error(ErrorKind::kNotFound, "No such container: c1"))
+      .settled = true;
+  EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kLinearizable);
+}
+
+// The autoRemove may come late, but it comes: a read made once the run
+// settled may not show the container still there (a read before may).
+TEST(LinearizabilityTest, AutoRemoveIsDoneOnceTheRunSettled) {
+  for (bool settled : {true, false}) {
+    HistoryBuilder b;
+    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
+    create.auto_remove = true;
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Exit("c1", 5, 3);
+    b.history().quiescent = 6;
+    b.Inspect("c1", 7, 8, ContainerStatus::kExited, 3).settled = settled;
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              settled ? Outcome::kViolation : Outcome::kLinearizable);
+  }
+}
+
+TEST(LinearizabilityTest, AutoRemoveWithARestartPolicyIsRefused) {
+  for (const char* policy : {"no", "always"}) {
+    HistoryBuilder b;
+    Call& create =
+        b.Add(CallKind::kCreate, "c1", 1, 2,
+              Reply::Error(ErrorKind::kInvalidParameter,
+                           "can't create 'AutoRemove' container with restart "
+                           "policy"));
+    create.auto_remove = true;
+    create.policy = *RestartPolicy::Parse(policy);
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              std::string(policy) == "always" ? Outcome::kLinearizable
+                                              : Outcome::kViolation);
+  }
+}
+
+// A graceful stop without live-restore stops every running container: one
+// without a restart policy cannot be running after it; with live-restore it
+// may.
+TEST(LinearizabilityTest, GracefulShutdownStopsContainersWithoutLiveRestore) {
+  for (bool live_restore : {true, false}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    ContainerSnapshot s;
+    s.id = "c1";
+    s.view.status = ContainerStatus::kRunning;
+    s.view.running = true;
+    s.view.has_pid = true;
+    b.Shutdown(5, 6, s, live_restore);
+    b.Inspect("c1", 7, 8, ContainerStatus::kRunning);
+    const LinearizabilityResult r = CheckLinearizable(b.history());
+    EXPECT_EQ(r.outcome,
+              live_restore ? Outcome::kLinearizable : Outcome::kViolation);
+    if (!live_restore) {
+      EXPECT_TRUE(absl::StrContains(r.explanation, "graceful daemon shutdown"));
+    }
+  }
+}
+
+// And one with restart=always is started again at the next startup.
+TEST(LinearizabilityTest, GracefulShutdownRestartsAlwaysContainers) {
+  for (bool running : {true, false}) {
+    HistoryBuilder b;
+    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
+    create.policy = *RestartPolicy::Parse("always");
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    ContainerSnapshot s;
+    s.id = "c1";
+    s.policy = *RestartPolicy::Parse("always");
+    s.view.status =
+        running ? ContainerStatus::kRunning : ContainerStatus::kExited;
+    s.view.running = running;
+    s.view.has_pid = running;
+    s.view.exit_code = running ? 0 : 143;
+    b.Shutdown(5, 6, s, /*live_restore=*/false);
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              running ? Outcome::kLinearizable : Outcome::kViolation);
   }
 }
 

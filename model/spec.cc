@@ -240,6 +240,8 @@ void Spec::SetRestarting(Container& c, int exit_code) {
 void Spec::SetRemoved(Container& c) {
   c.removed = true;
   c.removing = false;
+  c.auto_remove_pending = false;
+  c.auto_removing = false;
   // Cleanup unregisters what ExecCommands lists; an exec that exited stays in
   // the daemon's store (exec start then answers "No such container").
   UnregisterExecs(c);
@@ -295,7 +297,15 @@ void Spec::ProcessExit(Container& c, int exit_code, bool manual_restart) {
     c.oom_killed = true;
     c.oom_pending = false;
   }
-  if (!c.running && c.auto_remove && !manual_restart) SetRemoved(c);
+  if (!c.running && c.auto_remove && !manual_restart) AutoRemove(c);
+}
+
+void Spec::AutoRemove(Container& c) {
+  if (options_.remove_later) {
+    c.auto_remove_pending = true;
+  } else {
+    SetRemoved(c);
+  }
 }
 
 void Spec::StopForManualAction(Container& c, int exit_code,
@@ -334,17 +344,21 @@ void Spec::StartFromStopped(Container& c, const Reply& reply) {
   // I9: a failed start leaves the container not running.
   c.exit_code = FailedStartExitCode(c, reply);
   c.last_start_failed = true;
-  if (c.auto_remove) SetRemoved(c);
+  if (c.auto_remove) AutoRemove(c);
 }
 
 // --- API operations. ---
 
 absl::Status Spec::ContainerCreate(absl::string_view id, const Reply& reply,
                                    RestartPolicy policy, bool auto_remove) {
-  // A removed container's name is free again.
+  // A removed container's name is free again. verifyContainerSettings comes
+  // first: AutoRemove with a restart policy is refused.
   const bool taken = Find(id) != nullptr;
   std::vector<AllowedReply> allowed = {
-      taken ? Err(ErrorKind::kConflict, "already in use") : Ok()};
+      auto_remove && policy.kind != RestartPolicy::Kind::kNo
+          ? Err(ErrorKind::kInvalidParameter, "AutoRemove")
+      : taken ? Err(ErrorKind::kConflict, "already in use")
+              : Ok()};
   if (absl::Status s =
           CheckReply(absl::StrCat("ContainerCreate(", id, ")"), allowed, reply);
       !s.ok()) {

@@ -47,6 +47,10 @@ struct SpecOptions {
   // cancels its restart manager, whose goroutine stops it later
   // (RestartCancelled); sequential callers see the stop at once.
   bool cancel_later = false;
+  // Concurrent histories: AutoRemove is the daemon's own rm -f, made after
+  // the exit (or the failed start) and taking effect in steps
+  // (AutoRemoveStep); sequential callers see the container gone at once.
+  bool remove_later = false;
 };
 
 // A container as a restarted daemon restored it: the first state of a new
@@ -69,6 +73,7 @@ struct ContainerSnapshot {
   // container it shows not running. Not the Spec's concern: a later start
   // deletes a stale container without a live task, and retries its Create.
   bool stale_container = false;
+  bool auto_remove = false;  // HostConfig.AutoRemove
 };
 
 class Spec {
@@ -210,6 +215,14 @@ class Spec {
   absl::Status TaskPaused(absl::string_view id);
   absl::Status TaskResumed(absl::string_view id);
 
+  // The daemon's autoRemove (SpecOptions::remove_later) takes its next step:
+  // the removal mark (nothing more when another rm holds it), Dead, then
+  // removed. An error when none is due: no AutoRemove exit waits for its
+  // removal, or the container runs again (a start came first: the rm waits
+  // for that run's exit).
+  absl::Status AutoRemoveStep(absl::string_view id);
+  bool AutoRemoveDue(absl::string_view id) const;
+
   // A restored container (see ContainerSnapshot).
   void Adopt(const ContainerSnapshot& snapshot);
   // The whole state as bytes: equal iff the states are (for memoization).
@@ -252,6 +265,10 @@ class Spec {
     bool manually_stopped = false;
     bool last_start_failed = false;
     bool stale_task = false;  // ContainerSnapshot::stale_task, until a start
+    // remove_later: an exit or failed start of an AutoRemove container whose
+    // removal has not begun; then the removal autoRemove marked.
+    bool auto_remove_pending = false;
+    bool auto_removing = false;
     int restart_count = 0;
     int exit_code = 0;
     std::set<std::string> execs;  // container.ExecCommands: not exited
@@ -289,6 +306,8 @@ class Spec {
   void WakeWaiters(const Container& c, bool removal);
   bool ShouldRestart(const Container& c, int exit_code) const;
   void ProcessExit(Container& c, int exit_code, bool manual_restart);
+  // autoRemove: at once, or pending (SpecOptions::remove_later).
+  void AutoRemove(Container& c);
   // Kill/stop/rm -f/restart: the process (if any) exits with `exit_code` and
   // the restart policy no longer applies.
   void StopForManualAction(Container& c, int exit_code, bool manual_restart);

@@ -177,6 +177,15 @@ absl::Status Spec::CheckConsistent() const {
       return absl::InternalError(absl::StrCat("container ", id, ": ", what));
     };
     if (c.paused && !c.running) return bad("Paused but not Running");
+    if ((c.auto_remove_pending || c.auto_removing) &&
+        (!c.auto_remove || c.removed)) {
+      return bad(
+          "an AutoRemove pending on a container without AutoRemove, "
+          "or removed");
+    }
+    if (c.auto_removing && !c.removing) {
+      return bad("autoRemove's rm under way without the removal mark");
+    }
     if (c.restarting && (!c.running || c.paused)) {
       return bad("Restarting but not Running, or Paused");
     }

@@ -307,17 +307,52 @@ bool Spec::IsRestarting(absl::string_view id) const {
   return c != nullptr && c->restarting;
 }
 
+absl::Status Spec::AutoRemoveStep(absl::string_view id) {
+  Container* c = Find(id);
+  if (c == nullptr || !AutoRemoveDue(id)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("AutoRemove(", id, "): no removal due"));
+  }
+  if (c->auto_remove_pending) {
+    // ContainerRm(force): SetRemovalInProgress, unless another rm holds the
+    // mark (this one then fails "already in progress", and that one removes).
+    c->auto_remove_pending = false;
+    if (!c->removing) {
+      c->removing = true;
+      c->auto_removing = true;
+    }
+  } else if (!c->dead) {
+    c->dead = true;
+  } else {
+    SetRemoved(*c);
+  }
+  return absl::OkStatus();
+}
+
+bool Spec::AutoRemoveDue(absl::string_view id) const {
+  const Container* c = Find(id);
+  return c != nullptr && !c->running &&
+         (c->auto_remove_pending || c->auto_removing);
+}
+
 void Spec::Adopt(const ContainerSnapshot& s) {
   Container c;
   c.id = s.id;
   c.policy = s.policy;
+  c.auto_remove = s.auto_remove;
   c.running = s.view.running;
   c.paused = s.view.paused;
   c.restarting = s.view.restarting;
   c.oom_killed = s.view.oom_killed;
   c.exit_code = s.view.exit_code;
   c.started_before = s.view.status != ContainerStatus::kCreated;
-  c.manually_stopped = false;  // a fresh restart manager (ContainerSnapshot)
+  // The Spec's manually_stopped stands for a cancelled restart manager
+  // (ExitOnNext), which restore never carries over: every restored container
+  // gets a fresh one (ResetRestartManager, or none loaded from disk), so a
+  // restart=always container killed before the daemon restart is restarted
+  // by its next exit. HasBeenManuallyStopped itself (the snapshot's field)
+  // matters to unless-stopped only, which dsim does not have.
+  c.manually_stopped = false;
   c.restart_count = s.restart_count;
   c.dead = s.view.dead;
   c.stale_task = s.stale_task && !s.view.running;
@@ -329,10 +364,11 @@ std::string Spec::Fingerprint() const {
   auto b = [&f](bool v) { f.push_back(v ? '1' : '0'); };
   for (const auto& [id, c] : containers_) {
     absl::StrAppend(&f, id, ":");
-    for (bool v : {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
-                   c.removing, c.manual_restart, c.oom_pending, c.task_dead,
-                   c.dead, c.started_before, c.manually_stopped,
-                   c.last_start_failed, c.stale_task}) {
+    for (bool v :
+         {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
+          c.removing, c.manual_restart, c.oom_pending, c.task_dead, c.dead,
+          c.started_before, c.manually_stopped, c.last_start_failed,
+          c.stale_task, c.auto_remove_pending, c.auto_removing}) {
       b(v);
     }
     absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code);

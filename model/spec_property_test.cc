@@ -18,7 +18,7 @@ namespace {
 
 // kind, container index, exec index, exit code, reply choice.
 using Step = std::tuple<int, int, int, int, int>;
-constexpr int kKinds = 17;
+constexpr int kKinds = 18;
 
 // A reply allowed for `op`, picked by `choice`.
 Reply Pick(const Spec& spec, Op op, absl::string_view id, int choice) {
@@ -39,7 +39,9 @@ void Apply(Spec& spec, const Step& step, std::vector<int>& waiters) {
       const bool taken = spec.Inspect(c).ok();
       s = spec.ContainerCreate(
           c, taken ? Reply::Error(ErrorKind::kConflict) : Reply::Ok(),
-          *RestartPolicy::Parse(kPolicies[choice % 3]), choice % 4 == 0);
+          *RestartPolicy::Parse(kPolicies[choice % 3]),
+          choice % 3 == 0 && choice % 2 == 0);  // AutoRemove only without
+                                                // a policy
       break;
     }
     case 1:
@@ -104,6 +106,9 @@ void Apply(Spec& spec, const Step& step, std::vector<int>& waiters) {
     case 14:
       static_cast<void>(spec.AutoRestart(c));
       return;
+    case 16:
+      static_cast<void>(spec.AutoRemoveStep(c));
+      return;
     case 15: {
       absl::StatusOr<InspectView> v = spec.Inspect(c);
       s = spec.ContainerInspect(
@@ -127,7 +132,8 @@ RC_GTEST_PROP(SpecProperty, RandomHistoriesKeepTheModelConsistent, ()) {
       rc::gen::tuple(rc::gen::inRange(0, kKinds), rc::gen::inRange(0, 3),
                      rc::gen::inRange(0, 4), rc::gen::inRange(0, 4),
                      rc::gen::inRange(0, 12)));
-  Spec spec;
+  // Sometimes AutoRemove as concurrent histories see it: in steps.
+  Spec spec(SpecOptions{.remove_later = *rc::gen::arbitrary<bool>()});
   std::vector<int> waiters;
   for (const Step& step : steps) {
     Apply(spec, step, waiters);

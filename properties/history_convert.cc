@@ -130,6 +130,7 @@ model::ContainerSnapshot SnapshotOf(const daemon_core::Container& c) {
                       : model::ContainerStatus::kCreated;
   s.has_been_manually_stopped = c.has_been_manually_stopped;
   s.restart_count = c.restart_count;
+  s.auto_remove = c.auto_remove;
   return s;
 }
 

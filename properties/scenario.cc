@@ -166,7 +166,8 @@ OpRule RuleFor(Op op) {
   switch (op) {
     case dsim::scenario::CREATE:
       return {op_field | kContainer | kExpect | Bit(Call::kArgsFieldNumber) |
-                  Bit(Call::kRestartFieldNumber),
+                  Bit(Call::kRestartFieldNumber) |
+                  Bit(Call::kAutoRemoveFieldNumber),
               kError};
     case dsim::scenario::KILL:
       return {op_field | kContainer | kExpect | Bit(Call::kSignalFieldNumber),
@@ -409,6 +410,12 @@ class Validator {
         Report({{"container", i}, {"maximum_retry_count"}},
                "maximum_retry_count needs restart: RESTART_ON_FAILURE");
       }
+      if (c.auto_remove() && c.restart() != dsim::scenario::RESTART_NO) {
+        // moby refuses it at create (verifyContainerSettings).
+        Report({{"container", i}, {"auto_remove"}},
+               "auto_remove needs restart: RESTART_NO (moby refuses "
+               "AutoRemove with a restart policy)");
+      }
       if (c.started()) c.set_created(true);  // started implies created
     }
   }
@@ -551,6 +558,7 @@ class Validator {
     const Container& decl = s.container(declared->second);
     *call.mutable_args() = decl.args();
     call.set_restart(decl.restart());
+    call.set_auto_remove(call.auto_remove() || decl.auto_remove());
   }
 
   void CheckNumbers(const Call& call, int c, int k) {
@@ -634,8 +642,8 @@ class Validator {
       }
       if (e.kind() == EnvEvent::KIND_UNSPECIFIED) {
         Report({{"event", i}, {"kind"}},
-               "event needs a kind (DAEMON_RESTART, CONTAINERD_RESTART, "
-               "SHIM_DIES, KILL_PROCESS or OOM)");
+               "event needs a kind (DAEMON_RESTART, DAEMON_SHUTDOWN, "
+               "CONTAINERD_RESTART, SHIM_DIES, KILL_PROCESS or OOM)");
         continue;
       }
       const std::string& kind = EnvEvent::Kind_Name(e.kind());
@@ -651,7 +659,8 @@ class Validator {
         Report({{"event", i}, {"down_ms"}}, "down_ms must be >= 0");
       } else if (auto over = OverDurationLimit("down_ms", e.down_ms())) {
         Report({{"event", i}, {"down_ms"}}, *over);
-      } else if (e.down_ms() != 0 && e.kind() != EnvEvent::DAEMON_RESTART) {
+      } else if (e.down_ms() != 0 && e.kind() != EnvEvent::DAEMON_RESTART &&
+                 e.kind() != EnvEvent::DAEMON_SHUTDOWN) {
         Report({{"event", i}, {"down_ms"}}, kind + " does not use down_ms");
       }
       if (needs_container && e.container().empty()) {

@@ -43,8 +43,8 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
   absl::Status status;
   switch (c.op()) {
     case sc::CREATE:
-      status = co_await d.ContainerCreate(c.container(), args,
-                                          PolicyOf(c.restart(), 0));
+      status = co_await d.ContainerCreate(
+          c.container(), args, PolicyOf(c.restart(), 0), c.auto_remove());
       break;
     case sc::START:
       status = co_await d.ContainerStart(c.container());
@@ -193,17 +193,36 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
   co_await ex_.Sleep(e->after_ms() * sim::kMillisecond);
   Seq();
   switch (e->kind()) {
-    case sc::EnvEvent::DAEMON_RESTART: {
-      if (daemon_down_) break;  // killing a dockerd that is down: nothing
+    case sc::EnvEvent::DAEMON_RESTART:
+    case sc::EnvEvent::DAEMON_SHUTDOWN: {
+      if (daemon_down_) break;  // stopping a dockerd that is down: nothing
       daemon_down_ = true;
-      // The API calls in flight die with the daemon.
-      for (sim::TaskId t : std::set<sim::TaskId>(inflight_)) ex_.Cancel(t);
+      // The API calls in flight die with the daemon. A graceful stop closes
+      // the API server first, which resets their connections; their handlers
+      // go on in the stopping daemon until it exits.
+      const std::set<sim::TaskId> inflight = inflight_;
+      const bool graceful = e->kind() == sc::EnvEvent::DAEMON_SHUTDOWN;
+      if (graceful) {
+        for (const auto& r : calls_) r->reset |= !r->done;
+      } else {
+        for (sim::TaskId t : inflight) ex_.Cancel(t);
+      }
       // moby does not restore execs: their processes are the new daemon's
       // to ignore.
       orphaned_execs_.insert(started_execs_.begin(), started_execs_.end());
       model::DaemonRestart restart;
+      restart.graceful = graceful;
+      restart.live_restore = s_.live_restore();
       restart.crashed = Seq();
-      stack_->CrashDaemon();
+      if (graceful) {
+        co_await stack_->ShutdownDaemon();
+        // dockerd exits: what its handlers still do (a wait) ends with it.
+        for (sim::TaskId t : inflight) {
+          if (inflight_.contains(t)) ex_.Cancel(t);
+        }
+      } else {
+        stack_->CrashDaemon();
+      }
       if (e->down_ms() > 0)
         co_await ex_.Sleep(e->down_ms() * sim::kMillisecond);
       co_await stack_->StartDaemon();

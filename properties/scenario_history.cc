@@ -77,6 +77,7 @@ model::Call ScenarioRun::ModelCall(const CallRecord& r) const {
     if (it != exec_container_.end()) m.container = it->second;
   }
   m.policy = ModelPolicyOf(c.restart(), 0);
+  m.auto_remove = c.auto_remove();
   m.force = c.force();
   m.condition = WaitConditionOf(c.condition());
   m.invoked = r.invoked;

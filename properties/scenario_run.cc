@@ -20,8 +20,10 @@ sim::Task<void> ScenarioRun::Main() {
     model::Call& create =
         HarnessCall(model::CallKind::kCreate, c.id(), "setup");
     create.policy = ModelPolicyOf(c.restart(), c.maximum_retry_count());
+    create.auto_remove = c.auto_remove();
     absl::Status created = co_await daemon().ContainerCreate(
-        c.id(), args, PolicyOf(c.restart(), c.maximum_retry_count()));
+        c.id(), args, PolicyOf(c.restart(), c.maximum_retry_count()),
+        c.auto_remove());
     Returned(create, created);
     if (!created.ok()) {
       ex_.Fail("scenario-setup",
@@ -77,6 +79,7 @@ sim::Task<void> ScenarioRun::Main() {
   for (const std::string& id : ContainerIds()) {
     model::Call& read =
         HarnessCall(model::CallKind::kInspect, id, "quiescence");
+    read.settled = true;
     absl::StatusOr<ContainerInspectResult> r =
         co_await daemon().ContainerInspect(id);
     Returned(read, r.status());
@@ -193,6 +196,18 @@ sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
     inflight_.insert(h.id);
     co_await ex_.Join(h);
     inflight_.erase(h.id);
+    if (rec->reset) {
+      // Whatever the handler did, the client saw no reply, and no exec id.
+      rec->done = false;
+      rec->inspect.reset();
+      rec->exec_inspect.reset();
+      rec->wait.reset();
+      if (rec->call->op() == sc::EXEC_CREATE && !rec->exec_id.empty()) {
+        exec_ids_.erase(rec->call->exec());
+        exec_container_.erase(rec->exec_id);
+        rec->exec_id.clear();
+      }
+    }
     if (!rec->done) {
       // Cancelled by a daemon restart (the connection was reset), or a
       // wait the client gave up on.

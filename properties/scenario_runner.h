@@ -51,6 +51,10 @@ struct CallRecord {
   uint64_t invoked = 0, returned = 0;  // sequence numbers
   sim::Nanos invoked_at = 0, returned_at = 0;
   bool done = false;
+  // The daemon's API closed while the call was in flight (a graceful stop):
+  // its handler goes on in the stopping daemon, but the client sees the
+  // connection reset.
+  bool reset = false;
   absl::Status status;
   std::optional<ContainerInspectResult> inspect;
   std::optional<ExecInspectResult> exec_inspect;

@@ -131,6 +131,16 @@ TEST(ParseScenarioTest, SyntaxErrorNamesFileLineAndColumn) {
             "field named \"cal\".");
 }
 
+TEST(ParseScenarioTest, CreateTakesAutoRemoveFromTheDeclaration) {
+  absl::StatusOr<Scenario> s = ParseScenario(
+      "container { id: \"c1\" args: [\"run\"] auto_remove: true }\n"
+      "client { call { op: CREATE container: \"c1\" } }\n"
+      "event { kind: DAEMON_SHUTDOWN after_ms: 5 down_ms: 10 }\n",
+      "t.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->client(0).call(0).auto_remove());
+}
+
 TEST(ParseScenarioTest, NormalizesNameCreatedAndCreateArgs) {
   absl::StatusOr<Scenario> s = ParseScenario(
       "container { id: \"c1\" args: [\"exit\", \"1\"] restart: RESTART_ALWAYS "
@@ -144,6 +154,7 @@ TEST(ParseScenarioTest, NormalizesNameCreatedAndCreateArgs) {
   ASSERT_EQ(create.args_size(), 2);
   EXPECT_EQ(create.args(1), "1");
   EXPECT_EQ(create.restart(), dsim::scenario::RESTART_ALWAYS);
+  EXPECT_FALSE(create.auto_remove());
 }
 
 TEST(ParseScenarioTest, KeepsAnExplicitName) {
@@ -308,7 +319,23 @@ INSTANTIATE_TEST_SUITE_P(
                      "t.textproto:1:1: client needs at least one call"},
         SemanticCase{"EventWithoutKind", "event { after_ms: 5 }",
                      "t.textproto:1:1: event needs a kind (DAEMON_RESTART, "
-                     "CONTAINERD_RESTART, SHIM_DIES, KILL_PROCESS or OOM)"},
+                     "DAEMON_SHUTDOWN, CONTAINERD_RESTART, SHIM_DIES, "
+                     "KILL_PROCESS or OOM)"},
+        SemanticCase{"AutoRemoveWithARestartPolicy",
+                     "container { id: \"c1\" args: [\"run\"] "
+                     "restart: RESTART_ALWAYS auto_remove: true }\n"
+                     "event { kind: DAEMON_RESTART }",
+                     "t.textproto:1:60: auto_remove needs restart: RESTART_NO "
+                     "(moby refuses AutoRemove with a restart policy)"},
+        SemanticCase{"DownMsOnlyForDaemonEvents",
+                     "event { kind: CONTAINERD_RESTART down_ms: 5 }",
+                     "t.textproto:1:34: CONTAINERD_RESTART does not use "
+                     "down_ms"},
+        SemanticCase{"AutoRemoveOnlyOnCreate",
+                     "container { id: \"c1\" args: [\"run\"] }\n"
+                     "client { call { op: START container: \"c1\" "
+                     "auto_remove: true } }",
+                     "t.textproto:2:43: START does not use auto_remove"},
         SemanticCase{"KillProcessWithoutContainer",
                      "event { kind: KILL_PROCESS }",
                      "t.textproto:1:1: KILL_PROCESS needs a container"},

@@ -85,6 +85,14 @@ struct Stack {
     daemon->Crash();
     disk.Remount();
   }
+  // dockerd gets SIGTERM: daemon.Shutdown (without live-restore it stops
+  // every running container), then the process exits, as CrashDaemon. API
+  // calls the caller had in flight must be cancelled by the caller first
+  // (the API server closes before the shutdown).
+  sim::Task<void> ShutdownDaemon() {
+    co_await daemon->ShutdownDaemon();
+    disk.Remount();
+  }
   sim::Task<void> StartDaemon() {
     retired.push_back(std::move(daemon));
     options.exec_id_prefix = "d" + std::to_string(retired.size() + 1) + "-";

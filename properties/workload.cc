@@ -3,6 +3,7 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,9 @@ rc::Gen<sc::Scenario> GenWorkload() {
     sc::Scenario s;
     const int containers = *rc::gen::inRange(1, 4);
     std::vector<std::string> ids;
+    // AutoRemove containers that may run: no client starts or restarts them
+    // (docs/SCENARIOS.md, "start vs autoRemove").
+    std::set<std::string> no_start;
     for (int i = 0; i < containers; ++i) {
       sc::Container* c = s.add_container();
       c->set_id("c" + std::to_string(i + 1));
@@ -75,8 +79,14 @@ rc::Gen<sc::Scenario> GenWorkload() {
       if (policy == 2) c->set_maximum_retry_count(*rc::gen::inRange(0, 3));
       c->set_created(true);
       // The setup's start must succeed; a client's may fail.
-      c->set_started(args[0] != "no-such-binary" &&
-                     *rc::gen::inRange(0, 4) != 0);
+      const bool startable = args[0] != "no-such-binary";
+      // Sometimes docker run --rm (only without a restart policy: moby
+      // refuses both). One that can run is started by the setup; one whose
+      // start fails is left to the clients, which see it removed.
+      c->set_auto_remove(policy == 0 && *rc::gen::inRange(0, 3) == 0);
+      c->set_started(startable &&
+                     (c->auto_remove() || *rc::gen::inRange(0, 4) != 0));
+      if (c->auto_remove() && startable) no_start.insert(c->id());
     }
     auto container = [&] {
       return ids[*rc::gen::inRange<size_t>(0, ids.size())];
@@ -100,6 +110,7 @@ rc::Gen<sc::Scenario> GenWorkload() {
           case 0:
             call->set_op(sc::START);
             call->set_container(container());
+            if (no_start.contains(call->container())) call->set_op(sc::INSPECT);
             break;
           case 1:
             call->set_op(sc::KILL);
@@ -115,6 +126,10 @@ rc::Gen<sc::Scenario> GenWorkload() {
             call->set_op(sc::RESTART);
             call->set_container(container());
             call->set_timeout_ms(*rc::gen::inRange(0, 200));
+            if (no_start.contains(call->container())) {
+              call->set_op(sc::INSPECT);
+              call->clear_timeout_ms();
+            }
             break;
           case 4:
             call->set_op(sc::PAUSE);
@@ -188,7 +203,7 @@ rc::Gen<sc::Scenario> GenWorkload() {
     for (int e = 0; e < events; ++e) {
       sc::EnvEvent* ev = s.add_event();
       ev->set_after_ms(*rc::gen::inRange(0, 50));
-      switch (*rc::gen::inRange(0, 3)) {
+      switch (*rc::gen::inRange(0, 4)) {
         case 0:
           ev->set_kind(sc::EnvEvent::KILL_PROCESS);
           ev->set_container(container());
@@ -196,6 +211,11 @@ rc::Gen<sc::Scenario> GenWorkload() {
           break;
         case 1:
           ev->set_kind(sc::EnvEvent::DAEMON_RESTART);
+          ev->set_down_ms(*rc::gen::inRange(0, 30));
+          break;
+        case 2:
+          // dockerd stopped by SIGTERM (daemon.Shutdown), then started again.
+          ev->set_kind(sc::EnvEvent::DAEMON_SHUTDOWN);
           ev->set_down_ms(*rc::gen::inRange(0, 30));
           break;
         default:

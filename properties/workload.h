@@ -2,7 +2,8 @@
 // to 3 containers, 2 to 4 concurrent clients making random API calls (some
 // after a sleep, so they act after exits, restarts and daemon restarts; some
 // attached exec starts their client gives up on), and environment events
-// (kills behind the daemon's back, daemon restarts, late OOM notifications)
+// (kills behind the daemon's back, daemon restarts and graceful stops, late
+// OOM notifications), AutoRemove containers
 // and exec-start faults. What is generated stays clear of
 // the races dsim already knows moby to have (docs/SCENARIOS.md, "Known moby
 // races"), so that without a planted bug every property holds.
