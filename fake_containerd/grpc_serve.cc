@@ -88,7 +88,6 @@ absl::Status ServeOverGrpc(const GrpcServeOptions& options) {
   sim::Executor ex(ex_options, strategy);
   StdioFifos stdio;  // outlives the fake, whose tap uses it
   FakeContainerd fake(ex);
-  fake.kernel().set_sigkill_thaws_frozen(true);  // as runc 1.1 (kernel.h)
   fake.events().set_tap([&fake, &stdio](const Envelope& e) {
     FollowStdio(e, fake.kernel(), stdio);
   });
