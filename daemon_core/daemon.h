@@ -101,8 +101,8 @@ class Daemon {
     // subscriptions (the Go client's New, for cmd/dockerd's client and for
     // the plugin executor's), and Version/Version twice once restore is done
     // (NewDaemon's SystemInfo, then cmd/dockerd's). A daemon that never runs
-    // Restore (the first one of a properties::Stack, which starts on an empty
-    // disk) makes only the Namespaces/Get calls.
+    // Restore makes only the Namespaces/Get calls (a scenario run's first
+    // daemon restores its empty disk, as dockerd does).
     bool startup_handshake = true;
     // The plugin executor's event subscription (pluginexec's libcontainerd
     // client, namespace `plugins_ns`), made before the daemon's own. Off by
