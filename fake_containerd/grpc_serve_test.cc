@@ -1,7 +1,8 @@
 // The fake served over real gRPC (grpc_serve.h), driven through
 // wire::GrpcConnection as the daemon model drives it in live mode: the
 // namespace header, a consumed event stream, and reconnecting when the server
-// comes back.
+// comes back. Over 400 lines: each test drives a real server through its own
+// RPC script, and they share the serving and client harness at the top.
 #include "fake_containerd/grpc_serve.h"
 
 #include <fcntl.h>

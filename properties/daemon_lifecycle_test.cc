@@ -1,6 +1,7 @@
 // The daemon model's rm, attached exec, daemon restart (restore) and containerd
 // restart, through the whole stack, for both libcontainerd designs; and the
 // fixed-outcome tests of the root-dir (I10) and restore (I12) planted bugs.
+// Over 400 lines: one whole-stack harness, and a test per lifecycle sequence.
 #include <gtest/gtest.h>
 
 #include <functional>
