@@ -40,6 +40,8 @@ case ${2:-} in
     check "run: output" '^hi there rc=0$' "$(out run bb echo hi there)"
     check "run -i: stdin to stdout, exit at its end" '^hello rc=0$' \
       "$(echo hello | out run -i bb cat)"
+    check "logs of a detached run" '^logged rc=0$' \
+      "$(run -d --name lg bb echo logged >/dev/null; d wait lg >/dev/null; out d logs lg)"
     check "run -d" 'rc=0$' "$(out run -d --name r1 bb run)"
     check "exec: exit 0" '^ rc=0$' "$(out d exec r1 exit 0)"
     check "exec: exit 5" '^ rc=5$' "$(out d exec r1 exit 5)"
