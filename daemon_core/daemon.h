@@ -99,10 +99,10 @@ class Daemon {
     // Namespaces/Get of `ns` and of the plugins' namespace before the
     // subscriptions (the Go client's New, for cmd/dockerd's client and for
     // the plugin executor's), and Version/Version twice once restore is done
-    // (NewDaemon's SystemInfo, then cmd/dockerd's). Off until the fake
-    // containerd answers Namespaces and Version; then this default is the one
-    // line to change.
-    bool startup_handshake = false;
+    // (NewDaemon's SystemInfo, then cmd/dockerd's). A daemon that never runs
+    // Restore makes only the Namespaces/Get calls (a scenario run's first
+    // daemon restores its empty disk, as dockerd does).
+    bool startup_handshake = true;
     // The plugin executor's event subscription (pluginexec's libcontainerd
     // client, namespace `plugins_ns`), made before the daemon's own. Off by
     // default: dsim runs no plugins, so it only costs every simulated run a

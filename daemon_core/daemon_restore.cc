@@ -186,7 +186,8 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
         if (!stopped.ok() && !absl::IsNotFound(stopped)) {
           // moby logs "error shutting down container" and leaves this
           // container as it is: Running from disk, with its task handle (a
-          // task paused behind the daemon's back ignores both signals).
+          // task paused behind the daemon's back under a runtime that does
+          // not thaw it for SIGKILL ignores both signals; runc 1.1 thaws).
           ex_.Note("error shutting down container " + c->id + ": " +
                    std::string(stopped.message()));
           co_return;

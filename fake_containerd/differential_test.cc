@@ -7,20 +7,24 @@
 // differences are listed in kIntentionalDifferences (and CONFORMANCE.md).
 // Over 400 lines: the two sides' harness and every script live together, so
 // that a script reads beside the session calls it uses.
+#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
@@ -545,6 +549,20 @@ class Session {
     tpb::CreateTaskResponse resp;
     return Result(side_.tasks->Create(&ctx, req, &resp));
   }
+  // Tasks.Create with stdio paths (FIFOs the script made). The runc shim
+  // opens every path it is given once one is: it wants all three.
+  Outcome CreateTaskWithIo(const std::string& tag, const std::string& in,
+                           const std::string& out, const std::string& err) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline);
+    tpb::CreateTaskRequest req;
+    req.set_container_id(IdOf(tag));
+    req.set_stdin(in);
+    req.set_stdout(out);
+    req.set_stderr(err);
+    tpb::CreateTaskResponse resp;
+    return Result(side_.tasks->Create(&ctx, req, &resp));
+  }
   Outcome Start(const std::string& tag, const std::string& exec = "") {
     grpc::ClientContext ctx;
     Prepare(ctx, kCallDeadline);
@@ -615,6 +633,22 @@ class Session {
     tpb::ExecProcessRequest req;
     req.set_container_id(IdOf(tag));
     req.set_exec_id(exec);
+    req.mutable_spec()->set_type_url(kProcessType);
+    req.mutable_spec()->set_value(RealProcessSpecJson(program));
+    google::protobuf::Empty resp;
+    return Result(side_.tasks->Exec(&ctx, req, &resp));
+  }
+  Outcome ExecWithIo(const std::string& tag, const std::string& exec,
+                     const Args& program, const std::string& in,
+                     const std::string& out, const std::string& err) {
+    grpc::ClientContext ctx;
+    Prepare(ctx, kCallDeadline);
+    tpb::ExecProcessRequest req;
+    req.set_container_id(IdOf(tag));
+    req.set_exec_id(exec);
+    req.set_stdin(in);
+    req.set_stdout(out);
+    req.set_stderr(err);
     req.mutable_spec()->set_type_url(kProcessType);
     req.mutable_spec()->set_value(RealProcessSpecJson(program));
     google::protobuf::Empty resp;
@@ -1815,6 +1849,98 @@ TEST(FakeVsRealContainerd, PausedAndStoppedSignals) {
     s.Step("force container delete", {}, s.DeleteContainer("f"));
     s.Step("stop container delete", {}, s.DeleteContainer("t"));
     s.Step("stopkill container delete", {}, s.DeleteContainer("u"));
+  });
+}
+
+// 13. Stdio: a client's FIFOs, as dockerd passes them. `cat` copies what the
+// client wrote to stdin before closing it and sending CloseIO, then exits 0;
+// an `echo` exec writes its arguments; each stdout ends (EOF) after its last
+// byte. The bytes are compared as a step's field.
+class StdioFifosForTest {
+ public:
+  StdioFifosForTest() {
+    const char* tmp = std::getenv("TMPDIR");
+    dir_ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+           "/dsim-diff-stdio-XXXXXX";
+    if (mkdtemp(dir_.data()) == nullptr) dir_.clear();
+  }
+  ~StdioFifosForTest() {
+    for (int fd : fds_) close(fd);
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  // A FIFO, its read end opened now (the shim's writer finds a reader).
+  std::string Output(const std::string& name, int* read_fd) {
+    const std::string path = Make(name);
+    *read_fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (*read_fd >= 0) fds_.push_back(*read_fd);
+    return path;
+  }
+  std::string Make(const std::string& name) {
+    const std::string path = dir_ + "/" + name;
+    return mkfifo(path.c_str(), 0600) == 0 ? path : "";
+  }
+  // Writes `bytes` to the FIFO (its reader is the shim) and closes it.
+  static Outcome WriteAndClose(const std::string& path,
+                               const std::string& bytes) {
+    const int fd = open(path.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return Outcome{Code::UNKNOWN, "no reader on stdin", {}};
+    const ssize_t n = write(fd, bytes.data(), bytes.size());
+    close(fd);
+    return Outcome{Code::OK, "", {{"written", absl::StrCat(n)}}};
+  }
+  // Everything until EOF (bounded by kReadyTimeout).
+  static Outcome ReadToEof(int fd) {
+    std::string got;
+    const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      char buf[256];
+      const ssize_t n = read(fd, buf, sizeof(buf));
+      if (n > 0) {
+        got.append(buf, n);
+      } else if (n == 0 || errno != EAGAIN) {
+        return Outcome{Code::OK, "", {{"bytes", got}}};
+      }
+    }
+    return Outcome{Code::DEADLINE_EXCEEDED, "no EOF", {{"bytes", got}}};
+  }
+
+ private:
+  std::string dir_;
+  std::vector<int> fds_;
+};
+
+TEST(FakeVsRealContainerd, Stdio) {
+  RunBoth("stdio", [](Session& s) {
+    StdioFifosForTest fifos;
+    int out_fd = -1, err_fd = -1, exec_out_fd = -1, exec_err_fd = -1;
+    const std::string in = fifos.Make("in");
+    const std::string out = fifos.Output("out", &out_fd);
+    const std::string err = fifos.Output("err", &err_fd);
+    const std::string exec_in = fifos.Make("exec-in");
+    const std::string exec_out = fifos.Output("exec-out", &exec_out_fd);
+    const std::string exec_err = fifos.Output("exec-err", &exec_err_fd);
+    s.Step("cat create", {}, s.CreateContainer("c", {"cat"}));
+    s.Step("cat task create", {}, s.CreateTaskWithIo("c", in, out, err));
+    s.Step("cat start", {}, s.Start("c"));
+    s.Step("echo exec", {},
+           s.ExecWithIo("c", "e", {"echo", "hi", "there"}, exec_in, exec_out,
+                        exec_err));
+    s.Step("echo start", {}, s.Start("c", "e"));
+    s.Step("echo wait", {}, s.Wait("c", "e"));
+    s.Step("echo output", {}, StdioFifosForTest::ReadToEof(exec_out_fd));
+    s.Step("echo errors", {}, StdioFifosForTest::ReadToEof(exec_err_fd));
+    s.Step("stdin written", {},
+           StdioFifosForTest::WriteAndClose(in, "hello\n"));
+    s.Step("close stdin", {}, s.CloseIO("c", ""));
+    s.Step("cat wait", {}, s.Wait("c"));
+    s.Step("cat output", {}, StdioFifosForTest::ReadToEof(out_fd));
+    s.Step("cat errors", {}, StdioFifosForTest::ReadToEof(err_fd));
+    s.AwaitEvent("/tasks/exit", 2);
+    s.Step("echo delete", {}, s.DeleteProcess("c", "e"));
+    s.Step("cat task delete", {}, s.DeleteTask("c"));
+    s.Step("cat container delete", {}, s.DeleteContainer("c"));
   });
 }
 

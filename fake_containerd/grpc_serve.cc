@@ -18,9 +18,21 @@ namespace {
 
 namespace ev = ::containerd::events;
 
+// Whether the process copies its stdin to stdout (`cat`).
+bool CopiesStdin(const Process& p) {
+  return p.program.kind == Program::Kind::kReadStdin;
+}
+
+// What a started process writes at once (`echo`).
+void WriteOutput(const Process& p, const std::string& key, StdioFifos& stdio) {
+  if (p.program.kind == Program::Kind::kEcho)
+    stdio.Write(key, p.program.output);
+}
+
 // Opens and closes the processes' stdio as a shim does: init's at Create,
 // an exec's at its Start, each closed at its exit, the rest at the task's
-// deletion. Driven by the events, which the fake publishes at those moments.
+// deletion. Driven by the events, which the fake publishes at those moments
+// (a start's before its program runs, an exit's after it wrote).
 void FollowStdio(const Envelope& e, Kernel& kernel, StdioFifos& stdio) {
   const std::string& ns = e.namespace_();
   const std::string& topic = e.topic();
@@ -28,16 +40,25 @@ void FollowStdio(const Envelope& e, Kernel& kernel, StdioFifos& stdio) {
   if (topic == "/tasks/create") {
     ev::TaskCreate m;
     if (!m.ParseFromString(value)) return;
+    absl::StatusOr<const Process*> p = kernel.Get(ns, m.container_id(), "");
     stdio.Open(ns + "/" + m.container_id(),
                ProcessIo{m.io().stdin(), m.io().stdout(), m.io().stderr(),
-                         m.io().terminal()});
+                         m.io().terminal()},
+               p.ok() && CopiesStdin(**p));
+  } else if (topic == "/tasks/start") {
+    ev::TaskStart m;
+    if (!m.ParseFromString(value)) return;
+    absl::StatusOr<const Process*> p = kernel.Get(ns, m.container_id(), "");
+    if (p.ok()) WriteOutput(**p, ns + "/" + m.container_id(), stdio);
   } else if (topic == "/tasks/exec-started") {
     ev::TaskExecStarted m;
     if (!m.ParseFromString(value)) return;
     absl::StatusOr<const Process*> p =
         kernel.Get(ns, m.container_id(), m.exec_id());
     if (p.ok()) {
-      stdio.Open(ns + "/" + m.container_id() + "/" + m.exec_id(), (*p)->io);
+      const std::string key = ns + "/" + m.container_id() + "/" + m.exec_id();
+      stdio.Open(key, (*p)->io, CopiesStdin(**p));
+      WriteOutput(**p, key, stdio);
     }
   } else if (topic == "/tasks/exit") {
     ev::TaskExit m;
@@ -67,7 +88,6 @@ absl::Status ServeOverGrpc(const GrpcServeOptions& options) {
   sim::Executor ex(ex_options, strategy);
   StdioFifos stdio;  // outlives the fake, whose tap uses it
   FakeContainerd fake(ex);
-  fake.kernel().set_sigkill_thaws_frozen(true);  // as runc 1.1 (kernel.h)
   fake.events().set_tap([&fake, &stdio](const Envelope& e) {
     FollowStdio(e, fake.kernel(), stdio);
   });

@@ -1,7 +1,8 @@
 // The fake served over real gRPC (grpc_serve.h), driven through
 // wire::GrpcConnection as the daemon model drives it in live mode: the
 // namespace header, a consumed event stream, and reconnecting when the server
-// comes back.
+// comes back. Over 400 lines: each test drives a real server through its own
+// RPC script, and they share the serving and client harness at the top.
 #include "fake_containerd/grpc_serve.h"
 
 #include <fcntl.h>
@@ -86,14 +87,15 @@ std::string SocketPath(const std::string& name) {
   return "/tmp/dsim-" + name + "-" + std::to_string(getpid()) + ".sock";
 }
 
-std::string CreateRequest(const std::string& id) {
+std::string CreateRequest(const std::string& id,
+                          const std::string& args_json = R"(["run"])") {
   cpb::CreateContainerRequest req;
   req.mutable_container()->set_id(id);
   req.mutable_container()->mutable_runtime()->set_name("io.containerd.runc.v2");
   req.mutable_container()->mutable_spec()->set_type_url(
       "types.containerd.io/opencontainers/runtime-spec/1/Spec");
-  req.mutable_container()->mutable_spec()->set_value(
-      R"({"process":{"args":["run"]}})");
+  req.mutable_container()->mutable_spec()->set_value(R"({"process":{"args":)" +
+                                                     args_json + "}}");
   return req.SerializeAsString();
 }
 
@@ -238,6 +240,111 @@ TEST(GrpcServeTest, StdioFifosAreOpenedAsAShimOpensThem) {
   EXPECT_TRUE(p.revents & POLLHUP) << "stdout still has a writer";
   if (in_fd >= 0) close(in_fd);
   close(out_fd);
+}
+
+// Reads `fd` until its writers are gone (EOF), at most `limit` ms per wait.
+std::string ReadToEof(int fd, int limit_ms) {
+  std::string out;
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, limit_ms) != 1) return out + "<timeout>";
+    char buf[256];
+    const ssize_t n = read(fd, buf, sizeof(buf));
+    if (n > 0) {
+      out.append(buf, n);
+    } else if (n == 0 || errno != EAGAIN) {
+      return out;
+    }
+  }
+}
+
+// The programs' own output, as a runc shim passes it on: `cat` copies what
+// its client wrote to stdin before CloseIO, then exits; `echo` (an exec here)
+// writes its arguments. Each stdout ends (EOF) after the last byte.
+TEST(GrpcServeTest, ProgramsWriteToTheirStdout) {
+  namespace tpb = ::containerd::services::tasks::v1;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir_template =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+      "/dsim-stdio-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
+  const std::filesystem::path dir(dir_template);
+  struct RemoveDir {
+    std::filesystem::path p;
+    ~RemoveDir() { std::filesystem::remove_all(p); }
+  } remove_dir{dir};
+  const std::string in = dir / "stdin", out = dir / "stdout",
+                    exec_out = dir / "exec-stdout";
+  for (const std::string& f : {in, out, exec_out}) {
+    ASSERT_EQ(mkfifo(f.c_str(), 0600), 0);
+  }
+  const int out_fd = open(out.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  const int exec_out_fd =
+      open(exec_out.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  ASSERT_GE(out_fd, 0);
+  ASSERT_GE(exec_out_fd, 0);
+
+  const std::string path = SocketPath("output");
+  Served served("unix:" + path);
+  ssize_t written = -1;
+  RunClient(
+      "unix:" + path,
+      [&](sim::Executor&, sim::RpcConnection& c) -> sim::Task<void> {
+        sim::RpcMetadata md = {{"containerd-namespace", "test"}};
+        EXPECT_TRUE(
+            (co_await c.Unary(kCreate, md, CreateRequest("c1", R"(["cat"])")))
+                .ok());
+        const std::string tasks = "/containerd.services.tasks.v1.Tasks/";
+        tpb::CreateTaskRequest create;
+        create.set_container_id("c1");
+        create.set_stdin(in);
+        create.set_stdout(out);
+        EXPECT_TRUE(
+            (co_await c.Unary(tasks + "Create", md, create.SerializeAsString()))
+                .ok());
+        tpb::StartRequest start;
+        start.set_container_id("c1");
+        EXPECT_TRUE(
+            (co_await c.Unary(tasks + "Start", md, start.SerializeAsString()))
+                .ok());
+        tpb::ExecProcessRequest exec;
+        exec.set_container_id("c1");
+        exec.set_exec_id("e1");
+        exec.set_stdout(exec_out);
+        exec.mutable_spec()->set_value(R"({"args":["echo","hi","there"]})");
+        EXPECT_TRUE(
+            (co_await c.Unary(tasks + "Exec", md, exec.SerializeAsString()))
+                .ok());
+        start.set_exec_id("e1");
+        EXPECT_TRUE(
+            (co_await c.Unary(tasks + "Start", md, start.SerializeAsString()))
+                .ok());
+        // As dockerd: all of stdin, its end closed, then CloseIO.
+        const int in_fd = open(in.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (in_fd >= 0) {
+          written = write(in_fd, "hello\n", 6);
+          close(in_fd);
+        }
+        tpb::CloseIORequest close_io;
+        close_io.set_container_id("c1");
+        close_io.set_stdin(true);
+        EXPECT_TRUE((co_await c.Unary(tasks + "CloseIO", md,
+                                      close_io.SerializeAsString()))
+                        .ok());
+        tpb::WaitRequest wait;
+        wait.set_container_id("c1");
+        absl::StatusOr<std::string> r =
+            co_await c.Unary(tasks + "Wait", md, wait.SerializeAsString());
+        tpb::WaitResponse waited;
+        EXPECT_TRUE(r.ok() && waited.ParseFromString(*r));
+        EXPECT_EQ(waited.exit_status(), 0u);
+      });
+  EXPECT_EQ(written, 6);
+  // Bounded, generous for a loaded machine.
+  EXPECT_EQ(ReadToEof(out_fd, 10000), "hello\n");
+  EXPECT_EQ(ReadToEof(exec_out_fd, 10000), "hi there\n");
+  close(out_fd);
+  close(exec_out_fd);
 }
 
 TEST(GrpcServeTest, TheEventStreamIsConsumed) {

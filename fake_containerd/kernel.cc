@@ -237,6 +237,7 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
                                    std::shared_ptr<Process> p) {
   switch (p->program.kind) {
     case Program::Kind::kExit:
+    case Program::Kind::kEcho:  // its output is stdio's (stdio_fifos.h)
     case Program::Kind::kAllocateUntilOom:
       co_await k->ex_.Sleep(p->program.delay);
       break;

@@ -152,12 +152,9 @@ class Kernel {
   absl::Status Resume(const std::string& ns, const std::string& id);
   // Whether SIGKILL to a paused init (or a kill --all SIGKILL) thaws the
   // frozen cgroup and kills at once, as runc 1.1 does (measured, script
-  // "paused" of differential_test.cc); `dsim serve` turns it on. Off, the
-  // signal waits for Resume like any other. Off by default only because
-  // properties/daemon_lifecycle_test.cc
-  // (RestoreLeavesAContainerItCannotShutDown) builds on a frozen task surviving
-  // SIGKILL, which a real runc does not do; that test must change before
-  // simulated runs follow runc here.
+  // "paused" of differential_test.cc): on by default, in simulated runs and
+  // `dsim serve` alike. Off, the signal waits for Resume like any other (a
+  // runtime that does not thaw; tests only).
   void set_sigkill_thaws_frozen(bool thaws) { sigkill_thaws_frozen_ = thaws; }
   // Every exec reports its task's init pid, as kata reports the hypervisor's
   // pid for every process (the collision behind moby 0e4d3feb).
@@ -236,7 +233,7 @@ class Kernel {
   EventSink sink_;
   uint32_t next_pid_ = kFirstPid;
   bool shared_pids_ = false;
-  bool sigkill_thaws_frozen_ = false;
+  bool sigkill_thaws_frozen_ = true;
   std::map<TaskKey, std::shared_ptr<TaskRecord>> tasks_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace fake_containerd {
 namespace {
@@ -89,6 +90,11 @@ absl::StatusOr<Program> ProgramFromArgs(const std::vector<std::string>& args,
       p.exit_code = *code;
     }
     return p;
+  }
+  if (name == "echo") {
+    // busybox echo without options: the arguments and a newline.
+    return Program::Echo(
+        absl::StrCat(absl::StrJoin(args.begin() + 1, args.end(), " "), "\n"));
   }
   if (name == "oom") {
     Program p = Program::AllocateUntilOom(0);

@@ -7,7 +7,10 @@
 // - `exit CODE [DELAY]`: exit with CODE after DELAY (default 0).
 // - `run`: run until a terminating signal (it has handlers: exits 128+sig).
 // - `sleep`: like busybox sleep; as PID 1 it ignores every signal but SIGKILL.
-// - `cat [CODE]`: read stdin until it is closed (CloseIO), then exit with CODE.
+// - `cat [CODE]`: copy stdin to stdout until stdin is closed (CloseIO), then
+//   exit with CODE.
+// - `echo [TEXT...]`: write the TEXTs, space-separated, and a newline to
+//   stdout, then exit 0.
 // - `oom [DELAY]`: allocate until the memory limit: TaskOOM, then exit 137.
 // - anything else: a missing binary; Start fails as runc's exec does.
 // - `sh -c SCRIPT dsim PROGRAM...`: PROGRAM; the form real_command.h gives a
@@ -35,6 +38,7 @@ struct Program {
     kRunUntilSignalled,  // exits 128+sig on any terminating signal
     kIgnoreSigterm,      // as PID 1, ignores all signals but SIGKILL
     kReadStdin,          // exits with exit_code once stdin is closed
+    kEcho,               // writes `output` to stdout, exits 0
     kAllocateUntilOom,   // OOM-killed after delay
     kMissingBinary,      // Start fails
   };
@@ -42,24 +46,30 @@ struct Program {
   uint32_t exit_code = 0;
   sim::Nanos delay = 0;
   std::string binary;  // args[0], for the missing-binary error
+  // What it writes to stdout (kEcho). Only `dsim serve` has a stdout to write
+  // it to (stdio_fifos.h); simulated runs have no stdio.
+  std::string output;
 
   static Program Exit(uint32_t code, sim::Nanos delay = 0) {
-    return {Kind::kExit, code, delay, "exit"};
+    return {Kind::kExit, code, delay, "exit", {}};
   }
   static Program RunUntilSignalled() {
-    return {Kind::kRunUntilSignalled, 0, 0, "run"};
+    return {Kind::kRunUntilSignalled, 0, 0, "run", {}};
   }
   static Program IgnoreSigterm() {
-    return {Kind::kIgnoreSigterm, 0, 0, "sleep"};
+    return {Kind::kIgnoreSigterm, 0, 0, "sleep", {}};
   }
   static Program ReadStdin(uint32_t code) {
-    return {Kind::kReadStdin, code, 0, "cat"};
+    return {Kind::kReadStdin, code, 0, "cat", {}};
+  }
+  static Program Echo(std::string output) {
+    return {Kind::kEcho, 0, 0, "echo", std::move(output)};
   }
   static Program AllocateUntilOom(sim::Nanos delay) {
-    return {Kind::kAllocateUntilOom, 137, delay, "oom"};
+    return {Kind::kAllocateUntilOom, 137, delay, "oom", {}};
   }
   static Program MissingBinary(std::string binary) {
-    return {Kind::kMissingBinary, 0, 0, std::move(binary)};
+    return {Kind::kMissingBinary, 0, 0, std::move(binary), {}};
   }
 };
 

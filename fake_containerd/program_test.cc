@@ -18,6 +18,11 @@ TEST(ProgramTest, ParsesCommandLines) {
   EXPECT_EQ(ProgramFromArgs({"run"})->kind, Program::Kind::kRunUntilSignalled);
   EXPECT_EQ(ProgramFromArgs({"cat", "4"})->exit_code, 4u);
   EXPECT_EQ(ProgramFromArgs({"oom", "2s"})->delay, 2 * sim::kSecond);
+  absl::StatusOr<Program> echo = ProgramFromArgs({"/bin/echo", "hi", "there"});
+  EXPECT_EQ(echo->kind, Program::Kind::kEcho);
+  EXPECT_EQ(echo->output, "hi there\n");
+  EXPECT_EQ(echo->exit_code, 0u);
+  EXPECT_EQ(ProgramFromArgs({"echo"})->output, "\n");
   absl::StatusOr<Program> missing = ProgramFromArgs({"/no/such"});
   EXPECT_EQ(missing->kind, Program::Kind::kMissingBinary);
   EXPECT_EQ(missing->binary, "/no/such");

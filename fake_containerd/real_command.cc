@@ -42,7 +42,10 @@ std::string Script(const Program& p, bool oom_after_sigusr1) {
     case Program::Kind::kIgnoreSigterm:
       return "exec sleep 1000000";
     case Program::Kind::kReadStdin:
-      return absl::StrCat("cat >/dev/null; exit ", p.exit_code);
+      return absl::StrCat("cat; exit ", p.exit_code);
+    case Program::Kind::kEcho:
+      // $1 is the program's name (`echo`), the TEXTs follow.
+      return "shift; echo \"$@\"";
     case Program::Kind::kAllocateUntilOom: {
       // dd's 64 MiB buffer against the container's 32 MiB limit; exec, so
       // the process the OOM killer picks is the one the program names.

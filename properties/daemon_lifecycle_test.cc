@@ -1,6 +1,7 @@
 // The daemon model's rm, attached exec, daemon restart (restore) and containerd
 // restart, through the whole stack, for both libcontainerd designs; and the
 // fixed-outcome tests of the root-dir (I10) and restore (I12) planted bugs.
+// Over 400 lines: one whole-stack harness, and a test per lifecycle sequence.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -476,14 +477,46 @@ TEST_P(DaemonLifecycleTest, AbandonedAttachedExecStartLeavesNoDanglingWatcher) {
 
 // dockerd dies between a pause's Tasks/Pause and its CheckpointTo: containerd
 // has the task frozen, the disk says running and not paused. Restore without
-// live restore stops it, but a frozen task acts on neither SIGTERM nor
-// SIGKILL, so containerStop fails; moby then logs "error shutting down
-// container" and leaves the container as it is (Running, with its task handle)
-// rather than marking it stopped and leaking containerd's container and task.
+// live restore stops it: SIGTERM waits in the frozen task, and after the stop
+// timeout SIGKILL, for which runc thaws the cgroup, kills it (137, as runc 1.1
+// does: Kernel::set_sigkill_thaws_frozen). The container ends exited, its
+// task deleted.
+TEST_P(DaemonLifecycleTest, RestoreStopsATaskPausedBehindItsBack) {
+  std::optional<ContainerInspectResult> after;
+  bool task_left = true;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    (void)co_await w.daemon->ContainerCreate("c1", args);
+    (void)co_await w.daemon->ContainerStart("c1");
+    containerd::services::tasks::v1::PauseTaskRequest pause;
+    pause.set_container_id("c1");
+    EXPECT_TRUE(w.fake.Pause("moby", pause).ok());
+    co_await w.RestartDaemon();
+    after = *(co_await w.daemon->ContainerInspect("c1"));
+    containerd::services::tasks::v1::GetRequest get;
+    get.set_container_id("c1");
+    containerd::services::tasks::v1::GetResponse got;
+    task_left = w.fake.Get("moby", get, &got).ok();
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body);
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_FALSE(after->running);
+  EXPECT_EQ(after->status, "exited");
+  EXPECT_EQ(after->exit_code, 137);
+  EXPECT_FALSE(task_left);
+}
+
+// The same under a runtime whose frozen task survives SIGKILL too (the fake
+// with set_sigkill_thaws_frozen(false); runc 1.1 thaws): containerStop fails,
+// and moby logs "error shutting down container" and leaves the container as
+// it is (Running, with its task handle) rather than marking it stopped and
+// leaking containerd's container and task.
 TEST_P(DaemonLifecycleTest, RestoreLeavesAContainerItCannotShutDown) {
   std::optional<ContainerInspectResult> after;
   uint32_t containerd_pid = 0;
   Body body = [&](World& w) -> sim::Task<void> {
+    w.fake.kernel().set_sigkill_thaws_frozen(false);
     std::vector<std::string> args{"run"};
     (void)co_await w.daemon->ContainerCreate("c1", args);
     (void)co_await w.daemon->ContainerStart("c1");

@@ -10,6 +10,9 @@ namespace internal {
 
 sim::Task<void> ScenarioRun::Main() {
   co_await daemon().EventMonitorReady();
+  // dockerd restores at every start, an empty disk included; here that is
+  // only the startup handshake's Version calls (Daemon::Options).
+  co_await daemon().Restore();
   for (const sc::Container& c : s_.container()) {
     if (c.stale_in_containerd()) {
       const std::vector<std::string> args(c.args().begin(), c.args().end());
