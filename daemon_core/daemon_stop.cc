@@ -52,22 +52,29 @@ sim::Task<absl::Status> Daemon::ContainerRestart(std::string id,
   // exit its stop causes is not an autoRemove (moby 498803bec9). Only an
   // AutoRemove container reads the flag, so only one takes the lock for it
   // here (no scheduling point more for the others).
-  if (std::shared_ptr<Container> c = Lookup(id);
-      c != nullptr && c->auto_remove) {
+  std::shared_ptr<Container> c = Lookup(id);
+  if (c == nullptr) co_return NotFound("No such container: " + id);
+  if (c->auto_remove) {
     co_await c->state.mu.Lock();
     if (c->state.running) c->has_been_manually_restarted = true;
     c->state.mu.Unlock();
   }
-  absl::Status stopped = co_await ContainerStop(id, timeout);
-  if (!stopped.ok()) co_return stopped;
+  // containerRestart works on the container it looked up, and ContainerRestart
+  // wraps every later error with fmt.Errorf, so the API shows a 500 whatever
+  // its kind (a concurrent rm: "marked for removal").
+  auto wrap = [&id](const absl::Status& s) {
+    return System("Cannot restart container " + id + ": " +
+                  std::string(s.message()));
+  };
+  absl::Status stopped = co_await StopContainer(c, timeout);
+  if (!stopped.ok()) co_return wrap(stopped);
   // containerRestart calls the internal containerStart: no paused check, and
   // a container something else started meanwhile is left running (nil).
-  std::shared_ptr<Container> c = Lookup(id);
-  if (c == nullptr) co_return NotFound("No such container: " + id);
   co_await c->state.mu.Lock();
   absl::Status s =
       co_await ContainerStartLocked(*c, /*reset_restart_manager=*/true);
   c->state.mu.Unlock();
+  if (!s.ok()) co_return wrap(s);
   co_return s;
 }
 

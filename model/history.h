@@ -57,6 +57,10 @@ struct Call {
   // effect.
   Reply reply;
   bool indeterminate = false;
+  // kExecStart: the client cancelled its attach. The start went ahead (its
+  // checks held then, the exec ran), and the error defer ended the exec (126)
+  // when the cancel came: two points, not one.
+  bool cancelled = false;
   std::optional<InspectView> inspect;  // kInspect, OK
   std::optional<ExecView> exec;        // kExecInspect, OK
   std::optional<int> wait_code;        // kWait, OK

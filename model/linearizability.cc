@@ -215,8 +215,10 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
       return step == 1 ? spec.ExecCreateInContainer(id, c.exec_id, reply)
                        : spec.ExecCreateInDaemon(c.exec_id, reply);
     case CallKind::kExecStart:
-      return step == 0 ? spec.ExecStartLookup(c.exec_id, reply)
-                       : spec.ExecStartAct(c.exec_id, reply);
+      if (step == 0) return spec.ExecStartLookup(c.exec_id, reply);
+      if (!c.cancelled) return spec.ExecStartAct(c.exec_id, reply);
+      return step == 1 ? spec.ExecStartAct(c.exec_id, Reply::Ok())
+                       : spec.ExecStartCancelled(c.exec_id);
     case CallKind::kExecInspect:
       return spec.ContainerExecInspect(c.exec_id, reply,
                                        c.exec.value_or(ExecView{}));
@@ -589,7 +591,7 @@ std::vector<Partition> Partitions(const History& h) {
     if (c.indeterminate && read) continue;  // nothing seen, nothing done
     LinOp op;
     op.call = &c;
-    op.steps = Points(c.kind);
+    op.steps = Points(c.kind) + (c.cancelled ? 1 : 0);
     op.inv = c.invoked;
     op.resp = c.returned;
     op.optional = c.indeterminate;

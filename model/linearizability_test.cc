@@ -324,6 +324,31 @@ TEST(LinearizabilityTest, GracefulShutdownRestartsAlwaysContainers) {
   }
 }
 
+// A cancelled attach started its exec while the container ran, so a pause
+// that came before the cancel does not change its reply; the exec is listed
+// until the error defer removes it (found by the generated workloads, seed
+// 11).
+TEST(LinearizabilityTest, CancelledAttachWasCheckedWhenItStarted) {
+  for (bool cancelled : {true, false}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Add(CallKind::kExecCreate, "c1", 5, 6).exec_id = "exec1";
+    Call& start = b.Add(CallKind::kExecStart, "c1", 7, 14,
+                        Reply::Error(ErrorKind::kSystem, "context canceled"));
+    start.exec_id = "exec1";
+    start.cancelled = cancelled;
+    b.Add(CallKind::kPause, "c1", 8, 9);
+    b.Inspect("c1", 10, 11, ContainerStatus::kPaused).inspect->exec_ids = {
+        "exec1"};
+    b.history().quiescent = 15;
+    b.Inspect("c1", 16, 17, ContainerStatus::kPaused);
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              cancelled ? Outcome::kLinearizable : Outcome::kViolation)
+        << "cancelled: " << cancelled;
+  }
+}
+
 // A start cut by the crash left its task running; restore does not stop a
 // container it shows stopped, so later starts meet the task: "id already in
 // use". Only then.

@@ -142,8 +142,10 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
       if (!c->running) return {Err(ErrorKind::kNotModified)};
       return {Ok()};
     case Op::kContainerRestart:
+      // containerStart's Conflict, wrapped by ContainerRestart's fmt.Errorf:
+      // a 500 (as is every error after the lookup).
       if ((c->removing || c->dead) && !c->running) {
-        return {Err(ErrorKind::kConflict, "removal")};
+        return {Err(ErrorKind::kSystem, "removal")};
       }
       if (c->stale_task && !c->running) {
         return {Ok(), Err(ErrorKind::kSystem),

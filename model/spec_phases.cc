@@ -59,10 +59,14 @@ absl::Status Spec::RestartEnd(absl::string_view id, const Reply& reply) {
     return absl::OkStatus();
   }
   Container* c = Find(id);
-  if (c == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("ContainerRestart(", id,
-                     ") started a container that was removed meanwhile"));
+  if (c == nullptr || c->removing || c->dead) {
+    // containerStart refuses a container marked for removal before it
+    // changes anything, and containerRestart wraps that Conflict into a 500.
+    if (reply.kind == ErrorKind::kSystem) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ContainerRestart(", id,
+        ") started a container that was removed (or marked for removal) "
+        "meanwhile"));
   }
   c->manual_restart = false;
   if (c->running) return absl::OkStatus();
@@ -253,6 +257,17 @@ absl::Status Spec::ExecStartAct(absl::string_view exec_id, const Reply& reply) {
     e->status = ExecStatus::kExited;
     e->exit_code = 126;
     if (c != nullptr) c->execs.erase(e->id);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Spec::ExecStartCancelled(absl::string_view exec_id) {
+  Exec* e = FindExec(exec_id);
+  if (e == nullptr) return absl::InternalError("exec never created");
+  e->status = ExecStatus::kExited;
+  e->exit_code = 126;
+  if (Container* c = Find(e->container_id); c != nullptr) {
+    c->execs.erase(e->id);
   }
   return absl::OkStatus();
 }

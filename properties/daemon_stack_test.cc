@@ -223,7 +223,7 @@ TEST_P(DaemonStackTest, WaitGetsTheCodeOfTheExitEvenWhenThePolicyRestarts) {
   for (Mutation m :
        {Mutation::kNone, Mutation::kWaitReadsExitCodeAfterWakeup}) {
     int wrong = 0, restarts = 0;
-    for (uint64_t seed = 0; seed < 200; ++seed) {
+    for (uint64_t seed = 0; seed < 1000; ++seed) {
       sim::ExecutorOptions o;
       o.seed = seed;
       o.fire_timers_early = true;
@@ -236,6 +236,9 @@ TEST_P(DaemonStackTest, WaitGetsTheCodeOfTheExitEvenWhenThePolicyRestarts) {
             ex.Spawn("client",
                      [](World& wd, std::optional<daemon_core::StateStatus>* out)
                          -> sim::Task<void> {
+                       // dockerd serves the API once its events are
+                       // subscribed; an exit before that would be lost.
+                       co_await wd.daemon->EventMonitorReady();
                        std::vector<std::string> args{"exit", "10", "5ms"};
                        daemon_core::RestartPolicy always{
                            daemon_core::RestartPolicy::Name::kAlways};

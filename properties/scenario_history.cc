@@ -89,6 +89,7 @@ model::Call ScenarioRun::ModelCall(const CallRecord& r) const {
     // A cancelled attach: moby kills the process and its error defer marks
     // the exec exited with 126, as for a failed start.
     m.indeterminate = false;
+    m.cancelled = true;
   }
   // Under RPC faults any call may fail half-way with a system error.
   const bool may_fail = m.kind == model::CallKind::kStart ||
