@@ -238,7 +238,11 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
   switch (p->program.kind) {
     case Program::Kind::kExit:
     case Program::Kind::kAllocateUntilOom:
-      co_await k->ex_.Sleep(p->program.delay);
+      if (k->delay_gate_) {
+        co_await k->delay_gate_(p->ns, p->container_id, p->exec_id);
+      } else {
+        co_await k->ex_.Sleep(p->program.delay);
+      }
       break;
     case Program::Kind::kReadStdin:
       co_await p->stdin_closed->Wait();

@@ -1,0 +1,680 @@
+// properties/drive_run.cc: one driven run (drive_run.h). Over 400 lines: the
+// step loop, the mapping of scenario calls onto HTTP requests and of the
+// replies onto model::Call, and the quiescence record are one protocol, read
+// together.
+#include "properties/drive_run.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "containerd/events/task.pb.h"
+#include "dsim/docker_api.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "properties/checks.h"
+#include "properties/containerd_state.h"
+#include "properties/drive_choice.h"
+#include "properties/history_convert.h"
+
+namespace properties {
+
+namespace {
+
+namespace sc = ::dsim::scenario;
+namespace dk = ::dsim::docker;
+constexpr char kNs[] = "moby";
+constexpr char kImage[] = "bb";  // scripts/real-dockerd's busybox image
+
+template <typename M>
+bool FromJson(const std::string& json, M* m) {
+  google::protobuf::util::JsonParseOptions o;
+  o.ignore_unknown_fields = true;
+  return google::protobuf::util::JsonStringToMessage(json, m, o).ok();
+}
+
+template <typename M>
+std::string ToJson(const M& m) {
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(m, &out);
+  return out;
+}
+
+model::ContainerStatus StatusOf(const std::string& s) {
+  using S = model::ContainerStatus;
+  if (s == "running") return S::kRunning;
+  if (s == "paused") return S::kPaused;
+  if (s == "restarting") return S::kRestarting;
+  if (s == "exited") return S::kExited;
+  if (s == "removing") return S::kRemoving;
+  if (s == "dead") return S::kDead;
+  return S::kCreated;
+}
+
+model::InspectView ViewOfJson(const dk::ContainerInspect& r) {
+  model::InspectView v;
+  v.status = StatusOf(r.state().status());
+  v.running = r.state().running();
+  v.paused = r.state().paused();
+  v.restarting = r.state().restarting();
+  v.oom_killed = r.state().oom_killed();
+  v.dead = r.state().dead();
+  v.exit_code = r.state().exit_code();
+  v.has_pid = r.state().pid() > 0;
+  v.exec_ids.assign(r.exec_ids().begin(), r.exec_ids().end());
+  return v;
+}
+
+// The reply as the API contract names it, by HTTP status (moby's errdefs
+// mapping); no HTTP reply at all leaves the call indeterminate.
+void SetHttpReply(long status, const std::string& body,
+                  const std::string& error, model::Call& c) {
+  using model::ErrorKind;
+  dk::ErrorReply e;
+  std::string message = FromJson(body, &e) ? e.message() : body;
+  if (status >= 200 && status < 300) {
+    c.reply = model::Reply::Ok();
+  } else if (status == 304) {
+    c.reply = model::Reply::Error(ErrorKind::kNotModified, message);
+  } else if (status == 404) {
+    c.reply = model::Reply::Error(ErrorKind::kNotFound, message);
+  } else if (status == 409) {
+    c.reply = model::Reply::Error(ErrorKind::kConflict, message);
+  } else if (status == 400) {
+    c.reply = model::Reply::Error(ErrorKind::kInvalidParameter, message);
+  } else {
+    c.reply = model::Reply::Error(ErrorKind::kSystem,
+                                  status == 0 ? error : message);
+    c.indeterminate = status == 0;
+  }
+}
+
+const char* WaitConditionQuery(sc::WaitCondition c) {
+  return c == sc::NEXT_EXIT ? "next-exit"
+         : c == sc::REMOVED ? "removed"
+                            : "not-running";
+}
+
+// Whole seconds for ?t=, rounded up (the API takes seconds).
+int64_t Seconds(int64_t ms) { return (ms + 999) / 1000; }
+
+}  // namespace
+
+absl::Status DriveCapable(const sc::Scenario& s) {
+  auto no = [&s](const std::string& what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("scenario ", s.name(), ": dsim drive cannot run ", what));
+  };
+  if (s.event_size() > 0) return no("environment events (event {...})");
+  if (s.has_faults()) return no("faults");
+  if (s.live_restore()) return no("live_restore");
+  if (s.shared_pids()) return no("shared_pids");
+  auto program_ok = [](const auto& args) {
+    return args.empty() || (args[0] != "cat" && args[0].rfind("/cat") ==
+                                                    std::string::npos);
+  };
+  for (const sc::Container& c : s.container()) {
+    if (c.stale_in_containerd()) return no("stale_in_containerd");
+    if (c.restart() != sc::RESTART_NO) {
+      return no("restart policies (container " + c.id() + ")");
+    }
+    if (!program_ok(c.args())) return no("the cat program (stdin)");
+  }
+  for (const sc::Client& cl : s.client()) {
+    for (const sc::Call& c : cl.call()) {
+      if (c.op() == sc::WAIT_UNTIL) return no("WAIT_UNTIL");
+      if (c.cancel_after_ms() > 0) return no("cancel_after_ms");
+      if (c.restart() != sc::RESTART_NO) return no("restart policies");
+      if (!program_ok(c.args())) return no("the cat program (stdin)");
+      if (c.has_expect() && c.expect().has_pending_at_ms()) {
+        return no("expect.pending_at_ms");
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+sim::Task<Driver::Reply> Driver::CallAndWait(std::string method,
+                                             std::string path,
+                                             std::string body) {
+  const uint64_t id = http_.Start(method, path, std::move(body));
+  for (;;) {
+    PollHttp();
+    auto it = finished_.find(id);
+    if (it != finished_.end()) {
+      Reply r = std::move(it->second);
+      finished_.erase(it);
+      co_return r;
+    }
+    co_await ex_.Sleep(sim::kMillisecond);
+  }
+}
+
+void Driver::PollHttp() {
+  for (auto& [id, r] : http_.Poll()) {
+    finished_[id] = Reply{r.status, std::move(r.body), std::move(r.error)};
+  }
+}
+
+sim::Task<bool> Driver::Ping() {
+  Reply r = co_await CallAndWait("GET", "/_ping", "");
+  co_return r.status == 200;
+}
+
+sim::Task<absl::Status> Driver::Reset() {
+  gate_.set_controlled(false);
+  Reply list = co_await CallAndWait("GET", "/containers/json?all=1", "");
+  dk::ContainerList l;
+  if (list.status != 200 || !FromJson("{\"list\":" + list.body + "}", &l)) {
+    co_return absl::UnavailableError("cannot list dockerd's containers: " +
+                                     list.error + list.body);
+  }
+  for (const dk::ContainerSummary& c : l.list()) {
+    Reply rm = co_await CallAndWait(
+        "DELETE", "/containers/" + c.id() + "?force=1&v=1", "");
+    if (rm.status != 204 && rm.status != 404) {
+      co_return absl::InternalError("cannot remove container " + c.id() +
+                                    ": " + rm.body);
+    }
+  }
+  // dockerd deletes containerd's container in the exit handling, which may
+  // end after rm's reply: wait for the namespace to empty (bounded).
+  for (int i = 0; i < 5000; ++i) {
+    ContainerdState st = StateOfFake(fake_, kNs, {});
+    if (st.containers.empty() && st.tasks.empty()) co_return absl::OkStatus();
+    co_await ex_.Sleep(sim::kMillisecond);
+  }
+  co_return absl::InternalError(
+      "containerd's namespace moby is not empty after removing every "
+      "container");
+}
+
+namespace {
+
+// One call of a run: the scenario's (or the harness's) and what came back.
+struct Issued {
+  const sc::Call* call = nullptr;  // null: a harness call (setup)
+  model::Call m;
+  std::string exec_name;  // EXEC_*: the scenario's name
+  bool done = false;
+};
+
+struct Client {
+  std::string name;
+  std::vector<const sc::Call*> calls;  // setup: synthesized
+  size_t next = 0;
+  uint64_t in_flight = 0;  // the HTTP call's id; 0: none
+  size_t issued = 0;       // its index in Run's `issued`
+};
+
+}  // namespace
+
+sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
+                                      std::vector<std::string> replay) {
+  DriveRunResult result;
+  const int64_t start = ex_.now();
+  DriveChoice choice(options_.strategy, seed, options_.pct_depth,
+                     std::move(replay));
+  model::History h;
+  h.spec.oom_at_exit = true;  // dockerd 20.10 is the legacy design
+  uint64_t seq = 0;
+  std::map<std::string, std::string> names;  // daemon id -> scenario name
+  std::map<std::string, std::string> exec_ids;  // scenario exec -> daemon id
+  std::map<std::string, std::string> exec_container;  // scenario exec -> its
+  gate_.BeginRun();
+  gate_.set_tap([&](const fake_containerd::Envelope& e) {
+    model::Event ev;
+    const std::string& topic = e.topic();
+    const std::string& value = e.event().value();
+    auto name = [&names](const std::string& id) {
+      auto it = names.find(id);
+      return it == names.end() ? id : it->second;
+    };
+    if (topic == "/tasks/exit") {
+      containerd::events::TaskExit x;
+      x.ParseFromString(value);
+      const bool init = x.id() == x.container_id();
+      ev.kind = init ? model::EventKind::kInitExit
+                     : model::EventKind::kExecExit;
+      ev.container = name(x.container_id());
+      if (!init) ev.exec_id = x.id();
+      ev.exit_code = static_cast<int>(x.exit_status());
+    } else if (topic == "/tasks/oom" || topic == "/tasks/paused" ||
+               topic == "/tasks/resumed") {
+      containerd::events::TaskOOM x;  // each names its container in field 1
+      x.ParseFromString(value);
+      ev.kind = topic == "/tasks/oom"      ? model::EventKind::kOom
+                : topic == "/tasks/paused" ? model::EventKind::kPaused
+                                           : model::EventKind::kResumed;
+      ev.container = name(x.container_id());
+    } else {
+      return;
+    }
+    ev.seq = ++seq;
+    ev.at = ex_.now() - start;
+    h.events.push_back(std::move(ev));
+  });
+  gate_.set_controlled(true);
+
+  // The harness's setup calls, then the scenario's clients.
+  std::vector<std::unique_ptr<sc::Call>> setup_calls;
+  std::set<std::string> containers;
+  Client setup{.name = "setup"};
+  for (const sc::Container& c : s->container()) {
+    if (!c.created()) continue;
+    containers.insert(c.id());
+    auto create = std::make_unique<sc::Call>();
+    create->set_op(sc::CREATE);
+    create->set_container(c.id());
+    *create->mutable_args() = c.args();
+    setup.calls.push_back(setup_calls.emplace_back(std::move(create)).get());
+    if (!c.started()) continue;
+    auto start_call = std::make_unique<sc::Call>();
+    start_call->set_op(sc::START);
+    start_call->set_container(c.id());
+    setup.calls.push_back(
+        setup_calls.emplace_back(std::move(start_call)).get());
+  }
+  std::vector<Client> clients;
+  int n = 0;
+  for (const sc::Client& cl : s->client()) {
+    ++n;
+    Client c{.name = cl.name().empty() ? "client" + std::to_string(n)
+                                       : cl.name()};
+    for (const sc::Call& call : cl.call()) {
+      c.calls.push_back(&call);
+      if (call.op() == sc::CREATE) containers.insert(call.container());
+    }
+    clients.push_back(std::move(c));
+  }
+  std::vector<Issued> issued;
+
+  // The HTTP request of a call; false when it makes none (SLEEP, or an exec
+  // whose create failed: the client has no id for it).
+  auto request = [&](const sc::Call& c, std::string* method,
+                     std::string* path, std::string* body) {
+    const std::string id = "/containers/" + c.container();
+    *method = "POST";
+    switch (c.op()) {
+      case sc::CREATE: {
+        dk::CreateRequest r;
+        r.set_image(kImage);
+        for (const std::string& a : c.args()) r.add_cmd(a);
+        r.mutable_host_config()->set_network_mode("none");
+        *path = "/containers/create?name=" + c.container();
+        *body = ToJson(r);
+        return true;
+      }
+      case sc::START:
+        *path = id + "/start";
+        return true;
+      case sc::KILL:
+        *path = id + "/kill?signal=" +
+                std::to_string(c.signal() == 0 ? 9 : c.signal());
+        return true;
+      case sc::STOP:
+      case sc::RESTART:
+        *path = id + (c.op() == sc::STOP ? "/stop" : "/restart") + "?t=" +
+                std::to_string(
+                    Seconds(c.timeout_ms() == 0 ? 10000 : c.timeout_ms()));
+        return true;
+      case sc::PAUSE:
+        *path = id + "/pause";
+        return true;
+      case sc::UNPAUSE:
+        *path = id + "/unpause";
+        return true;
+      case sc::WAIT:
+        *path = id + "/wait?condition=" + WaitConditionQuery(c.condition());
+        return true;
+      case sc::INSPECT:
+        *method = "GET";
+        *path = id + "/json";
+        return true;
+      case sc::RM:
+        *method = "DELETE";
+        *path = "/containers/" + c.container() +
+                (c.force() ? "?force=1" : "?force=0");
+        return true;
+      case sc::EXEC_CREATE: {
+        dk::ExecCreateRequest r;
+        for (const std::string& a : c.args()) r.add_cmd(a);
+        *path = id + "/exec";
+        *body = ToJson(r);
+        return true;
+      }
+      case sc::EXEC_START:
+      case sc::EXEC_INSPECT: {
+        auto it = exec_ids.find(c.exec());
+        if (it == exec_ids.end()) return false;
+        if (c.op() == sc::EXEC_INSPECT) {
+          *method = "GET";
+          *path = "/exec/" + it->second + "/json";
+          return true;
+        }
+        dk::ExecStartRequest r;
+        r.set_detach(c.detach());
+        *path = "/exec/" + it->second + "/start";
+        *body = ToJson(r);
+        return true;
+      }
+      default:
+        return false;
+    }
+  };
+
+  auto issue = [&](Client& cl) {
+    const sc::Call& c = *cl.calls[cl.next++];
+    std::string method, path, body;
+    if (!request(c, &method, &path, &body)) return;  // SLEEP and the like
+    Issued& is = issued.emplace_back();
+    is.call = &c;
+    is.exec_name = c.exec();
+    model::Call& m = is.m;
+    m.client = cl.name;
+    m.kind = CallKindOf(c.op());
+    m.container = c.container();
+    if (c.op() == sc::EXEC_CREATE) exec_container[c.exec()] = c.container();
+    if (c.op() == sc::EXEC_START || c.op() == sc::EXEC_INSPECT) {
+      m.container = exec_container[c.exec()];
+      m.exec_id = exec_ids[c.exec()];
+    }
+    m.policy = ModelPolicyOf(c.restart(), 0);
+    m.force = c.force();
+    m.condition = WaitConditionOf(c.condition());
+    m.invoked = ++seq;
+    m.invoked_at = ex_.now() - start;
+    cl.issued = issued.size() - 1;
+    cl.in_flight = http_.Start(method, path, std::move(body));
+  };
+
+  // A finished HTTP call: its reply into the History.
+  auto returned = [&](Client& cl, const Reply& r) {
+    Issued& is = issued[cl.issued];
+    model::Call& m = is.m;
+    m.returned = ++seq;
+    m.returned_at = ex_.now() - start;
+    SetHttpReply(r.status, r.body, r.error, m);
+    is.done = true;
+    cl.in_flight = 0;
+    if (m.reply.kind != model::ErrorKind::kNone) return;
+    switch (is.call->op()) {
+      case sc::CREATE: {
+        dk::IdReply id;
+        if (FromJson(r.body, &id)) {
+          names[id.id()] = m.container;
+          gate_.AddName(id.id(), m.container);
+        }
+        break;
+      }
+      case sc::EXEC_CREATE: {
+        dk::IdReply id;
+        if (FromJson(r.body, &id)) {
+          exec_ids[is.exec_name] = id.id();
+          m.exec_id = id.id();
+          gate_.AddName(id.id(), is.exec_name);
+        }
+        break;
+      }
+      case sc::INSPECT: {
+        dk::ContainerInspect v;
+        if (FromJson(r.body, &v)) m.inspect = ViewOfJson(v);
+        break;
+      }
+      case sc::EXEC_INSPECT: {
+        dk::ExecInspect v;
+        if (FromJson(r.body, &v)) {
+          m.exec = model::ExecView{
+              v.running(), v.has_exit_code()
+                               ? std::optional<int>(v.exit_code())
+                               : std::nullopt};
+        }
+        break;
+      }
+      case sc::WAIT: {
+        dk::WaitReply w;
+        if (FromJson(r.body, &w)) m.wait_code = w.status_code();
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  auto all = [&](auto pred) {
+    if (!pred(setup)) return false;
+    for (Client& c : clients) {
+      if (!pred(c)) return false;
+    }
+    return true;
+  };
+  auto finished = [](Client& c) {
+    return c.in_flight == 0 && c.next == c.calls.size();
+  };
+
+  uint64_t last_mark = ~uint64_t{0};
+  int64_t quiet_since = ex_.now();
+  std::string failure_invariant, failure;
+  for (;;) {
+    PollHttp();
+    uint64_t replies = 0;
+    for (Client* cl : [&] {
+           std::vector<Client*> v{&setup};
+           for (Client& c : clients) v.push_back(&c);
+           return v;
+         }()) {
+      if (cl->in_flight == 0) continue;
+      auto it = finished_.find(cl->in_flight);
+      if (it == finished_.end()) continue;
+      returned(*cl, it->second);
+      finished_.erase(it);
+      ++replies;
+      if (cl == &setup && issued[cl->issued].m.reply.kind !=
+                              model::ErrorKind::kNone) {
+        failure_invariant = "scenario-setup";
+        failure = "setup call failed: " + issued[cl->issued].m.reply.message;
+      }
+    }
+    if (!failure.empty()) break;
+    const uint64_t mark = gate_.arrivals() + http_.bytes_received() + replies;
+    if (mark != last_mark) {
+      last_mark = mark;
+      quiet_since = ex_.now();
+    }
+    if (ex_.now() - quiet_since < options_.quiet) {
+      co_await ex_.Sleep(sim::kMillisecond);
+      continue;
+    }
+    // Pending: the gate's steps and every idle client's next call (the
+    // scenario's clients only once setup is done).
+    std::vector<std::string> pending = gate_.Pending();
+    std::map<std::string, Client*> call_steps;
+    auto offer = [&](Client& c) {
+      if (c.in_flight != 0 || c.next == c.calls.size()) return;
+      const std::string label = absl::StrCat(
+          "call ", c.name, " #", c.next + 1, " ",
+          sc::Op_Name(c.calls[c.next]->op()));
+      call_steps[label] = &c;
+      pending.push_back(label);
+    };
+    offer(setup);
+    if (finished(setup)) {
+      for (Client& c : clients) offer(c);
+    }
+    std::sort(pending.begin(), pending.end());
+    if (pending.empty()) {
+      if (all(finished)) break;
+      if (ex_.now() - quiet_since >= options_.stuck) {
+        failure_invariant = "no-pending-call";
+        std::vector<std::string> out;
+        for (Client& c : clients) {
+          if (c.in_flight != 0) {
+            out.push_back(c.name + "'s " +
+                          std::string(model::ToString(
+                              issued[c.issued].m.kind)));
+            http_.Abort(c.in_flight);
+            c.in_flight = 0;
+          }
+        }
+        failure = absl::StrCat(
+            "call(s) never returned, with nothing left to release: ",
+            absl::StrJoin(out, ", "));
+        break;
+      }
+      co_await ex_.Sleep(sim::kMillisecond);
+      continue;
+    }
+    absl::StatusOr<std::string> pick = choice.Pick(pending);
+    if (!pick.ok()) {
+      result.outcome = DriveRunResult::Outcome::kDiverged;
+      result.message = std::string(pick.status().message());
+      break;
+    }
+    result.decisions.push_back(*pick);
+    if (auto it = call_steps.find(*pick); it != call_steps.end()) {
+      issue(*it->second);
+    } else {
+      gate_.Release(*pick);
+    }
+    quiet_since = ex_.now();
+  }
+  result.requests = gate_.requests();
+
+  // Quiescence: the daemon's final view, containerd's state, the checks.
+  h.quiescent = ++seq;
+  RunRecord record;
+  if (failure.empty() &&
+      result.outcome == DriveRunResult::Outcome::kPassed) {
+    for (const std::string& id : containers) {
+      Issued& is = issued.emplace_back();
+      model::Call& m = is.m;
+      m.client = "quiescence";
+      m.kind = model::CallKind::kInspect;
+      m.container = id;
+      m.invoked = ++seq;
+      m.invoked_at = ex_.now() - start;
+      Reply r = co_await CallAndWait("GET", "/containers/" + id + "/json", "");
+      m.returned = ++seq;
+      m.returned_at = ex_.now() - start;
+      SetHttpReply(r.status, r.body, r.error, m);
+      dk::ContainerInspect v;
+      if (r.status == 200 && FromJson(r.body, &v)) {
+        m.inspect = ViewOfJson(v);
+        record.final_pids[id] = static_cast<uint32_t>(v.state().pid());
+      }
+      is.done = true;
+    }
+  }
+  for (Issued& is : issued) {
+    if (!is.done) {
+      is.m.returned = model::kNever;
+      is.m.indeterminate = true;
+    }
+    h.calls.push_back(is.m);
+  }
+  // containerd names containers by the daemon's ids; the History by names.
+  std::map<std::string, std::string> id_of;
+  for (const auto& [id, name] : names) id_of[name] = id;
+  ExecKeys daemon_execs;
+  for (const Issued& is : issued) {
+    if (is.call != nullptr && is.call->op() == sc::EXEC_START &&
+        !is.m.exec_id.empty()) {
+      daemon_execs.emplace_back(id_of[is.m.container], is.m.exec_id);
+      record.deletable_execs.emplace_back(is.m.container, is.m.exec_id);
+    }
+  }
+  ContainerdState raw = StateOfFake(fake_, kNs, daemon_execs);
+  auto name_of = [&names](const std::string& id) {
+    auto it = names.find(id);
+    return it == names.end() ? id : it->second;
+  };
+  for (const std::string& c : raw.containers) {
+    record.containerd.containers.push_back(name_of(c));
+  }
+  for (const auto& [c, st] : raw.tasks) record.containerd.tasks[name_of(c)] = st;
+  for (const auto& [c, pid] : raw.pids) record.containerd.pids[name_of(c)] = pid;
+  for (const auto& [k, st] : raw.execs) {
+    record.containerd.execs[{name_of(k.first), k.second}] = st;
+  }
+  record.history = h;
+  result.history = RenderHistory(h, 0);
+  result.elapsed_ns = ex_.now() - start;
+  gate_.set_tap(nullptr);
+  if (result.outcome == DriveRunResult::Outcome::kDiverged) co_return result;
+  if (!failure.empty()) {
+    result.outcome = DriveRunResult::Outcome::kViolation;
+    result.invariant = failure_invariant;
+    result.message = failure;
+    co_return result;
+  }
+  for (const Check& check : RecordChecks()) {
+    if (absl::Status st = check.judge(record); !st.ok()) {
+      result.outcome = DriveRunResult::Outcome::kViolation;
+      result.invariant = absl::IsDeadlineExceeded(st)
+                             ? std::string("model-inconclusive")
+                             : std::string(check.name);
+      result.message = std::string(st.message());
+      co_return result;
+    }
+  }
+  co_return result;
+}
+
+std::string RenderHistory(const model::History& h, int64_t start_ns) {
+  struct Line {
+    uint64_t seq;
+    std::string text;
+  };
+  std::vector<Line> lines;
+  auto ms = [start_ns](int64_t t) {
+    return absl::StrFormat("%9.3fms", static_cast<double>(t - start_ns) / 1e6);
+  };
+  for (const model::Call& c : h.calls) {
+    std::string what = absl::StrCat(c.client, " ", model::ToString(c.kind),
+                                    " ", c.container);
+    if (!c.exec_id.empty()) absl::StrAppend(&what, " exec ", c.exec_id.substr(0, 12));
+    lines.push_back({c.invoked, absl::StrCat(ms(c.invoked_at), " call   ", what)});
+    if (c.returned == model::kNever) {
+      lines.push_back({~uint64_t{0}, absl::StrCat("   (never) return ", what)});
+      continue;
+    }
+    std::string reply =
+        c.reply.kind == model::ErrorKind::kNone
+            ? "OK"
+            : absl::StrCat(model::ToString(c.reply.kind), " \"",
+                           c.reply.message, "\"");
+    if (c.inspect) {
+      absl::StrAppend(&reply, " status=", model::ToString(c.inspect->status),
+                      " running=", c.inspect->running ? "true" : "false",
+                      " exit=", c.inspect->exit_code,
+                      " execs=", c.inspect->exec_ids.size());
+    }
+    if (c.wait_code) absl::StrAppend(&reply, " code=", *c.wait_code);
+    if (c.exec) {
+      absl::StrAppend(&reply, " running=", c.exec->running ? "true" : "false",
+                      c.exec->exit_code ? absl::StrCat(" exit=", *c.exec->exit_code)
+                                        : std::string());
+    }
+    lines.push_back({c.returned, absl::StrCat(ms(c.returned_at), " return ",
+                                              what, " -> ", reply)});
+  }
+  for (const model::Event& e : h.events) {
+    lines.push_back(
+        {e.seq, absl::StrCat(ms(e.at), " event  ", model::ToString(e.kind), " ",
+                             e.container,
+                             e.exec_id.empty() ? "" : " exec " + e.exec_id.substr(0, 12),
+                             e.kind == model::EventKind::kInitExit ||
+                                     e.kind == model::EventKind::kExecExit
+                                 ? absl::StrCat(" code=", e.exit_code)
+                                 : "")});
+  }
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const Line& a, const Line& b) { return a.seq < b.seq; });
+  std::string out;
+  for (const Line& l : lines) absl::StrAppend(&out, l.text, "\n");
+  return out;
+}
+
+}  // namespace properties
