@@ -27,6 +27,8 @@ namespace sc = ::dsim::scenario;
 namespace dk = ::dsim::docker;
 constexpr char kNs[] = "moby";
 constexpr char kImage[] = "bb";  // scripts/real-dockerd's busybox image
+// The harness's own calls (reset, final inspects) give up after this.
+constexpr sim::Nanos kHarnessCallMax = 60 * sim::kSecond;
 
 template <typename M>
 bool FromJson(const std::string& json, M* m) {
@@ -140,7 +142,12 @@ sim::Task<Driver::Reply> Driver::CallAndWait(std::string method,
                                              std::string path,
                                              std::string body) {
   const uint64_t id = http_.Start(method, path, std::move(body));
+  const sim::Nanos deadline = ex_.now() + kHarnessCallMax;
   for (;;) {
+    if (ex_.now() >= deadline) {
+      http_.Abort(id);
+      co_return Reply{0, "", method + " " + path + ": no reply in 60 s"};
+    }
     PollHttp();
     auto it = finished_.find(id);
     if (it != finished_.end()) {
@@ -505,7 +512,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     }
     std::sort(pending.begin(), pending.end());
     if (pending.empty()) {
-      if (all(finished)) break;
+      if (all(finished) && ex_.now() - quiet_since >= options_.settle) break;
       if (ex_.now() - quiet_since >= options_.stuck) {
         failure_invariant = "no-pending-call";
         std::vector<std::string> out;

@@ -31,6 +31,10 @@ struct DriveOptions {
   // No new activity for this long: whatever dockerd will send next depends
   // on a step being released.
   sim::Nanos quiet = 5 * sim::kMillisecond;
+  // Quiescence is declared (and the final inspects made) only after this
+  // much quiet with nothing pending and every call returned: dockerd's
+  // reaction to the last event may take longer than one quiet window.
+  sim::Nanos settle = 200 * sim::kMillisecond;
   // Nothing pending and a call still out for this long: it never returns.
   sim::Nanos stuck = 30 * sim::kSecond;
 };
