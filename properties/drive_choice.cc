@@ -30,6 +30,11 @@ std::string DriveChoice::ActorOf(const std::string& label) {
   return hash == std::string::npos ? label : label.substr(0, hash);
 }
 
+bool DriveChoice::Awaits(const std::vector<std::string>& pending) const {
+  return !replay_.empty() && step_ < static_cast<int>(replay_.size()) &&
+         !std::binary_search(pending.begin(), pending.end(), replay_[step_]);
+}
+
 absl::StatusOr<std::string> DriveChoice::Pick(
     const std::vector<std::string>& pending) {
   const int step = step_++;

@@ -27,6 +27,9 @@ class DriveChoice {
   // REQUIRES: `pending` is sorted and not empty. A replay whose recorded
   // label is not pending is an error naming the step (FAILED_PRECONDITION).
   absl::StatusOr<std::string> Pick(const std::vector<std::string>& pending);
+  // Replaying, and the recorded next step is not pending (yet): the driver
+  // may wait for it before Pick names the divergence.
+  bool Awaits(const std::vector<std::string>& pending) const;
   // Decisions made so far.
   int steps() const { return step_; }
 

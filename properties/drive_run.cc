@@ -511,6 +511,11 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       for (Client& c : clients) offer(c);
     }
     std::sort(pending.begin(), pending.end());
+    if (choice.Awaits(pending) &&
+        ex_.now() - quiet_since < options_.replay_patience) {
+      co_await ex_.Sleep(sim::kMillisecond);
+      continue;
+    }
     if (pending.empty()) {
       if (all(finished) && ex_.now() - quiet_since >= options_.settle) break;
       if (ex_.now() - quiet_since >= options_.stuck) {

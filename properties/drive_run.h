@@ -37,6 +37,9 @@ struct DriveOptions {
   sim::Nanos settle = 200 * sim::kMillisecond;
   // Nothing pending and a call still out for this long: it never returns.
   sim::Nanos stuck = 30 * sim::kSecond;
+  // Replay: how long to wait for the recorded step to become pending (the
+  // daemon may be slower than when it was recorded) before diverging.
+  sim::Nanos replay_patience = 2 * sim::kSecond;
 };
 
 struct DriveRunResult {

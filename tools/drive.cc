@@ -263,13 +263,14 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
       for (const std::string& dcs : res.decisions) h = Fnv(h, dcs);
       hash += sim::Mix64(h ^ i);
       using O = properties::DriveRunResult::Outcome;
-      std::fprintf(o, "run %llu (seed %llu): %s, %zu steps, %.2f s\n",
+      std::fprintf(o, "run %llu (seed %llu): %s, %zu steps, %.2f s, decisions %016llx\n",
                    static_cast<unsigned long long>(i),
                    static_cast<unsigned long long>(seed),
                    res.outcome == O::kPassed      ? "all checks passed"
                    : res.outcome == O::kViolation ? "VIOLATION"
                                                   : "diverged",
-                   res.decisions.size(), res.elapsed_ns / 1e9);
+                   res.decisions.size(), res.elapsed_ns / 1e9,
+                   static_cast<unsigned long long>(h));
       if (res.outcome == O::kDiverged) {
         out->diverged = true;
         r.set_divergence(res.message);
