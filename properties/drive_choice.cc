@@ -18,6 +18,7 @@ constexpr uint64_t kPctHorizon = 200;
 DriveChoice::DriveChoice(std::string strategy, uint64_t seed, int pct_depth,
                          std::vector<std::string> replay)
     : strategy_(std::move(strategy)),
+      seed_(seed),
       prng_(seed),
       replay_(std::move(replay)) {
   for (int i = 1; i < pct_depth; ++i) {
@@ -58,10 +59,12 @@ absl::StatusOr<std::string> DriveChoice::Pick(
     const std::string actor = ActorOf(label);
     auto it = priority_.find(actor);
     if (it == priority_.end()) {
-      // A new actor: a random priority above every demoted one.
-      it = priority_
-               .emplace(actor, static_cast<int64_t>(prng_.Uniform(1u << 30)))
-               .first;
+      // A new actor: a priority above every demoted one, from the seed and
+      // its name only, so that when it first became pending (dockerd's
+      // timing) does not shift any other actor's priority.
+      uint64_t h = seed_;
+      for (unsigned char ch : actor) h = sim::Mix64(h ^ ch);
+      it = priority_.emplace(actor, static_cast<int64_t>(h >> 34)).first;
     }
     if (best == nullptr || it->second > best_priority) {
       best = &label;

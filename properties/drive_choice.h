@@ -1,9 +1,9 @@
 // properties/drive_choice.h: which pending step `dsim drive` releases next,
 // from the run's seed only: `random` (uniform over the pending labels),
-// `pct` (each actor, a label without its ordinal, gets a random priority, the
-// highest pending one goes, and at depth-1 random steps the chosen actor drops
-// to the lowest priority: PCT over steps rather than threads), or a replay of
-// a recorded decision list. Labels are sorted, so a choice never depends on
+// `pct` (each actor, a label without its ordinal, gets a priority hashed from
+// the seed and its name, the highest pending one goes, and at depth-1 random
+// steps the chosen actor drops to the lowest priority: PCT over steps rather
+// than threads), or a replay of a recorded decision list. Labels are sorted, so a choice never depends on
 // the order steps arrived in (which the wall clock decides).
 #ifndef DSIM_PROPERTIES_DRIVE_CHOICE_H_
 #define DSIM_PROPERTIES_DRIVE_CHOICE_H_
@@ -37,6 +37,7 @@ class DriveChoice {
   static std::string ActorOf(const std::string& label);
 
   std::string strategy_;
+  uint64_t seed_;
   sim::Prng prng_;
   std::vector<std::string> replay_;
   int step_ = 0;
