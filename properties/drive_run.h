@@ -30,7 +30,7 @@ struct DriveOptions {
   int pct_depth = 3;
   // No new activity for this long: whatever dockerd will send next depends
   // on a step being released.
-  sim::Nanos quiet = 5 * sim::kMillisecond;
+  sim::Nanos quiet = 20 * sim::kMillisecond;
   // Quiescence is declared (and the final inspects made) only after this
   // much quiet with nothing pending and every call returned: dockerd's
   // reaction to the last event may take longer than one quiet window.
