@@ -35,8 +35,11 @@ struct DriveOptions {
   // much quiet with nothing pending and every call returned: dockerd's
   // reaction to the last event may take longer than one quiet window.
   sim::Nanos settle = 200 * sim::kMillisecond;
-  // Nothing pending and a call still out for this long: it never returns.
-  sim::Nanos stuck = 30 * sim::kSecond;
+  // Nothing pending and a call still out for this long (plus the longest
+  // stop or restart grace period of the scenario): it never returns. A wait
+  // is given up (indeterminate, as the simulated runner's clients do); any
+  // other call is a no-pending-call violation.
+  sim::Nanos stuck = 5 * sim::kSecond;
   // Replay: how long to wait for the recorded step to become pending (the
   // daemon may be slower than when it was recorded) before diverging.
   sim::Nanos replay_patience = 2 * sim::kSecond;
