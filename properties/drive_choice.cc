@@ -42,8 +42,8 @@ absl::StatusOr<std::string> DriveChoice::Pick(
   if (!replay_.empty()) {
     if (step >= static_cast<int>(replay_.size())) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "step ", step, ": the recording ended; pending: ",
-          absl::StrJoin(pending, ", ")));
+          "step ", step,
+          ": the recording ended; pending: ", absl::StrJoin(pending, ", ")));
     }
     if (!std::binary_search(pending.begin(), pending.end(), replay_[step])) {
       return absl::FailedPreconditionError(absl::StrCat(

@@ -3,8 +3,9 @@
 // `pct` (each actor, a label without its ordinal, gets a priority hashed from
 // the seed and its name, the highest pending one goes, and at depth-1 random
 // steps the chosen actor drops to the lowest priority: PCT over steps rather
-// than threads), or a replay of a recorded decision list. Labels are sorted, so a choice never depends on
-// the order steps arrived in (which the wall clock decides).
+// than threads), or a replay of a recorded decision list. Labels are sorted, so
+// a choice never depends on the order steps arrived in (which the wall clock
+// decides).
 #ifndef DSIM_PROPERTIES_DRIVE_CHOICE_H_
 #define DSIM_PROPERTIES_DRIVE_CHOICE_H_
 

@@ -67,17 +67,20 @@ TEST(DriveChoiceTest, ReplayFollowsAndNamesTheFirstMissingStep) {
 
 TEST(DriveCapableTest, RefusesWhatTheApiCannotDrive) {
   auto capable = [](const std::string& text) {
-    absl::StatusOr<dsim::scenario::Scenario> s = ParseScenario(text, "t.textproto");
+    absl::StatusOr<dsim::scenario::Scenario> s =
+        ParseScenario(text, "t.textproto");
     EXPECT_TRUE(s.ok()) << s.status();
     return DriveCapable(*s);
   };
   EXPECT_TRUE(capable(R"(container { id: "c1" args: ["run"] started: true }
       client { call { op: STOP container: "c1" } })")
                   .ok());
-  absl::Status events = capable(R"(container { id: "c1" args: ["run"] started: true }
+  absl::Status events =
+      capable(R"(container { id: "c1" args: ["run"] started: true }
       event { kind: DAEMON_RESTART after_ms: 1 })");
-  EXPECT_EQ(events.message(),
-            "scenario t: dsim drive cannot run environment events (event {...})");
+  EXPECT_EQ(
+      events.message(),
+      "scenario t: dsim drive cannot run environment events (event {...})");
   EXPECT_FALSE(capable(R"(container { id: "c1" args: ["run"] started: true
       restart: RESTART_ALWAYS } client { call { op: INSPECT container: "c1" } })")
                    .ok());

@@ -112,8 +112,7 @@ std::string DriveGate::Name(const std::string& id) const {
 }
 
 std::shared_ptr<sim::Completion> DriveGate::Hold(const std::string& base) {
-  const std::string label =
-      base + " #" + std::to_string(++ordinals_[base]);
+  const std::string label = base + " #" + std::to_string(++ordinals_[base]);
   auto c = std::make_shared<sim::Completion>(ex_, label);
   pending_[label] = c;
   ++arrivals_;
@@ -146,7 +145,8 @@ std::string DriveGate::EventBase(const fake_containerd::Envelope& e) const {
     m.ParseFromString(value);
     id = m.container_id();
   }
-  return "event " + topic + " " + Name(id) + (exec.empty() ? "" : "/" + Name(exec));
+  return "event " + topic + " " + Name(id) +
+         (exec.empty() ? "" : "/" + Name(exec));
 }
 
 bool DriveGate::Dropped(const fake_containerd::Envelope& e) const {
@@ -158,8 +158,9 @@ bool DriveGate::Dropped(const fake_containerd::Envelope& e) const {
 sim::Task<void> DriveGate::ProcessEnd(std::string ns, std::string container_id,
                                       std::string exec_id) {
   if (!controlled_ || ns != kNs) co_return;
-  std::shared_ptr<sim::Completion> released = Hold(
-      "exit " + Name(container_id) + (exec_id.empty() ? "" : "/" + Name(exec_id)));
+  std::shared_ptr<sim::Completion> released =
+      Hold("exit " + Name(container_id) +
+           (exec_id.empty() ? "" : "/" + Name(exec_id)));
   co_await released->Wait();
 }
 
@@ -181,8 +182,9 @@ sim::Task<absl::StatusOr<std::string>> DriveGate::Unary(
 sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>
 DriveGate::ServerStream(std::string method, sim::RpcMetadata metadata,
                         std::string request) {
-  absl::StatusOr<std::unique_ptr<sim::RpcStream>> s = co_await inner_.ServerStream(
-      std::move(method), std::move(metadata), std::move(request));
+  absl::StatusOr<std::unique_ptr<sim::RpcStream>> s =
+      co_await inner_.ServerStream(std::move(method), std::move(metadata),
+                                   std::move(request));
   if (!s.ok()) co_return s.status();
   co_return std::unique_ptr<sim::RpcStream>(
       std::make_unique<Stream>(*this, std::move(*s)));

@@ -118,8 +118,8 @@ TEST(DriveGateTest, RequestHandledOnlyWhenReleased) {
     log->push_back("handled " + std::to_string(w->inner.handled));
   };
   EXPECT_EQ(RunGate(body), (std::vector<std::string>{
-                           "pending 1 handled 0", std::string("reply ") + kStart,
-                           "handled 1"}));
+                               "pending 1 handled 0",
+                               std::string("reply ") + kStart, "handled 1"}));
 }
 
 std::vector<std::string> TwoEvents() {
@@ -141,10 +141,10 @@ sim::Task<void> ReadEvents(sim::Executor* ex, World* w,
   w->gate.AddName("0123abcd", "c1");
   w->gate.set_controlled(true);
   absl::StatusOr<std::unique_ptr<sim::RpcStream>> s =
-      co_await w->gate.ServerStream("/containerd.services.events.v1.Events/Subscribe",
-                                    {}, "");
-  auto read = [](sim::RpcStream* s, std::vector<std::string>* log)
-      -> sim::Task<void> {
+      co_await w->gate.ServerStream(
+          "/containerd.services.events.v1.Events/Subscribe", {}, "");
+  auto read = [](sim::RpcStream* s,
+                 std::vector<std::string>* log) -> sim::Task<void> {
     for (;;) {
       absl::StatusOr<std::optional<std::string>> m = co_await s->Next();
       if (!m.ok() || !m->has_value()) break;
@@ -166,11 +166,11 @@ sim::Task<void> ReadEvents(sim::Executor* ex, World* w,
 }
 
 TEST(DriveGateTest, EventsWaitForReleaseInOrder) {
-  EXPECT_EQ(RunGate(ReadEvents),
-            (std::vector<std::string>{
-                "release event /tasks/start c1 #1", "delivered /tasks/start",
-                "release event /tasks/exit c1 #1", "delivered /tasks/exit",
-                "end"}));
+  EXPECT_EQ(
+      RunGate(ReadEvents),
+      (std::vector<std::string>{
+          "release event /tasks/start c1 #1", "delivered /tasks/start",
+          "release event /tasks/exit c1 #1", "delivered /tasks/exit", "end"}));
 }
 
 TEST(DriveGateTest, LostExitEventBugDropsTheInitsExit) {
@@ -187,7 +187,7 @@ TEST(DriveGateTest, UncontrolledPassesAtOnce) {
     log->push_back("pending " + std::to_string(w->gate.Pending().size()));
   };
   EXPECT_EQ(RunGate(body), (std::vector<std::string>{
-                           std::string("reply ") + kStart, "pending 0"}));
+                               std::string("reply ") + kStart, "pending 0"}));
 }
 
 }  // namespace

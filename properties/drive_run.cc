@@ -87,8 +87,8 @@ void SetHttpReply(long status, const std::string& body,
   } else if (status == 400) {
     c.reply = model::Reply::Error(ErrorKind::kInvalidParameter, message);
   } else {
-    c.reply = model::Reply::Error(ErrorKind::kSystem,
-                                  status == 0 ? error : message);
+    c.reply =
+        model::Reply::Error(ErrorKind::kSystem, status == 0 ? error : message);
     c.indeterminate = status == 0;
   }
 }
@@ -114,8 +114,8 @@ absl::Status DriveCapable(const sc::Scenario& s) {
   if (s.live_restore()) return no("live_restore");
   if (s.shared_pids()) return no("shared_pids");
   auto program_ok = [](const auto& args) {
-    return args.empty() || (args[0] != "cat" && args[0].rfind("/cat") ==
-                                                    std::string::npos);
+    return args.empty() ||
+           (args[0] != "cat" && args[0].rfind("/cat") == std::string::npos);
   };
   for (const sc::Container& c : s.container()) {
     if (c.stale_in_containerd()) return no("stale_in_containerd");
@@ -175,15 +175,15 @@ sim::Task<absl::Status> Driver::Reset() {
   Reply list = co_await CallAndWait("GET", "/containers/json?all=1", "");
   dk::ContainerList l;
   if (list.status != 200 || !FromJson("{\"list\":" + list.body + "}", &l)) {
-    co_return absl::UnavailableError("cannot list dockerd's containers: " +
-                                     list.error + list.body);
+    co_return absl::UnavailableError(
+        "cannot list dockerd's containers: " + list.error + list.body);
   }
   for (const dk::ContainerSummary& c : l.list()) {
     Reply rm = co_await CallAndWait(
         "DELETE", "/containers/" + c.id() + "?force=1&v=1", "");
     if (rm.status != 204 && rm.status != 404) {
-      co_return absl::InternalError("cannot remove container " + c.id() +
-                                    ": " + rm.body);
+      co_return absl::InternalError("cannot remove container " + c.id() + ": " +
+                                    rm.body);
     }
   }
   // dockerd deletes containerd's container in the exit handling, which may
@@ -227,7 +227,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   model::History h;
   h.spec.oom_at_exit = true;  // dockerd 20.10 is the legacy design
   uint64_t seq = 0;
-  std::map<std::string, std::string> names;  // daemon id -> scenario name
+  std::map<std::string, std::string> names;     // daemon id -> scenario name
   std::map<std::string, std::string> exec_ids;  // scenario exec -> daemon id
   std::map<std::string, std::string> exec_container;  // scenario exec -> its
   gate_.BeginRun();
@@ -243,8 +243,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       containerd::events::TaskExit x;
       x.ParseFromString(value);
       const bool init = x.id() == x.container_id();
-      ev.kind = init ? model::EventKind::kInitExit
-                     : model::EventKind::kExecExit;
+      ev.kind =
+          init ? model::EventKind::kInitExit : model::EventKind::kExecExit;
       ev.container = name(x.container_id());
       if (!init) ev.exec_id = x.id();
       ev.exit_code = static_cast<int>(x.exit_status());
@@ -288,8 +288,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   int n = 0;
   for (const sc::Client& cl : s->client()) {
     ++n;
-    Client c{.name = cl.name().empty() ? "client" + std::to_string(n)
-                                       : cl.name()};
+    Client c{.name =
+                 cl.name().empty() ? "client" + std::to_string(n) : cl.name()};
     for (const sc::Call& call : cl.call()) {
       c.calls.push_back(&call);
       if (call.op() == sc::CREATE) containers.insert(call.container());
@@ -300,8 +300,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
 
   // The HTTP request of a call; false when it makes none (SLEEP, or an exec
   // whose create failed: the client has no id for it).
-  auto request = [&](const sc::Call& c, std::string* method,
-                     std::string* path, std::string* body) {
+  auto request = [&](const sc::Call& c, std::string* method, std::string* path,
+                     std::string* body) {
     const std::string id = "/containers/" + c.container();
     *method = "POST";
     switch (c.op()) {
@@ -434,9 +434,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         dk::ExecInspect v;
         if (FromJson(r.body, &v)) {
           m.exec = model::ExecView{
-              v.running(), v.has_exit_code()
-                               ? std::optional<int>(v.exit_code())
-                               : std::nullopt};
+              v.running(), v.has_exit_code() ? std::optional<int>(v.exit_code())
+                                             : std::nullopt};
         }
         break;
       }
@@ -489,8 +488,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       returned(*cl, it->second);
       finished_.erase(it);
       ++replies;
-      if (cl == &setup && issued[cl->issued].m.reply.kind !=
-                              model::ErrorKind::kNone) {
+      if (cl == &setup &&
+          issued[cl->issued].m.reply.kind != model::ErrorKind::kNone) {
         failure_invariant = "scenario-setup";
         failure = "setup call failed: " + issued[cl->issued].m.reply.message;
       }
@@ -511,9 +510,9 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     std::map<std::string, Client*> call_steps;
     auto offer = [&](Client& c) {
       if (c.in_flight != 0 || c.next == c.calls.size()) return;
-      const std::string label = absl::StrCat(
-          "call ", c.name, " #", c.next + 1, " ",
-          sc::Op_Name(c.calls[c.next]->op()));
+      const std::string label =
+          absl::StrCat("call ", c.name, " #", c.next + 1, " ",
+                       sc::Op_Name(c.calls[c.next]->op()));
       call_steps[label] = &c;
       pending.push_back(label);
     };
@@ -579,8 +578,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   // Quiescence: the daemon's final view, containerd's state, the checks.
   h.quiescent = ++seq;
   RunRecord record;
-  if (failure.empty() &&
-      result.outcome == DriveRunResult::Outcome::kPassed) {
+  if (failure.empty() && result.outcome == DriveRunResult::Outcome::kPassed) {
     for (const std::string& id : containers) {
       Issued& is = issued.emplace_back();
       model::Call& m = is.m;
@@ -627,8 +625,10 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   for (const std::string& c : raw.containers) {
     record.containerd.containers.push_back(name_of(c));
   }
-  for (const auto& [c, st] : raw.tasks) record.containerd.tasks[name_of(c)] = st;
-  for (const auto& [c, pid] : raw.pids) record.containerd.pids[name_of(c)] = pid;
+  for (const auto& [c, st] : raw.tasks)
+    record.containerd.tasks[name_of(c)] = st;
+  for (const auto& [c, pid] : raw.pids)
+    record.containerd.pids[name_of(c)] = pid;
   for (const auto& [k, st] : raw.execs) {
     record.containerd.execs[{name_of(k.first), k.second}] = st;
   }
@@ -666,19 +666,20 @@ std::string RenderHistory(const model::History& h, int64_t start_ns) {
     return absl::StrFormat("%9.3fms", static_cast<double>(t - start_ns) / 1e6);
   };
   for (const model::Call& c : h.calls) {
-    std::string what = absl::StrCat(c.client, " ", model::ToString(c.kind),
-                                    " ", c.container);
-    if (!c.exec_id.empty()) absl::StrAppend(&what, " exec ", c.exec_id.substr(0, 12));
-    lines.push_back({c.invoked, absl::StrCat(ms(c.invoked_at), " call   ", what)});
+    std::string what =
+        absl::StrCat(c.client, " ", model::ToString(c.kind), " ", c.container);
+    if (!c.exec_id.empty())
+      absl::StrAppend(&what, " exec ", c.exec_id.substr(0, 12));
+    lines.push_back(
+        {c.invoked, absl::StrCat(ms(c.invoked_at), " call   ", what)});
     if (c.returned == model::kNever) {
       lines.push_back({~uint64_t{0}, absl::StrCat("   (never) return ", what)});
       continue;
     }
-    std::string reply =
-        c.reply.kind == model::ErrorKind::kNone
-            ? "OK"
-            : absl::StrCat(model::ToString(c.reply.kind), " \"",
-                           c.reply.message, "\"");
+    std::string reply = c.reply.kind == model::ErrorKind::kNone
+                            ? "OK"
+                            : absl::StrCat(model::ToString(c.reply.kind), " \"",
+                                           c.reply.message, "\"");
     if (c.inspect) {
       absl::StrAppend(&reply, " status=", model::ToString(c.inspect->status),
                       " running=", c.inspect->running ? "true" : "false",
@@ -688,21 +689,23 @@ std::string RenderHistory(const model::History& h, int64_t start_ns) {
     if (c.wait_code) absl::StrAppend(&reply, " code=", *c.wait_code);
     if (c.exec) {
       absl::StrAppend(&reply, " running=", c.exec->running ? "true" : "false",
-                      c.exec->exit_code ? absl::StrCat(" exit=", *c.exec->exit_code)
-                                        : std::string());
+                      c.exec->exit_code
+                          ? absl::StrCat(" exit=", *c.exec->exit_code)
+                          : std::string());
     }
     lines.push_back({c.returned, absl::StrCat(ms(c.returned_at), " return ",
                                               what, " -> ", reply)});
   }
   for (const model::Event& e : h.events) {
     lines.push_back(
-        {e.seq, absl::StrCat(ms(e.at), " event  ", model::ToString(e.kind), " ",
-                             e.container,
-                             e.exec_id.empty() ? "" : " exec " + e.exec_id.substr(0, 12),
-                             e.kind == model::EventKind::kInitExit ||
-                                     e.kind == model::EventKind::kExecExit
-                                 ? absl::StrCat(" code=", e.exit_code)
-                                 : "")});
+        {e.seq,
+         absl::StrCat(
+             ms(e.at), " event  ", model::ToString(e.kind), " ", e.container,
+             e.exec_id.empty() ? "" : " exec " + e.exec_id.substr(0, 12),
+             e.kind == model::EventKind::kInitExit ||
+                     e.kind == model::EventKind::kExecExit
+                 ? absl::StrCat(" code=", e.exit_code)
+                 : "")});
   }
   std::stable_sort(lines.begin(), lines.end(),
                    [](const Line& a, const Line& b) { return a.seq < b.seq; });

@@ -68,8 +68,7 @@ class Driver {
 
   // One run with `seed`; with `replay`, follows that decision list instead.
   sim::Task<DriveRunResult> Run(const dsim::scenario::Scenario* s,
-                                uint64_t seed,
-                                std::vector<std::string> replay);
+                                uint64_t seed, std::vector<std::string> replay);
   // Removes every container through the API (uncontrolled) and checks that
   // containerd's namespace is empty afterwards.
   sim::Task<absl::Status> Reset();

@@ -4,6 +4,8 @@
 // drive_run.h). The dockerd comes from scripts/real-dockerd, which cleans up
 // after it even when dsim is killed: its command reports where the daemon
 // listens and then waits for dsim to close its stdin.
+#include "tools/drive.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -11,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -41,7 +45,6 @@
 #include "sim/prng.h"
 #include "sim/replay_token.h"
 #include "tools/cli.h"
-#include "tools/drive.h"
 #include "tools/report.h"
 #include "wire/docker_http.h"
 
@@ -89,13 +92,13 @@ absl::Status SpawnDockerd(const std::string& containerd_sock,
   const std::string script = RealDockerdScript();
   const std::string report =
       "echo \"$DSIM_DOCKER_HOST $DSIM_DOCKERD_DIR\"; exec cat >/dev/null";
-  std::vector<std::string> args = {script, "--containerd", containerd_sock,
-                                   "--", "/bin/sh", "-c", report};
+  std::vector<std::string> args = {
+      script, "--containerd", containerd_sock, "--", "/bin/sh", "-c", report};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  const int rc = posix_spawn(&d.pid, script.c_str(), &fa, nullptr,
-                             argv.data(), environ);
+  const int rc =
+      posix_spawn(&d.pid, script.c_str(), &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   close(in[0]);
   close(out[1]);
@@ -195,9 +198,9 @@ struct Outcome {
 };
 
 sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
-                        fake_containerd::FakeContainerd* fake,
-                        std::string sock, std::string tmp, const Plan* plan,
-                        Outcome* out, std::atomic<bool>* stop) {
+                        fake_containerd::FakeContainerd* fake, std::string sock,
+                        std::string tmp, const Plan* plan, Outcome* out,
+                        std::atomic<bool>* stop) {
   FILE* o = plan->json ? stderr : stdout;
   const int64_t t0 = NowNs();
   Dockerd d;
@@ -247,8 +250,9 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
         r.set_stopped_by(interrupted ? "interrupted" : "time");
         break;
       }
-      const uint64_t seed =
-          plan->replay ? plan->replay->seed() : sim::Mix64(plan->seed ^ sim::Mix64(i));
+      const uint64_t seed = plan->replay
+                                ? plan->replay->seed()
+                                : sim::Mix64(plan->seed ^ sim::Mix64(i));
       std::vector<std::string> decisions;
       if (plan->replay) {
         decisions.assign(plan->replay->decisions().begin(),
@@ -263,14 +267,15 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
       for (const std::string& dcs : res.decisions) h = Fnv(h, dcs);
       hash += sim::Mix64(h ^ i);
       using O = properties::DriveRunResult::Outcome;
-      std::fprintf(o, "run %llu (seed %llu): %s, %zu steps, %.2f s, decisions %016llx\n",
-                   static_cast<unsigned long long>(i),
-                   static_cast<unsigned long long>(seed),
-                   res.outcome == O::kPassed      ? "all checks passed"
-                   : res.outcome == O::kViolation ? "VIOLATION"
-                                                  : "diverged",
-                   res.decisions.size(), res.elapsed_ns / 1e9,
-                   static_cast<unsigned long long>(h));
+      std::fprintf(
+          o, "run %llu (seed %llu): %s, %zu steps, %.2f s, decisions %016llx\n",
+          static_cast<unsigned long long>(i),
+          static_cast<unsigned long long>(seed),
+          res.outcome == O::kPassed      ? "all checks passed"
+          : res.outcome == O::kViolation ? "VIOLATION"
+                                         : "diverged",
+          res.decisions.size(), res.elapsed_ns / 1e9,
+          static_cast<unsigned long long>(h));
       if (res.outcome == O::kDiverged) {
         out->diverged = true;
         r.set_divergence(res.message);
@@ -344,8 +349,8 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
     r.set_reset_ms_mean(r.runs() > 0 ? reset_ms / r.runs() : 0);
     r.set_elapsed_s(SecondsSince(runs_start));
     r.set_hash(absl::StrFormat("%016x", hash));
-    r.set_replay_outcome(!plan->replay   ? ""
-                         : out->diverged ? "diverged"
+    r.set_replay_outcome(!plan->replay    ? ""
+                         : out->diverged  ? "diverged"
                          : out->violation ? "violation"
                                           : "completed");
   }
@@ -377,12 +382,24 @@ int Drive(const std::vector<std::string>& positionals) {
     if (!absl::GetFlag(FLAGS_scenario).empty()) {
       return Usage("drive takes a TOKEN or --scenario, not both");
     }
+    // The token fixes the run: a flag that would change it is a mistake.
+    for (const char* name : {"seed", "runs", "time", "strategy", "pct_depth",
+                             "quiet_ms", "containerd_bug"}) {
+      const absl::CommandLineFlag* f = absl::FindCommandLineFlag(name);
+      if (f != nullptr && f->CurrentValue() != f->DefaultValue()) {
+        std::string shown = name;
+        std::replace(shown.begin(), shown.end(), '_', '-');
+        return Usage("drive TOKEN takes no --" + shown +
+                     ": the token fixes the run");
+      }
+    }
     absl::StatusOr<dsim::docker::DriveToken> t = DecodeToken(token);
     if (!t.ok()) return BadInput(t.status());
     absl::StatusOr<dsim::scenario::Scenario> s = properties::ParseScenario(
         t->scenario_text(), t->scenario_name() + ".textproto");
-    if (!s.ok()) return BadInput("corrupt drive token: its scenario: " +
-                                 std::string(s.status().message()));
+    if (!s.ok())
+      return BadInput("corrupt drive token: its scenario: " +
+                      std::string(s.status().message()));
     plan.scenario = std::move(*s);
     plan.scenario_text = t->scenario_text();
     plan.strategy = t->strategy();

@@ -48,6 +48,8 @@ out=$("$dsim" drive --scenario "$tmp/events.textproto" 2>&1); rc=$?
 check "a scenario with environment events is refused (rc=$rc)" '^2 dsim: scenario events: dsim drive cannot run environment events' "$rc $out"
 out=$("$dsim" drive --scenario "$tmp/exit-seen.textproto" --strategy dfs 2>&1); rc=$?
 check "drive's strategies are pct and random (rc=$rc)" "^2 dsim: drive's --strategy is pct or random" "$rc $out"
+out=$("$dsim" drive dsimdrive1aa --seed 3 2>&1); rc=$?
+check "a token takes no flag that would change its run (rc=$rc)" '^2 dsim: drive TOKEN takes no --seed' "$rc $out"
 out=$("$dsim" drive dsimdrive1zz 2>&1); rc=$?
 check "a corrupt token (rc=$rc)" '^2 dsim: corrupt drive token$' "$rc $out"
 

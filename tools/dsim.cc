@@ -171,9 +171,12 @@ prints the History, the released steps, the dockerd log of the run and a
 token; `dsim drive TOKEN` replays it best-effort: dockerd's goroutines are
 not under dsim's scheduler, so it follows the recorded releases while the
 daemon's requests match and otherwise names the first step that differs
-(exit 2). --containerd-bug plants a wrong containerd, for tests.)",
-       {"scenario", "seed", "runs", "time", "strategy", "pct_depth",
-        "quiet_ms", "json", "containerd_bug"},
+(exit 2); a TOKEN takes no other flag than --json. --runs and --time end
+the exploration as explore's do (checked between runs; the first run always
+runs); --strategy is pct or random only. --containerd-bug plants a wrong
+containerd, for tests.)",
+       {"scenario", "seed", "runs", "time", "strategy", "pct_depth", "quiet_ms",
+        "json", "containerd_bug"},
        RunDrive},
   };
   return *commands;
@@ -248,9 +251,10 @@ int main(int argc, char** argv) {
     if (name == c.name) command = &c;
   }
   if (command == nullptr) {
-    return dsim::Usage("unknown subcommand '" + name +
-                       "'; the subcommands are explore, replay, check, merge, "
-                       "rpcs, scenarios, mutations, serve, proxy, live and drive");
+    return dsim::Usage(
+        "unknown subcommand '" + name +
+        "'; the subcommands are explore, replay, check, merge, "
+        "rpcs, scenarios, mutations, serve, proxy, live and drive");
   }
   dsim::SetCommandForHints(name);
   if (std::find_if(args.begin(), args.end(), IsHelp) != args.end()) {
@@ -259,9 +263,8 @@ int main(int argc, char** argv) {
   }
   // A token pasted wrapped arrives as several arguments: every argument that
   // is not a flag is part of it. merge takes its report files.
-  const bool positionals =
-      command->run == RunReplay || command->run == RunMerge ||
-      command->run == RunDrive;
+  const bool positionals = command->run == RunReplay ||
+                           command->run == RunMerge || command->run == RunDrive;
   std::string error;
   if (!dsim::ParseFlags(args, command->flags,
                         positionals ? &Positionals() : nullptr, &error)) {
