@@ -1,7 +1,7 @@
-// properties/drive_run.cc: one driven run (drive_run.h). Over 400 lines: the
-// step loop, the mapping of scenario calls onto HTTP requests and of the
-// replies onto model::Call, and the quiescence record are one protocol, read
-// together.
+// properties/drive_run.cc: one driven run (drive_run.h): the clients, the
+// step loop and the quiescence record. Over 400 lines: Run's step loop and
+// the record it leaves are one protocol (what was issued, released and
+// returned), read together.
 #include "properties/drive_run.h"
 
 #include <algorithm>
@@ -12,131 +12,22 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "containerd/events/task.pb.h"
-#include "dsim/docker_api.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "properties/checks.h"
 #include "properties/containerd_state.h"
 #include "properties/drive_choice.h"
 #include "properties/history_convert.h"
+#include "properties/history_text.h"
 
 namespace properties {
 
 namespace {
 
 namespace sc = ::dsim::scenario;
-namespace dk = ::dsim::docker;
 constexpr char kNs[] = "moby";
-constexpr char kImage[] = "bb";  // scripts/real-dockerd's busybox image
 // The harness's own calls (reset, final inspects) give up after this.
 constexpr sim::Nanos kHarnessCallMax = 60 * sim::kSecond;
 
-template <typename M>
-bool FromJson(const std::string& json, M* m) {
-  google::protobuf::util::JsonParseOptions o;
-  o.ignore_unknown_fields = true;
-  return google::protobuf::util::JsonStringToMessage(json, m, o).ok();
-}
-
-template <typename M>
-std::string ToJson(const M& m) {
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out);
-  return out;
-}
-
-model::ContainerStatus StatusOf(const std::string& s) {
-  using S = model::ContainerStatus;
-  if (s == "running") return S::kRunning;
-  if (s == "paused") return S::kPaused;
-  if (s == "restarting") return S::kRestarting;
-  if (s == "exited") return S::kExited;
-  if (s == "removing") return S::kRemoving;
-  if (s == "dead") return S::kDead;
-  return S::kCreated;
-}
-
-model::InspectView ViewOfJson(const dk::ContainerInspect& r) {
-  model::InspectView v;
-  v.status = StatusOf(r.state().status());
-  v.running = r.state().running();
-  v.paused = r.state().paused();
-  v.restarting = r.state().restarting();
-  v.oom_killed = r.state().oom_killed();
-  v.dead = r.state().dead();
-  v.exit_code = r.state().exit_code();
-  v.has_pid = r.state().pid() > 0;
-  v.exec_ids.assign(r.exec_ids().begin(), r.exec_ids().end());
-  return v;
-}
-
-// The reply as the API contract names it, by HTTP status (moby's errdefs
-// mapping); no HTTP reply at all leaves the call indeterminate.
-void SetHttpReply(long status, const std::string& body,
-                  const std::string& error, model::Call& c) {
-  using model::ErrorKind;
-  dk::ErrorReply e;
-  std::string message = FromJson(body, &e) ? e.message() : body;
-  if (status >= 200 && status < 300) {
-    c.reply = model::Reply::Ok();
-  } else if (status == 304) {
-    c.reply = model::Reply::Error(ErrorKind::kNotModified, message);
-  } else if (status == 404) {
-    c.reply = model::Reply::Error(ErrorKind::kNotFound, message);
-  } else if (status == 409) {
-    c.reply = model::Reply::Error(ErrorKind::kConflict, message);
-  } else if (status == 400) {
-    c.reply = model::Reply::Error(ErrorKind::kInvalidParameter, message);
-  } else {
-    c.reply =
-        model::Reply::Error(ErrorKind::kSystem, status == 0 ? error : message);
-    c.indeterminate = status == 0;
-  }
-}
-
-const char* WaitConditionQuery(sc::WaitCondition c) {
-  return c == sc::NEXT_EXIT ? "next-exit"
-         : c == sc::REMOVED ? "removed"
-                            : "not-running";
-}
-
-// Whole seconds for ?t=, rounded up (the API takes seconds).
-int64_t Seconds(int64_t ms) { return (ms + 999) / 1000; }
-
 }  // namespace
-
-absl::Status DriveCapable(const sc::Scenario& s) {
-  auto no = [&s](const std::string& what) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("scenario ", s.name(), ": dsim drive cannot run ", what));
-  };
-  if (s.event_size() > 0) return no("environment events (event {...})");
-  if (s.has_faults()) return no("faults");
-  if (s.live_restore()) return no("live_restore");
-  if (s.shared_pids()) return no("shared_pids");
-  auto program_ok = [](const auto& args) {
-    return args.empty() ||
-           (args[0] != "cat" && args[0].rfind("/cat") == std::string::npos);
-  };
-  for (const sc::Container& c : s.container()) {
-    if (c.stale_in_containerd()) return no("stale_in_containerd");
-    if (c.restart() != sc::RESTART_NO) {
-      return no("restart policies (container " + c.id() + ")");
-    }
-    if (!program_ok(c.args())) return no("the cat program (stdin)");
-  }
-  for (const sc::Client& cl : s.client()) {
-    for (const sc::Call& c : cl.call()) {
-      if (c.op() == sc::WAIT_UNTIL) return no("WAIT_UNTIL");
-      if (c.cancel_after_ms() > 0) return no("cancel_after_ms");
-      if (c.restart() != sc::RESTART_NO) return no("restart policies");
-      if (!program_ok(c.args())) return no("the cat program (stdin)");
-      if (c.has_expect() && c.expect().has_pending_at_ms()) {
-        return no("expect.pending_at_ms");
-      }
-    }
-  }
-  return absl::OkStatus();
-}
 
 sim::Task<Driver::Reply> Driver::CallAndWait(std::string method,
                                              std::string path,
@@ -173,16 +64,17 @@ sim::Task<bool> Driver::Ping() {
 sim::Task<absl::Status> Driver::Reset() {
   gate_.set_controlled(false);
   Reply list = co_await CallAndWait("GET", "/containers/json?all=1", "");
-  dk::ContainerList l;
-  if (list.status != 200 || !FromJson("{\"list\":" + list.body + "}", &l)) {
+  std::optional<std::vector<std::string>> ids =
+      list.status == 200 ? ContainerIdsOf(list.body) : std::nullopt;
+  if (!ids.has_value()) {
     co_return absl::UnavailableError(
         "cannot list dockerd's containers: " + list.error + list.body);
   }
-  for (const dk::ContainerSummary& c : l.list()) {
-    Reply rm = co_await CallAndWait(
-        "DELETE", "/containers/" + c.id() + "?force=1&v=1", "");
+  for (const std::string& id : *ids) {
+    Reply rm =
+        co_await CallAndWait("DELETE", "/containers/" + id + "?force=1", "");
     if (rm.status != 204 && rm.status != 404) {
-      co_return absl::InternalError("cannot remove container " + c.id() + ": " +
+      co_return absl::InternalError("cannot remove container " + id + ": " +
                                     rm.body);
     }
   }
@@ -298,84 +190,10 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   }
   std::vector<Issued> issued;
 
-  // The HTTP request of a call; false when it makes none (SLEEP, or an exec
-  // whose create failed: the client has no id for it).
-  auto request = [&](const sc::Call& c, std::string* method, std::string* path,
-                     std::string* body) {
-    const std::string id = "/containers/" + c.container();
-    *method = "POST";
-    switch (c.op()) {
-      case sc::CREATE: {
-        dk::CreateRequest r;
-        r.set_image(kImage);
-        for (const std::string& a : c.args()) r.add_cmd(a);
-        r.mutable_host_config()->set_network_mode("none");
-        *path = "/containers/create?name=" + c.container();
-        *body = ToJson(r);
-        return true;
-      }
-      case sc::START:
-        *path = id + "/start";
-        return true;
-      case sc::KILL:
-        *path = id + "/kill?signal=" +
-                std::to_string(c.signal() == 0 ? 9 : c.signal());
-        return true;
-      case sc::STOP:
-      case sc::RESTART:
-        *path = id + (c.op() == sc::STOP ? "/stop" : "/restart") + "?t=" +
-                std::to_string(
-                    Seconds(c.timeout_ms() == 0 ? 10000 : c.timeout_ms()));
-        return true;
-      case sc::PAUSE:
-        *path = id + "/pause";
-        return true;
-      case sc::UNPAUSE:
-        *path = id + "/unpause";
-        return true;
-      case sc::WAIT:
-        *path = id + "/wait?condition=" + WaitConditionQuery(c.condition());
-        return true;
-      case sc::INSPECT:
-        *method = "GET";
-        *path = id + "/json";
-        return true;
-      case sc::RM:
-        *method = "DELETE";
-        *path = "/containers/" + c.container() +
-                (c.force() ? "?force=1" : "?force=0");
-        return true;
-      case sc::EXEC_CREATE: {
-        dk::ExecCreateRequest r;
-        for (const std::string& a : c.args()) r.add_cmd(a);
-        *path = id + "/exec";
-        *body = ToJson(r);
-        return true;
-      }
-      case sc::EXEC_START:
-      case sc::EXEC_INSPECT: {
-        auto it = exec_ids.find(c.exec());
-        if (it == exec_ids.end()) return false;
-        if (c.op() == sc::EXEC_INSPECT) {
-          *method = "GET";
-          *path = "/exec/" + it->second + "/json";
-          return true;
-        }
-        dk::ExecStartRequest r;
-        r.set_detach(c.detach());
-        *path = "/exec/" + it->second + "/start";
-        *body = ToJson(r);
-        return true;
-      }
-      default:
-        return false;
-    }
-  };
-
   auto issue = [&](Client& cl) {
     const sc::Call& c = *cl.calls[cl.next++];
-    std::string method, path, body;
-    if (!request(c, &method, &path, &body)) return;  // SLEEP and the like
+    std::optional<ApiRequest> req = ApiRequestOf(c, exec_ids);
+    if (!req.has_value()) return;  // SLEEP and the like
     Issued& is = issued.emplace_back();
     is.call = &c;
     is.exec_name = c.exec();
@@ -394,7 +212,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     m.invoked = ++seq;
     m.invoked_at = ex_.now() - start;
     cl.issued = issued.size() - 1;
-    cl.in_flight = http_.Start(method, path, std::move(body));
+    cl.in_flight = http_.Start(req->method, req->path, std::move(req->body));
   };
 
   // A finished HTTP call: its reply into the History.
@@ -403,49 +221,18 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     model::Call& m = is.m;
     m.returned = ++seq;
     m.returned_at = ex_.now() - start;
-    SetHttpReply(r.status, r.body, r.error, m);
+    const std::string id =
+        SetApiReply(is.call->op(), r.status, r.body, r.error, m);
     is.done = true;
     cl.in_flight = 0;
-    if (m.reply.kind != model::ErrorKind::kNone) return;
-    switch (is.call->op()) {
-      case sc::CREATE: {
-        dk::IdReply id;
-        if (FromJson(r.body, &id)) {
-          names[id.id()] = m.container;
-          gate_.AddName(id.id(), m.container);
-        }
-        break;
-      }
-      case sc::EXEC_CREATE: {
-        dk::IdReply id;
-        if (FromJson(r.body, &id)) {
-          exec_ids[is.exec_name] = id.id();
-          m.exec_id = id.id();
-          gate_.AddName(id.id(), is.exec_name);
-        }
-        break;
-      }
-      case sc::INSPECT: {
-        dk::ContainerInspect v;
-        if (FromJson(r.body, &v)) m.inspect = ViewOfJson(v);
-        break;
-      }
-      case sc::EXEC_INSPECT: {
-        dk::ExecInspect v;
-        if (FromJson(r.body, &v)) {
-          m.exec = model::ExecView{
-              v.running(), v.has_exit_code() ? std::optional<int>(v.exit_code())
-                                             : std::nullopt};
-        }
-        break;
-      }
-      case sc::WAIT: {
-        dk::WaitReply w;
-        if (FromJson(r.body, &w)) m.wait_code = w.status_code();
-        break;
-      }
-      default:
-        break;
+    if (id.empty()) return;
+    if (is.call->op() == sc::CREATE) {
+      names[id] = m.container;
+      gate_.AddName(id, m.container);
+    } else {
+      exec_ids[is.exec_name] = id;
+      m.exec_id = id;
+      gate_.AddName(id, is.exec_name);
     }
   };
 
@@ -467,7 +254,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     for (const sc::Call* call : c.calls) {
       if (call->op() == sc::STOP || call->op() == sc::RESTART) {
         const int64_t ms = call->timeout_ms() == 0 ? 10000 : call->timeout_ms();
-        stuck = std::max(stuck, Seconds(ms) * sim::kSecond + options_.stuck);
+        stuck =
+            std::max(stuck, WholeSeconds(ms) * sim::kSecond + options_.stuck);
       }
     }
   }
@@ -590,12 +378,10 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       Reply r = co_await CallAndWait("GET", "/containers/" + id + "/json", "");
       m.returned = ++seq;
       m.returned_at = ex_.now() - start;
-      SetHttpReply(r.status, r.body, r.error, m);
-      dk::ContainerInspect v;
-      if (r.status == 200 && FromJson(r.body, &v)) {
-        m.inspect = ViewOfJson(v);
-        record.final_pids[id] = static_cast<uint32_t>(v.state().pid());
-      }
+      int64_t pid = 0;
+      SetApiReply(sc::INSPECT, r.status, r.body, r.error, m, &pid);
+      if (m.inspect.has_value())
+        record.final_pids[id] = static_cast<uint32_t>(pid);
       is.done = true;
     }
   }
@@ -654,64 +440,6 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     }
   }
   co_return result;
-}
-
-std::string RenderHistory(const model::History& h, int64_t start_ns) {
-  struct Line {
-    uint64_t seq;
-    std::string text;
-  };
-  std::vector<Line> lines;
-  auto ms = [start_ns](int64_t t) {
-    return absl::StrFormat("%9.3fms", static_cast<double>(t - start_ns) / 1e6);
-  };
-  for (const model::Call& c : h.calls) {
-    std::string what =
-        absl::StrCat(c.client, " ", model::ToString(c.kind), " ", c.container);
-    if (!c.exec_id.empty())
-      absl::StrAppend(&what, " exec ", c.exec_id.substr(0, 12));
-    lines.push_back(
-        {c.invoked, absl::StrCat(ms(c.invoked_at), " call   ", what)});
-    if (c.returned == model::kNever) {
-      lines.push_back({~uint64_t{0}, absl::StrCat("   (never) return ", what)});
-      continue;
-    }
-    std::string reply = c.reply.kind == model::ErrorKind::kNone
-                            ? "OK"
-                            : absl::StrCat(model::ToString(c.reply.kind), " \"",
-                                           c.reply.message, "\"");
-    if (c.inspect) {
-      absl::StrAppend(&reply, " status=", model::ToString(c.inspect->status),
-                      " running=", c.inspect->running ? "true" : "false",
-                      " exit=", c.inspect->exit_code,
-                      " execs=", c.inspect->exec_ids.size());
-    }
-    if (c.wait_code) absl::StrAppend(&reply, " code=", *c.wait_code);
-    if (c.exec) {
-      absl::StrAppend(&reply, " running=", c.exec->running ? "true" : "false",
-                      c.exec->exit_code
-                          ? absl::StrCat(" exit=", *c.exec->exit_code)
-                          : std::string());
-    }
-    lines.push_back({c.returned, absl::StrCat(ms(c.returned_at), " return ",
-                                              what, " -> ", reply)});
-  }
-  for (const model::Event& e : h.events) {
-    lines.push_back(
-        {e.seq,
-         absl::StrCat(
-             ms(e.at), " event  ", model::ToString(e.kind), " ", e.container,
-             e.exec_id.empty() ? "" : " exec " + e.exec_id.substr(0, 12),
-             e.kind == model::EventKind::kInitExit ||
-                     e.kind == model::EventKind::kExecExit
-                 ? absl::StrCat(" code=", e.exit_code)
-                 : "")});
-  }
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const Line& a, const Line& b) { return a.seq < b.seq; });
-  std::string out;
-  for (const Line& l : lines) absl::StrAppend(&out, l.text, "\n");
-  return out;
 }
 
 }  // namespace properties

@@ -19,6 +19,7 @@
 #include "dsim/scenario.pb.h"
 #include "fake_containerd/fake_containerd.h"
 #include "model/history.h"
+#include "properties/drive_api.h"
 #include "properties/drive_gate.h"
 #include "sim/executor.h"
 #include "wire/docker_http.h"
@@ -55,10 +56,6 @@ struct DriveRunResult {
   int64_t elapsed_ns = 0;
 };
 
-// OK when the scenario uses only what maps onto the Docker API as driven;
-// otherwise INVALID_ARGUMENT "scenario NAME: what" (said before any run).
-absl::Status DriveCapable(const dsim::scenario::Scenario& s);
-
 class Driver {
  public:
   Driver(sim::Executor& ex, DriveGate& gate,
@@ -93,9 +90,6 @@ class Driver {
   DriveOptions options_;
   std::map<uint64_t, Reply> finished_;
 };
-
-// The History as text, one call or event a line, for a violation's report.
-std::string RenderHistory(const model::History& h, int64_t start_ns);
 
 }  // namespace properties
 

@@ -45,6 +45,8 @@
 #include "sim/prng.h"
 #include "sim/replay_token.h"
 #include "tools/cli.h"
+#include "tools/drive_dockerd.h"
+#include "tools/drive_token.h"
 #include "tools/report.h"
 #include "wire/docker_http.h"
 
@@ -59,88 +61,8 @@ namespace dsim {
 
 namespace {
 
-constexpr char kTokenPrefix[] = "dsimdrive1";
 std::atomic<bool> interrupted{false};
 void OnSignal(int) { interrupted.store(true); }
-
-// scripts/real-dockerd: $DSIM_REAL_DOCKERD, else this source tree's.
-std::string RealDockerdScript() {
-  if (const char* s = std::getenv("DSIM_REAL_DOCKERD"); s && *s) return s;
-  return std::string(DSIM_SOURCE_DIR) + "/scripts/real-dockerd";
-}
-
-// A running scripts/real-dockerd and what its command reported.
-struct Dockerd {
-  pid_t pid = -1;
-  int hold_fd = -1;  // its stdin: closing it ends the run and cleans up
-  int report_fd = -1;
-  std::string socket, dir, pending;
-};
-
-absl::Status SpawnDockerd(const std::string& containerd_sock,
-                          const std::string& err_path, Dockerd& d) {
-  int in[2], out[2];
-  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
-    return absl::InternalError("pipe: " + std::string(strerror(errno)));
-  }
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const std::string script = RealDockerdScript();
-  const std::string report =
-      "echo \"$DSIM_DOCKER_HOST $DSIM_DOCKERD_DIR\"; exec cat >/dev/null";
-  std::vector<std::string> args = {
-      script, "--containerd", containerd_sock, "--", "/bin/sh", "-c", report};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const int rc =
-      posix_spawn(&d.pid, script.c_str(), &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  close(in[0]);
-  close(out[1]);
-  if (rc != 0) {
-    close(in[1]);
-    close(out[0]);
-    return absl::InternalError("cannot run " + script + ": " + strerror(rc));
-  }
-  d.hold_fd = in[1];
-  d.report_fd = out[0];
-  fcntl(d.report_fd, F_SETFL, O_NONBLOCK);
-  return absl::OkStatus();
-}
-
-std::string FirstLine(const std::string& path) {
-  std::ifstream f(path);
-  std::string line, last;
-  while (std::getline(f, line)) {
-    if (!line.empty()) last = line;
-  }
-  return last;
-}
-
-// The dockerd log from byte `from` on, at most `lines` of its last lines.
-std::string LogTail(const std::string& path, std::streamoff from, int lines) {
-  std::ifstream f(path);
-  f.seekg(from);
-  std::vector<std::string> all;
-  std::string line;
-  while (std::getline(f, line)) all.push_back(line);
-  std::string out;
-  const size_t first =
-      all.size() > static_cast<size_t>(lines) ? all.size() - lines : 0;
-  if (first > 0) out += "  ...\n";
-  for (size_t i = first; i < all.size(); ++i) out += "  " + all[i] + "\n";
-  return out;
-}
-
-std::streamoff FileSize(const std::string& path) {
-  struct stat st {};
-  return stat(path.c_str(), &st) == 0 ? st.st_size : 0;
-}
 
 std::string Indent(const std::string& text) {
   std::string out;
@@ -148,28 +70,6 @@ std::string Indent(const std::string& text) {
     absl::StrAppend(&out, "  ", l, "\n");
   }
   return out;
-}
-
-std::string EncodeToken(const dsim::docker::DriveToken& t) {
-  return kTokenPrefix + absl::BytesToHexString(t.SerializeAsString());
-}
-
-absl::StatusOr<dsim::docker::DriveToken> DecodeToken(const std::string& s) {
-  std::string bytes;
-  dsim::docker::DriveToken t;
-  if (s.rfind(kTokenPrefix, 0) != 0) {
-    return absl::InvalidArgumentError(
-        "not a drive token (they start with dsimdrive1)");
-  }
-  const std::string hex = s.substr(sizeof(kTokenPrefix) - 1);
-  const bool is_hex =
-      hex.size() % 2 == 0 &&
-      hex.find_first_not_of("0123456789abcdef") == std::string::npos;
-  if (is_hex) bytes = absl::HexStringToBytes(hex);
-  if (!is_hex || hex.empty() || !t.ParseFromString(bytes)) {
-    return absl::InvalidArgumentError("corrupt drive token");
-  }
-  return t;
 }
 
 uint64_t Fnv(uint64_t h, const std::string& s) {
@@ -224,7 +124,7 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
     int status = 0;
     if (n == 0 || waitpid(d.pid, &status, WNOHANG) == d.pid) {
       out->setup = absl::FailedPreconditionError(
-          "cannot start a private dockerd: " + FirstLine(err_path));
+          "cannot start a private dockerd: " + LastLine(err_path));
       d.pid = -1;
       break;
     }
