@@ -1,9 +1,10 @@
 // tools/drive.cc: `dsim drive`, a scenario's clients as Docker API calls to a
 // private real dockerd 20.10 whose containerd is the fake, served over gRPC
 // behind a DriveGate that releases one step at a time (properties/
-// drive_run.h). The dockerd comes from scripts/real-dockerd, which cleans up
-// after it even when dsim is killed: its command reports where the daemon
-// listens and then waits for dsim to close its stdin.
+// drive_run.h). Over 400 lines: the command's flags, its session (the
+// dockerd's lifetime around the runs) and its report are one command; what
+// stands alone is in tools/drive_dockerd.h, tools/drive_token.h and
+// properties/drive_*.h.
 #include "tools/drive.h"
 
 #include <fcntl.h>
@@ -97,6 +98,44 @@ struct Outcome {
   bool violation = false, diverged = false;
 };
 
+// Prints run `i`'s violation (the History, the released steps, dockerd's
+// log lines of the run, the token) and fills the report's first_violation.
+void ReportViolation(const Plan& plan, const properties::DriveRunResult& res,
+                     uint64_t i, uint64_t seed, double seconds,
+                     const std::string& log, FILE* o,
+                     dsim::report::FirstViolation& f) {
+  dsim::docker::DriveToken t;
+  t.set_scenario_name(plan.scenario.name());
+  t.set_scenario_text(plan.scenario_text);
+  t.set_seed(seed);
+  t.set_strategy(plan.strategy);
+  t.set_containerd_bug(plan.bug);
+  t.set_quiet_ms(plan.quiet_ms);
+  for (const std::string& d : res.decisions) t.add_decisions(d);
+  const std::string token = EncodeToken(t);
+  std::string decisions;
+  for (size_t k = 0; k < res.decisions.size(); ++k) {
+    absl::StrAppendFormat(&decisions, "  %3d %s\n", k, res.decisions[k]);
+  }
+  std::fprintf(o,
+               "VIOLATION %s: %s\n  scenario %s, run %llu (seed %llu), after "
+               "%.2f s\nhistory (ms since the run began):\n%sdecisions "
+               "(released in this order):\n%sdockerd log during the run:\n%s"
+               "replay token:\n%s\nreproduce with: dsim drive %s\n",
+               res.invariant.c_str(), res.message.c_str(),
+               plan.scenario.name().c_str(), static_cast<unsigned long long>(i),
+               static_cast<unsigned long long>(seed), seconds,
+               Indent(res.history).c_str(), decisions.c_str(), log.c_str(),
+               sim::Wrap(token).c_str(), token.c_str());
+  f.set_invariant(res.invariant);
+  f.set_message(res.message);
+  f.set_scenario(plan.scenario.name());
+  f.set_seed(seed);
+  f.set_runs_to_detect(i + 1);
+  f.set_seconds_to_detect(seconds);
+  f.set_token(token);
+}
+
 sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
                         fake_containerd::FakeContainerd* fake, std::string sock,
                         std::string tmp, const Plan* plan, Outcome* out,
@@ -186,40 +225,9 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
       }
       if (res.outcome == O::kViolation) {
         out->violation = true;
-        dsim::docker::DriveToken t;
-        t.set_scenario_name(plan->scenario.name());
-        t.set_scenario_text(plan->scenario_text);
-        t.set_seed(seed);
-        t.set_strategy(plan->strategy);
-        t.set_containerd_bug(plan->bug);
-        t.set_quiet_ms(plan->quiet_ms);
-        for (const std::string& dcs : res.decisions) t.add_decisions(dcs);
-        const std::string token = EncodeToken(t);
-        std::string decisions_text;
-        for (size_t k = 0; k < res.decisions.size(); ++k) {
-          absl::StrAppendFormat(&decisions_text, "  %3d %s\n", k,
-                                res.decisions[k]);
-        }
-        std::fprintf(
-            o,
-            "VIOLATION %s: %s\n  scenario %s, run %llu (seed %llu), after "
-            "%.2f s\nhistory (ms since the run began):\n%sdecisions "
-            "(released in this order):\n%sdockerd log during the run:\n%s"
-            "replay token:\n%s\nreproduce with: dsim drive %s\n",
-            res.invariant.c_str(), res.message.c_str(),
-            plan->scenario.name().c_str(), static_cast<unsigned long long>(i),
-            static_cast<unsigned long long>(seed), SecondsSince(runs_start),
-            Indent(res.history).c_str(), decisions_text.c_str(),
-            LogTail(log, log_from, 40).c_str(), sim::Wrap(token).c_str(),
-            token.c_str());
-        dsim::report::FirstViolation* f = r.mutable_first_violation();
-        f->set_invariant(res.invariant);
-        f->set_message(res.message);
-        f->set_scenario(plan->scenario.name());
-        f->set_seed(seed);
-        f->set_runs_to_detect(i + 1);
-        f->set_seconds_to_detect(SecondsSince(runs_start));
-        f->set_token(token);
+        ReportViolation(*plan, res, i, seed, SecondsSince(runs_start),
+                        LogTail(log, log_from, 40), o,
+                        *r.mutable_first_violation());
       }
       const int64_t reset_start = NowNs();
       absl::Status reset = co_await driver.Reset();
