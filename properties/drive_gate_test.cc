@@ -180,7 +180,7 @@ TEST(DriveGateTest, LostExitEventBugDropsTheInitsExit) {
 }
 
 TEST(DriveGateTest, UncontrolledPassesAtOnce) {
-  auto body = [](sim::Executor* ex, World* w,
+  auto body = [](sim::Executor*, World* w,
                  std::vector<std::string>* log) -> sim::Task<void> {
     absl::StatusOr<std::string> r = co_await w->gate.Unary(kStart, kMoby, "");
     log->push_back(*r);

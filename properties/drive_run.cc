@@ -160,7 +160,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   // The harness's setup calls, then the scenario's clients.
   std::vector<std::unique_ptr<sc::Call>> setup_calls;
   std::set<std::string> containers;
-  Client setup{.name = "setup"};
+  Client setup;
+  setup.name = "setup";
   for (const sc::Container& c : s->container()) {
     if (!c.created()) continue;
     containers.insert(c.id());
@@ -180,8 +181,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   int n = 0;
   for (const sc::Client& cl : s->client()) {
     ++n;
-    Client c{.name =
-                 cl.name().empty() ? "client" + std::to_string(n) : cl.name()};
+    Client c;
+    c.name = cl.name().empty() ? "client" + std::to_string(n) : cl.name();
     for (const sc::Call& call : cl.call()) {
       c.calls.push_back(&call);
       if (call.op() == sc::CREATE) containers.insert(call.container());
