@@ -57,6 +57,13 @@ class DriveGate::Stream : public sim::RpcStream {
       std::shared_ptr<sim::Completion> released = gate_.Hold(base);
       co_await released->Wait();
       if (gate_.tap_) gate_.tap_(e);
+      if (e.topic() == "/tasks/exit") {
+        ev::TaskExit x;
+        if (x.ParseFromString(e.event().value()) &&
+            x.id() == x.container_id()) {
+          gate_.ExitDelivered(x.container_id())->Set();
+        }
+      }
       co_return item;
     }
   }
@@ -85,6 +92,8 @@ void DriveGate::set_controlled(bool on) {
   if (on) return;
   for (auto& [label, c] : pending_) c->Set();
   pending_.clear();
+  for (auto& [id, c] : exit_delivered_) c->Set();
+  exit_delivered_.clear();
 }
 
 void DriveGate::BeginRun() {
@@ -175,8 +184,24 @@ sim::Task<absl::StatusOr<std::string>> DriveGate::Unary(
     requests_.push_back(base);
     co_await released->Wait();
   }
-  co_return co_await inner_.Unary(std::move(method), std::move(metadata),
-                                  std::move(request));
+  const bool held_reply = controlled_ && bug_ == Bug::kExitBeforeStartReply &&
+                          NamespaceOf(metadata) == kNs &&
+                          ShortMethod(method) == "Tasks/Start";
+  const wire::RequestIds ids = wire::RequestIdsOf(method, request);
+  absl::StatusOr<std::string> reply = co_await inner_.Unary(
+      std::move(method), std::move(metadata), std::move(request));
+  if (held_reply && reply.ok() && ids.exec_id.empty()) {
+    std::shared_ptr<sim::Completion> exited = ExitDelivered(ids.container_id);
+    co_await exited->Wait();
+  }
+  co_return reply;
+}
+
+std::shared_ptr<sim::Completion> DriveGate::ExitDelivered(
+    const std::string& id) {
+  std::shared_ptr<sim::Completion>& c = exit_delivered_[id];
+  if (c == nullptr) c = std::make_shared<sim::Completion>(ex_, "exit of " + id);
+  return c;
 }
 
 sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>

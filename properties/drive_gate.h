@@ -31,6 +31,10 @@ class DriveGate : public sim::RpcConnection {
     kNone,
     // The /tasks/exit of a container's init is never published.
     kLostExitEvent,
+    // Tasks/Start's reply (an init's) leaves only once that init's
+    // /tasks/exit was delivered: the exit reaches dockerd first (a real
+    // shim holds an early exit until Start has returned).
+    kExitBeforeStartReply,
   };
   using EventTap = std::function<void(const fake_containerd::Envelope&)>;
 
@@ -80,6 +84,7 @@ class DriveGate : public sim::RpcConnection {
   // The event's label base, or "" when it is not the daemon's namespace.
   std::string EventBase(const fake_containerd::Envelope& e) const;
   bool Dropped(const fake_containerd::Envelope& e) const;
+  std::shared_ptr<sim::Completion> ExitDelivered(const std::string& id);
 
   sim::Executor& ex_;
   sim::RpcConnection& inner_;
@@ -90,6 +95,9 @@ class DriveGate : public sim::RpcConnection {
   std::map<std::string, int> ordinals_;
   std::map<std::string, std::shared_ptr<sim::Completion>> pending_;
   uint64_t arrivals_ = 0;
+  // kExitBeforeStartReply: per container id, set once its init's exit was
+  // delivered.
+  std::map<std::string, std::shared_ptr<sim::Completion>> exit_delivered_;
   std::vector<std::string> requests_;
 };
 

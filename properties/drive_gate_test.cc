@@ -179,6 +179,33 @@ TEST(DriveGateTest, LostExitEventBugDropsTheInitsExit) {
                                       "delivered /tasks/start", "end"}));
 }
 
+// kExitBeforeStartReply: Tasks/Start is handled when released, but its reply
+// leaves only after the init's /tasks/exit was delivered.
+TEST(DriveGateTest, ExitBeforeStartReplyBugHoldsTheReply) {
+  auto body = [](sim::Executor* ex, World* w,
+                 std::vector<std::string>* log) -> sim::Task<void> {
+    w->inner.envelopes = TwoEvents();
+    w->gate.AddName("0123abcd", "c1");
+    w->gate.set_controlled(true);
+    containerd::services::tasks::v1::StartRequest req;
+    req.set_container_id("0123abcd");
+    auto call = [](World* w, std::string bytes,
+                   std::vector<std::string>* log) -> sim::Task<void> {
+      absl::StatusOr<std::string> r =
+          co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
+      log->push_back(r.ok() ? "start replied" : r.status().ToString());
+    };
+    ex->Spawn("call", call(w, req.SerializeAsString(), log));
+    co_await ReadEvents(ex, w, log);
+  };
+  EXPECT_EQ(
+      RunGate(body, DriveGate::Bug::kExitBeforeStartReply),
+      (std::vector<std::string>{
+          "release event /tasks/start c1 #1", "release rpc Tasks/Start c1 #1",
+          "delivered /tasks/start", "release event /tasks/exit c1 #1",
+          "delivered /tasks/exit", "start replied", "end"}));
+}
+
 TEST(DriveGateTest, UncontrolledPassesAtOnce) {
   auto body = [](sim::Executor*, World* w,
                  std::vector<std::string>* log) -> sim::Task<void> {

@@ -323,13 +323,16 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         // other call still out never returned.
         std::vector<std::string> out;
         bool only_waits = true;
-        for (Client& c : clients) {
-          if (c.in_flight == 0) continue;
-          out.push_back(c.name + "'s " +
-                        std::string(model::ToString(issued[c.issued].m.kind)));
-          only_waits &= issued[c.issued].m.kind == model::CallKind::kWait;
+        std::vector<Client*> every{&setup};
+        for (Client& c : clients) every.push_back(&c);
+        for (Client* c : every) {
+          if (c->in_flight == 0) continue;
+          out.push_back(c->name + "'s " +
+                        std::string(model::ToString(issued[c->issued].m.kind)));
+          only_waits &= issued[c->issued].m.kind == model::CallKind::kWait;
         }
-        for (Client& c : clients) {
+        for (Client* cp : every) {
+          Client& c = *cp;
           if (c.in_flight == 0) continue;
           http_.Abort(c.in_flight);
           c.in_flight = 0;

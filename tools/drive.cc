@@ -55,8 +55,10 @@ ABSL_FLAG(int, quiet_ms, 20,
           "drive: the quiet window: a step is released once nothing new "
           "arrived for this many ms of wall time");
 ABSL_FLAG(std::string, containerd_bug, "none",
-          "drive, for tests: a deliberately wrong containerd: none or "
-          "lost-exit-event (an init's /tasks/exit is never published)");
+          "drive, for tests: a deliberately wrong containerd: none, "
+          "lost-exit-event (an init's /tasks/exit is never published) or "
+          "exit-before-start-reply (Tasks/Start's reply waits for the init's "
+          "/tasks/exit to be delivered)");
 
 namespace dsim {
 
@@ -341,9 +343,12 @@ int Drive(const std::vector<std::string>& positionals) {
     plan.time_s = absl::GetFlag(FLAGS_time);
     plan.pct_depth = absl::GetFlag(FLAGS_pct_depth);
   }
-  if (plan.bug != "none" && plan.bug != "lost-exit-event") {
-    return Usage("--containerd-bug must be none or lost-exit-event, not '" +
-                 plan.bug + "'");
+  if (plan.bug != "none" && plan.bug != "lost-exit-event" &&
+      plan.bug != "exit-before-start-reply") {
+    return Usage(
+        "--containerd-bug must be none, lost-exit-event or "
+        "exit-before-start-reply, not '" +
+        plan.bug + "'");
   }
   if (absl::Status capable = properties::DriveCapable(plan.scenario);
       !capable.ok()) {
@@ -387,6 +392,8 @@ int Drive(const std::vector<std::string>& positionals) {
     gate = std::make_unique<properties::DriveGate>(ex, transport);
     if (plan.bug == "lost-exit-event") {
       gate->set_bug(properties::DriveGate::Bug::kLostExitEvent);
+    } else if (plan.bug == "exit-before-start-reply") {
+      gate->set_bug(properties::DriveGate::Bug::kExitBeforeStartReply);
     }
     properties::DriveGate* g = gate.get();
     fake.kernel().set_delay_gate(

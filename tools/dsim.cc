@@ -154,7 +154,7 @@ DSIM_ROOTFS for it.)",
       {"drive",
        R"(dsim drive     --scenario NAME|FILE [--seed S] [--runs N] [--time SECONDS]
                       [--strategy pct|random] [--pct-depth D] [--quiet-ms MS]
-                      [--json] [--containerd-bug none|lost-exit-event]
+                      [--json] [--containerd-bug NAME]
        dsim drive     TOKEN [--json])",
        R"(drive: runs one scenario's clients as concurrent Docker Engine API calls
 (libcurl, one thread) against a private real dockerd 20.10 (started through
