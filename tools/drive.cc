@@ -100,6 +100,29 @@ struct Outcome {
   bool violation = false, diverged = false;
 };
 
+// Where a replay's requests (dockerd's, as they arrived) first differ from
+// the recording's; "requests: ..." when they do not.
+std::string FirstRequestDifference(const dsim::docker::DriveToken& t,
+                                   const std::vector<std::string>& now) {
+  const size_t n = std::min<size_t>(t.requests_size(), now.size());
+  for (size_t k = 0; k < n; ++k) {
+    if (t.requests(k) != now[k]) {
+      return absl::StrFormat(
+          "replay: dockerd's request %d differs from the recording: '%s' "
+          "then, '%s' now",
+          k, t.requests(k), now[k]);
+    }
+  }
+  if (static_cast<size_t>(t.requests_size()) != now.size()) {
+    return absl::StrFormat(
+        "replay: dockerd made %d requests where the recording has %d (the "
+        "first %d alike)",
+        now.size(), t.requests_size(), n);
+  }
+  return absl::StrFormat("requests: dockerd's %d requests as recorded",
+                         now.size());
+}
+
 // Prints run `i`'s violation (the History, the released steps, dockerd's
 // log lines of the run, the token) and fills the report's first_violation.
 void ReportViolation(const Plan& plan, const properties::DriveRunResult& res,
@@ -114,6 +137,7 @@ void ReportViolation(const Plan& plan, const properties::DriveRunResult& res,
   t.set_containerd_bug(plan.bug);
   t.set_quiet_ms(plan.quiet_ms);
   for (const std::string& d : res.decisions) t.add_decisions(d);
+  for (const std::string& q : res.requests) t.add_requests(q);
   const std::string token = EncodeToken(t);
   std::string decisions;
   for (size_t k = 0; k < res.decisions.size(); ++k) {
@@ -217,9 +241,16 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
                                          : "diverged",
           res.decisions.size(), res.elapsed_ns / 1e9,
           static_cast<unsigned long long>(h));
+      if (plan->replay) {
+        const std::string diff =
+            FirstRequestDifference(*plan->replay, res.requests);
+        std::fprintf(o, "%s\n", diff.c_str());
+        if (!diff.empty() && diff[0] == 'r') r.set_divergence(diff);
+      }
       if (res.outcome == O::kDiverged) {
         out->diverged = true;
-        r.set_divergence(res.message);
+        r.set_divergence(res.message +
+                         (r.divergence().empty() ? "" : "; " + r.divergence()));
         std::fprintf(o,
                      "replay diverged (best-effort: dockerd is not under "
                      "dsim's scheduler): %s\n",

@@ -74,7 +74,20 @@ token=$(grep -o '"token":"dsimdrive1[0-9a-f]*"' <<<"$out" | cut -d'"' -f4)
 check "it has a drive token" '^dsimdrive1[0-9a-f]+$' "$token"
 out=$("$dsim" drive "$token" --json 2>"$tmp/replay.err"); rc=$?
 check "the token replays the violation (rc=$rc)" '^1 .*"invariant":"running-has-task".*"replay_outcome":"violation"' "$rc $out"
+check "the replay compares dockerd's requests with the recording's" \
+  "requests: dockerd's [0-9]+ requests as recorded|replay: dockerd" "$(cat "$tmp/replay.err")"
 [[ $rc == 1 ]] || cat "$tmp/replay.err"
+
+# --- a replay that cannot follow its recording says where, exit 2 ---------------------
+# A token made by hand whose third step never becomes pending.
+tok='scenario_name: "exit-seen" seed: 1 strategy: "pct" containerd_bug: "none" quiet_ms: 20
+scenario_text: "container { id: \"c1\" args: [\"exit\", \"3\"] started: true } client { name: \"watcher\" call { op: INSPECT container: \"c1\" } }"
+decisions: "call setup #1 CREATE" decisions: "call setup #2 START" decisions: "rpc Bogus/Method c1 #1"'
+hex=$(printf '%s' "$tok" | protoc --encode=dsim.docker.DriveToken -I "$here/../proto" dsim/docker_api.proto | od -An -tx1 | tr -d ' \n')
+out=$("$dsim" drive "dsimdrive1$hex" 2>&1); rc=$?
+check "a replay that diverges exits 2 (rc=$rc)" '^2$' "$rc"
+check "it names the first step it could not follow" \
+  "replay diverged \\(best-effort.*step 2: the recording released 'rpc Bogus/Method c1 #1', which is not pending; pending: rpc Leases/Create #1" "$out"
 
 # --- nothing left behind ------------------------------------------------------------
 check "no process names the test's dir" '^$' "$(pgrep -af -- "$tmp/")"
