@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "daemon_core/daemon.h"
+#include "daemon_core/state.h"
 #include "dsim/scenario.pb.h"
 #include "model/history.h"
 
@@ -20,6 +22,11 @@ namespace properties {
 // OK when the scenario uses only what maps onto the Docker API as driven;
 // otherwise INVALID_ARGUMENT "scenario NAME: dsim drive cannot run WHAT".
 absl::Status DriveCapable(const dsim::scenario::Scenario& s);
+
+// No SLEEP call and no program with a DELAY: the scenario's `expect`s do
+// not rest on virtual time, which means nothing when driven (a process ends
+// when its step is released; SLEEP orders nothing), so drive checks them.
+bool ExpectationsApply(const dsim::scenario::Scenario& s);
 
 struct ApiRequest {
   std::string method;  // GET, POST, DELETE
@@ -41,6 +48,18 @@ std::optional<ApiRequest> ApiRequestOf(
 std::string SetApiReply(dsim::scenario::Op op, long status,
                         const std::string& body, const std::string& error,
                         model::Call& call, int64_t* pid = nullptr);
+
+// A reply as the daemon model's API results, for the scenario's `expect`
+// (properties/expectation.h): the status by errdefs kind (304 is OK, as a
+// client sees it), and what an OK inspect, exec inspect or wait showed.
+struct ApiResult {
+  absl::Status status;
+  std::optional<daemon_core::ContainerInspectResult> inspect;
+  std::optional<daemon_core::ExecInspectResult> exec;
+  std::optional<daemon_core::StateStatus> wait;
+};
+ApiResult ApiResultOf(dsim::scenario::Op op, long status,
+                      const std::string& body, const std::string& error);
 
 // The ids of GET /containers/json; nullopt when the body does not parse.
 std::optional<std::vector<std::string>> ContainerIdsOf(const std::string& body);

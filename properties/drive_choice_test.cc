@@ -89,5 +89,25 @@ TEST(DriveCapableTest, RefusesWhatTheApiCannotDrive) {
                    .ok());
 }
 
+TEST(DriveCapableTest, ExpectationsApplyOnlyWithoutVirtualTime) {
+  auto applies = [](const std::string& text) {
+    absl::StatusOr<dsim::scenario::Scenario> s =
+        ParseScenario(text, "t.textproto");
+    EXPECT_TRUE(s.ok()) << s.status();
+    return ExpectationsApply(*s);
+  };
+  EXPECT_TRUE(
+      applies(R"(container { id: "c1" args: ["exit", "3"] started: true }
+      client { call { op: INSPECT container: "c1" } })"));
+  EXPECT_FALSE(applies(R"(container { id: "c1" args: ["run"] started: true }
+      client { call { op: SLEEP timeout_ms: 10 } })"));
+  EXPECT_FALSE(
+      applies(R"(container { id: "c1" args: ["exit", "3", "50"] started: true }
+      client { call { op: INSPECT container: "c1" } })"));
+  EXPECT_FALSE(
+      applies(R"(container { id: "c1" args: ["oom", "50"] started: true }
+      client { call { op: INSPECT container: "c1" } })"));
+}
+
 }  // namespace
 }  // namespace properties

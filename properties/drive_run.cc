@@ -15,6 +15,7 @@
 #include "properties/checks.h"
 #include "properties/containerd_state.h"
 #include "properties/drive_choice.h"
+#include "properties/expectation.h"
 #include "properties/history_convert.h"
 #include "properties/history_text.h"
 
@@ -190,6 +191,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     clients.push_back(std::move(c));
   }
   std::vector<Issued> issued;
+  std::string expectation;  // the first call whose `expect` failed
+  const bool check_expect = ExpectationsApply(*s);
 
   auto issue = [&](Client& cl) {
     const sc::Call& c = *cl.calls[cl.next++];
@@ -224,6 +227,18 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     m.returned_at = ex_.now() - start;
     const std::string id =
         SetApiReply(is.call->op(), r.status, r.body, r.error, m);
+    if (check_expect && is.call->has_expect() && expectation.empty()) {
+      const ApiResult a = ApiResultOf(is.call->op(), r.status, r.body, r.error);
+      absl::Status e = CheckExpectation(
+          *is.call, a.status, a.inspect ? &*a.inspect : nullptr,
+          a.exec ? &*a.exec : nullptr, a.wait ? &*a.wait : nullptr,
+          m.returned_at / sim::kMillisecond, exec_ids);
+      if (!e.ok()) {
+        expectation =
+            absl::StrCat(cl.name, ": ", sc::Op_Name(is.call->op()), " ",
+                         is.call->container(), is.exec_name, e.message());
+      }
+    }
     is.done = true;
     cl.in_flight = 0;
     if (id.empty()) return;
@@ -427,6 +442,10 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   result.elapsed_ns = ex_.now() - start;
   gate_.set_tap(nullptr);
   if (result.outcome == DriveRunResult::Outcome::kDiverged) co_return result;
+  if (failure.empty() && !expectation.empty()) {
+    failure_invariant = "expectation";
+    failure = expectation;
+  }
   if (!failure.empty()) {
     result.outcome = DriveRunResult::Outcome::kViolation;
     result.invariant = failure_invariant;

@@ -61,6 +61,15 @@ check "each run released steps and passed the checks" 'run 1 \(seed [0-9]+\): al
 check "the checks of explore ran" 'checked on every run: model, no-leak, running-has-task' "$out"
 [[ $rc == 0 ]] || echo "$out"
 
+# --- a scenario's expect is checked (no SLEEP, no program DELAY) -------------------
+cat >"$tmp/expect.textproto" <<'SCN'
+container { id: "c1" args: ["run"] started: true }
+client { name: "reader" call { op: INSPECT container: "c1" expect { running: false } } }
+SCN
+out=$("$dsim" drive --scenario "$tmp/expect.textproto" --runs 1 2>&1); rc=$?
+check "a wrong expect is an expectation violation (rc=$rc)" \
+  '^1 .*VIOLATION expectation: reader: INSPECT c1: Running is true, expected false' "$rc $(tr '\n' ' ' <<<"$out")"
+
 # --- a wrong containerd is found, with a token that replays it ---------------------
 out=$("$dsim" drive --scenario "$tmp/exit-seen.textproto" --runs 3 \
   --containerd-bug lost-exit-event --json 2>"$tmp/bug.err"); rc=$?
