@@ -456,6 +456,10 @@ int Drive(const std::vector<std::string>& positionals) {
   }
   r.add_checks("no-pending-call");
   checks.emplace_back("no-pending-call");
+  if (properties::ExpectationsApply(plan.scenario)) {
+    r.add_checks("expectation");
+    checks.emplace_back("expectation");
+  }
   std::fprintf(o,
                "%llu runs, %llu steps, %u violations, %.2fs (%.2f runs/s), "
                "hash %s; dockerd start-up %.2fs, reset between runs %.0f ms "
