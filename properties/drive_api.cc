@@ -152,6 +152,7 @@ std::optional<ApiRequest> ApiRequestOf(
       m.set_image(kImage);
       for (const std::string& a : c.args()) m.add_cmd(a);
       m.mutable_host_config()->set_network_mode("none");
+      m.mutable_host_config()->set_auto_remove(c.auto_remove());
       r.path = "/containers/create?name=" + c.container();
       r.body = ToJson(m);
       return r;

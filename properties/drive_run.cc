@@ -170,6 +170,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     create->set_op(sc::CREATE);
     create->set_container(c.id());
     *create->mutable_args() = c.args();
+    create->set_auto_remove(c.auto_remove());
     setup.calls.push_back(setup_calls.emplace_back(std::move(create)).get());
     if (!c.started()) continue;
     auto start_call = std::make_unique<sc::Call>();
@@ -212,6 +213,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     }
     m.policy = ModelPolicyOf(c.restart(), 0);
     m.force = c.force();
+    m.auto_remove = c.auto_remove();
     m.condition = WaitConditionOf(c.condition());
     m.invoked = ++seq;
     m.invoked_at = ex_.now() - start;

@@ -61,6 +61,16 @@ check "each run released steps and passed the checks" 'run 1 \(seed [0-9]+\): al
 check "the checks of explore ran" 'checked on every run: model, no-leak, running-has-task' "$out"
 [[ $rc == 0 ]] || echo "$out"
 
+# docker run --rm (HostConfig.AutoRemove): removed after its exit, seen by a
+# removed-waiter (which may also come after the removal: 404).
+cat >"$tmp/autorm.textproto" <<'SCN'
+container { id: "c1" args: ["exit", "3"] auto_remove: true started: true }
+client { name: "waiter" call { op: WAIT container: "c1" condition: REMOVED } }
+client { name: "reader" call { op: INSPECT container: "c1" } }
+SCN
+out=$("$dsim" drive --scenario "$tmp/autorm.textproto" --runs 2 2>&1); rc=$?
+check "auto_remove containers are driven too (rc=$rc)" '^0 .*2 runs, [0-9]+ steps, 0 violations' "$rc $(tr '\n' ' ' <<<"$out")"
+
 # --- a scenario's expect is checked (no SLEEP, no program DELAY) -------------------
 cat >"$tmp/expect.textproto" <<'SCN'
 container { id: "c1" args: ["run"] started: true }
