@@ -98,8 +98,10 @@ absl::Status ServeOverGrpc(const GrpcServeOptions& options) {
   ServeInProcess(fake, transport,
                  ServeInProcessOptions{.task_create_event_wait = sim::kSecond});
   fake.set_faults(&faults);
+  sim::RpcConnection& served =
+      options.front ? options.front(ex, fake, transport) : transport;
   absl::StatusOr<std::unique_ptr<wire::GrpcServer>> server =
-      wire::GrpcServer::Start(ex, options.listen, transport);
+      wire::GrpcServer::Start(ex, options.listen, served);
   if (!server.ok()) return server.status();
   (*server)->loop().set_stop(options.stop);
   ex.set_outside(&(*server)->loop());

@@ -12,7 +12,14 @@
 
 #include "absl/status/status.h"
 
+namespace sim {
+class Executor;
+class RpcConnection;
+}  // namespace sim
+
 namespace fake_containerd {
+
+class FakeContainerd;
 
 struct GrpcServeOptions {
   std::string listen;  // "unix:PATH"
@@ -20,6 +27,13 @@ struct GrpcServeOptions {
   const std::atomic<bool>* stop = nullptr;
   // Called once the socket accepts connections.
   std::function<void()> on_ready;
+  // `dsim drive` (properties/drive_gate.h): called once the fake exists,
+  // before serving; returns what the server serves in place of the fake's
+  // transport (a gate in front of it) and may spawn tasks on `ex`. Unset:
+  // the transport itself.
+  std::function<sim::RpcConnection&(sim::Executor& ex, FakeContainerd& fake,
+                                    sim::RpcConnection& transport)>
+      front;
 };
 
 // Serves on the calling thread until *stop. An error when it cannot listen.

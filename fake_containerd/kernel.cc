@@ -239,7 +239,11 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
     case Program::Kind::kExit:
     case Program::Kind::kEcho:  // its output is stdio's (stdio_fifos.h)
     case Program::Kind::kAllocateUntilOom:
-      co_await k->ex_.Sleep(p->program.delay);
+      if (k->delay_gate_) {
+        co_await k->delay_gate_(p->ns, p->container_id, p->exec_id);
+      } else {
+        co_await k->ex_.Sleep(p->program.delay);
+      }
       break;
     case Program::Kind::kReadStdin:
       co_await p->stdin_closed->Wait();

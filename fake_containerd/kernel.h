@@ -156,6 +156,12 @@ class Kernel {
   // `dsim serve` alike. Off, the signal waits for Resume like any other (a
   // runtime that does not thaw; tests only).
   void set_sigkill_thaws_frozen(bool thaws) { sigkill_thaws_frozen_ = thaws; }
+  // `dsim drive` (properties/drive_gate.h): a timed program's delay (exit,
+  // oom) is this awaited step instead of a sleep, so the driver's strategy,
+  // not a timer, decides when the process ends. Unset: the delay is slept.
+  using DelayGate = std::function<sim::Task<void>(
+      std::string ns, std::string container_id, std::string exec_id)>;
+  void set_delay_gate(DelayGate gate) { delay_gate_ = std::move(gate); }
   // Every exec reports its task's init pid, as kata reports the hypervisor's
   // pid for every process (the collision behind moby 0e4d3feb).
   void set_shared_pids(bool shared) { shared_pids_ = shared; }
@@ -234,6 +240,7 @@ class Kernel {
   uint32_t next_pid_ = kFirstPid;
   bool shared_pids_ = false;
   bool sigkill_thaws_frozen_ = true;
+  DelayGate delay_gate_;
   std::map<TaskKey, std::shared_ptr<TaskRecord>> tasks_;
 };
 

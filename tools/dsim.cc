@@ -9,6 +9,7 @@
 #include "absl/flags/reflection.h"
 #include "sim/replay_token.h"
 #include "tools/cli.h"
+#include "tools/drive.h"
 #include "tools/explore.h"
 
 namespace {
@@ -39,6 +40,7 @@ int RunReplay() {
   if (token.empty()) return dsim::Usage("replay needs a TOKEN");
   return dsim::Replay(token);
 }
+int RunDrive() { return dsim::Drive(Positionals()); }
 int RunMerge() { return dsim::Merge(Positionals()); }
 
 const std::vector<Command>& Commands() {
@@ -149,6 +151,33 @@ DSIM_ROOTFS for it.)",
        {"containerd", "scenario", "client", "mutation", "namespace", "rootfs",
         "json", "junit_xml"},
        dsim::Live},
+      {"drive",
+       R"(dsim drive     --scenario NAME|FILE [--seed S] [--runs N] [--time SECONDS]
+                      [--strategy pct|random] [--pct-depth D] [--quiet-ms MS]
+                      [--json] [--containerd-bug NAME]
+       dsim drive     TOKEN [--json])",
+       R"(drive: runs one scenario's clients as concurrent Docker Engine API calls
+(libcurl, one thread) against a private real dockerd 20.10 (started through
+scripts/real-dockerd, or $DSIM_REAL_DOCKERD; needs root and docker.io) whose
+containerd is the fake, served over gRPC. Each containerd request is handled
+and answered, each event delivered and each timed process end happens only
+when the strategy (pct or random, seeded) releases it: one step after each
+quiet window (--quiet-ms of wall time with no new request, event or reply).
+Every run records the History and gets explore's checks; between runs every
+container is removed through the API. Scenarios with environment events,
+faults, restart policies, live_restore, shared_pids, stale containers, the cat
+program, WAIT_UNTIL or cancel_after_ms are refused (exit 2). A violation
+prints the History, the released steps, the dockerd log of the run and a
+token; `dsim drive TOKEN` replays it best-effort: dockerd's goroutines are
+not under dsim's scheduler, so it follows the recorded releases while the
+daemon's requests match and otherwise names the first step that differs
+(exit 2); a TOKEN takes no other flag than --json. --runs and --time end
+the exploration as explore's do (checked between runs; the first run always
+runs); --strategy is pct or random only. --containerd-bug plants a wrong
+containerd, for tests.)",
+       {"scenario", "seed", "runs", "time", "strategy", "pct_depth", "quiet_ms",
+        "json", "containerd_bug"},
+       RunDrive},
   };
   return *commands;
 }
@@ -222,9 +251,10 @@ int main(int argc, char** argv) {
     if (name == c.name) command = &c;
   }
   if (command == nullptr) {
-    return dsim::Usage("unknown subcommand '" + name +
-                       "'; the subcommands are explore, replay, check, merge, "
-                       "rpcs, scenarios, mutations, serve, proxy and live");
+    return dsim::Usage(
+        "unknown subcommand '" + name +
+        "'; the subcommands are explore, replay, check, merge, "
+        "rpcs, scenarios, mutations, serve, proxy, live and drive");
   }
   dsim::SetCommandForHints(name);
   if (std::find_if(args.begin(), args.end(), IsHelp) != args.end()) {
@@ -233,8 +263,8 @@ int main(int argc, char** argv) {
   }
   // A token pasted wrapped arrives as several arguments: every argument that
   // is not a flag is part of it. merge takes its report files.
-  const bool positionals =
-      command->run == RunReplay || command->run == RunMerge;
+  const bool positionals = command->run == RunReplay ||
+                           command->run == RunMerge || command->run == RunDrive;
   std::string error;
   if (!dsim::ParseFlags(args, command->flags,
                         positionals ? &Positionals() : nullptr, &error)) {

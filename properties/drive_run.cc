@@ -1,0 +1,470 @@
+// properties/drive_run.cc: one driven run (drive_run.h): the clients, the
+// step loop and the quiescence record. Over 400 lines: Run's step loop and
+// the record it leaves are one protocol (what was issued, released and
+// returned), read together.
+#include "properties/drive_run.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "containerd/events/task.pb.h"
+#include "properties/checks.h"
+#include "properties/containerd_state.h"
+#include "properties/drive_choice.h"
+#include "properties/expectation.h"
+#include "properties/history_convert.h"
+#include "properties/history_text.h"
+
+namespace properties {
+
+namespace {
+
+namespace sc = ::dsim::scenario;
+constexpr char kNs[] = "moby";
+// The harness's own calls (reset, final inspects) give up after this.
+constexpr sim::Nanos kHarnessCallMax = 60 * sim::kSecond;
+
+}  // namespace
+
+sim::Task<Driver::Reply> Driver::CallAndWait(std::string method,
+                                             std::string path,
+                                             std::string body) {
+  const uint64_t id = http_.Start(method, path, std::move(body));
+  const sim::Nanos deadline = ex_.now() + kHarnessCallMax;
+  for (;;) {
+    if (ex_.now() >= deadline) {
+      http_.Abort(id);
+      co_return Reply{0, "", method + " " + path + ": no reply in 60 s"};
+    }
+    PollHttp();
+    auto it = finished_.find(id);
+    if (it != finished_.end()) {
+      Reply r = std::move(it->second);
+      finished_.erase(it);
+      co_return r;
+    }
+    co_await ex_.Sleep(sim::kMillisecond);
+  }
+}
+
+void Driver::PollHttp() {
+  for (auto& [id, r] : http_.Poll()) {
+    finished_[id] = Reply{r.status, std::move(r.body), std::move(r.error)};
+  }
+}
+
+sim::Task<bool> Driver::Ping() {
+  Reply r = co_await CallAndWait("GET", "/_ping", "");
+  co_return r.status == 200;
+}
+
+sim::Task<absl::Status> Driver::Reset() {
+  gate_.set_controlled(false);
+  Reply list = co_await CallAndWait("GET", "/containers/json?all=1", "");
+  std::optional<std::vector<std::string>> ids =
+      list.status == 200 ? ContainerIdsOf(list.body) : std::nullopt;
+  if (!ids.has_value()) {
+    co_return absl::UnavailableError(
+        "cannot list dockerd's containers: " + list.error + list.body);
+  }
+  for (const std::string& id : *ids) {
+    Reply rm =
+        co_await CallAndWait("DELETE", "/containers/" + id + "?force=1", "");
+    if (rm.status != 204 && rm.status != 404) {
+      co_return absl::InternalError("cannot remove container " + id + ": " +
+                                    rm.body);
+    }
+  }
+  // dockerd deletes containerd's container in the exit handling, which may
+  // end after rm's reply: wait for the namespace to empty (bounded).
+  for (int i = 0; i < 5000; ++i) {
+    ContainerdState st = StateOfFake(fake_, kNs, {});
+    if (st.containers.empty() && st.tasks.empty()) co_return absl::OkStatus();
+    co_await ex_.Sleep(sim::kMillisecond);
+  }
+  co_return absl::InternalError(
+      "containerd's namespace moby is not empty after removing every "
+      "container");
+}
+
+namespace {
+
+// One call of a run: the scenario's (or the harness's) and what came back.
+struct Issued {
+  const sc::Call* call = nullptr;  // null: a harness call (setup)
+  model::Call m;
+  std::string exec_name;  // EXEC_*: the scenario's name
+  bool done = false;
+};
+
+struct Client {
+  std::string name;
+  std::vector<const sc::Call*> calls;  // setup: synthesized
+  size_t next = 0;
+  uint64_t in_flight = 0;  // the HTTP call's id; 0: none
+  size_t issued = 0;       // its index in Run's `issued`
+};
+
+}  // namespace
+
+sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
+                                      std::vector<std::string> replay) {
+  DriveRunResult result;
+  const int64_t start = ex_.now();
+  DriveChoice choice(options_.strategy, seed, options_.pct_depth,
+                     std::move(replay));
+  model::History h;
+  h.spec.oom_at_exit = true;  // dockerd 20.10 is the legacy design
+  uint64_t seq = 0;
+  std::map<std::string, std::string> names;     // daemon id -> scenario name
+  std::map<std::string, std::string> exec_ids;  // scenario exec -> daemon id
+  std::map<std::string, std::string> exec_container;  // scenario exec -> its
+  gate_.BeginRun();
+  gate_.set_tap([&](const fake_containerd::Envelope& e) {
+    model::Event ev;
+    const std::string& topic = e.topic();
+    const std::string& value = e.event().value();
+    auto name = [&names](const std::string& id) {
+      auto it = names.find(id);
+      return it == names.end() ? id : it->second;
+    };
+    if (topic == "/tasks/exit") {
+      containerd::events::TaskExit x;
+      x.ParseFromString(value);
+      const bool init = x.id() == x.container_id();
+      ev.kind =
+          init ? model::EventKind::kInitExit : model::EventKind::kExecExit;
+      ev.container = name(x.container_id());
+      if (!init) ev.exec_id = x.id();
+      ev.exit_code = static_cast<int>(x.exit_status());
+    } else if (topic == "/tasks/oom" || topic == "/tasks/paused" ||
+               topic == "/tasks/resumed") {
+      containerd::events::TaskOOM x;  // each names its container in field 1
+      x.ParseFromString(value);
+      ev.kind = topic == "/tasks/oom"      ? model::EventKind::kOom
+                : topic == "/tasks/paused" ? model::EventKind::kPaused
+                                           : model::EventKind::kResumed;
+      ev.container = name(x.container_id());
+    } else {
+      return;
+    }
+    ev.seq = ++seq;
+    ev.at = ex_.now() - start;
+    h.events.push_back(std::move(ev));
+  });
+  gate_.set_controlled(true);
+
+  // The harness's setup calls, then the scenario's clients.
+  std::vector<std::unique_ptr<sc::Call>> setup_calls;
+  std::set<std::string> containers;
+  Client setup;
+  setup.name = "setup";
+  for (const sc::Container& c : s->container()) {
+    if (!c.created()) continue;
+    containers.insert(c.id());
+    auto create = std::make_unique<sc::Call>();
+    create->set_op(sc::CREATE);
+    create->set_container(c.id());
+    *create->mutable_args() = c.args();
+    create->set_auto_remove(c.auto_remove());
+    setup.calls.push_back(setup_calls.emplace_back(std::move(create)).get());
+    if (!c.started()) continue;
+    auto start_call = std::make_unique<sc::Call>();
+    start_call->set_op(sc::START);
+    start_call->set_container(c.id());
+    setup.calls.push_back(
+        setup_calls.emplace_back(std::move(start_call)).get());
+  }
+  std::vector<Client> clients;
+  int n = 0;
+  for (const sc::Client& cl : s->client()) {
+    ++n;
+    Client c;
+    c.name = cl.name().empty() ? "client" + std::to_string(n) : cl.name();
+    for (const sc::Call& call : cl.call()) {
+      c.calls.push_back(&call);
+      if (call.op() == sc::CREATE) containers.insert(call.container());
+    }
+    clients.push_back(std::move(c));
+  }
+  std::vector<Issued> issued;
+  std::string expectation;  // the first call whose `expect` failed
+  const bool check_expect = ExpectationsApply(*s);
+
+  auto issue = [&](Client& cl) {
+    const sc::Call& c = *cl.calls[cl.next++];
+    std::optional<ApiRequest> req = ApiRequestOf(c, exec_ids);
+    if (!req.has_value()) return;  // SLEEP and the like
+    Issued& is = issued.emplace_back();
+    is.call = &c;
+    is.exec_name = c.exec();
+    model::Call& m = is.m;
+    m.client = cl.name;
+    m.kind = CallKindOf(c.op());
+    m.container = c.container();
+    if (c.op() == sc::EXEC_CREATE) exec_container[c.exec()] = c.container();
+    if (c.op() == sc::EXEC_START || c.op() == sc::EXEC_INSPECT) {
+      m.container = exec_container[c.exec()];
+      m.exec_id = exec_ids[c.exec()];
+    }
+    m.policy = ModelPolicyOf(c.restart(), 0);
+    m.force = c.force();
+    m.auto_remove = c.auto_remove();
+    m.condition = WaitConditionOf(c.condition());
+    m.invoked = ++seq;
+    m.invoked_at = ex_.now() - start;
+    cl.issued = issued.size() - 1;
+    cl.in_flight = http_.Start(req->method, req->path, std::move(req->body));
+  };
+
+  // A finished HTTP call: its reply into the History.
+  auto returned = [&](Client& cl, const Reply& r) {
+    Issued& is = issued[cl.issued];
+    model::Call& m = is.m;
+    m.returned = ++seq;
+    m.returned_at = ex_.now() - start;
+    const std::string id =
+        SetApiReply(is.call->op(), r.status, r.body, r.error, m);
+    if (check_expect && is.call->has_expect() && expectation.empty()) {
+      const ApiResult a = ApiResultOf(is.call->op(), r.status, r.body, r.error);
+      absl::Status e = CheckExpectation(
+          *is.call, a.status, a.inspect ? &*a.inspect : nullptr,
+          a.exec ? &*a.exec : nullptr, a.wait ? &*a.wait : nullptr,
+          m.returned_at / sim::kMillisecond, exec_ids);
+      if (!e.ok()) {
+        expectation =
+            absl::StrCat(cl.name, ": ", sc::Op_Name(is.call->op()), " ",
+                         is.call->container(), is.exec_name, e.message());
+      }
+    }
+    is.done = true;
+    cl.in_flight = 0;
+    if (id.empty()) return;
+    if (is.call->op() == sc::CREATE) {
+      names[id] = m.container;
+      gate_.AddName(id, m.container);
+    } else {
+      exec_ids[is.exec_name] = id;
+      m.exec_id = id;
+      gate_.AddName(id, is.exec_name);
+    }
+  };
+
+  auto all = [&](auto pred) {
+    if (!pred(setup)) return false;
+    for (Client& c : clients) {
+      if (!pred(c)) return false;
+    }
+    return true;
+  };
+  auto finished = [](Client& c) {
+    return c.in_flight == 0 && c.next == c.calls.size();
+  };
+
+  // A call still out with nothing pending for this long never returns: a
+  // few seconds past the longest grace period a stop or restart may wait.
+  sim::Nanos stuck = options_.stuck;
+  for (const Client& c : clients) {
+    for (const sc::Call* call : c.calls) {
+      if (call->op() == sc::STOP || call->op() == sc::RESTART) {
+        const int64_t ms = call->timeout_ms() == 0 ? 10000 : call->timeout_ms();
+        stuck =
+            std::max(stuck, WholeSeconds(ms) * sim::kSecond + options_.stuck);
+      }
+    }
+  }
+  uint64_t last_mark = ~uint64_t{0};
+  int64_t quiet_since = ex_.now();
+  std::string failure_invariant, failure;
+  for (;;) {
+    PollHttp();
+    uint64_t replies = 0;
+    for (Client* cl : [&] {
+           std::vector<Client*> v{&setup};
+           for (Client& c : clients) v.push_back(&c);
+           return v;
+         }()) {
+      if (cl->in_flight == 0) continue;
+      auto it = finished_.find(cl->in_flight);
+      if (it == finished_.end()) continue;
+      returned(*cl, it->second);
+      finished_.erase(it);
+      ++replies;
+      if (cl == &setup &&
+          issued[cl->issued].m.reply.kind != model::ErrorKind::kNone) {
+        failure_invariant = "scenario-setup";
+        failure = "setup call failed: " + issued[cl->issued].m.reply.message;
+      }
+    }
+    if (!failure.empty()) break;
+    const uint64_t mark = gate_.arrivals() + http_.bytes_received() + replies;
+    if (mark != last_mark) {
+      last_mark = mark;
+      quiet_since = ex_.now();
+    }
+    if (ex_.now() - quiet_since < options_.quiet) {
+      co_await ex_.Sleep(sim::kMillisecond);
+      continue;
+    }
+    // Pending: the gate's steps and every idle client's next call (the
+    // scenario's clients only once setup is done).
+    std::vector<std::string> pending = gate_.Pending();
+    std::map<std::string, Client*> call_steps;
+    auto offer = [&](Client& c) {
+      if (c.in_flight != 0 || c.next == c.calls.size()) return;
+      const std::string label =
+          absl::StrCat("call ", c.name, " #", c.next + 1, " ",
+                       sc::Op_Name(c.calls[c.next]->op()));
+      call_steps[label] = &c;
+      pending.push_back(label);
+    };
+    offer(setup);
+    if (finished(setup)) {
+      for (Client& c : clients) offer(c);
+    }
+    std::sort(pending.begin(), pending.end());
+    if (choice.Awaits(pending) &&
+        ex_.now() - quiet_since < options_.replay_patience) {
+      co_await ex_.Sleep(sim::kMillisecond);
+      continue;
+    }
+    if (pending.empty()) {
+      if (all(finished) && ex_.now() - quiet_since >= options_.settle) break;
+      if (ex_.now() - quiet_since >= stuck) {
+        // Only waits whose condition cannot be met left: their clients give
+        // up on them (indeterminate), as the simulated runner's do. Any
+        // other call still out never returned.
+        std::vector<std::string> out;
+        bool only_waits = true;
+        std::vector<Client*> every{&setup};
+        for (Client& c : clients) every.push_back(&c);
+        for (Client* c : every) {
+          if (c->in_flight == 0) continue;
+          out.push_back(c->name + "'s " +
+                        std::string(model::ToString(issued[c->issued].m.kind)));
+          only_waits &= issued[c->issued].m.kind == model::CallKind::kWait;
+        }
+        for (Client* cp : every) {
+          Client& c = *cp;
+          if (c.in_flight == 0) continue;
+          http_.Abort(c.in_flight);
+          c.in_flight = 0;
+          c.next = c.calls.size();
+        }
+        if (only_waits) {
+          last_mark = ~uint64_t{0};
+          continue;
+        }
+        failure_invariant = "no-pending-call";
+        failure = absl::StrCat(
+            "call(s) never returned, with nothing left to release: ",
+            absl::StrJoin(out, ", "));
+        break;
+      }
+      co_await ex_.Sleep(sim::kMillisecond);
+      continue;
+    }
+    absl::StatusOr<std::string> pick = choice.Pick(pending);
+    if (!pick.ok()) {
+      result.outcome = DriveRunResult::Outcome::kDiverged;
+      result.message = std::string(pick.status().message());
+      break;
+    }
+    result.decisions.push_back(*pick);
+    if (auto it = call_steps.find(*pick); it != call_steps.end()) {
+      issue(*it->second);
+    } else {
+      gate_.Release(*pick);
+    }
+    quiet_since = ex_.now();
+  }
+  result.requests = gate_.requests();
+
+  // Quiescence: the daemon's final view, containerd's state, the checks.
+  h.quiescent = ++seq;
+  RunRecord record;
+  if (failure.empty() && result.outcome == DriveRunResult::Outcome::kPassed) {
+    for (const std::string& id : containers) {
+      Issued& is = issued.emplace_back();
+      model::Call& m = is.m;
+      m.client = "quiescence";
+      m.kind = model::CallKind::kInspect;
+      m.container = id;
+      m.invoked = ++seq;
+      m.invoked_at = ex_.now() - start;
+      Reply r = co_await CallAndWait("GET", "/containers/" + id + "/json", "");
+      m.returned = ++seq;
+      m.returned_at = ex_.now() - start;
+      int64_t pid = 0;
+      SetApiReply(sc::INSPECT, r.status, r.body, r.error, m, &pid);
+      if (m.inspect.has_value())
+        record.final_pids[id] = static_cast<uint32_t>(pid);
+      is.done = true;
+    }
+  }
+  for (Issued& is : issued) {
+    if (!is.done) {
+      is.m.returned = model::kNever;
+      is.m.indeterminate = true;
+    }
+    h.calls.push_back(is.m);
+  }
+  // containerd names containers by the daemon's ids; the History by names.
+  std::map<std::string, std::string> id_of;
+  for (const auto& [id, name] : names) id_of[name] = id;
+  ExecKeys daemon_execs;
+  for (const Issued& is : issued) {
+    if (is.call != nullptr && is.call->op() == sc::EXEC_START &&
+        !is.m.exec_id.empty()) {
+      daemon_execs.emplace_back(id_of[is.m.container], is.m.exec_id);
+      record.deletable_execs.emplace_back(is.m.container, is.m.exec_id);
+    }
+  }
+  ContainerdState raw = StateOfFake(fake_, kNs, daemon_execs);
+  auto name_of = [&names](const std::string& id) {
+    auto it = names.find(id);
+    return it == names.end() ? id : it->second;
+  };
+  for (const std::string& c : raw.containers) {
+    record.containerd.containers.push_back(name_of(c));
+  }
+  for (const auto& [c, st] : raw.tasks)
+    record.containerd.tasks[name_of(c)] = st;
+  for (const auto& [c, pid] : raw.pids)
+    record.containerd.pids[name_of(c)] = pid;
+  for (const auto& [k, st] : raw.execs) {
+    record.containerd.execs[{name_of(k.first), k.second}] = st;
+  }
+  record.history = h;
+  result.history = RenderHistory(h, 0);
+  result.elapsed_ns = ex_.now() - start;
+  gate_.set_tap(nullptr);
+  if (result.outcome == DriveRunResult::Outcome::kDiverged) co_return result;
+  if (failure.empty() && !expectation.empty()) {
+    failure_invariant = "expectation";
+    failure = expectation;
+  }
+  if (!failure.empty()) {
+    result.outcome = DriveRunResult::Outcome::kViolation;
+    result.invariant = failure_invariant;
+    result.message = failure;
+    co_return result;
+  }
+  for (const Check& check : RecordChecks()) {
+    if (absl::Status st = check.judge(record); !st.ok()) {
+      result.outcome = DriveRunResult::Outcome::kViolation;
+      result.invariant = absl::IsDeadlineExceeded(st)
+                             ? std::string("model-inconclusive")
+                             : std::string(check.name);
+      result.message = std::string(st.message());
+      co_return result;
+    }
+  }
+  co_return result;
+}
+
+}  // namespace properties

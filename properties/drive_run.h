@@ -1,0 +1,96 @@
+// properties/drive_run.h: one run of `dsim drive`: a scenario's clients as
+// concurrent Docker Engine API calls to a real dockerd whose containerd is the
+// fake behind a DriveGate; after each quiet window (no new request, event or
+// reply for `quiet` of wall time) the strategy releases one pending step (a
+// containerd reply, an event, a process end, a client's next call). The run
+// records a model::History and, once nothing is pending and every call
+// returned, judges it with RecordChecks() on containerd's state read off the
+// fake. Lives on the serving executor; wall time is read only to find quiet
+// windows and to stamp the History, never to choose.
+#ifndef DSIM_PROPERTIES_DRIVE_RUN_H_
+#define DSIM_PROPERTIES_DRIVE_RUN_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "dsim/scenario.pb.h"
+#include "fake_containerd/fake_containerd.h"
+#include "model/history.h"
+#include "properties/drive_api.h"
+#include "properties/drive_gate.h"
+#include "sim/executor.h"
+#include "wire/docker_http.h"
+
+namespace properties {
+
+struct DriveOptions {
+  std::string strategy = "pct";  // pct | random
+  int pct_depth = 3;
+  // No new activity for this long: whatever dockerd will send next depends
+  // on a step being released.
+  sim::Nanos quiet = 20 * sim::kMillisecond;
+  // Quiescence is declared (and the final inspects made) only after this
+  // much quiet with nothing pending and every call returned: dockerd's
+  // reaction to the last event may take longer than one quiet window.
+  sim::Nanos settle = 200 * sim::kMillisecond;
+  // Nothing pending and a call still out for this long (plus the longest
+  // stop or restart grace period of the scenario): it never returns. A wait
+  // is given up (indeterminate, as the simulated runner's clients do); any
+  // other call is a no-pending-call violation.
+  sim::Nanos stuck = 5 * sim::kSecond;
+  // Replay: how long to wait for the recorded step to become pending (the
+  // daemon may be slower than when it was recorded) before diverging.
+  sim::Nanos replay_patience = 2 * sim::kSecond;
+};
+
+struct DriveRunResult {
+  enum class Outcome { kPassed, kViolation, kDiverged, kError };
+  Outcome outcome = Outcome::kPassed;
+  std::string invariant, message;  // kViolation; message also for the others
+  std::vector<std::string> decisions;  // the labels released, in order
+  std::vector<std::string> requests;   // the requests' labels, as they came
+  std::string history;                 // rendered, one line per entry
+  int64_t elapsed_ns = 0;
+};
+
+class Driver {
+ public:
+  Driver(sim::Executor& ex, DriveGate& gate,
+         fake_containerd::FakeContainerd& fake, wire::DockerHttp& http,
+         DriveOptions options)
+      : ex_(ex), gate_(gate), fake_(fake), http_(http), options_(options) {}
+
+  // One run with `seed`; with `replay`, follows that decision list instead.
+  sim::Task<DriveRunResult> Run(const dsim::scenario::Scenario* s,
+                                uint64_t seed, std::vector<std::string> replay);
+  // Removes every container through the API (uncontrolled) and checks that
+  // containerd's namespace is empty afterwards.
+  sim::Task<absl::Status> Reset();
+  // dockerd answers /_ping (it may still be starting).
+  sim::Task<bool> Ping();
+
+ private:
+  struct Reply {
+    long status = 0;
+    std::string body, error;
+  };
+  // One uncontrolled call, waited for (polling every millisecond).
+  sim::Task<Reply> CallAndWait(std::string method, std::string path,
+                               std::string body);
+  // Polls the HTTP calls; finished ones go to finished_.
+  void PollHttp();
+
+  sim::Executor& ex_;
+  DriveGate& gate_;
+  fake_containerd::FakeContainerd& fake_;
+  wire::DockerHttp& http_;
+  DriveOptions options_;
+  std::map<uint64_t, Reply> finished_;
+};
+
+}  // namespace properties
+
+#endif  // DSIM_PROPERTIES_DRIVE_RUN_H_

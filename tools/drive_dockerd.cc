@@ -1,0 +1,85 @@
+#include "tools/drive_dockerd.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+namespace dsim {
+
+std::string RealDockerdScript() {
+  if (const char* s = std::getenv("DSIM_REAL_DOCKERD"); s && *s) return s;
+  return std::string(DSIM_SOURCE_DIR) + "/scripts/real-dockerd";
+}
+
+absl::Status SpawnDockerd(const std::string& containerd_sock,
+                          const std::string& err_path, Dockerd& d) {
+  int in[2], out[2];
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
+    return absl::InternalError("pipe: " + std::string(strerror(errno)));
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const std::string script = RealDockerdScript();
+  const std::string report =
+      "echo \"$DSIM_DOCKER_HOST $DSIM_DOCKERD_DIR\"; exec cat >/dev/null";
+  std::vector<std::string> args = {
+      script, "--containerd", containerd_sock, "--", "/bin/sh", "-c", report};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int rc =
+      posix_spawn(&d.pid, script.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  close(in[0]);
+  close(out[1]);
+  if (rc != 0) {
+    close(in[1]);
+    close(out[0]);
+    return absl::InternalError("cannot run " + script + ": " + strerror(rc));
+  }
+  d.hold_fd = in[1];
+  d.report_fd = out[0];
+  fcntl(d.report_fd, F_SETFL, O_NONBLOCK);
+  return absl::OkStatus();
+}
+
+std::string LastLine(const std::string& path) {
+  std::ifstream f(path);
+  std::string line, last;
+  while (std::getline(f, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+std::string LogTail(const std::string& path, std::streamoff from, int lines) {
+  std::ifstream f(path);
+  f.seekg(from);
+  std::vector<std::string> all;
+  std::string line;
+  while (std::getline(f, line)) all.push_back(line);
+  std::string out;
+  const size_t first =
+      all.size() > static_cast<size_t>(lines) ? all.size() - lines : 0;
+  if (first > 0) out += "  ...\n";
+  for (size_t i = first; i < all.size(); ++i) out += "  " + all[i] + "\n";
+  return out;
+}
+
+std::streamoff FileSize(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 ? st.st_size : 0;
+}
+
+}  // namespace dsim

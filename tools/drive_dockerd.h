@@ -1,0 +1,41 @@
+// tools/drive_dockerd.h: the private dockerd of `dsim drive`, run through
+// scripts/real-dockerd (which removes everything it made, even when dsim is
+// killed): its command prints where dockerd listens, then waits for its stdin
+// to close, which ends the run and its cleanup.
+#ifndef DSIM_TOOLS_DRIVE_DOCKERD_H_
+#define DSIM_TOOLS_DRIVE_DOCKERD_H_
+
+#include <sys/types.h>
+
+#include <ios>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace dsim {
+
+// scripts/real-dockerd: $DSIM_REAL_DOCKERD, else this source tree's.
+std::string RealDockerdScript();
+
+// A running scripts/real-dockerd and what its command reported.
+struct Dockerd {
+  pid_t pid = -1;
+  int hold_fd = -1;    // its stdin: closing it ends the run and cleans up
+  int report_fd = -1;  // non-blocking: "unix://D/docker.sock D"
+  std::string socket, dir, pending;
+};
+
+// Starts it on the containerd socket `containerd_sock`, its stderr to
+// `err_path`.
+absl::Status SpawnDockerd(const std::string& containerd_sock,
+                          const std::string& err_path, Dockerd& d);
+
+// The last non-empty line of the file at `path`.
+std::string LastLine(const std::string& path);
+// The file from byte `from` on, at most its last `lines` lines, indented.
+std::string LogTail(const std::string& path, std::streamoff from, int lines);
+std::streamoff FileSize(const std::string& path);
+
+}  // namespace dsim
+
+#endif  // DSIM_TOOLS_DRIVE_DOCKERD_H_
