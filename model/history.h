@@ -89,6 +89,10 @@ struct DaemonRestart {
   uint64_t crashed = 0;
   uint64_t restored = 0;
   std::vector<ContainerSnapshot> containers;
+  // Containers whose containerd container or task the crash left, but which
+  // restore removed (an AutoRemove container it did not restart): moby never
+  // deletes those objects (docs/SCENARIOS.md "Known moby races").
+  std::vector<std::string> left_behind;
 };
 
 struct History {

@@ -349,6 +349,51 @@ TEST(LinearizabilityTest, CancelledAttachWasCheckedWhenItStarted) {
   }
 }
 
+// killWithSignal resumes a paused container after the signal; until the
+// resumed event the daemon shows it paused, so an unpause reaches containerd
+// and fails (found by the generated workloads, seed 5).
+TEST(LinearizabilityTest, UnpauseAfterAKillOfAPausedContainerMayFail) {
+  for (bool killed : {true, false}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Add(CallKind::kPause, "c1", 5, 6);
+    if (killed) b.Add(CallKind::kKill, "c1", 7, 8);
+    b.Add(CallKind::kUnpause, "c1", 9, 10,
+          Reply::Error(ErrorKind::kSystem,
+                       "Cannot unpause container c1: cannot resume a running "
+                       "process: unknown"));
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              killed ? Outcome::kLinearizable : Outcome::kViolation)
+        << "killed: " << killed;
+  }
+}
+
+// A pause the crash cut froze the task, and restore shows the container
+// running: a pause then fails in containerd (found by the generated
+// workloads, seed 11).
+TEST(LinearizabilityTest, PauseOfATaskACrashLeftFrozenMayFail) {
+  for (bool frozen : {true, false}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    ContainerSnapshot s;
+    s.id = "c1";
+    s.view.status = ContainerStatus::kRunning;
+    s.view.running = true;
+    s.view.has_pid = true;
+    s.frozen_task = frozen;
+    b.Restart(5, 6, s);
+    b.Add(CallKind::kPause, "c1", 7, 8,
+          Reply::Error(ErrorKind::kSystem,
+                       "Cannot pause container c1: cannot pause a paused "
+                       "container: unknown"));
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              frozen ? Outcome::kLinearizable : Outcome::kViolation)
+        << "frozen: " << frozen;
+  }
+}
+
 // A start cut by the crash left its task running; restore does not stop a
 // container it shows stopped, so later starts meet the task: "id already in
 // use". Only then.

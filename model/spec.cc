@@ -157,9 +157,14 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
       if (!c->running) return {Err(ErrorKind::kConflict, "is not running")};
       if (c->paused) return {Err(ErrorKind::kConflict, "is already paused")};
       if (c->restarting) return {Err(ErrorKind::kConflict, "is restarting")};
+      // A pause the crash cut froze the task; restore still shows it running.
+      if (c->frozen_task) return {Ok(), Err(ErrorKind::kSystem, "pause")};
       return {Ok()};
     case Op::kContainerUnpause:
       if (!c->paused) return {Err(ErrorKind::kConflict, "is not paused")};
+      // A kill resumed the task; until its /tasks/resumed event the daemon
+      // still shows it paused, and containerd refuses the resume: a 500.
+      if (c->resume_pending) return {Ok(), Err(ErrorKind::kSystem, "unpause")};
       return {Ok()};
     case Op::kContainerRm:
     case Op::kContainerRmForce:
@@ -214,6 +219,8 @@ absl::Status Spec::Check(Op op, absl::string_view id,
 void Spec::SetRunning(Container& c) {
   c.running = true;
   c.paused = false;
+  c.resume_pending = false;
+  c.frozen_task = false;
   c.restarting = false;
   c.oom_killed = false;  // 57d2d6ef: SetRunning clears OOMKilled (I6)
   c.exit_code = 0;
@@ -226,6 +233,8 @@ void Spec::SetRunning(Container& c) {
 void Spec::SetStopped(Container& c, int exit_code) {
   c.running = false;
   c.paused = false;
+  c.resume_pending = false;
+  c.frozen_task = false;
   c.restarting = false;
   c.exit_code = exit_code;  // OOMKilled is kept (I6)
   WakeWaiters(c, /*removal=*/false);
@@ -235,6 +244,8 @@ void Spec::SetRestarting(Container& c, int exit_code) {
   c.running = true;
   c.restarting = true;
   c.paused = false;
+  c.resume_pending = false;
+  c.frozen_task = false;
   c.exit_code = exit_code;
   WakeWaiters(c, /*removal=*/false);
 }
@@ -397,6 +408,8 @@ absl::Status Spec::ContainerKill(absl::string_view id, const Reply& reply) {
 
 void Spec::KillWithSignal(Container& c) {
   c.manually_stopped = true;
+  // killWithSignal resumes a paused container after the signal.
+  if (c.paused) c.resume_pending = true;
   if (c.restarting && !options_.cancel_later) SetStopped(c, c.exit_code);
 }
 
@@ -439,7 +452,10 @@ absl::Status Spec::ContainerUnpause(absl::string_view id, const Reply& reply) {
   if (absl::Status s = Check(Op::kContainerUnpause, id, reply); !s.ok()) {
     return s;
   }
-  if (reply.kind == ErrorKind::kNone) Find(id)->paused = false;
+  if (reply.kind == ErrorKind::kNone) {
+    Find(id)->paused = false;
+    Find(id)->resume_pending = false;
+  }
   return absl::OkStatus();
 }
 

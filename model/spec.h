@@ -74,6 +74,11 @@ struct ContainerSnapshot {
   // deletes a stale container without a live task, and retries its Create.
   bool stale_container = false;
   bool auto_remove = false;  // HostConfig.AutoRemove
+  // containerd's task is paused though restore shows the container running,
+  // not paused: a pause the crash cut after containerd froze the task. moby's
+  // restore asks the task's status only of containers it saved paused, so a
+  // later pause fails (a 500) until something resumes the task.
+  bool frozen_task = false;
 };
 
 class Spec {
@@ -257,6 +262,8 @@ class Spec {
     bool removed = false;
     bool removing = false;        // RemovalInProgress
     bool manual_restart = false;  // an exit ContainerRestart waits for
+    bool resume_pending = false;  // a kill resumed it; no resumed event yet
+    bool frozen_task = false;     // ContainerSnapshot::frozen_task
     bool oom_pending = false;     // legacy: an OOM seen, applied at exit
     bool task_dead = false;       // TaskDied, exit not handled yet
     bool dead = false;            // rm's SetDead, before its removal

@@ -313,7 +313,10 @@ absl::Status Spec::TaskPaused(absl::string_view id) {
 }
 
 absl::Status Spec::TaskResumed(absl::string_view id) {
-  if (Container* c = Find(id); c != nullptr) c->paused = false;
+  if (Container* c = Find(id); c != nullptr) {
+    c->paused = false;
+    c->resume_pending = false;
+  }
   return absl::OkStatus();
 }
 
@@ -371,6 +374,7 @@ void Spec::Adopt(const ContainerSnapshot& s) {
   c.restart_count = s.restart_count;
   c.dead = s.view.dead;
   c.stale_task = s.stale_task && !s.view.running;
+  c.frozen_task = s.frozen_task && s.view.running && !s.view.paused;
   containers_.insert_or_assign(c.id, std::move(c));
 }
 
@@ -383,7 +387,8 @@ std::string Spec::Fingerprint() const {
          {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
           c.removing, c.manual_restart, c.oom_pending, c.task_dead, c.dead,
           c.started_before, c.manually_stopped, c.last_start_failed,
-          c.stale_task, c.auto_remove_pending, c.auto_removing}) {
+          c.stale_task, c.auto_remove_pending, c.auto_removing,
+          c.resume_pending, c.frozen_task}) {
       b(v);
     }
     absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code);

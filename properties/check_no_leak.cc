@@ -4,6 +4,7 @@
 // that moby's restore never stops (LeftByACrash).
 #include <string>
 
+#include "absl/algorithm/container.h"
 #include "properties/checks.h"
 
 namespace properties {
@@ -22,6 +23,8 @@ bool LeftByACrash(const RunRecord& r, const std::string& id) {
     for (const model::ContainerSnapshot& s : restart.containers) {
       if (s.id == id && (s.stale_task || s.stale_container)) return true;
     }
+    // Restore removed the container (AutoRemove): nothing deletes them.
+    if (absl::c_linear_search(restart.left_behind, id)) return true;
   }
   return false;
 }

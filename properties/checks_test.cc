@@ -83,6 +83,20 @@ TEST(CheckNoLeakTest, TaskOfAStoppedContainerIsALeak) {
   EXPECT_FALSE(CheckNoLeak(r).ok());
 }
 
+// A crash cut the start of an AutoRemove container, and restore removed it:
+// moby never deletes what containerd kept of it.
+TEST(CheckNoLeakTest, WhatRestoreRemovedIsLeftBehindNotBlamed) {
+  RunRecord r;
+  r.containerd.containers = {"c1"};
+  EXPECT_FALSE(CheckNoLeak(r).ok());
+  model::DaemonRestart restart;
+  restart.left_behind = {"c1"};
+  r.history.restarts.push_back(restart);
+  EXPECT_TRUE(CheckNoLeak(r).ok());
+  r.containerd.containers = {"c2"};  // only what the crash left
+  EXPECT_FALSE(CheckNoLeak(r).ok());
+}
+
 TEST(CheckExecProcessDeletedTest, StoppedExecLeftIsNamed) {
   RunRecord r;
   r.deletable_execs = {{"c1", "e1"}};

@@ -237,6 +237,17 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
                        task->second != ContainerdState::Status::kStopped;
         s.stale_container =
             !s.view.running && absl::c_linear_search(left.containers, id);
+        s.frozen_task = s.view.running && !s.view.paused &&
+                        task != left.tasks.end() &&
+                        task->second == ContainerdState::Status::kPaused;
+      }
+      std::set<std::string> left_ids(left.containers.begin(),
+                                     left.containers.end());
+      for (const auto& [id, status] : left.tasks) left_ids.insert(id);
+      for (const std::string& id : left_ids) {
+        if (!daemon().containers().contains(id)) {
+          restart.left_behind.push_back(id);
+        }
       }
       hist_.restarts.push_back(std::move(restart));
       daemon_down_ = false;
