@@ -70,6 +70,16 @@ class HistoryBuilder {
   History h_;
 };
 
+// c1 as restore left it running.
+ContainerSnapshot RunningSnapshot() {
+  ContainerSnapshot s;
+  s.id = "c1";
+  s.view.status = ContainerStatus::kRunning;
+  s.view.running = true;
+  s.view.has_pid = true;
+  return s;
+}
+
 TEST(LinearizabilityTest, SequentialLifecyclePasses) {
   HistoryBuilder b;
   b.Add(CallKind::kCreate, "c1", 1, 2);
@@ -206,12 +216,8 @@ TEST(LinearizabilityTest, KillCancelsTheRestartManagerUntilADaemonRestart) {
     b.Add(CallKind::kStart, "c1", 3, 4);
     b.Add(CallKind::kKill, "c1", 5, 6);  // a signal the program ignores
     if (daemon_restart) {
-      ContainerSnapshot s;
-      s.id = "c1";
+      ContainerSnapshot s = RunningSnapshot();
       s.policy = create.policy;
-      s.view.status = ContainerStatus::kRunning;
-      s.view.running = true;
-      s.view.has_pid = true;
       s.has_been_manually_stopped = true;  // the kill wrote it to disk
       b.Restart(7, 8, s);
     }
@@ -287,12 +293,7 @@ TEST(LinearizabilityTest, GracefulShutdownStopsContainersWithoutLiveRestore) {
     HistoryBuilder b;
     b.Add(CallKind::kCreate, "c1", 1, 2);
     b.Add(CallKind::kStart, "c1", 3, 4);
-    ContainerSnapshot s;
-    s.id = "c1";
-    s.view.status = ContainerStatus::kRunning;
-    s.view.running = true;
-    s.view.has_pid = true;
-    b.Shutdown(5, 6, s, live_restore);
+    b.Shutdown(5, 6, RunningSnapshot(), live_restore);
     b.Inspect("c1", 7, 8, ContainerStatus::kRunning);
     const LinearizabilityResult r = CheckLinearizable(b.history());
     EXPECT_EQ(r.outcome,
@@ -377,11 +378,7 @@ TEST(LinearizabilityTest, PauseOfATaskACrashLeftFrozenMayFail) {
     HistoryBuilder b;
     b.Add(CallKind::kCreate, "c1", 1, 2);
     b.Add(CallKind::kStart, "c1", 3, 4);
-    ContainerSnapshot s;
-    s.id = "c1";
-    s.view.status = ContainerStatus::kRunning;
-    s.view.running = true;
-    s.view.has_pid = true;
+    ContainerSnapshot s = RunningSnapshot();
     s.frozen_task = frozen;
     b.Restart(5, 6, s);
     b.Add(CallKind::kPause, "c1", 7, 8,
