@@ -211,13 +211,13 @@ TEST(LinearizabilityTest, DaemonRestartStartsFromTheRestoredState) {
 TEST(LinearizabilityTest, KillCancelsTheRestartManagerUntilADaemonRestart) {
   for (bool daemon_restart : {true, false}) {
     HistoryBuilder b;
-    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
-    create.policy = *RestartPolicy::Parse("always");
+    const RestartPolicy always = *RestartPolicy::Parse("always");
+    b.Add(CallKind::kCreate, "c1", 1, 2).policy = always;
     b.Add(CallKind::kStart, "c1", 3, 4);
     b.Add(CallKind::kKill, "c1", 5, 6);  // a signal the program ignores
     if (daemon_restart) {
       ContainerSnapshot s = RunningSnapshot();
-      s.policy = create.policy;
+      s.policy = always;
       s.has_been_manually_stopped = true;  // the kill wrote it to disk
       b.Restart(7, 8, s);
     }
