@@ -13,8 +13,7 @@
 #include "absl/strings/match.h"
 #include "daemon_core/daemon.h"
 #include "properties/stack.h"
-#include "sim/run.h"
-#include "sim/strategy_random.h"
+#include "properties/stack_run.h"
 
 namespace {
 
@@ -24,34 +23,13 @@ using daemon_core::WaitCondition;
 using daemon_core::libcontainerd::Design;
 
 using World = properties::Stack;
-using Body = std::function<sim::Task<void>(World&)>;
 
 constexpr uint64_t kSeeds = 10;
 
-// One run of `body` as the client, on schedule `seed`; `after` looks at the
-// world once the run ended.
-sim::RunResult RunWorld(Design design, bool live_restore, uint64_t seed,
-                        const Body& body,
-                        const std::function<void(World&)>& after = {}) {
-  sim::ExecutorOptions o;
-  o.seed = seed;
-  sim::RandomStrategy strategy;
-  sim::RunRecord rec = sim::RunOnce(
-      o, strategy, [&](sim::Executor& ex) -> std::shared_ptr<void> {
-        auto w = std::make_shared<World>(
-            ex, design, daemon_core::Mutation::kNone, live_restore);
-        ex.Spawn("client", body(*w));
-        return std::shared_ptr<void>(w.get(), [w, &after](void*) {
-          if (after) after(*w);
-        });
-      });
-  return rec.result;
-}
-
-std::string Describe(const sim::RunResult& r) {
-  return r.violation ? r.violation->invariant + ": " + r.violation->message
-                     : "";
-}
+using properties::Body;
+using properties::Describe;
+using properties::RunSpec;
+using properties::RunWorld;
 
 class DaemonAutoRemoveTest : public ::testing::TestWithParam<Design> {};
 
@@ -71,10 +49,11 @@ TEST_P(DaemonAutoRemoveTest, RemovedAfterItsExit) {
       removed = co_await w.daemon->ContainerWait("c1", WaitCondition::kRemoved);
       inspect = (co_await w.daemon->ContainerInspect("c1")).status();
     };
-    sim::RunResult r = RunWorld(GetParam(), false, seed, body, [&](World& w) {
-      root_left = w.disk.Exists("c1");
-      containerd_left = w.ContainerdContainers();
-    });
+    sim::RunResult r =
+        RunWorld({.design = GetParam(), .seed = seed}, body, [&](World& w) {
+          root_left = w.disk.Exists("c1");
+          containerd_left = w.ContainerdContainers();
+        });
     SCOPED_TRACE("seed " + std::to_string(seed));
     ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
     ASSERT_TRUE(removed.has_value() && removed->ok());
@@ -96,7 +75,7 @@ TEST_P(DaemonAutoRemoveTest, RemovedByItsFailedStart) {
       start = co_await w.daemon->ContainerStart("c1");
       inspect = (co_await w.daemon->ContainerInspect("c1")).status();
     };
-    sim::RunResult r = RunWorld(GetParam(), false, seed, body);
+    sim::RunResult r = RunWorld({.design = GetParam(), .seed = seed}, body);
     SCOPED_TRACE("seed " + std::to_string(seed));
     ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
     EXPECT_TRUE(absl::IsInvalidArgument(start)) << start;
@@ -123,7 +102,7 @@ TEST_P(DaemonAutoRemoveTest, KeptByDockerRestart) {
       (void)co_await w.daemon->ContainerKill("c1", 9);
       removed = co_await w.daemon->ContainerWait("c1", WaitCondition::kRemoved);
     };
-    sim::RunResult r = RunWorld(GetParam(), false, seed, body);
+    sim::RunResult r = RunWorld({.design = GetParam(), .seed = seed}, body);
     SCOPED_TRACE("seed " + std::to_string(seed));
     ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
     EXPECT_TRUE(restart.ok()) << restart;
@@ -147,7 +126,7 @@ TEST_P(DaemonAutoRemoveTest, RefusedWithARestartPolicy) {
         "c1", args, RestartPolicy{RestartPolicy::Name::kAlways}, true);
     inspect = (co_await w.daemon->ContainerInspect("c1")).status();
   };
-  sim::RunResult r = RunWorld(GetParam(), false, 0, body);
+  sim::RunResult r = RunWorld({.design = GetParam(), .seed = 0}, body);
   ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
   EXPECT_TRUE(absl::IsInvalidArgument(create)) << create;
   EXPECT_TRUE(absl::StrContains(create.message(), "AutoRemove"));
@@ -175,7 +154,8 @@ TEST_P(DaemonAutoRemoveTest, RemovedByRestore) {
       if (v.ok()) plain = *v;
       (void)co_await w.daemon->ContainerRm("plain", true);
     };
-    sim::RunResult r = RunWorld(GetParam(), /*live_restore=*/true, seed, body);
+    sim::RunResult r = RunWorld(
+        {.design = GetParam(), .live_restore = true, .seed = seed}, body);
     SCOPED_TRACE("seed " + std::to_string(seed));
     ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
     EXPECT_TRUE(absl::IsNotFound(running_rm)) << running_rm;
@@ -215,7 +195,9 @@ TEST_P(DaemonAutoRemoveTest, GracefulShutdownThenRestore) {
           (void)co_await w.daemon->ContainerRm(id, true);
         }
       };
-      sim::RunResult r = RunWorld(GetParam(), live_restore, seed, body);
+      sim::RunResult r = RunWorld(
+          {.design = GetParam(), .live_restore = live_restore, .seed = seed},
+          body);
       SCOPED_TRACE("seed " + std::to_string(seed) +
                    (live_restore ? ", live restore" : ""));
       ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
@@ -258,7 +240,7 @@ TEST_P(DaemonAutoRemoveTest, ShutdownEndsAfterItsTimeout) {
       co_await w.StartDaemon();
       (void)co_await w.daemon->ContainerRm("c1", true);
     };
-    sim::RunResult r = RunWorld(GetParam(), false, seed, body);
+    sim::RunResult r = RunWorld({.design = GetParam(), .seed = seed}, body);
     SCOPED_TRACE("seed " + std::to_string(seed));
     ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
     EXPECT_TRUE(stopped);

@@ -14,8 +14,7 @@
 #include "daemon_core/daemon.h"
 #include "daemon_core/errdefs.h"
 #include "properties/stack.h"
-#include "sim/run.h"
-#include "sim/strategy_random.h"
+#include "properties/stack_run.h"
 
 namespace {
 
@@ -27,40 +26,11 @@ using daemon_core::WaitCondition;
 using daemon_core::libcontainerd::Design;
 
 using World = properties::Stack;
-using Body = std::function<sim::Task<void>(World&)>;
 
-struct RunSpec {
-  Design design = Design::kObjects;
-  Mutation mutation = Mutation::kNone;
-  bool live_restore = false;
-  uint64_t seed = 0;
-  bool fire_timers_early = false;
-};
-
-// One run of `body` as the client; `after` looks at the world once the run
-// ended (before it is destroyed).
-sim::RunResult RunWorld(const RunSpec& spec, const Body& body,
-                        const std::function<void(World&)>& after = {}) {
-  sim::ExecutorOptions o;
-  o.seed = spec.seed;
-  o.fire_timers_early = spec.fire_timers_early;
-  sim::RandomStrategy strategy;
-  sim::RunRecord rec = sim::RunOnce(
-      o, strategy, [&](sim::Executor& ex) -> std::shared_ptr<void> {
-        auto w = std::make_shared<World>(ex, spec.design, spec.mutation,
-                                         spec.live_restore);
-        ex.Spawn("client", body(*w));
-        return std::shared_ptr<void>(w.get(), [w, &after](void*) {
-          if (after) after(*w);
-        });
-      });
-  return rec.result;
-}
-
-std::string Describe(const sim::RunResult& r) {
-  return r.violation ? r.violation->invariant + ": " + r.violation->message
-                     : "";
-}
+using properties::Body;
+using properties::Describe;
+using properties::RunSpec;
+using properties::RunWorld;
 
 class DaemonLifecycleTest : public ::testing::TestWithParam<Design> {};
 

@@ -1,0 +1,56 @@
+// properties/stack_run.h: one simulated run of a client body on a whole stack
+// (properties::Stack), for the daemon tests that drive the stack by hand.
+#ifndef DSIM_PROPERTIES_STACK_RUN_H_
+#define DSIM_PROPERTIES_STACK_RUN_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "daemon_core/mutation.h"
+#include "properties/stack.h"
+#include "sim/run.h"
+#include "sim/strategy_random.h"
+
+namespace properties {
+
+struct RunSpec {
+  daemon_core::libcontainerd::Design design =
+      daemon_core::libcontainerd::Design::kObjects;
+  daemon_core::Mutation mutation = daemon_core::Mutation::kNone;
+  bool live_restore = false;
+  uint64_t seed = 0;
+  bool fire_timers_early = false;
+};
+
+using Body = std::function<sim::Task<void>(Stack&)>;
+
+// One run of `body` as the client, under a random schedule; `after` looks at
+// the stack once the run ended (before it is destroyed).
+inline sim::RunResult RunWorld(const RunSpec& spec, const Body& body,
+                               const std::function<void(Stack&)>& after = {}) {
+  sim::ExecutorOptions o;
+  o.seed = spec.seed;
+  o.fire_timers_early = spec.fire_timers_early;
+  sim::RandomStrategy strategy;
+  sim::RunRecord rec = sim::RunOnce(
+      o, strategy, [&](sim::Executor& ex) -> std::shared_ptr<void> {
+        auto w = std::make_shared<Stack>(ex, spec.design, spec.mutation,
+                                         spec.live_restore);
+        ex.Spawn("client", body(*w));
+        return std::shared_ptr<void>(w.get(), [w, &after](void*) {
+          if (after) after(*w);
+        });
+      });
+  return rec.result;
+}
+
+// The violation of a run, or "" when it had none.
+inline std::string Describe(const sim::RunResult& r) {
+  return r.violation ? r.violation->invariant + ": " + r.violation->message
+                     : "";
+}
+
+}  // namespace properties
+
+#endif  // DSIM_PROPERTIES_STACK_RUN_H_
