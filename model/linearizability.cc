@@ -217,8 +217,10 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
     case CallKind::kExecStart:
       if (step == 0) return spec.ExecStartLookup(c.exec_id, reply);
       if (!c.cancelled) return spec.ExecStartAct(c.exec_id, reply);
+      // A cancelled attach: its start, then the error defer (ExitCode = 126,
+      // ExecCommands.Delete), which an exit applies alike.
       return step == 1 ? spec.ExecStartAct(c.exec_id, Reply::Ok())
-                       : spec.ExecStartCancelled(c.exec_id);
+                       : spec.ExecExitApply(c.exec_id, 126);
     case CallKind::kExecInspect:
       return spec.ContainerExecInspect(c.exec_id, reply,
                                        c.exec.value_or(ExecView{}));

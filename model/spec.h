@@ -215,9 +215,6 @@ class Spec {
   // an exit unregistered it (or rm removed its container) in between.
   absl::Status ExecStartLookup(absl::string_view exec_id, const Reply& reply);
   absl::Status ExecStartAct(absl::string_view exec_id, const Reply& reply);
-  // A cancelled attach, after its start: the error defer (ExitCode = 126,
-  // ExecCommands.Delete).
-  absl::Status ExecStartCancelled(absl::string_view exec_id);
   // /tasks/paused and /tasks/resumed as moby's handler applies them (a late
   // paused event re-pauses after an unpause: moby has that race).
   absl::Status TaskPaused(absl::string_view id);

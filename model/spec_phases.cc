@@ -261,17 +261,6 @@ absl::Status Spec::ExecStartAct(absl::string_view exec_id, const Reply& reply) {
   return absl::OkStatus();
 }
 
-absl::Status Spec::ExecStartCancelled(absl::string_view exec_id) {
-  Exec* e = FindExec(exec_id);
-  if (e == nullptr) return absl::InternalError("exec never created");
-  e->status = ExecStatus::kExited;
-  e->exit_code = 126;
-  if (Container* c = Find(e->container_id); c != nullptr) {
-    c->execs.erase(e->id);
-  }
-  return absl::OkStatus();
-}
-
 bool Spec::ExecExitLookup(absl::string_view exec_id) const {
   const Exec* e = FindExec(exec_id);
   if (e == nullptr) return false;
