@@ -114,7 +114,8 @@ sim::Task<absl::Status> Daemon::ContainerUnpause(std::string id) {
   co_await c->state.mu.Lock();
   absl::Status s;
   if (!c->state.paused) {
-    s = Conflict("Container " + id + " is not paused");
+    // moby: a plain fmt.Errorf, so a 500 (not errdefs.Conflict).
+    s = System("Container " + id + " is not paused");
   } else if (c->task == nullptr) {
     s = System("container " + id + " has no containerd Task");
   } else {

@@ -78,6 +78,18 @@ struct LinOp {
   int queue_pos = -1;  // events: position in the container's queue
 };
 
+// An exec start whose error came from containerd (or from a cancelled
+// attach) passed its checks first and ran its error defer later: moby's
+// ContainerExecStart makes its RPCs between the two without the container
+// lock, so an init exit's Cleanup may fall in between and unregister the exec
+// (found by dsim drive against dockerd 20.10).
+bool ErrorDeferLater(const Call& c) {
+  return c.kind == CallKind::kExecStart &&
+         (c.cancelled || (!c.indeterminate &&
+                          (c.reply.kind == ErrorKind::kSystem ||
+                           c.reply.kind == ErrorKind::kInvalidParameter)));
+}
+
 int Points(CallKind k) {
   if (k == CallKind::kRm) return 4;
   if (k == CallKind::kRestart || k == CallKind::kExecCreate) return 3;
@@ -216,8 +228,8 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
                        : spec.ExecCreateInDaemon(c.exec_id, reply);
     case CallKind::kExecStart:
       if (step == 0) return spec.ExecStartLookup(c.exec_id, reply);
-      if (!c.cancelled) return spec.ExecStartAct(c.exec_id, reply);
-      // A cancelled attach: its start, then the error defer (ExitCode = 126,
+      if (!ErrorDeferLater(c)) return spec.ExecStartAct(c.exec_id, reply);
+      // Its checks passed, then the error defer (ExitCode = 126,
       // ExecCommands.Delete), which an exit applies alike.
       return step == 1 ? spec.ExecStartAct(c.exec_id, Reply::Ok())
                        : spec.ExecExitApply(c.exec_id, 126);
@@ -593,7 +605,7 @@ std::vector<Partition> Partitions(const History& h) {
     if (c.indeterminate && read) continue;  // nothing seen, nothing done
     LinOp op;
     op.call = &c;
-    op.steps = Points(c.kind) + (c.cancelled ? 1 : 0);
+    op.steps = Points(c.kind) + (ErrorDeferLater(c) ? 1 : 0);
     op.inv = c.invoked;
     op.resp = c.returned;
     op.optional = c.indeterminate;

@@ -328,15 +328,17 @@ TEST(LinearizabilityTest, GracefulShutdownRestartsAlwaysContainers) {
 // A cancelled attach started its exec while the container ran, so a pause
 // that came before the cancel does not change its reply; the exec is listed
 // until the error defer removes it (found by the generated workloads, seed
-// 11).
+// 11). A start that succeeded keeps its exec listed.
 TEST(LinearizabilityTest, CancelledAttachWasCheckedWhenItStarted) {
   for (bool cancelled : {true, false}) {
     HistoryBuilder b;
     b.Add(CallKind::kCreate, "c1", 1, 2);
     b.Add(CallKind::kStart, "c1", 3, 4);
     b.Add(CallKind::kExecCreate, "c1", 5, 6).exec_id = "exec1";
-    Call& start = b.Add(CallKind::kExecStart, "c1", 7, 14,
-                        Reply::Error(ErrorKind::kSystem, "context canceled"));
+    Call& start = b.Add(
+        CallKind::kExecStart, "c1", 7, 14,
+        cancelled ? Reply::Error(ErrorKind::kSystem, "context canceled")
+                  : Reply::Ok());
     start.exec_id = "exec1";
     start.cancelled = cancelled;
     b.Add(CallKind::kPause, "c1", 8, 9);
@@ -347,6 +349,31 @@ TEST(LinearizabilityTest, CancelledAttachWasCheckedWhenItStarted) {
     EXPECT_EQ(CheckLinearizable(b.history()).outcome,
               cancelled ? Outcome::kLinearizable : Outcome::kViolation)
         << "cancelled: " << cancelled;
+  }
+}
+
+// ContainerExecStart passes its checks, then makes its RPCs without the
+// container lock; an init exit handled meanwhile unregisters the exec
+// (Cleanup), and the failed RPC's error defer comes after. Exec inspect then
+// finds no exec (found by dsim drive against dockerd 20.10). Without the
+// exit, the error defer leaves the exec registered.
+TEST(LinearizabilityTest, ExecStartErrorDeferMayFollowTheInitExit) {
+  for (bool exited : {true, false}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Add(CallKind::kExecCreate, "c1", 5, 6).exec_id = "exec1";
+    b.Add(CallKind::kExecStart, "c1", 7, 10,
+          Reply::Error(ErrorKind::kSystem, "task c1 not found"))
+        .exec_id = "exec1";
+    if (exited) b.Exit("c1", 9, 137);
+    b.Add(CallKind::kExecInspect, "c1", 11, 12,
+          Reply::Error(ErrorKind::kNotFound, "No such exec instance: exec1"))
+        .exec_id = "exec1";
+    b.history().quiescent = 20;
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              exited ? Outcome::kLinearizable : Outcome::kViolation)
+        << "exited: " << exited;
   }
 }
 

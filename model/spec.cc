@@ -161,7 +161,9 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
       if (c->frozen_task) return {Ok(), Err(ErrorKind::kSystem, "pause")};
       return {Ok()};
     case Op::kContainerUnpause:
-      if (!c->paused) return {Err(ErrorKind::kConflict, "is not paused")};
+      // A plain fmt.Errorf in moby's containerUnpause (not errdefs): a 500,
+      // whatever the container's state (found by dsim drive on 20.10).
+      if (!c->paused) return {Err(ErrorKind::kSystem, "is not paused")};
       // A kill resumed the task; until its /tasks/resumed event the daemon
       // still shows it paused, and containerd refuses the resume: a 500.
       if (c->resume_pending) return {Ok(), Err(ErrorKind::kSystem, "unpause")};
@@ -222,7 +224,8 @@ void Spec::SetRunning(Container& c) {
   c.resume_pending = false;
   c.frozen_task = false;
   c.restarting = false;
-  c.oom_killed = false;  // 57d2d6ef: SetRunning clears OOMKilled (I6)
+  // 57d2d6ef: SetRunning clears OOMKilled (I6).
+  if (!options_.oom_killed_until_exit) c.oom_killed = false;
   c.exit_code = 0;
   c.started_before = true;
   c.last_start_failed = false;
@@ -306,10 +309,12 @@ void Spec::ProcessExit(Container& c, int exit_code, bool manual_restart) {
     SetStopped(c, exit_code);
   }
   // The legacy client's OOM map is copied in after the state change.
-  if (c.oom_pending) {
+  if (options_.oom_killed_until_exit) {
+    c.oom_killed = c.oom_pending;
+  } else if (c.oom_pending) {
     c.oom_killed = true;
-    c.oom_pending = false;
   }
+  c.oom_pending = false;
   if (!c.running && c.auto_remove && !manual_restart) AutoRemove(c);
 }
 

@@ -43,6 +43,10 @@ struct SpecOptions {
   // The legacy (pre-57d2d6ef) client keeps OOM events in a map and copies
   // OOMKilled in at the next exit; the objects client sets it at the event.
   bool oom_at_exit = false;
+  // dockerd 20.10 (before 57d2d6ef, with oom_at_exit): SetRunning leaves
+  // OOMKilled as it was, and every exit sets it to whether that exit followed
+  // an OOM. Later moby clears it at SetRunning (I6).
+  bool oom_killed_until_exit = false;
   // Concurrent histories: a kill (stop, rm) of a restarting container only
   // cancels its restart manager, whose goroutine stops it later
   // (RestartCancelled); sequential callers see the stop at once.

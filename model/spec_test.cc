@@ -45,6 +45,38 @@ TEST_F(SpecTest, StartRunningContainerIsNotModifiedWithoutEffect) {
   EXPECT_TRUE(Rejected(spec_.ContainerStart("c1", kOk), {"NotModified"}));
 }
 
+// I6 after 57d2d6ef: the next start clears OOMKilled. dockerd 20.10 leaves it
+// until the next exit, which sets it to whether that exit followed an OOM.
+TEST(SpecOomTest, OomKilledLastsUntilTheNextExitOnlyIn2010) {
+  for (bool until_exit : {false, true}) {
+    Spec spec(SpecOptions{.oom_at_exit = true,
+                          .oom_killed_until_exit = until_exit});
+    ASSERT_TRUE(Allowed(spec.ContainerCreate("c1", kOk)));
+    ASSERT_TRUE(Allowed(spec.ContainerStart("c1", kOk)));
+    ASSERT_TRUE(Allowed(spec.Oom("c1")));
+    EXPECT_FALSE(spec.Inspect("c1")->oom_killed);  // copied in at the exit
+    ASSERT_TRUE(Allowed(spec.InitExit("c1", 137)));
+    EXPECT_TRUE(spec.Inspect("c1")->oom_killed);
+    ASSERT_TRUE(Allowed(spec.ContainerStart("c1", kOk)));
+    EXPECT_EQ(spec.Inspect("c1")->oom_killed, until_exit) << until_exit;
+    ASSERT_TRUE(Allowed(spec.InitExit("c1", 0)));
+    EXPECT_FALSE(spec.Inspect("c1")->oom_killed) << until_exit;
+  }
+}
+
+// moby's containerUnpause returns a plain error for a container that is not
+// paused: a 500, running or not.
+TEST_F(SpecTest, UnpauseOfANotPausedContainerIsA500) {
+  CreateAndStart("c1");
+  EXPECT_TRUE(Allowed(spec_.ContainerUnpause(
+      "c1", Reply::Error(ErrorKind::kSystem, "Container c1 is not paused"))));
+  EXPECT_TRUE(Rejected(spec_.ContainerUnpause("c1", Conflict("is not paused")),
+                       {"is not paused"}));
+  ASSERT_TRUE(Allowed(spec_.InitExit("c1", 0)));
+  EXPECT_TRUE(Allowed(spec_.ContainerUnpause(
+      "c1", Reply::Error(ErrorKind::kSystem, "Container c1 is not paused"))));
+}
+
 TEST_F(SpecTest, StartPausedContainerIsConflict) {
   CreateAndStart("c1");
   ASSERT_TRUE(Allowed(spec_.ContainerPause("c1", kOk)));

@@ -119,6 +119,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
                      std::move(replay));
   model::History h;
   h.spec.oom_at_exit = true;  // dockerd 20.10 is the legacy design
+  h.spec.oom_killed_until_exit = true;  // and lacks 57d2d6ef
   uint64_t seq = 0;
   std::map<std::string, std::string> names;     // daemon id -> scenario name
   std::map<std::string, std::string> exec_ids;  // scenario exec -> daemon id
