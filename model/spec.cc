@@ -147,12 +147,9 @@ std::vector<AllowedReply> Spec::Allowed(Op op, absl::string_view id) const {
       if ((c->removing || c->dead) && !c->running) {
         return {Err(ErrorKind::kSystem, "removal")};
       }
-      if (c->stale_task && !c->running) {
-        return {Ok(), Err(ErrorKind::kSystem),
-                Err(ErrorKind::kInvalidParameter),
-                Err(ErrorKind::kConflict, "id already in use")};
-      }
-      return {Ok(), Err(ErrorKind::kSystem), Err(ErrorKind::kInvalidParameter)};
+      // A start error (a runtime error, "id already in use" after a crash
+      // left the task) is wrapped too.
+      return {Ok(), Err(ErrorKind::kSystem)};
     case Op::kContainerPause:
       if (!c->running) return {Err(ErrorKind::kConflict, "is not running")};
       if (c->paused) return {Err(ErrorKind::kConflict, "is already paused")};

@@ -49,8 +49,8 @@ TEST_F(SpecTest, StartRunningContainerIsNotModifiedWithoutEffect) {
 // until the next exit, which sets it to whether that exit followed an OOM.
 TEST(SpecOomTest, OomKilledLastsUntilTheNextExitOnlyIn2010) {
   for (bool until_exit : {false, true}) {
-    Spec spec(SpecOptions{.oom_at_exit = true,
-                          .oom_killed_until_exit = until_exit});
+    Spec spec(
+        SpecOptions{.oom_at_exit = true, .oom_killed_until_exit = until_exit});
     ASSERT_TRUE(Allowed(spec.ContainerCreate("c1", kOk)));
     ASSERT_TRUE(Allowed(spec.ContainerStart("c1", kOk)));
     ASSERT_TRUE(Allowed(spec.Oom("c1")));
@@ -241,6 +241,22 @@ TEST_F(SpecTest, InitExitUnregistersLiveExecs) {
   ASSERT_TRUE(Allowed(spec_.InitExit("c1", 0)));
   EXPECT_FALSE(spec_.ExecInspect("e1").ok());       // Cleanup unregistered it
   EXPECT_TRUE(Allowed(spec_.ExecExit("e1", 137)));  // exec_die 127, no effect
+}
+
+// ContainerRestart wraps every error after its lookup with fmt.Errorf
+// ("Cannot restart container"): a 500, never a 409 or a 400.
+TEST_F(SpecTest, RestartErrorsAreAll500) {
+  CreateAndStart("c1");
+  EXPECT_TRUE(
+      Rejected(spec_.ContainerRestart("c1", Conflict("id already in use"), 0),
+               {"Conflict"}));
+  EXPECT_TRUE(
+      Rejected(spec_.ContainerRestart(
+                   "c1", Reply::Error(ErrorKind::kInvalidParameter, "bad"), 0),
+               {"InvalidParameter"}));
+  EXPECT_TRUE(Allowed(spec_.ContainerRestart(
+      "c1", Reply::Error(ErrorKind::kSystem, "Cannot restart container c1"),
+      0)));
 }
 
 TEST_F(SpecTest, RestartPolicies) {
