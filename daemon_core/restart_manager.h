@@ -29,15 +29,15 @@ class RestartManager {
   static constexpr sim::Nanos kResetAfter = 10 * sim::kSecond;
 
   // ShouldRestart: false once cancelled; otherwise `always` restarts whatever
-  // `has_been_manually_stopped` says (only unless-stopped reads it, and dsim
-  // has no unless-stopped), on-failure restarts a non-zero exit while under its
-  // retry count. A yes counts as a restart; timeout() is then its delay.
+  // `has_been_manually_stopped` says, unless-stopped only when it is false
+  // (the caller passes true while the daemon shuts down too), on-failure
+  // restarts a non-zero exit while under its retry count. A yes counts as a
+  // restart; timeout() is then its delay.
   //
   // Departure: moby also refuses while an earlier yes is "active" (its backoff
   // timer has not fired).
   bool ShouldRestart(int exit_code, bool has_been_manually_stopped,
                      sim::Nanos execution_duration) {
-    (void)has_been_manually_stopped;
     if (policy_.name == RestartPolicy::Name::kNo || canceled_) return false;
     if (execution_duration >= kResetAfter) timeout_ = 0;
     if (timeout_ == 0) {
@@ -51,6 +51,9 @@ class RestartManager {
         break;
       case RestartPolicy::Name::kAlways:
         restart = true;
+        break;
+      case RestartPolicy::Name::kUnlessStopped:
+        restart = !has_been_manually_stopped;
         break;
       case RestartPolicy::Name::kOnFailure:
         restart =

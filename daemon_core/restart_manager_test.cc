@@ -48,5 +48,18 @@ TEST(RestartManagerTest, CancelledRefusesAndOnFailureCountsRetries) {
   EXPECT_FALSE(always.ShouldRestart(1, true, 0));
 }
 
+// unless-stopped restarts what always restarts, unless the container was
+// stopped by hand (or the daemon is shutting down: the caller says so too).
+TEST(RestartManagerTest, UnlessStoppedReadsTheManualStop) {
+  RestartPolicy unless_stopped;
+  unless_stopped.name = RestartPolicy::Name::kUnlessStopped;
+  RestartManager rm(unless_stopped, 0);
+  EXPECT_TRUE(rm.ShouldRestart(0, false, 0));
+  EXPECT_TRUE(rm.ShouldRestart(1, false, 0));
+  EXPECT_FALSE(rm.ShouldRestart(0, true, 0));
+  RestartManager always(Always(), 0);
+  EXPECT_TRUE(always.ShouldRestart(0, true, 0));
+}
+
 }  // namespace
 }  // namespace daemon_core

@@ -6,7 +6,7 @@
 namespace daemon_core {
 
 struct RestartPolicy {
-  enum class Name { kNo, kAlways, kOnFailure };
+  enum class Name { kNo, kAlways, kOnFailure, kUnlessStopped };
   Name name = Name::kNo;
   int maximum_retry_count = 0;  // on-failure only; 0 = unlimited
 };

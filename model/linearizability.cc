@@ -85,9 +85,9 @@ struct LinOp {
 // (found by dsim drive against dockerd 20.10).
 bool ErrorDeferLater(const Call& c) {
   return c.kind == CallKind::kExecStart &&
-         (c.cancelled || (!c.indeterminate &&
-                          (c.reply.kind == ErrorKind::kSystem ||
-                           c.reply.kind == ErrorKind::kInvalidParameter)));
+         (c.cancelled ||
+          (!c.indeterminate && (c.reply.kind == ErrorKind::kSystem ||
+                                c.reply.kind == ErrorKind::kInvalidParameter)));
 }
 
 int Points(CallKind k) {
@@ -646,7 +646,8 @@ std::vector<Partition> Partitions(const History& h) {
 // container, and a container is restarted at the next startup only by its
 // restart policy: one without a policy cannot be running after it. Those
 // stops are not manual stops, and restore's restart manager is a fresh one:
-// a restart=always container that ever ran is running (or restarting) again,
+// a restart=always container that ever ran is running (or restarting) again
+// (unless-stopped too, if no kill or stop came before the shutdown),
 // unless it is being removed (Dead) or a start the forced exit cut left its
 // task behind (stale). (With faults, a stop or that start may fail, as in
 // moby.) Returns the explanation of a violation, or "".
@@ -663,13 +664,18 @@ std::string CheckGracefulRestart(const History& h) {
             "live-restore, but it has no restart policy (daemon.Shutdown "
             "stops every running container)");
       }
-      if (!s.view.running && s.policy.kind == RestartPolicy::Kind::kAlways &&
+      const bool comes_back =
+          s.policy.kind == RestartPolicy::Kind::kAlways ||
+          (s.policy.kind == RestartPolicy::Kind::kUnlessStopped &&
+           !s.has_been_manually_stopped);
+      if (!s.view.running && comes_back &&
           s.view.status != ContainerStatus::kCreated && !s.view.dead &&
           !s.stale_task && !s.stale_container) {
         return absl::StrCat(
             "container ", s.id, " (after daemon restart ", i + 1,
-            "): restart=always, but not started again after a graceful daemon "
-            "shutdown (its stop by the shutdown is not a manual stop)");
+            "): restart=", s.policy.ToString(),
+            ", but not started again after a graceful daemon shutdown (its "
+            "stop by the shutdown is not a manual stop)");
       }
     }
   }

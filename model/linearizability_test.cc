@@ -325,6 +325,31 @@ TEST(LinearizabilityTest, GracefulShutdownRestartsAlwaysContainers) {
   }
 }
 
+// unless-stopped comes back too, unless a kill or stop had stopped it by hand
+// before the shutdown (what the daemon's disk says).
+TEST(LinearizabilityTest, GracefulShutdownRestartsUnlessStoppedUnlessStopped) {
+  for (bool stopped_by_hand : {true, false}) {
+    HistoryBuilder b;
+    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
+    create.policy = *RestartPolicy::Parse("unless-stopped");
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    ContainerSnapshot s;
+    s.id = "c1";
+    s.policy = *RestartPolicy::Parse("unless-stopped");
+    s.has_been_manually_stopped = stopped_by_hand;
+    s.view.status = ContainerStatus::kExited;
+    s.view.exit_code = 143;
+    b.Shutdown(5, 6, s, /*live_restore=*/false);
+    const LinearizabilityResult r = CheckLinearizable(b.history());
+    EXPECT_EQ(r.outcome,
+              stopped_by_hand ? Outcome::kLinearizable : Outcome::kViolation);
+    if (!stopped_by_hand) {
+      EXPECT_TRUE(absl::StrContains(r.explanation, "restart=unless-stopped"))
+          << r.explanation;
+    }
+  }
+}
+
 // A cancelled attach started its exec while the container ran, so a pause
 // that came before the cancel does not change its reply; the exec is listed
 // until the error defer removes it (found by the generated workloads, seed
@@ -335,10 +360,10 @@ TEST(LinearizabilityTest, CancelledAttachWasCheckedWhenItStarted) {
     b.Add(CallKind::kCreate, "c1", 1, 2);
     b.Add(CallKind::kStart, "c1", 3, 4);
     b.Add(CallKind::kExecCreate, "c1", 5, 6).exec_id = "exec1";
-    Call& start = b.Add(
-        CallKind::kExecStart, "c1", 7, 14,
-        cancelled ? Reply::Error(ErrorKind::kSystem, "context canceled")
-                  : Reply::Ok());
+    Call& start =
+        b.Add(CallKind::kExecStart, "c1", 7, 14,
+              cancelled ? Reply::Error(ErrorKind::kSystem, "context canceled")
+                        : Reply::Ok());
     start.exec_id = "exec1";
     start.cancelled = cancelled;
     b.Add(CallKind::kPause, "c1", 8, 9);

@@ -282,7 +282,10 @@ bool Spec::ShouldRestart(const Container& c, int exit_code) const {
   switch (c.policy.kind) {
     case RestartPolicy::Kind::kNo:
       return false;
+    // Within one daemon's life unless-stopped is always: a kill or stop both
+    // marks the container stopped by hand and cancels its restart manager.
     case RestartPolicy::Kind::kAlways:
+    case RestartPolicy::Kind::kUnlessStopped:
       return true;
     case RestartPolicy::Kind::kOnFailure:
       return exit_code != 0 && (c.policy.max_retries == 0 ||

@@ -285,6 +285,8 @@ TEST(RestartPolicyTest, Parse) {
   EXPECT_EQ(RestartPolicy::Parse("on-failure:3")->max_retries, 3);
   EXPECT_EQ(RestartPolicy::Parse("on-failure:3")->ToString(), "on-failure:3");
   EXPECT_EQ(RestartPolicy::Parse("always")->kind, RestartPolicy::Kind::kAlways);
+  EXPECT_EQ(RestartPolicy::Parse("unless-stopped")->ToString(),
+            "unless-stopped");
   EXPECT_FALSE(RestartPolicy::Parse("sometimes").has_value());
   EXPECT_FALSE(RestartPolicy::Parse("on-failure:x").has_value());
 }

@@ -73,6 +73,7 @@ absl::string_view ToString(WaitCondition c) {
 std::optional<RestartPolicy> RestartPolicy::Parse(absl::string_view s) {
   if (s == "no" || s.empty()) return RestartPolicy{Kind::kNo, 0};
   if (s == "always") return RestartPolicy{Kind::kAlways, 0};
+  if (s == "unless-stopped") return RestartPolicy{Kind::kUnlessStopped, 0};
   if (s == "on-failure") return RestartPolicy{Kind::kOnFailure, 0};
   if (absl::ConsumePrefix(&s, "on-failure:")) {
     int max = 0;
@@ -89,6 +90,8 @@ std::string RestartPolicy::ToString() const {
       return "no";
     case Kind::kAlways:
       return "always";
+    case Kind::kUnlessStopped:
+      return "unless-stopped";
     case Kind::kOnFailure:
       return max_retries == 0 ? "on-failure"
                               : absl::StrCat("on-failure:", max_retries);

@@ -85,11 +85,12 @@ enum class WaitCondition { kNotRunning, kNextExit, kRemoved };
 absl::string_view ToString(WaitCondition c);
 
 struct RestartPolicy {
-  enum class Kind { kNo, kAlways, kOnFailure };
+  enum class Kind { kNo, kAlways, kOnFailure, kUnlessStopped };
   Kind kind = Kind::kNo;
   int max_retries = 0;  // on-failure only; 0 means unlimited (as in moby)
 
-  // "no", "always", "on-failure", "on-failure:N"; nullopt when malformed.
+  // "no", "always", "on-failure", "on-failure:N", "unless-stopped"; nullopt
+  // when malformed.
   static std::optional<RestartPolicy> Parse(absl::string_view s);
   std::string ToString() const;
 };

@@ -46,10 +46,11 @@ model::WaitCondition WaitConditionOf(sc::WaitCondition c) {
 
 model::RestartPolicy ModelPolicyOf(sc::RestartPolicy p, int max_retry) {
   model::RestartPolicy r;
-  r.kind = p == sc::RESTART_ALWAYS ? model::RestartPolicy::Kind::kAlways
-           : p == sc::RESTART_ON_FAILURE
-               ? model::RestartPolicy::Kind::kOnFailure
-               : model::RestartPolicy::Kind::kNo;
+  using Kind = model::RestartPolicy::Kind;
+  r.kind = p == sc::RESTART_ALWAYS           ? Kind::kAlways
+           : p == sc::RESTART_ON_FAILURE     ? Kind::kOnFailure
+           : p == sc::RESTART_UNLESS_STOPPED ? Kind::kUnlessStopped
+                                             : Kind::kNo;
   r.max_retries = max_retry;
   return r;
 }
@@ -109,12 +110,22 @@ model::InspectView ViewOf(const daemon_core::ContainerInspectResult& r) {
 model::ContainerSnapshot SnapshotOf(const daemon_core::Container& c) {
   model::ContainerSnapshot s;
   s.id = c.id;
-  s.policy.kind =
-      c.restart_policy.name == daemon_core::RestartPolicy::Name::kAlways
-          ? model::RestartPolicy::Kind::kAlways
-      : c.restart_policy.name == daemon_core::RestartPolicy::Name::kOnFailure
-          ? model::RestartPolicy::Kind::kOnFailure
-          : model::RestartPolicy::Kind::kNo;
+  using Name = daemon_core::RestartPolicy::Name;
+  using Kind = model::RestartPolicy::Kind;
+  switch (c.restart_policy.name) {
+    case Name::kNo:
+      s.policy.kind = Kind::kNo;
+      break;
+    case Name::kAlways:
+      s.policy.kind = Kind::kAlways;
+      break;
+    case Name::kOnFailure:
+      s.policy.kind = Kind::kOnFailure;
+      break;
+    case Name::kUnlessStopped:
+      s.policy.kind = Kind::kUnlessStopped;
+      break;
+  }
   s.policy.max_retries = c.restart_policy.maximum_retry_count;
   const daemon_core::State& st = c.state;
   s.view.running = st.running;

@@ -9,10 +9,11 @@ std::string OpName(sc::Op op) { return sc::Op_Name(op); }
 
 daemon_core::RestartPolicy PolicyOf(sc::RestartPolicy p, int max_retry) {
   daemon_core::RestartPolicy r;
-  r.name = p == sc::RESTART_ALWAYS ? daemon_core::RestartPolicy::Name::kAlways
-           : p == sc::RESTART_ON_FAILURE
-               ? daemon_core::RestartPolicy::Name::kOnFailure
-               : daemon_core::RestartPolicy::Name::kNo;
+  using Name = daemon_core::RestartPolicy::Name;
+  r.name = p == sc::RESTART_ALWAYS           ? Name::kAlways
+           : p == sc::RESTART_ON_FAILURE     ? Name::kOnFailure
+           : p == sc::RESTART_UNLESS_STOPPED ? Name::kUnlessStopped
+                                             : Name::kNo;
   r.maximum_retry_count = max_retry;
   return r;
 }

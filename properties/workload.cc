@@ -72,9 +72,10 @@ rc::Gen<sc::Scenario> GenWorkload() {
       ids.push_back(c->id());
       const std::vector<std::string> args = GenInitArgs();
       SetArgs(args, c->mutable_args());
-      const int policy = *rc::gen::inRange(0, 3);
+      const int policy = *rc::gen::inRange(0, 4);
       c->set_restart(policy == 1   ? sc::RESTART_ALWAYS
                      : policy == 2 ? sc::RESTART_ON_FAILURE
+                     : policy == 3 ? sc::RESTART_UNLESS_STOPPED
                                    : sc::RESTART_NO);
       if (policy == 2) c->set_maximum_retry_count(*rc::gen::inRange(0, 3));
       c->set_created(true);
