@@ -116,7 +116,9 @@ TEST(DaemonRmTest, RootDirRemovalIsExclusiveWithCheckpointTo) {
       }
       failed += bad;
     }
-    if (m != Mutation::kNone) EXPECT_GT(failed, 0);
+    if (m != Mutation::kNone) {
+      EXPECT_GT(failed, 0);
+    }
     std::printf("%s: %d/200 runs failed\n",
                 std::string(daemon_core::Info(m).name).c_str(), failed);
   }
@@ -218,8 +220,11 @@ TEST_P(DaemonLifecycleTest, DaemonRestartKeepsOrStopsContainers) {
     SCOPED_TRACE(live_restore ? "live-restore" : "no live-restore");
     ASSERT_TRUE(plain && always && created);
     EXPECT_EQ(plain->running, live_restore);
-    if (live_restore) EXPECT_EQ(plain->pid, pid_before);
-    if (!live_restore) EXPECT_EQ(plain->exit_code, 143);  // SIGTERM
+    if (live_restore) {
+      EXPECT_EQ(plain->pid, pid_before);
+    } else {
+      EXPECT_EQ(plain->exit_code, 143);  // SIGTERM
+    }
     EXPECT_TRUE(always->running);
     EXPECT_FALSE(created->running);
     EXPECT_EQ(created->status, "created");

@@ -29,10 +29,10 @@ struct Stack {
         faults(ex, fault_options),
         transport(ex, faults),
         daemon_conn(transport, /*count_rpcs=*/false),
-        disk(ex),
-        options{.design = design,
-                .mutation = mutation,
-                .live_restore = live_restore} {
+        disk(ex) {
+    options.design = design;
+    options.mutation = mutation;
+    options.live_restore = live_restore;
     fake_containerd::ServeInProcess(fake, transport);
     fake.set_faults(&faults);
     daemon =
