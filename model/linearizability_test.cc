@@ -304,47 +304,42 @@ TEST(LinearizabilityTest, GracefulShutdownStopsContainersWithoutLiveRestore) {
   }
 }
 
-// And one with restart=always is started again at the next startup.
-TEST(LinearizabilityTest, GracefulShutdownRestartsAlwaysContainers) {
-  for (bool running : {true, false}) {
+// And one with restart=always is started again at the next startup;
+// unless-stopped too, unless a kill or stop had stopped it by hand before the
+// shutdown (what the daemon's disk says).
+TEST(LinearizabilityTest, GracefulShutdownRestartsAlwaysAndUnlessStopped) {
+  struct Case {
+    const char* policy;
+    bool running, stopped_by_hand, explained;
+  };
+  for (const Case& k :
+       {Case{"always", true, false, true}, Case{"always", false, false, false},
+        Case{"always", false, true, false},
+        Case{"unless-stopped", true, false, true},
+        Case{"unless-stopped", false, false, false},
+        Case{"unless-stopped", false, true, true}}) {
+    SCOPED_TRACE(absl::StrCat(k.policy, k.running ? " running" : " exited",
+                              k.stopped_by_hand ? ", stopped by hand" : ""));
     HistoryBuilder b;
-    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
-    create.policy = *RestartPolicy::Parse("always");
+    b.Add(CallKind::kCreate, "c1", 1, 2).policy =
+        *RestartPolicy::Parse(k.policy);
     b.Add(CallKind::kStart, "c1", 3, 4);
     ContainerSnapshot s;
     s.id = "c1";
-    s.policy = *RestartPolicy::Parse("always");
+    s.policy = *RestartPolicy::Parse(k.policy);
+    s.has_been_manually_stopped = k.stopped_by_hand;
     s.view.status =
-        running ? ContainerStatus::kRunning : ContainerStatus::kExited;
-    s.view.running = running;
-    s.view.has_pid = running;
-    s.view.exit_code = running ? 0 : 143;
-    b.Shutdown(5, 6, s, /*live_restore=*/false);
-    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
-              running ? Outcome::kLinearizable : Outcome::kViolation);
-  }
-}
-
-// unless-stopped comes back too, unless a kill or stop had stopped it by hand
-// before the shutdown (what the daemon's disk says).
-TEST(LinearizabilityTest, GracefulShutdownRestartsUnlessStoppedUnlessStopped) {
-  for (bool stopped_by_hand : {true, false}) {
-    HistoryBuilder b;
-    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
-    create.policy = *RestartPolicy::Parse("unless-stopped");
-    b.Add(CallKind::kStart, "c1", 3, 4);
-    ContainerSnapshot s;
-    s.id = "c1";
-    s.policy = *RestartPolicy::Parse("unless-stopped");
-    s.has_been_manually_stopped = stopped_by_hand;
-    s.view.status = ContainerStatus::kExited;
-    s.view.exit_code = 143;
+        k.running ? ContainerStatus::kRunning : ContainerStatus::kExited;
+    s.view.running = k.running;
+    s.view.has_pid = k.running;
+    s.view.exit_code = k.running ? 0 : 143;
     b.Shutdown(5, 6, s, /*live_restore=*/false);
     const LinearizabilityResult r = CheckLinearizable(b.history());
     EXPECT_EQ(r.outcome,
-              stopped_by_hand ? Outcome::kLinearizable : Outcome::kViolation);
-    if (!stopped_by_hand) {
-      EXPECT_TRUE(absl::StrContains(r.explanation, "restart=unless-stopped"))
+              k.explained ? Outcome::kLinearizable : Outcome::kViolation);
+    if (!k.explained) {
+      EXPECT_TRUE(
+          absl::StrContains(r.explanation, absl::StrCat("restart=", k.policy)))
           << r.explanation;
     }
   }
