@@ -5,16 +5,19 @@ namespace sim {
 void ReplayStrategy::BeginExecution(Prng& schedule) {
   (void)schedule;
   next_ = 0;
+  diverged_ = false;
   error_.clear();
 }
 
 size_t ReplayStrategy::Diverge(std::string why) {
+  diverged_ = true;
   error_ = "replay diverged at decision " + std::to_string(next_) + ": " + why +
            "; is the model deterministic?";
   return kAbandon;
 }
 
 size_t ReplayStrategy::NextTask(const ScheduleContext& ctx) {
+  if (diverged_) return kAbandon;
   if (ctx.candidates.size() == 1) return 0;
   if (next_ >= decisions_.size())
     return Diverge("the recording has no more decisions");
@@ -35,6 +38,7 @@ size_t ReplayStrategy::NextTask(const ScheduleContext& ctx) {
 
 uint64_t ReplayStrategy::NextChoice(uint64_t n, Prng& stream) {
   (void)stream;
+  if (diverged_) return 0;
   if (next_ >= decisions_.size()) {
     Diverge("the recording has no more decisions");
     return 0;

@@ -28,12 +28,17 @@ class ReplayStrategy : public Strategy {
   std::string TakeError() override { return std::exchange(error_, {}); }
   // After the run: every recorded decision was used.
   bool consumed_all() const { return next_ == decisions_.size(); }
+  // After the run: the recorded decisions it never reached.
+  size_t unused() const { return decisions_.size() - next_; }
 
  private:
   size_t Diverge(std::string why);
   std::vector<Decision> decisions_;
   uint64_t fingerprint_mask_;
   size_t next_ = 0;
+  // A data choice diverged: the run stops at its next scheduling point, and
+  // the choice's error is the one reported.
+  bool diverged_ = false;
   std::string error_;
 };
 

@@ -207,6 +207,40 @@ TEST(ReplayTest, DataChoicesAreReplayedToo) {
   EXPECT_EQ(again.result.trace_hash, original.result.trace_hash);
 }
 
+// A recorded choice among other values than the run draws stops the run
+// there, as a task divergence does, and names that decision: the run does not
+// go on with a made-up value and diverge later under another name.
+TEST(ReplayTest, ADivergingDataChoiceStopsTheRun) {
+  auto program = [](uint64_t n) {
+    return [n](Executor& ex) -> std::shared_ptr<void> {
+      ex.Spawn("chooser", [](Executor& e, uint64_t n) -> Task<void> {
+        for (int i = 0; i < 3; ++i) {
+          (void)e.Choose(n, Stream::kFault);
+          co_await e.Yield();
+        }
+      }(ex, n));
+      ex.Spawn("other", [](Executor& e) -> Task<void> {
+        for (int i = 0; i < 3; ++i) co_await e.Yield();
+      }(ex));
+      return nullptr;
+    };
+  };
+  RandomStrategy r;
+  RunRecord original = RunOnce({}, r, program(10));
+  ReplayStrategy same(original.decisions);
+  EXPECT_EQ(RunOnce({}, same, program(10)).result.outcome,
+            RunOutcome::kCompleted);
+  EXPECT_EQ(same.unused(), 0u);
+  ReplayStrategy replay(original.decisions);
+  RunRecord rec = RunOnce({}, replay, program(7));
+  ASSERT_EQ(rec.result.outcome, RunOutcome::kDiverged);
+  EXPECT_NE(rec.result.violation->message.find(
+                ": recorded a different decision, run draws a choice among 7"),
+            std::string::npos)
+      << rec.result.violation->message;
+  EXPECT_GT(replay.unused(), 0u);
+}
+
 // The scripted strategy: an empty script never preempts (each task runs to its
 // end, no update is lost); one entry that switches tasks loses the update, and
 // says it preempted once.

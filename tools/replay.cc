@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "dsim/report.pb.h"
 #include "properties/scenario_run.h"
 #include "sim/strategy_replay.h"
@@ -36,7 +37,11 @@ int Replay(const std::string& text) {
                r.strategy.c_str(), static_cast<unsigned long long>(o.seed));
   std::fprintf(out, "%s", TraceTail(rec.trace_text, 30).c_str());
   const auto& v = rec.result.violation;
-  const bool diverged = rec.result.outcome == sim::RunOutcome::kDiverged;
+  // A run that ended before the recording did did not follow it either.
+  const size_t unused =
+      rec.result.outcome == sim::RunOutcome::kDiverged ? 0 : replay.unused();
+  const bool diverged =
+      rec.result.outcome == sim::RunOutcome::kDiverged || unused > 0;
   const bool violated = !diverged && v.has_value();
   if (violated) {
     std::fprintf(out, "VIOLATION %s: %s\n", v->invariant.c_str(),
@@ -49,7 +54,9 @@ int Replay(const std::string& text) {
   WriteTraceOut(trace_out, rec.trace_text, rec.chrome_json, out);
   if (json) {
     report::ReplayReport j;
-    j.set_outcome(std::string(sim::RunOutcomeName(rec.result.outcome)));
+    j.set_outcome(unused > 0
+                      ? std::string("diverged")
+                      : std::string(sim::RunOutcomeName(rec.result.outcome)));
     j.set_steps(rec.result.steps);
     j.set_trace_hash(Hex16(rec.result.trace_hash));
     if (v) {
@@ -61,7 +68,13 @@ int Replay(const std::string& text) {
   if (diverged) {
     // The recording no longer fits this build: bad input, said on stderr.
     std::fflush(stdout);
-    const std::string why = v ? v->message : "replay diverged";
+    const std::string why =
+        unused > 0
+            ? absl::StrCat("replay diverged: the run ended (",
+                           std::string(sim::RunOutcomeName(rec.result.outcome)),
+                           ") with ", unused, " recorded decision(s) unused")
+        : v ? v->message
+            : "replay diverged";
     return BadInput(
         why.rfind("replay diverged", 0) == 0 ? why : "replay diverged: " + why);
   }
