@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/alloc_count.h"
 #include "sim/exec_race_toy.h"
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
@@ -32,14 +33,21 @@ void BM_ToyFixedThroughput(benchmark::State& state) {
   ExecutorOptions o;
   o.detect_races = true;
   uint64_t i = 0;
+  RunRecord rec;
+  RunOnce(o, random, program, rec);  // warm the per-thread pools
+  const uint64_t allocations_before = HeapAllocations();
   for (auto _ : state) {
     o.seed = Mix64(++i);
-    RunRecord rec = RunOnce(o, random, program);
+    RunOnce(o, random, program, rec);
     if (rec.result.outcome != RunOutcome::kCompleted)
       state.SkipWithError("FIXED toy violated");
   }
   state.counters["iterations/s"] =
       benchmark::Counter(static_cast<double>(i), benchmark::Counter::kIsRate);
+  // Every heap allocation in the loop, RunRecord included, per execution.
+  state.counters["allocs/run"] =
+      static_cast<double>(HeapAllocations() - allocations_before) /
+      static_cast<double>(i == 0 ? 1 : i);
 }
 BENCHMARK(BM_ToyFixedThroughput)
     ->ArgsProduct({{0, 5, 20}, {0, 2}})

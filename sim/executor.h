@@ -229,6 +229,10 @@ class Executor {
 
  private:
   struct TaskState;
+  // The vectors of the thread's last finished executor, emptied: the next one
+  // reuses their capacity (nullptr under AddressSanitizer; see sim/pool.h).
+  struct Spare;
+  static Spare* ThreadSpare();
   template <typename T>
   static Task<void> Capture(Task<T> task,
                             std::shared_ptr<std::optional<T>> out) {

@@ -40,7 +40,9 @@ void Mutex::LockOp::await_suspend(std::coroutine_handle<> h) {
 void Mutex::LockOp::Leave() {
   if (!waiting_ || ex_.tearing_down()) return;
   waiting_ = false;
-  std::erase(mu_.waiters_, this);
+  mu_.waiters_.erase(
+      std::remove(mu_.waiters_.begin(), mu_.waiters_.end(), this),
+      mu_.waiters_.end());
 }
 
 bool Mutex::TryLock() {

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "sim/executor.h"
 
 namespace sim {
@@ -63,7 +64,7 @@ class Mutex {
   TaskId owner_ = kNoTask;
   bool no_rpc_ = false;
   VectorClock clock_;
-  std::vector<const LockOp*> waiters_;  // parked, in arrival order
+  absl::InlinedVector<const LockOp*, 4> waiters_;  // parked, in arrival order
 };
 
 class Mutex::LockOp : public internal::Op {

@@ -45,19 +45,39 @@ std::string_view EventKindName(EventKind k) {
   return "?";
 }
 
-uint64_t Trace::Mix(uint64_t x) { return Mix64(x); }
-
 uint64_t Trace::HashString(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a
   for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
   return h;
 }
 
-void Trace::Add(const TraceRecord& r) {
-  HashIn(r.step ^ (r.time_ns << 20) ^ (uint64_t{r.task} << 40) ^
-         (uint64_t{static_cast<uint8_t>(r.kind)} << 56));
-  HashIn(uint64_t{r.object} ^ (r.value << 24));
-  if (keep_records_) records_.push_back(r);
+Trace::Trace(bool keep_records, Buffers* reuse) : keep_records_(keep_records) {
+  if (reuse != nullptr) {
+    records_.swap(reuse->records);
+    strings_.swap(reuse->strings);
+    object_names_.swap(reuse->object_names);
+    task_names_.swap(reuse->task_names);
+    records_.clear();
+    strings_.clear();
+    object_names_.clear();
+    task_names_.clear();
+  }
+  object_names_.emplace_back("-");
+}
+
+void Trace::GiveBuffers(Buffers& into) {
+  records_.clear();
+  strings_.clear();
+  object_names_.clear();
+  task_names_.clear();
+  // Keep whichever is larger: a nested executor may have taken the spare.
+  auto give = [](auto& mine, auto& theirs) {
+    if (mine.capacity() > theirs.capacity()) mine.swap(theirs);
+  };
+  give(records_, into.records);
+  give(strings_, into.strings);
+  give(object_names_, into.object_names);
+  give(task_names_, into.task_names);
 }
 
 uint64_t Trace::AddString(std::string s) {
