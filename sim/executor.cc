@@ -199,6 +199,7 @@ Executor::Executor(ExecutorOptions options, Strategy& strategy)
       streams_{Prng(options.seed).Split(0), Prng(options.seed).Split(1),
                Prng(options.seed).Split(2)},
       trace_(options.keep_trace,
+             options.hash_trace || options.keep_fingerprints,
              ThreadSpare() != nullptr ? &ThreadSpare()->trace : nullptr) {
   if (Spare* s = ThreadSpare()) {
     TakeCapacity(tasks_, s->tasks);
@@ -320,10 +321,6 @@ void Executor::Park(internal::Op* op, std::coroutine_handle<> h) {
   }
 }
 
-void Executor::Record(EventKind kind, ObjectId object, uint64_t value) {
-  trace_.Add(TraceRecord{steps_, now_, current_, kind, object, value});
-}
-
 void Executor::Note(std::string text) {
   Record(EventKind::kNote, kNoObject, trace_.AddString(std::move(text)));
 }
@@ -402,6 +399,8 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
 }
 
 uint64_t Executor::CandidateFingerprint() const {
+  // Read only where there is a choice (a Decision, replay's check).
+  if (candidates_.size() <= 1) return 0;
   uint64_t h = 0x243f6a8885a308d3ULL;
   for (const Candidate& c : candidates_) {
     h = Mix64(h ^ (uint64_t{c.task} << 16) ^

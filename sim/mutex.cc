@@ -25,11 +25,6 @@ void Mutex::Acquire() {
   ex_.Record(EventKind::kAcquire, id_, 0);
 }
 
-bool Mutex::Starving() const {
-  return !waiters_.empty() &&
-         ex_.now() - waiters_.front()->since_ >= kStarvation;
-}
-
 void Mutex::LockOp::await_suspend(std::coroutine_handle<> h) {
   waiting_ = true;
   since_ = ex_.now();

@@ -114,6 +114,11 @@ class Mutex::ScopedOp : public LockOp {
   Guard await_resume() const noexcept { return Guard(&mu_); }
 };
 
+inline bool Mutex::Starving() const {
+  return !waiters_.empty() &&
+         ex_.now() - waiters_.front()->since_ >= kStarvation;
+}
+
 inline Mutex::LockOp Mutex::Lock() { return LockOp(*this); }
 inline Mutex::ScopedOp Mutex::Scoped() { return ScopedOp(*this); }
 

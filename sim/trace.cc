@@ -51,8 +51,10 @@ uint64_t Trace::HashString(std::string_view s) {
   return h;
 }
 
-Trace::Trace(bool keep_records, Buffers* reuse) : keep_records_(keep_records) {
+Trace::Trace(bool keep_records, bool hashing, Buffers* reuse)
+    : keep_records_(keep_records), hashing_(hashing) {
   if (reuse != nullptr) {
+    memo_ = reuse;
     records_.swap(reuse->records);
     strings_.swap(reuse->strings);
     object_names_.swap(reuse->object_names);
@@ -80,20 +82,40 @@ void Trace::GiveBuffers(Buffers& into) {
   give(task_names_, into.task_names);
 }
 
+uint64_t Trace::NameHash(std::vector<std::pair<std::string, uint64_t>>* memo,
+                         size_t i, const std::string& name) {
+  constexpr size_t kMemoMax = 4096;  // names past this are hashed every time
+  if (memo == nullptr || i >= kMemoMax) return HashString(name);
+  if (i < memo->size() && (*memo)[i].first == name) return (*memo)[i].second;
+  const uint64_t h = HashString(name);
+  if (i >= memo->size()) memo->resize(i + 1);
+  (*memo)[i].first = name;
+  (*memo)[i].second = h;
+  return h;
+}
+
 uint64_t Trace::AddString(std::string s) {
-  HashIn(HashString(s));
+  if (hashing_) HashIn(HashString(s));
   strings_.push_back(std::move(s));
   return strings_.size() - 1;
 }
 
 ObjectId Trace::NewObject(std::string name) {
-  HashIn(HashString(name) ^ 0x4f);
+  if (hashing_) {
+    HashIn(NameHash(memo_ != nullptr ? &memo_->object_name_hashes : nullptr,
+                    object_names_.size(), name) ^
+           0x4f);
+  }
   object_names_.push_back(std::move(name));
   return static_cast<ObjectId>(object_names_.size() - 1);
 }
 
 void Trace::NameTask(TaskId t, std::string name) {
-  HashIn(HashString(name) ^ t);
+  if (hashing_) {
+    HashIn(NameHash(memo_ != nullptr ? &memo_->task_name_hashes : nullptr, t,
+                    name) ^
+           t);
+  }
   if (task_names_.size() <= t) task_names_.resize(t + 1);
   task_names_[t] = std::move(name);
 }

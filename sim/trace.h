@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/footprint.h"
@@ -57,17 +58,26 @@ class Trace {
     std::vector<std::string> strings;
     std::vector<std::string> object_names;
     std::vector<std::string> task_names;
+    // The last names hashed at each object and task index, with their hash:
+    // runs of one program name the same things in the same order, so the
+    // name is compared instead of hashed again (byte-wise FNV is slow).
+    std::vector<std::pair<std::string, uint64_t>> object_name_hashes;
+    std::vector<std::pair<std::string, uint64_t>> task_name_hashes;
   };
   // With `reuse`, takes its vectors (their capacity) instead of new ones.
-  explicit Trace(bool keep_records, Buffers* reuse = nullptr);
+  // `hashing` false: hash() stays at its initial value (nothing reads it).
+  explicit Trace(bool keep_records, bool hashing = true,
+                 Buffers* reuse = nullptr);
   // Empties this trace's vectors into `into` (for the next run's trace).
   void GiveBuffers(Buffers& into);
 
   // Inline: every step records a few of these.
   void Add(const TraceRecord& r) {
-    HashIn(r.step ^ (r.time_ns << 20) ^ (uint64_t{r.task} << 40) ^
-           (uint64_t{static_cast<uint8_t>(r.kind)} << 56));
-    HashIn(uint64_t{r.object} ^ (r.value << 24));
+    if (hashing_) {
+      HashIn(r.step ^ (r.time_ns << 20) ^ (uint64_t{r.task} << 40) ^
+             (uint64_t{static_cast<uint8_t>(r.kind)} << 56));
+      HashIn(uint64_t{r.object} ^ (r.value << 24));
+    }
     if (keep_records_) records_.push_back(r);
   }
   // Interns free text (notes, violations); the text is part of the hash.
@@ -93,9 +103,14 @@ class Trace {
  private:
   void HashIn(uint64_t x) { hash_ = Mix64(hash_ ^ x); }
   static uint64_t HashString(std::string_view s);
+  // HashString(name), through `memo` (may be null) at index `i`.
+  static uint64_t NameHash(std::vector<std::pair<std::string, uint64_t>>* memo,
+                           size_t i, const std::string& name);
   std::string Describe(const TraceRecord& r) const;
 
   bool keep_records_;
+  bool hashing_;
+  Buffers* memo_ = nullptr;  // the name hashes of earlier runs
   uint64_t hash_ = 0x6a09e667f3bcc908ULL;
   std::vector<TraceRecord> records_;
   std::vector<std::string> strings_;
