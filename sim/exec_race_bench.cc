@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/alloc_count.h"
 #include "sim/exec_race_toy.h"
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
@@ -26,24 +27,34 @@ toy::ExecRaceOptions ToyArgs(const benchmark::State& state, bool fixed) {
                               .fixed = fixed};
 }
 
+// range 2: whether the run keeps its trace hash (explore reads it for the
+// summary hash; a search for a failure need not).
 void BM_ToyFixedThroughput(benchmark::State& state) {
   const Setup program = toy::ExecRace(ToyArgs(state, /*fixed=*/true));
   RandomStrategy random;
   ExecutorOptions o;
   o.detect_races = true;
+  o.hash_trace = state.range(2) == 1;
   uint64_t i = 0;
+  RunRecord rec;
+  RunOnce(o, random, program, rec);  // warm the per-thread pools
+  const uint64_t allocations_before = HeapAllocations();
   for (auto _ : state) {
     o.seed = Mix64(++i);
-    RunRecord rec = RunOnce(o, random, program);
+    RunOnce(o, random, program, rec);
     if (rec.result.outcome != RunOutcome::kCompleted)
       state.SkipWithError("FIXED toy violated");
   }
   state.counters["iterations/s"] =
       benchmark::Counter(static_cast<double>(i), benchmark::Counter::kIsRate);
+  // Every heap allocation in the loop, RunRecord included, per execution.
+  state.counters["allocs/run"] =
+      static_cast<double>(HeapAllocations() - allocations_before) /
+      static_cast<double>(i == 0 ? 1 : i);
 }
 BENCHMARK(BM_ToyFixedThroughput)
-    ->ArgsProduct({{0, 5, 20}, {0, 2}})
-    ->ArgNames({"noise", "extra"});
+    ->ArgsProduct({{0, 5, 20}, {0, 2}, {1, 0}})
+    ->ArgNames({"noise", "extra", "hash"});
 
 // Executions until dfs exhausts FIXED (range 2: the preemption bound, -1
 // unbounded with sleep sets), stopping at kDfsExecutionsMax.

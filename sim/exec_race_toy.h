@@ -15,6 +15,7 @@
 #include <string>
 
 #include "sim/mutex.h"
+#include "sim/pool.h"
 #include "sim/run.h"
 #include "sim/tracked.h"
 
@@ -81,7 +82,8 @@ inline Task<void> ListThenCheck(ExecRaceState& s, ExecRaceOptions o) {
 // Builds the state and spawns the tasks; the state must outlive their frames.
 inline std::shared_ptr<ExecRaceState> SpawnExecRace(Executor& ex,
                                                     ExecRaceOptions o) {
-  auto s = std::make_shared<ExecRaceState>(ex);
+  auto s = std::allocate_shared<ExecRaceState>(
+      internal::PoolAllocator<ExecRaceState>(), ex);
   ex.Spawn("T0", EraseThenStop(*s, o));
   ex.Spawn("T1", ListThenCheck(*s, o));
   for (int i = 0; i < o.extra; ++i)

@@ -11,7 +11,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "absl/container/inlined_vector.h"
 #include "sim/outside.h"
+#include "sim/pool.h"
 
 namespace sim {
 
@@ -81,7 +83,14 @@ struct Executor::TaskState {
     ObjectId lock;
     bool no_rpc;
   };
-  std::vector<HeldLock> held;
+  absl::InlinedVector<HeldLock, 4> held;
+  // From the per-thread pool (sim/pool.h): every run makes a few.
+  static void* operator new(std::size_t n) {
+    return internal::PoolAllocate(n);
+  }
+  static void operator delete(void* p, std::size_t n) noexcept {
+    internal::PoolFree(p, n);
+  }
 };
 
 std::string_view RunOutcomeName(RunOutcome o) {
@@ -151,14 +160,68 @@ std::string Executor::SleepOp::Describe() const {
   return "sleeping until t=" + std::to_string(deadline_) + "ns";
 }
 
+struct Executor::Spare {
+  Trace::Buffers trace;
+  std::vector<std::unique_ptr<TaskState>> tasks;
+  std::vector<TaskState*> live;
+  std::vector<Candidate> candidates;
+  std::vector<Decision> decisions;
+  std::vector<uint64_t> fingerprints;
+};
+
+Executor::Spare* Executor::ThreadSpare() {
+#ifdef DSIM_POOL_OFF
+  return nullptr;
+#else
+  // Never freed (a few vectors per thread that ever ran an executor), so no
+  // destructor runs at thread exit before an executor's.
+  static thread_local constinit Spare* spare = nullptr;
+  if (spare == nullptr) spare = new Spare;
+  return spare;
+#endif
+}
+
+namespace {
+
+// Empties both; `to` ends with the larger capacity of the two.
+template <typename V>
+void TakeCapacity(V& to, V& from) {
+  from.clear();
+  to.clear();
+  if (from.capacity() > to.capacity()) to.swap(from);
+}
+
+}  // namespace
+
 Executor::Executor(ExecutorOptions options, Strategy& strategy)
     : options_(options),
       strategy_(strategy),
       streams_{Prng(options.seed).Split(0), Prng(options.seed).Split(1),
                Prng(options.seed).Split(2)},
-      trace_(options.keep_trace) {}
+      trace_(options.keep_trace,
+             options.hash_trace || options.keep_fingerprints,
+             ThreadSpare() != nullptr ? &ThreadSpare()->trace : nullptr) {
+  if (Spare* s = ThreadSpare()) {
+    TakeCapacity(tasks_, s->tasks);
+    TakeCapacity(live_, s->live);
+    TakeCapacity(candidates_, s->candidates);
+    TakeCapacity(decisions_, s->decisions);
+    TakeCapacity(fingerprints_, s->fingerprints);
+  }
+}
 
-Executor::~Executor() { DestroyAllTasks(); }
+Executor::~Executor() {
+  DestroyAllTasks();
+  if (Spare* s = ThreadSpare()) {
+    tasks_.clear();  // the frames are gone; this frees the task states
+    TakeCapacity(s->tasks, tasks_);
+    TakeCapacity(s->live, live_);
+    TakeCapacity(s->candidates, candidates_);
+    TakeCapacity(s->decisions, decisions_);
+    TakeCapacity(s->fingerprints, fingerprints_);
+    trace_.GiveBuffers(s->trace);
+  }
+}
 
 void Executor::DestroyAllTasks() {
   tearing_down_ = true;
@@ -258,10 +321,6 @@ void Executor::Park(internal::Op* op, std::coroutine_handle<> h) {
   }
 }
 
-void Executor::Record(EventKind kind, ObjectId object, uint64_t value) {
-  trace_.Add(TraceRecord{steps_, now_, current_, kind, object, value});
-}
-
 void Executor::Note(std::string text) {
   Record(EventKind::kNote, kNoObject, trace_.AddString(std::move(text)));
 }
@@ -340,6 +399,8 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
 }
 
 uint64_t Executor::CandidateFingerprint() const {
+  // Read only where there is a choice (a Decision, replay's check).
+  if (candidates_.size() <= 1) return 0;
   uint64_t h = 0x243f6a8885a308d3ULL;
   for (const Candidate& c : candidates_) {
     h = Mix64(h ^ (uint64_t{c.task} << 16) ^

@@ -95,6 +95,11 @@ struct ExecutorOptions {
   bool keep_trace = false;   // keep the records, not only the hash
   bool keep_fingerprints =
       false;  // trace hash after every step, to name a divergence
+  // Keep the running trace hash (RunResult::trace_hash). Off only where
+  // nothing reads it (a benchmark of schedules, a search that keeps no
+  // hash): the hash is about a fifth of a small run's cost. Forced on by
+  // keep_fingerprints.
+  bool hash_trace = true;
 };
 
 struct RunResult {
@@ -195,7 +200,9 @@ class Executor {
   // Connects the run to the wall clock and to outside completions (serve and
   // live modes only; see sim/outside.h). Set before Run.
   void set_outside(Outside* outside) { outside_ = outside; }
-  void Record(EventKind kind, ObjectId object, uint64_t value);
+  void Record(EventKind kind, ObjectId object, uint64_t value) {
+    trace_.Add(TraceRecord{steps_, now_, current_, kind, object, value});
+  }
 
   ObjectId NewObject(std::string name) {
     return trace_.NewObject(std::move(name));
@@ -229,6 +236,10 @@ class Executor {
 
  private:
   struct TaskState;
+  // The vectors of the thread's last finished executor, emptied: the next one
+  // reuses their capacity (nullptr under AddressSanitizer; see sim/pool.h).
+  struct Spare;
+  static Spare* ThreadSpare();
   template <typename T>
   static Task<void> Capture(Task<T> task,
                             std::shared_ptr<std::optional<T>> out) {

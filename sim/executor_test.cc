@@ -4,10 +4,12 @@
 
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/mutex.h"
 #include "sim/notify.h"
+#include "sim/exec_race_toy.h"
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_random.h"
@@ -343,6 +345,49 @@ TEST(ExecutorTest, LockDeclaredNoRpcIsReportedWhenHeldAcrossRpc) {
     EXPECT_NE(r.violation->message.find("Tasks/Exec"), std::string::npos);
     ex.DestroyAllTasks();
   }
+}
+
+// A thread reuses frames, task states, vectors and name hashes from its
+// earlier runs (sim/pool.h); a run must not see them. The same toy run on a
+// thread that first ran other programs (other names, more tasks than a clock
+// holds inline) and on a fresh thread gives the same trace hash and
+// decisions.
+TEST(ExecutorTest, StorageReusedAcrossRunsLeavesNoTrace) {
+  const sim::Setup program = toy::ExecRace({.noise = 3, .extra = 1});
+  const sim::Setup wide = toy::ExecRace({.noise = 2, .extra = 20});
+  ExecutorOptions o;
+  o.seed = 42;
+  auto run_toy = [&] {
+    RandomStrategy random;
+    return RunOnce(o, random, program);
+  };
+  RunRecord fresh;
+  std::thread([&] { fresh = run_toy(); }).join();
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    ExecutorOptions w;
+    w.seed = seed;
+    RandomStrategy random;
+    EXPECT_NE(RunOnce(w, random, wide).result.outcome, RunOutcome::kDeadlock);
+  }
+  const RunRecord reused = run_toy();
+  EXPECT_EQ(reused.result.trace_hash, fresh.result.trace_hash);
+  EXPECT_EQ(reused.result.steps, fresh.result.steps);
+  EXPECT_EQ(reused.decisions, fresh.decisions);
+  EXPECT_NE(fresh.result.trace_hash, 0u);
+}
+
+// Without the hash the run is the same run: same steps and decisions.
+TEST(ExecutorTest, HashTraceOffChangesNothingButTheHash) {
+  const sim::Setup program = toy::ExecRace({.noise = 3, .extra = 1});
+  ExecutorOptions on, off;
+  on.seed = off.seed = 7;
+  off.hash_trace = false;
+  RandomStrategy a, b;
+  const RunRecord with = RunOnce(on, a, program);
+  const RunRecord without = RunOnce(off, b, program);
+  EXPECT_EQ(with.decisions, without.decisions);
+  EXPECT_EQ(with.result.steps, without.result.steps);
+  EXPECT_NE(with.result.trace_hash, without.result.trace_hash);
 }
 
 }  // namespace

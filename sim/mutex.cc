@@ -25,11 +25,6 @@ void Mutex::Acquire() {
   ex_.Record(EventKind::kAcquire, id_, 0);
 }
 
-bool Mutex::Starving() const {
-  return !waiters_.empty() &&
-         ex_.now() - waiters_.front()->since_ >= kStarvation;
-}
-
 void Mutex::LockOp::await_suspend(std::coroutine_handle<> h) {
   waiting_ = true;
   since_ = ex_.now();
@@ -40,7 +35,9 @@ void Mutex::LockOp::await_suspend(std::coroutine_handle<> h) {
 void Mutex::LockOp::Leave() {
   if (!waiting_ || ex_.tearing_down()) return;
   waiting_ = false;
-  std::erase(mu_.waiters_, this);
+  mu_.waiters_.erase(
+      std::remove(mu_.waiters_.begin(), mu_.waiters_.end(), this),
+      mu_.waiters_.end());
 }
 
 bool Mutex::TryLock() {

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "sim/executor.h"
 
 namespace sim {
@@ -63,7 +64,7 @@ class Mutex {
   TaskId owner_ = kNoTask;
   bool no_rpc_ = false;
   VectorClock clock_;
-  std::vector<const LockOp*> waiters_;  // parked, in arrival order
+  absl::InlinedVector<const LockOp*, 4> waiters_;  // parked, in arrival order
 };
 
 class Mutex::LockOp : public internal::Op {
@@ -112,6 +113,11 @@ class Mutex::ScopedOp : public LockOp {
   using LockOp::LockOp;
   Guard await_resume() const noexcept { return Guard(&mu_); }
 };
+
+inline bool Mutex::Starving() const {
+  return !waiters_.empty() &&
+         ex_.now() - waiters_.front()->since_ >= kStarvation;
+}
 
 inline Mutex::LockOp Mutex::Lock() { return LockOp(*this); }
 inline Mutex::ScopedOp Mutex::Scoped() { return ScopedOp(*this); }

@@ -17,19 +17,41 @@ struct Ratio {
 };
 
 // Mixes a 64-bit value (the SplitMix64 finalizer). Used for seeding and
-// hashing.
-uint64_t Mix64(uint64_t x);
+// hashing. Inline: the trace hash calls it twice per record.
+inline uint64_t Mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
 
 // SplitMix64: 64 bits of state, fast, and good enough for scheduling decisions.
 class Prng {
  public:
   explicit Prng(uint64_t seed) : state_(seed) {}
 
-  uint64_t NextU64();
+  uint64_t NextU64() {
+    state_ += 0x9e3779b97f4a7c15ULL;
+    return Mix64(state_);
+  }
   // A value in [0, n). REQUIRES: n > 0. Unbiased (rejection sampling).
-  uint64_t Uniform(uint64_t n);
+  uint64_t Uniform(uint64_t n) {
+    // Reject the top partial block so every residue is equally likely.
+    const uint64_t limit = UINT64_MAX - (UINT64_MAX % n);
+    uint64_t x;
+    do {
+      x = NextU64();
+    } while (x >= limit);
+    return x % n;
+  }
   // True with probability r.num / r.den.
-  bool Chance(Ratio r);
+  bool Chance(Ratio r) {
+    if (r.num == 0) return false;
+    if (r.num >= r.den) return true;
+    return Uniform(r.den) < r.num;
+  }
   // An independent generator for one purpose, derived from this one's seed and
   // `stream`. Splitting does not advance this generator.
   Prng Split(uint64_t stream) const;

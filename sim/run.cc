@@ -14,13 +14,22 @@ int64_t WallDeadlineNs(int64_t start_ns, double seconds) {
 RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
                   const Setup& setup) {
   RunRecord rec;
+  RunOnce(options, strategy, setup, rec);
+  return rec;
+}
+
+void RunOnce(const ExecutorOptions& options, Strategy& strategy,
+             const Setup& setup, RunRecord& rec) {
   std::shared_ptr<void> state;
   {
     Executor ex(options, strategy);
     state = setup(ex);
     rec.result = ex.Run();
-    rec.decisions = ex.decisions();
-    rec.fingerprints = ex.fingerprints();
+    rec.decisions.assign(ex.decisions().begin(), ex.decisions().end());
+    rec.fingerprints.assign(ex.fingerprints().begin(),
+                            ex.fingerprints().end());
+    rec.trace_text.clear();
+    rec.chrome_json.clear();
     if (options.keep_trace) {
       rec.trace_text = ex.trace().RenderText(0, ex.trace().records().size());
       rec.chrome_json = ex.trace().RenderChromeJson();
@@ -28,7 +37,6 @@ RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
     ex.DestroyAllTasks();
   }
   state.reset();  // after the frames: they may point into it
-  return rec;
 }
 
 std::optional<std::string> CheckDeterminism(const ExecutorOptions& options,

@@ -37,6 +37,10 @@ int64_t WallDeadlineNs(int64_t start_ns, double seconds);
 // Runs `setup` once with `strategy`.
 RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
                   const Setup& setup);
+// The same into `rec`, whose vectors keep their capacity: a loop of runs that
+// passes the same record allocates nothing for it.
+void RunOnce(const ExecutorOptions& options, Strategy& strategy,
+             const Setup& setup, RunRecord& rec);
 
 // Runs one configuration twice (random strategy, the given seed) and compares
 // the per-step fingerprints. Empty when both runs agree; otherwise names the

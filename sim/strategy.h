@@ -34,7 +34,8 @@ struct ScheduleContext {
   std::span<const Candidate> candidates;  // never empty
   TaskId previous;  // the task that ran the previous step, or kNoTask
   const Footprint* previous_step;  // everything the previous step touched
-  uint64_t fingerprint;  // hash of the candidate set, for replay checks
+  uint64_t fingerprint;  // hash of the candidate set, for replay checks;
+                         // 0 when there is one candidate
 };
 
 // Returned by NextTask to abandon this execution (dfs: every candidate is

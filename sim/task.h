@@ -16,6 +16,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "sim/pool.h"
+
 namespace sim {
 
 namespace internal {
@@ -32,6 +34,12 @@ struct FinalAwaiter {
 };
 
 struct PromiseBase {
+  // Frames come from the per-thread pool (sim/pool.h): a run spawns and ends
+  // many short coroutines.
+  static void* operator new(std::size_t n) { return PoolAllocate(n); }
+  static void operator delete(void* p, std::size_t n) noexcept {
+    PoolFree(p, n);
+  }
   std::coroutine_handle<> continuation;
   std::suspend_always initial_suspend() noexcept { return {}; }
   FinalAwaiter final_suspend() noexcept { return {}; }

@@ -45,35 +45,77 @@ std::string_view EventKindName(EventKind k) {
   return "?";
 }
 
-uint64_t Trace::Mix(uint64_t x) { return Mix64(x); }
-
 uint64_t Trace::HashString(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a
   for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
   return h;
 }
 
-void Trace::Add(const TraceRecord& r) {
-  HashIn(r.step ^ (r.time_ns << 20) ^ (uint64_t{r.task} << 40) ^
-         (uint64_t{static_cast<uint8_t>(r.kind)} << 56));
-  HashIn(uint64_t{r.object} ^ (r.value << 24));
-  if (keep_records_) records_.push_back(r);
+Trace::Trace(bool keep_records, bool hashing, Buffers* reuse)
+    : keep_records_(keep_records), hashing_(hashing) {
+  if (reuse != nullptr) {
+    memo_ = reuse;
+    records_.swap(reuse->records);
+    strings_.swap(reuse->strings);
+    object_names_.swap(reuse->object_names);
+    task_names_.swap(reuse->task_names);
+    records_.clear();
+    strings_.clear();
+    object_names_.clear();
+    task_names_.clear();
+  }
+  object_names_.emplace_back("-");
+}
+
+void Trace::GiveBuffers(Buffers& into) {
+  records_.clear();
+  strings_.clear();
+  object_names_.clear();
+  task_names_.clear();
+  // Keep whichever is larger: a nested executor may have taken the spare.
+  auto give = [](auto& mine, auto& theirs) {
+    if (mine.capacity() > theirs.capacity()) mine.swap(theirs);
+  };
+  give(records_, into.records);
+  give(strings_, into.strings);
+  give(object_names_, into.object_names);
+  give(task_names_, into.task_names);
+}
+
+uint64_t Trace::NameHash(std::vector<std::pair<std::string, uint64_t>>* memo,
+                         size_t i, const std::string& name) {
+  constexpr size_t kMemoMax = 4096;  // names past this are hashed every time
+  if (memo == nullptr || i >= kMemoMax) return HashString(name);
+  if (i < memo->size() && (*memo)[i].first == name) return (*memo)[i].second;
+  const uint64_t h = HashString(name);
+  if (i >= memo->size()) memo->resize(i + 1);
+  (*memo)[i].first = name;
+  (*memo)[i].second = h;
+  return h;
 }
 
 uint64_t Trace::AddString(std::string s) {
-  HashIn(HashString(s));
+  if (hashing_) HashIn(HashString(s));
   strings_.push_back(std::move(s));
   return strings_.size() - 1;
 }
 
 ObjectId Trace::NewObject(std::string name) {
-  HashIn(HashString(name) ^ 0x4f);
+  if (hashing_) {
+    HashIn(NameHash(memo_ != nullptr ? &memo_->object_name_hashes : nullptr,
+                    object_names_.size(), name) ^
+           0x4f);
+  }
   object_names_.push_back(std::move(name));
   return static_cast<ObjectId>(object_names_.size() - 1);
 }
 
 void Trace::NameTask(TaskId t, std::string name) {
-  HashIn(HashString(name) ^ t);
+  if (hashing_) {
+    HashIn(NameHash(memo_ != nullptr ? &memo_->task_name_hashes : nullptr, t,
+                    name) ^
+           t);
+  }
   if (task_names_.size() <= t) task_names_.resize(t + 1);
   task_names_[t] = std::move(name);
 }

@@ -10,9 +10,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/footprint.h"
+#include "sim/prng.h"
 #include "sim/vector_clock.h"
 
 namespace sim {
@@ -49,11 +51,35 @@ struct TraceRecord {
 
 class Trace {
  public:
-  explicit Trace(bool keep_records) : keep_records_(keep_records) {
-    object_names_.emplace_back("-");
-  }
+  // The vectors of a finished trace, emptied, for a later trace to reuse:
+  // the executor keeps one set per thread, so a run does not regrow them.
+  struct Buffers {
+    std::vector<TraceRecord> records;
+    std::vector<std::string> strings;
+    std::vector<std::string> object_names;
+    std::vector<std::string> task_names;
+    // The last names hashed at each object and task index, with their hash:
+    // runs of one program name the same things in the same order, so the
+    // name is compared instead of hashed again (byte-wise FNV is slow).
+    std::vector<std::pair<std::string, uint64_t>> object_name_hashes;
+    std::vector<std::pair<std::string, uint64_t>> task_name_hashes;
+  };
+  // With `reuse`, takes its vectors (their capacity) instead of new ones.
+  // `hashing` false: hash() stays at its initial value (nothing reads it).
+  explicit Trace(bool keep_records, bool hashing = true,
+                 Buffers* reuse = nullptr);
+  // Empties this trace's vectors into `into` (for the next run's trace).
+  void GiveBuffers(Buffers& into);
 
-  void Add(const TraceRecord& r);
+  // Inline: every step records a few of these.
+  void Add(const TraceRecord& r) {
+    if (hashing_) {
+      HashIn(r.step ^ (r.time_ns << 20) ^ (uint64_t{r.task} << 40) ^
+             (uint64_t{static_cast<uint8_t>(r.kind)} << 56));
+      HashIn(uint64_t{r.object} ^ (r.value << 24));
+    }
+    if (keep_records_) records_.push_back(r);
+  }
   // Interns free text (notes, violations); the text is part of the hash.
   uint64_t AddString(std::string s);
   ObjectId NewObject(std::string name);
@@ -75,12 +101,16 @@ class Trace {
   std::string RenderChromeJson() const;
 
  private:
-  void HashIn(uint64_t x) { hash_ = Mix(hash_ ^ x); }
-  static uint64_t Mix(uint64_t x);
+  void HashIn(uint64_t x) { hash_ = Mix64(hash_ ^ x); }
   static uint64_t HashString(std::string_view s);
+  // HashString(name), through `memo` (may be null) at index `i`.
+  static uint64_t NameHash(std::vector<std::pair<std::string, uint64_t>>* memo,
+                           size_t i, const std::string& name);
   std::string Describe(const TraceRecord& r) const;
 
   bool keep_records_;
+  bool hashing_;
+  Buffers* memo_ = nullptr;  // the name hashes of earlier runs
   uint64_t hash_ = 0x6a09e667f3bcc908ULL;
   std::vector<TraceRecord> records_;
   std::vector<std::string> strings_;

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "sim/executor.h"
 
 namespace sim {
@@ -37,7 +38,8 @@ class AccessHistory {
   Executor& ex_;
   ObjectId id_;
   Access last_write_;
-  std::vector<Access> reads_;  // at most one per task, since the last write
+  // At most one per task, since the last write.
+  absl::InlinedVector<Access, 2> reads_;
 };
 
 }  // namespace internal
