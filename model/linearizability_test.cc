@@ -206,8 +206,9 @@ TEST(LinearizabilityTest, DaemonRestartStartsFromTheRestoredState) {
 
 // A kill cancels the restart manager (ExitOnNext), so the exit it caused is
 // not restarted; but a restarted daemon's restore builds a fresh restart
-// manager, so restart=always restarts a later exit (moby's ShouldRestart
-// reads HasBeenManuallyStopped only for unless-stopped).
+// manager, so restart=always restarts a later exit. unless-stopped reads the
+// kill's HasBeenManuallyStopped from disk: it stays stopped (found by the
+// generated workloads, seed 21).
 TEST(LinearizabilityTest, KillCancelsTheRestartManagerUntilADaemonRestart) {
   for (bool daemon_restart : {true, false}) {
     HistoryBuilder b;
@@ -227,6 +228,28 @@ TEST(LinearizabilityTest, KillCancelsTheRestartManagerUntilADaemonRestart) {
     EXPECT_EQ(CheckLinearizable(b.history()).outcome,
               daemon_restart ? Outcome::kLinearizable : Outcome::kViolation)
         << "daemon restart: " << daemon_restart;
+  }
+}
+
+TEST(LinearizabilityTest, UnlessStoppedKilledBeforeADaemonRestartStaysStopped) {
+  for (ContainerStatus after :
+       {ContainerStatus::kExited, ContainerStatus::kRestarting}) {
+    HistoryBuilder b;
+    const RestartPolicy policy = *RestartPolicy::Parse("unless-stopped");
+    b.Add(CallKind::kCreate, "c1", 1, 2).policy = policy;
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Add(CallKind::kKill, "c1", 5, 6);  // a signal the program ignores
+    ContainerSnapshot s = RunningSnapshot();
+    s.policy = policy;
+    s.has_been_manually_stopped = true;
+    b.Restart(7, 8, s);
+    b.Exit("c1", 9, 143);
+    b.Inspect("c1", 10, 11, after, 143);
+    b.history().quiescent = 12;
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              after == ContainerStatus::kExited ? Outcome::kLinearizable
+                                                : Outcome::kViolation)
+        << ToString(after);
   }
 }
 

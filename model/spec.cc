@@ -284,9 +284,11 @@ bool Spec::ShouldRestart(const Container& c, int exit_code) const {
       return false;
     // Within one daemon's life unless-stopped is always: a kill or stop both
     // marks the container stopped by hand and cancels its restart manager.
+    // After a restart the mark stays but the restart manager is new.
     case RestartPolicy::Kind::kAlways:
-    case RestartPolicy::Kind::kUnlessStopped:
       return true;
+    case RestartPolicy::Kind::kUnlessStopped:
+      return !c.stopped_by_hand;
     case RestartPolicy::Kind::kOnFailure:
       return exit_code != 0 && (c.policy.max_retries == 0 ||
                                 c.restart_count < c.policy.max_retries);
@@ -332,6 +334,7 @@ void Spec::StopForManualAction(Container& c, int exit_code,
   // only cancels the restart manager, whose goroutine then calls SetStopped
   // with the last exit code.
   c.manually_stopped = true;
+  c.stopped_by_hand = true;
   if (c.restarting) {
     SetStopped(c, c.exit_code);
   } else if (c.running) {
@@ -354,6 +357,7 @@ void Spec::StartFromStopped(Container& c, const Reply& reply) {
   // A manual start resets the restart manager (ResetRestartManager) and
   // the manual stop before it asks containerd, so even when it then fails.
   c.manually_stopped = false;
+  c.stopped_by_hand = false;
   c.restart_count = 0;
   if (reply.kind == ErrorKind::kNone) {
     SetRunning(c);
@@ -413,6 +417,7 @@ absl::Status Spec::ContainerKill(absl::string_view id, const Reply& reply) {
 
 void Spec::KillWithSignal(Container& c) {
   c.manually_stopped = true;
+  c.stopped_by_hand = true;
   // killWithSignal resumes a paused container after the signal.
   if (c.paused) c.resume_pending = true;
   if (c.restarting && !options_.cancel_later) SetStopped(c, c.exit_code);

@@ -63,8 +63,9 @@ struct ContainerSnapshot {
   std::string id;
   RestartPolicy policy;
   InspectView view;
-  // What the disk says (persisted by a kill or stop). The Spec does not read
-  // it: only unless-stopped would, and restore's restart manager is fresh.
+  // What the disk says (persisted by a kill or stop, cleared by a start): an
+  // unless-stopped container with it is not restarted by its next exit, though
+  // restore's restart manager is fresh.
   bool has_been_manually_stopped = false;
   int restart_count = 0;
   // containerd still runs a task of this container, which restore left not
@@ -269,11 +270,13 @@ class Spec {
     bool task_dead = false;       // TaskDied, exit not handled yet
     bool dead = false;            // rm's SetDead, before its removal
     bool started_before = false;
-    // The restart manager was cancelled (killWithSignal's ExitOnNext, with
-    // HasBeenManuallyStopped). Only an unless-stopped policy, which the model
-    // lacks, reads the persisted flag; a restarted daemon's restore builds a
-    // fresh, uncancelled restart manager, so Adopt starts it false.
+    // The restart manager was cancelled (killWithSignal's ExitOnNext). A
+    // restarted daemon's restore builds a fresh, uncancelled restart manager,
+    // so Adopt starts it false.
     bool manually_stopped = false;
+    // HasBeenManuallyStopped: set by the same kill, cleared by a start, and
+    // persisted, so it outlives a daemon restart. unless-stopped reads it.
+    bool stopped_by_hand = false;
     bool last_start_failed = false;
     bool stale_task = false;  // ContainerSnapshot::stale_task, until a start
     // remove_later: an exit or failed start of an AutoRemove container whose

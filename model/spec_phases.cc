@@ -46,6 +46,7 @@ absl::Status Spec::RestartBegin(absl::string_view id, const Reply& reply) {
   }
   Container& c = *Find(id);
   c.manually_stopped = true;
+  c.stopped_by_hand = true;
   if (c.restarting) {
     if (!options_.cancel_later) SetStopped(c, c.exit_code);
   } else if (c.running) {
@@ -357,9 +358,10 @@ void Spec::Adopt(const ContainerSnapshot& s) {
   // (ExitOnNext), which restore never carries over: every restored container
   // gets a fresh one (ResetRestartManager, or none loaded from disk), so a
   // restart=always container killed before the daemon restart is restarted
-  // by its next exit. HasBeenManuallyStopped itself (the snapshot's field)
-  // matters to unless-stopped only, which dsim does not have.
+  // by its next exit. HasBeenManuallyStopped itself is on disk: an
+  // unless-stopped container a client stopped stays stopped by its next exit.
   c.manually_stopped = false;
+  c.stopped_by_hand = s.has_been_manually_stopped;
   c.restart_count = s.restart_count;
   c.dead = s.view.dead;
   c.stale_task = s.stale_task && !s.view.running;
@@ -375,9 +377,9 @@ std::string Spec::Fingerprint() const {
     for (bool v :
          {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
           c.removing, c.manual_restart, c.oom_pending, c.task_dead, c.dead,
-          c.started_before, c.manually_stopped, c.last_start_failed,
-          c.stale_task, c.auto_remove_pending, c.auto_removing,
-          c.resume_pending, c.frozen_task}) {
+          c.started_before, c.manually_stopped, c.stopped_by_hand,
+          c.last_start_failed, c.stale_task, c.auto_remove_pending,
+          c.auto_removing, c.resume_pending, c.frozen_task}) {
       b(v);
     }
     absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code);
