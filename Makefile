@@ -4,7 +4,7 @@
 #                  (coroutine frames make memory errors easy to miss without a sanitizer),
 #                  then the bounded fuzz run
 #   make build     deps, configure, build the release preset
-#   make bench     build and run the Google Benchmark suites
+#   make bench     build and run the Google Benchmark suites, then dsim check per planted bug
 #   make asan      build and test under ASan + UBSan
 #   make fuzz      build the libFuzzer targets (clang-16) and fuzz each for FUZZ_SECONDS
 #                  (default 60), after replaying fuzz/regressions/ (tools/fuzz_run.sh)
@@ -35,6 +35,7 @@ test: build
 
 bench: build
 	build/release/bin/sim_bench
+	tools/bench_check.sh build/release/bin/dsim 2 10
 
 asan: deps
 	@cmake --preset asan >/dev/null

@@ -73,10 +73,11 @@ bool IsLive(const Process& p) {
 }  // namespace
 
 Kernel::Kernel(sim::Executor& ex, EventSink sink)
-    : ex_(ex), sink_(std::move(sink)) {}
+    : ex_(ex), state_(ex.NewObject("kernel")), sink_(std::move(sink)) {}
 
 absl::StatusOr<Kernel::TaskRecord*> Kernel::FindTask(
     const std::string& ns, const std::string& id) const {
+  Reads();
   auto it = tasks_.find(TaskKey(ns, id));
   if (it == tasks_.end())
     return absl::NotFoundError("task " + id + " not found");
@@ -99,6 +100,7 @@ std::shared_ptr<Process> Kernel::NewProcess(const std::string& ns,
                                             const std::string& id,
                                             const std::string& exec_id,
                                             Program program, ProcessIo io) {
+  Writes();
   auto p = std::make_shared<Process>();
   p->ns = ns;
   p->container_id = id;
@@ -119,6 +121,7 @@ ExitResult Kernel::ResultOf(const Process& p) {
 absl::StatusOr<uint32_t> Kernel::CreateTask(const std::string& ns,
                                             const std::string& id,
                                             Program program, ProcessIo io) {
+  Writes();
   const TaskKey key(ns, id);
   if (tasks_.contains(key)) return ErrAlreadyExists("task " + id);
   if (program.kind == Program::Kind::kMissingBinary) {
@@ -145,12 +148,14 @@ absl::StatusOr<uint32_t> Kernel::CreateTask(const std::string& ns,
 
 void Kernel::MakeBinaryMissing(const std::string& ns, const std::string& id,
                                const std::string& exec_id, std::string binary) {
+  Writes();
   absl::StatusOr<std::shared_ptr<Process>> p = FindProcess(ns, id, exec_id);
   if (p.ok()) (*p)->program = Program::MissingBinary(std::move(binary));
 }
 
 void Kernel::MakeStartFail(const std::string& ns, const std::string& id,
                            const std::string& exec_id) {
+  Writes();
   absl::StatusOr<std::shared_ptr<Process>> p = FindProcess(ns, id, exec_id);
   if (p.ok()) (*p)->dies_during_start = true;
 }
@@ -158,6 +163,7 @@ void Kernel::MakeStartFail(const std::string& ns, const std::string& id,
 absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
                                        const std::string& id,
                                        const std::string& exec_id) {
+  Writes();
   absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
   if (!found.ok()) return found.status();
   std::shared_ptr<Process> p = *found;
@@ -253,6 +259,7 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
   }
   // A frozen or stopped process makes no progress until it is thawed and
   // continued (Exit wakes a stopped one that dies).
+  k->Reads();  // a step of its own after each wait: it reads the table
   while (!p->exited && (task->paused || p->sig_stopped)) {
     if (task->paused) {
       std::shared_ptr<sim::Notify> thawed = task->thawed;
@@ -260,6 +267,7 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
     } else {
       co_await p->continued->Wait();
     }
+    k->Reads();
   }
   if (p->exited || p->deleted) co_return;
   if (p->program.kind == Program::Kind::kAllocateUntilOom) {
@@ -273,6 +281,7 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
 }
 
 void Kernel::Exit(Process& p, uint32_t status) {
+  Writes();
   p.state = ProcessState::kStopped;
   p.exit_status = status;
   p.exited_at = ex_.now();
@@ -303,6 +312,7 @@ void Kernel::EmitKilledInit(KernelEvent::Kind kind, const std::string& ns,
 }
 
 void Kernel::Terminate(TaskRecord& task, Process& p, uint32_t status) {
+  Writes();
   if (p.exited) return;
   if (p.is_init()) {
     // Everything in the pid namespace dies with init, and is reaped (reported)
@@ -315,6 +325,7 @@ void Kernel::Terminate(TaskRecord& task, Process& p, uint32_t status) {
 }
 
 void Kernel::Deliver(TaskRecord& task, Process& p, uint32_t signal) {
+  Writes();
   if (p.exited) return;
   if (p.state == ProcessState::kRunning &&
       (signal == kSigStop || signal == kSigCont)) {
@@ -339,6 +350,7 @@ void Kernel::Deliver(TaskRecord& task, Process& p, uint32_t signal) {
 // SIGSTOP even as PID 1 (sent from outside its pid namespace); SIGCONT
 // resumes it and delivers what waited. (Both are not modelled while frozen.)
 void Kernel::SetStopped(TaskRecord& task, Process& p, bool stop) {
+  Writes();
   if (stop == p.sig_stopped) return;
   p.sig_stopped = stop;
   if (stop) {
@@ -355,6 +367,7 @@ void Kernel::SetStopped(TaskRecord& task, Process& p, bool stop) {
 // runc 1.1 thaws a frozen cgroup for SIGKILL to init and after any kill
 // --all; containerd publishes no /tasks/resumed (observed).
 void Kernel::Thaw(TaskRecord& task) {
+  Writes();
   if (!task.paused) return;
   task.paused = false;
   task.init->state = ProcessState::kRunning;
@@ -367,6 +380,7 @@ void Kernel::Thaw(TaskRecord& task) {
 absl::Status Kernel::Kill(const std::string& ns, const std::string& id,
                           const std::string& exec_id, uint32_t signal,
                           bool all) {
+  Writes();
   absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
   if (!found.ok()) return found.status();
   std::shared_ptr<Process> p = *found;
@@ -395,6 +409,7 @@ absl::Status Kernel::Kill(const std::string& ns, const std::string& id,
 
 absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
                                               const std::string& id) {
+  Writes();
   absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
   if (!found.ok()) return found.status();
   TaskRecord& task = **found;
@@ -440,6 +455,7 @@ absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
 absl::StatusOr<ExitResult> Kernel::DeleteProcess(const std::string& ns,
                                                  const std::string& id,
                                                  const std::string& exec_id) {
+  Writes();
   if (exec_id.empty()) return DeleteTask(ns, id);
   absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
   if (!found.ok()) return found.status();
@@ -459,6 +475,7 @@ absl::StatusOr<ExitResult> Kernel::DeleteProcess(const std::string& ns,
 absl::Status Kernel::Exec(const std::string& ns, const std::string& id,
                           const std::string& exec_id, Program program,
                           ProcessIo io) {
+  Writes();
   if (exec_id.empty())
     return absl::InvalidArgumentError("exec id cannot be empty");
   absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
@@ -481,6 +498,7 @@ absl::Status Kernel::Exec(const std::string& ns, const std::string& id,
 
 absl::Status Kernel::CloseStdin(const std::string& ns, const std::string& id,
                                 const std::string& exec_id) {
+  Writes();
   absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
   if (!found.ok()) return found.status();
   (*found)->stdin_open = false;
@@ -489,6 +507,7 @@ absl::Status Kernel::CloseStdin(const std::string& ns, const std::string& id,
 }
 
 absl::Status Kernel::Pause(const std::string& ns, const std::string& id) {
+  Writes();
   absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
   if (!found.ok()) return found.status();
   TaskRecord& task = **found;
@@ -513,6 +532,7 @@ absl::Status Kernel::Pause(const std::string& ns, const std::string& id) {
 }
 
 absl::Status Kernel::Resume(const std::string& ns, const std::string& id) {
+  Writes();
   absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
   if (!found.ok()) return found.status();
   TaskRecord& task = **found;
@@ -546,6 +566,7 @@ absl::Status Kernel::Resume(const std::string& ns, const std::string& id) {
 
 absl::StatusOr<std::vector<PidInfo>> Kernel::ListPids(const std::string& ns,
                                                       const std::string& id) {
+  Reads();
   absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
   if (!found.ok()) return found.status();
   TaskRecord& task = **found;
@@ -560,12 +581,14 @@ absl::StatusOr<std::vector<PidInfo>> Kernel::ListPids(const std::string& ns,
 absl::StatusOr<const Process*> Kernel::Get(const std::string& ns,
                                            const std::string& id,
                                            const std::string& exec_id) const {
+  Reads();
   absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
   if (!found.ok()) return found.status();
   return found->get();
 }
 
 std::vector<const Process*> Kernel::ListTasks(const std::string& ns) const {
+  Reads();
   std::vector<const Process*> out;
   for (auto it = tasks_.lower_bound(TaskKey(ns, ""));
        it != tasks_.end() && it->first.first == ns; ++it) {
@@ -582,6 +605,7 @@ sim::Task<absl::StatusOr<ExitResult>> Kernel::Wait(std::string ns,
   std::shared_ptr<Process> p = *found;
   if (!p->exited && !p->deleted && !p->start_failed) {
     co_await p->exit_notify->Wait();
+    Reads();
   }
   // The shim goes away with a task deleted before it ran, or dies: the call
   // breaks.
@@ -592,6 +616,7 @@ sim::Task<absl::StatusOr<ExitResult>> Kernel::Wait(std::string ns,
 }
 
 absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
+  Writes();
   absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
   if (!found.ok()) return found.status();
   std::shared_ptr<TaskRecord> task = tasks_.at(TaskKey(ns, id));
@@ -627,6 +652,7 @@ absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
 
 absl::Status Kernel::OomKill(const std::string& ns, const std::string& id,
                              const std::string& exec_id) {
+  Writes();
   absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
   if (!found.ok()) return found.status();
   std::shared_ptr<Process> p = *found;

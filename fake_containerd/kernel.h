@@ -235,7 +235,14 @@ class Kernel {
   void Emit(KernelEvent e) { sink_(e); }
   static ExitResult ResultOf(const Process& p);
 
+  // Every read and write of the process table goes into the running step's
+  // footprint as an access to one object, so partial-order reduction sees a
+  // process's exit and a call that asks whether it exited as dependent.
+  void Reads() const { ex_.Touch(state_, sim::Access::kRead); }
+  void Writes() const { ex_.Touch(state_, sim::Access::kWrite); }
+
   sim::Executor& ex_;
+  const sim::ObjectId state_;  // the process table (see Reads)
   EventSink sink_;
   uint32_t next_pid_ = kFirstPid;
   bool shared_pids_ = false;

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 #include "sim/executor.h"
 #include "sim/mutex.h"
@@ -98,6 +100,54 @@ TEST(DfsTest, EnumeratesDataChoices) {
     return nullptr;
   };
   EXPECT_EQ(Explore(program, {}).complete, 6u);  // 3 x 2
+}
+
+// A sleeper whose jittered sleep may end early sets a flag; a worker of two
+// points reads it at the end. The flag is seen set only if the timer fires
+// while the worker could still run: an early firing.
+sim::Setup EarlyTimerProgram(std::vector<bool>* seen) {
+  return [seen](Executor& ex) -> std::shared_ptr<void> {
+    auto flag = std::make_shared<bool>(false);
+    ex.Spawn("sleeper", [](Executor& e, bool* f) -> Task<void> {
+      co_await e.SleepWithJitter(100);
+      *f = true;
+    }(ex, flag.get()));
+    ex.Spawn("worker", [](Executor& e, bool* f,
+                          std::vector<bool>* out) -> Task<void> {
+      co_await e.Yield();
+      co_await e.Yield();
+      out->push_back(*f);
+    }(ex, flag.get(), seen));
+    return flag;
+  };
+}
+
+TEST(DfsTest, AnEarlyTimerIsABranchButNotAPreemption) {
+  ExecutorOptions o;
+  o.jitter = true;
+  o.early_timer_window = 1000;
+  std::vector<bool> seen;
+  DfsStrategy dfs(DfsOptions{.preemption_bound = 0});
+  DfsReport r = ExploreDfs(o, dfs, EarlyTimerProgram(&seen));
+  EXPECT_TRUE(r.exhausted);
+  // Bound 0: the sleeper starts first and its timer fires early before the
+  // worker's first step, at either of its two points, or on time once the
+  // worker is done; or the worker starts first and, since leaving it would be
+  // a preemption, runs to the end before the sleeper starts. 5 schedules, and
+  // no worker step was preempted in any.
+  EXPECT_EQ(r.complete, 5u);
+  // Early first: the first execution fires the timer at the first chance.
+  ASSERT_EQ(seen.size(), 5u);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), true), 3);
+  EXPECT_TRUE(seen.front());
+  EXPECT_FALSE(seen.back());
+
+  seen.clear();
+  o.jitter = false;
+  DfsStrategy plain(DfsOptions{.preemption_bound = 0});
+  r = ExploreDfs(o, plain, EarlyTimerProgram(&seen));
+  EXPECT_EQ(r.complete, 2u);  // either task starts first; the timer on time
+  EXPECT_EQ(seen, (std::vector<bool>{false, false}));
 }
 
 struct TwoLocks {

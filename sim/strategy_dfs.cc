@@ -23,8 +23,13 @@ size_t DfsStrategy::Fail(std::string why) {
   return kAbandon;
 }
 
+// Firing a timer early is not a preemption: it stands for the timer having
+// been due already (jitter), a data choice bounded by the early-timer window,
+// not a context switch the scheduler forced. Counting it would leave bound 0
+// without jitter wherever some task could go on.
 bool DfsStrategy::IsPreempting(const Node& n, size_t i) const {
-  if (n.previous == kNoTask || n.tasks[i] == n.previous) return false;
+  if (n.previous == kNoTask || n.tasks[i] == n.previous || n.early[i])
+    return false;
   for (size_t j = 0; j < n.tasks.size(); ++j) {
     if (n.tasks[j] == n.previous && !n.early[j]) return true;
   }
@@ -83,13 +88,21 @@ size_t DfsStrategy::NextTask(const ScheduleContext& ctx) {
         }
       }
     }
-    // Try the task that ran last first: schedules with fewer preemptions come
-    // first.
+    // Try a timer that may fire early first (the jitter choice sits at the
+    // first point it is offered, where depth-first backtracking would reach it
+    // last), then the task that ran last: schedules with fewer preemptions
+    // come first.
     index = n.tasks.size();
-    for (size_t i = 0; i < n.tasks.size(); ++i) {
-      if (n.tasks[i] == n.previous && Eligible(n, i)) index = i;
+    for (size_t i = 0; i < n.tasks.size() && options_.early_timers_first &&
+                       index == n.tasks.size();
+         ++i) {
+      if (n.early[i] && Eligible(n, i)) index = i;
     }
     for (size_t i = 0; i < n.tasks.size() && index == n.tasks.size(); ++i) {
+      if (n.tasks[i] == n.previous && Eligible(n, i)) index = i;
+    }
+    for (size_t k = 0; k < n.tasks.size() && index == n.tasks.size(); ++k) {
+      const size_t i = options_.newest_first ? n.tasks.size() - 1 - k : k;
       if (Eligible(n, i)) index = i;
     }
     if (index == n.tasks.size()) {

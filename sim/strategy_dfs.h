@@ -9,6 +9,10 @@
 // - sleep sets: a schedule that only reorders independent steps (footprints
 // that do not
 //   conflict) of one already explored is skipped.
+// Firing a timer early (ExecutorOptions::jitter) and data choices (fault
+// draws, Strategy::NextChoice) are branches of the tree like task choices; an
+// early firing is not a preemption (strategy_dfs.cc says why).
+//
 // Combined naively the two are unsound: the bound makes independent steps
 // dependent (Coons, Musuvathi, McKinley, "Bounded partial-order reduction",
 // OOPSLA 2013). So sleep sets are used only when the search is unbounded, and a
@@ -28,6 +32,13 @@ namespace sim {
 struct DfsOptions {
   int preemption_bound = -1;  // < 0: unbounded
   bool sleep_sets = true;     // applied only when unbounded (see above)
+  // A new node tries a timer that may fire early (ExecutorOptions::jitter)
+  // before the task that ran last; see strategy_dfs.cc.
+  bool early_timers_first = true;
+  // Where the task that ran last cannot go on (or is asleep), try the newest
+  // runnable task (highest id) first instead of the oldest. Either order
+  // explores the same schedules; it changes which come first.
+  bool newest_first = false;
 };
 
 class DfsStrategy : public ExhaustiveStrategy {

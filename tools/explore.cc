@@ -407,6 +407,7 @@ namespace {
 struct BoundResult {
   int bound = 0;
   uint64_t schedules = 0, new_schedules = 0, pruned = 0;
+  uint64_t executions = 0;  // both orders, pruned ones included
   bool exhausted = false;
   double seconds = 0;
 };
@@ -435,12 +436,24 @@ struct CheckRun {
 // seconds) or the whole budget is spent; says which. Not
 // DPOR when unbounded: it misses a planted bug that sleep-set dfs finds (see
 // docs/BENCHMARKS.md), so it is `explore --strategy dpor` only.
+//
+// The bound is walked in two orders at once, one execution each in turn:
+// where the task that ran last blocks, one tries the oldest runnable task
+// first, the other the newest (Go's runnext: a task just spawned or woken runs
+// next). Depth-first search reaches a choice near the root only after the
+// whole subtree below it, so which order finds a bug first differs by bug
+// (docs/BENCHMARKS.md); each order alone is complete for the bound, so the
+// first to finish ends it. The price: up to twice the executions to exhaust.
 Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
-  sim::DfsStrategy dfs(sim::DfsOptions{.preemption_bound = bound});
+  sim::DfsStrategy oldest(sim::DfsOptions{.preemption_bound = bound,
+                                          .newest_first = false});
+  sim::DfsStrategy newest(sim::DfsOptions{.preemption_bound = bound,
+                                          .newest_first = true});
+  sim::DfsStrategy* orders[2] = {&oldest, &newest};
   const int64_t bound_start = NowNs();
   const uint64_t first_run = c.next_run;
   Stop stop = Stop::kExhausted;
-  for (; dfs.HasMore(); ++c.next_run) {
+  for (; oldest.HasMore() && newest.HasMore(); ++c.next_run) {
     const uint64_t i = c.next_run;
     if (i == c.max_runs || i - first_run == share.runs) {
       stop = Stop::kRuns;
@@ -451,6 +464,7 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
       stop = Stop::kTime;
       break;
     }
+    sim::DfsStrategy& dfs = *orders[(i - first_run) & 1];
     sim::ExecutorOptions o;
     o.seed = c.seed;
     o.jitter = absl::GetFlag(FLAGS_jitter);
@@ -468,10 +482,18 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
       break;
     }
   }
+  // An exhausted bound reports the order that finished (its counts are the
+  // bound's schedules); otherwise the one that got further.
+  const sim::DfsStrategy& by =
+      !newest.HasMore() ? newest
+      : !oldest.HasMore() ? oldest
+      : newest.complete_executions() > oldest.complete_executions() ? newest
+                                                                     : oldest;
   b.bound = bound;
-  b.schedules = dfs.complete_executions();
-  b.new_schedules = bound < 0 ? b.schedules : dfs.executions_at_bound();
-  b.pruned = dfs.pruned_executions();
+  b.executions = c.next_run - first_run;
+  b.schedules = by.complete_executions();
+  b.new_schedules = bound < 0 ? b.schedules : by.executions_at_bound();
+  b.pruned = oldest.pruned_executions() + newest.pruned_executions();
   b.exhausted = stop == Stop::kExhausted;
   b.seconds = SecondsSince(bound_start);
   return stop;
@@ -488,8 +510,9 @@ void PrintBound(const BoundResult& b, FILE* out) {
     std::fprintf(out, " (%llu with exactly %d preemption(s))",
                  static_cast<unsigned long long>(b.new_schedules), b.bound);
   }
-  std::fprintf(out, ", %llu pruned, %.2fs, %s\n",
-               static_cast<unsigned long long>(b.pruned), b.seconds,
+  std::fprintf(out, ", %llu pruned, %llu executions, %.2fs, %s\n",
+               static_cast<unsigned long long>(b.pruned),
+               static_cast<unsigned long long>(b.executions), b.seconds,
                b.exhausted ? "exhausted" : "not exhausted");
 }
 
@@ -507,6 +530,7 @@ void WriteCheckJson(const CheckRun& c, const std::vector<BoundResult>& bounds,
     jb->set_pruned(b.pruned);
     jb->set_exhausted(b.exhausted);
     jb->set_elapsed_s(Rounded(b.seconds, 3));
+    jb->set_executions(b.executions);
   }
   j.set_schedules(schedules);
   j.set_pruned(pruned);
@@ -589,16 +613,18 @@ int Check() {
     PrintViolation(*s.first, out);
     WriteTraceOut(trace_out, s.first->trace_text, s.first->chrome_json, out);
   }
-  uint64_t schedules = 0, pruned = 0;
+  uint64_t schedules = 0, pruned = 0, executions = 0;
   for (const BoundResult& b : bounds) {
     PrintBound(b, out);
     schedules += b.schedules;
     pruned += b.pruned;
+    executions += b.executions;
   }
   std::fprintf(out,
-               "%llu schedules explored (%llu pruned), %llu violations, "
-               "%.2fs: %s\n",
+               "%llu schedules explored in %llu executions (%llu pruned), "
+               "%llu violations, %.2fs: %s\n",
                static_cast<unsigned long long>(schedules),
+               static_cast<unsigned long long>(executions),
                static_cast<unsigned long long>(pruned),
                static_cast<unsigned long long>(s.violations), t,
                exhaustive ? "exhaustive within the bound"
