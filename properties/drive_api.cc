@@ -1,5 +1,7 @@
 #include "properties/drive_api.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "daemon_core/errdefs.h"
 #include "dsim/docker_api.pb.h"
@@ -92,9 +94,19 @@ absl::Status DriveCapable(const sc::Scenario& s) {
     return absl::InvalidArgumentError(
         absl::StrCat("scenario ", s.name(), ": dsim drive cannot run ", what));
   };
-  if (s.event_size() > 0) return no("environment events (event {...})");
+  for (const sc::EnvEvent& e : s.event()) {
+    switch (e.kind()) {
+      case sc::EnvEvent::DAEMON_RESTART:
+      case sc::EnvEvent::DAEMON_SHUTDOWN:
+      case sc::EnvEvent::KILL_PROCESS:
+      case sc::EnvEvent::OOM:
+      case sc::EnvEvent::SHIM_DIES:
+        break;
+      default:
+        return no("environment event " + sc::EnvEvent::Kind_Name(e.kind()));
+    }
+  }
   if (s.has_faults()) return no("faults");
-  if (s.live_restore()) return no("live_restore");
   if (s.shared_pids()) return no("shared_pids");
   auto program_ok = [](const auto& args) {
     return args.empty() ||
@@ -130,6 +142,8 @@ bool ExpectationsApply(const sc::Scenario& s) {
     return (base == "exit" && args.size() > 2) ||
            (base == "oom" && args.size() > 1);
   };
+  // An environment event's after_ms is virtual time too.
+  if (s.event_size() > 0) return false;
   for (const sc::Container& c : s.container()) {
     if (timed(c.args())) return false;
   }
@@ -305,6 +319,38 @@ std::optional<std::vector<std::string>> ContainerIdsOf(
   std::vector<std::string> ids;
   for (const dk::ContainerSummary& c : l.list()) ids.push_back(c.id());
   return ids;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>>
+ContainerNamesOf(const std::string& body) {
+  dk::ContainerList l;
+  if (!FromJson("{\"list\":" + body + "}", &l)) return std::nullopt;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const dk::ContainerSummary& c : l.list()) {
+    std::string name = c.names_size() > 0 ? c.names(0) : c.id();
+    if (!name.empty() && name[0] == '/') name.erase(0, 1);
+    out.emplace_back(c.id(), name);
+  }
+  return out;
+}
+
+std::optional<model::ContainerSnapshot> SnapshotOfJson(
+    const std::string& name, const std::string& body) {
+  dk::ContainerInspect v;
+  if (!FromJson(body, &v)) return std::nullopt;
+  model::ContainerSnapshot s;
+  s.id = name;
+  s.view = ViewOfJson(v);
+  std::sort(s.view.exec_ids.begin(), s.view.exec_ids.end());
+  const dk::RestartPolicy& p = v.host_config().restart_policy();
+  using K = model::RestartPolicy::Kind;
+  s.policy.kind = p.name() == "always"       ? K::kAlways
+                  : p.name() == "on-failure" ? K::kOnFailure
+                                             : K::kNo;
+  s.policy.max_retries = p.maximum_retry_count();
+  s.restart_count = v.restart_count();
+  s.auto_remove = v.host_config().auto_remove();
+  return s;
 }
 
 }  // namespace properties

@@ -78,9 +78,25 @@ class DriveGate : public sim::RpcConnection {
  private:
   class Stream;
   std::string Name(const std::string& id) const;
-  // Registers a pending step under `base` plus its ordinal; the caller
-  // awaits the returned completion.
-  std::shared_ptr<sim::Completion> Hold(const std::string& base);
+  // A pending step: its label and what its holder awaits. Destroyed
+  // unreleased (the server cancelled its call: the dockerd that made it is
+  // gone, killed or stopped by a restart), it is no longer pending, so a
+  // request or an event the dead daemon never got is not a step.
+  class Held {
+   public:
+    Held(DriveGate& gate, std::string label);
+    ~Held();
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
+    sim::Completion::WaitOp Wait() { return done_->Wait(); }
+
+   private:
+    DriveGate& gate_;
+    std::string label_;
+    std::shared_ptr<sim::Completion> done_;
+  };
+  // Registers a pending step under `base` plus its ordinal.
+  std::unique_ptr<Held> Hold(const std::string& base);
   // The event's label base, or "" when it is not the daemon's namespace.
   std::string EventBase(const fake_containerd::Envelope& e) const;
   bool Dropped(const fake_containerd::Envelope& e) const;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "containerd/events/task.pb.h"
+#include "containerd/services/tasks/v1/tasks.pb.h"
 #include "properties/checks.h"
 #include "properties/containerd_state.h"
 #include "properties/drive_choice.h"
@@ -91,6 +92,53 @@ sim::Task<absl::Status> Driver::Reset() {
       "container");
 }
 
+sim::Task<absl::Status> Driver::Snapshot(
+    std::map<std::string, std::string>& names, model::DaemonRestart& r) {
+  Reply list = co_await CallAndWait("GET", "/containers/json?all=1", "");
+  std::optional<std::vector<std::pair<std::string, std::string>>> listed =
+      list.status == 200 ? ContainerNamesOf(list.body) : std::nullopt;
+  if (!listed.has_value()) {
+    co_return absl::UnavailableError(
+        "cannot list the restarted dockerd's containers: " + list.error +
+        list.body);
+  }
+  const ContainerdState left = StateOfFake(fake_, kNs, {});
+  std::set<std::string> known;
+  for (const auto& [id, name] : *listed) {
+    names[id] = name;
+    gate_.AddName(id, name);
+    known.insert(id);
+    Reply got = co_await CallAndWait("GET", "/containers/" + id + "/json", "");
+    std::optional<model::ContainerSnapshot> s =
+        got.status == 200 ? SnapshotOfJson(name, got.body) : std::nullopt;
+    if (!s.has_value()) {
+      co_return absl::UnavailableError("cannot inspect restored container " +
+                                       name + ": " + got.error + got.body);
+    }
+    // What the restart left in containerd that restore does not show, as
+    // the simulated runner records it (properties/scenario_calls.cc).
+    auto task = left.tasks.find(id);
+    using St = ContainerdState::Status;
+    s->stale_task = !s->view.running && task != left.tasks.end() &&
+                    task->second != St::kStopped;
+    s->stale_container = !s->view.running &&
+                         std::find(left.containers.begin(),
+                                   left.containers.end(),
+                                   id) != left.containers.end();
+    s->frozen_task = s->view.running && !s->view.paused &&
+                     task != left.tasks.end() && task->second == St::kPaused;
+    r.containers.push_back(std::move(*s));
+  }
+  std::set<std::string> left_ids(left.containers.begin(), left.containers.end());
+  for (const auto& [id, status] : left.tasks) left_ids.insert(id);
+  for (const std::string& id : left_ids) {
+    if (known.contains(id)) continue;
+    auto it = names.find(id);
+    r.left_behind.push_back(it == names.end() ? id : it->second);
+  }
+  co_return absl::OkStatus();
+}
+
 namespace {
 
 // One call of a run: the scenario's (or the harness's) and what came back.
@@ -108,6 +156,12 @@ struct Client {
   uint64_t in_flight = 0;  // the HTTP call's id; 0: none
   size_t issued = 0;       // its index in Run's `issued`
 };
+
+// An environment event as a step's label.
+std::string EnvLabel(size_t k, const sc::EnvEvent& e) {
+  return absl::StrCat("env #", k + 1, " ", sc::EnvEvent::Kind_Name(e.kind()),
+                      e.container().empty() ? "" : " ", e.container());
+}
 
 }  // namespace
 
@@ -194,6 +248,22 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   std::vector<Issued> issued;
   std::string expectation;  // the first call whose `expect` failed
   const bool check_expect = ExpectationsApply(*s);
+  // The environment's events in their order; the strategy places each
+  // among the other steps (their after_ms is virtual time, which a driven
+  // run does not have).
+  std::vector<const sc::EnvEvent*> env;
+  for (const sc::EnvEvent& e : s->event()) env.push_back(&e);
+  std::stable_sort(env.begin(), env.end(), [](const auto* a, const auto* b) {
+    return a->after_ms() < b->after_ms();
+  });
+  size_t env_next = 0;
+  // A daemon restart under way (its record until restore is read), and the
+  // HTTP calls it cut: whatever comes back for them is not the API's reply
+  // (the connection was reset, or a stopping daemon answered), so they stay
+  // without one, indeterminate, as the simulated runner records them.
+  bool restarting = false;
+  model::DaemonRestart restart;
+  std::set<uint64_t> cut;
 
   auto issue = [&](Client& cl) {
     const sc::Call& c = *cl.calls[cl.next++];
@@ -223,6 +293,10 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
 
   // A finished HTTP call: its reply into the History.
   auto returned = [&](Client& cl, const Reply& r) {
+    if (cut.erase(cl.in_flight) > 0) {
+      cl.in_flight = 0;
+      return;
+    }
     Issued& is = issued[cl.issued];
     model::Call& m = is.m;
     m.returned = ++seq;
@@ -265,6 +339,57 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     return c.in_flight == 0 && c.next == c.calls.size();
   };
 
+  // An environment event, when the strategy picks it.
+  auto run_env = [&](const sc::EnvEvent& e) -> absl::Status {
+    std::string id;  // the daemon's id of the event's container, if any
+    for (const auto& [daemon_id, name] : names) {
+      if (name == e.container()) id = daemon_id;
+    }
+    switch (e.kind()) {
+      case sc::EnvEvent::DAEMON_RESTART:
+      case sc::EnvEvent::DAEMON_SHUTDOWN: {
+        if (daemon_ == nullptr) {
+          return absl::FailedPreconditionError("no daemon to restart");
+        }
+        for (Client* c : [&] {
+               std::vector<Client*> v{&setup};
+               for (Client& cl : clients) v.push_back(&cl);
+               return v;
+             }()) {
+          if (c->in_flight != 0) cut.insert(c->in_flight);
+        }
+        restart = model::DaemonRestart();
+        restart.graceful = e.kind() == sc::EnvEvent::DAEMON_SHUTDOWN;
+        restart.live_restore = s->live_restore();
+        restart.crashed = ++seq;
+        restarting = true;
+        return daemon_->BeginRestart(restart.graceful);
+      }
+      case sc::EnvEvent::KILL_PROCESS: {
+        if (id.empty()) return absl::OkStatus();
+        containerd::services::tasks::v1::KillRequest kill;
+        kill.set_container_id(id);
+        kill.set_signal(e.signal() != 0 ? e.signal() : 15);
+        (void)fake_.Kill(kNs, kill);  // no task: nothing to kill
+        return absl::OkStatus();
+      }
+      case sc::EnvEvent::OOM: {
+        if (id.empty()) return absl::OkStatus();
+        containerd::events::TaskOOM oom;
+        oom.set_container_id(id);
+        fake_.events().Publish(kNs, "/tasks/oom", oom);
+        return absl::OkStatus();
+      }
+      case sc::EnvEvent::SHIM_DIES:
+        if (!id.empty()) (void)fake_.kernel().KillShim(kNs, id);
+        return absl::OkStatus();
+      default:
+        return absl::InvalidArgumentError(
+            "drive cannot run environment event " +
+            sc::EnvEvent::Kind_Name(e.kind()));
+    }
+  };
+
   // A call still out with nothing pending for this long never returns: a
   // few seconds past the longest grace period a stop or restart may wait.
   sim::Nanos stuck = options_.stuck;
@@ -282,6 +407,24 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   std::string failure_invariant, failure;
   for (;;) {
     PollHttp();
+    if (restarting) {
+      if (std::optional<absl::Status> done = daemon_->RestartDone()) {
+        absl::Status st = *done;
+        if (st.ok()) st = co_await Snapshot(names, restart);
+        if (!st.ok()) {
+          failure_invariant = "daemon-restart";
+          failure = std::string(st.message());
+          break;
+        }
+        // After the snapshot: an event released meanwhile is one restore
+        // may or may not show (the model's restore window).
+        restart.restored = ++seq;
+        h.restarts.push_back(restart);
+        restarting = false;
+        last_mark = ~uint64_t{0};
+        continue;
+      }
+    }
     uint64_t replies = 0;
     for (Client* cl : [&] {
            std::vector<Client*> v{&setup};
@@ -323,8 +466,13 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       pending.push_back(label);
     };
     offer(setup);
-    if (finished(setup)) {
+    std::string env_step;
+    if (finished(setup) && !restarting) {
       for (Client& c : clients) offer(c);
+      if (env_next < env.size()) {
+        env_step = EnvLabel(env_next, *env[env_next]);
+        pending.push_back(env_step);
+      }
     }
     std::sort(pending.begin(), pending.end());
     if (choice.Awaits(pending) &&
@@ -333,7 +481,14 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       continue;
     }
     if (pending.empty()) {
-      if (all(finished) && ex_.now() - quiet_since >= options_.settle) break;
+      if (restarting) {  // dockerd is down, or starting: nothing to release
+        co_await ex_.Sleep(sim::kMillisecond);
+        continue;
+      }
+      if (all(finished) && env_next == env.size() &&
+          ex_.now() - quiet_since >= options_.settle) {
+        break;
+      }
       if (ex_.now() - quiet_since >= stuck) {
         // Only waits whose condition cannot be met left: their clients give
         // up on them (indeterminate), as the simulated runner's do. Any
@@ -377,6 +532,12 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     result.decisions.push_back(*pick);
     if (auto it = call_steps.find(*pick); it != call_steps.end()) {
       issue(*it->second);
+    } else if (*pick == env_step) {
+      if (absl::Status st = run_env(*env[env_next++]); !st.ok()) {
+        failure_invariant = "daemon-restart";
+        failure = std::string(st.message());
+        break;
+      }
     } else {
       gate_.Release(*pick);
     }

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,18 @@ struct DriveOptions {
   sim::Nanos replay_patience = 2 * sim::kSecond;
 };
 
+// Restarts the driven dockerd on the same roots: a crash (SIGKILL) or a
+// graceful stop (SIGTERM, daemon.Shutdown), then a start that restores. The
+// run keeps releasing steps while it happens (the stopping daemon's stops and
+// the new one's restore talk to the gate) and polls for its end.
+class DaemonControl {
+ public:
+  virtual ~DaemonControl() = default;
+  virtual absl::Status BeginRestart(bool graceful) = 0;
+  // nullopt while the restart is under way; then whether dockerd answers.
+  virtual std::optional<absl::Status> RestartDone() = 0;
+};
+
 struct DriveRunResult {
   enum class Outcome { kPassed, kViolation, kDiverged, kError };
   Outcome outcome = Outcome::kPassed;
@@ -60,8 +73,13 @@ class Driver {
  public:
   Driver(sim::Executor& ex, DriveGate& gate,
          fake_containerd::FakeContainerd& fake, wire::DockerHttp& http,
-         DriveOptions options)
-      : ex_(ex), gate_(gate), fake_(fake), http_(http), options_(options) {}
+         DriveOptions options, DaemonControl* daemon = nullptr)
+      : ex_(ex),
+        gate_(gate),
+        fake_(fake),
+        http_(http),
+        options_(options),
+        daemon_(daemon) {}
 
   // One run with `seed`; with `replay`, follows that decision list instead.
   sim::Task<DriveRunResult> Run(const dsim::scenario::Scenario* s,
@@ -82,12 +100,18 @@ class Driver {
                                std::string body);
   // Polls the HTTP calls; finished ones go to finished_.
   void PollHttp();
+  // The containers as the restarted daemon's restore left them (its API
+  // and containerd's state read with nothing released), into `r`; `names`
+  // (daemon id -> scenario name) learns the ids of creates a restart cut.
+  sim::Task<absl::Status> Snapshot(std::map<std::string, std::string>& names,
+                                   model::DaemonRestart& r);
 
   sim::Executor& ex_;
   DriveGate& gate_;
   fake_containerd::FakeContainerd& fake_;
   wire::DockerHttp& http_;
   DriveOptions options_;
+  DaemonControl* daemon_;
   std::map<uint64_t, Reply> finished_;
 };
 

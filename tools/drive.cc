@@ -170,7 +170,7 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
   const int64_t t0 = NowNs();
   Dockerd d;
   const std::string err_path = tmp + "/real-dockerd.err";
-  out->setup = SpawnDockerd(sock, err_path, d);
+  out->setup = SpawnDockerd(sock, err_path, plan->scenario.live_restore(), d);
   // Its command's line "unix://D/docker.sock D" says it is ready.
   while (out->setup.ok()) {
     char buf[512];
@@ -202,7 +202,8 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
     options.strategy = plan->strategy;
     options.pct_depth = plan->pct_depth;
     options.quiet = plan->quiet_ms * sim::kMillisecond;
-    properties::Driver driver(*ex, *gate, *fake, http, options);
+    ScriptRestart restarter(d.dir, tmp + "/restart.err");
+    properties::Driver driver(*ex, *gate, *fake, http, options, &restarter);
     const std::string log = d.dir + "/dockerd.log";
     dsim::report::DriveReport& r = out->report;
     r.set_dockerd_start_s(start_s);
