@@ -106,7 +106,13 @@ absl::Status DriveCapable(const sc::Scenario& s) {
         return no("environment event " + sc::EnvEvent::Kind_Name(e.kind()));
     }
   }
-  if (s.has_faults()) return no("faults");
+  if (s.faults().exec_start_fails() > 0) return no("the exec-start-fails fault");
+  for (const sc::ForcedFault& f : s.faults().force()) {
+    if (f.point() != "rpc-unavailable" && f.point() != "reply-lost" &&
+        f.point() != "reply-delayed") {
+      return no("the " + f.point() + " fault");
+    }
+  }
   if (s.shared_pids()) return no("shared_pids");
   auto program_ok = [](const auto& args) {
     return args.empty() ||

@@ -114,9 +114,10 @@ std::vector<std::string> DriveGate::Pending() const {
   return labels;
 }
 
-void DriveGate::Release(const std::string& label) {
+void DriveGate::Release(const std::string& label, const std::string& fault) {
   auto it = pending_.find(label);
   if (it == pending_.end()) return;
+  if (!fault.empty()) faults_[label] = fault;
   it->second->Set();
   pending_.erase(it);
 }
@@ -201,6 +202,27 @@ sim::Task<absl::StatusOr<std::string>> DriveGate::Unary(
     std::unique_ptr<Held> held = Hold(base);
     requests_.push_back(base);
     co_await held->Wait();
+    std::string fault;
+    if (auto f = faults_.find(held->label()); f != faults_.end()) {
+      fault = std::move(f->second);
+      faults_.erase(f);
+    }
+    if (fault == "rpc-unavailable") {
+      co_return absl::UnavailableError(
+          "dsim drive: fault rpc-unavailable: containerd is unavailable");
+    }
+    if (!fault.empty()) {
+      absl::StatusOr<std::string> reply = co_await inner_.Unary(
+          std::move(method), std::move(metadata), std::move(request));
+      if (fault == "reply-lost") {
+        co_return absl::UnavailableError(
+            "dsim drive: fault reply-lost: the connection to containerd broke "
+            "before its reply");
+      }
+      std::unique_ptr<Held> delayed = Hold("reply" + base.substr(3));
+      co_await delayed->Wait();
+      co_return reply;
+    }
   }
   const bool held_reply = controlled_ && bug_ == Bug::kExitBeforeStartReply &&
                           NamespaceOf(metadata) == kNs &&

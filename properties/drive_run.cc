@@ -12,10 +12,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "containerd/events/task.pb.h"
+#include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
 #include "properties/checks.h"
 #include "properties/containerd_state.h"
 #include "properties/drive_choice.h"
+#include "properties/drive_faults.h"
 #include "properties/expectation.h"
 #include "properties/history_convert.h"
 #include "properties/history_text.h"
@@ -82,9 +84,36 @@ sim::Task<absl::Status> Driver::Reset() {
   }
   // dockerd deletes containerd's container in the exit handling, which may
   // end after rm's reply: wait for the namespace to empty (bounded).
+  // What dockerd leaked (a fault made it lose a task or a container, as
+  // moby does; the run's no-leak check said so) is removed from the fake
+  // directly after a while, so the next run starts clean.
   for (int i = 0; i < 5000; ++i) {
     ContainerdState st = StateOfFake(fake_, kNs, {});
     if (st.containers.empty() && st.tasks.empty()) co_return absl::OkStatus();
+    if (i >= 2000 && i % 100 == 0) {
+      namespace tpb = ::containerd::services::tasks::v1;
+      for (const auto& [id, status] : st.tasks) {
+        if (status == ContainerdState::Status::kStopped ||
+            status == ContainerdState::Status::kCreated) {
+          tpb::DeleteTaskRequest del;
+          del.set_container_id(id);
+          tpb::DeleteResponse resp;
+          (void)fake_.DeleteTask(kNs, del, &resp);
+        } else {
+          tpb::KillRequest kill;
+          kill.set_container_id(id);
+          kill.set_signal(9);
+          kill.set_all(true);
+          (void)fake_.Kill(kNs, kill);
+        }
+      }
+      for (const std::string& id : st.containers) {
+        if (st.tasks.contains(id)) continue;
+        ::containerd::services::containers::v1::DeleteContainerRequest del;
+        del.set_id(id);
+        (void)fake_.DeleteContainer(kNs, del);
+      }
+    }
     co_await ex_.Sleep(sim::kMillisecond);
   }
   co_return absl::InternalError(
@@ -171,8 +200,10 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   const int64_t start = ex_.now();
   DriveChoice choice(options_.strategy, seed, options_.pct_depth,
                      std::move(replay));
+  DriveFaults faults(s->faults(), seed);
   model::History h;
   h.spec.oom_at_exit = true;  // dockerd 20.10 is the legacy design
+  h.faults = faults.enabled();
   uint64_t seq = 0;
   std::map<std::string, std::string> names;     // daemon id -> scenario name
   std::map<std::string, std::string> exec_ids;  // scenario exec -> daemon id
@@ -303,6 +334,15 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     m.returned_at = ex_.now() - start;
     const std::string id =
         SetApiReply(is.call->op(), r.status, r.body, r.error, m);
+    // Under RPC faults any call may fail half-way with a system error (as
+    // properties/scenario_history.cc records it); start, restart and exec
+    // start say so in the model themselves.
+    if (h.faults && m.reply.kind == model::ErrorKind::kSystem &&
+        m.kind != model::CallKind::kStart &&
+        m.kind != model::CallKind::kRestart &&
+        m.kind != model::CallKind::kExecStart) {
+      m.indeterminate = true;
+    }
     if (check_expect && is.call->has_expect() && expectation.empty()) {
       const ApiResult a = ApiResultOf(is.call->op(), r.status, r.body, r.error);
       absl::Status e = CheckExpectation(
@@ -529,17 +569,21 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       result.message = std::string(pick.status().message());
       break;
     }
-    result.decisions.push_back(*pick);
-    if (auto it = call_steps.find(*pick); it != call_steps.end()) {
+    // A request's fault: drawn now, or the recording's.
+    auto [label, fault] = DriveFaults::Split(*pick);
+    // Not during the harness's setup, which must succeed.
+    if (!choice.replaying() && finished(setup)) fault = faults.Draw(label);
+    result.decisions.push_back(fault.empty() ? label : label + " !" + fault);
+    if (auto it = call_steps.find(label); it != call_steps.end()) {
       issue(*it->second);
-    } else if (*pick == env_step) {
+    } else if (label == env_step) {
       if (absl::Status st = run_env(*env[env_next++]); !st.ok()) {
         failure_invariant = "daemon-restart";
         failure = std::string(st.message());
         break;
       }
     } else {
-      gate_.Release(*pick);
+      gate_.Release(label, fault);
     }
     quiet_since = ex_.now();
   }
