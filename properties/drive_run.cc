@@ -646,6 +646,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   }
   record.history = h;
   result.history = RenderHistory(h, 0);
+  result.restarts = static_cast<int>(h.restarts.size());
   result.elapsed_ns = ex_.now() - start;
   gate_.set_tap(nullptr);
   if (result.outcome == DriveRunResult::Outcome::kDiverged) co_return result;

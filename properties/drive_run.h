@@ -66,6 +66,7 @@ struct DriveRunResult {
   std::vector<std::string> decisions;  // the labels released, in order
   std::vector<std::string> requests;   // the requests' labels, as they came
   std::string history;                 // rendered, one line per entry
+  int restarts = 0;                    // dockerd restarts done
   int64_t elapsed_ns = 0;
 };
 

@@ -229,6 +229,7 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
           co_await driver.Run(&plan->scenario, seed, std::move(decisions));
       r.set_runs(r.runs() + 1);
       r.set_steps(r.steps() + res.decisions.size());
+      r.set_daemon_restarts(r.daemon_restarts() + res.restarts);
       uint64_t h = 1469598103934665603ull;
       for (const std::string& dcs : res.decisions) h = Fnv(h, dcs);
       hash += sim::Mix64(h ^ i);
