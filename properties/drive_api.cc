@@ -120,16 +120,12 @@ absl::Status DriveCapable(const sc::Scenario& s) {
   };
   for (const sc::Container& c : s.container()) {
     if (c.stale_in_containerd()) return no("stale_in_containerd");
-    if (c.restart() != sc::RESTART_NO) {
-      return no("restart policies (container " + c.id() + ")");
-    }
     if (!program_ok(c.args())) return no("the cat program (stdin)");
   }
   for (const sc::Client& cl : s.client()) {
     for (const sc::Call& c : cl.call()) {
       if (c.op() == sc::WAIT_UNTIL) return no("WAIT_UNTIL");
       if (c.cancel_after_ms() > 0) return no("cancel_after_ms");
-      if (c.restart() != sc::RESTART_NO) return no("restart policies");
       if (!program_ok(c.args())) return no("the cat program (stdin)");
       if (c.has_expect() && c.expect().has_pending_at_ms()) {
         return no("expect.pending_at_ms");
@@ -162,7 +158,8 @@ bool ExpectationsApply(const sc::Scenario& s) {
 }
 
 std::optional<ApiRequest> ApiRequestOf(
-    const sc::Call& c, const std::map<std::string, std::string>& exec_ids) {
+    const sc::Call& c, const std::map<std::string, std::string>& exec_ids,
+    int max_retry) {
   ApiRequest r;
   const std::string id = "/containers/" + c.container();
   r.method = "POST";
@@ -173,6 +170,13 @@ std::optional<ApiRequest> ApiRequestOf(
       for (const std::string& a : c.args()) m.add_cmd(a);
       m.mutable_host_config()->set_network_mode("none");
       m.mutable_host_config()->set_auto_remove(c.auto_remove());
+      if (c.restart() != sc::RESTART_NO) {
+        dk::RestartPolicy* p = m.mutable_host_config()->mutable_restart_policy();
+        p->set_name(c.restart() == sc::RESTART_ALWAYS ? "always" : "on-failure");
+        if (c.restart() == sc::RESTART_ON_FAILURE) {
+          p->set_maximum_retry_count(max_retry);
+        }
+      }
       r.path = "/containers/create?name=" + c.container();
       r.body = ToJson(m);
       return r;

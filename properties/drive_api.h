@@ -40,9 +40,10 @@ struct ApiRequest {
 // The request of `call`, or nullopt when it makes none: SLEEP, or an exec
 // whose create failed (the client has no id for it). `exec_ids` maps the
 // scenario's exec names to the daemon's ids.
+// CREATE's restart policy has `max_retry` (on-failure; 0: unlimited).
 std::optional<ApiRequest> ApiRequestOf(
     const dsim::scenario::Call& call,
-    const std::map<std::string, std::string>& exec_ids);
+    const std::map<std::string, std::string>& exec_ids, int max_retry = 0);
 
 // A finished call's HTTP reply (`status` 0: none, `error` says why) into
 // `call`: the reply's kind by status (moby's errdefs mapping) and, when OK,

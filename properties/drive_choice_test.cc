@@ -98,8 +98,11 @@ TEST(DriveCapableTest, RefusesWhatTheApiCannotDrive) {
       faults { exec_start_fails: 0.5 })")
                 .message(),
             "scenario t: dsim drive cannot run the exec-start-fails fault");
-  EXPECT_FALSE(capable(R"(container { id: "c1" args: ["run"] started: true
+  EXPECT_TRUE(capable(R"(container { id: "c1" args: ["run"] started: true
       restart: RESTART_ALWAYS } client { call { op: INSPECT container: "c1" } })")
+                  .ok());
+  EXPECT_FALSE(capable(R"(container { id: "c1" args: ["run"] started: true }
+      client { call { op: WAIT_UNTIL container: "c1" expect { running: false } } })")
                    .ok());
   EXPECT_FALSE(capable(R"(container { id: "c1" args: ["cat"] started: true }
       client { call { op: INSPECT container: "c1" } })")

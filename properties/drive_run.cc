@@ -246,16 +246,21 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   // The harness's setup calls, then the scenario's clients.
   std::vector<std::unique_ptr<sc::Call>> setup_calls;
   std::set<std::string> containers;
+  std::map<std::string, int> max_retry;  // a setup container's on-failure
+  bool policies = false;  // some container has a restart policy
   Client setup;
   setup.name = "setup";
   for (const sc::Container& c : s->container()) {
     if (!c.created()) continue;
     containers.insert(c.id());
+    policies |= c.restart() != sc::RESTART_NO;
     auto create = std::make_unique<sc::Call>();
     create->set_op(sc::CREATE);
     create->set_container(c.id());
     *create->mutable_args() = c.args();
     create->set_auto_remove(c.auto_remove());
+    create->set_restart(c.restart());
+    max_retry[c.id()] = c.maximum_retry_count();
     setup.calls.push_back(setup_calls.emplace_back(std::move(create)).get());
     if (!c.started()) continue;
     auto start_call = std::make_unique<sc::Call>();
@@ -273,6 +278,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     for (const sc::Call& call : cl.call()) {
       c.calls.push_back(&call);
       if (call.op() == sc::CREATE) containers.insert(call.container());
+      policies |= call.restart() != sc::RESTART_NO;
     }
     clients.push_back(std::move(c));
   }
@@ -298,7 +304,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
 
   auto issue = [&](Client& cl) {
     const sc::Call& c = *cl.calls[cl.next++];
-    std::optional<ApiRequest> req = ApiRequestOf(c, exec_ids);
+    std::optional<ApiRequest> req =
+        ApiRequestOf(c, exec_ids, max_retry[c.container()]);
     if (!req.has_value()) return;  // SLEEP and the like
     Issued& is = issued.emplace_back();
     is.call = &c;
@@ -312,7 +319,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       m.container = exec_container[c.exec()];
       m.exec_id = exec_ids[c.exec()];
     }
-    m.policy = ModelPolicyOf(c.restart(), 0);
+    m.policy = ModelPolicyOf(c.restart(), max_retry[c.container()]);
     m.force = c.force();
     m.auto_remove = c.auto_remove();
     m.condition = WaitConditionOf(c.condition());
@@ -527,6 +534,23 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       }
       if (all(finished) && env_next == env.size() &&
           ex_.now() - quiet_since >= options_.settle) {
+        // A restart policy's restart is due after a backoff of wall time
+        // (100 ms doubled per exit): a container dockerd shows Restarting
+        // is not settled yet; the run goes on, up to a bound.
+        if (policies && ex_.now() - start < options_.policy_settle) {
+          bool waiting = false;
+          for (const std::string& id : containers) {
+            Reply r =
+                co_await CallAndWait("GET", "/containers/" + id + "/json", "");
+            model::Call probe;
+            SetApiReply(sc::INSPECT, r.status, r.body, r.error, probe);
+            waiting |= probe.inspect.has_value() && probe.inspect->restarting;
+          }
+          if (waiting) {
+            quiet_since = ex_.now();
+            continue;
+          }
+        }
         break;
       }
       if (ex_.now() - quiet_since >= stuck) {

@@ -37,6 +37,10 @@ struct DriveOptions {
   // much quiet with nothing pending and every call returned: dockerd's
   // reaction to the last event may take longer than one quiet window.
   sim::Nanos settle = 200 * sim::kMillisecond;
+  // With restart policies, quiescence also waits while dockerd shows a
+  // container Restarting (its backoff is wall time), until the run is this
+  // old.
+  sim::Nanos policy_settle = 70 * sim::kSecond;
   // Nothing pending and a call still out for this long (plus the longest
   // stop or restart grace period of the scenario): it never returns. A wait
   // is given up (indeterminate, as the simulated runner's clients do); any
