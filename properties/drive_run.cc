@@ -612,6 +612,14 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     quiet_since = ex_.now();
   }
   result.requests = gate_.requests();
+  // The run ended (a violation, a divergence) while dockerd was restarting:
+  // let it finish uncontrolled, so that the reset finds it answering.
+  if (restarting) {
+    gate_.set_controlled(false);
+    while (!daemon_->RestartDone().has_value()) {
+      co_await ex_.Sleep(10 * sim::kMillisecond);
+    }
+  }
 
   // Quiescence: the daemon's final view, containerd's state, the checks.
   h.quiescent = ++seq;

@@ -35,7 +35,12 @@ absl::Status SpawnDockerd(const std::string& containerd_sock,
   const std::string script = RealDockerdScript();
   const std::string report =
       "echo \"$DSIM_DOCKER_HOST $DSIM_DOCKERD_DIR\"; exec cat >/dev/null";
-  std::vector<std::string> args = {script, "--containerd", containerd_sock};
+  // The containerd socket's dir (dsim's temp dir) goes with dockerd's, so
+  // that a SIGKILLed dsim leaves nothing behind.
+  const std::string sock_dir =
+      containerd_sock.substr(0, containerd_sock.rfind('/'));
+  std::vector<std::string> args = {script, "--containerd", containerd_sock,
+                                   "--remove-after", sock_dir};
   if (live_restore) args.push_back("--live-restore");
   for (const char* a : {"--", "/bin/sh", "-c"}) args.emplace_back(a);
   args.push_back(report);
