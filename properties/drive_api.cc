@@ -124,7 +124,6 @@ absl::Status DriveCapable(const sc::Scenario& s) {
   }
   for (const sc::Client& cl : s.client()) {
     for (const sc::Call& c : cl.call()) {
-      if (c.op() == sc::WAIT_UNTIL) return no("WAIT_UNTIL");
       if (c.cancel_after_ms() > 0) return no("cancel_after_ms");
       if (!program_ok(c.args())) return no("the cat program (stdin)");
       if (c.has_expect() && c.expect().has_pending_at_ms()) {
@@ -204,6 +203,7 @@ std::optional<ApiRequest> ApiRequestOf(
       r.path = id + "/wait?condition=" + WaitConditionQuery(c.condition());
       return r;
     case sc::INSPECT:
+    case sc::WAIT_UNTIL:  // one of its inspects
       r.method = "GET";
       r.path = id + "/json";
       return r;
@@ -250,7 +250,8 @@ std::string SetApiReply(sc::Op op, long status, const std::string& body,
       dk::IdReply id;
       return FromJson(body, &id) ? id.id() : "";
     }
-    case sc::INSPECT: {
+    case sc::INSPECT:
+    case sc::WAIT_UNTIL: {
       dk::ContainerInspect v;
       if (FromJson(body, &v)) {
         m.inspect = ViewOfJson(v);
@@ -291,7 +292,7 @@ ApiResult ApiResultOf(sc::Op op, long status, const std::string& body,
                                : daemon_core::System(message);
   }
   if (!r.status.ok()) return r;
-  if (op == sc::INSPECT) {
+  if (op == sc::INSPECT || op == sc::WAIT_UNTIL) {
     dk::ContainerInspect v;
     if (FromJson(body, &v)) {
       daemon_core::ContainerInspectResult& i = r.inspect.emplace();

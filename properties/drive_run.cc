@@ -184,6 +184,14 @@ struct Client {
   size_t next = 0;
   uint64_t in_flight = 0;  // the HTTP call's id; 0: none
   size_t issued = 0;       // its index in Run's `issued`
+  // WAIT_UNTIL: its inspect did not meet the expect yet, so the same call
+  // is offered again (one model call from the first inspect to the last,
+  // as the simulated runner records it), once some other step was released
+  // since (`released_mark`) or nothing else is pending, until the deadline
+  // (wall time).
+  bool repoll = false;
+  size_t released_mark = 0;
+  int64_t poll_deadline = 0;
 };
 
 // An environment event as a step's label.
@@ -307,6 +315,16 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     std::optional<ApiRequest> req =
         ApiRequestOf(c, exec_ids, max_retry[c.container()]);
     if (!req.has_value()) return;  // SLEEP and the like
+    if (cl.repoll) {  // WAIT_UNTIL's next inspect, in the same model call
+      cl.repoll = false;
+      cl.in_flight = http_.Start(req->method, req->path, std::move(req->body));
+      return;
+    }
+    if (c.op() == sc::WAIT_UNTIL) {
+      cl.poll_deadline =
+          ex_.now() +
+          (c.timeout_ms() > 0 ? c.timeout_ms() : 10000) * sim::kMillisecond;
+    }
     Issued& is = issued.emplace_back();
     is.call = &c;
     is.exec_name = c.exec();
@@ -349,6 +367,22 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         m.kind != model::CallKind::kRestart &&
         m.kind != model::CallKind::kExecStart) {
       m.indeterminate = true;
+    }
+    if (is.call->op() == sc::WAIT_UNTIL && ex_.now() < cl.poll_deadline) {
+      const ApiResult a = ApiResultOf(is.call->op(), r.status, r.body, r.error);
+      if (!CheckExpectation(*is.call, a.status,
+                            a.inspect ? &*a.inspect : nullptr, nullptr,
+                            nullptr, m.returned_at / sim::kMillisecond,
+                            exec_ids)
+               .ok()) {
+        m.returned = model::kNever;
+        m.inspect.reset();
+        cl.repoll = true;
+        cl.released_mark = result.decisions.size();
+        --cl.next;
+        cl.in_flight = 0;
+        return;
+      }
     }
     if (check_expect && is.call->has_expect() && expectation.empty()) {
       const ApiResult a = ApiResultOf(is.call->op(), r.status, r.body, r.error);
@@ -504,8 +538,13 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     // scenario's clients only once setup is done).
     std::vector<std::string> pending = gate_.Pending();
     std::map<std::string, Client*> call_steps;
+    std::vector<Client*> repolls;
     auto offer = [&](Client& c) {
       if (c.in_flight != 0 || c.next == c.calls.size()) return;
+      if (c.repoll && c.released_mark == result.decisions.size()) {
+        repolls.push_back(&c);  // offered only if nothing else is
+        return;
+      }
       const std::string label =
           absl::StrCat("call ", c.name, " #", c.next + 1, " ",
                        sc::Op_Name(c.calls[c.next]->op()));
@@ -519,6 +558,12 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       if (env_next < env.size()) {
         env_step = EnvLabel(env_next, *env[env_next]);
         pending.push_back(env_step);
+      }
+    }
+    if (pending.empty()) {
+      for (Client* c : repolls) {
+        c->released_mark = ~size_t{0};
+        offer(*c);
       }
     }
     std::sort(pending.begin(), pending.end());
