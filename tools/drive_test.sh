@@ -96,6 +96,21 @@ out=$("$dsim" drive --scenario "$tmp/shutdown.textproto" --seed 2 --runs 1 --jso
 check "a run with a graceful stop (live-restore) passes (rc=$rc)" '^0 .*"daemon_restarts":"1"' "$rc $out"
 [[ $rc == 0 ]] || cat "$tmp/shutdown.err"
 
+# --- a forced fault: Containers/Create's reply lost, so the start fails; with a
+# wrong expect the violation shows the fault in its decisions, and the token
+# replays it ---------------------------------------------------------------
+cat >"$tmp/fault.textproto" <<'SCN'
+container { id: "c1" args: ["run"] created: true }
+faults { force { point: "reply-lost" method: "/containerd.services.containers.v1.Containers/Create" } }
+client { name: "main" call { op: START container: "c1" expect { error: OK } } }
+SCN
+out=$("$dsim" drive --scenario "$tmp/fault.textproto" --runs 1 2>&1); rc=$?
+check "a lost reply fails the start (rc=$rc)" \
+  '^1 .*VIOLATION expectation: main: START c1.*rpc Containers/Create c1 #1 !reply-lost' "$rc $(tr '\n' ' ' <<<"$out")"
+token=$(grep -o '^reproduce with: dsim drive dsimdrive1[0-9a-f]*' <<<"$out" | awk '{print $5}')
+out=$("$dsim" drive "$token" 2>&1); rc=$?
+check "its token replays the fault (rc=$rc)" '^1 .*VIOLATION expectation: main: START c1' "$rc $(tr '\n' ' ' <<<"$out")"
+
 # --- a scenario's expect is checked (no SLEEP, no program DELAY) -------------------
 cat >"$tmp/expect.textproto" <<'SCN'
 container { id: "c1" args: ["run"] started: true }
