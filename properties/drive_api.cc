@@ -106,7 +106,8 @@ absl::Status DriveCapable(const sc::Scenario& s) {
         return no("environment event " + sc::EnvEvent::Kind_Name(e.kind()));
     }
   }
-  if (s.faults().exec_start_fails() > 0) return no("the exec-start-fails fault");
+  if (s.faults().exec_start_fails() > 0)
+    return no("the exec-start-fails fault");
   for (const sc::ForcedFault& f : s.faults().force()) {
     if (f.point() != "rpc-unavailable" && f.point() != "reply-lost" &&
         f.point() != "reply-delayed") {
@@ -170,8 +171,10 @@ std::optional<ApiRequest> ApiRequestOf(
       m.mutable_host_config()->set_network_mode("none");
       m.mutable_host_config()->set_auto_remove(c.auto_remove());
       if (c.restart() != sc::RESTART_NO) {
-        dk::RestartPolicy* p = m.mutable_host_config()->mutable_restart_policy();
-        p->set_name(c.restart() == sc::RESTART_ALWAYS ? "always" : "on-failure");
+        dk::RestartPolicy* p =
+            m.mutable_host_config()->mutable_restart_policy();
+        p->set_name(c.restart() == sc::RESTART_ALWAYS ? "always"
+                                                      : "on-failure");
         if (c.restart() == sc::RESTART_ON_FAILURE) {
           p->set_maximum_retry_count(max_retry);
         }

@@ -21,7 +21,8 @@ DriveFaults::DriveFaults(const dsim::scenario::Faults& f, uint64_t seed)
       lost_(RatioOf(f.reply_lost())),
       delayed_(RatioOf(f.reply_delayed())) {
   for (const dsim::scenario::ForcedFault& ff : f.force()) {
-    forced_.push_back({ff.point(), ff.method(), ff.count() > 0 ? ff.count() : 1});
+    forced_.push_back(
+        {ff.point(), ff.method(), ff.count() > 0 ? ff.count() : 1});
   }
   enabled_ = unavailable_.num > 0 || lost_.num > 0 || delayed_.num > 0 ||
              !forced_.empty();

@@ -187,8 +187,9 @@ bool DriveGate::Dropped(const fake_containerd::Envelope& e) const {
 sim::Task<void> DriveGate::ProcessEnd(std::string ns, std::string container_id,
                                       std::string exec_id) {
   if (!controlled_ || ns != kNs) co_return;
-  std::unique_ptr<Held> held = Hold(
-      "exit " + Name(container_id) + (exec_id.empty() ? "" : "/" + Name(exec_id)));
+  std::unique_ptr<Held> held =
+      Hold("exit " + Name(container_id) +
+           (exec_id.empty() ? "" : "/" + Name(exec_id)));
   co_await held->Wait();
 }
 

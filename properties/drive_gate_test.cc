@@ -231,8 +231,9 @@ TEST(DriveGateTest, FaultsAtRelease) {
                    std::vector<std::string>* log) -> sim::Task<void> {
       absl::StatusOr<std::string> r =
           co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
-      log->push_back(r.ok() ? *r : std::string(absl::StatusCodeToString(
-                                       r.status().code())));
+      log->push_back(
+          r.ok() ? *r
+                 : std::string(absl::StatusCodeToString(r.status().code())));
     };
     for (const std::string fault :
          {"rpc-unavailable", "reply-lost", "reply-delayed"}) {
@@ -254,12 +255,12 @@ TEST(DriveGateTest, FaultsAtRelease) {
       log->push_back(fault + " handled " + std::to_string(w->inner.handled));
     }
   };
-  EXPECT_EQ(RunGate(body),
-            (std::vector<std::string>{
-                "UNAVAILABLE", "rpc-unavailable handled 0", "UNAVAILABLE",
-                "reply-lost handled 1",
-                "handled 2, pending reply Tasks/Start c1 #1",
-                std::string("reply ") + kStart, "reply-delayed handled 2"}));
+  EXPECT_EQ(
+      RunGate(body),
+      (std::vector<std::string>{
+          "UNAVAILABLE", "rpc-unavailable handled 0", "UNAVAILABLE",
+          "reply-lost handled 1", "handled 2, pending reply Tasks/Start c1 #1",
+          std::string("reply ") + kStart, "reply-delayed handled 2"}));
 }
 
 // The server cancels a call whose dockerd is gone (killed by a daemon
@@ -273,7 +274,8 @@ TEST(DriveGateTest, CancelledCallIsNoLongerPending) {
     auto call = [](World* w, std::string bytes) -> sim::Task<void> {
       (void)co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
     };
-    sim::JoinHandle<void> h = ex->Spawn("call", call(w, req.SerializeAsString()));
+    sim::JoinHandle<void> h =
+        ex->Spawn("call", call(w, req.SerializeAsString()));
     co_await AwaitPending(ex, &w->gate, "rpc Tasks/Start 0123abcd #1");
     log->push_back("pending " + std::to_string(w->gate.Pending().size()));
     ex->Cancel(h.id);
