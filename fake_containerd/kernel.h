@@ -162,6 +162,11 @@ class Kernel {
   using DelayGate = std::function<sim::Task<void>(
       std::string ns, std::string container_id, std::string exec_id)>;
   void set_delay_gate(DelayGate gate) { delay_gate_ = std::move(gate); }
+  // The pid the next process gets. A real dockerd on this fake (`dsim
+  // drive`) SIGKILLs a container's pid directly when its exit does not come
+  // within 12 s of a kill: pids above the kernel's PID_MAX_LIMIT (2^22) can
+  // never name a host process, so that kill finds nothing.
+  void set_next_pid(uint32_t pid) { next_pid_ = pid; }
   // Every exec reports its task's init pid, as kata reports the hypervisor's
   // pid for every process (the collision behind moby 0e4d3feb).
   void set_shared_pids(bool shared) { shared_pids_ = shared; }

@@ -1,5 +1,7 @@
 #include "properties/drive_api.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "daemon_core/errdefs.h"
 #include "dsim/docker_api.pb.h"
@@ -92,9 +94,26 @@ absl::Status DriveCapable(const sc::Scenario& s) {
     return absl::InvalidArgumentError(
         absl::StrCat("scenario ", s.name(), ": dsim drive cannot run ", what));
   };
-  if (s.event_size() > 0) return no("environment events (event {...})");
-  if (s.has_faults()) return no("faults");
-  if (s.live_restore()) return no("live_restore");
+  for (const sc::EnvEvent& e : s.event()) {
+    switch (e.kind()) {
+      case sc::EnvEvent::DAEMON_RESTART:
+      case sc::EnvEvent::DAEMON_SHUTDOWN:
+      case sc::EnvEvent::KILL_PROCESS:
+      case sc::EnvEvent::OOM:
+      case sc::EnvEvent::SHIM_DIES:
+        break;
+      default:
+        return no("environment event " + sc::EnvEvent::Kind_Name(e.kind()));
+    }
+  }
+  if (s.faults().exec_start_fails() > 0)
+    return no("the exec-start-fails fault");
+  for (const sc::ForcedFault& f : s.faults().force()) {
+    if (f.point() != "rpc-unavailable" && f.point() != "reply-lost" &&
+        f.point() != "reply-delayed") {
+      return no("the " + f.point() + " fault");
+    }
+  }
   if (s.shared_pids()) return no("shared_pids");
   auto program_ok = [](const auto& args) {
     return args.empty() ||
@@ -102,16 +121,11 @@ absl::Status DriveCapable(const sc::Scenario& s) {
   };
   for (const sc::Container& c : s.container()) {
     if (c.stale_in_containerd()) return no("stale_in_containerd");
-    if (c.restart() != sc::RESTART_NO) {
-      return no("restart policies (container " + c.id() + ")");
-    }
     if (!program_ok(c.args())) return no("the cat program (stdin)");
   }
   for (const sc::Client& cl : s.client()) {
     for (const sc::Call& c : cl.call()) {
-      if (c.op() == sc::WAIT_UNTIL) return no("WAIT_UNTIL");
       if (c.cancel_after_ms() > 0) return no("cancel_after_ms");
-      if (c.restart() != sc::RESTART_NO) return no("restart policies");
       if (!program_ok(c.args())) return no("the cat program (stdin)");
       if (c.has_expect() && c.expect().has_pending_at_ms()) {
         return no("expect.pending_at_ms");
@@ -130,6 +144,8 @@ bool ExpectationsApply(const sc::Scenario& s) {
     return (base == "exit" && args.size() > 2) ||
            (base == "oom" && args.size() > 1);
   };
+  // An environment event's after_ms is virtual time too.
+  if (s.event_size() > 0) return false;
   for (const sc::Container& c : s.container()) {
     if (timed(c.args())) return false;
   }
@@ -142,7 +158,8 @@ bool ExpectationsApply(const sc::Scenario& s) {
 }
 
 std::optional<ApiRequest> ApiRequestOf(
-    const sc::Call& c, const std::map<std::string, std::string>& exec_ids) {
+    const sc::Call& c, const std::map<std::string, std::string>& exec_ids,
+    int max_retry) {
   ApiRequest r;
   const std::string id = "/containers/" + c.container();
   r.method = "POST";
@@ -153,6 +170,15 @@ std::optional<ApiRequest> ApiRequestOf(
       for (const std::string& a : c.args()) m.add_cmd(a);
       m.mutable_host_config()->set_network_mode("none");
       m.mutable_host_config()->set_auto_remove(c.auto_remove());
+      if (c.restart() != sc::RESTART_NO) {
+        dk::RestartPolicy* p =
+            m.mutable_host_config()->mutable_restart_policy();
+        p->set_name(c.restart() == sc::RESTART_ALWAYS ? "always"
+                                                      : "on-failure");
+        if (c.restart() == sc::RESTART_ON_FAILURE) {
+          p->set_maximum_retry_count(max_retry);
+        }
+      }
       r.path = "/containers/create?name=" + c.container();
       r.body = ToJson(m);
       return r;
@@ -180,6 +206,7 @@ std::optional<ApiRequest> ApiRequestOf(
       r.path = id + "/wait?condition=" + WaitConditionQuery(c.condition());
       return r;
     case sc::INSPECT:
+    case sc::WAIT_UNTIL:  // one of its inspects
       r.method = "GET";
       r.path = id + "/json";
       return r;
@@ -226,7 +253,8 @@ std::string SetApiReply(sc::Op op, long status, const std::string& body,
       dk::IdReply id;
       return FromJson(body, &id) ? id.id() : "";
     }
-    case sc::INSPECT: {
+    case sc::INSPECT:
+    case sc::WAIT_UNTIL: {
       dk::ContainerInspect v;
       if (FromJson(body, &v)) {
         m.inspect = ViewOfJson(v);
@@ -267,7 +295,7 @@ ApiResult ApiResultOf(sc::Op op, long status, const std::string& body,
                                : daemon_core::System(message);
   }
   if (!r.status.ok()) return r;
-  if (op == sc::INSPECT) {
+  if (op == sc::INSPECT || op == sc::WAIT_UNTIL) {
     dk::ContainerInspect v;
     if (FromJson(body, &v)) {
       daemon_core::ContainerInspectResult& i = r.inspect.emplace();
@@ -305,6 +333,38 @@ std::optional<std::vector<std::string>> ContainerIdsOf(
   std::vector<std::string> ids;
   for (const dk::ContainerSummary& c : l.list()) ids.push_back(c.id());
   return ids;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>>
+ContainerNamesOf(const std::string& body) {
+  dk::ContainerList l;
+  if (!FromJson("{\"list\":" + body + "}", &l)) return std::nullopt;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const dk::ContainerSummary& c : l.list()) {
+    std::string name = c.names_size() > 0 ? c.names(0) : c.id();
+    if (!name.empty() && name[0] == '/') name.erase(0, 1);
+    out.emplace_back(c.id(), name);
+  }
+  return out;
+}
+
+std::optional<model::ContainerSnapshot> SnapshotOfJson(
+    const std::string& name, const std::string& body) {
+  dk::ContainerInspect v;
+  if (!FromJson(body, &v)) return std::nullopt;
+  model::ContainerSnapshot s;
+  s.id = name;
+  s.view = ViewOfJson(v);
+  std::sort(s.view.exec_ids.begin(), s.view.exec_ids.end());
+  const dk::RestartPolicy& p = v.host_config().restart_policy();
+  using K = model::RestartPolicy::Kind;
+  s.policy.kind = p.name() == "always"       ? K::kAlways
+                  : p.name() == "on-failure" ? K::kOnFailure
+                                             : K::kNo;
+  s.policy.max_retries = p.maximum_retry_count();
+  s.restart_count = v.restart_count();
+  s.auto_remove = v.host_config().auto_remove();
+  return s;
 }
 
 }  // namespace properties

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -23,9 +24,11 @@ namespace properties {
 // otherwise INVALID_ARGUMENT "scenario NAME: dsim drive cannot run WHAT".
 absl::Status DriveCapable(const dsim::scenario::Scenario& s);
 
-// No SLEEP call and no program with a DELAY: the scenario's `expect`s do
-// not rest on virtual time, which means nothing when driven (a process ends
-// when its step is released; SLEEP orders nothing), so drive checks them.
+// No SLEEP call, no environment event and no program with a DELAY: the
+// scenario's `expect`s do not rest on virtual time, which means nothing when
+// driven (a process ends when its step is released; SLEEP orders nothing; an
+// environment event happens when the strategy places it), so drive checks
+// them.
 bool ExpectationsApply(const dsim::scenario::Scenario& s);
 
 struct ApiRequest {
@@ -37,9 +40,10 @@ struct ApiRequest {
 // The request of `call`, or nullopt when it makes none: SLEEP, or an exec
 // whose create failed (the client has no id for it). `exec_ids` maps the
 // scenario's exec names to the daemon's ids.
+// CREATE's restart policy has `max_retry` (on-failure; 0: unlimited).
 std::optional<ApiRequest> ApiRequestOf(
     const dsim::scenario::Call& call,
-    const std::map<std::string, std::string>& exec_ids);
+    const std::map<std::string, std::string>& exec_ids, int max_retry = 0);
 
 // A finished call's HTTP reply (`status` 0: none, `error` says why) into
 // `call`: the reply's kind by status (moby's errdefs mapping) and, when OK,
@@ -63,6 +67,16 @@ ApiResult ApiResultOf(dsim::scenario::Op op, long status,
 
 // The ids of GET /containers/json; nullopt when the body does not parse.
 std::optional<std::vector<std::string>> ContainerIdsOf(const std::string& body);
+
+// The (id, name without its '/') of GET /containers/json; nullopt when the
+// body does not parse.
+std::optional<std::vector<std::pair<std::string, std::string>>>
+ContainerNamesOf(const std::string& body);
+
+// GET /containers/{id}/json as a restored container's snapshot, named
+// `name`; nullopt when the body does not parse.
+std::optional<model::ContainerSnapshot> SnapshotOfJson(const std::string& name,
+                                                       const std::string& body);
 
 // Milliseconds as the whole seconds of ?t=, rounded up.
 inline int64_t WholeSeconds(int64_t ms) { return (ms + 999) / 1000; }

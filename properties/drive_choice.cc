@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "properties/drive_faults.h"
 
 namespace properties {
 
@@ -33,7 +34,8 @@ std::string DriveChoice::ActorOf(const std::string& label) {
 
 bool DriveChoice::Awaits(const std::vector<std::string>& pending) const {
   return !replay_.empty() && step_ < static_cast<int>(replay_.size()) &&
-         !std::binary_search(pending.begin(), pending.end(), replay_[step_]);
+         !std::binary_search(pending.begin(), pending.end(),
+                             DriveFaults::Split(replay_[step_]).first);
 }
 
 absl::StatusOr<std::string> DriveChoice::Pick(
@@ -45,7 +47,9 @@ absl::StatusOr<std::string> DriveChoice::Pick(
           "step ", step,
           ": the recording ended; pending: ", absl::StrJoin(pending, ", ")));
     }
-    if (!std::binary_search(pending.begin(), pending.end(), replay_[step])) {
+    // A request's decision may carry its fault: "LABEL !FAULT".
+    if (!std::binary_search(pending.begin(), pending.end(),
+                            DriveFaults::Split(replay_[step]).first)) {
       return absl::FailedPreconditionError(absl::StrCat(
           "step ", step, ": the recording released '", replay_[step],
           "', which is not pending; pending: ", absl::StrJoin(pending, ", ")));

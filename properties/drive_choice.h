@@ -31,6 +31,8 @@ class DriveChoice {
   // Replaying, and the recorded next step is not pending (yet): the driver
   // may wait for it before Pick names the divergence.
   bool Awaits(const std::vector<std::string>& pending) const;
+  // Following a recording.
+  bool replaying() const { return !replay_.empty(); }
   // Decisions made so far.
   int steps() const { return step_; }
 

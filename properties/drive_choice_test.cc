@@ -75,14 +75,38 @@ TEST(DriveCapableTest, RefusesWhatTheApiCannotDrive) {
   EXPECT_TRUE(capable(R"(container { id: "c1" args: ["run"] started: true }
       client { call { op: STOP container: "c1" } })")
                   .ok());
+  // Daemon restarts, kills behind the daemon's back, late OOMs, shim deaths
+  // and the gate's RPC faults are driven; a containerd restart and the
+  // fake's exec-start-fails are not.
+  EXPECT_TRUE(capable(R"(live_restore: true
+      container { id: "c1" args: ["run"] started: true }
+      event { kind: DAEMON_RESTART after_ms: 1 }
+      event { kind: DAEMON_SHUTDOWN after_ms: 2 }
+      event { kind: KILL_PROCESS after_ms: 3 container: "c1" }
+      event { kind: OOM after_ms: 4 container: "c1" }
+      event { kind: SHIM_DIES after_ms: 5 container: "c1" }
+      faults { reply_lost: 0.1 force { point: "rpc-unavailable" } })")
+                  .ok());
   absl::Status events =
       capable(R"(container { id: "c1" args: ["run"] started: true }
-      event { kind: DAEMON_RESTART after_ms: 1 })");
-  EXPECT_EQ(
-      events.message(),
-      "scenario t: dsim drive cannot run environment events (event {...})");
-  EXPECT_FALSE(capable(R"(container { id: "c1" args: ["run"] started: true
+      event { kind: CONTAINERD_RESTART after_ms: 1 })");
+  EXPECT_EQ(events.message(),
+            "scenario t: dsim drive cannot run environment event "
+            "CONTAINERD_RESTART");
+  EXPECT_EQ(capable(R"(container { id: "c1" args: ["run"] started: true }
+      client { call { op: INSPECT container: "c1" } }
+      faults { exec_start_fails: 0.5 })")
+                .message(),
+            "scenario t: dsim drive cannot run the exec-start-fails fault");
+  EXPECT_TRUE(capable(R"(container { id: "c1" args: ["run"] started: true
       restart: RESTART_ALWAYS } client { call { op: INSPECT container: "c1" } })")
+                  .ok());
+  EXPECT_TRUE(capable(R"(container { id: "c1" args: ["run"] started: true }
+      client { call { op: WAIT_UNTIL container: "c1" expect { running: false } } })")
+                  .ok());
+  EXPECT_FALSE(capable(R"(container { id: "c1" args: ["run"] started: true }
+      client { call { op: EXEC_CREATE container: "c1" exec: "e1" args: ["run"] }
+               call { op: EXEC_START exec: "e1" cancel_after_ms: 5 } })")
                    .ok());
   EXPECT_FALSE(capable(R"(container { id: "c1" args: ["cat"] started: true }
       client { call { op: INSPECT container: "c1" } })")
@@ -101,6 +125,8 @@ TEST(DriveCapableTest, ExpectationsApplyOnlyWithoutVirtualTime) {
       client { call { op: INSPECT container: "c1" } })"));
   EXPECT_FALSE(applies(R"(container { id: "c1" args: ["run"] started: true }
       client { call { op: SLEEP timeout_ms: 10 } })"));
+  EXPECT_FALSE(applies(R"(container { id: "c1" args: ["run"] started: true }
+      event { kind: KILL_PROCESS after_ms: 10 container: "c1" })"));
   EXPECT_FALSE(
       applies(R"(container { id: "c1" args: ["exit", "3", "50"] started: true }
       client { call { op: INSPECT container: "c1" } })"));

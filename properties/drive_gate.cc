@@ -38,10 +38,14 @@ class DriveGate::Stream : public sim::RpcStream {
       : gate_(gate),
         inner_(std::shared_ptr<sim::RpcStream>(std::move(inner))),
         queue_(std::make_shared<sim::Chan<Item>>(gate.ex_, "drive events",
-                                                 size_t{1} << 20)) {
-    gate_.ex_.Spawn("drive event pump", Pump(inner_, queue_),
+                                                 size_t{1} << 20)),
+        closed_(std::make_shared<bool>(false)) {
+    gate_.ex_.Spawn("drive event pump", Pump(inner_, queue_, closed_),
                     sim::SpawnOptions{.background = true});
   }
+  // The subscriber is gone (its dockerd was killed or stopped): the pump
+  // ends at the next envelope, which drops containerd's subscription.
+  ~Stream() override { *closed_ = true; }
 
   sim::Task<Item> Next() override {
     for (;;) {
@@ -54,8 +58,8 @@ class DriveGate::Stream : public sim::RpcStream {
       const std::string base = gate_.EventBase(e);
       if (base.empty() || !gate_.controlled_) co_return item;
       if (gate_.Dropped(e)) continue;
-      std::shared_ptr<sim::Completion> released = gate_.Hold(base);
-      co_await released->Wait();
+      std::unique_ptr<Held> held = gate_.Hold(base);
+      co_await held->Wait();
       if (gate_.tap_) gate_.tap_(e);
       if (e.topic() == "/tasks/exit") {
         ev::TaskExit x;
@@ -72,9 +76,11 @@ class DriveGate::Stream : public sim::RpcStream {
   // Coroutine parameters by value: the pump may outlive this stream (the
   // server's call ends while the pump waits for the next envelope).
   static sim::Task<void> Pump(std::shared_ptr<sim::RpcStream> inner,
-                              std::shared_ptr<sim::Chan<Item>> queue) {
+                              std::shared_ptr<sim::Chan<Item>> queue,
+                              std::shared_ptr<bool> closed) {
     for (;;) {
       Item m = co_await inner->Next();
+      if (*closed) break;
       const bool end = !m.ok() || !m->has_value();
       co_await queue->Send(std::move(m));
       if (end) break;
@@ -85,6 +91,7 @@ class DriveGate::Stream : public sim::RpcStream {
   DriveGate& gate_;
   std::shared_ptr<sim::RpcStream> inner_;
   std::shared_ptr<sim::Chan<Item>> queue_;
+  std::shared_ptr<bool> closed_;
 };
 
 void DriveGate::set_controlled(bool on) {
@@ -107,9 +114,10 @@ std::vector<std::string> DriveGate::Pending() const {
   return labels;
 }
 
-void DriveGate::Release(const std::string& label) {
+void DriveGate::Release(const std::string& label, const std::string& fault) {
   auto it = pending_.find(label);
   if (it == pending_.end()) return;
+  if (!fault.empty()) faults_[label] = fault;
   it->second->Set();
   pending_.erase(it);
 }
@@ -120,12 +128,24 @@ std::string DriveGate::Name(const std::string& id) const {
   return id.size() > 12 ? id.substr(0, 12) : id;
 }
 
-std::shared_ptr<sim::Completion> DriveGate::Hold(const std::string& base) {
-  const std::string label = base + " #" + std::to_string(++ordinals_[base]);
-  auto c = std::make_shared<sim::Completion>(ex_, label);
-  pending_[label] = c;
-  ++arrivals_;
-  return c;
+DriveGate::Held::Held(DriveGate& gate, std::string label)
+    : gate_(gate),
+      label_(std::move(label)),
+      done_(std::make_shared<sim::Completion>(gate.ex_, label_)) {
+  gate_.pending_[label_] = done_;
+  ++gate_.arrivals_;
+}
+
+DriveGate::Held::~Held() {
+  auto it = gate_.pending_.find(label_);
+  if (it != gate_.pending_.end() && it->second == done_) {
+    gate_.pending_.erase(it);
+  }
+}
+
+std::unique_ptr<DriveGate::Held> DriveGate::Hold(const std::string& base) {
+  return std::make_unique<Held>(
+      *this, base + " #" + std::to_string(++ordinals_[base]));
 }
 
 std::string DriveGate::EventBase(const fake_containerd::Envelope& e) const {
@@ -167,10 +187,10 @@ bool DriveGate::Dropped(const fake_containerd::Envelope& e) const {
 sim::Task<void> DriveGate::ProcessEnd(std::string ns, std::string container_id,
                                       std::string exec_id) {
   if (!controlled_ || ns != kNs) co_return;
-  std::shared_ptr<sim::Completion> released =
+  std::unique_ptr<Held> held =
       Hold("exit " + Name(container_id) +
            (exec_id.empty() ? "" : "/" + Name(exec_id)));
-  co_await released->Wait();
+  co_await held->Wait();
 }
 
 sim::Task<absl::StatusOr<std::string>> DriveGate::Unary(
@@ -180,9 +200,30 @@ sim::Task<absl::StatusOr<std::string>> DriveGate::Unary(
     std::string base = "rpc " + ShortMethod(method);
     if (!ids.container_id.empty()) base += " " + Name(ids.container_id);
     if (!ids.exec_id.empty()) base += "/" + Name(ids.exec_id);
-    std::shared_ptr<sim::Completion> released = Hold(base);
+    std::unique_ptr<Held> held = Hold(base);
     requests_.push_back(base);
-    co_await released->Wait();
+    co_await held->Wait();
+    std::string fault;
+    if (auto f = faults_.find(held->label()); f != faults_.end()) {
+      fault = std::move(f->second);
+      faults_.erase(f);
+    }
+    if (fault == "rpc-unavailable") {
+      co_return absl::UnavailableError(
+          "dsim drive: fault rpc-unavailable: containerd is unavailable");
+    }
+    if (!fault.empty()) {
+      absl::StatusOr<std::string> reply = co_await inner_.Unary(
+          std::move(method), std::move(metadata), std::move(request));
+      if (fault == "reply-lost") {
+        co_return absl::UnavailableError(
+            "dsim drive: fault reply-lost: the connection to containerd broke "
+            "before its reply");
+      }
+      std::unique_ptr<Held> delayed = Hold("reply" + base.substr(3));
+      co_await delayed->Wait();
+      co_return reply;
+    }
   }
   const bool held_reply = controlled_ && bug_ == Bug::kExitBeforeStartReply &&
                           NamespaceOf(metadata) == kNs &&

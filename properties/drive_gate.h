@@ -57,8 +57,12 @@ class DriveGate : public sim::RpcConnection {
 
   // The pending steps' labels, sorted.
   std::vector<std::string> Pending() const;
-  // REQUIRES: `label` is pending.
-  void Release(const std::string& label);
+  // REQUIRES: `label` is pending. A request's `fault`
+  // (properties/drive_faults.h): rpc-unavailable (not handled; dockerd gets
+  // UNAVAILABLE), reply-lost (handled; dockerd gets UNAVAILABLE and cannot
+  // tell), reply-delayed (handled; its reply waits as a step of its own,
+  // "reply METHOD ...").
+  void Release(const std::string& label, const std::string& fault = "");
   // Steps that became pending so far (activity, for the quiet window).
   uint64_t arrivals() const { return arrivals_; }
   // The labels of this run's requests, in the order they arrived.
@@ -78,9 +82,26 @@ class DriveGate : public sim::RpcConnection {
  private:
   class Stream;
   std::string Name(const std::string& id) const;
-  // Registers a pending step under `base` plus its ordinal; the caller
-  // awaits the returned completion.
-  std::shared_ptr<sim::Completion> Hold(const std::string& base);
+  // A pending step: its label and what its holder awaits. Destroyed
+  // unreleased (the server cancelled its call: the dockerd that made it is
+  // gone, killed or stopped by a restart), it is no longer pending, so a
+  // request or an event the dead daemon never got is not a step.
+  class Held {
+   public:
+    Held(DriveGate& gate, std::string label);
+    ~Held();
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
+    sim::Completion::WaitOp Wait() { return done_->Wait(); }
+    const std::string& label() const { return label_; }
+
+   private:
+    DriveGate& gate_;
+    std::string label_;
+    std::shared_ptr<sim::Completion> done_;
+  };
+  // Registers a pending step under `base` plus its ordinal.
+  std::unique_ptr<Held> Hold(const std::string& base);
   // The event's label base, or "" when it is not the daemon's namespace.
   std::string EventBase(const fake_containerd::Envelope& e) const;
   bool Dropped(const fake_containerd::Envelope& e) const;
@@ -94,6 +115,7 @@ class DriveGate : public sim::RpcConnection {
   std::map<std::string, std::string> names_;
   std::map<std::string, int> ordinals_;
   std::map<std::string, std::shared_ptr<sim::Completion>> pending_;
+  std::map<std::string, std::string> faults_;  // released label -> fault
   uint64_t arrivals_ = 0;
   // kExitBeforeStartReply: per container id, set once its init's exit was
   // delivered.

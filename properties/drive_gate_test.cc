@@ -217,5 +217,74 @@ TEST(DriveGateTest, UncontrolledPassesAtOnce) {
                                std::string("reply ") + kStart, "pending 0"}));
 }
 
+// A request's fault: rpc-unavailable is never handled, reply-lost is handled
+// but answered UNAVAILABLE, reply-delayed is handled and its reply waits as
+// a step of its own.
+TEST(DriveGateTest, FaultsAtRelease) {
+  auto body = [](sim::Executor* ex, World* w,
+                 std::vector<std::string>* log) -> sim::Task<void> {
+    w->gate.AddName("0123abcd", "c1");
+    w->gate.set_controlled(true);
+    containerd::services::tasks::v1::StartRequest req;
+    req.set_container_id("0123abcd");
+    auto call = [](World* w, std::string bytes,
+                   std::vector<std::string>* log) -> sim::Task<void> {
+      absl::StatusOr<std::string> r =
+          co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
+      log->push_back(
+          r.ok() ? *r
+                 : std::string(absl::StatusCodeToString(r.status().code())));
+    };
+    for (const std::string fault :
+         {"rpc-unavailable", "reply-lost", "reply-delayed"}) {
+      sim::JoinHandle<void> h =
+          ex->Spawn("call", call(w, req.SerializeAsString(), log));
+      std::string label;
+      for (int i = 0; i < 100 && label.empty(); ++i) {
+        co_await ex->Sleep(sim::kMillisecond);
+        for (const std::string& p : w->gate.Pending()) label = p;
+      }
+      w->gate.Release(label, fault);
+      if (fault == "reply-delayed") {
+        co_await AwaitPending(ex, &w->gate, "reply Tasks/Start c1 #1");
+        log->push_back("handled " + std::to_string(w->inner.handled) +
+                       ", pending " + w->gate.Pending()[0]);
+        w->gate.Release("reply Tasks/Start c1 #1");
+      }
+      co_await ex->Join(h);
+      log->push_back(fault + " handled " + std::to_string(w->inner.handled));
+    }
+  };
+  EXPECT_EQ(
+      RunGate(body),
+      (std::vector<std::string>{
+          "UNAVAILABLE", "rpc-unavailable handled 0", "UNAVAILABLE",
+          "reply-lost handled 1", "handled 2, pending reply Tasks/Start c1 #1",
+          std::string("reply ") + kStart, "reply-delayed handled 2"}));
+}
+
+// The server cancels a call whose dockerd is gone (killed by a daemon
+// restart): its step is no longer pending.
+TEST(DriveGateTest, CancelledCallIsNoLongerPending) {
+  auto body = [](sim::Executor* ex, World* w,
+                 std::vector<std::string>* log) -> sim::Task<void> {
+    w->gate.set_controlled(true);
+    containerd::services::tasks::v1::StartRequest req;
+    req.set_container_id("0123abcd");
+    auto call = [](World* w, std::string bytes) -> sim::Task<void> {
+      (void)co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
+    };
+    sim::JoinHandle<void> h =
+        ex->Spawn("call", call(w, req.SerializeAsString()));
+    co_await AwaitPending(ex, &w->gate, "rpc Tasks/Start 0123abcd #1");
+    log->push_back("pending " + std::to_string(w->gate.Pending().size()));
+    ex->Cancel(h.id);
+    log->push_back("pending " + std::to_string(w->gate.Pending().size()) +
+                   " handled " + std::to_string(w->inner.handled));
+  };
+  EXPECT_EQ(RunGate(body),
+            (std::vector<std::string>{"pending 1", "pending 0 handled 0"}));
+}
+
 }  // namespace
 }  // namespace properties

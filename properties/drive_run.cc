@@ -1,7 +1,8 @@
 // properties/drive_run.cc: one driven run (drive_run.h): the clients, the
-// step loop and the quiescence record. Over 400 lines: Run's step loop and
-// the record it leaves are one protocol (what was issued, released and
-// returned), read together.
+// environment's events, the step loop and the quiescence record (the
+// harness's own calls are in drive_harness.cc). Over 400 lines: Run's step
+// loop and the record it leaves are one protocol (what was issued, released,
+// cut by a daemon restart and returned), read together.
 #include "properties/drive_run.h"
 
 #include <algorithm>
@@ -12,9 +13,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "containerd/events/task.pb.h"
+#include "containerd/services/containers/v1/containers.pb.h"
+#include "containerd/services/tasks/v1/tasks.pb.h"
 #include "properties/checks.h"
 #include "properties/containerd_state.h"
 #include "properties/drive_choice.h"
+#include "properties/drive_faults.h"
 #include "properties/expectation.h"
 #include "properties/history_convert.h"
 #include "properties/history_text.h"
@@ -25,71 +29,8 @@ namespace {
 
 namespace sc = ::dsim::scenario;
 constexpr char kNs[] = "moby";
-// The harness's own calls (reset, final inspects) give up after this.
-constexpr sim::Nanos kHarnessCallMax = 60 * sim::kSecond;
 
 }  // namespace
-
-sim::Task<Driver::Reply> Driver::CallAndWait(std::string method,
-                                             std::string path,
-                                             std::string body) {
-  const uint64_t id = http_.Start(method, path, std::move(body));
-  const sim::Nanos deadline = ex_.now() + kHarnessCallMax;
-  for (;;) {
-    if (ex_.now() >= deadline) {
-      http_.Abort(id);
-      co_return Reply{0, "", method + " " + path + ": no reply in 60 s"};
-    }
-    PollHttp();
-    auto it = finished_.find(id);
-    if (it != finished_.end()) {
-      Reply r = std::move(it->second);
-      finished_.erase(it);
-      co_return r;
-    }
-    co_await ex_.Sleep(sim::kMillisecond);
-  }
-}
-
-void Driver::PollHttp() {
-  for (auto& [id, r] : http_.Poll()) {
-    finished_[id] = Reply{r.status, std::move(r.body), std::move(r.error)};
-  }
-}
-
-sim::Task<bool> Driver::Ping() {
-  Reply r = co_await CallAndWait("GET", "/_ping", "");
-  co_return r.status == 200;
-}
-
-sim::Task<absl::Status> Driver::Reset() {
-  gate_.set_controlled(false);
-  Reply list = co_await CallAndWait("GET", "/containers/json?all=1", "");
-  std::optional<std::vector<std::string>> ids =
-      list.status == 200 ? ContainerIdsOf(list.body) : std::nullopt;
-  if (!ids.has_value()) {
-    co_return absl::UnavailableError(
-        "cannot list dockerd's containers: " + list.error + list.body);
-  }
-  for (const std::string& id : *ids) {
-    Reply rm =
-        co_await CallAndWait("DELETE", "/containers/" + id + "?force=1", "");
-    if (rm.status != 204 && rm.status != 404) {
-      co_return absl::InternalError("cannot remove container " + id + ": " +
-                                    rm.body);
-    }
-  }
-  // dockerd deletes containerd's container in the exit handling, which may
-  // end after rm's reply: wait for the namespace to empty (bounded).
-  for (int i = 0; i < 5000; ++i) {
-    ContainerdState st = StateOfFake(fake_, kNs, {});
-    if (st.containers.empty() && st.tasks.empty()) co_return absl::OkStatus();
-    co_await ex_.Sleep(sim::kMillisecond);
-  }
-  co_return absl::InternalError(
-      "containerd's namespace moby is not empty after removing every "
-      "container");
-}
 
 namespace {
 
@@ -107,7 +48,21 @@ struct Client {
   size_t next = 0;
   uint64_t in_flight = 0;  // the HTTP call's id; 0: none
   size_t issued = 0;       // its index in Run's `issued`
+  // WAIT_UNTIL: its inspect did not meet the expect yet, so the same call
+  // is offered again (one model call from the first inspect to the last,
+  // as the simulated runner records it), once some other step was released
+  // since (`released_mark`) or nothing else is pending, until the deadline
+  // (wall time).
+  bool repoll = false;
+  size_t released_mark = 0;
+  sim::Nanos poll_deadline = 0;
 };
+
+// An environment event as a step's label.
+std::string EnvLabel(size_t k, const sc::EnvEvent& e) {
+  return absl::StrCat("env #", k + 1, " ", sc::EnvEvent::Kind_Name(e.kind()),
+                      e.container().empty() ? "" : " ", e.container());
+}
 
 }  // namespace
 
@@ -117,9 +72,11 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   const int64_t start = ex_.now();
   DriveChoice choice(options_.strategy, seed, options_.pct_depth,
                      std::move(replay));
+  DriveFaults faults(s->faults(), seed);
   model::History h;
   h.spec.oom_at_exit = true;  // dockerd 20.10 is the legacy design
   h.spec.oom_killed_until_exit = true;  // and lacks 57d2d6ef
+  h.faults = faults.enabled();
   uint64_t seq = 0;
   std::map<std::string, std::string> names;     // daemon id -> scenario name
   std::map<std::string, std::string> exec_ids;  // scenario exec -> daemon id
@@ -162,16 +119,21 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   // The harness's setup calls, then the scenario's clients.
   std::vector<std::unique_ptr<sc::Call>> setup_calls;
   std::set<std::string> containers;
+  std::map<std::string, int> max_retry;  // a setup container's on-failure
+  bool policies = false;                 // some container has a restart policy
   Client setup;
   setup.name = "setup";
   for (const sc::Container& c : s->container()) {
     if (!c.created()) continue;
     containers.insert(c.id());
+    policies |= c.restart() != sc::RESTART_NO;
     auto create = std::make_unique<sc::Call>();
     create->set_op(sc::CREATE);
     create->set_container(c.id());
     *create->mutable_args() = c.args();
     create->set_auto_remove(c.auto_remove());
+    create->set_restart(c.restart());
+    max_retry[c.id()] = c.maximum_retry_count();
     setup.calls.push_back(setup_calls.emplace_back(std::move(create)).get());
     if (!c.started()) continue;
     auto start_call = std::make_unique<sc::Call>();
@@ -189,17 +151,45 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     for (const sc::Call& call : cl.call()) {
       c.calls.push_back(&call);
       if (call.op() == sc::CREATE) containers.insert(call.container());
+      policies |= call.restart() != sc::RESTART_NO;
     }
     clients.push_back(std::move(c));
   }
   std::vector<Issued> issued;
   std::string expectation;  // the first call whose `expect` failed
   const bool check_expect = ExpectationsApply(*s);
+  // The environment's events in their order; the strategy places each
+  // among the other steps (their after_ms is virtual time, which a driven
+  // run does not have).
+  std::vector<const sc::EnvEvent*> env;
+  for (const sc::EnvEvent& e : s->event()) env.push_back(&e);
+  std::stable_sort(env.begin(), env.end(), [](const auto* a, const auto* b) {
+    return a->after_ms() < b->after_ms();
+  });
+  size_t env_next = 0;
+  // A daemon restart under way (its record until restore is read), and the
+  // HTTP calls it cut: whatever comes back for them is not the API's reply
+  // (the connection was reset, or a stopping daemon answered), so they stay
+  // without one, indeterminate, as the simulated runner records them.
+  bool restarting = false;
+  model::DaemonRestart restart;
+  std::set<uint64_t> cut;
 
   auto issue = [&](Client& cl) {
     const sc::Call& c = *cl.calls[cl.next++];
-    std::optional<ApiRequest> req = ApiRequestOf(c, exec_ids);
+    std::optional<ApiRequest> req =
+        ApiRequestOf(c, exec_ids, max_retry[c.container()]);
     if (!req.has_value()) return;  // SLEEP and the like
+    if (cl.repoll) {  // WAIT_UNTIL's next inspect, in the same model call
+      cl.repoll = false;
+      cl.in_flight = http_.Start(req->method, req->path, std::move(req->body));
+      return;
+    }
+    if (c.op() == sc::WAIT_UNTIL) {
+      cl.poll_deadline =
+          ex_.now() +
+          (c.timeout_ms() > 0 ? c.timeout_ms() : 10000) * sim::kMillisecond;
+    }
     Issued& is = issued.emplace_back();
     is.call = &c;
     is.exec_name = c.exec();
@@ -212,7 +202,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       m.container = exec_container[c.exec()];
       m.exec_id = exec_ids[c.exec()];
     }
-    m.policy = ModelPolicyOf(c.restart(), 0);
+    m.policy = ModelPolicyOf(c.restart(), max_retry[c.container()]);
     m.force = c.force();
     m.auto_remove = c.auto_remove();
     m.condition = WaitConditionOf(c.condition());
@@ -224,12 +214,40 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
 
   // A finished HTTP call: its reply into the History.
   auto returned = [&](Client& cl, const Reply& r) {
+    if (cut.erase(cl.in_flight) > 0) {
+      cl.in_flight = 0;
+      return;
+    }
     Issued& is = issued[cl.issued];
     model::Call& m = is.m;
     m.returned = ++seq;
     m.returned_at = ex_.now() - start;
     const std::string id =
         SetApiReply(is.call->op(), r.status, r.body, r.error, m);
+    // Under RPC faults any call may fail half-way with a system error (as
+    // properties/scenario_history.cc records it); start, restart and exec
+    // start say so in the model themselves.
+    if (h.faults && m.reply.kind == model::ErrorKind::kSystem &&
+        m.kind != model::CallKind::kStart &&
+        m.kind != model::CallKind::kRestart &&
+        m.kind != model::CallKind::kExecStart) {
+      m.indeterminate = true;
+    }
+    if (is.call->op() == sc::WAIT_UNTIL && ex_.now() < cl.poll_deadline) {
+      const ApiResult a = ApiResultOf(is.call->op(), r.status, r.body, r.error);
+      if (!CheckExpectation(*is.call, a.status,
+                            a.inspect ? &*a.inspect : nullptr, nullptr, nullptr,
+                            m.returned_at / sim::kMillisecond, exec_ids)
+               .ok()) {
+        m.returned = model::kNever;
+        m.inspect.reset();
+        cl.repoll = true;
+        cl.released_mark = result.decisions.size();
+        --cl.next;
+        cl.in_flight = 0;
+        return;
+      }
+    }
     if (check_expect && is.call->has_expect() && expectation.empty()) {
       const ApiResult a = ApiResultOf(is.call->op(), r.status, r.body, r.error);
       absl::Status e = CheckExpectation(
@@ -266,6 +284,57 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     return c.in_flight == 0 && c.next == c.calls.size();
   };
 
+  // An environment event, when the strategy picks it.
+  auto run_env = [&](const sc::EnvEvent& e) -> absl::Status {
+    std::string id;  // the daemon's id of the event's container, if any
+    for (const auto& [daemon_id, name] : names) {
+      if (name == e.container()) id = daemon_id;
+    }
+    switch (e.kind()) {
+      case sc::EnvEvent::DAEMON_RESTART:
+      case sc::EnvEvent::DAEMON_SHUTDOWN: {
+        if (daemon_ == nullptr) {
+          return absl::FailedPreconditionError("no daemon to restart");
+        }
+        for (Client* c : [&] {
+               std::vector<Client*> v{&setup};
+               for (Client& cl : clients) v.push_back(&cl);
+               return v;
+             }()) {
+          if (c->in_flight != 0) cut.insert(c->in_flight);
+        }
+        restart = model::DaemonRestart();
+        restart.graceful = e.kind() == sc::EnvEvent::DAEMON_SHUTDOWN;
+        restart.live_restore = s->live_restore();
+        restart.crashed = ++seq;
+        restarting = true;
+        return daemon_->BeginRestart(restart.graceful);
+      }
+      case sc::EnvEvent::KILL_PROCESS: {
+        if (id.empty()) return absl::OkStatus();
+        containerd::services::tasks::v1::KillRequest kill;
+        kill.set_container_id(id);
+        kill.set_signal(e.signal() != 0 ? e.signal() : 15);
+        (void)fake_.Kill(kNs, kill);  // no task: nothing to kill
+        return absl::OkStatus();
+      }
+      case sc::EnvEvent::OOM: {
+        if (id.empty()) return absl::OkStatus();
+        containerd::events::TaskOOM oom;
+        oom.set_container_id(id);
+        fake_.events().Publish(kNs, "/tasks/oom", oom);
+        return absl::OkStatus();
+      }
+      case sc::EnvEvent::SHIM_DIES:
+        if (!id.empty()) (void)fake_.kernel().KillShim(kNs, id);
+        return absl::OkStatus();
+      default:
+        return absl::InvalidArgumentError(
+            "drive cannot run environment event " +
+            sc::EnvEvent::Kind_Name(e.kind()));
+    }
+  };
+
   // A call still out with nothing pending for this long never returns: a
   // few seconds past the longest grace period a stop or restart may wait.
   sim::Nanos stuck = options_.stuck;
@@ -283,6 +352,24 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   std::string failure_invariant, failure;
   for (;;) {
     PollHttp();
+    if (restarting) {
+      if (std::optional<absl::Status> done = daemon_->RestartDone()) {
+        absl::Status st = *done;
+        if (st.ok()) st = co_await Snapshot(names, restart);
+        if (!st.ok()) {
+          failure_invariant = "daemon-restart";
+          failure = std::string(st.message());
+          break;
+        }
+        // After the snapshot: an event released meanwhile is one restore
+        // may or may not show (the model's restore window).
+        restart.restored = ++seq;
+        h.restarts.push_back(restart);
+        restarting = false;
+        last_mark = ~uint64_t{0};
+        continue;
+      }
+    }
     uint64_t replies = 0;
     for (Client* cl : [&] {
            std::vector<Client*> v{&setup};
@@ -315,8 +402,13 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     // scenario's clients only once setup is done).
     std::vector<std::string> pending = gate_.Pending();
     std::map<std::string, Client*> call_steps;
+    std::vector<Client*> repolls;
     auto offer = [&](Client& c) {
       if (c.in_flight != 0 || c.next == c.calls.size()) return;
+      if (c.repoll && c.released_mark == result.decisions.size()) {
+        repolls.push_back(&c);  // offered only if nothing else is
+        return;
+      }
       const std::string label =
           absl::StrCat("call ", c.name, " #", c.next + 1, " ",
                        sc::Op_Name(c.calls[c.next]->op()));
@@ -324,8 +416,19 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       pending.push_back(label);
     };
     offer(setup);
-    if (finished(setup)) {
+    std::string env_step;
+    if (finished(setup) && !restarting) {
       for (Client& c : clients) offer(c);
+      if (env_next < env.size()) {
+        env_step = EnvLabel(env_next, *env[env_next]);
+        pending.push_back(env_step);
+      }
+    }
+    if (pending.empty()) {
+      for (Client* c : repolls) {
+        c->released_mark = ~size_t{0};
+        offer(*c);
+      }
     }
     std::sort(pending.begin(), pending.end());
     if (choice.Awaits(pending) &&
@@ -334,7 +437,31 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       continue;
     }
     if (pending.empty()) {
-      if (all(finished) && ex_.now() - quiet_since >= options_.settle) break;
+      if (restarting) {  // dockerd is down, or starting: nothing to release
+        co_await ex_.Sleep(sim::kMillisecond);
+        continue;
+      }
+      if (all(finished) && env_next == env.size() &&
+          ex_.now() - quiet_since >= options_.settle) {
+        // A restart policy's restart is due after a backoff of wall time
+        // (100 ms doubled per exit): a container dockerd shows Restarting
+        // is not settled yet; the run goes on, up to a bound.
+        if (policies && ex_.now() - start < options_.policy_settle) {
+          bool waiting = false;
+          for (const std::string& id : containers) {
+            Reply r =
+                co_await CallAndWait("GET", "/containers/" + id + "/json", "");
+            model::Call probe;
+            SetApiReply(sc::INSPECT, r.status, r.body, r.error, probe);
+            waiting |= probe.inspect.has_value() && probe.inspect->restarting;
+          }
+          if (waiting) {
+            quiet_since = ex_.now();
+            continue;
+          }
+        }
+        break;
+      }
       if (ex_.now() - quiet_since >= stuck) {
         // Only waits whose condition cannot be met left: their clients give
         // up on them (indeterminate), as the simulated runner's do. Any
@@ -375,15 +502,33 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       result.message = std::string(pick.status().message());
       break;
     }
-    result.decisions.push_back(*pick);
-    if (auto it = call_steps.find(*pick); it != call_steps.end()) {
+    // A request's fault: drawn now, or the recording's.
+    auto [label, fault] = DriveFaults::Split(*pick);
+    // Not during the harness's setup, which must succeed.
+    if (!choice.replaying() && finished(setup)) fault = faults.Draw(label);
+    result.decisions.push_back(fault.empty() ? label : label + " !" + fault);
+    if (auto it = call_steps.find(label); it != call_steps.end()) {
       issue(*it->second);
+    } else if (label == env_step) {
+      if (absl::Status st = run_env(*env[env_next++]); !st.ok()) {
+        failure_invariant = "daemon-restart";
+        failure = std::string(st.message());
+        break;
+      }
     } else {
-      gate_.Release(*pick);
+      gate_.Release(label, fault);
     }
     quiet_since = ex_.now();
   }
   result.requests = gate_.requests();
+  // The run ended (a violation, a divergence) while dockerd was restarting:
+  // let it finish uncontrolled, so that the reset finds it answering.
+  if (restarting) {
+    gate_.set_controlled(false);
+    while (!daemon_->RestartDone().has_value()) {
+      co_await ex_.Sleep(10 * sim::kMillisecond);
+    }
+  }
 
   // Quiescence: the daemon's final view, containerd's state, the checks.
   h.quiescent = ++seq;
@@ -442,6 +587,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   }
   record.history = h;
   result.history = RenderHistory(h, 0);
+  result.restarts = static_cast<int>(h.restarts.size());
   result.elapsed_ns = ex_.now() - start;
   gate_.set_tap(nullptr);
   if (result.outcome == DriveRunResult::Outcome::kDiverged) co_return result;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct DriveOptions {
   // much quiet with nothing pending and every call returned: dockerd's
   // reaction to the last event may take longer than one quiet window.
   sim::Nanos settle = 200 * sim::kMillisecond;
+  // With restart policies, quiescence also waits while dockerd shows a
+  // container Restarting (its backoff is wall time), until the run is this
+  // old.
+  sim::Nanos policy_settle = 70 * sim::kSecond;
   // Nothing pending and a call still out for this long (plus the longest
   // stop or restart grace period of the scenario): it never returns. A wait
   // is given up (indeterminate, as the simulated runner's clients do); any
@@ -46,6 +51,18 @@ struct DriveOptions {
   sim::Nanos replay_patience = 2 * sim::kSecond;
 };
 
+// Restarts the driven dockerd on the same roots: a crash (SIGKILL) or a
+// graceful stop (SIGTERM, daemon.Shutdown), then a start that restores. The
+// run keeps releasing steps while it happens (the stopping daemon's stops and
+// the new one's restore talk to the gate) and polls for its end.
+class DaemonControl {
+ public:
+  virtual ~DaemonControl() = default;
+  virtual absl::Status BeginRestart(bool graceful) = 0;
+  // nullopt while the restart is under way; then whether dockerd answers.
+  virtual std::optional<absl::Status> RestartDone() = 0;
+};
+
 struct DriveRunResult {
   enum class Outcome { kPassed, kViolation, kDiverged, kError };
   Outcome outcome = Outcome::kPassed;
@@ -53,6 +70,7 @@ struct DriveRunResult {
   std::vector<std::string> decisions;  // the labels released, in order
   std::vector<std::string> requests;   // the requests' labels, as they came
   std::string history;                 // rendered, one line per entry
+  int restarts = 0;                    // dockerd restarts done
   int64_t elapsed_ns = 0;
 };
 
@@ -60,8 +78,13 @@ class Driver {
  public:
   Driver(sim::Executor& ex, DriveGate& gate,
          fake_containerd::FakeContainerd& fake, wire::DockerHttp& http,
-         DriveOptions options)
-      : ex_(ex), gate_(gate), fake_(fake), http_(http), options_(options) {}
+         DriveOptions options, DaemonControl* daemon = nullptr)
+      : ex_(ex),
+        gate_(gate),
+        fake_(fake),
+        http_(http),
+        options_(options),
+        daemon_(daemon) {}
 
   // One run with `seed`; with `replay`, follows that decision list instead.
   sim::Task<DriveRunResult> Run(const dsim::scenario::Scenario* s,
@@ -82,12 +105,18 @@ class Driver {
                                std::string body);
   // Polls the HTTP calls; finished ones go to finished_.
   void PollHttp();
+  // The containers as the restarted daemon's restore left them (its API
+  // and containerd's state read with nothing released), into `r`; `names`
+  // (daemon id -> scenario name) learns the ids of creates a restart cut.
+  sim::Task<absl::Status> Snapshot(std::map<std::string, std::string>& names,
+                                   model::DaemonRestart& r);
 
   sim::Executor& ex_;
   DriveGate& gate_;
   fake_containerd::FakeContainerd& fake_;
   wire::DockerHttp& http_;
   DriveOptions options_;
+  DaemonControl* daemon_;
   std::map<uint64_t, Reply> finished_;
 };
 

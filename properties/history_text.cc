@@ -59,6 +59,26 @@ std::string RenderHistory(const model::History& h, int64_t start_ns) {
                  ? absl::StrCat(" code=", e.exit_code)
                  : "")});
   }
+  for (const model::DaemonRestart& r : h.restarts) {
+    lines.push_back(
+        {r.crashed,
+         absl::StrCat("            daemon ",
+                      r.graceful ? "stopped (SIGTERM)" : "killed (SIGKILL)",
+                      r.live_restore ? ", live-restore on" : "")});
+    std::string shown;
+    for (const model::ContainerSnapshot& c : r.containers) {
+      absl::StrAppend(
+          &shown, " ", c.id, "=", model::ToString(c.view.status),
+          c.view.running ? "" : absl::StrCat("(", c.view.exit_code, ")"),
+          c.stale_task ? "+stale-task" : "");
+    }
+    for (const std::string& id : r.left_behind) {
+      absl::StrAppend(&shown, " ", id, "=left-behind");
+    }
+    lines.push_back(
+        {r.restored, absl::StrCat("            daemon restored:",
+                                  shown.empty() ? " nothing" : shown)});
+  }
   std::stable_sort(lines.begin(), lines.end(),
                    [](const Line& a, const Line& b) { return a.seq < b.seq; });
   std::string out;

@@ -170,7 +170,7 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
   const int64_t t0 = NowNs();
   Dockerd d;
   const std::string err_path = tmp + "/real-dockerd.err";
-  out->setup = SpawnDockerd(sock, err_path, d);
+  out->setup = SpawnDockerd(sock, err_path, plan->scenario.live_restore(), d);
   // Its command's line "unix://D/docker.sock D" says it is ready.
   while (out->setup.ok()) {
     char buf[512];
@@ -202,7 +202,8 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
     options.strategy = plan->strategy;
     options.pct_depth = plan->pct_depth;
     options.quiet = plan->quiet_ms * sim::kMillisecond;
-    properties::Driver driver(*ex, *gate, *fake, http, options);
+    ScriptRestart restarter(d.dir, tmp + "/restart.err");
+    properties::Driver driver(*ex, *gate, *fake, http, options, &restarter);
     const std::string log = d.dir + "/dockerd.log";
     dsim::report::DriveReport& r = out->report;
     r.set_dockerd_start_s(start_s);
@@ -228,6 +229,7 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
           co_await driver.Run(&plan->scenario, seed, std::move(decisions));
       r.set_runs(r.runs() + 1);
       r.set_steps(r.steps() + res.decisions.size());
+      r.set_daemon_restarts(r.daemon_restarts() + res.restarts);
       uint64_t h = 1469598103934665603ull;
       for (const std::string& dcs : res.decisions) h = Fnv(h, dcs);
       hash += sim::Mix64(h ^ i);
@@ -427,6 +429,7 @@ int Drive(const std::vector<std::string>& positionals) {
       gate->set_bug(properties::DriveGate::Bug::kExitBeforeStartReply);
     }
     properties::DriveGate* g = gate.get();
+    fake.kernel().set_next_pid(1u << 30);  // see Kernel::set_next_pid
     fake.kernel().set_delay_gate(
         [g](std::string ns, std::string id, std::string exec) {
           return g->ProcessEnd(std::move(ns), std::move(id), std::move(exec));

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,7 +20,8 @@ std::string RealDockerdScript() {
 }
 
 absl::Status SpawnDockerd(const std::string& containerd_sock,
-                          const std::string& err_path, Dockerd& d) {
+                          const std::string& err_path, bool live_restore,
+                          Dockerd& d) {
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
     return absl::InternalError("pipe: " + std::string(strerror(errno)));
@@ -33,8 +35,15 @@ absl::Status SpawnDockerd(const std::string& containerd_sock,
   const std::string script = RealDockerdScript();
   const std::string report =
       "echo \"$DSIM_DOCKER_HOST $DSIM_DOCKERD_DIR\"; exec cat >/dev/null";
-  std::vector<std::string> args = {
-      script, "--containerd", containerd_sock, "--", "/bin/sh", "-c", report};
+  // The containerd socket's dir (dsim's temp dir) goes with dockerd's, so
+  // that a SIGKILLed dsim leaves nothing behind.
+  const std::string sock_dir =
+      containerd_sock.substr(0, containerd_sock.rfind('/'));
+  std::vector<std::string> args = {script, "--containerd", containerd_sock,
+                                   "--remove-after", sock_dir};
+  if (live_restore) args.push_back("--live-restore");
+  for (const char* a : {"--", "/bin/sh", "-c"}) args.emplace_back(a);
+  args.push_back(report);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -52,6 +61,45 @@ absl::Status SpawnDockerd(const std::string& containerd_sock,
   d.report_fd = out[0];
   fcntl(d.report_fd, F_SETFL, O_NONBLOCK);
   return absl::OkStatus();
+}
+
+ScriptRestart::~ScriptRestart() {
+  int status = 0;
+  if (pid_ > 0) waitpid(pid_, &status, 0);
+}
+
+absl::Status ScriptRestart::BeginRestart(bool graceful) {
+  if (pid_ > 0) return absl::FailedPreconditionError("a restart is under way");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path_.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
+  const std::string script = RealDockerdScript();
+  std::vector<std::string> args = {script, "--restart-dockerd", dir_,
+                                   graceful ? "TERM" : "KILL"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int rc =
+      posix_spawn(&pid_, script.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) {
+    pid_ = -1;
+    return absl::InternalError("cannot run " + script + ": " + strerror(rc));
+  }
+  return absl::OkStatus();
+}
+
+std::optional<absl::Status> ScriptRestart::RestartDone() {
+  if (pid_ <= 0) return absl::OkStatus();
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
+  pid_ = -1;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
+  return absl::UnavailableError(
+      "dockerd did not answer again after its restart: " + LastLine(err_path_));
 }
 
 std::string LastLine(const std::string& path) {

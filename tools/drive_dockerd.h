@@ -8,9 +8,11 @@
 #include <sys/types.h>
 
 #include <ios>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
+#include "properties/drive_run.h"
 
 namespace dsim {
 
@@ -26,9 +28,28 @@ struct Dockerd {
 };
 
 // Starts it on the containerd socket `containerd_sock`, its stderr to
-// `err_path`.
+// `err_path`; dockerd with --live-restore when `live_restore`.
 absl::Status SpawnDockerd(const std::string& containerd_sock,
-                          const std::string& err_path, Dockerd& d);
+                          const std::string& err_path, bool live_restore,
+                          Dockerd& d);
+
+// Restarts the dockerd of the real-dockerd run in `dir` on the same roots
+// (its DSIM_DOCKERD_RESTART: SIGKILL or SIGTERM, then a start with the same
+// arguments, done once the new one answers), as a child polled without
+// blocking; its stderr goes to `err_path`.
+class ScriptRestart : public properties::DaemonControl {
+ public:
+  ScriptRestart(std::string dir, std::string err_path)
+      : dir_(std::move(dir)), err_path_(std::move(err_path)) {}
+  // Waits for a restart still under way (the session is ending).
+  ~ScriptRestart() override;
+  absl::Status BeginRestart(bool graceful) override;
+  std::optional<absl::Status> RestartDone() override;
+
+ private:
+  std::string dir_, err_path_;
+  pid_t pid_ = -1;
+};
 
 // The last non-empty line of the file at `path`.
 std::string LastLine(const std::string& path);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `dsim drive` against a private real dockerd 20.10 on the fake containerd: a
-# small scenario passes two runs on unmodified code; with a deliberately wrong
+# small scenario passes two runs on unmodified code; a daemon crash (SIGKILL,
+# restart on the same roots) and a graceful stop are driven, recorded and
+# judged; with a deliberately wrong
 # containerd (--containerd-bug lost-exit-event: an init's /tasks/exit is never
 # published) it reports a violation through the checks with a token, and
 # `dsim drive TOKEN` replays it to the same violation; bad input is one line
@@ -42,10 +44,10 @@ SCN
 # --- bad input: one line, status 2, before any dockerd starts -----------------
 cat >"$tmp/events.textproto" <<'SCN'
 container { id: "c1" args: ["run"] started: true }
-event { kind: DAEMON_RESTART after_ms: 10 }
+event { kind: CONTAINERD_RESTART after_ms: 10 }
 SCN
 out=$("$dsim" drive --scenario "$tmp/events.textproto" 2>&1); rc=$?
-check "a scenario with environment events is refused (rc=$rc)" '^2 dsim: scenario events: dsim drive cannot run environment events' "$rc $out"
+check "a containerd restart is refused (rc=$rc)" '^2 dsim: scenario events: dsim drive cannot run environment event CONTAINERD_RESTART' "$rc $out"
 out=$("$dsim" drive --scenario "$tmp/exit-seen.textproto" --strategy dfs 2>&1); rc=$?
 check "drive's strategies are pct and random (rc=$rc)" "^2 dsim: drive's --strategy is pct or random" "$rc $out"
 out=$("$dsim" drive dsimdrive1aa --seed 3 2>&1); rc=$?
@@ -70,6 +72,44 @@ client { name: "reader" call { op: INSPECT container: "c1" } }
 SCN
 out=$("$dsim" drive --scenario "$tmp/autorm.textproto" --runs 2 2>&1); rc=$?
 check "auto_remove containers are driven too (rc=$rc)" '^0 .*2 runs, [0-9]+ steps, 0 violations' "$rc $(tr '\n' ' ' <<<"$out")"
+
+# --- daemon restarts: a crash without live-restore (restore stops the running
+# containers), a graceful stop with it --------------------------------------
+cat >"$tmp/crash.textproto" <<'SCN'
+container { id: "c1" args: ["run"] started: true }
+container { id: "c2" args: ["exit", "3"] started: true }
+event { kind: DAEMON_RESTART after_ms: 10 }
+client { name: "a" call { op: PAUSE container: "c1" } call { op: INSPECT container: "c1" } }
+client { name: "b" call { op: WAIT container: "c2" } call { op: START container: "c2" } }
+SCN
+out=$("$dsim" drive --scenario "$tmp/crash.textproto" --seed 5 --runs 2 --json 2>"$tmp/crash.err"); rc=$?
+check "runs with a daemon crash pass (rc=$rc)" '^0 .*"runs":"2".*"violations":0' "$rc $out"
+check "dockerd was killed and restarted in each" '"daemon_restarts":"2"' "$out"
+[[ $rc == 0 ]] || cat "$tmp/crash.err"
+cat >"$tmp/shutdown.textproto" <<'SCN'
+live_restore: true
+container { id: "c1" args: ["run"] started: true }
+event { kind: DAEMON_SHUTDOWN after_ms: 10 }
+client { name: "a" call { op: KILL container: "c1" signal: 15 } call { op: INSPECT container: "c1" } }
+SCN
+out=$("$dsim" drive --scenario "$tmp/shutdown.textproto" --seed 2 --runs 1 --json 2>"$tmp/shutdown.err"); rc=$?
+check "a run with a graceful stop (live-restore) passes (rc=$rc)" '^0 .*"daemon_restarts":"1"' "$rc $out"
+[[ $rc == 0 ]] || cat "$tmp/shutdown.err"
+
+# --- a forced fault: Containers/Create's reply lost, so the start fails; with a
+# wrong expect the violation shows the fault in its decisions, and the token
+# replays it ---------------------------------------------------------------
+cat >"$tmp/fault.textproto" <<'SCN'
+container { id: "c1" args: ["run"] created: true }
+faults { force { point: "reply-lost" method: "/containerd.services.containers.v1.Containers/Create" } }
+client { name: "main" call { op: START container: "c1" expect { error: OK } } }
+SCN
+out=$("$dsim" drive --scenario "$tmp/fault.textproto" --runs 1 2>&1); rc=$?
+check "a lost reply fails the start (rc=$rc)" \
+  '^1 .*VIOLATION expectation: main: START c1.*rpc Containers/Create c1 #1 !reply-lost' "$rc $(tr '\n' ' ' <<<"$out")"
+token=$(grep -o '^reproduce with: dsim drive dsimdrive1[0-9a-f]*' <<<"$out" | awk '{print $5}')
+out=$("$dsim" drive "$token" 2>&1); rc=$?
+check "its token replays the fault (rc=$rc)" '^1 .*VIOLATION expectation: main: START c1' "$rc $(tr '\n' ' ' <<<"$out")"
 
 # --- a scenario's expect is checked (no SLEEP, no program DELAY) -------------------
 cat >"$tmp/expect.textproto" <<'SCN'

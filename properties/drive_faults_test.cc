@@ -1,0 +1,76 @@
+// properties/drive_faults_test.cc: the faults `dsim drive` draws for the
+// requests it releases: none without fault settings or for non-requests,
+// forced ones first and only for their method, none on dockerd's kill path,
+// the same draws for the same seed, and a decision's fault split off.
+#include "properties/drive_faults.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace properties {
+namespace {
+
+namespace sc = ::dsim::scenario;
+
+TEST(DriveFaultsTest, NoneWithoutSettings) {
+  DriveFaults f(sc::Faults(), 1);
+  EXPECT_FALSE(f.enabled());
+  EXPECT_EQ(f.Draw("rpc Tasks/Start c1 #1"), "");
+}
+
+TEST(DriveFaultsTest, ForcedFirstForTheirMethodOnly) {
+  sc::Faults s;
+  sc::ForcedFault* ff = s.add_force();
+  ff->set_point("reply-lost");
+  ff->set_method("/containerd.services.containers.v1.Containers/Create");
+  ff->set_count(2);
+  DriveFaults f(s, 1);
+  EXPECT_TRUE(f.enabled());
+  EXPECT_EQ(f.Draw("rpc Tasks/Start c1 #1"), "");
+  EXPECT_EQ(f.Draw("event /tasks/exit c1 #1"), "");
+  EXPECT_EQ(f.Draw("rpc Containers/Create c1 #1"), "reply-lost");
+  EXPECT_EQ(f.Draw("rpc Containers/Create c1 #2"), "reply-lost");
+  EXPECT_EQ(f.Draw("rpc Containers/Create c1 #3"), "");
+}
+
+TEST(DriveFaultsTest, NotOnTheKillPath) {
+  sc::Faults s;
+  s.set_rpc_unavailable(1.0);
+  DriveFaults f(s, 1);
+  EXPECT_EQ(f.Draw("rpc Tasks/Kill c1 #1"), "");
+  EXPECT_EQ(f.Draw("rpc Tasks/Get c1 #1"), "");
+  EXPECT_EQ(f.Draw("rpc Containers/Get c1 #1"), "");
+  EXPECT_EQ(f.Draw("rpc Tasks/Delete c1 #1"), "rpc-unavailable");
+}
+
+TEST(DriveFaultsTest, SameSeedSameDraws) {
+  sc::Faults s;
+  s.set_reply_lost(0.3);
+  s.set_reply_delayed(0.3);
+  auto draws = [&s](uint64_t seed) {
+    DriveFaults f(s, seed);
+    std::vector<std::string> out;
+    for (int i = 0; i < 64; ++i) out.push_back(f.Draw("rpc Tasks/Start c1"));
+    return out;
+  };
+  const std::vector<std::string> a = draws(7);
+  EXPECT_EQ(a, draws(7));
+  EXPECT_NE(std::count(a.begin(), a.end(), "reply-lost"), 0);
+  EXPECT_NE(std::count(a.begin(), a.end(), "reply-delayed"), 0);
+  EXPECT_NE(std::count(a.begin(), a.end(), ""), 0);
+}
+
+TEST(DriveFaultsTest, SplitsADecision) {
+  EXPECT_EQ(DriveFaults::Split("rpc Tasks/Start c1 #1 !reply-lost"),
+            (std::pair<std::string, std::string>{"rpc Tasks/Start c1 #1",
+                                                 "reply-lost"}));
+  EXPECT_EQ(DriveFaults::Split("call a #1 KILL"),
+            (std::pair<std::string, std::string>{"call a #1 KILL", ""}));
+}
+
+}  // namespace
+}  // namespace properties
