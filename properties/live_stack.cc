@@ -61,8 +61,10 @@ LiveStack::LiveStack(sim::Executor& ex, wire::CompletionLoop& loop,
       live(live_options),
       grpc(ex, loop, live_options.containerd),
       conn(grpc),
-      disk(ex),
-      options{.design = design, .mutation = mutation, .ns = live_options.ns} {
+      disk(ex) {
+  options.design = design;
+  options.mutation = mutation;
+  options.ns = live_options.ns;
   const LiveOptions l = live;
   std::string dir = "/tmp/dsim-live-stdin.XXXXXX";
   if (const char* tmp = std::getenv("TMPDIR"); tmp != nullptr && *tmp != 0) {
