@@ -74,8 +74,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
                      std::move(replay));
   DriveFaults faults(s->faults(), seed);
   model::History h;
-  h.spec.oom_at_exit = true;  // dockerd 20.10 is the legacy design
-  h.spec.oom_killed_until_exit = true;  // and lacks 57d2d6ef
+  h.spec.oom_at_exit = options_.dockerd_20_10;
+  h.spec.oom_killed_until_exit = options_.dockerd_20_10;
   h.faults = faults.enabled();
   uint64_t seq = 0;
   std::map<std::string, std::string> names;     // daemon id -> scenario name

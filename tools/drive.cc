@@ -54,6 +54,9 @@
 ABSL_FLAG(int, quiet_ms, 20,
           "drive: the quiet window: a step is released once nothing new "
           "arrived for this many ms of wall time");
+ABSL_FLAG(std::string, dockerd_binary, "",
+          "drive: the dockerd to drive, e.g. your own build of moby's "
+          "cmd/dockerd (default: Debian's /usr/sbin/dockerd, 20.10)");
 ABSL_FLAG(std::string, containerd_bug, "none",
           "drive, for tests: a deliberately wrong containerd: none, "
           "lost-exit-event (an init's /tasks/exit is never published) or "
@@ -91,6 +94,10 @@ struct Plan {
   int pct_depth = 3;
   int quiet_ms = 20;
   bool json = false;
+  std::string dockerd_binary;   // empty: real-dockerd's default
+  std::string dockerd_version;  // "20.10.24+dfsg1", from `dockerd --version`
+  // Before moby 23.0 (the objects design and 57d2d6ef came with it).
+  bool dockerd_20_10 = true;
   std::optional<dsim::docker::DriveToken> replay;
 };
 
@@ -202,6 +209,7 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
     options.strategy = plan->strategy;
     options.pct_depth = plan->pct_depth;
     options.quiet = plan->quiet_ms * sim::kMillisecond;
+    options.dockerd_20_10 = plan->dockerd_20_10;
     ScriptRestart restarter(d.dir, tmp + "/restart.err");
     properties::Driver driver(*ex, *gate, *fake, http, options, &restarter);
     const std::string log = d.dir + "/dockerd.log";
@@ -387,10 +395,31 @@ int Drive(const std::vector<std::string>& positionals) {
       !capable.ok()) {
     return BadInput(capable);
   }
-  if (geteuid() != 0 || access("/usr/sbin/dockerd", X_OK) != 0) {
+  plan.dockerd_binary = absl::GetFlag(FLAGS_dockerd_binary);
+  if (!plan.dockerd_binary.empty()) {
+    absl::StatusOr<std::string> v = DockerdVersion(plan.dockerd_binary);
+    if (!v.ok())
+      return Usage("--dockerd-binary " + std::string(v.status().message()));
+    plan.dockerd_version = *v;
+  }
+  if (geteuid() != 0 ||
+      (plan.dockerd_binary.empty() && access("/usr/sbin/dockerd", X_OK) != 0)) {
     return BadInput(
         "drive needs root and docker.io's /usr/sbin/dockerd (scripts/deps)");
   }
+  if (plan.dockerd_binary.empty()) {
+    if (absl::StatusOr<std::string> v = DockerdVersion("/usr/sbin/dockerd");
+        v.ok()) {
+      plan.dockerd_version = *v;
+    }
+  } else {
+    // scripts/real-dockerd starts (and restarts) this one.
+    setenv("DSIM_DOCKERD_BINARY", plan.dockerd_binary.c_str(), 1);
+  }
+  // moby 23.0 brought the objects design and 57d2d6ef (the Spec's OOM
+  // rules). A version without a number ("dev", a build of master) is newer.
+  const int major = DockerdMajor(plan.dockerd_version);
+  plan.dockerd_20_10 = major >= 0 && major < 23;
   char tmpl[] = "/tmp/dsim-drive.XXXXXX";
   std::string base = tmpl;
   if (const char* t = std::getenv("TMPDIR"); t && *t) {
@@ -402,13 +431,17 @@ int Drive(const std::vector<std::string>& positionals) {
   const std::string tmp = base;
   const std::string sock = tmp + "/containerd.sock";
   FILE* o = plan.json ? stderr : stdout;
+  const std::string which = plan.dockerd_binary.empty()
+                                ? std::string("a private dockerd 20.10")
+                                : absl::StrCat("dockerd ", plan.dockerd_version,
+                                               " from ", plan.dockerd_binary);
   std::fprintf(o,
                "dsim drive: scenario=%s strategy=%s seed=%llu%s quiet=%dms "
-               "containerd-bug=%s (a private dockerd 20.10 on the fake "
-               "containerd)\n",
+               "containerd-bug=%s (%s on the fake containerd)\n",
                plan.scenario.name().c_str(), plan.strategy.c_str(),
                static_cast<unsigned long long>(plan.seed),
-               plan.replay ? " (replay)" : "", plan.quiet_ms, plan.bug.c_str());
+               plan.replay ? " (replay)" : "", plan.quiet_ms, plan.bug.c_str(),
+               which.c_str());
   std::fflush(o);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);

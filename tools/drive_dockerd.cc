@@ -7,16 +7,57 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <vector>
+
+#include "absl/strings/match.h"
 
 namespace dsim {
 
 std::string RealDockerdScript() {
   if (const char* s = std::getenv("DSIM_REAL_DOCKERD"); s && *s) return s;
   return std::string(DSIM_SOURCE_DIR) + "/scripts/real-dockerd";
+}
+
+absl::StatusOr<std::string> DockerdVersion(const std::string& binary) {
+  struct stat st;
+  if (stat(binary.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      access(binary.c_str(), X_OK) != 0) {
+    return absl::InvalidArgumentError(binary + ": not an executable file");
+  }
+  std::string quoted = "'";
+  for (char ch : binary)
+    quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  quoted += "'";
+  FILE* p = popen((quoted + " --version 2>/dev/null").c_str(), "r");
+  if (p == nullptr) {
+    return absl::InternalError("cannot run " + binary + " --version");
+  }
+  std::string out;
+  char buf[256];
+  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int rc = pclose(p);
+  constexpr absl::string_view kPrefix = "Docker version ";
+  if (rc != 0 || !absl::StartsWith(out, kPrefix)) {
+    return absl::InvalidArgumentError(
+        binary + ": `--version` does not say a dockerd version");
+  }
+  std::string v = out.substr(kPrefix.size());
+  v = v.substr(0, v.find_first_of(", \n"));
+  return v;
+}
+
+int DockerdMajor(const std::string& version) {
+  int major = 0;
+  size_t i = 0;
+  for (; i < version.size() && version[i] >= '0' && version[i] <= '9'; ++i) {
+    major = major * 10 + (version[i] - '0');
+    if (major > 100000) return -1;
+  }
+  return i == 0 ? -1 : major;
 }
 
 absl::Status SpawnDockerd(const std::string& containerd_sock,

@@ -12,12 +12,19 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "properties/drive_run.h"
 
 namespace dsim {
 
 // scripts/real-dockerd: $DSIM_REAL_DOCKERD, else this source tree's.
 std::string RealDockerdScript();
+
+// What `binary --version` says ("Docker version 20.10.24+dfsg1, build ..."):
+// the version ("20.10.24+dfsg1"), or why there is none.
+absl::StatusOr<std::string> DockerdVersion(const std::string& binary);
+// The major version of a dockerd version string (20 for "20.10.24"), or -1.
+int DockerdMajor(const std::string& version);
 
 // A running scripts/real-dockerd and what its command reported.
 struct Dockerd {

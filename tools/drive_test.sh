@@ -96,6 +96,23 @@ out=$("$dsim" drive --scenario "$tmp/shutdown.textproto" --seed 2 --runs 1 --jso
 check "a run with a graceful stop (live-restore) passes (rc=$rc)" '^0 .*"daemon_restarts":"1"' "$rc $out"
 [[ $rc == 0 ]] || cat "$tmp/shutdown.err"
 
+# --- --dockerd-binary: your own dockerd (here a wrapper of Debian's that
+# counts its starts) is the one started, and restarted after a crash ---------
+cat >"$tmp/my-dockerd" <<SH
+#!/bin/sh
+[ "\$1" = --version ] || echo start >>"$tmp/my-dockerd.starts"
+exec /usr/sbin/dockerd "\$@"
+SH
+chmod +x "$tmp/my-dockerd"
+out=$("$dsim" drive --scenario "$tmp/crash.textproto" --seed 5 --runs 1 --dockerd-binary "$tmp/my-dockerd" 2>&1); rc=$?
+check "a run of your own dockerd passes (rc=$rc)" '^0 dsim drive: .*\(dockerd 20\.10\.[^ ]* from .*/my-dockerd on the fake containerd\).* 1 runs, [0-9]+ steps, 0 violations' "$rc $(tr '\n' ' ' <<<"$out")"
+check "it was started, then restarted after the crash" '^2$' "$(wc -l <"$tmp/my-dockerd.starts" 2>/dev/null)"
+out=$("$dsim" drive --scenario "$tmp/crash.textproto" --dockerd-binary "$tmp/nope" 2>&1); rc=$?
+check "a missing --dockerd-binary is bad input (rc=$rc)" "^2 dsim: --dockerd-binary $tmp/nope: not an executable file" "$rc $out"
+out=$("$dsim" drive --scenario "$tmp/crash.textproto" --dockerd-binary /bin/true 2>&1); rc=$?
+check "a binary that is no dockerd is bad input (rc=$rc)" '^2 dsim: --dockerd-binary /bin/true: `--version` does not say a dockerd version' "$rc $out"
+rm -f "$tmp/my-dockerd" "$tmp/my-dockerd.starts"  # the test's own, not drive's
+
 # --- a forced fault: Containers/Create's reply lost, so the start fails; with a
 # wrong expect the violation shows the fault in its decisions, and the token
 # replays it ---------------------------------------------------------------

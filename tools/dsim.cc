@@ -154,29 +154,32 @@ DSIM_ROOTFS for it.)",
       {"drive",
        R"(dsim drive     --scenario NAME|FILE [--seed S] [--runs N] [--time SECONDS]
                       [--strategy pct|random] [--pct-depth D] [--quiet-ms MS]
-                      [--json] [--containerd-bug NAME]
-       dsim drive     TOKEN [--json])",
+                      [--dockerd-binary PATH] [--json] [--containerd-bug NAME]
+       dsim drive     TOKEN [--dockerd-binary PATH] [--json])",
        R"(drive: runs one scenario's clients as concurrent Docker Engine API calls
-(libcurl, one thread) against a private real dockerd 20.10 (started through
-scripts/real-dockerd, or $DSIM_REAL_DOCKERD; needs root and docker.io) whose
-containerd is the fake, served over gRPC. Each containerd request is handled
+(libcurl, one thread) against a private real dockerd (Debian's 20.10, or
+--dockerd-binary PATH, your own build; started through scripts/real-dockerd,
+or $DSIM_REAL_DOCKERD; needs root and docker.io) whose containerd is the fake,
+served over gRPC. Each containerd request is handled
 and answered, each event delivered and each timed process end happens only
 when the strategy (pct or random, seeded) releases it: one step after each
 quiet window (--quiet-ms of wall time with no new request, event or reply).
 Every run records the History and gets explore's checks; between runs every
-container is removed through the API. Scenarios with environment events,
-faults, restart policies, live_restore, shared_pids, stale containers, the cat
-program, WAIT_UNTIL or cancel_after_ms are refused (exit 2). A violation
+container is removed through the API. A daemon restart or shutdown is a
+SIGKILL or SIGTERM of dockerd and a start on the same roots; faults are drawn
+at the gate. Scenarios with CONTAINERD_RESTART, the exec-start-fails fault,
+shared_pids, stale containers, the cat program, cancel_after_ms or
+expect.pending_at_ms are refused (exit 2). A violation
 prints the History, the released steps, the dockerd log of the run and a
 token; `dsim drive TOKEN` replays it best-effort: dockerd's goroutines are
 not under dsim's scheduler, so it follows the recorded releases while the
 daemon's requests match and otherwise names the first step that differs
-(exit 2); a TOKEN takes no other flag than --json. --runs and --time end
-the exploration as explore's do (checked between runs; the first run always
-runs); --strategy is pct or random only. --containerd-bug plants a wrong
-containerd, for tests.)",
+(exit 2); a TOKEN takes no other flag than --json and --dockerd-binary.
+--runs and --time end the exploration as explore's do (checked between runs;
+the first run always runs); --strategy is pct or random only.
+--containerd-bug plants a wrong containerd, for tests.)",
        {"scenario", "seed", "runs", "time", "strategy", "pct_depth", "quiet_ms",
-        "json", "containerd_bug"},
+        "dockerd_binary", "json", "containerd_bug"},
        RunDrive},
   };
   return *commands;
