@@ -88,6 +88,9 @@ absl::Status ServeOverGrpc(const GrpcServeOptions& options) {
   sim::Executor ex(ex_options, strategy);
   StdioFifos stdio;  // outlives the fake, whose tap uses it
   FakeContainerd fake(ex);
+  // Its clients are real (ctr, dockerd): a dockerd SIGKILLs a pid itself when
+  // an exit is late, so no pid of the fake may name a host process.
+  fake.kernel().set_next_pid(1u << 30);  // see Kernel::set_next_pid
   fake.events().set_tap([&fake, &stdio](const Envelope& e) {
     FollowStdio(e, fake.kernel(), stdio);
   });

@@ -163,7 +163,7 @@ class Kernel {
       std::string ns, std::string container_id, std::string exec_id)>;
   void set_delay_gate(DelayGate gate) { delay_gate_ = std::move(gate); }
   // The pid the next process gets. A real dockerd on this fake (`dsim
-  // drive`) SIGKILLs a container's pid directly when its exit does not come
+  // serve`, `dsim drive`) SIGKILLs a container's pid directly when its exit does not come
   // within 12 s of a kill: pids above the kernel's PID_MAX_LIMIT (2^22) can
   // never name a host process, so that kill finds nothing.
   void set_next_pid(uint32_t pid) { next_pid_ = pid; }

@@ -462,7 +462,6 @@ int Drive(const std::vector<std::string>& positionals) {
       gate->set_bug(properties::DriveGate::Bug::kExitBeforeStartReply);
     }
     properties::DriveGate* g = gate.get();
-    fake.kernel().set_next_pid(1u << 30);  // see Kernel::set_next_pid
     fake.kernel().set_delay_gate(
         [g](std::string ns, std::string id, std::string exec) {
           return g->ProcessEnd(std::move(ns), std::move(id), std::move(exec));
