@@ -95,21 +95,34 @@ sim::Task<void> AwaitPending(sim::Executor* ex, DriveGate* g,
   }
 }
 
+// What a call's reply becomes in the log.
+using Format = std::string (*)(const absl::StatusOr<std::string>&);
+std::string ReplyOrStatus(const absl::StatusOr<std::string>& r) {
+  return r.ok() ? *r : r.status().ToString();
+}
+
+// A Tasks/Start of container 0123abcd through the gate, as a task of its own;
+// its reply is logged through `format` (nothing when null).
+sim::JoinHandle<void> SpawnStart(sim::Executor* ex, World* w,
+                                 std::vector<std::string>* log,
+                                 Format format = ReplyOrStatus) {
+  containerd::services::tasks::v1::StartRequest req;
+  req.set_container_id("0123abcd");
+  auto call = [](World* w, std::string bytes, std::vector<std::string>* log,
+                 Format format) -> sim::Task<void> {
+    absl::StatusOr<std::string> r =
+        co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
+    if (format != nullptr) log->push_back(format(r));
+  };
+  return ex->Spawn("call", call(w, req.SerializeAsString(), log, format));
+}
+
 TEST(DriveGateTest, RequestHandledOnlyWhenReleased) {
   auto body = [](sim::Executor* ex, World* w,
                  std::vector<std::string>* log) -> sim::Task<void> {
     w->gate.AddName("0123abcd", "c1");
     w->gate.set_controlled(true);
-    containerd::services::tasks::v1::StartRequest req;
-    req.set_container_id("0123abcd");
-    auto call = [](World* w, std::string bytes,
-                   std::vector<std::string>* log) -> sim::Task<void> {
-      absl::StatusOr<std::string> r =
-          co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
-      log->push_back(r.ok() ? *r : r.status().ToString());
-    };
-    sim::JoinHandle<void> h =
-        ex->Spawn("call", call(w, req.SerializeAsString(), log));
+    sim::JoinHandle<void> h = SpawnStart(ex, w, log);
     co_await AwaitPending(ex, &w->gate, "rpc Tasks/Start c1 #1");
     log->push_back("pending " + std::to_string(w->gate.Pending().size()) +
                    " handled " + std::to_string(w->inner.handled));
@@ -187,15 +200,9 @@ TEST(DriveGateTest, ExitBeforeStartReplyBugHoldsTheReply) {
     w->inner.envelopes = TwoEvents();
     w->gate.AddName("0123abcd", "c1");
     w->gate.set_controlled(true);
-    containerd::services::tasks::v1::StartRequest req;
-    req.set_container_id("0123abcd");
-    auto call = [](World* w, std::string bytes,
-                   std::vector<std::string>* log) -> sim::Task<void> {
-      absl::StatusOr<std::string> r =
-          co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
-      log->push_back(r.ok() ? "start replied" : r.status().ToString());
-    };
-    ex->Spawn("call", call(w, req.SerializeAsString(), log));
+    SpawnStart(ex, w, log, [](const absl::StatusOr<std::string>& r) {
+      return r.ok() ? std::string("start replied") : r.status().ToString();
+    });
     co_await ReadEvents(ex, w, log);
   };
   EXPECT_EQ(
@@ -225,20 +232,14 @@ TEST(DriveGateTest, FaultsAtRelease) {
                  std::vector<std::string>* log) -> sim::Task<void> {
     w->gate.AddName("0123abcd", "c1");
     w->gate.set_controlled(true);
-    containerd::services::tasks::v1::StartRequest req;
-    req.set_container_id("0123abcd");
-    auto call = [](World* w, std::string bytes,
-                   std::vector<std::string>* log) -> sim::Task<void> {
-      absl::StatusOr<std::string> r =
-          co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
-      log->push_back(
-          r.ok() ? *r
-                 : std::string(absl::StatusCodeToString(r.status().code())));
-    };
     for (const std::string fault :
          {"rpc-unavailable", "reply-lost", "reply-delayed"}) {
       sim::JoinHandle<void> h =
-          ex->Spawn("call", call(w, req.SerializeAsString(), log));
+          SpawnStart(ex, w, log, [](const absl::StatusOr<std::string>& r) {
+            return r.ok() ? *r
+                          : std::string(
+                                absl::StatusCodeToString(r.status().code()));
+          });
       std::string label;
       for (int i = 0; i < 100 && label.empty(); ++i) {
         co_await ex->Sleep(sim::kMillisecond);
@@ -269,13 +270,7 @@ TEST(DriveGateTest, CancelledCallIsNoLongerPending) {
   auto body = [](sim::Executor* ex, World* w,
                  std::vector<std::string>* log) -> sim::Task<void> {
     w->gate.set_controlled(true);
-    containerd::services::tasks::v1::StartRequest req;
-    req.set_container_id("0123abcd");
-    auto call = [](World* w, std::string bytes) -> sim::Task<void> {
-      (void)co_await w->gate.Unary(kStart, kMoby, std::move(bytes));
-    };
-    sim::JoinHandle<void> h =
-        ex->Spawn("call", call(w, req.SerializeAsString()));
+    sim::JoinHandle<void> h = SpawnStart(ex, w, log, nullptr);
     co_await AwaitPending(ex, &w->gate, "rpc Tasks/Start 0123abcd #1");
     log->push_back("pending " + std::to_string(w->gate.Pending().size()));
     ex->Cancel(h.id);
