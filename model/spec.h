@@ -84,6 +84,10 @@ struct ContainerSnapshot {
   // restore asks the task's status only of containers it saved paused, so a
   // later pause fails (a 500) until something resumes the task.
   bool frozen_task = false;
+  // The daemon's own rm -f of an AutoRemove container (the exit handler's
+  // autoRemove, or restore's removeContainers) had begun and not ended when
+  // restore returned: the container goes away without any client's call.
+  bool removal_in_progress = false;
 };
 
 class Spec {

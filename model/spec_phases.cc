@@ -366,6 +366,10 @@ void Spec::Adopt(const ContainerSnapshot& s) {
   c.dead = s.view.dead;
   c.stale_task = s.stale_task && !s.view.running;
   c.frozen_task = s.frozen_task && s.view.running && !s.view.paused;
+  if (s.removal_in_progress && s.auto_remove) {
+    c.removing = true;
+    c.auto_removing = true;
+  }
   containers_.insert_or_assign(c.id, std::move(c));
 }
 

@@ -142,6 +142,7 @@ model::ContainerSnapshot SnapshotOf(const daemon_core::Container& c) {
   s.has_been_manually_stopped = c.has_been_manually_stopped;
   s.restart_count = c.restart_count;
   s.auto_remove = c.auto_remove;
+  s.removal_in_progress = st.removal_in_progress;
   return s;
 }
 
