@@ -152,14 +152,16 @@ sim::Task<void> Daemon::ProcessEvent(std::string container_id, EventType type,
       co_return;
     }
     case EventType::kOom: {
+      // Before 57d2d6ef too, the handler took the container lock and
+      // checkpointed (dockerd 20.10 has the rm -f race 18e322bc fixed); only
+      // OOMKilled waited in the legacy client's map for the exit.
       co_await c->state.mu.Lock();
       if (oom_at_exit) {
-        oom_at_exit_[container_id] =
-            true;  // the legacy client's map, applied at exit
+        oom_at_exit_[container_id] = true;
       } else {
         c->state.oom_killed = true;  // 57d2d6ef: at once, under the lock
-        co_await CheckpointTo(*c);
       }
+      co_await CheckpointTo(*c);
       c->state.mu.Unlock();
       co_return;
     }
