@@ -58,6 +58,10 @@ struct ExitStatus {
 };
 
 struct ContainerInfo {
+  ContainerInfo() = default;
+  explicit ContainerInfo(std::string container_id)
+      : id(std::move(container_id)) {}
+
   std::string id;
   std::string runtime = "io.containerd.runc.v2";
   std::string spec_json;  // the OCI spec; the fake reads the program from it

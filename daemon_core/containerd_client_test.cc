@@ -92,13 +92,13 @@ TEST(ContainerdClientTest, LoadContainerIsOneGet) {
 
 TEST(ContainerdClientTest, NewContainerIsWrappedInALease) {
   ScriptedConnection conn;
-  EXPECT_EQ(Rpcs(conn,
-                 [](Client& c) -> sim::Task<void> {
-                   ContainerInfo info{
-                       .id = "c1"};  // not inline: see sim/task.h on GCC 12
-                   EXPECT_TRUE((co_await c.NewContainer(std::move(info))).ok());
-                 }),
-            (V{"L/Create", "C/Create", "L/Delete"}));
+  EXPECT_EQ(
+      Rpcs(conn,
+           [](Client& c) -> sim::Task<void> {
+             ContainerInfo info("c1");  // not inline: see sim/task.h on GCC 12
+             EXPECT_TRUE((co_await c.NewContainer(std::move(info))).ok());
+           }),
+      (V{"L/Create", "C/Create", "L/Delete"}));
   bool leased = false;
   for (auto& [k, v] : conn.metadata[1])
     leased |= k == "containerd-lease" && !v.empty();
@@ -112,7 +112,7 @@ TEST(ContainerdClientTest, NewContainerConflictStillDeletesTheLease) {
   };
   EXPECT_EQ(Rpcs(conn,
                  [](Client& c) -> sim::Task<void> {
-                   ContainerInfo info{.id = "c1"};
+                   ContainerInfo info("c1");
                    auto r = co_await c.NewContainer(std::move(info));
                    EXPECT_TRUE(absl::IsAlreadyExists(r.status()));
                  }),
@@ -123,7 +123,7 @@ TEST(ContainerdClientTest, NewTaskGetsTheContainerThenCreates) {
   ScriptedConnection conn;
   EXPECT_EQ(Rpcs(conn,
                  [](Client& c) -> sim::Task<void> {
-                   ContainerHandle ctr(&c, ContainerInfo{.id = "c1"});
+                   ContainerHandle ctr(&c, ContainerInfo("c1"));
                    ProcessIO io;
                    auto t = co_await ctr.NewTask(io);
                    EXPECT_TRUE(t.ok());
@@ -190,7 +190,7 @@ TEST(ContainerdClientTest, ContainerDeleteRefusesWhileATaskExists) {
   ScriptedConnection with_task;
   EXPECT_EQ(Rpcs(with_task,
                  [](Client& c) -> sim::Task<void> {
-                   ContainerHandle ctr(&c, ContainerInfo{.id = "c1"});
+                   ContainerHandle ctr(&c, ContainerInfo("c1"));
                    absl::Status s = co_await ctr.Delete();
                    EXPECT_EQ(
                        s.message(),
@@ -203,7 +203,7 @@ TEST(ContainerdClientTest, ContainerDeleteRefusesWhileATaskExists) {
   };
   EXPECT_EQ(Rpcs(no_task,
                  [](Client& c) -> sim::Task<void> {
-                   ContainerHandle ctr(&c, ContainerInfo{.id = "c1"});
+                   ContainerHandle ctr(&c, ContainerInfo("c1"));
                    EXPECT_TRUE((co_await ctr.Delete()).ok());
                  }),
             (V{"T/Get", "C/Get", "C/Delete"}));
@@ -215,7 +215,7 @@ TEST(ContainerdClientTest, TaskNotFoundSaysNoRunningTask) {
     return absl::NotFoundError("task c1 not found: not found");
   };
   Rpcs(conn, [](Client& c) -> sim::Task<void> {
-    ContainerHandle ctr(&c, ContainerInfo{.id = "c1"});
+    ContainerHandle ctr(&c, ContainerInfo("c1"));
     auto t = co_await ctr.Task();
     EXPECT_TRUE(absl::IsNotFound(t.status()));
     EXPECT_EQ(t.status().message(),

@@ -159,7 +159,7 @@ class LegacyContainer : public Container {
   LegacyContainer(c8d::Client& c, std::string id) : c_(c), id_(std::move(id)) {}
   const std::string& id() const override { return id_; }
   sim::Task<absl::StatusOr<std::string>> Spec() override {
-    c8d::ContainerHandle ctr(&c_, c8d::ContainerInfo{.id = id_});
+    c8d::ContainerHandle ctr(&c_, c8d::ContainerInfo(id_));
     co_return co_await ctr.Spec();
   }
   // Start: getContainer, Spec, Labels, NewTask, Tasks/Start (moby-daemon.md §2:
@@ -185,7 +185,7 @@ class LegacyContainer : public Container {
   }
   // The container was just loaded by id (LoadContainer): only ctr.Task remains.
   sim::Task<absl::StatusOr<std::unique_ptr<Task>>> AttachTask() override {
-    c8d::ContainerHandle ctr(&c_, c8d::ContainerInfo{.id = id_});
+    c8d::ContainerHandle ctr(&c_, c8d::ContainerInfo(id_));
     absl::StatusOr<c8d::TaskHandle> t = co_await ctr.Task();
     if (!t.ok()) co_return t.status();
     co_return std::unique_ptr<Task>(
@@ -194,7 +194,7 @@ class LegacyContainer : public Container {
   // client.Restore: getContainer (the caller's LoadContainer), ctr.Task,
   // t.Status.
   sim::Task<absl::StatusOr<Restored>> Restore() override {
-    c8d::ContainerHandle ctr(&c_, c8d::ContainerInfo{.id = id_});
+    c8d::ContainerHandle ctr(&c_, c8d::ContainerInfo(id_));
     c8d::Client& c = c_;
     const std::string id = id_;
     std::function<std::unique_ptr<Task>(c8d::TaskHandle)> wrap =

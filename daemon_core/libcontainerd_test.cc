@@ -83,7 +83,7 @@ V RunRpcs(Design design, ScriptedContainerd& containerd, Body body) {
 
 // Runs the setup part, then returns only the RPCs of the part under test.
 sim::Task<std::unique_ptr<Task>> Started(Client& client) {
-  c8d::ContainerInfo info{.id = "c1"};
+  c8d::ContainerInfo info("c1");
   auto ctr = co_await client.NewContainer(std::move(info));
   auto t = co_await (*ctr)->Start(false);
   co_return std::move(*t);
@@ -103,7 +103,7 @@ TEST(LibcontainerdTest, RpcsPerOperationMatchTheReference) {
        {"L/Create", "C/Create", "L/Delete", "C/Get", "T/Create", "T/Start"},
        [](Client& c, ScriptedContainerd& s) -> sim::Task<void> {
          s.task_exists = false;
-         c8d::ContainerInfo info{.id = "c1"};
+         c8d::ContainerInfo info("c1");
          auto ctr = co_await c.NewContainer(std::move(info));
          EXPECT_TRUE((co_await (*ctr)->Start(false)).ok());
        }},
@@ -116,7 +116,7 @@ TEST(LibcontainerdTest, RpcsPerOperationMatchTheReference) {
        [](Client& c, ScriptedContainerd& s) -> sim::Task<void> {
          s.task_exists = false;
          s.fail_start = true;
-         c8d::ContainerInfo info{.id = "c1"};
+         c8d::ContainerInfo info("c1");
          auto ctr = co_await c.NewContainer(std::move(info));
          EXPECT_FALSE((co_await (*ctr)->Start(false)).ok());
          EXPECT_TRUE((co_await (*ctr)->Delete()).ok());
@@ -247,7 +247,7 @@ TEST(LibcontainerdTest, NewContainerConflictIsIdAlreadyInUse) {
     } containerd;
     RunRpcs(d, containerd,
             [](Client& c, ScriptedContainerd&) -> sim::Task<void> {
-              c8d::ContainerInfo info{.id = "c1"};
+              c8d::ContainerInfo info("c1");
               auto r = co_await c.NewContainer(std::move(info));
               EXPECT_TRUE(absl::IsAlreadyExists(r.status()));
               EXPECT_EQ(r.status().message(), "id already in use");

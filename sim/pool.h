@@ -55,7 +55,7 @@ inline void* PoolAllocate(std::size_t n) {
 }
 
 // REQUIRES: `n` is the size `p` was allocated with.
-inline void PoolFree(void* p, std::size_t n) noexcept {
+inline void PoolFree(void* p, [[maybe_unused]] std::size_t n) noexcept {
 #ifndef DSIM_POOL_OFF
   const std::size_t c = n == 0 ? 0 : (n - 1) / kPoolGranule;
   if (c < kPoolClasses) {
