@@ -1,8 +1,9 @@
-// fuzz/token_decoder_fuzzer.cc: dsim::ReadToken, as `dsim replay TOKEN`
+// fuzz/token_decoder_fuzzer.cc: harness::ReadToken, as `dsim replay TOKEN`
 // decodes a token. An input starting with byte 0x01 is a token's body instead
-// (fields, seed, decisions, before the checksum): the fuzzer adds a valid
-// checksum and the "dsim2" text, so mutations reach the fields' readers (the
-// scenario's zlib stream, client, mutation, timer windows) past the checksum.
+// (the serialized dsim.run.RunConfig, before the checksum): the fuzzer adds a
+// valid checksum and the "dsim3" text, so mutations reach the configuration's
+// readers (the scenario's zlib stream, client, mutation, timer windows,
+// decisions) past the checksum.
 // Any token that decodes must encode back to a token that decodes the same.
 #include <cstddef>
 #include <cstdint>
@@ -11,8 +12,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "harness/run_config.h"
 #include "sim/replay_token.h"
-#include "tools/run_token.h"
 
 namespace {
 
@@ -53,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Fail("encoding a decoded token is not stable", encoded);
   }
   // Errors are one line (dsim prints them as is).
-  absl::StatusOr<dsim::TokenRun> run = dsim::ReadToken(text);
+  absl::StatusOr<harness::TokenRun> run = harness::ReadToken(text);
   if (!run.ok() && run.status().message().find('\n') != std::string::npos)
     Fail("error is not one line", std::string(run.status().message()));
   return 0;

@@ -16,7 +16,7 @@
 #include <system_error>
 #include <vector>
 
-#include "properties/counterexample.h"
+#include "harness/counterexample.h"
 #include "properties/scenario.h"
 #include "properties/scenario_run.h"
 #include "properties/workload.h"
@@ -88,13 +88,14 @@ void CheckWorkload(Mutation mutation, const std::string& want = "") {
   if (rec.result.outcome == sim::RunOutcome::kCompleted) return;
   const auto& v = rec.result.violation;
   // The model oracle may see a planted bug first: that finds it too.
-  if (!want.empty() && (!v || (v->invariant != want && v->invariant != "model"))) {
+  if (!want.empty() &&
+      (!v || (v->invariant != want && v->invariant != "model"))) {
     RC_DISCARD("another property failed");
   }
   std::string path, error;
-  const std::string token =
-      SaveCounterexample(s, config, o, rec.decisions, "scripted",
-                         CounterexampleDir::instance->path(), &path, &error);
+  const std::string token = harness::SaveCounterexample(
+      s, config, o, rec.decisions, "scripted",
+      CounterexampleDir::instance->path(), &path, &error);
   RC_FAIL((v ? v->invariant + ": " + v->message
              : std::string(sim::RunOutcomeName(rec.result.outcome))) +
           "\n  client " +

@@ -57,13 +57,20 @@ class Strategy {
   // Why the last kAbandon happened, if it was an error (replay divergence);
   // empty otherwise.
   virtual std::string TakeError() { return {}; }
+  // True for a strategy that enumerates executions until none is left: its
+  // runs all use one seed (their differences are its choices), and it can
+  // run out (HasMore). False for a sampling one (random, pct).
+  virtual bool exhaustive() const { return false; }
+  // False once every execution it means to explore has been explored (never
+  // for a sampling strategy).
+  virtual bool HasMore() const { return true; }
 };
 
 // A strategy that enumerates executions until none is left (dfs, dpor).
 class ExhaustiveStrategy : public Strategy {
  public:
-  // False once every execution it means to explore has been explored.
-  virtual bool HasMore() const = 0;
+  bool exhaustive() const final { return true; }
+  bool HasMore() const override = 0;
   virtual uint64_t complete_executions() const = 0;
   // Executions abandoned as redundant (every runnable task asleep).
   virtual uint64_t pruned_executions() const = 0;

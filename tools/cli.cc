@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -18,10 +17,6 @@
 #include "daemon_core/mutation.h"
 #include "properties/builtin_scenarios.h"
 #include "properties/scenario.h"
-#include "sim/strategy_dfs.h"
-#include "sim/strategy_dpor.h"
-#include "sim/strategy_pct.h"
-#include "sim/strategy_random.h"
 
 ABSL_FLAG(std::vector<std::string>, scenario, {},
           "built-in scenario names or scenario files, comma-separated or "
@@ -227,18 +222,9 @@ absl::Status CheckSearchFlags() {
 }
 
 std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name) {
-  if (name == "random") return std::make_unique<sim::RandomStrategy>();
-  if (name == "pct") {
-    // About this many scheduling choices per scenario run.
-    return std::make_unique<sim::PctStrategy>(sim::PctOptions{
-        .depth = absl::GetFlag(FLAGS_pct_depth), .steps_hint = 200});
-  }
-  if (name == "dpor") return std::make_unique<sim::DporStrategy>();
-  if (name == "dfs") {
-    return std::make_unique<sim::DfsStrategy>(sim::DfsOptions{
-        .preemption_bound = absl::GetFlag(FLAGS_preemption_bound)});
-  }
-  return nullptr;
+  return harness::MakeStrategy(
+      name, {.pct_depth = absl::GetFlag(FLAGS_pct_depth),
+             .preemption_bound = absl::GetFlag(FLAGS_preemption_bound)});
 }
 
 absl::Status OpenTraceOut(OutputFile& file) {
@@ -282,14 +268,6 @@ std::string TraceTail(const std::string& trace, int lines) {
   }
   return (from > 0 ? "...\n" : "") + trace.substr(from);
 }
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-double SecondsSince(int64_t start_ns) { return (NowNs() - start_ns) / 1e9; }
 
 double PeakRssMb() {
   rusage u{};

@@ -1,6 +1,6 @@
 // tools/cli.h: what the dsim subcommands share: the flags, one-line usage
 // errors, JSON strings, output files, and the scenario and run configuration a
-// command line selects (tools/run_token.h reads them back from a token).
+// command line selects (harness/run_config.h reads them back from a token).
 #ifndef DSIM_TOOLS_CLI_H_
 #define DSIM_TOOLS_CLI_H_
 
@@ -13,6 +13,9 @@
 #include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
 #include "dsim/scenario.pb.h"
+#include "harness/explore.h"
+#include "harness/run_config.h"
+#include "harness/wall_clock.h"
 #include "properties/scenario_run.h"
 #include "sim/replay_token.h"
 #include "sim/run.h"
@@ -62,32 +65,22 @@ absl::Status ClearLiveNamespace(const properties::LiveOptions& live,
 // prints the one line saying why not and returns false (exit status 2).
 bool ProbeLiveContainerd(const properties::LiveOptions& live);
 
-// A scenario chosen on the command line, kept with how to find it again.
-struct SelectedScenario {
-  std::string name;  // the built-in's name, or the file's scenario name
-  std::string path;  // empty for a built-in
-  std::string hash;  // ScenarioContentHash
-  std::string text;  // a file's content as read (empty for a built-in)
-  dsim::scenario::Scenario scenario;
-};
+// A scenario chosen on the command line, and what a run needs besides its
+// seed: the library's (harness/run_config.h), which writes them into tokens.
+using harness::RunSelection;
+using harness::SelectedScenario;
 
 // --scenario (every built-in when empty). Errors are for BadInput.
 absl::StatusOr<std::vector<std::unique_ptr<SelectedScenario>>>
 SelectScenarios();
 
-// What a run needs besides its seed, from the flags.
-struct RunSelection {
-  properties::RunConfig config;
-  std::string client;    // legacy | objects
-  std::string mutation;  // a catalogue name or "none"
-  std::string strategy;  // pct | random | dfs
-};
 // Reads --client (default objects), --mutation and --strategy.
 absl::StatusOr<RunSelection> SelectRun();
 // Checks the search's budget and bounds: --runs >= 1, --time a finite number
 // of seconds > 0, 1 <= --pct-depth <= kPctDepthMax, --preemption-bound >= -1.
 absl::Status CheckSearchFlags();
 
+// harness::MakeStrategy with --pct-depth and --preemption-bound.
 std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name);
 
 // Checks --format and opens --trace-out.
@@ -107,12 +100,12 @@ std::string TraceTail(const std::string& trace, int lines);
 
 // Wall-clock seconds since `start` and the process's peak RSS: tool-side
 // measurements, never read inside a simulated run.
-double SecondsSince(int64_t start_ns);
-int64_t NowNs();
+using harness::NowNs;
+using harness::SecondsSince;
 double PeakRssMb();
 
 // How far ahead a jittered delay may end early in explore's runs.
-inline constexpr sim::Nanos kEarlyTimerWindow = 100 * sim::kMillisecond;
+using harness::kEarlyTimerWindow;
 
 }  // namespace dsim
 

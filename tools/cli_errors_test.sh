@@ -62,9 +62,9 @@ expect2 explore stray
 expect2 explore --json stray  # a boolean flag never takes the next argument
 expect2 replay
 expect2 corrupt -- replay not-a-token
-expect2 corrupt -- replay dsim2zz
-expect2 corrupt -- replay dsim20400000000
-expect2 replay dsim2000000 --format pdf
+expect2 corrupt -- replay dsim3zz
+expect2 corrupt -- replay dsim30400000000
+expect2 replay dsim3000000 --format pdf
 expect2 rpcs --client bogus
 expect2 explore --scenario no-such-scenario
 expect2 explore --client bogus
@@ -88,7 +88,7 @@ expect_rc 0 explore --strategy dfs --preemption-bound -1 --runs 20
 expect2 explore --trace-out /nonexistent/dir/x.json
 expect2 explore --trace-out "$tmp" --mutation exec-store-locked-across-rpc --runs 1000
 expect2 check --scenario exec-valid-command --trace-out /nonexistent/x.json
-expect2 replay dsim2000000 --trace-out /nonexistent/x.json
+expect2 replay dsim3000000 --trace-out /nonexistent/x.json
 # A violation keeps its exit 1 even when the trace cannot be written at the end.
 "$dsim" explore --mutation exec-store-locked-across-rpc --runs 1000 --trace-out /dev/full \
   >"$tmp/out" 2>"$tmp/err"; rc=$?
@@ -108,8 +108,8 @@ expect_located bad.textproto:2:31 check --scenario bad.textproto
 expect2 "cannot read" -- explore --scenario missing.textproto
 token=$("$dsim" explore --mutation exec-store-locked-across-rpc --runs 1000 --json 2>/dev/null |
         sed -n 's/.*"token":"\([0-9a-z]*\)".*/\1/p')
-[[ "$token" == dsim2* ]] || { echo "FAILED: no version-2 token: $token"; fail=1; }
-expect2 "wrong version" -- replay "dsim1${token:5}"
+[[ "$token" == dsim3* ]] || { echo "FAILED: no version-3 token: $token"; fail=1; }
+expect2 "wrong version" -- replay "dsim2${token:5}"
 expect2 "wrong version" -- replay "dsim9${token:5}"
 flipped=${token:0:40}$([[ ${token:40:1} == 0 ]] && echo 1 || echo 0)${token:41}
 expect2 "corrupt" -- replay "$flipped"
@@ -118,6 +118,8 @@ expect2 "corrupt" -- replay "$flipped"
 if command -v python3 >/dev/null; then
   short=$(python3 - "$token" <<'PY'
 import sys
+# The token's body is a dsim.run.RunConfig (proto/dsim/run_config.proto):
+# drop the last entry of its packed decisions (8) and fingerprints (9).
 t = sys.argv[1]; b = bytes.fromhex(t[5:])[:-4]; pos = 0
 def varint():
     global pos
@@ -129,11 +131,22 @@ def put(v):
     out = bytearray()
     while v >= 0x80: out.append(v & 0x7f | 0x80); v >>= 7
     out.append(v); return bytes(out)
-for _ in range(varint()):
-    for _ in range(2): n = varint(); pos += n
-varint(); start = pos; n = varint(); keep = pos
-for _ in range(n - 1): varint(); varint()
-body = b[:start] + put(n - 1) + b[keep:pos]
+body = b''
+while pos < len(b):
+    start = pos; key = varint(); wire = key & 7
+    if wire == 0: varint()
+    elif wire == 1: pos += 8
+    elif wire == 5: pos += 4
+    elif wire == 2:
+        n = varint(); end = pos + n
+        if key >> 3 in (8, 9):
+            values = []
+            while pos < end: values.append(varint())
+            packed = b''.join(put(v) for v in values[:-1])
+            body += put(key) + put(len(packed)) + packed
+            continue
+        pos = end
+    body += b[start:pos]
 h = 2166136261
 for c in body: h = ((h ^ c) * 16777619) & 0xffffffff
 print(t[:5] + (body + h.to_bytes(4, 'little')).hex())

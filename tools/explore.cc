@@ -1,8 +1,9 @@
-// tools/explore.cc: `dsim explore` (many runs, a strategy, stop at the first
-// violation) and `dsim check` (exhaustive dfs, iterative deepening of the
-// preemption bound). Over 400 lines: both commands share the run, violation
-// and report helpers of the anonymous namespace below; a shared header for
-// them would let `check` move to a file of its own.
+// tools/explore.cc: `dsim explore` (the flags and the report around the
+// library's exploration loop, harness/explore.h) and `dsim check` (exhaustive
+// dfs, iterative deepening of the preemption bound). Over 400 lines: check's
+// loop (CheckBound, Check) is still here, unchanged, sharing the report
+// helpers of the anonymous namespace below with explore; it is to move into
+// harness/ with the DPOR work on `dsim check` (issue #13).
 #include "tools/explore.h"
 
 #include <unistd.h>
@@ -18,68 +19,25 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "dsim/report.pb.h"
-#include "sim/prng.h"
-#include "sim/shrink.h"
+#include "harness/explore.h"
+#include "harness/summary.h"
 #include "sim/strategy_dfs.h"
-#include "sim/strategy_replay.h"
 #include "tools/cli.h"
 #include "tools/junit.h"
 #include "tools/progress.h"
 #include "tools/report.h"
-#include "tools/run_token.h"
 
 namespace dsim {
 
 namespace {
 
-struct FirstViolation {
-  std::string invariant, message, scenario, token, trace_text, chrome_json;
-  std::string scenario_file;  // for annotations (ScenarioFileForAnnotation)
-  size_t scenario_index = 0;  // in the command line's selection
-  uint64_t run = 0, seed = 0, trace_hash = 0;
-  double seconds = 0;
-  bool shrunk = false;
-  int preemptions = -1, original_preemptions = -1;
-};
-
-// What one scenario's runs took (for --junit-xml).
-struct ScenarioStats {
-  uint64_t runs = 0, steps = 0;
-  double seconds = 0;
-};
-
-struct Summary {
-  uint64_t runs = 0, steps = 0, violations = 0;
-  uint64_t hash = kEmptyRunsHash;  // the sum of RunHashTerm over the runs
-  std::optional<FirstViolation> first;
-  std::vector<ScenarioStats> per_scenario;
-};
-
-// The violating run again, with its trace kept.
-sim::RunRecord Rerun(const sim::Setup& program, sim::ExecutorOptions o,
-                     const std::vector<sim::Decision>& decisions) {
-  o.keep_trace = true;
-  sim::ReplayStrategy replay(decisions, sim::ReplayToken::kFingerprintMask);
-  return sim::RunOnce(o, replay, program);
-}
-
-// Counts run `run` (its index among every shard's runs) of scenario `k`.
-void Record(Summary& s, const sim::RunRecord& rec, uint64_t run, size_t k,
-            double seconds) {
-  ++s.runs;
-  s.steps += rec.result.steps;
-  s.hash += RunHashTerm(run, rec.result.trace_hash);
-  if (s.per_scenario.size() <= k) s.per_scenario.resize(k + 1);
-  ScenarioStats& st = s.per_scenario[k];
-  ++st.runs;
-  st.steps += rec.result.steps;
-  st.seconds += seconds;
-}
-
-bool Violated(const sim::RunRecord& rec) {
-  return rec.result.outcome != sim::RunOutcome::kCompleted &&
-         rec.result.outcome != sim::RunOutcome::kPruned;
-}
+using harness::FirstViolation;
+using harness::NoteViolation;
+using harness::Record;
+using harness::ScenarioStats;
+using harness::Stop;
+using harness::Summary;
+using harness::Violated;
 
 // The summary fields explore's and check's JSON reports share.
 template <typename Report>
@@ -95,45 +53,6 @@ void SetSummaryFields(const Summary& s, double t, uint64_t seed,
   j.set_seed(seed);
   j.set_strategy(strategy);
   j.set_client(client);
-}
-
-void NoteViolation(Summary& s, const SelectedScenario& sc, size_t k,
-                   const RunSelection& r, const sim::Setup& program,
-                   const sim::RunRecord& rec, uint64_t run,
-                   const sim::ExecutorOptions& options, double seconds) {
-  const uint64_t seed = options.seed;
-  ++s.violations;
-  FirstViolation f;
-  f.invariant = rec.result.violation
-                    ? rec.result.violation->invariant
-                    : std::string(sim::RunOutcomeName(rec.result.outcome));
-  f.message = rec.result.violation ? rec.result.violation->message : "";
-  f.scenario = sc.name;
-  f.scenario_file = ScenarioFileForAnnotation(sc.name, sc.path);
-  f.scenario_index = k;
-  f.run = run;
-  f.seed = seed;
-  f.trace_hash = rec.result.trace_hash;
-  f.seconds = seconds;
-  // Shrink the schedule: the token replays the shrunk run.
-  std::vector<sim::Decision> decisions = rec.decisions;
-  if (rec.result.violation) {
-    sim::ShrunkSchedule shrunk = sim::ShrinkSchedule(
-        program, options, rec.decisions, rec.result.violation->invariant);
-    f.original_preemptions = shrunk.original_preemptions;
-    if (shrunk.shrunk) {
-      decisions = shrunk.record.decisions;
-      f.preemptions = shrunk.preemptions;
-      f.message = shrunk.record.result.violation->message;
-      f.trace_hash = shrunk.record.result.trace_hash;
-      f.shrunk = true;
-    }
-  }
-  f.token = MakeToken(sc, r, options, decisions).Encode();
-  sim::RunRecord again = Rerun(program, options, decisions);
-  f.trace_text = std::move(again.trace_text);
-  f.chrome_json = std::move(again.chrome_json);
-  s.first = std::move(f);
 }
 
 std::vector<std::string> ScenarioNames(
@@ -176,7 +95,8 @@ report::FirstViolation FirstViolationReport(const FirstViolation& f) {
 // The violation as CI systems read it: a GitHub annotation (when
 // GITHUB_ACTIONS is set) and the JUnit failure.
 void AnnotateFirst(const FirstViolation& f, FILE* out) {
-  AnnotateViolation(f.scenario_file, f.invariant, f.message, f.token, out);
+  AnnotateViolation(ScenarioFileForAnnotation(f.scenario, f.scenario_path),
+                    f.invariant, f.message, f.token, out);
 }
 
 JunitCase::Failure JunitFailure(const FirstViolation& f) {
@@ -216,9 +136,6 @@ std::vector<JunitCase> ScenarioCases(const std::string& command,
   }
   return cases;
 }
-
-// Why an exploration ended.
-enum class Stop { kRuns, kTime, kViolation, kExhausted };
 
 const char* StopName(Stop s) {
   switch (s) {
@@ -304,58 +221,27 @@ int Explore() {
                static_cast<unsigned long long>(shard_index),
                static_cast<unsigned long long>(shard_count));
 
-  std::vector<sim::Setup> programs;
-  std::vector<std::unique_ptr<sim::Strategy>> strategies;
-  for (const auto& sc : *scenarios) {
-    programs.push_back(properties::ScenarioProgram(sc->scenario, r->config));
-    strategies.push_back(MakeStrategy(r->strategy));
-  }
-  const int64_t start = NowNs();
-  Summary s;
-  Stop stop = Stop::kRuns;
-  uint64_t i = 0;
-  for (; i < max_runs; ++i) {
-    if ((i & 63) == 0) {
-      const double t = SecondsSince(start);
-      if (t > max_seconds) {
-        stop = Stop::kTime;
-        break;
-      }
-      progress.Update(t, s.runs, s.violations, i);
-    }
-    const size_t k = i % programs.size();
-    auto* dfs = dynamic_cast<sim::ExhaustiveStrategy*>(strategies[k].get());
-    if (dfs != nullptr && !dfs->HasMore()) {
-      bool any = false;
-      for (const auto& st : strategies)
-        any |= static_cast<sim::ExhaustiveStrategy*>(st.get())->HasMore();
-      if (!any) {
-        stop = Stop::kExhausted;
-        break;
-      }
-      continue;
-    }
-    if (i % shard_count != shard_index) continue;
-    sim::ExecutorOptions o;
-    o.seed = dfs != nullptr ? seed : sim::Mix64(seed ^ sim::Mix64(i));
-    o.jitter = jitter;
-    o.early_timer_window = kEarlyTimerWindow;
-    // --time also ends a run in progress (a "budget" violation): one still
-    // going a second after it ran out, when normal runs take milliseconds.
-    o.wall_deadline_ns = sim::WallDeadlineNs(start, max_seconds + 1);
-    const int64_t run_start = NowNs();
-    sim::RunRecord rec = sim::RunOnce(o, *strategies[k], programs[k]);
-    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
-    Record(s, rec, i, k, SecondsSince(run_start));
-    if (Violated(rec)) {
-      NoteViolation(s, *(*scenarios)[k], k, *r, programs[k], rec, i, o,
-                    SecondsSince(start));
-      stop = Stop::kViolation;
-      break;
-    }
-  }
+  harness::ExploreOptions options{
+      .strategy = r->strategy,
+      .strategy_options = {.pct_depth = absl::GetFlag(FLAGS_pct_depth),
+                           .preemption_bound =
+                               absl::GetFlag(FLAGS_preemption_bound)},
+      .max_runs = max_runs,
+      .max_seconds = max_seconds,
+      .seed = seed,
+      .jitter = jitter,
+      .shard_index = shard_index,
+      .shard_count = shard_count,
+      .progress = [&progress](double t, const Summary& s, uint64_t i) {
+        progress.Update(t, s.runs, s.violations, i);
+      }};
+  std::vector<const SelectedScenario*> selected;
+  for (const auto& sc : *scenarios) selected.push_back(sc.get());
+  const harness::ExploreResult result = harness::Explore(selected, *r, options);
   progress.Clear();
-  const double t = SecondsSince(start);
+  const Summary& s = result.summary;
+  const Stop stop = result.stop;
+  const double t = result.seconds;
   if (s.first) {
     PrintViolation(*s.first, out);
     WriteTraceOut(trace_out, s.first->trace_text, s.first->chrome_json, out);

@@ -56,7 +56,7 @@ echo old >"$tmp/old.xml"
 # GitHub annotations.
 out=$(GITHUB_ACTIONS=true "$dsim" explore --mutation $mutation --runs 1000 --progress off 2>/dev/null)
 line=$(grep '^::error ' <<<"$out")
-[[ "$line" == "::error file=properties/scenarios/exec-attached-cancel.textproto,line=1::lock-held-across-rpc: "*"(token dsim2"*")" ]] &&
+[[ "$line" == "::error file=properties/scenarios/exec-attached-cancel.textproto,line=1::lock-held-across-rpc: "*"(token dsim3"*")" ]] &&
   ok "GITHUB_ACTIONS: $(cut -c1-100 <<<"$line")..." || bad "annotation on stdout: '$line'"
 out=$(GITHUB_ACTIONS=true "$dsim" explore --mutation $mutation --runs 1000 --json 2>"$tmp/err")
 [[ $(wc -l <<<"$out") -eq 1 && "$out" == '{'*'}' && $(grep -c '^::error file=' "$tmp/err") -eq 1 ]] &&

@@ -14,7 +14,7 @@
 #   (`--trace-out race.json`) lands in the scratch directory, which is removed at the end. The
 #   commands of the README run in order in that one directory; `$?` is the previous command's
 #   exit status (so `$ echo $?` shows it). GITHUB_ACTIONS and DSIM_* are unset for them.
-# - A replay token abbreviated in a command (`dsim replay dsim20606636c...`) stands for the
+# - A replay token abbreviated in a command (`dsim replay dsim30a280a146...`) stands for the
 #   last full token an earlier command printed (its "reproduce with:" line); the abbreviation
 #   must be a prefix of that token.
 # - Before comparing, both sides are normalized, only for what varies between machines and
@@ -22,7 +22,7 @@
 #     wall times with a decimal point ("0.12s", "after 0.014s", "2.2 s")  -> "<T>s"
 #     throughput ("4267 runs/s")                                          -> "<N> runs/s"
 #     peak resident memory ("12.5 MB", "12.5 MiB")                        -> "<N> MB"
-#     a replay token, full or abbreviated with "..." ("dsim2" + hex)      -> "TOKEN"
+#     a replay token, full or abbreviated with "..." ("dsim3" + hex)      -> "TOKEN"
 #     a line of 32 or more hex digits only (a wrapped token's next lines) -> "TOKEN"
 #     "progress: ..." lines (printed every 5 s when stderr is not a terminal) are dropped
 #     trailing whitespace is removed.

@@ -6,7 +6,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
-#include "sim/prng.h"
 
 namespace dsim {
 
@@ -42,10 +41,6 @@ std::string Hex16(uint64_t v) { return absl::StrFormat("%016x", v); }
 
 bool ParseHex16(const std::string& hex, uint64_t* v) {
   return hex.size() == 16 && absl::SimpleHexAtoi(hex, v);
-}
-
-uint64_t RunHashTerm(uint64_t run_index, uint64_t trace_hash) {
-  return sim::Mix64(sim::Mix64(run_index) ^ trace_hash);
 }
 
 }  // namespace dsim

@@ -1,6 +1,6 @@
 // tools/report.h: how dsim prints a --json report (a proto3 message of
 // proto/dsim/report.proto, through protobuf's JSON printer) and the
-// order-independent hash explore's summary carries.
+// order-independent hash explore's summary carries (harness/summary.h).
 #ifndef DSIM_TOOLS_REPORT_H_
 #define DSIM_TOOLS_REPORT_H_
 
@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "harness/summary.h"
 
 namespace dsim {
 
@@ -29,11 +30,9 @@ double Rounded(double v, int decimals);
 std::string Hex16(uint64_t v);
 bool ParseHex16(const std::string& hex, uint64_t* v);
 
-// explore's summary hash is the wrapping sum of RunHashTerm over the runs it
-// made: independent of the order the runs were made in and of how they were
-// split into shards (the shards' sums add up to one machine's).
-inline constexpr uint64_t kEmptyRunsHash = 0;
-uint64_t RunHashTerm(uint64_t run_index, uint64_t trace_hash);
+// explore's summary hash (harness/summary.h).
+using harness::kEmptyRunsHash;
+using harness::RunHashTerm;
 
 }  // namespace dsim
 

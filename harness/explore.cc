@@ -1,0 +1,87 @@
+// harness/explore.cc: the exploration loop.
+#include "harness/explore.h"
+
+#include "harness/wall_clock.h"
+#include "sim/prng.h"
+#include "sim/strategy_dfs.h"
+#include "sim/strategy_dpor.h"
+#include "sim/strategy_pct.h"
+#include "sim/strategy_random.h"
+
+namespace harness {
+
+std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name,
+                                            const StrategyOptions& options) {
+  if (name == "random") return std::make_unique<sim::RandomStrategy>();
+  if (name == "pct") {
+    // About this many scheduling choices per scenario run.
+    return std::make_unique<sim::PctStrategy>(
+        sim::PctOptions{.depth = options.pct_depth, .steps_hint = 200});
+  }
+  if (name == "dpor") return std::make_unique<sim::DporStrategy>();
+  if (name == "dfs") {
+    return std::make_unique<sim::DfsStrategy>(
+        sim::DfsOptions{.preemption_bound = options.preemption_bound});
+  }
+  return nullptr;
+}
+
+ExploreResult Explore(const std::vector<const SelectedScenario*>& scenarios,
+                      const RunSelection& r, const ExploreOptions& opt) {
+  std::vector<sim::Setup> programs;
+  std::vector<std::unique_ptr<sim::Strategy>> strategies;
+  for (const SelectedScenario* sc : scenarios) {
+    programs.push_back(properties::ScenarioProgram(sc->scenario, r.config));
+    strategies.push_back(MakeStrategy(opt.strategy, opt.strategy_options));
+  }
+  const int64_t start = NowNs();
+  ExploreResult result;
+  Summary& s = result.summary;
+  Stop& stop = result.stop;
+  for (uint64_t i = 0; i < opt.max_runs; ++i) {
+    if ((i & 63) == 0) {
+      const double t = SecondsSince(start);
+      if (t > opt.max_seconds) {
+        stop = Stop::kTime;
+        break;
+      }
+      if (opt.progress) opt.progress(t, s, i);
+    }
+    const size_t k = i % programs.size();
+    sim::Strategy& strategy = *strategies[k];
+    if (!strategy.HasMore()) {
+      bool any = false;
+      for (const auto& st : strategies) any |= st->HasMore();
+      if (!any) {
+        stop = Stop::kExhausted;
+        break;
+      }
+      continue;
+    }
+    if (i % opt.shard_count != opt.shard_index) continue;
+    sim::ExecutorOptions o;
+    // An exhaustive strategy's runs differ by its choices alone.
+    o.seed =
+        strategy.exhaustive() ? opt.seed : sim::Mix64(opt.seed ^ sim::Mix64(i));
+    o.jitter = opt.jitter;
+    o.early_timer_window = kEarlyTimerWindow;
+    // max_seconds also ends a run in progress (a "budget" violation): one
+    // still going a second after it ran out, when normal runs take
+    // milliseconds.
+    o.wall_deadline_ns = sim::WallDeadlineNs(start, opt.max_seconds + 1);
+    const int64_t run_start = NowNs();
+    sim::RunRecord rec = sim::RunOnce(o, strategy, programs[k]);
+    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
+    Record(s, rec, i, k, SecondsSince(run_start));
+    if (Violated(rec)) {
+      NoteViolation(s, *scenarios[k], k, r, programs[k], rec, i, o,
+                    SecondsSince(start));
+      stop = Stop::kViolation;
+      break;
+    }
+  }
+  result.seconds = SecondsSince(start);
+  return result;
+}
+
+}  // namespace harness
