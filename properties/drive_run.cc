@@ -349,6 +349,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   }
   uint64_t last_mark = ~uint64_t{0};
   int64_t quiet_since = ex_.now();
+  IdleTrack idle;
+  int64_t last_step = ex_.now();  // the last release (for wait_ns)
   std::string failure_invariant, failure;
   for (;;) {
     PollHttp();
@@ -394,7 +396,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       last_mark = mark;
       quiet_since = ex_.now();
     }
-    if (ex_.now() - quiet_since < options_.quiet) {
+    if (!Quiescent(idle, quiet_since, false)) {
       co_await ex_.Sleep(sim::kMillisecond);
       continue;
     }
@@ -442,7 +444,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         continue;
       }
       if (all(finished) && env_next == env.size() &&
-          ex_.now() - quiet_since >= options_.settle) {
+          Quiescent(idle, quiet_since, true)) {
         // A restart policy's restart is due after a backoff of wall time
         // (100 ms doubled per exit): a container dockerd shows Restarting
         // is not settled yet; the run goes on, up to a bound.
@@ -496,6 +498,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       co_await ex_.Sleep(sim::kMillisecond);
       continue;
     }
+    result.wait_ns += ex_.now() - last_step;
     absl::StatusOr<std::string> pick = choice.Pick(pending);
     if (!pick.ok()) {
       result.outcome = DriveRunResult::Outcome::kDiverged;
@@ -507,8 +510,10 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     // Not during the harness's setup, which must succeed.
     if (!choice.replaying() && finished(setup)) fault = faults.Draw(label);
     result.decisions.push_back(fault.empty() ? label : label + " !" + fault);
+    bool sent = true;  // something went to dockerd
     if (auto it = call_steps.find(label); it != call_steps.end()) {
       issue(*it->second);
+      sent = it->second->in_flight != 0;
     } else if (label == env_step) {
       if (absl::Status st = run_env(*env[env_next++]); !st.ok()) {
         failure_invariant = "daemon-restart";
@@ -518,7 +523,9 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     } else {
       gate_.Release(label, fault);
     }
+    Released(idle, label, sent);
     quiet_since = ex_.now();
+    last_step = quiet_since;
   }
   result.requests = gate_.requests();
   // The run ended (a violation, a divergence) while dockerd was restarting:
@@ -589,6 +596,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   result.history = RenderHistory(h, 0);
   result.restarts = static_cast<int>(h.restarts.size());
   result.elapsed_ns = ex_.now() - start;
+  result.finish_ns = ex_.now() - last_step;
+  result.wake_timeouts = idle.wake_timeouts;
   gate_.set_tap(nullptr);
   if (result.outcome == DriveRunResult::Outcome::kDiverged) co_return result;
   if (failure.empty() && !expectation.empty()) {
