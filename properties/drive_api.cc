@@ -106,11 +106,9 @@ absl::Status DriveCapable(const sc::Scenario& s) {
         return no("environment event " + sc::EnvEvent::Kind_Name(e.kind()));
     }
   }
-  if (s.faults().exec_start_fails() > 0)
-    return no("the exec-start-fails fault");
   for (const sc::ForcedFault& f : s.faults().force()) {
     if (f.point() != "rpc-unavailable" && f.point() != "reply-lost" &&
-        f.point() != "reply-delayed") {
+        f.point() != "reply-delayed" && f.point() != "exec-start-fails") {
       return no("the " + f.point() + " fault");
     }
   }

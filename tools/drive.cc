@@ -490,6 +490,17 @@ int Drive(const std::vector<std::string>& positionals) {
     } else if (plan.bug == "exit-before-start-reply") {
       gate->set_bug(properties::DriveGate::Bug::kExitBeforeStartReply);
     }
+    // As the fake's own fault: only a start that would succeed fails.
+    gate->set_exec_start_fail([&fake](const std::string& id,
+                                      const std::string& exec) {
+      absl::StatusOr<const fake_containerd::Process*> p =
+          fake.kernel().Get("moby", id, exec);
+      if (p.ok() && (*p)->state == fake_containerd::ProcessState::kCreated &&
+          (*p)->program.kind !=
+              fake_containerd::Program::Kind::kMissingBinary) {
+        fake.kernel().MakeStartFail("moby", id, exec);
+      }
+    });
     properties::DriveGate* g = gate.get();
     fake.kernel().set_delay_gate(
         [g](std::string ns, std::string id, std::string exec) {

@@ -176,7 +176,7 @@ does not schedule (docs/BENCHMARKS.md measures both).
 Every run records the History and gets explore's checks; between runs every
 container is removed through the API. A daemon restart or shutdown is a
 SIGKILL or SIGTERM of dockerd and a start on the same roots; faults are drawn
-at the gate. Scenarios with CONTAINERD_RESTART, the exec-start-fails fault,
+at the gate (exec-start-fails too). Scenarios with CONTAINERD_RESTART,
 shared_pids, stale containers, the cat program, cancel_after_ms or
 expect.pending_at_ms are refused (exit 2). A violation
 prints the History, the released steps, the dockerd log of the run and a
