@@ -338,6 +338,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   // A call still out with nothing pending for this long never returns: a
   // few seconds past the longest grace period a stop or restart may wait.
   sim::Nanos stuck = options_.stuck;
+  bool auto_remove = false;
+  for (const sc::Container& c : s->container()) auto_remove |= c.auto_remove();
   for (const Client& c : clients) {
     for (const sc::Call* call : c.calls) {
       if (call->op() == sc::STOP || call->op() == sc::RESTART) {
@@ -345,8 +347,14 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         stuck =
             std::max(stuck, WholeSeconds(ms) * sim::kSecond + options_.stuck);
       }
+      auto_remove |= call->auto_remove();
     }
   }
+  // An AutoRemove runs at the end of the exit handler, inside the
+  // container's serial event queue: when the container runs again by then
+  // (a restart raced the exit), its rm -f kills it and waits 10 s for an
+  // exit queued behind itself (moby 20.10's Kill), while dockerd is idle.
+  if (auto_remove) stuck = std::max(stuck, 10 * sim::kSecond + options_.stuck);
   uint64_t last_mark = ~uint64_t{0};
   int64_t quiet_since = ex_.now();
   IdleTrack idle;

@@ -103,7 +103,7 @@ struct DriveRunResult {
   int restarts = 0;                    // dockerd restarts done
   int64_t elapsed_ns = 0;
   // Of elapsed_ns: waiting for quiescence before each step, and from the
-  // last step to the verdict (settling, the final inspects, the checks).
+  // last step to the final inspects' end (settling, the inspects).
   int64_t wait_ns = 0, finish_ns = 0;
   // Quiescence::kIdle: steps released to dockerd that it was not seen
   // waking for within the quiet window (then the window decided).
