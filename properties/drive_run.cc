@@ -459,8 +459,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         if (policies && ex_.now() - start < options_.policy_settle) {
           bool waiting = false;
           for (const std::string& id : containers) {
-            Reply r =
-                co_await CallAndWait("GET", "/containers/" + id + "/json", "");
+            Reply r = co_await CallAndWait(
+                "GET", "/containers/" + DaemonName(id) + "/json", "");
             model::Call probe;
             SetApiReply(sc::INSPECT, r.status, r.body, r.error, probe);
             waiting |= probe.inspect.has_value() && probe.inspect->restarting;
@@ -557,7 +557,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       m.container = id;
       m.invoked = ++seq;
       m.invoked_at = ex_.now() - start;
-      Reply r = co_await CallAndWait("GET", "/containers/" + id + "/json", "");
+      Reply r = co_await CallAndWait(
+          "GET", "/containers/" + DaemonName(id) + "/json", "");
       m.returned = ++seq;
       m.returned_at = ex_.now() - start;
       int64_t pid = 0;
