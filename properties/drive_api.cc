@@ -106,11 +106,9 @@ absl::Status DriveCapable(const sc::Scenario& s) {
         return no("environment event " + sc::EnvEvent::Kind_Name(e.kind()));
     }
   }
-  if (s.faults().exec_start_fails() > 0)
-    return no("the exec-start-fails fault");
   for (const sc::ForcedFault& f : s.faults().force()) {
     if (f.point() != "rpc-unavailable" && f.point() != "reply-lost" &&
-        f.point() != "reply-delayed") {
+        f.point() != "reply-delayed" && f.point() != "exec-start-fails") {
       return no("the " + f.point() + " fault");
     }
   }
@@ -161,7 +159,7 @@ std::optional<ApiRequest> ApiRequestOf(
     const sc::Call& c, const std::map<std::string, std::string>& exec_ids,
     int max_retry) {
   ApiRequest r;
-  const std::string id = "/containers/" + c.container();
+  const std::string id = "/containers/" + DaemonName(c.container());
   r.method = "POST";
   switch (c.op()) {
     case sc::CREATE: {
@@ -179,7 +177,7 @@ std::optional<ApiRequest> ApiRequestOf(
           p->set_maximum_retry_count(max_retry);
         }
       }
-      r.path = "/containers/create?name=" + c.container();
+      r.path = "/containers/create?name=" + DaemonName(c.container());
       r.body = ToJson(m);
       return r;
     }
@@ -212,7 +210,7 @@ std::optional<ApiRequest> ApiRequestOf(
       return r;
     case sc::RM:
       r.method = "DELETE";
-      r.path = "/containers/" + c.container() +
+      r.path = "/containers/" + DaemonName(c.container()) +
                (c.force() ? "?force=1" : "?force=0");
       return r;
     case sc::EXEC_CREATE: {
@@ -335,6 +333,12 @@ std::optional<std::vector<std::string>> ContainerIdsOf(
   return ids;
 }
 
+namespace {
+constexpr char kNamePrefix[] = "dsim-";
+}  // namespace
+
+std::string DaemonName(const std::string& name) { return kNamePrefix + name; }
+
 std::optional<std::vector<std::pair<std::string, std::string>>>
 ContainerNamesOf(const std::string& body) {
   dk::ContainerList l;
@@ -343,6 +347,7 @@ ContainerNamesOf(const std::string& body) {
   for (const dk::ContainerSummary& c : l.list()) {
     std::string name = c.names_size() > 0 ? c.names(0) : c.id();
     if (!name.empty() && name[0] == '/') name.erase(0, 1);
+    if (name.rfind(kNamePrefix, 0) == 0) name.erase(0, sizeof kNamePrefix - 1);
     out.emplace_back(c.id(), name);
   }
   return out;

@@ -37,6 +37,12 @@ struct ApiRequest {
   std::string body;    // JSON, or empty
 };
 
+// The name dockerd knows a scenario's container by: "dsim-NAME". A name
+// like "c2" is also a hex prefix, and dockerd resolves a reference by full
+// id, then name, then id prefix (moby's GetContainer): once c2 is removed,
+// /containers/c2 would name another container whose id starts with c2.
+std::string DaemonName(const std::string& name);
+
 // The request of `call`, or nullopt when it makes none: SLEEP, or an exec
 // whose create failed (the client has no id for it). `exec_ids` maps the
 // scenario's exec names to the daemon's ids.

@@ -19,13 +19,14 @@ DriveFaults::DriveFaults(const dsim::scenario::Faults& f, uint64_t seed)
     : prng_(sim::Mix64(seed ^ kFaultStream)),
       unavailable_(RatioOf(f.rpc_unavailable())),
       lost_(RatioOf(f.reply_lost())),
-      delayed_(RatioOf(f.reply_delayed())) {
+      delayed_(RatioOf(f.reply_delayed())),
+      exec_start_fails_(RatioOf(f.exec_start_fails())) {
   for (const dsim::scenario::ForcedFault& ff : f.force()) {
     forced_.push_back(
         {ff.point(), ff.method(), ff.count() > 0 ? ff.count() : 1});
   }
   enabled_ = unavailable_.num > 0 || lost_.num > 0 || delayed_.num > 0 ||
-             !forced_.empty();
+             exec_start_fails_.num > 0 || !forced_.empty();
 }
 
 std::string DriveFaults::Draw(const std::string& label) {
@@ -41,8 +42,12 @@ std::string DriveFaults::Draw(const std::string& label) {
       method == "Containers/Get") {
     return "";
   }
+  // An exec's start: its label names "container/exec".
+  const bool exec_start =
+      method == "Tasks/Start" && label.find('/', end + 1) != std::string::npos;
   for (Forced& f : forced_) {
     if (f.remaining == 0) continue;
+    if (f.point == kExecStartFails && !exec_start) continue;
     // A forced method is a full name: "/containerd.services.tasks.v1.Tasks/
     // Start" ends with ".Tasks/Start".
     if (!f.method.empty() && f.method != method &&
@@ -56,6 +61,12 @@ std::string DriveFaults::Draw(const std::string& label) {
   if (prng_.Chance(unavailable_)) return kRpcUnavailable;
   if (prng_.Chance(lost_)) return kReplyLost;
   if (prng_.Chance(delayed_)) return kReplyDelayed;
+  // Drawn only where it applies (and only when set, so that other
+  // scenarios' fault streams are as before).
+  if (exec_start && exec_start_fails_.num > 0 &&
+      prng_.Chance(exec_start_fails_)) {
+    return kExecStartFails;
+  }
   return "";
 }
 

@@ -22,6 +22,10 @@ class DriveFaults {
   static constexpr char kRpcUnavailable[] = "rpc-unavailable";
   static constexpr char kReplyLost[] = "reply-lost";
   static constexpr char kReplyDelayed[] = "reply-delayed";
+  // Only on an exec's Tasks/Start ("rpc Tasks/Start c1/e1 #1"): the exec's
+  // process dies at once (127, its exit published) and Start fails, as the
+  // fake's own fault of that name does (DriveGate applies it).
+  static constexpr char kExecStartFails[] = "exec-start-fails";
 
   DriveFaults(const dsim::scenario::Faults& f, uint64_t seed);
   // Any fault can fire at all.
@@ -39,7 +43,7 @@ class DriveFaults {
     int remaining;
   };
   sim::Prng prng_;
-  sim::Ratio unavailable_, lost_, delayed_;
+  sim::Ratio unavailable_, lost_, delayed_, exec_start_fails_;
   std::vector<Forced> forced_;
   bool enabled_ = false;
 };

@@ -72,5 +72,26 @@ TEST(DriveFaultsTest, SplitsADecision) {
             (std::pair<std::string, std::string>{"call a #1 KILL", ""}));
 }
 
+TEST(DriveFaultsTest, ExecStartFailsOnlyOnAnExecsStart) {
+  sc::Faults forced;
+  sc::ForcedFault* ff = forced.add_force();
+  ff->set_point("exec-start-fails");
+  ff->set_method("/containerd.services.tasks.v1.Tasks/Start");
+  DriveFaults f(forced, 1);
+  EXPECT_TRUE(f.enabled());
+  // An init's start is not an exec's: the forced fault waits.
+  EXPECT_EQ(f.Draw("rpc Tasks/Start c1 #1"), "");
+  EXPECT_EQ(f.Draw("rpc Tasks/Exec c1/e1 #1"), "");
+  EXPECT_EQ(f.Draw("rpc Tasks/Start c1/e1 #1"), "exec-start-fails");
+  EXPECT_EQ(f.Draw("rpc Tasks/Start c1/e2 #1"), "");  // count 1: spent
+
+  sc::Faults always;
+  always.set_exec_start_fails(1.0);
+  DriveFaults g(always, 1);
+  EXPECT_TRUE(g.enabled());
+  EXPECT_EQ(g.Draw("rpc Tasks/Start c1 #1"), "");
+  EXPECT_EQ(g.Draw("rpc Tasks/Start c1/e1 #1"), "exec-start-fails");
+}
+
 }  // namespace
 }  // namespace properties

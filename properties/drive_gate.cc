@@ -208,6 +208,12 @@ sim::Task<absl::StatusOr<std::string>> DriveGate::Unary(
       fault = std::move(f->second);
       faults_.erase(f);
     }
+    if (fault == "exec-start-fails") {
+      if (exec_start_fail_ && !ids.exec_id.empty()) {
+        exec_start_fail_(ids.container_id, ids.exec_id);
+      }
+      fault.clear();  // then handled and answered as any request
+    }
     if (fault == "rpc-unavailable") {
       co_return absl::UnavailableError(
           "dsim drive: fault rpc-unavailable: containerd is unavailable");

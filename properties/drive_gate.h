@@ -46,6 +46,11 @@ class DriveGate : public sim::RpcConnection {
   void set_controlled(bool on);
   bool controlled() const { return controlled_; }
   void set_bug(Bug bug) { bug_ = bug; }
+  // The exec-start-fails fault (properties/drive_faults.h), applied to the
+  // fake just before the exec's Tasks/Start is handled.
+  using ExecStartFail = std::function<void(const std::string& container_id,
+                                           const std::string& exec_id)>;
+  void set_exec_start_fail(ExecStartFail f) { exec_start_fail_ = std::move(f); }
   // Labels name containers and execs by the scenario's names.
   void AddName(const std::string& daemon_id, const std::string& name) {
     names_[daemon_id] = name;
@@ -61,7 +66,8 @@ class DriveGate : public sim::RpcConnection {
   // (properties/drive_faults.h): rpc-unavailable (not handled; dockerd gets
   // UNAVAILABLE), reply-lost (handled; dockerd gets UNAVAILABLE and cannot
   // tell), reply-delayed (handled; its reply waits as a step of its own,
-  // "reply METHOD ...").
+  // "reply METHOD ..."), exec-start-fails (an exec's Start, handled after
+  // the fake was told that its process dies at once).
   void Release(const std::string& label, const std::string& fault = "");
   // Steps that became pending so far (activity, for the quiet window).
   uint64_t arrivals() const { return arrivals_; }
@@ -112,6 +118,7 @@ class DriveGate : public sim::RpcConnection {
   bool controlled_ = false;
   Bug bug_ = Bug::kNone;
   EventTap tap_;
+  ExecStartFail exec_start_fail_;
   std::map<std::string, std::string> names_;
   std::map<std::string, int> ordinals_;
   std::map<std::string, std::shared_ptr<sim::Completion>> pending_;

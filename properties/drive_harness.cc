@@ -65,6 +65,12 @@ sim::Task<absl::Status> Driver::Reset() {
   for (const std::string& id : *ids) {
     Reply rm =
         co_await CallAndWait("DELETE", "/containers/" + id + "?force=1", "");
+    // dockerd's own removal under way (an AutoRemove waiting out its kill's
+    // 10 s, drive_run.cc): 409 until it ends; then it is gone or removable.
+    for (int i = 0; i < 300 && rm.status == 409; ++i) {
+      co_await ex_.Sleep(100 * sim::kMillisecond);
+      rm = co_await CallAndWait("DELETE", "/containers/" + id + "?force=1", "");
+    }
     if (rm.status != 204 && rm.status != 404) {
       co_return absl::InternalError("cannot remove container " + id + ": " +
                                     rm.body);

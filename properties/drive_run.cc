@@ -338,6 +338,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   // A call still out with nothing pending for this long never returns: a
   // few seconds past the longest grace period a stop or restart may wait.
   sim::Nanos stuck = options_.stuck;
+  bool auto_remove = false;
+  for (const sc::Container& c : s->container()) auto_remove |= c.auto_remove();
   for (const Client& c : clients) {
     for (const sc::Call* call : c.calls) {
       if (call->op() == sc::STOP || call->op() == sc::RESTART) {
@@ -345,10 +347,18 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         stuck =
             std::max(stuck, WholeSeconds(ms) * sim::kSecond + options_.stuck);
       }
+      auto_remove |= call->auto_remove();
     }
   }
+  // An AutoRemove runs at the end of the exit handler, inside the
+  // container's serial event queue: when the container runs again by then
+  // (a restart raced the exit), its rm -f kills it and waits 10 s for an
+  // exit queued behind itself (moby 20.10's Kill), while dockerd is idle.
+  if (auto_remove) stuck = std::max(stuck, 10 * sim::kSecond + options_.stuck);
   uint64_t last_mark = ~uint64_t{0};
   int64_t quiet_since = ex_.now();
+  IdleTrack idle;
+  int64_t last_step = ex_.now();  // the last release (for wait_ns)
   std::string failure_invariant, failure;
   for (;;) {
     PollHttp();
@@ -394,7 +404,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       last_mark = mark;
       quiet_since = ex_.now();
     }
-    if (ex_.now() - quiet_since < options_.quiet) {
+    if (!Quiescent(idle, quiet_since, false)) {
       co_await ex_.Sleep(sim::kMillisecond);
       continue;
     }
@@ -442,15 +452,15 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         continue;
       }
       if (all(finished) && env_next == env.size() &&
-          ex_.now() - quiet_since >= options_.settle) {
+          Quiescent(idle, quiet_since, true)) {
         // A restart policy's restart is due after a backoff of wall time
         // (100 ms doubled per exit): a container dockerd shows Restarting
         // is not settled yet; the run goes on, up to a bound.
         if (policies && ex_.now() - start < options_.policy_settle) {
           bool waiting = false;
           for (const std::string& id : containers) {
-            Reply r =
-                co_await CallAndWait("GET", "/containers/" + id + "/json", "");
+            Reply r = co_await CallAndWait(
+                "GET", "/containers/" + DaemonName(id) + "/json", "");
             model::Call probe;
             SetApiReply(sc::INSPECT, r.status, r.body, r.error, probe);
             waiting |= probe.inspect.has_value() && probe.inspect->restarting;
@@ -496,6 +506,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       co_await ex_.Sleep(sim::kMillisecond);
       continue;
     }
+    result.wait_ns += ex_.now() - last_step;
     absl::StatusOr<std::string> pick = choice.Pick(pending);
     if (!pick.ok()) {
       result.outcome = DriveRunResult::Outcome::kDiverged;
@@ -507,8 +518,10 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     // Not during the harness's setup, which must succeed.
     if (!choice.replaying() && finished(setup)) fault = faults.Draw(label);
     result.decisions.push_back(fault.empty() ? label : label + " !" + fault);
+    bool sent = true;  // something went to dockerd
     if (auto it = call_steps.find(label); it != call_steps.end()) {
       issue(*it->second);
+      sent = it->second->in_flight != 0;
     } else if (label == env_step) {
       if (absl::Status st = run_env(*env[env_next++]); !st.ok()) {
         failure_invariant = "daemon-restart";
@@ -518,7 +531,9 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     } else {
       gate_.Release(label, fault);
     }
+    Released(idle, label, sent);
     quiet_since = ex_.now();
+    last_step = quiet_since;
   }
   result.requests = gate_.requests();
   // The run ended (a violation, a divergence) while dockerd was restarting:
@@ -542,7 +557,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       m.container = id;
       m.invoked = ++seq;
       m.invoked_at = ex_.now() - start;
-      Reply r = co_await CallAndWait("GET", "/containers/" + id + "/json", "");
+      Reply r = co_await CallAndWait(
+          "GET", "/containers/" + DaemonName(id) + "/json", "");
       m.returned = ++seq;
       m.returned_at = ex_.now() - start;
       int64_t pid = 0;
@@ -589,6 +605,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   result.history = RenderHistory(h, 0);
   result.restarts = static_cast<int>(h.restarts.size());
   result.elapsed_ns = ex_.now() - start;
+  result.finish_ns = ex_.now() - last_step;
+  result.wake_timeouts = idle.wake_timeouts;
   gate_.set_tap(nullptr);
   if (result.outcome == DriveRunResult::Outcome::kDiverged) co_return result;
   if (failure.empty() && !expectation.empty()) {

@@ -1,8 +1,9 @@
 // properties/drive_run.h: one run of `dsim drive`: a scenario's clients as
 // concurrent Docker Engine API calls to a real dockerd whose containerd is the
-// fake behind a DriveGate; after each quiet window (no new request, event or
-// reply for `quiet` of wall time) the strategy releases one pending step (a
-// containerd reply, an event, a process end, a client's next call). The run
+// fake behind a DriveGate; once dockerd is quiescent (DriveOptions::
+// quiescence: idle by its own threads, or a quiet window of wall time) the
+// strategy releases one pending step (a containerd reply, an event, a process
+// end, a client's next call). The run
 // records a model::History and, once nothing is pending and every call
 // returned, judges it with RecordChecks() on containerd's state read off the
 // fake. Lives on the serving executor; wall time is read only to find quiet
@@ -22,21 +23,42 @@
 #include "model/history.h"
 #include "properties/drive_api.h"
 #include "properties/drive_gate.h"
+#include "properties/proc_activity.h"
 #include "sim/executor.h"
 #include "wire/docker_http.h"
 
 namespace properties {
 
+// When whatever dockerd will send next depends on a step being released.
+enum class Quiescence {
+  // No new request, event or reply for `quiet` of wall time.
+  kWindow,
+  // dockerd's own threads say so (properties/proc_activity.h, read through
+  // DaemonControl::Activity): no new activity for `idle_min`, dockerd woke
+  // for the step last released to it (its CPU time moved; after `quiet`
+  // without that, it is taken as woken), and then for `idle_span` none of
+  // its threads (nor dsim's own other threads, which carry its gRPC) was
+  // runnable and its CPU time did not move. Where the daemon cannot be read
+  // (a restart under way), the window.
+  kIdle,
+};
+
 struct DriveOptions {
   std::string strategy = "pct";  // pct | random
   int pct_depth = 3;
-  // No new activity for this long: whatever dockerd will send next depends
-  // on a step being released.
+  Quiescence quiescence = Quiescence::kIdle;
+  // kWindow: the window. kIdle: the longest wait for dockerd to wake for a
+  // step, and the window where its threads cannot be read.
   sim::Nanos quiet = 20 * sim::kMillisecond;
+  sim::Nanos idle_min = sim::kMillisecond;
+  sim::Nanos idle_span = sim::kMillisecond;
   // Quiescence is declared (and the final inspects made) only after this
   // much quiet with nothing pending and every call returned: dockerd's
   // reaction to the last event may take longer than one quiet window.
   sim::Nanos settle = 200 * sim::kMillisecond;
+  // kIdle: the same, idle (as above) for this long; dockerd woke for the
+  // last step, so what is left is only what waits for a timer of its own.
+  sim::Nanos idle_settle = 20 * sim::kMillisecond;
   // With restart policies, quiescence also waits while dockerd shows a
   // container Restarting (its backoff is wall time), until the run is this
   // old.
@@ -66,6 +88,9 @@ class DaemonControl {
   virtual absl::Status BeginRestart(bool graceful) = 0;
   // nullopt while the restart is under way; then whether dockerd answers.
   virtual std::optional<absl::Status> RestartDone() = 0;
+  // The daemon process's threads now (Quiescence::kIdle); nullopt when they
+  // cannot be read (no process, a restart under way).
+  virtual std::optional<ProcActivity> Activity() { return std::nullopt; }
 };
 
 struct DriveRunResult {
@@ -77,6 +102,12 @@ struct DriveRunResult {
   std::string history;                 // rendered, one line per entry
   int restarts = 0;                    // dockerd restarts done
   int64_t elapsed_ns = 0;
+  // Of elapsed_ns: waiting for quiescence before each step, and from the
+  // last step to the final inspects' end (settling, the inspects).
+  int64_t wait_ns = 0, finish_ns = 0;
+  // Quiescence::kIdle: steps released to dockerd that it was not seen
+  // waking for within the quiet window (then the window decided).
+  int wake_timeouts = 0;
 };
 
 class Driver {
@@ -110,6 +141,23 @@ class Driver {
                                std::string body);
   // Polls the HTTP calls; finished ones go to finished_.
   void PollHttp();
+  // Quiescence::kIdle's bookkeeping (drive_quiescence.cc).
+  struct IdleTrack {
+    bool have = false;  // a sample since the last activity
+    uint64_t cpu_ns = 0;
+    int threads = 0;
+    sim::Nanos idle_since = 0;  // the sample from which it was idle
+    bool awaiting_wake = false;
+    uint64_t wake_cpu_ns = 0;
+    sim::Nanos wake_deadline = 0;
+    int wake_timeouts = 0;  // steps dockerd was not seen waking for
+  };
+  // Whether dockerd is quiescent, `quiet_since` the last activity; for the
+  // run's end, quiescent for `settle` (idle_settle).
+  bool Quiescent(IdleTrack& t, sim::Nanos quiet_since, bool settle);
+  // A step was released: `label` goes to dockerd unless it is a process end
+  // or an environment event, or nothing was `sent` (a SLEEP's step).
+  void Released(IdleTrack& t, const std::string& label, bool sent);
   // The containers as the restarted daemon's restore left them (its API
   // and containerd's state read with nothing released), into `r`; `names`
   // (daemon id -> scenario name) learns the ids of creates a restart cut.
@@ -123,6 +171,7 @@ class Driver {
   DriveOptions options_;
   DaemonControl* daemon_;
   std::map<uint64_t, Reply> finished_;
+  ProcActivityReader self_;  // dsim's own threads but this one
 };
 
 }  // namespace properties

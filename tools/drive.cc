@@ -51,9 +51,16 @@
 #include "tools/report.h"
 #include "wire/docker_http.h"
 
+ABSL_FLAG(std::string, quiescence, "idle",
+          "drive: when the next step is released: idle (dockerd woke for the "
+          "last step, then none of its threads ran for 1 ms, read off /proc, "
+          "and nothing new arrived) or window (nothing new arrived for "
+          "--quiet-ms)");
 ABSL_FLAG(int, quiet_ms, 20,
-          "drive: the quiet window: a step is released once nothing new "
-          "arrived for this many ms of wall time");
+          "drive: the quiet window of --quiescence window (ms of wall time "
+          "with nothing new arriving); under idle, the longest wait for "
+          "dockerd to wake for a step, and the window while dockerd's "
+          "threads cannot be read (a restart)");
 ABSL_FLAG(std::string, dockerd_binary, "",
           "drive: the dockerd to drive, e.g. your own build of moby's "
           "cmd/dockerd (default: Debian's /usr/sbin/dockerd, 20.10)");
@@ -93,6 +100,7 @@ struct Plan {
   double time_s = 30;
   int pct_depth = 3;
   int quiet_ms = 20;
+  std::string quiescence = "idle";  // idle | window
   bool json = false;
   std::string dockerd_binary;   // empty: real-dockerd's default
   std::string dockerd_version;  // "20.10.24+dfsg1", from `dockerd --version`
@@ -143,6 +151,7 @@ void ReportViolation(const Plan& plan, const properties::DriveRunResult& res,
   t.set_strategy(plan.strategy);
   t.set_containerd_bug(plan.bug);
   t.set_quiet_ms(plan.quiet_ms);
+  t.set_quiescence(plan.quiescence);
   for (const std::string& d : res.decisions) t.add_decisions(d);
   for (const std::string& q : res.requests) t.add_requests(q);
   const std::string token = EncodeToken(t);
@@ -209,6 +218,9 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
     options.strategy = plan->strategy;
     options.pct_depth = plan->pct_depth;
     options.quiet = plan->quiet_ms * sim::kMillisecond;
+    options.quiescence = plan->quiescence == "window"
+                             ? properties::Quiescence::kWindow
+                             : properties::Quiescence::kIdle;
     options.dockerd_20_10 = plan->dockerd_20_10;
     ScriptRestart restarter(d.dir, tmp + "/restart.err");
     properties::Driver driver(*ex, *gate, *fake, http, options, &restarter);
@@ -216,7 +228,7 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
     dsim::report::DriveReport& r = out->report;
     r.set_dockerd_start_s(start_s);
     const int64_t runs_start = NowNs();
-    double reset_ms = 0;
+    double reset_ms = 0, wait_ms = 0, finish_ms = 0;
     uint64_t hash = 0;
     r.set_stopped_by("runs");
     for (uint64_t i = 0; i < plan->runs; ++i) {
@@ -238,6 +250,9 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
       r.set_runs(r.runs() + 1);
       r.set_steps(r.steps() + res.decisions.size());
       r.set_daemon_restarts(r.daemon_restarts() + res.restarts);
+      wait_ms += res.wait_ns / 1e6;
+      r.set_wake_timeouts(r.wake_timeouts() + res.wake_timeouts);
+      finish_ms += res.finish_ns / 1e6;
       uint64_t h = 1469598103934665603ull;
       for (const std::string& dcs : res.decisions) h = Fnv(h, dcs);
       hash += sim::Mix64(h ^ i);
@@ -298,6 +313,8 @@ sim::Task<void> Session(sim::Executor* ex, properties::DriveGate* gate,
     }
     r.set_violations(out->violation ? 1 : 0);
     r.set_reset_ms_mean(r.runs() > 0 ? reset_ms / r.runs() : 0);
+    r.set_wait_ms_mean(r.runs() > 0 ? wait_ms / r.runs() : 0);
+    r.set_finish_ms_mean(r.runs() > 0 ? finish_ms / r.runs() : 0);
     r.set_elapsed_s(SecondsSince(runs_start));
     r.set_hash(absl::StrFormat("%016x", hash));
     r.set_replay_outcome(!plan->replay    ? ""
@@ -323,6 +340,11 @@ int Drive(const std::vector<std::string>& positionals) {
   Plan plan;
   plan.json = absl::GetFlag(FLAGS_json);
   plan.quiet_ms = absl::GetFlag(FLAGS_quiet_ms);
+  plan.quiescence = absl::GetFlag(FLAGS_quiescence);
+  if (plan.quiescence != "idle" && plan.quiescence != "window") {
+    return Usage("--quiescence is idle or window, not '" + plan.quiescence +
+                 "'");
+  }
   if (plan.quiet_ms < 1 || plan.quiet_ms > 10000) {
     return Usage("--quiet-ms must be 1 to 10000, not " +
                  std::to_string(plan.quiet_ms));
@@ -335,7 +357,7 @@ int Drive(const std::vector<std::string>& positionals) {
     }
     // The token fixes the run: a flag that would change it is a mistake.
     for (const char* name : {"seed", "runs", "time", "strategy", "pct_depth",
-                             "quiet_ms", "containerd_bug"}) {
+                             "quiet_ms", "quiescence", "containerd_bug"}) {
       const absl::CommandLineFlag* f = absl::FindCommandLineFlag(name);
       if (f != nullptr && f->CurrentValue() != f->DefaultValue()) {
         std::string shown = name;
@@ -357,6 +379,12 @@ int Drive(const std::vector<std::string>& positionals) {
     plan.bug = t->containerd_bug();
     plan.seed = t->seed();
     plan.quiet_ms = static_cast<int>(t->quiet_ms());
+    // Tokens from before --quiescence were recorded with the window.
+    plan.quiescence = t->quiescence().empty() ? "window" : t->quiescence();
+    if (plan.quiescence != "idle" && plan.quiescence != "window") {
+      return BadInput("corrupt drive token: quiescence '" + plan.quiescence +
+                      "'");
+    }
     plan.replay = std::move(*t);
   } else {
     const std::vector<std::string> names = absl::GetFlag(FLAGS_scenario);
@@ -436,12 +464,13 @@ int Drive(const std::vector<std::string>& positionals) {
                                 : absl::StrCat("dockerd ", plan.dockerd_version,
                                                " from ", plan.dockerd_binary);
   std::fprintf(o,
-               "dsim drive: scenario=%s strategy=%s seed=%llu%s quiet=%dms "
-               "containerd-bug=%s (%s on the fake containerd)\n",
+               "dsim drive: scenario=%s strategy=%s seed=%llu%s "
+               "quiescence=%s quiet=%dms containerd-bug=%s (%s on the fake "
+               "containerd)\n",
                plan.scenario.name().c_str(), plan.strategy.c_str(),
                static_cast<unsigned long long>(plan.seed),
-               plan.replay ? " (replay)" : "", plan.quiet_ms, plan.bug.c_str(),
-               which.c_str());
+               plan.replay ? " (replay)" : "", plan.quiescence.c_str(),
+               plan.quiet_ms, plan.bug.c_str(), which.c_str());
   std::fflush(o);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -461,6 +490,17 @@ int Drive(const std::vector<std::string>& positionals) {
     } else if (plan.bug == "exit-before-start-reply") {
       gate->set_bug(properties::DriveGate::Bug::kExitBeforeStartReply);
     }
+    // As the fake's own fault: only a start that would succeed fails.
+    gate->set_exec_start_fail([&fake](const std::string& id,
+                                      const std::string& exec) {
+      absl::StatusOr<const fake_containerd::Process*> p =
+          fake.kernel().Get("moby", id, exec);
+      if (p.ok() && (*p)->state == fake_containerd::ProcessState::kCreated &&
+          (*p)->program.kind !=
+              fake_containerd::Program::Kind::kMissingBinary) {
+        fake.kernel().MakeStartFail("moby", id, exec);
+      }
+    });
     properties::DriveGate* g = gate.get();
     fake.kernel().set_delay_gate(
         [g](std::string ns, std::string id, std::string exec) {
@@ -483,6 +523,7 @@ int Drive(const std::vector<std::string>& positionals) {
   r.set_strategy(plan.strategy);
   r.add_scenarios(plan.scenario.name());
   r.set_quiet_ms(plan.quiet_ms);
+  r.set_quiescence(plan.quiescence);
   r.set_containerd_bug(plan.bug);
   std::vector<std::string> checks;
   for (const properties::Check& c : properties::RecordChecks()) {
@@ -495,14 +536,22 @@ int Drive(const std::vector<std::string>& positionals) {
     r.add_checks("expectation");
     checks.emplace_back("expectation");
   }
-  std::fprintf(o,
-               "%llu runs, %llu steps, %u violations, %.2fs (%.2f runs/s), "
-               "hash %s; dockerd start-up %.2fs, reset between runs %.0f ms "
-               "on average (%.2fs in all)\n",
-               static_cast<unsigned long long>(r.runs()),
-               static_cast<unsigned long long>(r.steps()), r.violations(),
-               r.elapsed_s(), r.runs_per_s(), r.hash().c_str(),
-               r.dockerd_start_s(), r.reset_ms_mean(), SecondsSince(t0));
+  std::fprintf(
+      o,
+      "%llu runs, %llu steps, %u violations, %.2fs (%.2f runs/s), "
+      "hash %s; dockerd start-up %.2fs, per run on average %.0f ms "
+      "waiting for quiescence before steps, %.0f ms from the last "
+      "step to the verdict, %.0f ms reset between runs (%.2fs in "
+      "all)%s\n",
+      static_cast<unsigned long long>(r.runs()),
+      static_cast<unsigned long long>(r.steps()), r.violations(), r.elapsed_s(),
+      r.runs_per_s(), r.hash().c_str(), r.dockerd_start_s(), r.wait_ms_mean(),
+      r.finish_ms_mean(), r.reset_ms_mean(), SecondsSince(t0),
+      plan.quiescence == "idle"
+          ? absl::StrFormat("; %d steps dockerd was not seen waking for",
+                            r.wake_timeouts())
+                .c_str()
+          : "");
   std::fprintf(o, "stopped by %s; checked on every run: %s\n",
                r.stopped_by().c_str(), absl::StrJoin(checks, ", ").c_str());
   if (plan.json) std::printf("%s\n", ReportJson(r).c_str());

@@ -111,6 +111,7 @@ ScriptRestart::~ScriptRestart() {
 
 absl::Status ScriptRestart::BeginRestart(bool graceful) {
   if (pid_ > 0) return absl::FailedPreconditionError("a restart is under way");
+  dockerd_pid_ = -1;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -141,6 +142,19 @@ std::optional<absl::Status> ScriptRestart::RestartDone() {
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
   return absl::UnavailableError(
       "dockerd did not answer again after its restart: " + LastLine(err_path_));
+}
+
+std::optional<properties::ProcActivity> ScriptRestart::Activity() {
+  if (pid_ > 0) return std::nullopt;  // a restart under way
+  if (dockerd_pid_ <= 0) {
+    std::ifstream f(dir_ + "/dockerd.pid");
+    long p = 0;
+    if (!(f >> p) || p <= 0) return std::nullopt;
+    dockerd_pid_ = static_cast<pid_t>(p);
+  }
+  std::optional<properties::ProcActivity> a = reader_.Read(dockerd_pid_);
+  if (!a.has_value()) dockerd_pid_ = -1;
+  return a;
 }
 
 std::string LastLine(const std::string& path) {

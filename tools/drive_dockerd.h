@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "properties/drive_run.h"
+#include "properties/proc_activity.h"
 
 namespace dsim {
 
@@ -52,10 +53,14 @@ class ScriptRestart : public properties::DaemonControl {
   ~ScriptRestart() override;
   absl::Status BeginRestart(bool graceful) override;
   std::optional<absl::Status> RestartDone() override;
+  // dockerd's threads, by the pid real-dockerd wrote to D/dockerd.pid.
+  std::optional<properties::ProcActivity> Activity() override;
 
  private:
   std::string dir_, err_path_;
-  pid_t pid_ = -1;
+  pid_t pid_ = -1;          // the restart script, while it runs
+  pid_t dockerd_pid_ = -1;  // -1: read D/dockerd.pid again
+  properties::ProcActivityReader reader_;
 };
 
 // The last non-empty line of the file at `path`.

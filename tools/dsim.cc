@@ -153,7 +153,8 @@ DSIM_ROOTFS for it.)",
        dsim::Live},
       {"drive",
        R"(dsim drive     --scenario NAME|FILE [--seed S] [--runs N] [--time SECONDS]
-                      [--strategy pct|random] [--pct-depth D] [--quiet-ms MS]
+                      [--strategy pct|random] [--pct-depth D]
+                      [--quiescence idle|window] [--quiet-ms MS]
                       [--dockerd-binary PATH] [--json] [--containerd-bug NAME]
        dsim drive     TOKEN [--dockerd-binary PATH] [--json])",
        R"(drive: runs one scenario's clients as concurrent Docker Engine API calls
@@ -162,12 +163,20 @@ DSIM_ROOTFS for it.)",
 or $DSIM_REAL_DOCKERD; needs root and docker.io) whose containerd is the fake,
 served over gRPC. Each containerd request is handled
 and answered, each event delivered and each timed process end happens only
-when the strategy (pct or random, seeded) releases it: one step after each
-quiet window (--quiet-ms of wall time with no new request, event or reply).
+when the strategy (pct or random, seeded) releases it, one step at a time,
+each once dockerd is quiescent. --quiescence idle (the default): dockerd woke
+for the last step released to it (its CPU time moved, read off
+/proc/PID/task/*/schedstat; after --quiet-ms without that it is taken as
+woken), then for 1 ms none of its threads (nor dsim's other threads) was
+runnable and its CPU time stood still, and no request, event or reply
+arrived; the end of a run waits 20 ms of that. --quiescence window: a quiet
+window of --quiet-ms (default 20) of wall time with no new request, event or
+reply, 200 ms at the end of a run. Either is a guess about goroutines dsim
+does not schedule (docs/BENCHMARKS.md measures both).
 Every run records the History and gets explore's checks; between runs every
 container is removed through the API. A daemon restart or shutdown is a
 SIGKILL or SIGTERM of dockerd and a start on the same roots; faults are drawn
-at the gate. Scenarios with CONTAINERD_RESTART, the exec-start-fails fault,
+at the gate (exec-start-fails too). Scenarios with CONTAINERD_RESTART,
 shared_pids, stale containers, the cat program, cancel_after_ms or
 expect.pending_at_ms are refused (exit 2). A violation
 prints the History, the released steps, the dockerd log of the run and a
@@ -178,8 +187,8 @@ daemon's requests match and otherwise names the first step that differs
 --runs and --time end the exploration as explore's do (checked between runs;
 the first run always runs); --strategy is pct or random only.
 --containerd-bug plants a wrong containerd, for tests.)",
-       {"scenario", "seed", "runs", "time", "strategy", "pct_depth", "quiet_ms",
-        "dockerd_binary", "json", "containerd_bug"},
+       {"scenario", "seed", "runs", "time", "strategy", "pct_depth",
+        "quiescence", "quiet_ms", "dockerd_binary", "json", "containerd_bug"},
        RunDrive},
   };
   return *commands;
