@@ -17,6 +17,11 @@ namespace sim {
 // ObjectId.
 using ObjectId = uint32_t;
 inline constexpr ObjectId kNoObject = 0;
+// The state a check made after every step reads (Executor::set_step_check):
+// every step that writes any of it touches this object, so that partial-order
+// reduction orders them and explores every sequence of states the check can
+// see. Not a traced object (it has no name in the trace).
+inline constexpr ObjectId kCheckedState = 0xfffffffe;
 
 enum class Access : uint8_t { kRead, kWrite };
 

@@ -177,7 +177,9 @@ class Script : public Strategy {
 std::string Render(const Trace& trace, const Footprint& f) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < f.size(); ++i) {
-    parts.push_back(trace.object_name(f.object(i)) +
+    parts.push_back((f.object(i) == kCheckedState
+                         ? std::string("(checked state)")
+                         : trace.object_name(f.object(i))) +
                     (f.access(i) == Access::kWrite ? ":w" : ":r"));
   }
   std::sort(parts.begin(), parts.end());
