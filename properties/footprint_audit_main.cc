@@ -60,11 +60,11 @@ int main(int argc, char** argv) {
       const sim::AuditReport r =
           sim::AuditFootprints(o, program, random, {.stride = stride});
       std::printf("%s seed %d: %llu steps, %llu swapped, %llu enabling (",
-                  name.c_str(), seed,
-                  static_cast<unsigned long long>(r.steps),
+                  name.c_str(), seed, static_cast<unsigned long long>(r.steps),
                   static_cast<unsigned long long>(r.swapped),
                   static_cast<unsigned long long>(r.enabling));
-      for (const std::string& k : r.enabling_kinds) std::printf(" %s", k.c_str());
+      for (const std::string& k : r.enabling_kinds)
+        std::printf(" %s", k.c_str());
       std::printf(" ), %zu findings %s\n", r.findings.size(),
                   r.base_error.c_str());
       for (const sim::AuditFinding& f : r.findings) {

@@ -126,7 +126,8 @@ class Script : public Strategy {
     const ScriptStep& s = steps_[next_];
     const TaskId id = keys_.Id(s.key);
     for (size_t i = 0; id != kNoTask && i < ctx.candidates.size(); ++i) {
-      if (ctx.candidates[i].task != id || ctx.candidates[i].early_timer != s.early)
+      if (ctx.candidates[i].task != id ||
+          ctx.candidates[i].early_timer != s.early)
         continue;
       choices_ = &s.choices;
       next_choice_ = 0;
@@ -296,8 +297,8 @@ AuditReport AuditFootprints(const ExecutorOptions& options, const Setup& setup,
       }
       if (result.outcome == RunOutcome::kPruned ||
           result.outcome == RunOutcome::kDiverged) {
-        report.base_error = "the base run was " +
-                            std::string(RunOutcomeName(result.outcome));
+        report.base_error =
+            "the base run was " + std::string(RunOutcomeName(result.outcome));
       }
       ex.DestroyAllTasks();
     }

@@ -35,13 +35,13 @@ struct AuditFinding {
 };
 
 struct AuditReport {
-  uint64_t steps = 0;       // in the base run
-  uint64_t swapped = 0;     // independent co-enabled pairs re-run swapped
-  uint64_t enabling = 0;    // independent pairs where the first step made the
-                            // second runnable (not swapped)
+  uint64_t steps = 0;     // in the base run
+  uint64_t swapped = 0;   // independent co-enabled pairs re-run swapped
+  uint64_t enabling = 0;  // independent pairs where the first step made the
+                          // second runnable (not swapped)
   std::vector<std::string> enabling_kinds;  // their op kinds, once each
   std::vector<AuditFinding> findings;
-  std::string base_error;   // the base run itself could not be audited
+  std::string base_error;  // the base run itself could not be audited
 };
 
 struct AuditOptions {
