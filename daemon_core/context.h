@@ -15,23 +15,38 @@ namespace daemon_core {
 
 class Context {
  public:
+  Context() = default;
+  // Cancel, Watch and cancelled() touch `object` in the running step's
+  // footprint (partial-order reduction: a cancel and a watch are dependent).
+  Context(sim::Executor& ex, sim::ObjectId object) : ex_(&ex), id_(object) {}
   void Cancel() {
+    Touch(sim::Access::kWrite);
     cancelled_ = true;
     for (sim::Notify* n : watchers_) n->Fire();
   }
-  bool cancelled() const { return cancelled_; }
+  bool cancelled() const {
+    Touch(sim::Access::kRead);
+    return cancelled_;
+  }
 
   // `n` must stay alive until Unwatch(n).
   void Watch(sim::Notify* n) {
+    Touch(sim::Access::kWrite);
     watchers_.push_back(n);
     if (cancelled_) n->Fire();
   }
   void Unwatch(sim::Notify* n) {
+    Touch(sim::Access::kWrite);
     watchers_.erase(std::remove(watchers_.begin(), watchers_.end(), n),
                     watchers_.end());
   }
 
  private:
+  void Touch(sim::Access a) const {
+    if (ex_ != nullptr) ex_->Touch(id_, a);
+  }
+  sim::Executor* ex_ = nullptr;
+  sim::ObjectId id_ = sim::kNoObject;
   bool cancelled_ = false;
   std::vector<sim::Notify*> watchers_;
 };

@@ -267,6 +267,10 @@ sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
   // The policy's backoff races the waiters the exit woke (#39352): a busy
   // machine may run them late. A cancel (kill, stop, rm) ends the wait at once.
   auto wake = std::make_shared<sim::Notify>(ex_, "restart " + c->id + " wake");
+  // `rm` is the container's: kill, stop and rm cancel it under the container
+  // lock, which this reads and writes it without. Its footprint object stands
+  // for it (partial-order reduction).
+  ex_.Touch(c->state.mu.id(), sim::Access::kWrite);
   rm->set_on_cancel([wake] { wake->Fire(); });
   if (!rm->canceled()) {
     Go("restart backoff " + c->id, FireAfter(wake, rm->timeout()));

@@ -31,7 +31,11 @@ class ExecConfig {
         running(ex, "exec " + this->id + " Running", false),
         exit_code(ex, "exec " + this->id + " ExitCode", std::nullopt),
         process(ex, "exec " + this->id + " Process", nullptr),
-        can_remove(ex, "exec " + this->id + " CanRemove", false) {}
+        can_remove(ex, "exec " + this->id + " CanRemove", false) {
+    // The harness's per-step check reads both (and the exec stores).
+    running.AlsoWrites(sim::kCheckedState);
+    exit_code.AlsoWrites(sim::kCheckedState);
+  }
 
   // Immutable after creation.
   const std::string id;

@@ -4,6 +4,8 @@ namespace daemon_core {
 
 sim::Task<void> ExecStore::Add(std::shared_ptr<ExecConfig> config) {
   co_await mu_.Lock();
+  // The harness's per-step check reads which execs are listed.
+  ex_.Touch(sim::kCheckedState, sim::Access::kWrite);
   by_id_[config->id] = std::move(config);
   mu_.Unlock();
 }
@@ -18,6 +20,7 @@ sim::Task<std::shared_ptr<ExecConfig>> ExecStore::Get(std::string id) {
 
 sim::Task<void> ExecStore::Delete(std::string id) {
   co_await mu_.Lock();
+  ex_.Touch(sim::kCheckedState, sim::Access::kWrite);
   by_id_.erase(id);
   mu_.Unlock();
 }

@@ -20,7 +20,7 @@ namespace daemon_core {
 class ExecStore {
  public:
   ExecStore(sim::Executor& ex, const std::string& name)
-      : mu_(ex, name + " ExecStore lock") {
+      : ex_(ex), mu_(ex, name + " ExecStore lock") {
     mu_.DeclareNoRpcWhileHeld();
   }
 
@@ -46,6 +46,7 @@ class ExecStore {
   sim::RWMutex& mutex_for_legacy_exec_start() { return mu_; }
 
  private:
+  sim::Executor& ex_;
   sim::RWMutex mu_;
   std::map<std::string, std::shared_ptr<ExecConfig>> by_id_;
 };

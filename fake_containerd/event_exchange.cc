@@ -38,6 +38,11 @@ struct Subscription::State {
   std::deque<Envelope> queue;
   bool closed = false;
   absl::Status final_status;
+  // The queue and the counts above are one object for partial-order
+  // reduction, the wake condition's (Forward and Close signal it, so they
+  // write it): the pump, Next and AwaitTaken touch it when they read or
+  // write them.
+  void Touch(sim::Access a) { mu.executor().Touch(wake.id(), a); }
 };
 
 google::protobuf::Any PackEvent(const google::protobuf::Message& payload) {
@@ -54,6 +59,7 @@ sim::Chan<Envelope>& Subscription::events() { return state_->chan; }
 sim::Task<std::optional<Envelope>> Subscription::Next() {
   std::shared_ptr<State> s = state_;
   if (std::exchange(s->holding, false)) {
+    s->Touch(sim::Access::kWrite);  // AwaitTaken reads taken_count
     ++s->taken_count;
     s->taken->Fire();
   }
@@ -119,6 +125,7 @@ sim::Task<bool> EventExchange::AwaitTaken(sim::Nanos timeout) {
   for (;;) {
     bool pending = false;
     for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
+      s->Touch(sim::Access::kRead);
       pending |= !s->closed && s->taken_count < s->matched;
     }
     if (!pending) co_return true;
@@ -141,7 +148,11 @@ void EventExchange::CloseAll(absl::Status why) {
 sim::Task<void> EventExchange::Pump(std::shared_ptr<Subscription::State> s) {
   for (;;) {
     co_await s->mu.Lock();
-    while (s->queue.empty() && !s->closed) co_await s->wake.Wait(s->mu);
+    s->Touch(sim::Access::kWrite);
+    while (s->queue.empty() && !s->closed) {
+      co_await s->wake.Wait(s->mu);
+      s->Touch(sim::Access::kWrite);
+    }
     s->mu.Unlock();
     if (s->closed) break;
     Envelope e = std::move(s->queue.front());

@@ -42,6 +42,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
   const sim::Nanos timeout =
       (c.timeout_ms() > 0 ? c.timeout_ms() : 10'000) * sim::kMillisecond;
   absl::Status status;
+  Bookkeeping();  // the exec ids below
   switch (c.op()) {
     case sc::CREATE:
       status = co_await d.ContainerCreate(
@@ -94,6 +95,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
         absl::StatusOr<ContainerInspectResult> r =
             co_await d.ContainerInspect(c.container());
         ++calls_seen_;
+        Bookkeeping(sim::Access::kRead);
         status = r.status();
         rec->inspect.reset();
         if (r.ok()) rec->inspect = *r;
@@ -114,6 +116,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
       absl::StatusOr<std::string> id =
           co_await d.ContainerExecCreate(c.container(), args);
       status = id.status();
+      Bookkeeping();
       if (id.ok()) {
         exec_ids_[c.exec()] = *id;
         exec_container_[*id] = c.container();
@@ -131,7 +134,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
       started_execs_.insert(it->second);
       std::shared_ptr<daemon_core::Context> ctx;
       if (!c.detach()) {
-        ctx = std::make_shared<daemon_core::Context>();
+        ctx = std::make_shared<daemon_core::Context>(ex_, done_.id());
         if (c.cancel_after_ms() > 0) {
           ex_.Spawn("cancel " + c.exec(),
                     CancelAfter(ctx, c.cancel_after_ms() * sim::kMillisecond,
@@ -140,6 +143,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
         }
       }
       status = co_await d.ContainerExecStart(it->second, ctx);
+      Bookkeeping();
       if (status.ok() && !ExecRegistered(c.container(), it->second)) {
         // The container restarted between the exec's create and its start:
         // the exec runs in the new task but was unregistered with the old
@@ -175,6 +179,8 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
 
 bool ScenarioRun::ExecRegistered(const std::string& container,
                                  const std::string& exec_id) {
+  // Reads the daemon's ExecCommands without its lock, as the per-step check.
+  ex_.Touch(sim::kCheckedState, sim::Access::kRead);
   const std::string& cid =
       container.empty() ? exec_container_[exec_id] : container;
   auto it = daemon().containers().find(cid);
@@ -186,6 +192,7 @@ sim::Task<void> ScenarioRun::CancelAfter(
     std::shared_ptr<daemon_core::Context> ctx, sim::Nanos after,
     std::string exec_id) {
   co_await ex_.Sleep(after);
+  Bookkeeping();
   if (!ctx->cancelled()) cancelled_execs_.insert(exec_id);
   ctx->Cancel();
 }
@@ -217,6 +224,7 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
       restart.crashed = Seq();
       if (graceful) {
         co_await stack_->ShutdownDaemon();
+        Bookkeeping();
         // dockerd exits: what its handlers still do (a wait) ends with it.
         for (sim::TaskId t : inflight) {
           if (inflight_.contains(t)) ex_.Cancel(t);

@@ -174,6 +174,7 @@ sim::Task<void> ScenarioRun::Main() {
 
 sim::Task<void> ScenarioRun::Counted(sim::Task<void> task) {
   co_await std::move(task);
+  Bookkeeping();
   if (--pending_ == 0) done_.Fire();
 }
 
@@ -185,7 +186,11 @@ sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
       continue;
     }
     // While dockerd restarts, the client retries its connection.
-    while (daemon_down_) co_await ex_.Sleep(10 * sim::kMillisecond);
+    Bookkeeping(sim::Access::kRead);
+    while (daemon_down_) {
+      co_await ex_.Sleep(10 * sim::kMillisecond);
+      Bookkeeping(sim::Access::kRead);
+    }
     auto rec = std::make_shared<CallRecord>();
     rec->client = name;
     rec->call = &call;
@@ -198,6 +203,7 @@ sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
     sim::JoinHandle<void> h = ex_.Spawn(name + ": " + what, Invoke(rec));
     inflight_.insert(h.id);
     co_await ex_.Join(h);
+    Bookkeeping();
     inflight_.erase(h.id);
     if (rec->reset) {
       // Whatever the handler did, the client saw no reply, and no exec id.

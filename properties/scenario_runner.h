@@ -112,7 +112,17 @@ class ScenarioRun {
   }
 
  private:
-  uint64_t Seq() { return ++seq_; }
+  // The harness's bookkeeping (sequence numbers, the pending count, calls in
+  // flight, exec ids, whether the daemon is down, the clients' contexts) is
+  // shared by its tasks: one object in their steps' footprints, done_'s, so
+  // that partial-order reduction orders what the history records.
+  void Bookkeeping(sim::Access a = sim::Access::kWrite) {
+    ex_.Touch(done_.id(), a);
+  }
+  uint64_t Seq() {
+    Bookkeeping();
+    return ++seq_;
+  }
   daemon_core::Daemon& daemon() {
     return live_ != nullptr ? *live_->daemon : *stack_->daemon;
   }

@@ -460,6 +460,10 @@ bool Executor::Cancel(TaskId id) {
   if (id >= tasks_.size() || tasks_[id]->finished) return false;
   TaskState& t = *tasks_[id];
   t.cancelled = true;
+  // The cancelled task's next step, whatever it touches, can no longer run:
+  // the cancel is dependent with it (partial-order reduction). Cancels are
+  // rare, so the step conflicts with every step.
+  if (current_ != kNoTask) step_footprint_.MarkConflictsWithAll();
   const TaskId saved = current_;
   FinishTask(t, EventKind::kCancel);
   current_ = saved;

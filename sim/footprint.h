@@ -8,6 +8,7 @@
 #define DSIM_SIM_FOOTPRINT_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace sim {
@@ -16,6 +17,11 @@ namespace sim {
 // ObjectId.
 using ObjectId = uint32_t;
 inline constexpr ObjectId kNoObject = 0;
+// The state a check made after every step reads (Executor::set_step_check):
+// every step that writes any of it touches this object, so that partial-order
+// reduction orders them and explores every sequence of states the check can
+// see. Not a traced object (it has no name in the trace).
+inline constexpr ObjectId kCheckedState = 0xfffffffe;
 
 enum class Access : uint8_t { kRead, kWrite };
 
@@ -42,11 +48,18 @@ class Footprint {
   // For a step whose order against every other step matters (a timer that
   // fired: it was due only once every other task had blocked).
   void MarkConflictsWithAll() { overflow_ = true; }
+  // Everything `other` touched, too (a step's footprints over the data
+  // choices made in it).
+  void Merge(const Footprint& other) {
+    if (other.overflow_) overflow_ = true;
+    for (uint8_t i = 0; i < other.count_; ++i)
+      Add(other.touches_[i].object, other.touches_[i].access);
+  }
+  // A step that conflicts with all conflicts even with one that touched
+  // nothing: it moved the clock, which every step may read (a deadline is
+  // now() + d).
   bool ConflictsWith(const Footprint& other) const {
-    if ((overflow_ && other.count_ + other.overflow_ > 0) ||
-        (other.overflow_ && count_ + overflow_ > 0)) {
-      return true;
-    }
+    if (overflow_ || other.overflow_) return true;
     for (uint8_t i = 0; i < count_; ++i) {
       for (uint8_t j = 0; j < other.count_; ++j) {
         if (touches_[i].object == other.touches_[j].object &&
@@ -59,6 +72,11 @@ class Footprint {
     return false;
   }
   bool empty() const { return count_ == 0 && !overflow_; }
+  // The touches, for reports (sim/footprint_audit.h).
+  size_t size() const { return count_; }
+  ObjectId object(size_t i) const { return touches_[i].object; }
+  Access access(size_t i) const { return touches_[i].access; }
+  bool conflicts_with_all() const { return overflow_; }
 
  private:
   static constexpr uint8_t kCapacity = 6;

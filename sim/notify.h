@@ -66,6 +66,7 @@ class Cond {
   void Signal();
   void Broadcast();
   size_t waiters() const { return waiting_.size(); }
+  ObjectId id() const { return id_; }
 
  private:
   class TicketOp;

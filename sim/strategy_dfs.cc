@@ -16,6 +16,12 @@ void DfsStrategy::BeginExecution(Prng& schedule) {
   error_.clear();
 }
 
+void DfsStrategy::SetExecuted(const Footprint& step) {
+  Node& n = nodes_[last_schedule_node_];
+  n.executed = step;
+  n.explored.Merge(step);
+}
+
 size_t DfsStrategy::Fail(std::string why) {
   error_ = "dfs: " + why + "; is the model deterministic?";
   abandoned_ = true;
@@ -52,8 +58,7 @@ bool DfsStrategy::Eligible(const Node& n, size_t i) const {
 }
 
 size_t DfsStrategy::NextTask(const ScheduleContext& ctx) {
-  if (last_schedule_node_ >= 0)
-    nodes_[last_schedule_node_].executed = *ctx.previous_step;
+  if (last_schedule_node_ >= 0) SetExecuted(*ctx.previous_step);
   size_t index;
   if (depth_ < nodes_.size()) {
     const Node& n = nodes_[depth_];
@@ -128,8 +133,7 @@ uint64_t DfsStrategy::NextChoice(uint64_t n, Prng& stream) {
 
 void DfsStrategy::EndExecution(const Footprint& last_step) {
   if (exhausted_) return;
-  if (last_schedule_node_ >= 0)
-    nodes_[last_schedule_node_].executed = last_step;
+  if (last_schedule_node_ >= 0) SetExecuted(last_step);
   if (abandoned_) {
     ++pruned_;
   } else {
@@ -149,11 +153,12 @@ void DfsStrategy::Backtrack() {
       nodes_.pop_back();
       continue;
     }
-    n.done.push_back(Explored{n.tasks[n.chosen], n.executed});
+    n.done.push_back(Explored{n.tasks[n.chosen], n.explored});
     for (size_t i = 0; i < n.tasks.size(); ++i) {
       if (Eligible(n, i)) {
         n.chosen = i;
         n.executed.Clear();
+        n.explored.Clear();
         return;
       }
     }

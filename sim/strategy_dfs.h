@@ -78,10 +78,15 @@ class DfsStrategy : public ExhaustiveStrategy {
     std::vector<Explored> sleep;  // asleep on entry
     std::vector<Explored> done;   // explored siblings
     Footprint executed;           // what the chosen step touched
+    // ...and its union over the data choices made in it since it was
+    // chosen: what a sleep set must compare against.
+    Footprint explored;
   };
   bool Eligible(const Node& n, size_t i) const;
   bool IsPreempting(const Node& n, size_t i) const;
   size_t Fail(std::string why);
+  // What the step chosen at the last schedule node touched.
+  void SetExecuted(const Footprint& step);
   void Backtrack();
 
   DfsOptions options_;

@@ -23,6 +23,12 @@ void DporStrategy::BeginExecution(Prng& schedule) {
   error_.clear();
 }
 
+void DporStrategy::SetExecuted(const Footprint& step) {
+  Node& n = nodes_[last_schedule_node_];
+  n.executed = step;
+  n.explored.Merge(step);
+}
+
 size_t DporStrategy::Fail(std::string why) {
   error_ = "dpor: " + why + "; is the model deterministic?";
   abandoned_ = true;
@@ -39,8 +45,7 @@ bool DporStrategy::Explorable(const Node& n, TaskId t) const {
 }
 
 size_t DporStrategy::NextTask(const ScheduleContext& ctx) {
-  if (last_schedule_node_ >= 0)
-    nodes_[last_schedule_node_].executed = *ctx.previous_step;
+  if (last_schedule_node_ >= 0) SetExecuted(*ctx.previous_step);
   if (depth_ < nodes_.size()) {
     const Node& n = nodes_[depth_];
     bool same = !n.is_choice && n.tasks.size() == ctx.candidates.size();
@@ -96,8 +101,7 @@ uint64_t DporStrategy::NextChoice(uint64_t n, Prng& stream) {
 
 void DporStrategy::EndExecution(const Footprint& last_step) {
   if (exhausted_) return;
-  if (last_schedule_node_ >= 0)
-    nodes_[last_schedule_node_].executed = last_step;
+  if (last_schedule_node_ >= 0) SetExecuted(last_step);
   if (abandoned_) {
     ++pruned_;
   } else {
@@ -207,12 +211,13 @@ void DporStrategy::Backtrack() {
       nodes_.pop_back();
       continue;
     }
-    n.done.push_back(Explored{n.tasks[n.chosen], n.executed});
+    n.done.push_back(Explored{n.tasks[n.chosen], n.explored});
     for (TaskId t : n.backtrack) {
       if (!Explorable(n, t)) continue;
       n.chosen = static_cast<size_t>(
           std::find(n.tasks.begin(), n.tasks.end(), t) - n.tasks.begin());
       n.executed.Clear();
+      n.explored.Clear();
       return;
     }
     nodes_.pop_back();

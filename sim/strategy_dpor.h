@@ -53,8 +53,13 @@ class DporStrategy : public ExhaustiveStrategy {
     std::vector<Explored> sleep;    // asleep on entry
     std::vector<Explored> done;     // explored from here
     Footprint executed;             // what the chosen step touched
+    // ...and its union over the data choices made in it since it was
+    // chosen: what a sleep set must compare against.
+    Footprint explored;
   };
   size_t Fail(std::string why);
+  // What the step chosen at the last schedule node touched.
+  void SetExecuted(const Footprint& step);
   bool Explorable(const Node& n, TaskId t) const;
   void AddBacktrackPoints();
   void ReverseRace(size_t j, size_t k);

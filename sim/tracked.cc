@@ -56,6 +56,7 @@ void AccessHistory::OnWrite(const std::source_location& where) {
   const TaskId me = ex_.current();
   if (me == kNoTask) return;
   ex_.Touch(id_, sim::Access::kWrite);
+  ex_.Touch(also_writes_, sim::Access::kWrite);
   if (clock == nullptr) return;
   if (last_write_.epoch.task != kNoTask && last_write_.epoch.task != me &&
       !clock->Covers(last_write_.epoch)) {

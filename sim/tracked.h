@@ -26,6 +26,7 @@ class AccessHistory {
       : ex_(ex), id_(ex.NewObject(std::move(name))) {}
   void OnRead(const std::source_location& where);
   void OnWrite(const std::source_location& where);
+  void AlsoWrites(ObjectId o) { also_writes_ = o; }
 
  private:
   struct Access {
@@ -37,6 +38,7 @@ class AccessHistory {
               const std::source_location& where);
   Executor& ex_;
   ObjectId id_;
+  ObjectId also_writes_ = kNoObject;
   Access last_write_;
   // At most one per task, since the last write.
   absl::InlinedVector<Access, 2> reads_;
@@ -60,6 +62,9 @@ class Tracked {
     history_.OnWrite(where);
     value_ = std::move(v);
   }
+  // Every write also writes `o` in the step's footprint (kCheckedState: a
+  // per-step check reads the field).
+  void AlsoWrites(ObjectId o) { history_.AlsoWrites(o); }
   // Reads without a check: for the harness after the run, never for model code.
   const T& Peek() const { return value_; }
 

@@ -479,7 +479,7 @@ int Check() {
     // Each bound gets an equal share of what is left of --runs and --time,
     // so one that does not finish leaves room for the larger ones (which
     // contain its schedules, explored again first).
-    const int left = bound - std::max(b, 0) + 1;
+    const int left = std::max(bound - std::max(b, 0) + 1, 1);  // bound -1: 1
     const Budget share{(c.max_runs - c.next_run + left - 1) / left,
                        (c.max_seconds - SecondsSince(c.start)) / left};
     bounds.emplace_back();
