@@ -53,8 +53,9 @@ TEST(DporBuiltinTest, ReachesEveryViolationSleepSetDfsReaches) {
     absl::StatusOr<dsim::scenario::Scenario> s = FindScenario(c.scenario);
     ASSERT_TRUE(s.ok()) << s.status();
     RunConfig config;
-    if (*c.mutation != '\0')
+    if (*c.mutation != '\0') {
       ASSERT_TRUE(daemon_core::ParseMutation(c.mutation, &config.mutation));
+    }
     const sim::Setup program = ScenarioProgram(*s, config);
     sim::DfsStrategy dfs(sim::DfsOptions{.preemption_bound = -1});
     sim::DporStrategy dpor;

@@ -126,14 +126,21 @@ TEST(WorkloadPropertyTest, FindsPlantedBugs) {
                      Mutation::kExecExitClearsRunningBeforeDelete}) {
     SCOPED_TRACE(std::string(daemon_core::Info(m).name));
     const std::string want(daemon_core::Info(m).targets);
-    // Each check draws its own seed and 100 workloads; a planted race is
-    // rare in some draws (exec-exit-clears-running-before-delete: about one
-    // draw in two misses it, measured over 60 draws), so up to twelve draws
-    // must find it (a miss of all twelve: about 1 in 10,000).
+    // Up to twelve draws of 100 workloads, each from a seed of its own and
+    // fixed, so the test is the same on every run: rc::check would take the
+    // process's one seed for every draw (a miss of the first was a miss of
+    // all twelve, about one run in 40). A planted race is rare in some draws
+    // (exec-exit-clears-running-before-delete: about one in four misses it).
     bool found = false;
-    for (int draw = 0; draw < 12 && !found; ++draw) {
-      found = !rc::check(std::string(daemon_core::Info(m).name),
-                         [m, want] { CheckWorkload(m, want); });
+    for (uint64_t draw = 1; draw <= 12 && !found; ++draw) {
+      rc::detail::TestMetadata metadata;
+      metadata.id = metadata.description =
+          std::string(daemon_core::Info(m).name);
+      rc::detail::TestParams params;
+      params.seed = draw;
+      const rc::detail::TestResult result = rc::detail::checkTestable(
+          [m, want] { CheckWorkload(m, want); }, metadata, params);
+      found = !result.template is<rc::detail::SuccessResult>();
     }
     EXPECT_TRUE(found);
   }
