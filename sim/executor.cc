@@ -85,9 +85,7 @@ struct Executor::TaskState {
   };
   absl::InlinedVector<HeldLock, 4> held;
   // From the per-thread pool (sim/pool.h): every run makes a few.
-  static void* operator new(std::size_t n) {
-    return internal::PoolAllocate(n);
-  }
+  static void* operator new(std::size_t n) { return internal::PoolAllocate(n); }
   static void operator delete(void* p, std::size_t n) noexcept {
     internal::PoolFree(p, n);
   }
@@ -308,6 +306,10 @@ void Executor::Park(internal::Op* op, std::coroutine_handle<> h) {
   TaskState& t = *tasks_[current_];
   t.op = op;
   t.resume = h;
+  // Blocked at once: the step it parks at is pending from here on, disabled
+  // by whatever made it wait (a partial-order reduction must see that race
+  // even if the step never runs, or runs only after a timer).
+  if (strategy_.wants_pending() && !op->Ready()) NotePending(t);
   if (IsRpc(op->kind())) {
     for (const auto& held : t.held) {
       if (!held.no_rpc) continue;
@@ -445,6 +447,14 @@ void Executor::RunStep(size_t index) {
   if (options_.keep_fingerprints) fingerprints_.push_back(trace_.hash());
 }
 
+void Executor::NotePending(const TaskState& t) {
+  if (t.op == nullptr) return;
+  Footprint f;
+  f.Add(t.op->object(), t.op->access());
+  if (t.op == &t.start) f.Add(t.object, Access::kRead);
+  if (!f.empty()) pending_.push_back(PendingStep{t.id, f, steps_});
+}
+
 void Executor::FinishTask(TaskState& t, EventKind how) {
   t.finished = true;
   t.op = nullptr;
@@ -457,13 +467,21 @@ void Executor::FinishTask(TaskState& t, EventKind how) {
 
 bool Executor::Cancel(TaskId id) {
   if (id == current_) InternalBug("a task cannot cancel itself");
-  if (id >= tasks_.size() || tasks_[id]->finished) return false;
+  if (id >= tasks_.size()) return false;
   TaskState& t = *tasks_[id];
+  // Whether it had finished is read off the task's object, which its end
+  // writes: a cancel that came too late depends on that end.
+  if (t.finished) {
+    if (current_ != kNoTask) Touch(t.object, Access::kRead);
+    return false;
+  }
   t.cancelled = true;
   // The cancelled task's next step, whatever it touches, can no longer run:
   // the cancel is dependent with it (partial-order reduction). Cancels are
   // rare, so the step conflicts with every step.
   if (current_ != kNoTask) step_footprint_.MarkConflictsWithAll();
+  // Its parked step will never run: pending for good.
+  if (strategy_.wants_pending()) NotePending(t);
   const TaskId saved = current_;
   FinishTask(t, EventKind::kCancel);
   current_ = saved;
@@ -594,6 +612,10 @@ RunResult Executor::Run() {
     ++steps_;
     RunStep(index);
     if (step_check_ && !halted_) step_check_();
+  }
+  if (strategy_.wants_pending()) {
+    for (const TaskState* t : live_) NotePending(*t);
+    strategy_.Pending(pending_);
   }
   strategy_.EndExecution(step_footprint_);
   if (!halted_) result_.outcome = RunOutcome::kCompleted;

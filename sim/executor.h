@@ -253,6 +253,7 @@ class Executor {
   bool WaitOutside(Nanos next_deadline);
   bool BudgetSpent();
   void FinishTask(TaskState& t, EventKind how);
+  void NotePending(const TaskState& t);
   void Halt(RunOutcome outcome, std::string invariant, std::string message);
   std::string DescribeBlocked() const;
   uint64_t CandidateFingerprint() const;
@@ -266,6 +267,9 @@ class Executor {
   size_t foreground_live_ =
       0;  // invariant: live tasks not spawned as background
   std::vector<Candidate> candidates_;
+  // For wants_pending(): the parked steps of cancelled tasks, then at the
+  // end those of the live ones.
+  std::vector<PendingStep> pending_;
   Footprint step_footprint_;
   std::vector<Decision> decisions_;
   std::vector<uint64_t> fingerprints_;

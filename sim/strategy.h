@@ -38,6 +38,16 @@ struct ScheduleContext {
                          // 0 when there is one candidate
 };
 
+// A step that might never be taken: the point a task parked at that could
+// not run at once, or was parked at when it was cancelled or when the
+// execution ended, and how many steps the execution had taken by then (the
+// step is pending after those).
+struct PendingStep {
+  TaskId task;
+  Footprint step;
+  uint64_t after;
+};
+
 // Returned by NextTask to abandon this execution (dfs: every candidate is
 // asleep).
 inline constexpr size_t kAbandon = SIZE_MAX;
@@ -53,6 +63,13 @@ class Strategy {
   virtual uint64_t NextChoice(uint64_t n, Prng& stream) = 0;
   // The execution ended; `last_step` is what its final step touched.
   virtual void EndExecution(const Footprint& last_step) { (void)last_step; }
+  // Called just before EndExecution when wants_pending(): the pending steps
+  // of the execution (PendingStep). A step that disabled one (took the lock
+  // or the value it waited for, cancelled its task) conflicts with a step
+  // that may never have run, which a partial-order reduction must still see
+  // to reverse.
+  virtual bool wants_pending() const { return false; }
+  virtual void Pending(std::span<const PendingStep> pending) { (void)pending; }
   virtual std::string_view name() const = 0;
   // Why the last kAbandon happened, if it was an error (replay divergence);
   // empty otherwise.

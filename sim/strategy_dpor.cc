@@ -21,6 +21,11 @@ void DporStrategy::BeginExecution(Prng& schedule) {
   last_schedule_node_ = -1;
   abandoned_ = false;
   error_.clear();
+  pending_.clear();
+}
+
+void DporStrategy::Pending(std::span<const PendingStep> pending) {
+  pending_.assign(pending.begin(), pending.end());
 }
 
 void DporStrategy::SetExecuted(const Footprint& step) {
@@ -72,9 +77,14 @@ size_t DporStrategy::NextTask(const ScheduleContext& ctx) {
         }
       }
     }
-    // The task that ran last goes on if it can: fewer context switches first.
+    // A timer that may fire early first (as dfs does: the jitter choice sits
+    // at the first point it is offered, and races reverse it late if at
+    // all), then the task that ran last: fewer context switches first.
     size_t index = n.tasks.size();
-    for (size_t i = 0; i < n.tasks.size(); ++i) {
+    for (size_t i = 0; i < n.tasks.size() && index == n.tasks.size(); ++i) {
+      if (ctx.candidates[i].early_timer && Explorable(n, n.tasks[i])) index = i;
+    }
+    for (size_t i = 0; i < n.tasks.size() && index == n.tasks.size(); ++i) {
       if (n.tasks[i] == n.previous && Explorable(n, n.tasks[i])) index = i;
     }
     for (size_t i = 0; i < n.tasks.size() && index == n.tasks.size(); ++i) {
@@ -116,59 +126,88 @@ void DporStrategy::EndExecution(const Footprint& last_step) {
 // footprints; step k's clock joins those of its immediate predecessors (the
 // same task's previous step and every earlier conflicting step). A
 // conflicting step j of another task races with k when j happens before no
-// other immediate predecessor of k.
+// other immediate predecessor of k. A step never taken (Strategy::Pending)
+// is analysed as one more step after those before it became pending: a
+// step that disabled it races with it, although it never ran.
 void DporStrategy::AddBacktrackPoints() {
   events_.clear();
+  event_task_.clear();
+  event_step_.clear();
   tasks_ = 0;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i].is_choice) continue;
     events_.push_back(i);
-    tasks_ = std::max<size_t>(tasks_, nodes_[i].tasks[nodes_[i].chosen] + 1);
+    event_task_.push_back(nodes_[i].tasks[nodes_[i].chosen]);
+    event_step_.push_back(&nodes_[i].executed);
+    tasks_ = std::max<size_t>(tasks_, event_task_.back() + 1);
   }
+  for (const PendingStep& p : pending_)
+    tasks_ = std::max<size_t>(tasks_, p.task + 1);
   const size_t n = events_.size();
-  clock_.assign(n * tasks_, 0);
-  std::vector<long> last_of(tasks_, -1);
-  std::vector<size_t> preds;
-  auto task = [this](size_t e) {
-    const Node& node = nodes_[events_[e]];
-    return node.tasks[node.chosen];
-  };
+  clock_.assign((n + 1) * tasks_, 0);
+  last_of_.assign(tasks_, -1);
   for (size_t k = 0; k < n; ++k) {
-    const TaskId p = task(k);
-    const Footprint& fk = nodes_[events_[k]].executed;
-    uint32_t* ck = &clock_[k * tasks_];
-    preds.clear();
-    if (last_of[p] >= 0) {
-      std::copy_n(&clock_[last_of[p] * tasks_], tasks_, ck);
+    AnalyzeStep(k, k, /*taken=*/true);
+    last_of_[event_task_[k]] = static_cast<long>(k);
+  }
+  for (const PendingStep& p : pending_) {
+    event_task_.push_back(p.task);
+    event_step_.push_back(&p.step);
+    std::fill_n(&clock_[n * tasks_], tasks_, 0);
+    AnalyzeStep(n, std::min<size_t>(p.after, n), /*taken=*/false);
+    event_task_.pop_back();
+    event_step_.pop_back();
+  }
+}
+
+// Step k, seen after the first `limit` steps: k itself for a step taken; for
+// one never taken, the steps before it became pending (its task blocked,
+// was cancelled, or the execution ended).
+void DporStrategy::AnalyzeStep(size_t k, size_t limit, bool taken) {
+  const TaskId p = event_task_[k];
+  const Footprint& fk = *event_step_[k];
+  uint32_t* ck = &clock_[k * tasks_];
+  preds_.clear();
+  long last = taken ? last_of_[p] : -1;
+  for (size_t i = limit; !taken && i-- > 0 && last < 0;) {
+    if (event_task_[i] == p) last = static_cast<long>(i);
+  }
+  if (last >= 0) std::copy_n(&clock_[last * tasks_], tasks_, ck);
+  for (size_t j = 0; j < limit; ++j) {
+    if (event_task_[j] == p || !event_step_[j]->ConflictsWith(fk)) continue;
+    preds_.push_back(j);
+    for (size_t t = 0; t < tasks_; ++t)
+      ck[t] = std::max(ck[t], clock_[j * tasks_ + t]);
+  }
+  ck[p] = static_cast<uint32_t>(k + 1);
+  for (size_t j : preds_) {
+    const TaskId pj = event_task_[j];
+    bool direct = last < 0 || static_cast<size_t>(last) < j ||
+                  clock_[last * tasks_ + pj] < j + 1;
+    // Source-set DPOR reverses only immediate races: a race shielded by a
+    // later step m (j before m before k) is reversed through m. That fails
+    // where k could not run before m (k's task was blocked, m fired a timer
+    // or took what k waited for). The footprints do not say whether k's task
+    // was blocked, so k races with every conflicting step since its task's
+    // previous step, and a step never taken with every conflicting step
+    // before it became pending (Flanagan and Godefroid's rule for the next
+    // step of every task in every state). This adds backtrack points (the
+    // toy still takes exactly 504 executions); dpor_random_test found the
+    // deadlock that the immediate-only rule missed (seed 3989).
+    const bool while_parked = !taken || static_cast<long>(j) > last;
+    for (size_t m : preds_) {
+      if (!while_parked && m > j && clock_[m * tasks_ + pj] >= j + 1)
+        direct = false;
     }
-    for (size_t j = 0; j < k; ++j) {
-      if (task(j) == p || !nodes_[events_[j]].executed.ConflictsWith(fk))
-        continue;
-      preds.push_back(j);
-      for (size_t t = 0; t < tasks_; ++t)
-        ck[t] = std::max(ck[t], clock_[j * tasks_ + t]);
-    }
-    ck[p] = static_cast<uint32_t>(k + 1);
-    for (size_t j : preds) {
-      bool direct = last_of[p] < 0 || static_cast<size_t>(last_of[p]) < j ||
-                    clock_[last_of[p] * tasks_ + task(j)] < j + 1;
-      for (size_t m : preds) {
-        if (m > j && clock_[m * tasks_ + task(j)] >= j + 1) direct = false;
-      }
-      if (direct) ReverseRace(j, k);
-    }
-    last_of[p] = static_cast<long>(k);
+    if (direct) ReverseRace(j, k, limit);
   }
 }
 
 // v = the steps after j that do not happen after it, then k. A task whose
 // first step in v has no predecessor in v can start a schedule that reverses
 // the race (an initial of v); one of them must be explored from before j.
-void DporStrategy::ReverseRace(size_t j, size_t k) {
-  auto task = [this](size_t e) {
-    const Node& node = nodes_[events_[e]];
-    return node.tasks[node.chosen];
-  };
+void DporStrategy::ReverseRace(size_t j, size_t k, size_t limit) {
+  auto task = [this](size_t e) { return event_task_[e]; };
   const TaskId pj = task(j);
   std::vector<long> first_in_v(tasks_, -1);
   std::vector<TaskId> initials;
@@ -182,7 +221,7 @@ void DporStrategy::ReverseRace(size_t j, size_t k) {
     if (initial && !Contains(initials, tw)) initials.push_back(tw);
     if (first_in_v[tw] < 0) first_in_v[tw] = static_cast<long>(w);
   };
-  for (size_t m = j + 1; m < k; ++m) {
+  for (size_t m = j + 1; m < limit; ++m) {
     if (clock_[m * tasks_ + pj] < j + 1) consider(m);
   }
   consider(k);

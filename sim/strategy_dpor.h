@@ -13,10 +13,21 @@
 // is already there. Data choices (fault draws) are explored value by value, as
 // dfs does. A step that fires a timer conflicts with every step (its footprint
 // overflows): when it is enabled depends on every other task being blocked.
+//
+// Races with steps that never ran count too (Flanagan and Godefroid's rule
+// for disabled transitions): the executor reports each step a task parked at
+// that could not run at once, was cancelled, or was still parked at the end
+// (Strategy::Pending), and each conflicting step of another task before it
+// that does not happen before the task's own last step is reversed. Without
+// them a lock taken first, a value taken from a channel first or a cancel
+// that came first was never reversed when the loser's step ran only after a
+// timer step (which conflicts with all) or never ran at all
+// (sim/dpor_random_test.cc found each).
 #ifndef DSIM_SIM_STRATEGY_DPOR_H_
 #define DSIM_SIM_STRATEGY_DPOR_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +42,8 @@ class DporStrategy : public ExhaustiveStrategy {
   size_t NextTask(const ScheduleContext& ctx) override;
   uint64_t NextChoice(uint64_t n, Prng& stream) override;
   void EndExecution(const Footprint& last_step) override;
+  bool wants_pending() const override { return true; }
+  void Pending(std::span<const PendingStep> pending) override;
   std::string_view name() const override { return "dpor"; }
   std::string TakeError() override { return std::exchange(error_, {}); }
 
@@ -62,7 +75,8 @@ class DporStrategy : public ExhaustiveStrategy {
   void SetExecuted(const Footprint& step);
   bool Explorable(const Node& n, TaskId t) const;
   void AddBacktrackPoints();
-  void ReverseRace(size_t j, size_t k);
+  void AnalyzeStep(size_t k, size_t limit, bool taken);
+  void ReverseRace(size_t j, size_t k, size_t limit);
   void Backtrack();
 
   std::vector<Node> nodes_;
@@ -77,6 +91,13 @@ class DporStrategy : public ExhaustiveStrategy {
   // invariant: clock_[k * tasks_ + t] is 1 + the index of the last step of
   // task t that happens before (or is) step k; 0 when none.
   std::vector<size_t> events_;  // schedule nodes, in order
+  // Per event: its task and footprint; one more at the end while a pending
+  // step is analysed.
+  std::vector<TaskId> event_task_;
+  std::vector<const Footprint*> event_step_;
+  std::vector<long> last_of_;  // per task: its last event so far, or -1
+  std::vector<size_t> preds_;
+  std::vector<PendingStep> pending_;  // of the execution just ended
   std::vector<uint32_t> clock_;
   size_t tasks_ = 0;
 };
