@@ -215,6 +215,7 @@ int Explore() {
   harness::ExploreOptions options{
       .strategy = r->strategy,
       .strategy_options = {.pct_depth = absl::GetFlag(FLAGS_pct_depth),
+                           .pct_steps = absl::GetFlag(FLAGS_pct_steps),
                            .preemption_bound =
                                absl::GetFlag(FLAGS_preemption_bound)},
       .max_runs = max_runs,
