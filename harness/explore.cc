@@ -10,13 +10,45 @@
 
 namespace harness {
 
+namespace {
+
+// pct's k before any run was seen: about this many decisions per scenario run.
+constexpr uint64_t kPctStepsGuess = 200;
+
+// Calibration run c's seed: not any exploration run's (those are
+// Mix64(seed ^ Mix64(i))).
+uint64_t CalibrationSeed(uint64_t seed, int c) {
+  return sim::Mix64(sim::Mix64(seed ^ 0x70637463616c6962ull) +
+                    static_cast<uint64_t>(c));
+}
+
+}  // namespace
+
+uint64_t CalibratePctSteps(const sim::Setup& program, uint64_t seed,
+                           bool jitter, int pct_depth) {
+  sim::PctStrategy pct(sim::PctOptions{.depth = pct_depth,
+                                       .steps_hint = kPctStepsGuess,
+                                       .estimate_steps = true});
+  sim::ExecutorOptions o;
+  o.jitter = jitter;
+  o.early_timer_window = kEarlyTimerWindow;
+  o.hash_trace = false;
+  for (int c = 0; c < kPctCalibrationRuns; ++c) {
+    o.seed = CalibrationSeed(seed, c);
+    sim::RunOnce(o, pct, program);
+  }
+  return pct.steps_estimate();
+}
+
 std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name,
                                             const StrategyOptions& options) {
   if (name == "random") return std::make_unique<sim::RandomStrategy>();
   if (name == "pct") {
-    // About this many scheduling choices per scenario run.
-    return std::make_unique<sim::PctStrategy>(
-        sim::PctOptions{.depth = options.pct_depth, .steps_hint = 200});
+    const bool estimate = options.pct_steps == kPctStepsEstimate;
+    return std::make_unique<sim::PctStrategy>(sim::PctOptions{
+        .depth = options.pct_depth,
+        .steps_hint = estimate ? kPctStepsGuess : options.pct_steps,
+        .estimate_steps = estimate});
   }
   if (name == "dpor") return std::make_unique<sim::DporStrategy>();
   if (name == "dfs") {
@@ -30,12 +62,20 @@ ExploreResult Explore(const std::vector<const SelectedScenario*>& scenarios,
                       const RunSelection& r, const ExploreOptions& opt) {
   std::vector<sim::Setup> programs;
   std::vector<std::unique_ptr<sim::Strategy>> strategies;
-  for (const SelectedScenario* sc : scenarios) {
-    programs.push_back(properties::ScenarioProgram(sc->scenario, r.config));
-    strategies.push_back(MakeStrategy(opt.strategy, opt.strategy_options));
-  }
   const int64_t start = NowNs();
   ExploreResult result;
+  const bool calibrate = opt.strategy == "pct" &&
+                         opt.strategy_options.pct_steps == kPctStepsEstimate;
+  for (const SelectedScenario* sc : scenarios) {
+    programs.push_back(properties::ScenarioProgram(sc->scenario, r.config));
+    StrategyOptions so = opt.strategy_options;
+    if (calibrate) {
+      so.pct_steps = CalibratePctSteps(programs.back(), opt.seed, opt.jitter,
+                                       so.pct_depth);
+    }
+    if (opt.strategy == "pct") result.pct_steps.push_back(so.pct_steps);
+    strategies.push_back(MakeStrategy(opt.strategy, so));
+  }
   Summary& s = result.summary;
   Stop& stop = result.stop;
   for (uint64_t i = 0; i < opt.max_runs; ++i) {

@@ -21,15 +21,38 @@ namespace harness {
 // How far ahead a jittered delay may end early in explore's runs.
 inline constexpr sim::Nanos kEarlyTimerWindow = 100 * sim::kMillisecond;
 
+// pct_steps: estimate pct's k per scenario (see CalibratePctSteps).
+inline constexpr uint64_t kPctStepsEstimate = 0;
+
 // What a named strategy is made with.
 struct StrategyOptions {
   int pct_depth = 3;
+  // pct's k: the decisions (scheduling points with a choice) expected per
+  // run, over which its d-1 priority change points are drawn. Explore turns
+  // kPctStepsEstimate into each scenario's CalibratePctSteps; MakeStrategy
+  // alone turns it into sim's estimate from the runs so far (which depends
+  // on the order runs are made in).
+  uint64_t pct_steps = kPctStepsEstimate;
   int preemption_bound = 2;  // dfs; -1: none (sleep sets)
 };
 
 // pct | random | dfs | dpor, or nullptr for another name.
 std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name,
                                             const StrategyOptions& options);
+
+// How many calibration runs CalibratePctSteps makes.
+inline constexpr int kPctCalibrationRuns = 8;
+
+// pct's k for `program` as Coyote takes it, the longest run seen (in
+// decisions), but seen in kPctCalibrationRuns runs of its own before the
+// exploration, under pct (k = 200 for the first, then the longest so far)
+// with seeds drawn from `seed` alone: so k depends only on the scenario,
+// configuration, seed and jitter, never on which runs a shard makes
+// (explore's runs and summary hash stay those of one machine). The calibration
+// runs are not the exploration's runs: not counted, not hashed, and a violation
+// in one is not reported. Tokens replay recorded decisions, so they need no k.
+uint64_t CalibratePctSteps(const sim::Setup& program, uint64_t seed,
+                           bool jitter, int pct_depth);
 
 // Why an exploration ended.
 enum class Stop { kRuns, kTime, kViolation, kExhausted };
@@ -51,6 +74,9 @@ struct ExploreResult {
   Summary summary;
   Stop stop = Stop::kRuns;
   double seconds = 0;
+  // pct's k per scenario (calibrated, or as given); empty for other
+  // strategies.
+  std::vector<uint64_t> pct_steps;
 };
 
 // Explores `scenarios` (run i is of scenarios[i % size]) under `r`.

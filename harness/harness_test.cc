@@ -115,6 +115,57 @@ TEST(HarnessTest, AnExhaustiveStrategyEndsTheExplorationWhenItRunsOut) {
   EXPECT_EQ(result.summary.violations, 0u);
 }
 
+TEST(HarnessTest, CalibratedPctKeepsShardsExact) {
+  // pct's k comes from calibration runs that depend on the scenario and the
+  // seed only, so each shard draws the same k and makes exactly the one
+  // machine's runs: runs and summary hashes add up.
+  std::vector<SelectedScenario> owned;
+  for (const char* name : {"wait-removed-created", "exec-attached-cancel",
+                           "failed-start-runtime-error"}) {
+    absl::StatusOr<SelectedScenario> sc = SelectBuiltin(name);
+    ASSERT_TRUE(sc.ok()) << sc.status();
+    owned.push_back(std::move(*sc));
+  }
+  std::vector<const SelectedScenario*> scenarios;
+  for (const SelectedScenario& sc : owned) scenarios.push_back(&sc);
+  absl::StatusOr<RunSelection> r = SelectRunByName("objects", "none");
+  ASSERT_TRUE(r.ok()) << r.status();
+  r->strategy = "pct";
+  auto explore = [&](uint64_t index, uint64_t count) {
+    ExploreOptions o;
+    o.strategy = "pct";
+    o.max_runs = 90;
+    o.max_seconds = 600;
+    o.seed = 7;
+    o.jitter = true;
+    o.shard_index = index;
+    o.shard_count = count;
+    return Explore(scenarios, *r, o);
+  };
+  const ExploreResult one = explore(0, 1);
+  const ExploreResult a = explore(0, 2), b = explore(1, 2);
+  ASSERT_EQ(one.pct_steps.size(), scenarios.size());
+  for (uint64_t k : one.pct_steps) EXPECT_GT(k, 0u);
+  EXPECT_EQ(a.pct_steps, one.pct_steps);
+  EXPECT_EQ(b.pct_steps, one.pct_steps);
+  EXPECT_EQ(one.summary.runs, 90u);
+  EXPECT_EQ(a.summary.runs + b.summary.runs, one.summary.runs);
+  EXPECT_EQ(a.summary.hash + b.summary.hash, one.summary.hash);
+  EXPECT_EQ(CalibratePctSteps(
+                properties::ScenarioProgram(owned[0].scenario, r->config), 7,
+                true, 3),
+            one.pct_steps[0]);
+
+  // A k given is used as is, with no calibration.
+  ExploreOptions fixed;
+  fixed.strategy = "pct";
+  fixed.strategy_options.pct_steps = 200;
+  fixed.max_runs = 3;
+  fixed.max_seconds = 600;
+  const ExploreResult given = Explore(scenarios, *r, fixed);
+  EXPECT_EQ(given.pct_steps, std::vector<uint64_t>(scenarios.size(), 200));
+}
+
 TEST(HarnessTest, StrategiesByName) {
   for (const char* name : {"pct", "random", "dfs", "dpor"}) {
     std::unique_ptr<sim::Strategy> s = MakeStrategy(name, {});

@@ -37,6 +37,9 @@ ABSL_FLAG(std::string, progress, "auto",
           "auto, on or off: the live progress line on stderr");
 ABSL_FLAG(int, pct_depth, 3,
           "pct: the bug depth d (d-1 priority change points), 1 to 1000");
+ABSL_FLAG(uint64_t, pct_steps, 0,
+          "pct: k, the scheduling choices per run its change points fall "
+          "among; 0: the longest of 8 calibration runs per scenario");
 ABSL_FLAG(int, preemption_bound, 2,
           "dfs and check: preemption bound, -1 for none");
 ABSL_FLAG(bool, jitter, true,
@@ -224,6 +227,7 @@ absl::Status CheckSearchFlags() {
 std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name) {
   return harness::MakeStrategy(
       name, {.pct_depth = absl::GetFlag(FLAGS_pct_depth),
+             .pct_steps = absl::GetFlag(FLAGS_pct_steps),
              .preemption_bound = absl::GetFlag(FLAGS_preemption_bound)});
 }
 

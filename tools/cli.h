@@ -34,6 +34,7 @@ ABSL_DECLARE_FLAG(std::string, shard);
 ABSL_DECLARE_FLAG(bool, json);
 ABSL_DECLARE_FLAG(std::string, progress);
 ABSL_DECLARE_FLAG(int, pct_depth);
+ABSL_DECLARE_FLAG(uint64_t, pct_steps);
 ABSL_DECLARE_FLAG(int, preemption_bound);
 ABSL_DECLARE_FLAG(std::string, trace_out);
 ABSL_DECLARE_FLAG(bool, jitter);

@@ -50,8 +50,8 @@ const std::vector<Command>& Commands() {
                       [--mutation NAME] [--strategy pct|random|dfs|dpor] [--runs N]
                       [--time SECONDS] [--seed S] [--shard I/N] [--json]
                       [--junit-xml FILE] [--trace-out FILE] [--format chrome|text]
-                      [--progress auto|on|off] [--pct-depth D] [--preemption-bound K]
-                      [--nojitter])",
+                      [--progress auto|on|off] [--pct-depth D] [--pct-steps K]
+                      [--preemption-bound K] [--nojitter])",
        R"(explore: runs scenarios (by default every built-in one, see `dsim scenarios`)
 through the daemon model against the fake containerd, each run under a
 different schedule, and checks every property on each run: invariants, the
@@ -62,7 +62,7 @@ token. Defaults: client objects, strategy pct, 100000 runs or 30 s.
 violation is also an ::error annotation.)",
        {"scenario", "client", "mutation", "strategy", "runs", "time", "seed",
         "shard", "json", "junit_xml", "trace_out", "format", "progress",
-        "pct_depth", "preemption_bound", "jitter"},
+        "pct_depth", "pct_steps", "preemption_bound", "jitter"},
        dsim::Explore},
       {"replay",
        R"(dsim replay    TOKEN [--trace-out FILE] [--format chrome|text] [--json])",

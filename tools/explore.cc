@@ -1,14 +1,8 @@
-// tools/explore.cc: `dsim explore` (the flags and the report around the
-// library's exploration loop, harness/explore.h) and `dsim check` (exhaustive
-// dfs, iterative deepening of the preemption bound). Over 400 lines: check's
-// loop (CheckBound, Check) is still here, unchanged, sharing the report
-// helpers of the anonymous namespace below with explore; it is to move into
-// harness/ with the DPOR work on `dsim check` (issue #13).
+// tools/explore.cc: `dsim explore` and `dsim check`: their flags and their
+// reports (text, JSON, JUnit, annotations) around the library's loops,
+// harness/explore.h and harness/check.h.
 #include "tools/explore.h"
 
-#include <unistd.h>
-
-#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -19,9 +13,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "dsim/report.pb.h"
+#include "harness/check.h"
 #include "harness/explore.h"
 #include "harness/summary.h"
-#include "sim/strategy_dfs.h"
 #include "tools/cli.h"
 #include "tools/junit.h"
 #include "tools/progress.h"
@@ -32,12 +26,9 @@ namespace dsim {
 namespace {
 
 using harness::FirstViolation;
-using harness::NoteViolation;
-using harness::Record;
 using harness::ScenarioStats;
 using harness::Stop;
 using harness::Summary;
-using harness::Violated;
 
 // The summary fields explore's and check's JSON reports share.
 template <typename Report>
@@ -224,6 +215,7 @@ int Explore() {
   harness::ExploreOptions options{
       .strategy = r->strategy,
       .strategy_options = {.pct_depth = absl::GetFlag(FLAGS_pct_depth),
+                           .pct_steps = absl::GetFlag(FLAGS_pct_steps),
                            .preemption_bound =
                                absl::GetFlag(FLAGS_preemption_bound)},
       .max_runs = max_runs,
@@ -289,101 +281,7 @@ int Explore() {
 
 namespace {
 
-// One preemption bound of check's iterative deepening.
-struct BoundResult {
-  int bound = 0;
-  uint64_t schedules = 0, new_schedules = 0, pruned = 0;
-  uint64_t executions = 0;  // both orders, pruned ones included
-  bool exhausted = false;
-  double seconds = 0;
-};
-
-// What one bound of `dsim check` may spend.
-struct Budget {
-  uint64_t runs = 0;
-  double seconds = 0;
-};
-
-// What every bound of one `dsim check` shares: the scenario, the budgets
-// (--runs counts executions over all bounds), the run counter and summary.
-struct CheckRun {
-  const SelectedScenario& sc;
-  const RunSelection& r;
-  const sim::Setup& program;
-  uint64_t seed = 0, max_runs = 0;
-  double max_seconds = 0;
-  int64_t start = 0;
-  uint64_t next_run = 0;  // index of the next execution, over all bounds
-  Summary s;
-};
-
-// Runs dfs within `bound` (with sleep sets when unbounded) until it is
-// exhausted, a run violates, or its share of the budget (`share`: runs and
-// seconds) or the whole budget is spent; says which. Not
-// DPOR when unbounded: it misses a planted bug that sleep-set dfs finds (see
-// docs/BENCHMARKS.md), so it is `explore --strategy dpor` only.
-//
-// The bound is walked in two orders at once, one execution each in turn:
-// where the task that ran last blocks, one tries the oldest runnable task
-// first, the other the newest (Go's runnext: a task just spawned or woken runs
-// next). Depth-first search reaches a choice near the root only after the
-// whole subtree below it, so which order finds a bug first differs by bug
-// (docs/BENCHMARKS.md); each order alone is complete for the bound, so the
-// first to finish ends it. The price: up to twice the executions to exhaust.
-Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
-  sim::DfsStrategy oldest(sim::DfsOptions{.preemption_bound = bound,
-                                          .newest_first = false});
-  sim::DfsStrategy newest(sim::DfsOptions{.preemption_bound = bound,
-                                          .newest_first = true});
-  sim::DfsStrategy* orders[2] = {&oldest, &newest};
-  const int64_t bound_start = NowNs();
-  const uint64_t first_run = c.next_run;
-  Stop stop = Stop::kExhausted;
-  for (; oldest.HasMore() && newest.HasMore(); ++c.next_run) {
-    const uint64_t i = c.next_run;
-    if (i == c.max_runs || i - first_run == share.runs) {
-      stop = Stop::kRuns;
-      break;
-    }
-    if ((i & 63) == 0 && (SecondsSince(c.start) > c.max_seconds ||
-                          SecondsSince(bound_start) > share.seconds)) {
-      stop = Stop::kTime;
-      break;
-    }
-    sim::DfsStrategy& dfs = *orders[(i - first_run) & 1];
-    sim::ExecutorOptions o;
-    o.seed = c.seed;
-    o.jitter = absl::GetFlag(FLAGS_jitter);
-    o.early_timer_window = kEarlyTimerWindow;
-    o.wall_deadline_ns = sim::WallDeadlineNs(c.start, c.max_seconds + 1);
-    const int64_t run_start = NowNs();
-    sim::RunRecord rec = sim::RunOnce(o, dfs, c.program);
-    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
-    Record(c.s, rec, i, 0, SecondsSince(run_start));
-    if (Violated(rec)) {
-      NoteViolation(c.s, c.sc, 0, c.r, c.program, rec, i, o,
-                    SecondsSince(c.start));
-      ++c.next_run;
-      stop = Stop::kViolation;
-      break;
-    }
-  }
-  // An exhausted bound reports the order that finished (its counts are the
-  // bound's schedules); otherwise the one that got further.
-  const sim::DfsStrategy& by =
-      !newest.HasMore() ? newest
-      : !oldest.HasMore() ? oldest
-      : newest.complete_executions() > oldest.complete_executions() ? newest
-                                                                     : oldest;
-  b.bound = bound;
-  b.executions = c.next_run - first_run;
-  b.schedules = by.complete_executions();
-  b.new_schedules = bound < 0 ? b.schedules : by.executions_at_bound();
-  b.pruned = oldest.pruned_executions() + newest.pruned_executions();
-  b.exhausted = stop == Stop::kExhausted;
-  b.seconds = SecondsSince(bound_start);
-  return stop;
-}
+using harness::BoundResult;
 
 std::string BoundName(int bound) {
   return bound < 0 ? "unbounded" : "bound " + std::to_string(bound);
@@ -402,11 +300,11 @@ void PrintBound(const BoundResult& b, FILE* out) {
                b.exhausted ? "exhausted" : "not exhausted");
 }
 
-void WriteCheckJson(const CheckRun& c, const std::vector<BoundResult>& bounds,
-                    int bound, bool exhaustive, Stop stop, double t) {
+void WriteCheckJson(const harness::CheckResult& c, const SelectedScenario& sc,
+                    const RunSelection& r, const harness::CheckOptions& o) {
   report::CheckReport j;
   uint64_t schedules = 0, pruned = 0;
-  for (const BoundResult& b : bounds) {
+  for (const BoundResult& b : c.bounds) {
     schedules += b.schedules;
     pruned += b.pruned;
     report::CheckBound* jb = j.add_bounds();
@@ -420,16 +318,16 @@ void WriteCheckJson(const CheckRun& c, const std::vector<BoundResult>& bounds,
   }
   j.set_schedules(schedules);
   j.set_pruned(pruned);
-  j.set_bound(bound);
-  j.set_exhaustive(exhaustive);
-  SetSummaryFields(c.s, t, c.seed, "dfs", c.r.client, j);
-  j.set_mutation(c.r.mutation);
-  j.add_scenarios(c.sc.name);
-  j.set_hash(Hex16(c.s.hash));
-  j.set_stopped_by(StopName(stop));
+  j.set_bound(o.preemption_bound);
+  j.set_exhaustive(c.exhaustive());
+  const Summary& s = c.summary;
+  SetSummaryFields(s, c.seconds, o.seed, "dfs", r.client, j);
+  j.set_mutation(r.mutation);
+  j.add_scenarios(sc.name);
+  j.set_hash(Hex16(s.hash));
+  j.set_stopped_by(StopName(c.stop));
   for (const std::string& n : CheckNames()) j.add_checks(n);
-  if (c.s.first)
-    *j.mutable_first_violation() = FirstViolationReport(*c.s.first);
+  if (s.first) *j.mutable_first_violation() = FirstViolationReport(*s.first);
   std::printf("%s\n", ReportJson(j).c_str());
 }
 
@@ -462,45 +360,22 @@ int Check() {
                                            "(iterative deepening)",
                                            bound)
                                .c_str());
-  sim::Setup program = properties::ScenarioProgram(sc.scenario, r->config);
-  CheckRun c{.sc = sc,
-             .r = *r,
-             .program = program,
-             .seed = absl::GetFlag(FLAGS_seed),
-             .max_runs = absl::GetFlag(FLAGS_runs),
-             .max_seconds = absl::GetFlag(FLAGS_time),
-             .start = NowNs(),
-             .s = {}};
-  // Bound 0 first, then 1, ...: a bug that needs few preemptions is found
-  // before the larger bounds' many schedules are walked.
-  std::vector<BoundResult> bounds;
-  Stop stop = Stop::kExhausted;
-  for (int b = std::min(bound, 0); b <= bound; ++b) {
-    // Each bound gets an equal share of what is left of --runs and --time,
-    // so one that does not finish leaves room for the larger ones (which
-    // contain its schedules, explored again first).
-    const int left = std::max(bound - std::max(b, 0) + 1, 1);  // bound -1: 1
-    const Budget share{(c.max_runs - c.next_run + left - 1) / left,
-                       (c.max_seconds - SecondsSince(c.start)) / left};
-    bounds.emplace_back();
-    stop = CheckBound(c, b, share, bounds.back());
-    const bool budget_left =
-        c.next_run < c.max_runs && SecondsSince(c.start) < c.max_seconds;
-    if ((stop == Stop::kRuns || stop == Stop::kTime) && b < bound &&
-        budget_left) {
-      continue;
-    }
-    if (stop != Stop::kExhausted) break;
-  }
-  const double t = SecondsSince(c.start);
-  const bool exhaustive = stop == Stop::kExhausted;
-  const Summary& s = c.s;
+  const harness::CheckOptions options{.preemption_bound = bound,
+                                      .max_runs = absl::GetFlag(FLAGS_runs),
+                                      .max_seconds = absl::GetFlag(FLAGS_time),
+                                      .seed = absl::GetFlag(FLAGS_seed),
+                                      .jitter = absl::GetFlag(FLAGS_jitter)};
+  const harness::CheckResult c = harness::Check(sc, *r, options);
+  const double t = c.seconds;
+  const Stop stop = c.stop;
+  const bool exhaustive = c.exhaustive();
+  const Summary& s = c.summary;
   if (s.first) {
     PrintViolation(*s.first, out);
     WriteTraceOut(trace_out, s.first->trace_text, s.first->chrome_json, out);
   }
   uint64_t schedules = 0, pruned = 0, executions = 0;
-  for (const BoundResult& b : bounds) {
+  for (const BoundResult& b : c.bounds) {
     PrintBound(b, out);
     schedules += b.schedules;
     pruned += b.pruned;
@@ -514,23 +389,24 @@ int Check() {
                static_cast<unsigned long long>(pruned),
                static_cast<unsigned long long>(s.violations), t,
                exhaustive ? "exhaustive within the bound"
-               : s.first  ? "stopped at the first violation"
-                          : ("budget spent before the end: " +
-                            StopText(stop, c.max_runs, c.max_seconds))
-                               .c_str());
+               : s.first
+                   ? "stopped at the first violation"
+                   : ("budget spent before the end: " +
+                      StopText(stop, options.max_runs, options.max_seconds))
+                         .c_str());
   std::fprintf(out, "checked on every schedule: %s\n",
                absl::StrJoin(CheckNames(), ", ").c_str());
   if (s.first) AnnotateFirst(*s.first, out);
   WriteJunitXml(junit,
                 JunitXml("dsim check", t,
-                         {{"seed", std::to_string(c.seed)},
+                         {{"seed", std::to_string(options.seed)},
                           {"client", r->client},
                           {"mutation", r->mutation},
                           {"bound", std::to_string(bound)},
                           {"schedules", std::to_string(schedules)},
                           {"exhaustive", exhaustive ? "true" : "false"}},
                          ScenarioCases("check", r->client, {sc.name}, s)));
-  if (json) WriteCheckJson(c, bounds, bound, exhaustive, stop, t);
+  if (json) WriteCheckJson(c, sc, *r, options);
   return s.violations > 0 ? 1 : 0;
 }
 

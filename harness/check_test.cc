@@ -1,0 +1,154 @@
+// harness/check_test.cc: `dsim check`'s loop through the library alone:
+// iterative deepening exhausts small built-ins with exactly the schedule
+// counts the scenario fixes, and a planted bug stops it at a violation whose
+// token replays to the same violation.
+#include "harness/check.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "harness/replay.h"
+#include "harness/run_config.h"
+#include "sim/replay_token.h"
+
+namespace harness {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+#define DSIM_CHECK_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DSIM_CHECK_TEST_ASAN 1
+#endif
+#endif
+
+// A budget far above need: the scenario's schedules decide, not the budget.
+CheckOptions Exhaustive(int bound) {
+  return CheckOptions{
+      .preemption_bound = bound, .max_runs = 1'000'000, .max_seconds = 3600};
+}
+
+CheckResult CheckBuiltin(const std::string& name, const std::string& mutation,
+                         const CheckOptions& o) {
+  absl::StatusOr<SelectedScenario> sc = SelectBuiltin(name);
+  EXPECT_TRUE(sc.ok()) << sc.status();
+  absl::StatusOr<RunSelection> r = SelectRunByName("objects", mutation);
+  EXPECT_TRUE(r.ok()) << r.status();
+  if (!sc.ok() || !r.ok()) return {};
+  return Check(*sc, *r, o);
+}
+
+TEST(CheckTest, BoundZeroOfWaitRemovedCreatedHas12600Schedules) {
+#ifdef DSIM_CHECK_TEST_ASAN
+  GTEST_SKIP() << "25,199 executions: slow under AddressSanitizer";
+#endif
+  // The count tools/check_bounds_test.sh and docs/BENCHMARKS.md state: every
+  // schedule without a preemption, with each jitter and fault branch.
+  // The two search orders take turns; the first to finish (after 12,600
+  // schedules) ends the bound, the other having made one execution fewer.
+  const CheckResult c =
+      CheckBuiltin("wait-removed-created", "none", Exhaustive(0));
+  ASSERT_EQ(c.bounds.size(), 1u);
+  const BoundResult& b = c.bounds[0];
+  EXPECT_EQ(b.bound, 0);
+  EXPECT_TRUE(b.exhausted);
+  EXPECT_FALSE(b.violated);
+  EXPECT_EQ(b.schedules, 12600u);
+  EXPECT_EQ(b.new_schedules, 12600u);
+  EXPECT_EQ(b.executions, 25199u);
+  EXPECT_EQ(c.stop, Stop::kExhausted);
+  EXPECT_TRUE(c.exhaustive());
+  EXPECT_EQ(c.summary.runs + b.pruned, b.executions);
+  EXPECT_EQ(c.summary.violations, 0u);
+  EXPECT_FALSE(c.summary.first.has_value());
+}
+
+TEST(CheckTest, FailedStartRuntimeErrorBoundZeroHas280Schedules) {
+  const CheckResult c =
+      CheckBuiltin("failed-start-runtime-error", "none", Exhaustive(0));
+  ASSERT_EQ(c.bounds.size(), 1u);
+  EXPECT_EQ(c.bounds[0].schedules, 280u);
+  EXPECT_EQ(c.bounds[0].executions, 559u);
+  EXPECT_TRUE(c.bounds[0].exhausted);
+  EXPECT_EQ(c.stop, Stop::kExhausted);
+  EXPECT_EQ(c.summary.violations, 0u);
+}
+
+TEST(CheckTest, FailedStartRuntimeErrorExhaustsBoundOneAt15447Schedules) {
+#ifdef DSIM_CHECK_TEST_ASAN
+  GTEST_SKIP() << "about 31,000 executions: too slow under AddressSanitizer";
+#endif
+  // Bound 1 walks bound 0's 280 schedules again, and 15,167 with exactly one
+  // preemption.
+  const CheckResult c =
+      CheckBuiltin("failed-start-runtime-error", "none", Exhaustive(1));
+  ASSERT_EQ(c.bounds.size(), 2u);
+  EXPECT_EQ(c.bounds[0].bound, 0);
+  EXPECT_EQ(c.bounds[0].schedules, 280u);
+  EXPECT_TRUE(c.bounds[0].exhausted);
+  EXPECT_EQ(c.bounds[1].bound, 1);
+  EXPECT_EQ(c.bounds[1].schedules, 15447u);
+  EXPECT_EQ(c.bounds[1].new_schedules, 15167u);
+  EXPECT_EQ(c.bounds[1].executions, 30893u);
+  EXPECT_TRUE(c.bounds[1].exhausted);
+  EXPECT_EQ(c.stop, Stop::kExhausted);
+  EXPECT_EQ(c.summary.runs, 559u + 30893u);
+  EXPECT_EQ(c.summary.violations, 0u);
+}
+
+TEST(CheckTest, APlantedBugStopsTheCheckWithATokenThatReplaysIt) {
+  // removal-skips-stop-waiters: removing a container does not wake those
+  // waiting for it to stop; wait-removed-created shows it without a
+  // preemption.
+  const CheckResult c = CheckBuiltin(
+      "wait-removed-created", "removal-skips-stop-waiters", Exhaustive(2));
+  ASSERT_EQ(c.bounds.size(), 1u);
+  EXPECT_TRUE(c.bounds[0].violated);
+  EXPECT_FALSE(c.bounds[0].exhausted);
+  EXPECT_EQ(c.stop, Stop::kViolation);
+  EXPECT_FALSE(c.exhaustive());
+  EXPECT_EQ(c.summary.violations, 1u);
+  ASSERT_TRUE(c.summary.first.has_value());
+  const FirstViolation& f = *c.summary.first;
+  EXPECT_EQ(f.invariant, "every-waiter-woken") << f.message;
+
+  absl::StatusOr<TokenRun> t = ReadToken(sim::Wrap(f.token));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->scenario.name, "wait-removed-created");
+  EXPECT_EQ(t->run.mutation, "removal-skips-stop-waiters");
+  EXPECT_EQ(t->run.strategy, "dfs");
+  const ReplayResult replayed = Replay(*t);
+  EXPECT_FALSE(replayed.diverged) << replayed.why;
+  EXPECT_EQ(replayed.unused, 0u);
+  ASSERT_TRUE(replayed.violated);
+  ASSERT_TRUE(replayed.record.result.violation.has_value());
+  EXPECT_EQ(replayed.record.result.violation->invariant, f.invariant);
+  EXPECT_EQ(replayed.record.result.violation->message, f.message);
+  EXPECT_EQ(replayed.record.result.trace_hash, f.trace_hash);
+
+  // Deterministic: the same check again finds the same run.
+  const CheckResult again = CheckBuiltin(
+      "wait-removed-created", "removal-skips-stop-waiters", Exhaustive(2));
+  ASSERT_TRUE(again.summary.first.has_value());
+  EXPECT_EQ(again.summary.first->token, f.token);
+  EXPECT_EQ(again.summary.hash, c.summary.hash);
+}
+
+TEST(CheckTest, EachBoundGetsItsShareOfTheRuns) {
+  // Bound 0 may take half of 1,000 executions and stops there; bound 1 gets
+  // the rest. Neither is exhausted; the budget ended the check.
+  CheckOptions o = Exhaustive(1);
+  o.max_runs = 1000;
+  const CheckResult c = CheckBuiltin("wait-removed-created", "none", o);
+  ASSERT_EQ(c.bounds.size(), 2u);
+  EXPECT_EQ(c.bounds[0].executions, 500u);
+  EXPECT_FALSE(c.bounds[0].exhausted);
+  EXPECT_EQ(c.bounds[1].executions, 500u);
+  EXPECT_FALSE(c.bounds[1].exhausted);
+  EXPECT_EQ(c.stop, Stop::kRuns);
+  EXPECT_EQ(c.summary.runs, 1000u);
+}
+
+}  // namespace
+}  // namespace harness
