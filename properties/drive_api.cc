@@ -101,6 +101,7 @@ absl::Status DriveCapable(const sc::Scenario& s) {
       case sc::EnvEvent::KILL_PROCESS:
       case sc::EnvEvent::OOM:
       case sc::EnvEvent::SHIM_DIES:
+      case sc::EnvEvent::CONTAINERD_RESTART:
         break;
       default:
         return no("environment event " + sc::EnvEvent::Kind_Name(e.kind()));

@@ -77,6 +77,11 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   h.spec.oom_at_exit = options_.dockerd_20_10;
   h.spec.oom_killed_until_exit = options_.dockerd_20_10;
   h.faults = faults.enabled();
+  // As the simulated runner: a containerd restart may cost the daemon
+  // events (what it published while dockerd was not subscribed).
+  for (const sc::EnvEvent& e : s->event()) {
+    h.faults |= e.kind() == sc::EnvEvent::CONTAINERD_RESTART;
+  }
   uint64_t seq = 0;
   std::map<std::string, std::string> names;     // daemon id -> scenario name
   std::map<std::string, std::string> exec_ids;  // scenario exec -> daemon id
@@ -174,6 +179,14 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   bool restarting = false;
   model::DaemonRestart restart;
   std::set<uint64_t> cut;
+  // A containerd restart under way: its event streams ended, and dockerd
+  // has not subscribed again yet (subscriptions() is still this). Nothing
+  // is released meanwhile, so no event is published while dockerd is not
+  // subscribed: the restart takes no time among the steps, as the simulated
+  // fake's Restart takes none (dockerd's 100 ms waitServe poll is not a
+  // gap in which the scenario's timed events could fall).
+  std::optional<uint64_t> containerd_restart;
+  sim::Nanos containerd_restart_at = 0;
 
   auto issue = [&](Client& cl) {
     const sc::Call& c = *cl.calls[cl.next++];
@@ -328,6 +341,12 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       case sc::EnvEvent::SHIM_DIES:
         if (!id.empty()) (void)fake_.kernel().KillShim(kNs, id);
         return absl::OkStatus();
+      case sc::EnvEvent::CONTAINERD_RESTART:
+        containerd_restart = gate_.subscriptions();
+        containerd_restart_at = ex_.now();
+        gate_.EndEventStreams();
+        fake_.Restart();
+        return absl::OkStatus();
       default:
         return absl::InvalidArgumentError(
             "drive cannot run environment event " +
@@ -377,6 +396,23 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         h.restarts.push_back(restart);
         restarting = false;
         last_mark = ~uint64_t{0};
+        continue;
+      }
+    }
+    if (containerd_restart.has_value()) {
+      if (gate_.subscriptions() > *containerd_restart) {
+        containerd_restart.reset();
+        last_mark = ~uint64_t{0};
+      } else if (ex_.now() - containerd_restart_at >=
+                 options_.containerd_resubscribe) {
+        failure_invariant = "containerd-restart";
+        failure = absl::StrCat(
+            "dockerd did not subscribe to containerd's events again within ",
+            options_.containerd_resubscribe / sim::kSecond,
+            " s of containerd's restart");
+        break;
+      } else {
+        co_await ex_.Sleep(sim::kMillisecond);
         continue;
       }
     }
