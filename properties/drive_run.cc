@@ -447,9 +447,20 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     // Pending: the gate's steps and every idle client's next call (the
     // scenario's clients only once setup is done).
     std::vector<std::string> pending = gate_.Pending();
-    std::map<std::string, Client*> call_steps;
+    std::map<std::string, Client*> call_steps, cancel_steps;
     std::vector<Client*> repolls;
     auto offer = [&](Client& c) {
+      // An attached exec start with cancel_after_ms: its client may go away
+      // while the call is out (the step closes the connection).
+      if (c.in_flight != 0 && !c.repoll && c.next > 0 &&
+          c.calls[c.next - 1]->op() == sc::EXEC_START &&
+          !c.calls[c.next - 1]->detach() &&
+          c.calls[c.next - 1]->cancel_after_ms() > 0) {
+        const std::string label =
+            absl::StrCat("cancel ", c.name, " #", c.next, " EXEC_START");
+        cancel_steps[label] = &c;
+        pending.push_back(label);
+      }
       if (c.in_flight != 0 || c.next == c.calls.size()) return;
       if (c.repoll && c.released_mark == result.decisions.size()) {
         repolls.push_back(&c);  // offered only if nothing else is
@@ -558,6 +569,15 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     if (auto it = call_steps.find(label); it != call_steps.end()) {
       issue(*it->second);
       sent = it->second->in_flight != 0;
+    } else if (auto c = cancel_steps.find(label); c != cancel_steps.end()) {
+      // The client goes away: its connection closes and the call stays
+      // without a reply (indeterminate). Not a cancel of the exec start:
+      // moby's API router runs ContainerExecStart with
+      // context.Background(), so dockerd goes on as if the client were
+      // there (docs/SCENARIOS.md, "Driving the real dockerd").
+      http_.Abort(c->second->in_flight);
+      c->second->in_flight = 0;
+      sent = false;
     } else if (label == env_step) {
       if (absl::Status st = run_env(*env[env_next++]); !st.ok()) {
         failure_invariant = "daemon-restart";

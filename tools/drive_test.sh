@@ -116,6 +116,13 @@ out=$("$dsim" drive --scenario "$tmp/c8d-kill.textproto" --seed 3 --runs 2 --jso
 check "an exit after a containerd restart reaches dockerd (rc=$rc)" '^0 .*"runs":"2".*"violations":0' "$rc $out"
 [[ $rc == 0 ]] || cat "$tmp/c8d-kill.err"
 
+# --- a client that goes away from its attached exec start (cancel_after_ms):
+# a step that closes the connection; dockerd carries on (the built-in's
+# expectations hold) ------------------------------------------------------
+out=$("$dsim" drive --scenario exec-attached-cancel --seed 1 --runs 2 --json 2>"$tmp/cancel.err"); rc=$?
+check "the exec-attached-cancel built-in passes (rc=$rc)" '^0 .*"runs":"2".*"violations":0' "$rc $out"
+[[ $rc == 0 ]] || cat "$tmp/cancel.err"
+
 # --- --dockerd-binary: your own dockerd (here a wrapper of Debian's that
 # counts its starts) is the one started, and restarted after a crash ---------
 cat >"$tmp/my-dockerd" <<SH
