@@ -101,6 +101,7 @@ absl::Status DriveCapable(const sc::Scenario& s) {
       case sc::EnvEvent::KILL_PROCESS:
       case sc::EnvEvent::OOM:
       case sc::EnvEvent::SHIM_DIES:
+      case sc::EnvEvent::CONTAINERD_RESTART:
         break;
       default:
         return no("environment event " + sc::EnvEvent::Kind_Name(e.kind()));
@@ -123,7 +124,6 @@ absl::Status DriveCapable(const sc::Scenario& s) {
   }
   for (const sc::Client& cl : s.client()) {
     for (const sc::Call& c : cl.call()) {
-      if (c.cancel_after_ms() > 0) return no("cancel_after_ms");
       if (!program_ok(c.args())) return no("the cat program (stdin)");
       if (c.has_expect() && c.expect().has_pending_at_ms()) {
         return no("expect.pending_at_ms");

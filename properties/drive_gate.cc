@@ -1,6 +1,9 @@
 #include "properties/drive_gate.h"
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "containerd/events/task.pb.h"
+#include "containerd/services/events/v1/events.pb.h"
 #include "sim/chan.h"
 #include "wire/request_ids.h"
 
@@ -26,6 +29,22 @@ std::string ShortMethod(const std::string& method) {
   return method.substr(dot + 1);
 }
 
+// Whether a SubscribeRequest's filters name namespace `ns` (dockerd's:
+// "namespace==moby,topic~=|^/tasks/|").
+bool SubscribesTo(const std::string& request, const std::string& ns) {
+  containerd::services::events::v1::SubscribeRequest r;
+  if (!r.ParseFromString(request)) return false;
+  const std::string want = "namespace==" + ns;
+  for (const std::string& f : r.filters()) {
+    for (absl::string_view part : absl::StrSplit(f, ',')) {
+      if (part == want) return true;
+    }
+  }
+  return false;
+}
+
+constexpr char kHealthCheck[] = "/grpc.health.v1.Health/Check";
+
 }  // namespace
 
 // Takes the subscription's envelopes as soon as they are published (so a
@@ -39,13 +58,18 @@ class DriveGate::Stream : public sim::RpcStream {
         inner_(std::shared_ptr<sim::RpcStream>(std::move(inner))),
         queue_(std::make_shared<sim::Chan<Item>>(gate.ex_, "drive events",
                                                  size_t{1} << 20)),
-        closed_(std::make_shared<bool>(false)) {
+        closed_(std::make_shared<bool>(false)),
+        ending_(std::make_shared<bool>(false)) {
+    gate_.ending_.insert(ending_);
     gate_.ex_.Spawn("drive event pump", Pump(inner_, queue_, closed_),
                     sim::SpawnOptions{.background = true});
   }
   // The subscriber is gone (its dockerd was killed or stopped): the pump
   // ends at the next envelope, which drops containerd's subscription.
-  ~Stream() override { *closed_ = true; }
+  ~Stream() override {
+    *closed_ = true;
+    gate_.ending_.erase(ending_);
+  }
 
   sim::Task<Item> Next() override {
     for (;;) {
@@ -58,8 +82,10 @@ class DriveGate::Stream : public sim::RpcStream {
       const std::string base = gate_.EventBase(e);
       if (base.empty() || !gate_.controlled_) co_return item;
       if (gate_.Dropped(e)) continue;
-      std::unique_ptr<Held> held = gate_.Hold(base);
-      co_await held->Wait();
+      if (!*ending_) {
+        std::unique_ptr<Held> held = gate_.Hold(base);
+        co_await held->Wait();
+      }
       if (gate_.tap_) gate_.tap_(e);
       if (e.topic() == "/tasks/exit") {
         ev::TaskExit x;
@@ -92,6 +118,7 @@ class DriveGate::Stream : public sim::RpcStream {
   std::shared_ptr<sim::RpcStream> inner_;
   std::shared_ptr<sim::Chan<Item>> queue_;
   std::shared_ptr<bool> closed_;
+  std::shared_ptr<bool> ending_;  // containerd restarts (EndEventStreams)
 };
 
 void DriveGate::set_controlled(bool on) {
@@ -120,6 +147,20 @@ void DriveGate::Release(const std::string& label, const std::string& fault) {
   if (!fault.empty()) faults_[label] = fault;
   it->second->Set();
   pending_.erase(it);
+}
+
+void DriveGate::EndEventStreams() {
+  for (const std::shared_ptr<bool>& e : ending_) *e = true;
+  // The envelope each stream holds as a step goes at once; the ones queued
+  // behind it follow without a step (Stream::Next).
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (absl::StartsWith(it->first, "event ")) {
+      it->second->Set();
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 std::string DriveGate::Name(const std::string& id) const {
@@ -195,6 +236,12 @@ sim::Task<void> DriveGate::ProcessEnd(std::string ns, std::string container_id,
 
 sim::Task<absl::StatusOr<std::string>> DriveGate::Unary(
     std::string method, sim::RpcMetadata metadata, std::string request) {
+  if (method == kHealthCheck) {
+    // grpc.health.v1.HealthCheckResponse{status: SERVING}: field 1 (varint)
+    // = 1. containerd's client asks it in IsServing, which dockerd's
+    // waitServe polls before it subscribes again after a containerd restart.
+    co_return std::string("\x08\x01", 2);
+  }
   if (controlled_ && NamespaceOf(metadata) == kNs) {
     const wire::RequestIds ids = wire::RequestIdsOf(method, request);
     std::string base = "rpc " + ShortMethod(method);
@@ -254,10 +301,13 @@ std::shared_ptr<sim::Completion> DriveGate::ExitDelivered(
 sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>
 DriveGate::ServerStream(std::string method, sim::RpcMetadata metadata,
                         std::string request) {
+  const bool mine =
+      ShortMethod(method) == "Events/Subscribe" && SubscribesTo(request, kNs);
   absl::StatusOr<std::unique_ptr<sim::RpcStream>> s =
       co_await inner_.ServerStream(std::move(method), std::move(metadata),
                                    std::move(request));
   if (!s.ok()) co_return s.status();
+  if (mine) ++subscriptions_;
   co_return std::unique_ptr<sim::RpcStream>(
       std::make_unique<Stream>(*this, std::move(*s)));
 }

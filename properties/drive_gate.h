@@ -5,7 +5,9 @@
 // gate) waits as a pending step, named by a stable label, until the driver
 // releases it. A request is handled when it is released (so containerd's
 // state changes in the strategy's order) and its reply leaves at once; events
-// keep their order per subscription, as containerd's do. Single-threaded: it
+// keep their order per subscription, as containerd's do. It answers the gRPC
+// health check itself (SERVING), as containerd does: dockerd asks it before
+// it subscribes to events again after a containerd restart. Single-threaded: it
 // lives on the serving executor.
 #ifndef DSIM_PROPERTIES_DRIVE_GATE_H_
 #define DSIM_PROPERTIES_DRIVE_GATE_H_
@@ -14,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,6 +74,15 @@ class DriveGate : public sim::RpcConnection {
   void Release(const std::string& label, const std::string& fault = "");
   // Steps that became pending so far (activity, for the quiet window).
   uint64_t arrivals() const { return arrivals_; }
+  // containerd restarts (CONTAINERD_RESTART): call just before
+  // FakeContainerd::Restart, which ends every subscription. The envelopes
+  // already taken from the fake (published before the restart: containerd
+  // wrote them to the connection) reach dockerd at once, in their order,
+  // with no step of their own, and then each stream ends.
+  void EndEventStreams();
+  // Events/Subscribe calls for the daemon's namespace answered so far:
+  // dockerd subscribes again once containerd serves after a restart.
+  uint64_t subscriptions() const { return subscriptions_; }
   // The labels of this run's requests, in the order they arrived.
   const std::vector<std::string>& requests() const { return requests_; }
 
@@ -128,6 +140,9 @@ class DriveGate : public sim::RpcConnection {
   // delivered.
   std::map<std::string, std::shared_ptr<sim::Completion>> exit_delivered_;
   std::vector<std::string> requests_;
+  // Each open stream's flag: set, it passes its envelopes without a step.
+  std::set<std::shared_ptr<bool>> ending_;
+  uint64_t subscriptions_ = 0;
 };
 
 }  // namespace properties

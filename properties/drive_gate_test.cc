@@ -1,7 +1,8 @@
 // properties/drive_gate_test.cc: the gate of `dsim drive`, under the
 // simulated scheduler: a request of namespace moby is not handled until its
 // step is released, events keep their order and wait for release, the lost
-// exit bug drops an init's /tasks/exit, and nothing waits when uncontrolled.
+// exit bug drops an init's /tasks/exit, a containerd restart ends the event
+// streams, and nothing waits when uncontrolled.
 #include "properties/drive_gate.h"
 
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "containerd/events/task.pb.h"
+#include "containerd/services/events/v1/events.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
 #include "gtest/gtest.h"
 #include "sim/run.h"
@@ -211,6 +213,59 @@ TEST(DriveGateTest, ExitBeforeStartReplyBugHoldsTheReply) {
           "release event /tasks/start c1 #1", "release rpc Tasks/Start c1 #1",
           "delivered /tasks/start", "release event /tasks/exit c1 #1",
           "delivered /tasks/exit", "start replied", "end"}));
+}
+
+// A containerd restart: the envelope held as a step and the one queued
+// behind it reach the subscriber at once, with no step released, then the
+// stream ends; dockerd's Subscribe (namespace moby) is counted, the plugins'
+// is not, and the health check dockerd polls before it subscribes again
+// says SERVING.
+TEST(DriveGateTest, ContainerdRestartDeliversWhatWasPublishedThenEnds) {
+  auto body = [](sim::Executor* ex, World* w,
+                 std::vector<std::string>* log) -> sim::Task<void> {
+    w->inner.envelopes = TwoEvents();
+    w->gate.AddName("0123abcd", "c1");
+    w->gate.set_controlled(true);
+    containerd::services::events::v1::SubscribeRequest plugins, moby;
+    plugins.add_filters("namespace==plugins.moby,topic~=|^/tasks/|");
+    moby.add_filters("namespace==moby,topic~=|^/tasks/|");
+    constexpr char kSubscribe[] =
+        "/containerd.services.events.v1.Events/Subscribe";
+    (void)co_await w->gate.ServerStream(kSubscribe, {},
+                                        plugins.SerializeAsString());
+    log->push_back("subscriptions " + std::to_string(w->gate.subscriptions()));
+    absl::StatusOr<std::unique_ptr<sim::RpcStream>> s =
+        co_await w->gate.ServerStream(kSubscribe, kMoby,
+                                      moby.SerializeAsString());
+    log->push_back("subscriptions " + std::to_string(w->gate.subscriptions()));
+    auto read = [](sim::RpcStream* s,
+                   std::vector<std::string>* log) -> sim::Task<void> {
+      for (;;) {
+        absl::StatusOr<std::optional<std::string>> m = co_await s->Next();
+        if (!m.ok() || !m->has_value()) break;
+        fake_containerd::Envelope e;
+        e.ParseFromString(**m);
+        log->push_back("delivered " + e.topic());
+      }
+      log->push_back("end");
+    };
+    sim::JoinHandle<void> h = ex->Spawn("read", read(s->get(), log));
+    co_await AwaitPending(ex, &w->gate, "event /tasks/start c1 #1");
+    log->push_back("pending " + w->gate.Pending()[0]);
+    w->gate.EndEventStreams();
+    log->push_back("pending " + std::to_string(w->gate.Pending().size()));
+    co_await ex->Join(h);
+    absl::StatusOr<std::string> health =
+        co_await w->gate.Unary("/grpc.health.v1.Health/Check", {}, "");
+    log->push_back(health.ok() && *health == std::string("\x08\x01", 2)
+                       ? "SERVING"
+                       : "not serving");
+  };
+  EXPECT_EQ(RunGate(body), (std::vector<std::string>{
+                               "subscriptions 0", "subscriptions 1",
+                               "pending event /tasks/start c1 #1", "pending 0",
+                               "delivered /tasks/start",
+                               "delivered /tasks/exit", "end", "SERVING"}));
 }
 
 TEST(DriveGateTest, UncontrolledPassesAtOnce) {

@@ -77,6 +77,11 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   h.spec.oom_at_exit = options_.dockerd_20_10;
   h.spec.oom_killed_until_exit = options_.dockerd_20_10;
   h.faults = faults.enabled();
+  // As the simulated runner: a containerd restart may cost the daemon
+  // events (what it published while dockerd was not subscribed).
+  for (const sc::EnvEvent& e : s->event()) {
+    h.faults |= e.kind() == sc::EnvEvent::CONTAINERD_RESTART;
+  }
   uint64_t seq = 0;
   std::map<std::string, std::string> names;     // daemon id -> scenario name
   std::map<std::string, std::string> exec_ids;  // scenario exec -> daemon id
@@ -174,6 +179,14 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   bool restarting = false;
   model::DaemonRestart restart;
   std::set<uint64_t> cut;
+  // A containerd restart under way: its event streams ended, and dockerd
+  // has not subscribed again yet (subscriptions() is still this). Nothing
+  // is released meanwhile, so no event is published while dockerd is not
+  // subscribed: the restart takes no time among the steps, as the simulated
+  // fake's Restart takes none (dockerd's 100 ms waitServe poll is not a
+  // gap in which the scenario's timed events could fall).
+  std::optional<uint64_t> containerd_restart;
+  sim::Nanos containerd_restart_at = 0;
 
   auto issue = [&](Client& cl) {
     const sc::Call& c = *cl.calls[cl.next++];
@@ -328,6 +341,12 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       case sc::EnvEvent::SHIM_DIES:
         if (!id.empty()) (void)fake_.kernel().KillShim(kNs, id);
         return absl::OkStatus();
+      case sc::EnvEvent::CONTAINERD_RESTART:
+        containerd_restart = gate_.subscriptions();
+        containerd_restart_at = ex_.now();
+        gate_.EndEventStreams();
+        fake_.Restart();
+        return absl::OkStatus();
       default:
         return absl::InvalidArgumentError(
             "drive cannot run environment event " +
@@ -380,6 +399,23 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
         continue;
       }
     }
+    if (containerd_restart.has_value()) {
+      if (gate_.subscriptions() > *containerd_restart) {
+        containerd_restart.reset();
+        last_mark = ~uint64_t{0};
+      } else if (ex_.now() - containerd_restart_at >=
+                 options_.containerd_resubscribe) {
+        failure_invariant = "containerd-restart";
+        failure = absl::StrCat(
+            "dockerd did not subscribe to containerd's events again within ",
+            options_.containerd_resubscribe / sim::kSecond,
+            " s of containerd's restart");
+        break;
+      } else {
+        co_await ex_.Sleep(sim::kMillisecond);
+        continue;
+      }
+    }
     uint64_t replies = 0;
     for (Client* cl : [&] {
            std::vector<Client*> v{&setup};
@@ -411,9 +447,20 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     // Pending: the gate's steps and every idle client's next call (the
     // scenario's clients only once setup is done).
     std::vector<std::string> pending = gate_.Pending();
-    std::map<std::string, Client*> call_steps;
+    std::map<std::string, Client*> call_steps, cancel_steps;
     std::vector<Client*> repolls;
     auto offer = [&](Client& c) {
+      // An attached exec start with cancel_after_ms: its client may go away
+      // while the call is out (the step closes the connection).
+      if (c.in_flight != 0 && !c.repoll && c.next > 0 &&
+          c.calls[c.next - 1]->op() == sc::EXEC_START &&
+          !c.calls[c.next - 1]->detach() &&
+          c.calls[c.next - 1]->cancel_after_ms() > 0) {
+        const std::string label =
+            absl::StrCat("cancel ", c.name, " #", c.next, " EXEC_START");
+        cancel_steps[label] = &c;
+        pending.push_back(label);
+      }
       if (c.in_flight != 0 || c.next == c.calls.size()) return;
       if (c.repoll && c.released_mark == result.decisions.size()) {
         repolls.push_back(&c);  // offered only if nothing else is
@@ -522,6 +569,15 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     if (auto it = call_steps.find(label); it != call_steps.end()) {
       issue(*it->second);
       sent = it->second->in_flight != 0;
+    } else if (auto c = cancel_steps.find(label); c != cancel_steps.end()) {
+      // The client goes away: its connection closes and the call stays
+      // without a reply (indeterminate). Not a cancel of the exec start:
+      // moby's API router runs ContainerExecStart with
+      // context.Background(), so dockerd goes on as if the client were
+      // there (docs/SCENARIOS.md, "Driving the real dockerd").
+      http_.Abort(c->second->in_flight);
+      c->second->in_flight = 0;
+      sent = false;
     } else if (label == env_step) {
       if (absl::Status st = run_env(*env[env_next++]); !st.ok()) {
         failure_invariant = "daemon-restart";

@@ -71,6 +71,9 @@ struct DriveOptions {
   // Replay: how long to wait for the recorded step to become pending (the
   // daemon may be slower than when it was recorded) before diverging.
   sim::Nanos replay_patience = 2 * sim::kSecond;
+  // A containerd restart: dockerd subscribes to its events again within this
+  // (its waitServe polls the health check every 100 ms), or the run fails.
+  sim::Nanos containerd_resubscribe = 30 * sim::kSecond;
   // The driven dockerd is 20.10 (before moby 23.0): the legacy libcontainerd,
   // which copies an OOM in at the exit, and no 57d2d6ef, so OOMKilled stays
   // set after a start until the next exit (model::SpecOptions oom_at_exit and

@@ -2,7 +2,8 @@
 # `dsim drive` against a private real dockerd 20.10 on the fake containerd: a
 # small scenario passes two runs on unmodified code; a daemon crash (SIGKILL,
 # restart on the same roots) and a graceful stop are driven, recorded and
-# judged; with a deliberately wrong
+# judged; a containerd restart ends dockerd's event streams and it
+# subscribes again; with a deliberately wrong
 # containerd (--containerd-bug lost-exit-event: an init's /tasks/exit is never
 # published) it reports a violation through the checks with a token, and
 # `dsim drive TOKEN` replays it to the same violation; bad input is one line
@@ -42,12 +43,12 @@ client { name: "watcher" call { op: INSPECT container: "c1" } }
 SCN
 
 # --- bad input: one line, status 2, before any dockerd starts -----------------
-cat >"$tmp/events.textproto" <<'SCN'
-container { id: "c1" args: ["run"] started: true }
-event { kind: CONTAINERD_RESTART after_ms: 10 }
+cat >"$tmp/stdin.textproto" <<'SCN'
+container { id: "c1" args: ["cat"] started: true }
+client { call { op: INSPECT container: "c1" } }
 SCN
-out=$("$dsim" drive --scenario "$tmp/events.textproto" 2>&1); rc=$?
-check "a containerd restart is refused (rc=$rc)" '^2 dsim: scenario events: dsim drive cannot run environment event CONTAINERD_RESTART' "$rc $out"
+out=$("$dsim" drive --scenario "$tmp/stdin.textproto" 2>&1); rc=$?
+check "the cat program is refused (rc=$rc)" '^2 dsim: scenario stdin: dsim drive cannot run the cat program' "$rc $out"
 out=$("$dsim" drive --scenario "$tmp/exit-seen.textproto" --strategy dfs 2>&1); rc=$?
 check "drive's strategies are pct and random (rc=$rc)" "^2 dsim: drive's --strategy is pct or random" "$rc $out"
 out=$("$dsim" drive dsimdrive1aa --seed 3 2>&1); rc=$?
@@ -95,6 +96,32 @@ SCN
 out=$("$dsim" drive --scenario "$tmp/shutdown.textproto" --seed 2 --runs 1 --json 2>"$tmp/shutdown.err"); rc=$?
 check "a run with a graceful stop (live-restore) passes (rc=$rc)" '^0 .*"daemon_restarts":"1"' "$rc $out"
 [[ $rc == 0 ]] || cat "$tmp/shutdown.err"
+
+# --- containerd restarts: dockerd's event streams end at the gate, it polls
+# the health check and subscribes again, and nothing is released until it
+# has; the built-in's exit comes after or before it. Then a kill behind
+# dockerd's back, always after the restart (environment events keep their
+# order): its exit reaches dockerd only through the new subscription, and
+# the waiter returns only if it did. --------------------------------------
+out=$("$dsim" drive --scenario containerd-restart --seed 1 --runs 2 --json 2>"$tmp/c8d.err"); rc=$?
+check "the containerd-restart built-in passes (rc=$rc)" '^0 .*"runs":"2".*"violations":0' "$rc $out"
+[[ $rc == 0 ]] || cat "$tmp/c8d.err"
+cat >"$tmp/c8d-kill.textproto" <<'SCN'
+container { id: "c1" args: ["run"] started: true }
+event { kind: CONTAINERD_RESTART after_ms: 10 }
+event { kind: KILL_PROCESS after_ms: 20 container: "c1" signal: 9 }
+client { name: "waiter" call { op: WAIT container: "c1" condition: NOT_RUNNING } }
+SCN
+out=$("$dsim" drive --scenario "$tmp/c8d-kill.textproto" --seed 3 --runs 2 --json 2>"$tmp/c8d-kill.err"); rc=$?
+check "an exit after a containerd restart reaches dockerd (rc=$rc)" '^0 .*"runs":"2".*"violations":0' "$rc $out"
+[[ $rc == 0 ]] || cat "$tmp/c8d-kill.err"
+
+# --- a client that goes away from its attached exec start (cancel_after_ms):
+# a step that closes the connection; dockerd carries on (the built-in's
+# expectations hold) ------------------------------------------------------
+out=$("$dsim" drive --scenario exec-attached-cancel --seed 1 --runs 2 --json 2>"$tmp/cancel.err"); rc=$?
+check "the exec-attached-cancel built-in passes (rc=$rc)" '^0 .*"runs":"2".*"violations":0' "$rc $out"
+[[ $rc == 0 ]] || cat "$tmp/cancel.err"
 
 # --- --dockerd-binary: your own dockerd (here a wrapper of Debian's that
 # counts its starts) is the one started, and restarted after a crash ---------

@@ -175,10 +175,14 @@ reply, 200 ms at the end of a run. Either is a guess about goroutines dsim
 does not schedule (docs/BENCHMARKS.md measures both).
 Every run records the History and gets explore's checks; between runs every
 container is removed through the API. A daemon restart or shutdown is a
-SIGKILL or SIGTERM of dockerd and a start on the same roots; faults are drawn
-at the gate (exec-start-fails too). Scenarios with CONTAINERD_RESTART,
-shared_pids, stale containers, the cat program, cancel_after_ms or
-expect.pending_at_ms are refused (exit 2). A violation
+SIGKILL or SIGTERM of dockerd and a start on the same roots; a containerd
+restart ends dockerd's event streams at the gate (the events published
+before it reach dockerd first; tasks survive) and nothing more is released
+until dockerd has subscribed again; faults are drawn at the gate
+(exec-start-fails too); an attached exec start's cancel_after_ms is a step
+that closes its connection (the call then has no reply). Scenarios with
+shared_pids, stale containers, the cat program or expect.pending_at_ms are
+refused (exit 2). A violation
 prints the History, the released steps, the dockerd log of the run and a
 token; `dsim drive TOKEN` replays it best-effort: dockerd's goroutines are
 not under dsim's scheduler, so it follows the recorded releases while the
