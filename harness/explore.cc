@@ -111,7 +111,10 @@ ExploreResult Explore(const std::vector<const SelectedScenario*>& scenarios,
     o.wall_deadline_ns = sim::WallDeadlineNs(start, opt.max_seconds + 1);
     const int64_t run_start = NowNs();
     sim::RunRecord rec = sim::RunOnce(o, strategy, programs[k]);
-    if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
+    if (rec.result.outcome == sim::RunOutcome::kPruned) {
+      ++s.pruned;
+      continue;
+    }
     Record(s, rec, i, k, SecondsSince(run_start));
     if (Violated(rec)) {
       NoteViolation(s, *scenarios[k], k, r, programs[k], rec, i, o,

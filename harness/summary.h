@@ -41,6 +41,9 @@ uint64_t RunHashTerm(uint64_t run_index, uint64_t trace_hash);
 
 struct Summary {
   uint64_t runs = 0, steps = 0, violations = 0;
+  // Executions a reducing strategy (DPOR's sleep sets) ended before they
+  // completed: counted by the run budget, not in `runs`.
+  uint64_t pruned = 0;
   uint64_t hash = kEmptyRunsHash;  // the sum of RunHashTerm over the runs
   std::optional<FirstViolation> first;
   std::vector<ScenarioStats> per_scenario;

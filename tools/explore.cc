@@ -247,6 +247,13 @@ int Explore() {
                static_cast<unsigned long long>(s.violations), t,
                t > 0 ? s.runs / t : 0.0,
                static_cast<unsigned long long>(s.hash));
+  if (s.pruned > 0) {
+    std::fprintf(out,
+                 "%llu more executions ended early by %s's sleep sets (an "
+                 "equivalent schedule was explored)\n",
+                 static_cast<unsigned long long>(s.pruned),
+                 r->strategy.c_str());
+  }
   std::fprintf(out, "%s; checked on every run: %s\n",
                StopText(stop, max_runs, max_seconds).c_str(),
                absl::StrJoin(checks, ", ").c_str());
@@ -271,6 +278,7 @@ int Explore() {
     for (const std::string& n : names) j.add_scenarios(n);
     j.set_hash(Hex16(s.hash));
     j.set_stopped_by(StopName(stop));
+    j.set_pruned(s.pruned);
     for (const std::string& c : checks) j.add_checks(c);
     if (s.first) *j.mutable_first_violation() = FirstViolationReport(*s.first);
     j.set_shard(shard_text);

@@ -106,7 +106,7 @@ absl::Status CheckShards(const std::vector<Shard>& shards) {
   return absl::OkStatus();
 }
 
-// Runs, steps and the hash add up (the hash is a sum over run indices); the
+// Runs, steps, pruned executions and the hash add up (the hash is a sum over run indices); the
 // earliest violation by run index is the one machine's first; elapsed_s is the
 // longest shard's (they run in parallel), peak_rss_mb the largest.
 report::ExploreReport Combine(const std::vector<Shard>& shards) {
@@ -119,6 +119,7 @@ report::ExploreReport Combine(const std::vector<Shard>& shards) {
     const report::ExploreReport& r = s.report;
     m.set_runs(m.runs() + r.runs());
     m.set_steps(m.steps() + r.steps());
+    m.set_pruned(m.pruned() + r.pruned());
     uint64_t h = 0;
     ParseHex16(r.hash(), &h);
     hash += h;
