@@ -135,6 +135,49 @@ TEST(CheckTest, APlantedBugStopsTheCheckWithATokenThatReplaysIt) {
   EXPECT_EQ(again.summary.hash, c.summary.hash);
 }
 
+TEST(CheckTest, UnboundedCheckExhaustsWaitRemovedCreatedThroughDpor) {
+  // Without a bound, DPOR (one order) finishes at 1,080 executions that are
+  // not equivalent up to reordering independent steps, while sleep-set dfs
+  // (the other) is still going; both run in turn, so 2,195 in all.
+  const CheckResult c =
+      CheckBuiltin("wait-removed-created", "none", Exhaustive(-1));
+  ASSERT_EQ(c.bounds.size(), 1u);
+  const BoundResult& b = c.bounds[0];
+  EXPECT_EQ(b.bound, -1);
+  EXPECT_TRUE(b.exhausted);
+  EXPECT_EQ(b.schedules, 1080u);
+  EXPECT_EQ(b.pruned, 35u);
+  EXPECT_EQ(b.executions, 2195u);
+  EXPECT_EQ(c.stop, Stop::kExhausted);
+  EXPECT_EQ(c.summary.runs + b.pruned, b.executions);
+  EXPECT_EQ(c.summary.violations, 0u);
+}
+
+TEST(CheckTest, UnboundedCheckFindsABugThroughDporWithAReplayableToken) {
+#ifdef DSIM_CHECK_TEST_ASAN
+  GTEST_SKIP() << "2,575 executions: slow under AddressSanitizer";
+#endif
+  // exit-handler-nil-process needs a preemption inside the start path; the
+  // bounded dfs orders need thousands of schedules for it, DPOR a few
+  // hundred.
+  const CheckResult c = CheckBuiltin(
+      "exec-dies-during-start", "exit-handler-nil-process", Exhaustive(-1));
+  ASSERT_EQ(c.bounds.size(), 1u);
+  EXPECT_TRUE(c.bounds[0].violated);
+  EXPECT_EQ(c.bounds[0].executions, 2575u);
+  ASSERT_TRUE(c.summary.first.has_value());
+  const FirstViolation& f = *c.summary.first;
+  EXPECT_EQ(f.invariant, "no-panic") << f.message;
+  absl::StatusOr<TokenRun> t = ReadToken(sim::Wrap(f.token));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->run.strategy, "dpor");
+  const ReplayResult replayed = Replay(*t);
+  EXPECT_FALSE(replayed.diverged) << replayed.why;
+  ASSERT_TRUE(replayed.violated);
+  EXPECT_EQ(replayed.record.result.violation->invariant, f.invariant);
+  EXPECT_EQ(replayed.record.result.trace_hash, f.trace_hash);
+}
+
 TEST(CheckTest, EachBoundGetsItsShareOfTheRuns) {
   // Bound 0 may take half of 1,000 executions and stops there; bound 1 gets
   // the rest. Neither is exhausted; the budget ended the check.

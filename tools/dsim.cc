@@ -79,7 +79,9 @@ recording is exit 2.)",
                       [--trace-out FILE] [--format chrome|text] [--nojitter] [--json]
                       [--junit-xml FILE])",
        R"(check: explores every schedule of one scenario with at most K preemptions
-(dfs with preemption bounding) and reports how many there were.)",
+(dfs with preemption bounding) and reports how many there were; with
+--preemption-bound -1, every schedule up to reordering independent steps (DPOR,
+with sleep-set dfs in turn).)",
        {"scenario", "client", "mutation", "preemption_bound", "runs", "time",
         "seed", "trace_out", "format", "jitter", "json", "junit_xml"},
        dsim::Check},

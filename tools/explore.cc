@@ -363,7 +363,7 @@ int Check() {
   FILE* out = json ? stderr : stdout;
   std::fprintf(out, "dsim check: scenario %s, client=%s mutation=%s, %s\n",
                sc.name.c_str(), r->client.c_str(), r->mutation.c_str(),
-               bound < 0 ? "dfs without a preemption bound (sleep sets)"
+               bound < 0 ? "no preemption bound: DPOR and sleep-set dfs in turn"
                          : absl::StrFormat("dfs with preemption bounds 0 to %d "
                                            "(iterative deepening)",
                                            bound)
@@ -389,19 +389,19 @@ int Check() {
     pruned += b.pruned;
     executions += b.executions;
   }
-  std::fprintf(out,
-               "%llu schedules explored in %llu executions (%llu pruned), "
-               "%llu violations, %.2fs: %s\n",
-               static_cast<unsigned long long>(schedules),
-               static_cast<unsigned long long>(executions),
-               static_cast<unsigned long long>(pruned),
-               static_cast<unsigned long long>(s.violations), t,
-               exhaustive ? "exhaustive within the bound"
-               : s.first
-                   ? "stopped at the first violation"
-                   : ("budget spent before the end: " +
-                      StopText(stop, options.max_runs, options.max_seconds))
-                         .c_str());
+  std::fprintf(
+      out,
+      "%llu schedules explored in %llu executions (%llu pruned), "
+      "%llu violations, %.2fs: %s\n",
+      static_cast<unsigned long long>(schedules),
+      static_cast<unsigned long long>(executions),
+      static_cast<unsigned long long>(pruned),
+      static_cast<unsigned long long>(s.violations), t,
+      exhaustive ? (bound < 0 ? "exhaustive" : "exhaustive within the bound")
+      : s.first  ? "stopped at the first violation"
+                 : ("budget spent before the end: " +
+                   StopText(stop, options.max_runs, options.max_seconds))
+                      .c_str());
   std::fprintf(out, "checked on every schedule: %s\n",
                absl::StrJoin(CheckNames(), ", ").c_str());
   if (s.first) AnnotateFirst(*s.first, out);
