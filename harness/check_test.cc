@@ -155,7 +155,7 @@ TEST(CheckTest, UnboundedCheckExhaustsWaitRemovedCreatedThroughDpor) {
 
 TEST(CheckTest, UnboundedCheckFindsABugThroughDporWithAReplayableToken) {
 #ifdef DSIM_CHECK_TEST_ASAN
-  GTEST_SKIP() << "2,575 executions: slow under AddressSanitizer";
+  GTEST_SKIP() << "2,275 executions: slow under AddressSanitizer";
 #endif
   // exit-handler-nil-process needs a preemption inside the start path; the
   // bounded dfs orders need thousands of schedules for it, DPOR a few
@@ -164,7 +164,7 @@ TEST(CheckTest, UnboundedCheckFindsABugThroughDporWithAReplayableToken) {
       "exec-dies-during-start", "exit-handler-nil-process", Exhaustive(-1));
   ASSERT_EQ(c.bounds.size(), 1u);
   EXPECT_TRUE(c.bounds[0].violated);
-  EXPECT_EQ(c.bounds[0].executions, 2575u);
+  EXPECT_EQ(c.bounds[0].executions, 2275u);
   ASSERT_TRUE(c.summary.first.has_value());
   const FirstViolation& f = *c.summary.first;
   EXPECT_EQ(f.invariant, "no-panic") << f.message;

@@ -81,6 +81,13 @@ size_t DporStrategy::NextTask(const ScheduleContext& ctx) {
     // at the first point it is offered, and races reverse it late if at
     // all), then the task that ran last: fewer context switches first.
     size_t index = n.tasks.size();
+    if (guide_next_ < guide_.size()) {
+      const TaskId want = guide_[guide_next_++];
+      for (size_t i = 0; i < n.tasks.size(); ++i) {
+        if (n.tasks[i] == want && Explorable(n, want)) index = i;
+      }
+      if (index == n.tasks.size()) guide_next_ = guide_.size();  // off course
+    }
     for (size_t i = 0; i < n.tasks.size() && index == n.tasks.size(); ++i) {
       if (ctx.candidates[i].early_timer && Explorable(n, n.tasks[i])) index = i;
     }
@@ -194,7 +201,8 @@ void DporStrategy::AnalyzeStep(size_t k, size_t limit, bool taken) {
     // step of every task in every state). This adds backtrack points (the
     // toy still takes exactly 504 executions); dpor_random_test found the
     // deadlock that the immediate-only rule missed (seed 3989).
-    const bool while_parked = !taken || static_cast<long>(j) > last;
+    const bool while_parked =
+        !taken || (static_cast<long>(j) > last && !fk.conflicts_with_all());
     for (size_t m : preds_) {
       if (!while_parked && m > j && clock_[m * tasks_ + pj] >= j + 1)
         direct = false;
@@ -211,14 +219,20 @@ void DporStrategy::ReverseRace(size_t j, size_t k, size_t limit) {
   const TaskId pj = task(j);
   std::vector<long> first_in_v(tasks_, -1);
   std::vector<TaskId> initials;
+  std::vector<size_t> v;
+  bool timer_initial = false;
   auto consider = [&](size_t w) {
+    v.push_back(w);
     const uint32_t* cw = &clock_[w * tasks_];
     bool initial = true;
     for (size_t t = 0; t < tasks_ && initial; ++t) {
       if (first_in_v[t] >= 0 && cw[t] >= first_in_v[t] + 1) initial = false;
     }
     const TaskId tw = task(w);
-    if (initial && !Contains(initials, tw)) initials.push_back(tw);
+    if (initial && !Contains(initials, tw)) {
+      initials.push_back(tw);
+      timer_initial |= event_step_[w]->conflicts_with_all();
+    }
     if (first_in_v[tw] < 0) first_in_v[tw] = static_cast<long>(w);
   };
   for (size_t m = j + 1; m < limit; ++m) {
@@ -232,17 +246,35 @@ void DporStrategy::ReverseRace(size_t j, size_t k, size_t limit) {
   for (TaskId t : initials) {
     if (Contains(before.tasks, t)) {
       before.backtrack.push_back(t);
+      // v with t's first step (the one taken at `before`) left out.
+      std::vector<TaskId> rest;
+      bool skipped = false;
+      for (size_t w : v) {
+        if (!skipped && task(w) == t) {
+          skipped = true;
+          continue;
+        }
+        rest.push_back(task(w));
+      }
+      before.wakeup.emplace_back(t, std::move(rest));
       return;
     }
   }
-  // No initial is runnable there (a timer not yet due, a task not yet
-  // spawned): every runnable task, to stay sound.
+  // No initial is runnable there. Waking a task touches what it waits on,
+  // so an initial that was blocked before j was woken by j or by a step
+  // after j: the race is not reversible (k's task waited for j, as a lock
+  // waits for the unlock), unless time woke it: a timer step may fire before
+  // j once every task has blocked some other way, which the footprints do
+  // not show. Then every runnable task, to stay sound.
+  if (!timer_initial) return;
   for (TaskId t : before.tasks) {
     if (!Contains(before.backtrack, t)) before.backtrack.push_back(t);
   }
 }
 
 void DporStrategy::Backtrack() {
+  guide_.clear();
+  guide_next_ = 0;
   while (!nodes_.empty()) {
     Node& n = nodes_.back();
     if (n.is_choice) {
@@ -257,6 +289,9 @@ void DporStrategy::Backtrack() {
           std::find(n.tasks.begin(), n.tasks.end(), t) - n.tasks.begin());
       n.executed.Clear();
       n.explored.Clear();
+      for (auto& [task, rest] : n.wakeup) {
+        if (task == t) guide_ = std::move(rest);
+      }
       return;
     }
     nodes_.pop_back();

@@ -63,9 +63,12 @@ class DporStrategy : public ExhaustiveStrategy {
     std::vector<TaskId> tasks;  // schedule nodes: the candidates, in order
     TaskId previous = kNoTask;
     std::vector<TaskId> backtrack;  // to explore from here; includes done
-    std::vector<Explored> sleep;    // asleep on entry
-    std::vector<Explored> done;     // explored from here
-    Footprint executed;             // what the chosen step touched
+    // For a task a race added to backtrack: the tasks of the rest of the
+    // schedule that reverses the race, to follow after it (see guide_).
+    std::vector<std::pair<TaskId, std::vector<TaskId>>> wakeup;
+    std::vector<Explored> sleep;  // asleep on entry
+    std::vector<Explored> done;   // explored from here
+    Footprint executed;           // what the chosen step touched
     // ...and its union over the data choices made in it since it was
     // chosen: what a sleep set must compare against.
     Footprint explored;
@@ -98,6 +101,12 @@ class DporStrategy : public ExhaustiveStrategy {
   std::vector<long> last_of_;  // per task: its last event so far, or -1
   std::vector<size_t> preds_;
   std::vector<PendingStep> pending_;  // of the execution just ended
+  // Tasks to run next at new nodes, in order, while each can: the schedule
+  // that reverses the race the current execution was started for. Any order
+  // at a new node is sound; following the reversal (as optimal DPOR's wakeup
+  // trees do) avoids most executions that end sleep-set blocked.
+  std::vector<TaskId> guide_;
+  size_t guide_next_ = 0;
   std::vector<uint32_t> clock_;
   size_t tasks_ = 0;
 };
