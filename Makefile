@@ -36,6 +36,9 @@ test: build
 bench: build
 	build/release/bin/sim_bench
 	tools/bench_check.sh build/release/bin/dsim 2 10
+	tools/bench_check.sh build/release/bin/dsim -1 10
+	tools/bench_dpor.sh build/release/bin/dsim 20 planted
+	tools/bench_dpor.sh build/release/bin/dsim 20 builtins
 
 asan: deps
 	@cmake --preset asan >/dev/null
