@@ -324,6 +324,19 @@ void Print(const Reached& r) {
   std::printf("\n");
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define DSIM_DPOR_RANDOM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DSIM_DPOR_RANDOM_ASAN 1
+#endif
+#endif
+#ifdef DSIM_DPOR_RANDOM_ASAN
+constexpr uint64_t kDefaultLastSeed = 50;  // AddressSanitizer: about 10x slower
+#else
+constexpr uint64_t kDefaultLastSeed = 200;
+#endif
+
 // Seeds 1..200 take a few seconds; DPOR_RANDOM_FIRST=M and DPOR_RANDOM_LAST=N
 // hunt over M..N, and
 // DPOR_RANDOM_SEED=S runs that program alone and prints both strategies'
@@ -337,7 +350,7 @@ TEST(DporRandomTest, ReachesWhatDfsReaches) {
                                            : 1;
   const uint64_t seeds = only != nullptr   ? first
                          : last != nullptr ? std::stoull(last)
-                                           : 200;
+                                           : kDefaultLastSeed;
   constexpr uint64_t kLimit = 5'000;
   int compared = 0;
   uint64_t dfs_executions = 0, dpor_executions = 0;
