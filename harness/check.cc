@@ -1,9 +1,10 @@
 // harness/check.cc: iterative deepening of the preemption bound over sim's
-// depth-first search.
+// depth-first search, with DPOR in turn.
 #include "harness/check.h"
 
 #include <algorithm>
-#include <memory>
+#include <optional>
+#include <vector>
 
 #include "harness/wall_clock.h"
 #include "sim/strategy_dfs.h"
@@ -29,6 +30,9 @@ struct CheckRun {
   int64_t start = 0;
   uint64_t next_run = 0;  // index of the next execution, over all bounds
   Summary s;
+  // One DPOR search for the whole check (it has no bound): once it is
+  // exhausted, every schedule of every bound is equivalent to one it ran.
+  sim::DporStrategy dpor;
 };
 
 // Runs dfs within `bound` until it is exhausted, a run violates, or its share
@@ -42,30 +46,39 @@ struct CheckRun {
 // whole subtree below it, so which order finds a bug first differs by bug
 // (docs/BENCHMARKS.md); each order alone is complete for the bound, so the
 // first to finish ends it. The price: up to twice the executions to exhaust.
-// Without a bound the first order is DPOR (sim/strategy_dpor.h), which
-// exhausts far sooner, and the second sleep-set dfs newest first, which finds
-// a planted bug in its first schedule that DPOR had not found in 20 s
-// (wait-reads-exit-code-after-wakeup, docs/BENCHMARKS.md).
+// Without a bound, the oldest-first order is left out (DPOR finds what it
+// found first).
+//
+// With CheckOptions::dpor, the check's DPOR search (sim/strategy_dpor.h) takes
+// a turn too, and continues from bound to bound. It covers every schedule of
+// every bound once exhausted, usually long before dfs (wait-removed-created:
+// 1,080 executions against bound 0's 12,600 schedules), and finds bugs that
+// need more preemptions than the bound (root-dir-removed-without-lock: 5).
 Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
-  std::unique_ptr<sim::ExhaustiveStrategy> first;
-  sim::DfsStrategy* oldest = nullptr;  // the first order when bounded
-  if (bound < 0) {
-    first = std::make_unique<sim::DporStrategy>();
-  } else {
-    auto dfs = std::make_unique<sim::DfsStrategy>(
+  std::optional<sim::DfsStrategy> oldest;
+  if (bound >= 0 || !c.o.dpor) {
+    oldest.emplace(
         sim::DfsOptions{.preemption_bound = bound, .newest_first = false});
-    oldest = dfs.get();
-    first = std::move(dfs);
   }
   sim::DfsStrategy newest(
       sim::DfsOptions{.preemption_bound = bound, .newest_first = true});
-  sim::ExhaustiveStrategy* orders[2] = {first.get(), &newest};
+  std::vector<sim::ExhaustiveStrategy*> orders;
+  if (c.o.dpor) orders.push_back(&c.dpor);
+  if (oldest) orders.push_back(&*oldest);
+  orders.push_back(&newest);
   RunSelection dpor_selection = c.r;
   dpor_selection.strategy = "dpor";
+  const uint64_t dpor_pruned_before = c.dpor.pruned_executions();
   const int64_t bound_start = NowNs();
   const uint64_t first_run = c.next_run;
   Stop stop = Stop::kExhausted;
-  for (; first->HasMore() && newest.HasMore(); ++c.next_run) {
+  auto all_have_more = [&orders] {
+    for (const sim::ExhaustiveStrategy* s : orders) {
+      if (!s->HasMore()) return false;
+    }
+    return true;
+  };
+  for (; all_have_more(); ++c.next_run) {
     const uint64_t i = c.next_run;
     if (i == c.o.max_runs || i - first_run == share.runs) {
       stop = Stop::kRuns;
@@ -76,7 +89,7 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
       stop = Stop::kTime;
       break;
     }
-    sim::ExhaustiveStrategy& order = *orders[(i - first_run) & 1];
+    sim::ExhaustiveStrategy& order = *orders[(i - first_run) % orders.size()];
     sim::ExecutorOptions o;
     o.seed = c.o.seed;
     o.jitter = c.o.jitter;
@@ -87,7 +100,7 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
     if (rec.result.outcome == sim::RunOutcome::kPruned) continue;
     Record(c.s, rec, i, 0, SecondsSince(run_start));
     if (Violated(rec)) {
-      NoteViolation(c.s, c.sc, 0, order.name() == "dpor" ? dpor_selection : c.r,
+      NoteViolation(c.s, c.sc, 0, &order == &c.dpor ? dpor_selection : c.r,
                     c.program, rec, i, o, SecondsSince(c.start));
       ++c.next_run;
       stop = Stop::kViolation;
@@ -95,19 +108,26 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
     }
   }
   // An exhausted bound reports the order that finished (its counts are the
-  // bound's schedules); otherwise the one that got further.
-  const sim::ExhaustiveStrategy& by =
-      !newest.HasMore()                                             ? newest
-      : !first->HasMore()                                           ? *first
-      : newest.complete_executions() > first->complete_executions() ? newest
-                                                                    : *first;
+  // bound's schedules); otherwise the dfs order that got further.
+  const sim::ExhaustiveStrategy* by = nullptr;
+  for (const sim::ExhaustiveStrategy* s : orders) {
+    if (by == nullptr && !s->HasMore()) by = s;
+  }
+  b.by_dpor = by == &c.dpor;
+  if (by == nullptr) {
+    by = &newest;
+    if (oldest && oldest->complete_executions() > newest.complete_executions())
+      by = &*oldest;
+  }
   b.bound = bound;
   b.executions = c.next_run - first_run;
-  b.schedules = by.complete_executions();
-  b.new_schedules = bound < 0        ? b.schedules
-                    : &by == &newest ? newest.executions_at_bound()
-                                     : oldest->executions_at_bound();
-  b.pruned = first->pruned_executions() + newest.pruned_executions();
+  b.schedules = by->complete_executions();
+  b.new_schedules = bound < 0 || b.by_dpor ? b.schedules
+                    : by == &newest        ? newest.executions_at_bound()
+                                           : oldest->executions_at_bound();
+  b.pruned = newest.pruned_executions() +
+             (oldest ? oldest->pruned_executions() : 0) +
+             (c.o.dpor ? c.dpor.pruned_executions() - dpor_pruned_before : 0);
   b.exhausted = stop == Stop::kExhausted;
   b.violated = stop == Stop::kViolation;
   b.seconds = SecondsSince(bound_start);
@@ -121,8 +141,13 @@ CheckResult Check(const SelectedScenario& sc, const RunSelection& selection,
   RunSelection r = selection;
   r.strategy = "dfs";
   const sim::Setup program = properties::ScenarioProgram(sc.scenario, r.config);
-  CheckRun c{
-      .sc = sc, .r = r, .program = program, .o = o, .start = NowNs(), .s = {}};
+  CheckRun c{.sc = sc,
+             .r = r,
+             .program = program,
+             .o = o,
+             .start = NowNs(),
+             .s = {},
+             .dpor = {}};
   CheckResult result;
   // Bound 0 first, then 1, ...: a bug that needs few preemptions is found
   // before the larger bounds' many schedules are walked.
@@ -136,6 +161,7 @@ CheckResult Check(const SelectedScenario& sc, const RunSelection& selection,
                        (o.max_seconds - SecondsSince(c.start)) / left};
     result.bounds.emplace_back();
     result.stop = CheckBound(c, b, share, result.bounds.back());
+    if (result.bounds.back().by_dpor) break;  // every bound is covered
     const bool budget_left =
         c.next_run < o.max_runs && SecondsSince(c.start) < o.max_seconds;
     if ((result.stop == Stop::kRuns || result.stop == Stop::kTime) &&

@@ -1,7 +1,8 @@
 // harness/check.h: the model-checking loop behind `dsim check`: every schedule
 // of one scenario within a preemption bound, by iterative deepening (bound 0,
 // then 1, ... up to the bound asked for), with sim's depth-first search
-// (sim/strategy_dfs.h), until every bound is exhausted, the budget is spent or
+// (sim/strategy_dfs.h) and DPOR in turn (sim/strategy_dpor.h), until every
+// bound is exhausted, the budget is spent or
 // a run violates a property (made replayable as explore's first violation is:
 // harness/summary.h). Tests call it as the CLI does.
 //
@@ -33,6 +34,9 @@ struct CheckOptions {
   double max_seconds = 30;
   uint64_t seed = 1;   // every execution's seed: they differ by choices alone
   bool jitter = true;  // a timer may end early (a branch of the search)
+  // DPOR takes a turn with the dfs orders, over every bound at once; its
+  // exhausting ends the check (check.cc).
+  bool dpor = true;
 };
 
 // harness::BoundResult
@@ -47,6 +51,10 @@ struct BoundResult {
   uint64_t executions = 0;  // both orders, pruned ones included
   bool exhausted = false;   // every schedule within the bound explored
   bool violated = false;    // this bound's run violated (CheckResult's first)
+  // DPOR, not dfs, finished this bound: every class of schedules that only
+  // reorder independent steps was explored, which covers every bound
+  // (`schedules` is then DPOR's count, over the whole check).
+  bool by_dpor = false;
   double seconds = 0;
 };
 

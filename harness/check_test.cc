@@ -29,6 +29,13 @@ CheckOptions Exhaustive(int bound) {
       .preemption_bound = bound, .max_runs = 1'000'000, .max_seconds = 3600};
 }
 
+// The same, dfs alone: the counts are the bounds' own schedules.
+CheckOptions DfsOnly(int bound) {
+  CheckOptions o = Exhaustive(bound);
+  o.dpor = false;
+  return o;
+}
+
 CheckResult CheckBuiltin(const std::string& name, const std::string& mutation,
                          const CheckOptions& o) {
   absl::StatusOr<SelectedScenario> sc = SelectBuiltin(name);
@@ -48,7 +55,7 @@ TEST(CheckTest, BoundZeroOfWaitRemovedCreatedHas12600Schedules) {
   // The two search orders take turns; the first to finish (after 12,600
   // schedules) ends the bound, the other having made one execution fewer.
   const CheckResult c =
-      CheckBuiltin("wait-removed-created", "none", Exhaustive(0));
+      CheckBuiltin("wait-removed-created", "none", DfsOnly(0));
   ASSERT_EQ(c.bounds.size(), 1u);
   const BoundResult& b = c.bounds[0];
   EXPECT_EQ(b.bound, 0);
@@ -66,7 +73,7 @@ TEST(CheckTest, BoundZeroOfWaitRemovedCreatedHas12600Schedules) {
 
 TEST(CheckTest, FailedStartRuntimeErrorBoundZeroHas280Schedules) {
   const CheckResult c =
-      CheckBuiltin("failed-start-runtime-error", "none", Exhaustive(0));
+      CheckBuiltin("failed-start-runtime-error", "none", DfsOnly(0));
   ASSERT_EQ(c.bounds.size(), 1u);
   EXPECT_EQ(c.bounds[0].schedules, 280u);
   EXPECT_EQ(c.bounds[0].executions, 559u);
@@ -82,7 +89,7 @@ TEST(CheckTest, FailedStartRuntimeErrorExhaustsBoundOneAt15447Schedules) {
   // Bound 1 walks bound 0's 280 schedules again, and 15,167 with exactly one
   // preemption.
   const CheckResult c =
-      CheckBuiltin("failed-start-runtime-error", "none", Exhaustive(1));
+      CheckBuiltin("failed-start-runtime-error", "none", DfsOnly(1));
   ASSERT_EQ(c.bounds.size(), 2u);
   EXPECT_EQ(c.bounds[0].bound, 0);
   EXPECT_EQ(c.bounds[0].schedules, 280u);
@@ -102,7 +109,7 @@ TEST(CheckTest, APlantedBugStopsTheCheckWithATokenThatReplaysIt) {
   // waiting for it to stop; wait-removed-created shows it without a
   // preemption.
   const CheckResult c = CheckBuiltin(
-      "wait-removed-created", "removal-skips-stop-waiters", Exhaustive(2));
+      "wait-removed-created", "removal-skips-stop-waiters", DfsOnly(2));
   ASSERT_EQ(c.bounds.size(), 1u);
   EXPECT_TRUE(c.bounds[0].violated);
   EXPECT_FALSE(c.bounds[0].exhausted);
@@ -129,7 +136,7 @@ TEST(CheckTest, APlantedBugStopsTheCheckWithATokenThatReplaysIt) {
 
   // Deterministic: the same check again finds the same run.
   const CheckResult again = CheckBuiltin(
-      "wait-removed-created", "removal-skips-stop-waiters", Exhaustive(2));
+      "wait-removed-created", "removal-skips-stop-waiters", DfsOnly(2));
   ASSERT_TRUE(again.summary.first.has_value());
   EXPECT_EQ(again.summary.first->token, f.token);
   EXPECT_EQ(again.summary.hash, c.summary.hash);
@@ -178,10 +185,46 @@ TEST(CheckTest, UnboundedCheckFindsABugThroughDporWithAReplayableToken) {
   EXPECT_EQ(replayed.record.result.trace_hash, f.trace_hash);
 }
 
+TEST(CheckTest, DporCoveringEveryBoundEndsTheCheckInBoundZero) {
+  // Bound 0 alone has 12,600 dfs schedules; DPOR, taking every third turn,
+  // explores its 1,080 classes first, and those cover bounds 1 and 2 too.
+  const CheckResult c =
+      CheckBuiltin("wait-removed-created", "none", Exhaustive(2));
+  ASSERT_EQ(c.bounds.size(), 1u);
+  const BoundResult& b = c.bounds[0];
+  EXPECT_EQ(b.bound, 0);
+  EXPECT_TRUE(b.by_dpor);
+  EXPECT_TRUE(b.exhausted);
+  EXPECT_EQ(b.schedules, 1080u);
+  EXPECT_EQ(b.executions, 3292u);
+  EXPECT_EQ(c.stop, Stop::kExhausted);
+  EXPECT_EQ(c.summary.runs + b.pruned, b.executions);
+  EXPECT_EQ(c.summary.violations, 0u);
+}
+
+TEST(CheckTest, DporFindsABugThatNeedsMorePreemptionsThanTheBound) {
+  // root-dir-removed-without-lock's shortest counterexample has 5
+  // preemptions; bounded dfs does not reach it within bound 2, DPOR does
+  // during bound 0.
+  const CheckResult c = CheckBuiltin(
+      "rm-exited-late-oom", "root-dir-removed-without-lock", Exhaustive(2));
+  ASSERT_EQ(c.bounds.size(), 1u);
+  EXPECT_TRUE(c.bounds[0].violated);
+  EXPECT_FALSE(c.bounds[0].by_dpor);
+  EXPECT_EQ(c.bounds[0].executions, 13u);
+  ASSERT_TRUE(c.summary.first.has_value());
+  absl::StatusOr<TokenRun> t = ReadToken(sim::Wrap(c.summary.first->token));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->run.strategy, "dpor");
+  const ReplayResult replayed = Replay(*t);
+  EXPECT_FALSE(replayed.diverged) << replayed.why;
+  EXPECT_TRUE(replayed.violated);
+}
+
 TEST(CheckTest, EachBoundGetsItsShareOfTheRuns) {
   // Bound 0 may take half of 1,000 executions and stops there; bound 1 gets
   // the rest. Neither is exhausted; the budget ended the check.
-  CheckOptions o = Exhaustive(1);
+  CheckOptions o = DfsOnly(1);
   o.max_runs = 1000;
   const CheckResult c = CheckBuiltin("wait-removed-created", "none", o);
   ASSERT_EQ(c.bounds.size(), 2u);

@@ -16,8 +16,8 @@ field() { python3 -c "import json,sys; j=json.load(sys.stdin); print(eval(sys.ar
 
 # Each bound is walked in two orders, one execution each in turn (oldest
 # runnable task first, newest first); the first order to finish ends the bound
-# and gives its counts.
-out=$("$dsim" check --scenario wait-removed-created --preemption-bound 1 --runs 60000 --time 900 --json 2>/dev/null)
+# and gives its counts. --nodpor: dfs alone.
+out=$("$dsim" check --scenario wait-removed-created --preemption-bound 1 --runs 60000 --time 900 --nodpor --json 2>/dev/null)
 check "bounds 0 and 1 tried" "[0, 1]" "$(field '[b["bound"] for b in j["bounds"]]' <<<"$out")"
 check "bound 0 exhausted with 12600 schedules in 25199 executions" "12600 12600 True 25199" \
   "$(field '" ".join(str(j["bounds"][0][k]) for k in ("schedules","new_schedules","exhausted","executions"))' <<<"$out")"
@@ -28,6 +28,12 @@ check "bound 1 gets the rest of --runs" "34801 17401 False" \
   "$(field '" ".join(str(j["bounds"][1][k]) for k in ("executions","schedules","exhausted"))' <<<"$out")"
 check "runs are the executions over all bounds" "60000 runs False" \
   "$(field '" ".join(str(x) for x in (j["runs"], j["stopped_by"], j["exhaustive"]))' <<<"$out")"
+
+# By default DPOR takes every third turn; its 1,080 classes of schedules cover
+# every bound, so the check ends in bound 0, exhaustive.
+out=$("$dsim" check --scenario wait-removed-created --preemption-bound 1 --runs 60000 --time 900 --json 2>/dev/null)
+check "DPOR ends the check in bound 0" "1 True True 1080 3292" \
+  "$(field '" ".join(str(x) for x in (len(j["bounds"]), j["bounds"][0]["by_dpor"], j["exhaustive"], j["bounds"][0]["schedules"], j["bounds"][0]["executions"]))' <<<"$out")"
 
 out=$("$dsim" check --scenario wait-removed-created --mutation removal-skips-stop-waiters --json 2>/dev/null); rc=$?
 check "a planted bug: exit 1" 1 "$rc"

@@ -41,8 +41,12 @@ ABSL_FLAG(uint64_t, pct_steps, 0,
           "pct: k, the scheduling choices per run its change points fall "
           "among; 0: the longest of 8 calibration runs per scenario");
 ABSL_FLAG(int, preemption_bound, 2,
-          "dfs and check: preemption bound, -1 for none (check: DPOR "
-          "and sleep-set dfs in turn)");
+          "dfs and check: preemption bound, -1 for none (check: sleep-set "
+          "dfs)");
+ABSL_FLAG(bool, dpor, true,
+          "check: DPOR takes a turn with the dfs orders, over every bound at "
+          "once; when it has explored every class of schedules, the check is "
+          "exhaustive for every bound");
 ABSL_FLAG(bool, jitter, true,
           "let the strategy end a jittered delay (the restart policy's) up to "
           "100 ms early, as a loaded machine runs other work late");

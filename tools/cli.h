@@ -38,6 +38,7 @@ ABSL_DECLARE_FLAG(uint64_t, pct_steps);
 ABSL_DECLARE_FLAG(int, preemption_bound);
 ABSL_DECLARE_FLAG(std::string, trace_out);
 ABSL_DECLARE_FLAG(bool, jitter);
+ABSL_DECLARE_FLAG(bool, dpor);
 ABSL_DECLARE_FLAG(std::string, format);
 ABSL_DECLARE_FLAG(std::string, junit_xml);
 ABSL_DECLARE_FLAG(std::string, listen);

@@ -76,14 +76,14 @@ recording is exit 2.)",
       {"check",
        R"(dsim check     --scenario NAME|FILE [--client C] [--mutation M]
                       [--preemption-bound K] [--runs N] [--time S] [--seed S]
-                      [--trace-out FILE] [--format chrome|text] [--nojitter] [--json]
-                      [--junit-xml FILE])",
+                      [--trace-out FILE] [--format chrome|text] [--nojitter] [--nodpor]
+                      [--json] [--junit-xml FILE])",
        R"(check: explores every schedule of one scenario with at most K preemptions
-(dfs with preemption bounding) and reports how many there were; with
---preemption-bound -1, every schedule up to reordering independent steps (DPOR,
-with sleep-set dfs in turn).)",
+(dfs with preemption bounding) and reports how many there were. DPOR takes a
+turn (--nodpor: not): once it has explored every schedule up to reordering
+independent steps, every bound is covered and the check ends.)",
        {"scenario", "client", "mutation", "preemption_bound", "runs", "time",
-        "seed", "trace_out", "format", "jitter", "json", "junit_xml"},
+        "seed", "trace_out", "format", "jitter", "dpor", "json", "junit_xml"},
        dsim::Check},
       {"merge",
        "dsim merge     REPORT.json...",

@@ -296,6 +296,16 @@ std::string BoundName(int bound) {
 }
 
 void PrintBound(const BoundResult& b, FILE* out) {
+  if (b.by_dpor) {
+    std::fprintf(out,
+                 "%s: DPOR explored every class of schedules (%llu; every "
+                 "bound covered), %llu pruned, %llu executions, %.2fs\n",
+                 BoundName(b.bound).c_str(),
+                 static_cast<unsigned long long>(b.schedules),
+                 static_cast<unsigned long long>(b.pruned),
+                 static_cast<unsigned long long>(b.executions), b.seconds);
+    return;
+  }
   std::fprintf(out, "%s: %llu schedules", BoundName(b.bound).c_str(),
                static_cast<unsigned long long>(b.schedules));
   if (b.bound >= 0) {
@@ -323,6 +333,7 @@ void WriteCheckJson(const harness::CheckResult& c, const SelectedScenario& sc,
     jb->set_exhausted(b.exhausted);
     jb->set_elapsed_s(Rounded(b.seconds, 3));
     jb->set_executions(b.executions);
+    jb->set_by_dpor(b.by_dpor);
   }
   j.set_schedules(schedules);
   j.set_pruned(pruned);
@@ -361,18 +372,21 @@ int Check() {
   const int bound = absl::GetFlag(FLAGS_preemption_bound);
   const bool json = absl::GetFlag(FLAGS_json);
   FILE* out = json ? stderr : stdout;
+  const std::string search =
+      (bound < 0 ? std::string("sleep-set dfs without a preemption bound")
+                 : absl::StrFormat("dfs with preemption bounds 0 to %d "
+                                   "(iterative deepening)",
+                                   bound)) +
+      (absl::GetFlag(FLAGS_dpor) ? ", DPOR in turn" : "");
   std::fprintf(out, "dsim check: scenario %s, client=%s mutation=%s, %s\n",
                sc.name.c_str(), r->client.c_str(), r->mutation.c_str(),
-               bound < 0 ? "no preemption bound: DPOR and sleep-set dfs in turn"
-                         : absl::StrFormat("dfs with preemption bounds 0 to %d "
-                                           "(iterative deepening)",
-                                           bound)
-                               .c_str());
+               search.c_str());
   const harness::CheckOptions options{.preemption_bound = bound,
                                       .max_runs = absl::GetFlag(FLAGS_runs),
                                       .max_seconds = absl::GetFlag(FLAGS_time),
                                       .seed = absl::GetFlag(FLAGS_seed),
-                                      .jitter = absl::GetFlag(FLAGS_jitter)};
+                                      .jitter = absl::GetFlag(FLAGS_jitter),
+                                      .dpor = absl::GetFlag(FLAGS_dpor)};
   const harness::CheckResult c = harness::Check(sc, *r, options);
   const double t = c.seconds;
   const Stop stop = c.stop;
@@ -389,19 +403,22 @@ int Check() {
     pruned += b.pruned;
     executions += b.executions;
   }
-  std::fprintf(
-      out,
-      "%llu schedules explored in %llu executions (%llu pruned), "
-      "%llu violations, %.2fs: %s\n",
-      static_cast<unsigned long long>(schedules),
-      static_cast<unsigned long long>(executions),
-      static_cast<unsigned long long>(pruned),
-      static_cast<unsigned long long>(s.violations), t,
-      exhaustive ? (bound < 0 ? "exhaustive" : "exhaustive within the bound")
-      : s.first  ? "stopped at the first violation"
-                 : ("budget spent before the end: " +
-                   StopText(stop, options.max_runs, options.max_seconds))
-                      .c_str());
+  std::fprintf(out,
+               "%llu schedules explored in %llu executions (%llu pruned), "
+               "%llu violations, %.2fs: %s\n",
+               static_cast<unsigned long long>(schedules),
+               static_cast<unsigned long long>(executions),
+               static_cast<unsigned long long>(pruned),
+               static_cast<unsigned long long>(s.violations), t,
+               exhaustive ? (!c.bounds.empty() && c.bounds.back().by_dpor
+                                 ? "exhaustive (DPOR covered every bound)"
+                             : bound < 0 ? "exhaustive"
+                                         : "exhaustive within the bound")
+               : s.first
+                   ? "stopped at the first violation"
+                   : ("budget spent before the end: " +
+                      StopText(stop, options.max_runs, options.max_seconds))
+                         .c_str());
   std::fprintf(out, "checked on every schedule: %s\n",
                absl::StrJoin(CheckNames(), ", ").c_str());
   if (s.first) AnnotateFirst(*s.first, out);
