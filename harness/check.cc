@@ -72,6 +72,7 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
   const int64_t bound_start = NowNs();
   const uint64_t first_run = c.next_run;
   Stop stop = Stop::kExhausted;
+  const sim::ExhaustiveStrategy* found_by = nullptr;
   auto all_have_more = [&orders] {
     for (const sim::ExhaustiveStrategy* s : orders) {
       if (!s->HasMore()) return false;
@@ -103,17 +104,19 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
       NoteViolation(c.s, c.sc, 0, &order == &c.dpor ? dpor_selection : c.r,
                     c.program, rec, i, o, SecondsSince(c.start));
       ++c.next_run;
+      found_by = &order;
       stop = Stop::kViolation;
       break;
     }
   }
   // An exhausted bound reports the order that finished (its counts are the
-  // bound's schedules); otherwise the dfs order that got further.
-  const sim::ExhaustiveStrategy* by = nullptr;
+  // bound's schedules), a violated one the order that found it; otherwise
+  // the dfs order that got further.
+  const sim::ExhaustiveStrategy* by = found_by;
   for (const sim::ExhaustiveStrategy* s : orders) {
     if (by == nullptr && !s->HasMore()) by = s;
   }
-  b.by_dpor = by == &c.dpor;
+  b.by_dpor = by == &c.dpor && stop == Stop::kExhausted;
   if (by == nullptr) {
     by = &newest;
     if (oldest && oldest->complete_executions() > newest.complete_executions())
@@ -122,9 +125,9 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
   b.bound = bound;
   b.executions = c.next_run - first_run;
   b.schedules = by->complete_executions();
-  b.new_schedules = bound < 0 || b.by_dpor ? b.schedules
-                    : by == &newest        ? newest.executions_at_bound()
-                                           : oldest->executions_at_bound();
+  b.new_schedules = bound < 0 || by == &c.dpor ? b.schedules
+                    : by == &newest            ? newest.executions_at_bound()
+                                               : oldest->executions_at_bound();
   b.pruned = newest.pruned_executions() +
              (oldest ? oldest->pruned_executions() : 0) +
              (c.o.dpor ? c.dpor.pruned_executions() - dpor_pruned_before : 0);
