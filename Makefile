@@ -39,6 +39,7 @@ bench: build
 	tools/bench_check.sh build/release/bin/dsim -1 10
 	tools/bench_dpor.sh build/release/bin/dsim 20 planted
 	tools/bench_dpor.sh build/release/bin/dsim 20 builtins
+	tools/bench_dpor.sh build/release/bin/dsim 60 check
 
 asan: deps
 	@cmake --preset asan >/dev/null

@@ -5,6 +5,9 @@
 #                                        within SECONDS, or when DPOR exhausted it
 #   bench_dpor.sh DSIM SECONDS planted   each planted bug on a scenario that shows
 #                                        it: complete executions to the violation
+#   bench_dpor.sh DSIM SECONDS check     `dsim check --preemption-bound 2` (dfs with
+#                                        DPOR in turn) on every built-in: exhausted
+#                                        or not within SECONDS
 # Prints one markdown table row per line.
 set -uo pipefail
 dsim="$1"
@@ -18,6 +21,22 @@ row() {  # scenario, mutation
   echo "| \`$2\` | \`$1\` | $(json_field runs <<<"$j") | $(json_field pruned <<<"$j") |" \
     "$(json_field violations <<<"$j") | $(json_field elapsed_s <<<"$j") s | $(json_field stopped_by <<<"$j") |"
 }
+if [[ "$mode" == check ]]; then
+  echo "| scenario | stopped by | bounds tried | DPOR covered every bound | schedules of the last bound | executions | time |"
+  echo "|---|---|---|---|---|---|---|"
+  for s in $("$dsim" scenarios | awk '{print $1}'); do
+    j=$("$dsim" check --scenario "$s" --preemption-bound 2 --runs 1000000000 \
+      --time "$secs" --json 2>/dev/null)
+    python3 -c '
+import json, sys
+j = json.loads(sys.argv[2]); b = j["bounds"]
+print("| `%s` | %s | %s | %s | %s | %s | %.2f s |" % (sys.argv[1], j["stopped_by"],
+      ", ".join(str(x["bound"]) for x in b), "yes" if b[-1].get("by_dpor") else "no",
+      b[-1].get("schedules", 0), sum(int(x.get("executions", 0)) for x in b), j["elapsed_s"]))
+' "$s" "$j"
+  done
+  exit 0
+fi
 echo "| mutation | scenario | complete | sleep-set blocked | violations | time | stopped by |"
 echo "|---|---|---|---|---|---|---|"
 case "$mode" in
@@ -46,7 +65,7 @@ restore-treats-dead-task-as-alive daemon-restart
 LIST
     ;;
   *)
-    echo "usage: bench_dpor.sh DSIM SECONDS builtins|planted" >&2
+    echo "usage: bench_dpor.sh DSIM SECONDS builtins|planted|check" >&2
     exit 2
     ;;
 esac

@@ -340,7 +340,8 @@ void WriteCheckJson(const harness::CheckResult& c, const SelectedScenario& sc,
   j.set_bound(o.preemption_bound);
   j.set_exhaustive(c.exhaustive());
   const Summary& s = c.summary;
-  SetSummaryFields(s, c.seconds, o.seed, "dfs", r.client, j);
+  SetSummaryFields(s, c.seconds, o.seed, o.dpor ? "dfs+dpor" : "dfs", r.client,
+                   j);
   j.set_mutation(r.mutation);
   j.add_scenarios(sc.name);
   j.set_hash(Hex16(s.hash));
