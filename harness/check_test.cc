@@ -46,6 +46,24 @@ CheckResult CheckBuiltin(const std::string& name, const std::string& mutation,
   return Check(*sc, *r, o);
 }
 
+// The first violation's token reads back with `strategy` and `mutation`, and
+// replays to the same violation (same invariant, message and trace).
+void ExpectTokenReplays(const FirstViolation& f, const std::string& strategy,
+                        const std::string& mutation) {
+  absl::StatusOr<TokenRun> t = ReadToken(sim::Wrap(f.token));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->run.strategy, strategy);
+  EXPECT_EQ(t->run.mutation, mutation);
+  const ReplayResult replayed = Replay(*t);
+  EXPECT_FALSE(replayed.diverged) << replayed.why;
+  EXPECT_EQ(replayed.unused, 0u);
+  ASSERT_TRUE(replayed.violated);
+  ASSERT_TRUE(replayed.record.result.violation.has_value());
+  EXPECT_EQ(replayed.record.result.violation->invariant, f.invariant);
+  EXPECT_EQ(replayed.record.result.violation->message, f.message);
+  EXPECT_EQ(replayed.record.result.trace_hash, f.trace_hash);
+}
+
 TEST(CheckTest, BoundZeroOfWaitRemovedCreatedHas12600Schedules) {
 #ifdef DSIM_CHECK_TEST_ASAN
   GTEST_SKIP() << "25,199 executions: slow under AddressSanitizer";
@@ -108,8 +126,8 @@ TEST(CheckTest, APlantedBugStopsTheCheckWithATokenThatReplaysIt) {
   // removal-skips-stop-waiters: removing a container does not wake those
   // waiting for it to stop; wait-removed-created shows it without a
   // preemption.
-  const CheckResult c = CheckBuiltin(
-      "wait-removed-created", "removal-skips-stop-waiters", DfsOnly(2));
+  const CheckResult c = CheckBuiltin("wait-removed-created",
+                                     "removal-skips-stop-waiters", DfsOnly(2));
   ASSERT_EQ(c.bounds.size(), 1u);
   EXPECT_TRUE(c.bounds[0].violated);
   EXPECT_FALSE(c.bounds[0].exhausted);
@@ -123,16 +141,7 @@ TEST(CheckTest, APlantedBugStopsTheCheckWithATokenThatReplaysIt) {
   absl::StatusOr<TokenRun> t = ReadToken(sim::Wrap(f.token));
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->scenario.name, "wait-removed-created");
-  EXPECT_EQ(t->run.mutation, "removal-skips-stop-waiters");
-  EXPECT_EQ(t->run.strategy, "dfs");
-  const ReplayResult replayed = Replay(*t);
-  EXPECT_FALSE(replayed.diverged) << replayed.why;
-  EXPECT_EQ(replayed.unused, 0u);
-  ASSERT_TRUE(replayed.violated);
-  ASSERT_TRUE(replayed.record.result.violation.has_value());
-  EXPECT_EQ(replayed.record.result.violation->invariant, f.invariant);
-  EXPECT_EQ(replayed.record.result.violation->message, f.message);
-  EXPECT_EQ(replayed.record.result.trace_hash, f.trace_hash);
+  ExpectTokenReplays(f, "dfs", "removal-skips-stop-waiters");
 
   // Deterministic: the same check again finds the same run.
   const CheckResult again = CheckBuiltin(
@@ -175,14 +184,7 @@ TEST(CheckTest, UnboundedCheckFindsABugThroughDporWithAReplayableToken) {
   ASSERT_TRUE(c.summary.first.has_value());
   const FirstViolation& f = *c.summary.first;
   EXPECT_EQ(f.invariant, "no-panic") << f.message;
-  absl::StatusOr<TokenRun> t = ReadToken(sim::Wrap(f.token));
-  ASSERT_TRUE(t.ok()) << t.status();
-  EXPECT_EQ(t->run.strategy, "dpor");
-  const ReplayResult replayed = Replay(*t);
-  EXPECT_FALSE(replayed.diverged) << replayed.why;
-  ASSERT_TRUE(replayed.violated);
-  EXPECT_EQ(replayed.record.result.violation->invariant, f.invariant);
-  EXPECT_EQ(replayed.record.result.trace_hash, f.trace_hash);
+  ExpectTokenReplays(f, "dpor", "exit-handler-nil-process");
 }
 
 TEST(CheckTest, DporCoveringEveryBoundEndsTheCheckInBoundZero) {
@@ -213,12 +215,7 @@ TEST(CheckTest, DporFindsABugThatNeedsMorePreemptionsThanTheBound) {
   EXPECT_FALSE(c.bounds[0].by_dpor);
   EXPECT_EQ(c.bounds[0].executions, 13u);
   ASSERT_TRUE(c.summary.first.has_value());
-  absl::StatusOr<TokenRun> t = ReadToken(sim::Wrap(c.summary.first->token));
-  ASSERT_TRUE(t.ok()) << t.status();
-  EXPECT_EQ(t->run.strategy, "dpor");
-  const ReplayResult replayed = Replay(*t);
-  EXPECT_FALSE(replayed.diverged) << replayed.why;
-  EXPECT_TRUE(replayed.violated);
+  ExpectTokenReplays(*c.summary.first, "dpor", "root-dir-removed-without-lock");
 }
 
 TEST(CheckTest, EachBoundGetsItsShareOfTheRuns) {
