@@ -8,6 +8,7 @@
 #include "sim/mutex.h"
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
+#include "sim/strategy_dpor.h"
 
 namespace sim {
 namespace {
@@ -100,6 +101,39 @@ TEST(DfsTest, EnumeratesDataChoices) {
     return nullptr;
   };
   EXPECT_EQ(Explore(program, {}).complete, 6u);  // 3 x 2
+}
+
+// A model whose last data choice draws among a different number of values in
+// the second execution (a nondeterministic model): dfs and DPOR must report
+// the divergence, not end the run as completed and call the search exhausted.
+template <typename S>
+void ExpectLastChoiceDivergenceReported() {
+  auto executions = std::make_shared<int>(0);
+  sim::Setup program = [executions](Executor& ex) -> std::shared_ptr<void> {
+    const uint64_t n = (*executions)++ == 0 ? 2 : 3;
+    ex.Spawn("chooser", [](Executor& e, uint64_t n) -> Task<void> {
+      (void)e.Choose(n, Stream::kFault);
+      co_return;
+    }(ex, n));
+    return nullptr;
+  };
+  S strategy;
+  DfsReport report = ExploreDfs({}, strategy, program);
+  ASSERT_TRUE(report.failure.has_value());
+  EXPECT_EQ(report.failure->result.outcome, RunOutcome::kDiverged);
+  EXPECT_NE(report.failure->result.violation->message.find(
+                "is the model deterministic?"),
+            std::string::npos)
+      << report.failure->result.violation->message;
+  EXPECT_EQ(report.complete, 1u);
+}
+
+TEST(DfsTest, ADivergingLastDataChoiceIsReported) {
+  ExpectLastChoiceDivergenceReported<DfsStrategy>();
+}
+
+TEST(DfsTest, ADivergingLastDataChoiceIsReportedByDpor) {
+  ExpectLastChoiceDivergenceReported<DporStrategy>();
 }
 
 // A sleeper whose jittered sleep may end early sets a flag; a worker of two

@@ -613,6 +613,14 @@ RunResult Executor::Run() {
     RunStep(index);
     if (step_check_ && !halted_) step_check_();
   }
+  // A data choice that diverged from the recording (or from an earlier
+  // execution of dfs or DPOR) with no scheduling point after it would
+  // otherwise end as a completed run, and the search would look exhausted.
+  if (!halted_) {
+    std::string why = strategy_.TakeError();
+    if (!why.empty())
+      Halt(RunOutcome::kDiverged, "replay-divergence", std::move(why));
+  }
   if (strategy_.wants_pending()) {
     for (const TaskState* t : live_) NotePending(*t);
     strategy_.Pending(pending_);

@@ -58,6 +58,7 @@ bool DfsStrategy::Eligible(const Node& n, size_t i) const {
 }
 
 size_t DfsStrategy::NextTask(const ScheduleContext& ctx) {
+  if (!error_.empty()) return kAbandon;  // a data choice diverged
   if (last_schedule_node_ >= 0) SetExecuted(*ctx.previous_step);
   size_t index;
   if (depth_ < nodes_.size()) {

@@ -50,6 +50,7 @@ bool DporStrategy::Explorable(const Node& n, TaskId t) const {
 }
 
 size_t DporStrategy::NextTask(const ScheduleContext& ctx) {
+  if (!error_.empty()) return kAbandon;  // a data choice diverged
   if (last_schedule_node_ >= 0) SetExecuted(*ctx.previous_step);
   if (depth_ < nodes_.size()) {
     const Node& n = nodes_[depth_];

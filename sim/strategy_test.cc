@@ -241,6 +241,29 @@ TEST(ReplayTest, ADivergingDataChoiceStopsTheRun) {
   EXPECT_GT(replay.unused(), 0u);
 }
 
+// The same when the diverging choice is the run's last act: no scheduling
+// point follows it to stop the run, and it must still not end as completed.
+TEST(ReplayTest, ADivergingLastDataChoiceStopsTheRun) {
+  auto program = [](uint64_t n) {
+    return [n](Executor& ex) -> std::shared_ptr<void> {
+      ex.Spawn("chooser", [](Executor& e, uint64_t n) -> Task<void> {
+        (void)e.Choose(n, Stream::kFault);
+        co_return;
+      }(ex, n));
+      return nullptr;
+    };
+  };
+  RandomStrategy r;
+  RunRecord original = RunOnce({}, r, program(10));
+  ASSERT_EQ(original.decisions.size(), 1u);
+  ReplayStrategy replay(original.decisions);
+  RunRecord rec = RunOnce({}, replay, program(7));
+  ASSERT_EQ(rec.result.outcome, RunOutcome::kDiverged);
+  EXPECT_NE(rec.result.violation->message.find("a choice among 7"),
+            std::string::npos)
+      << rec.result.violation->message;
+}
+
 // The scripted strategy: an empty script never preempts (each task runs to its
 // end, no update is lost); one entry that switches tasks loses the update, and
 // says it preempted once.
