@@ -50,7 +50,7 @@ struct CheckRun {
 // found first).
 //
 // With CheckOptions::dpor, the check's DPOR search (sim/strategy_dpor.h) takes
-// a turn too, and continues from bound to bound. It covers every schedule of
+// every other execution, and continues from bound to bound. It covers every schedule of
 // every bound once exhausted, usually long before dfs (wait-removed-created:
 // 1,080 executions against bound 0's 12,600 schedules), and finds bugs that
 // need more preemptions than the bound (root-dir-removed-without-lock: 5).
@@ -66,6 +66,13 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
   if (c.o.dpor) orders.push_back(&c.dpor);
   if (oldest) orders.push_back(&*oldest);
   orders.push_back(&newest);
+  // Whose turn each execution is: DPOR every other one (it is the search
+  // that can end the check), the dfs orders in turn between.
+  std::vector<size_t> turns;
+  for (size_t d = c.o.dpor ? 1 : 0; d < orders.size(); ++d) {
+    if (c.o.dpor) turns.push_back(0);
+    turns.push_back(d);
+  }
   RunSelection dpor_selection = c.r;
   dpor_selection.strategy = "dpor";
   const uint64_t dpor_pruned_before = c.dpor.pruned_executions();
@@ -90,7 +97,7 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
       stop = Stop::kTime;
       break;
     }
-    sim::ExhaustiveStrategy& order = *orders[(i - first_run) % orders.size()];
+    sim::ExhaustiveStrategy& order = *orders[turns[(i - first_run) % turns.size()]];
     sim::ExecutorOptions o;
     o.seed = c.o.seed;
     o.jitter = c.o.jitter;

@@ -34,7 +34,7 @@ struct CheckOptions {
   double max_seconds = 30;
   uint64_t seed = 1;   // every execution's seed: they differ by choices alone
   bool jitter = true;  // a timer may end early (a branch of the search)
-  // DPOR takes a turn with the dfs orders, over every bound at once; its
+  // DPOR takes every other execution, over every bound at once; its
   // exhausting ends the check (check.cc).
   bool dpor = true;
 };

@@ -260,5 +260,48 @@ TEST(DporTest, TimeoutRaceMatchesDfs) {
   EXPECT_GT(r.outcomes.size(), 2u);
 }
 
+// Two workers of independent steps beside a sleeper: the sleeper's timer
+// fires only once both are done (the clock moves only when no task can run),
+// so there is one class of executions, and DPOR must not try to move the
+// timer before the workers' steps (it did: the timer step conflicts with
+// every step, and each such race added the other worker as a backtrack
+// point, in vain).
+OutcomeSetup WorkerBesideSleeper() {
+  return [](std::string* out) -> Setup {
+    return [out](Executor& ex) -> std::shared_ptr<void> {
+      struct State {
+        explicit State(Executor& e, std::string* o)
+            : y(e.NewObject("y")), z(e.NewObject("z")), out(o) {}
+        ObjectId y, z;
+        std::string log;
+        std::string* out;
+        ~State() { *out = log; }
+      };
+      auto s = std::make_shared<State>(ex, out);
+      ex.Spawn("sleeper", [](Executor& e, State& st) -> Task<void> {
+        co_await e.Sleep(10);
+        co_await e.Point(OpKind::kPoint, st.z, Access::kWrite);
+        st.log += "s";
+      }(ex, *s));
+      for (const char* name : {"worker 1", "worker 2"}) {
+        ex.Spawn(name, [](Executor& e, State& st) -> Task<void> {
+          const ObjectId own = e.NewObject("own");
+          for (int i = 0; i < 3; ++i)
+            co_await e.Point(OpKind::kPoint, own, Access::kWrite);
+          co_await e.Point(OpKind::kPoint, st.y, Access::kRead);
+        }(ex, *s));
+      }
+      return s;
+    };
+  };
+}
+
+TEST(DporTest, ATimerIsNotMovedBeforeStepsThatCouldRunAllAlong) {
+  const Reached r = ExpectDporMatchesDfs(WorkerBesideSleeper());
+  EXPECT_EQ(r.outcomes, (std::set<std::string>{"s"}));
+  EXPECT_EQ(r.complete, 1u);
+  EXPECT_EQ(r.pruned, 0u);
+}
+
 }  // namespace
 }  // namespace sim

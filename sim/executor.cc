@@ -379,7 +379,7 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
     t->runnable_since = kNever;
     if (op->deadline() != kNever) {
       *next_deadline = std::min(*next_deadline, op->deadline());
-      if ((options_.fire_timers_early || (options_.jitter && op->jitter())) &&
+      if (CanFireEarly(*op) &&
           op->deadline() - now_ <= options_.early_timer_window) {
         candidates_.push_back(
             Candidate{t->id, op->kind(), op->object(), op->access(), true});
@@ -425,6 +425,8 @@ void Executor::RunStep(size_t index) {
     op->Fire();
   } else {
     step_footprint_.MarkConflictsWithAll();
+    if (!chosen.early_timer && !CanFireEarly(*op))
+      step_footprint_.MarkNotBefore(op->deadline());
     if (op->deadline() > now_) {
       now_ = op->deadline();
       Record(EventKind::kClock, kNoObject, now_);
@@ -591,7 +593,8 @@ RunResult Executor::Run() {
     }
     if (steps_ >= next_budget_check_ && BudgetSpent()) break;
     const uint64_t fingerprint = CandidateFingerprint();
-    ScheduleContext ctx{candidates_, previous_, &step_footprint_, fingerprint};
+    ScheduleContext ctx{candidates_, previous_, &step_footprint_, fingerprint,
+                        now_};
     const size_t index = strategy_.NextTask(ctx);
     if (index == kAbandon) {
       std::string why = strategy_.TakeError();

@@ -247,6 +247,10 @@ class Executor {
   }
   TaskId AddTask(std::string name, Task<void> task, SpawnOptions opts);
   bool CollectCandidates(Nanos* next_deadline);
+  // Whether the strategy may fire this op's timer before it is due.
+  bool CanFireEarly(const internal::Op& op) const {
+    return options_.fire_timers_early || (options_.jitter && op.jitter());
+  }
   void RunStep(size_t index);
   std::function<void()> step_check_;
   Outside* outside_ = nullptr;

@@ -30,6 +30,7 @@ class Footprint {
   void Clear() {
     count_ = 0;
     overflow_ = false;
+    not_before_ = 0;
   }
   void Add(ObjectId object, Access access) {
     if (object == kNoObject) return;
@@ -48,10 +49,19 @@ class Footprint {
   // For a step whose order against every other step matters (a timer that
   // fired: it was due only once every other task had blocked).
   void MarkConflictsWithAll() { overflow_ = true; }
+  // A timer step that could not fire early: it runs only once the clock has
+  // reached `deadline`, and the clock moves only when no task can run, so it
+  // cannot be moved before a step taken while the clock was still short of
+  // it (that step's task could run all along). Partial-order reduction need
+  // not try to reverse such a race.
+  void MarkNotBefore(uint64_t deadline) { not_before_ = deadline; }
+  // 0 when the step may run at any clock.
+  uint64_t not_before() const { return not_before_; }
   // Everything `other` touched, too (a step's footprints over the data
   // choices made in it).
   void Merge(const Footprint& other) {
     if (other.overflow_) overflow_ = true;
+    if (other.not_before_ > not_before_) not_before_ = other.not_before_;
     for (uint8_t i = 0; i < other.count_; ++i)
       Add(other.touches_[i].object, other.touches_[i].access);
   }
@@ -85,6 +95,7 @@ class Footprint {
     Access access;
   };
   std::array<Touch, kCapacity> touches_{};
+  uint64_t not_before_ = 0;
   uint8_t count_ = 0;
   bool overflow_ = false;
 };

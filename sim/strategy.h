@@ -36,6 +36,7 @@ struct ScheduleContext {
   const Footprint* previous_step;  // everything the previous step touched
   uint64_t fingerprint;  // hash of the candidate set, for replay checks;
                          // 0 when there is one candidate
+  Nanos now = 0;         // the virtual clock in this state
 };
 
 // A step that might never be taken: the point a task parked at that could

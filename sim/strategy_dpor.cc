@@ -66,6 +66,7 @@ size_t DporStrategy::NextTask(const ScheduleContext& ctx) {
     Node n;
     for (const Candidate& c : ctx.candidates) n.tasks.push_back(c.task);
     n.previous = ctx.previous;
+    n.now = ctx.now;
     if (last_schedule_node_ >= 0) {
       // A task asleep (or explored) at the parent stays asleep here when the
       // step just taken commutes with its own.
@@ -208,6 +209,10 @@ void DporStrategy::AnalyzeStep(size_t k, size_t limit, bool taken) {
       if (!while_parked && m > j && clock_[m * tasks_ + pj] >= j + 1)
         direct = false;
     }
+    // A timer that could not fire early cannot run before j if the clock
+    // had not reached its deadline there: j's task could run all along, so
+    // the clock could not move.
+    if (direct && fk.not_before() > nodes_[events_[j]].now) direct = false;
     if (direct) ReverseRace(j, k, limit);
   }
 }

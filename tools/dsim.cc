@@ -79,9 +79,9 @@ recording is exit 2.)",
                       [--trace-out FILE] [--format chrome|text] [--nojitter] [--nodpor]
                       [--json] [--junit-xml FILE])",
        R"(check: explores every schedule of one scenario with at most K preemptions
-(dfs with preemption bounding) and reports how many there were. DPOR takes a
-turn (--nodpor: not): once it has explored every schedule up to reordering
-independent steps, every bound is covered and the check ends.)",
+(dfs with preemption bounding) and reports how many there were. DPOR takes
+every other execution (--nodpor: none): once it has explored every schedule
+up to reordering independent steps, every bound is covered and the check ends.)",
        {"scenario", "client", "mutation", "preemption_bound", "runs", "time",
         "seed", "trace_out", "format", "jitter", "dpor", "json", "junit_xml"},
        dsim::Check},
