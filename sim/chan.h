@@ -4,6 +4,13 @@
 // happens-before edge).
 //
 // Sending on a closed channel panics in Go; here it is reported as a violation.
+//
+// For partial-order reduction a buffered channel is not one object: sends
+// write its send side, receives its receive side, and the i-th item's slot is
+// written by the i-th send, the i-th receive, and the send that needed that
+// receive to free its place (send number i + capacity). So a send and a
+// receive conflict exactly when one waited for the other; the others commute
+// (a FIFO buffer that is neither empty nor full). Close writes both sides.
 #ifndef DSIM_SIM_CHAN_H_
 #define DSIM_SIM_CHAN_H_
 
@@ -34,6 +41,10 @@ class Chan {
   // Wakes every receiver; later receives drain the buffer, then return empty.
   void Close() {
     ex_.Touch(id_, Access::kWrite);
+    if (!unbuffered()) {
+      ex_.Touch(Part(ChannelPart::kSendSide), Access::kWrite);
+      ex_.Touch(Part(ChannelPart::kRecvSide), Access::kWrite);
+    }
     ex_.ReleaseClock(close_clock_);
     ex_.Record(EventKind::kClose, id_, 0);
     closed_ = true;
@@ -48,6 +59,9 @@ class Chan {
     VectorClock clock;
   };
   bool unbuffered() const { return capacity_ == 0; }
+  ObjectId Part(ChannelPart part, uint64_t slot = 0) const {
+    return ChannelPartId(id_, part, slot);
+  }
   Message Stamp(T&& v) {
     Message m{std::move(v), {}};
     ex_.ReleaseClock(m.clock);
@@ -67,6 +81,8 @@ class Chan {
   Executor& ex_;
   ObjectId id_;
   size_t capacity_;
+  uint64_t sent_ = 0;      // buffered: items ever sent
+  uint64_t received_ = 0;  // buffered: items ever received
   bool closed_ = false;
   VectorClock close_clock_;
   std::deque<Message> buf_;
@@ -80,7 +96,9 @@ class Chan<T>::SendOp : public internal::Op {
   SendOp(Chan& ch, T value)
       : Op(ch.ex_, OpKind::kSend, ch.id_, Access::kWrite),
         ch_(ch),
-        value_(std::move(value)) {}
+        value_(std::move(value)) {
+    if (!ch.unbuffered()) footprint_object_ = ch.Part(ChannelPart::kSendSide);
+  }
   ~SendOp() override { Unregister(); }
   void await_suspend(std::coroutine_handle<> h) {
     if (ch_.unbuffered()) {
@@ -107,6 +125,12 @@ class Chan<T>::SendOp : public internal::Op {
       RecvOp* r = ch_.receivers_.front();
       r->Take(ch_.Stamp(std::move(value_)));
     } else {
+      ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.sent_), Access::kWrite);
+      if (ch_.sent_ >= ch_.capacity_) {
+        ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.sent_ - ch_.capacity_),
+                  Access::kWrite);
+      }
+      ++ch_.sent_;
       ch_.buf_.push_back(ch_.Stamp(std::move(value_)));
     }
   }
@@ -139,7 +163,9 @@ template <typename T>
 class Chan<T>::RecvOp : public internal::Op {
  public:
   explicit RecvOp(Chan& ch)
-      : Op(ch.ex_, OpKind::kRecv, ch.id_, Access::kWrite), ch_(ch) {}
+      : Op(ch.ex_, OpKind::kRecv, ch.id_, Access::kWrite), ch_(ch) {
+    if (!ch.unbuffered()) footprint_object_ = ch.Part(ChannelPart::kRecvSide);
+  }
   ~RecvOp() override { Unregister(); }
   void await_suspend(std::coroutine_handle<> h) {
     if (ch_.unbuffered()) {
@@ -161,6 +187,7 @@ class Chan<T>::RecvOp : public internal::Op {
     if (ch_.unbuffered() && !ch_.senders_.empty()) {
       Take(ch_.senders_.front()->Give());
     } else if (!ch_.buf_.empty()) {
+      ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.received_++), Access::kWrite);
       Take(std::move(ch_.buf_.front()));
       ch_.buf_.pop_front();
     } else {

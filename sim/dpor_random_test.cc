@@ -79,7 +79,8 @@ Program Generate(uint64_t seed) {
   Program p;
   const int tasks = 2 + pick(2);
   p.tasks.resize(tasks);
-  for (int c = 0; c < kChans; ++c) p.chan_capacity.push_back(pick(2));
+  // Capacity 2 or 3: a send and a receive may commute (sim/chan.h).
+  for (int c = 0; c < kChans; ++c) p.chan_capacity.push_back(pick(4));
   int spawned = 0;
   for (int t = 0; t < tasks; ++t) {
     std::vector<Op>& ops = p.tasks[t];

@@ -418,7 +418,7 @@ void Executor::RunStep(size_t index) {
   internal::Op* op = t.op;
   current_ = t.id;
   step_footprint_.Clear();
-  step_footprint_.Add(op->object(), op->access());
+  step_footprint_.Add(op->footprint_object(), op->access());
   // A task's first step reads what its spawn wrote: spawn happens before it.
   if (op == &t.start) step_footprint_.Add(t.object, Access::kRead);
   if (!chosen.early_timer && op->Ready()) {
@@ -452,7 +452,7 @@ void Executor::RunStep(size_t index) {
 void Executor::NotePending(const TaskState& t) {
   if (t.op == nullptr) return;
   Footprint f;
-  f.Add(t.op->object(), t.op->access());
+  f.Add(t.op->footprint_object(), t.op->access());
   if (t.op == &t.start) f.Add(t.object, Access::kRead);
   if (!f.empty()) pending_.push_back(PendingStep{t.id, f, steps_});
 }

@@ -23,6 +23,24 @@ inline constexpr ObjectId kNoObject = 0;
 // see. Not a traced object (it has no name in the trace).
 inline constexpr ObjectId kCheckedState = 0xfffffffe;
 
+// Parts of a buffered channel (sim/chan.h), told apart so that a send and a
+// receive at different positions of the buffer commute: ids outside the
+// trace's, derived from the channel's. Two parts that map to one id (a
+// channel id past 2^19, positions 2,047 apart) only conflict more.
+inline constexpr ObjectId kChannelPartBit = 0x80000000u;
+enum class ChannelPart : uint32_t { kSendSide = 0, kRecvSide = 1, kSlot = 2 };
+inline ObjectId ChannelPartId(ObjectId channel, ChannelPart part,
+                              uint64_t slot = 0) {
+  const uint32_t p = part == ChannelPart::kSlot
+                         ? 2 + static_cast<uint32_t>(slot % 2047) * 2
+                         : static_cast<uint32_t>(part);
+  return kChannelPartBit | ((channel & 0x7ffffu) << 12) | p;
+}
+inline bool IsChannelPart(ObjectId o) {
+  return (o & kChannelPartBit) != 0 && o != kCheckedState;
+}
+inline ObjectId ChannelOfPart(ObjectId o) { return (o >> 12) & 0x7ffffu; }
+
 enum class Access : uint8_t { kRead, kWrite };
 
 class Footprint {

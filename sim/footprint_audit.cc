@@ -178,10 +178,17 @@ class Script : public Strategy {
 std::string Render(const Trace& trace, const Footprint& f) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < f.size(); ++i) {
-    parts.push_back((f.object(i) == kCheckedState
-                         ? std::string("(checked state)")
-                         : trace.object_name(f.object(i))) +
-                    (f.access(i) == Access::kWrite ? ":w" : ":r"));
+    const ObjectId o = f.object(i);
+    std::string name;
+    if (o == kCheckedState) {
+      name = "(checked state)";
+    } else if (IsChannelPart(o)) {
+      name = trace.object_name(ChannelOfPart(o)) + " part " +
+             std::to_string(o & 0xfffu);
+    } else {
+      name = trace.object_name(o);
+    }
+    parts.push_back(name + (f.access(i) == Access::kWrite ? ":w" : ":r"));
   }
   std::sort(parts.begin(), parts.end());
   std::string s = "{";

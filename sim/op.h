@@ -52,7 +52,11 @@ namespace internal {
 class Op {
  public:
   Op(Executor& ex, OpKind kind, ObjectId object, Access access)
-      : ex_(ex), kind_(kind), object_(object), access_(access) {}
+      : ex_(ex),
+        kind_(kind),
+        object_(object),
+        footprint_object_(object),
+        access_(access) {}
   Op(const Op&) = delete;
   Op& operator=(const Op&) = delete;
   virtual ~Op() = default;
@@ -73,6 +77,9 @@ class Op {
   OpKind kind() const { return kind_; }
   ObjectId object() const { return object_; }
   Access access() const { return access_; }
+  // What the step that fires it touches for partial-order reduction: the
+  // object, unless the op names a finer part of it (sim/chan.h).
+  ObjectId footprint_object() const { return footprint_object_; }
   Nanos deadline() const { return deadline_; }
   // A timer the strategy may fire early under ExecutorOptions::jitter.
   bool jitter() const { return jitter_; }
@@ -83,6 +90,7 @@ class Op {
   Executor& ex_;
   OpKind kind_;
   ObjectId object_;
+  ObjectId footprint_object_;
   Access access_;
   Nanos deadline_ = kNever;
   bool timed_out_ = false;
