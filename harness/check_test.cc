@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "harness/expect_token_replays.h"
 #include "harness/replay.h"
 #include "harness/run_config.h"
 #include "sim/replay_token.h"
@@ -44,24 +45,6 @@ CheckResult CheckBuiltin(const std::string& name, const std::string& mutation,
   EXPECT_TRUE(r.ok()) << r.status();
   if (!sc.ok() || !r.ok()) return {};
   return Check(*sc, *r, o);
-}
-
-// The first violation's token reads back with `strategy` and `mutation`, and
-// replays to the same violation (same invariant, message and trace).
-void ExpectTokenReplays(const FirstViolation& f, const std::string& strategy,
-                        const std::string& mutation) {
-  absl::StatusOr<TokenRun> t = ReadToken(sim::Wrap(f.token));
-  ASSERT_TRUE(t.ok()) << t.status();
-  EXPECT_EQ(t->run.strategy, strategy);
-  EXPECT_EQ(t->run.mutation, mutation);
-  const ReplayResult replayed = Replay(*t);
-  EXPECT_FALSE(replayed.diverged) << replayed.why;
-  EXPECT_EQ(replayed.unused, 0u);
-  ASSERT_TRUE(replayed.violated);
-  ASSERT_TRUE(replayed.record.result.violation.has_value());
-  EXPECT_EQ(replayed.record.result.violation->invariant, f.invariant);
-  EXPECT_EQ(replayed.record.result.violation->message, f.message);
-  EXPECT_EQ(replayed.record.result.trace_hash, f.trace_hash);
 }
 
 TEST(CheckTest, BoundZeroOfWaitRemovedCreatedHas12600Schedules) {
