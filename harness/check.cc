@@ -50,10 +50,11 @@ struct CheckRun {
 // found first).
 //
 // With CheckOptions::dpor, the check's DPOR search (sim/strategy_dpor.h) takes
-// every other execution, and continues from bound to bound. It covers every schedule of
-// every bound once exhausted, usually long before dfs (wait-removed-created:
-// 1,080 executions against bound 0's 12,600 schedules), and finds bugs that
-// need more preemptions than the bound (root-dir-removed-without-lock: 5).
+// every other execution, and continues from bound to bound. It covers every
+// schedule of every bound once exhausted, usually long before dfs
+// (wait-removed-created: 1,080 executions against bound 0's 12,600 schedules),
+// and finds bugs that need more preemptions than the bound
+// (root-dir-removed-without-lock: 5).
 Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
   std::optional<sim::DfsStrategy> oldest;
   if (bound >= 0 || !c.o.dpor) {
@@ -97,7 +98,8 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
       stop = Stop::kTime;
       break;
     }
-    sim::ExhaustiveStrategy& order = *orders[turns[(i - first_run) % turns.size()]];
+    sim::ExhaustiveStrategy& order =
+        *orders[turns[(i - first_run) % turns.size()]];
     sim::ExecutorOptions o;
     o.seed = c.o.seed;
     o.jitter = c.o.jitter;

@@ -62,7 +62,7 @@ class DporStrategy : public ExhaustiveStrategy {
     uint64_t chosen = 0;        // index into tasks, or the chosen value
     std::vector<TaskId> tasks;  // schedule nodes: the candidates, in order
     TaskId previous = kNoTask;
-    Nanos now = 0;  // schedule nodes: the clock in this state
+    Nanos now = 0;                  // schedule nodes: the clock in this state
     std::vector<TaskId> backtrack;  // to explore from here; includes done
     // For a task a race added to backtrack: the tasks of the rest of the
     // schedule that reverses the race, to follow after it (see guide_).
