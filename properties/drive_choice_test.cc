@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "properties/drive_api.h"
 #include "properties/drive_run.h"
 #include "properties/scenario.h"
 
@@ -109,9 +110,19 @@ TEST(DriveCapableTest, RefusesWhatTheApiCannotDrive) {
       client { call { op: EXEC_CREATE container: "c1" exec: "e1" args: ["run"] }
                call { op: EXEC_START exec: "e1" cancel_after_ms: 5 } })")
                   .ok());
-  EXPECT_FALSE(capable(R"(container { id: "c1" args: ["cat"] started: true }
-      client { call { op: INSPECT container: "c1" } })")
+  // A container's cat reads the stdin FIFO dockerd holds open; an exec's
+  // would have none.
+  EXPECT_TRUE(capable(R"(container { id: "c1" args: ["cat", "9"] started: true }
+      client { call { op: STOP container: "c1" } })")
+                  .ok());
+  EXPECT_FALSE(capable(R"(container { id: "c1" args: ["run"] started: true }
+      client { call { op: EXEC_CREATE container: "c1" exec: "e1" args: ["/bin/cat"] } })")
                    .ok());
+  // pending_at_ms is virtual time: driven, it is not checked (below), and the
+  // scenario still runs.
+  EXPECT_TRUE(capable(R"(container { id: "c1" args: ["run"] started: true }
+      client { call { op: WAIT container: "c1" expect { pending_at_ms: 5 } } })")
+                  .ok());
 }
 
 TEST(DriveCapableTest, ExpectationsApplyOnlyWithoutVirtualTime) {
@@ -134,6 +145,26 @@ TEST(DriveCapableTest, ExpectationsApplyOnlyWithoutVirtualTime) {
   EXPECT_FALSE(
       applies(R"(container { id: "c1" args: ["oom", "50"] started: true }
       client { call { op: INSPECT container: "c1" } })"));
+  EXPECT_FALSE(applies(R"(container { id: "c1" args: ["run"] started: true }
+      client { call { op: WAIT container: "c1" expect { pending_at_ms: 5 } } })"));
+}
+
+// A container whose program reads stdin is created with OpenStdin, so that
+// dockerd hands its task a stdin FIFO (docker create -i); others are not.
+TEST(DriveApiTest, ACatContainerIsCreatedWithOpenStdin) {
+  auto body = [](const char* program) {
+    dsim::scenario::Call c;
+    c.set_op(dsim::scenario::CREATE);
+    c.set_container("c1");
+    c.add_args(program);
+    c.add_args("7");
+    std::optional<ApiRequest> r = ApiRequestOf(c, {});
+    EXPECT_TRUE(r.has_value());
+    return r.has_value() ? r->body : "";
+  };
+  EXPECT_NE(body("/bin/cat").find("\"OpenStdin\":true"), std::string::npos)
+      << body("/bin/cat");
+  EXPECT_EQ(body("exit").find("OpenStdin"), std::string::npos) << body("exit");
 }
 
 }  // namespace

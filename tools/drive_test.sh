@@ -44,11 +44,14 @@ SCN
 
 # --- bad input: one line, status 2, before any dockerd starts -----------------
 cat >"$tmp/stdin.textproto" <<'SCN'
-container { id: "c1" args: ["cat"] started: true }
-client { call { op: INSPECT container: "c1" } }
+container { id: "c1" args: ["run"] started: true }
+client {
+  call { op: EXEC_CREATE container: "c1" exec: "e1" args: ["cat"] }
+  call { op: EXEC_START exec: "e1" detach: true }
+}
 SCN
 out=$("$dsim" drive --scenario "$tmp/stdin.textproto" 2>&1); rc=$?
-check "the cat program is refused (rc=$rc)" '^2 dsim: scenario stdin: dsim drive cannot run the cat program' "$rc $out"
+check "an exec's cat is refused (rc=$rc)" '^2 dsim: scenario stdin: dsim drive cannot run the cat program in an exec' "$rc $out"
 out=$("$dsim" drive --scenario "$tmp/exit-seen.textproto" --strategy dfs 2>&1); rc=$?
 check "drive's strategies are pct and random (rc=$rc)" "^2 dsim: drive's --strategy is pct or random" "$rc $out"
 out=$("$dsim" drive dsimdrive1aa --seed 3 2>&1); rc=$?

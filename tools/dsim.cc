@@ -183,8 +183,8 @@ before it reach dockerd first; tasks survive) and nothing more is released
 until dockerd has subscribed again; faults are drawn at the gate
 (exec-start-fails too); an attached exec start's cancel_after_ms is a step
 that closes its connection (the call then has no reply). Scenarios with
-shared_pids, stale containers, the cat program or expect.pending_at_ms are
-refused (exit 2). A violation
+shared_pids, stale containers or an exec of the cat program are refused
+(exit 2); a container's cat gets OpenStdin. A violation
 prints the History, the released steps, the dockerd log of the run and a
 token; `dsim drive TOKEN` replays it best-effort: dockerd's goroutines are
 not under dsim's scheduler, so it follows the recorded releases while the
