@@ -38,11 +38,18 @@ struct Subscription::State {
   std::deque<Envelope> queue;
   bool closed = false;
   absl::Status final_status;
-  // The queue and the counts above are one object for partial-order
+  // The queue, `matched` and `closed` are one object for partial-order
   // reduction, the wake condition's (Forward and Close signal it, so they
-  // write it): the pump, Next and AwaitTaken touch it when they read or
-  // write them.
+  // write it): the pump and AwaitTaken touch it when they read or write them.
   void Touch(sim::Access a) { mu.executor().Touch(wake.id(), a); }
+  // `taken_count` is another, the consumer's (Next writes it, AwaitTaken
+  // reads it): passing an envelope on commutes with the pump taking the next
+  // one off the queue. An untraced part of the wake condition's id, so that
+  // no object is added to the trace.
+  void TouchTaken(sim::Access a) {
+    mu.executor().Touch(
+        sim::ChannelPartId(wake.id(), sim::ChannelPart::kRecvSide), a);
+  }
 };
 
 google::protobuf::Any PackEvent(const google::protobuf::Message& payload) {
@@ -59,7 +66,7 @@ sim::Chan<Envelope>& Subscription::events() { return state_->chan; }
 sim::Task<std::optional<Envelope>> Subscription::Next() {
   std::shared_ptr<State> s = state_;
   if (std::exchange(s->holding, false)) {
-    s->Touch(sim::Access::kWrite);  // AwaitTaken reads taken_count
+    s->TouchTaken(sim::Access::kWrite);  // AwaitTaken reads taken_count
     ++s->taken_count;
     s->taken->Fire();
   }
@@ -126,6 +133,7 @@ sim::Task<bool> EventExchange::AwaitTaken(sim::Nanos timeout) {
     bool pending = false;
     for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
       s->Touch(sim::Access::kRead);
+      s->TouchTaken(sim::Access::kRead);
       pending |= !s->closed && s->taken_count < s->matched;
     }
     if (!pending) co_return true;

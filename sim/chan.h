@@ -125,10 +125,14 @@ class Chan<T>::SendOp : public internal::Op {
       RecvOp* r = ch_.receivers_.front();
       r->Take(ch_.Stamp(std::move(value_)));
     } else {
-      ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.sent_), Access::kWrite);
-      if (ch_.sent_ >= ch_.capacity_) {
-        ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.sent_ - ch_.capacity_),
-                  Access::kWrite);
+      if (ch_.capacity_ >= kChannelSlots) {
+        ex_.Touch(ch_.id_, Access::kWrite);  // no slot parts (footprint.h)
+      } else {
+        ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.sent_), Access::kWrite);
+        if (ch_.sent_ >= ch_.capacity_) {
+          ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.sent_ - ch_.capacity_),
+                    Access::kWrite);
+        }
       }
       ++ch_.sent_;
       ch_.buf_.push_back(ch_.Stamp(std::move(value_)));
@@ -187,7 +191,11 @@ class Chan<T>::RecvOp : public internal::Op {
     if (ch_.unbuffered() && !ch_.senders_.empty()) {
       Take(ch_.senders_.front()->Give());
     } else if (!ch_.buf_.empty()) {
-      ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.received_++), Access::kWrite);
+      ex_.Touch(ch_.capacity_ >= kChannelSlots
+                    ? ch_.id_
+                    : ch_.Part(ChannelPart::kSlot, ch_.received_),
+                Access::kWrite);
+      ++ch_.received_;
       Take(std::move(ch_.buf_.front()));
       ch_.buf_.pop_front();
     } else {

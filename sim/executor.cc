@@ -245,7 +245,7 @@ TaskId Executor::AddTask(std::string name, Task<void> body, SpawnOptions opts) {
   trace_.NameTask(id, std::move(name));
   live_.push_back(&t);
   if (!t.background) ++foreground_live_;
-  if (current_ != kNoTask) Touch(t.object, Access::kWrite);
+  if (current_ != kNoTask) Touch(TaskStartPart(t.object), Access::kWrite);
   if (current_ != kNoTask && options_.detect_races) {
     TaskState& parent = *tasks_[current_];
     t.clock = parent.clock;
@@ -419,8 +419,10 @@ void Executor::RunStep(size_t index) {
   current_ = t.id;
   step_footprint_.Clear();
   step_footprint_.Add(op->footprint_object(), op->access());
-  // A task's first step reads what its spawn wrote: spawn happens before it.
-  if (op == &t.start) step_footprint_.Add(t.object, Access::kRead);
+  // A task's first step reads what its spawn wrote: spawn happens before it,
+  // in every execution (an ordered part).
+  if (op == &t.start)
+    step_footprint_.Add(TaskStartPart(t.object), Access::kRead);
   if (!chosen.early_timer && op->Ready()) {
     op->Fire();
   } else {
@@ -453,7 +455,7 @@ void Executor::NotePending(const TaskState& t) {
   if (t.op == nullptr) return;
   Footprint f;
   f.Add(t.op->footprint_object(), t.op->access());
-  if (t.op == &t.start) f.Add(t.object, Access::kRead);
+  if (t.op == &t.start) f.Add(TaskStartPart(t.object), Access::kRead);
   if (!f.empty()) pending_.push_back(PendingStep{t.id, f, steps_});
 }
 

@@ -28,11 +28,14 @@ inline constexpr ObjectId kCheckedState = 0xfffffffe;
 // trace's, derived from the channel's. Two parts that map to one id (a
 // channel id past 2^19, positions 2,047 apart) only conflict more.
 inline constexpr ObjectId kChannelPartBit = 0x80000000u;
+// Slots i and i + kChannelSlots share an id; a channel with a larger capacity
+// has no slot parts (sim/chan.h), so that a slot's accesses stay ordered.
+inline constexpr uint64_t kChannelSlots = 2047;
 enum class ChannelPart : uint32_t { kSendSide = 0, kRecvSide = 1, kSlot = 2 };
 inline ObjectId ChannelPartId(ObjectId channel, ChannelPart part,
                               uint64_t slot = 0) {
   const uint32_t p = part == ChannelPart::kSlot
-                         ? 2 + static_cast<uint32_t>(slot % 2047) * 2
+                         ? 2 + static_cast<uint32_t>(slot % kChannelSlots) * 2
                          : static_cast<uint32_t>(part);
   return kChannelPartBit | ((channel & 0x7ffffu) << 12) | p;
 }
@@ -40,6 +43,27 @@ inline bool IsChannelPart(ObjectId o) {
   return (o & kChannelPartBit) != 0 && o != kCheckedState;
 }
 inline ObjectId ChannelOfPart(ObjectId o) { return (o >> 12) & 0x7ffffu; }
+// A slot's number (modulo the wrap above), or -1 for a side.
+inline int ChannelSlotOfPart(ObjectId o) {
+  const uint32_t p = o & 0xfffu;
+  return p < 2 ? -1 : static_cast<int>((p - 2) / 2);
+}
+
+// An ordered part: its accesses come in an order the program forces, each
+// enabled only once the one before has run: a buffered channel's slot i
+// (send i, then receive i, then send i + capacity) and the start of a task
+// (its spawn, then its first step; slot 0 of the task's object as a channel
+// part). Touching one orders steps (happens-before), but partial-order
+// reduction neither reverses it nor lets it shield another race
+// (Footprint::RacesWith): a receive can come before send i only by taking
+// another item, which is a race on the receive side (or a send's on the send
+// side), reversed there.
+inline ObjectId TaskStartPart(ObjectId task) {
+  return ChannelPartId(task, ChannelPart::kSlot, 0);
+}
+inline bool IsOrderedPart(ObjectId o) {
+  return IsChannelPart(o) && ChannelSlotOfPart(o) >= 0;
+}
 
 enum class Access : uint8_t { kRead, kWrite };
 
@@ -89,6 +113,22 @@ class Footprint {
   bool ConflictsWith(const Footprint& other) const {
     if (overflow_ || other.overflow_) return true;
     for (uint8_t i = 0; i < count_; ++i) {
+      for (uint8_t j = 0; j < other.count_; ++j) {
+        if (touches_[i].object == other.touches_[j].object &&
+            (touches_[i].access == Access::kWrite ||
+             other.touches_[j].access == Access::kWrite)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+  // Whether the two conflict on something that an execution could touch in
+  // the other order: ConflictsWith, not counting ordered parts.
+  bool RacesWith(const Footprint& other) const {
+    if (overflow_ || other.overflow_) return true;
+    for (uint8_t i = 0; i < count_; ++i) {
+      if (IsOrderedPart(touches_[i].object)) continue;
       for (uint8_t j = 0; j < other.count_; ++j) {
         if (touches_[i].object == other.touches_[j].object &&
             (touches_[i].access == Access::kWrite ||

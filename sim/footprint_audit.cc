@@ -183,8 +183,11 @@ std::string Render(const Trace& trace, const Footprint& f) {
     if (o == kCheckedState) {
       name = "(checked state)";
     } else if (IsChannelPart(o)) {
-      name = trace.object_name(ChannelOfPart(o)) + " part " +
-             std::to_string(o & 0xfffu);
+      const int slot = ChannelSlotOfPart(o);
+      name = trace.object_name(ChannelOfPart(o)) +
+             (slot >= 0      ? " slot " + std::to_string(slot)
+              : (o & 1) != 0 ? " receive side"
+                             : " send side");
     } else {
       name = trace.object_name(o);
     }

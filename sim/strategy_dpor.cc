@@ -206,13 +206,18 @@ void DporStrategy::AnalyzeStep(size_t k, size_t limit, bool taken) {
     const bool while_parked =
         !taken || (static_cast<long>(j) > last && !fk.conflicts_with_all());
     for (size_t m : preds_) {
-      if (!while_parked && m > j && clock_[m * tasks_ + pj] >= j + 1)
+      // An ordered part's order is a race of some side in disguise (which
+      // receive took item i), reversed there: it shields nothing.
+      if (!while_parked && m > j && clock_[m * tasks_ + pj] >= j + 1 &&
+          event_step_[m]->RacesWith(fk))
         direct = false;
     }
     // A timer that could not fire early cannot run before j if the clock
     // had not reached its deadline there: j's task could run all along, so
     // the clock could not move.
     if (direct && fk.not_before() > nodes_[events_[j]].now) direct = false;
+    // Ordered parts (sim/footprint.h) order j before k in every execution.
+    if (direct && !event_step_[j]->RacesWith(fk)) direct = false;
     if (direct) ReverseRace(j, k, limit);
   }
 }
