@@ -11,6 +11,19 @@
 // receive to free its place (send number i + capacity). So a send and a
 // receive conflict exactly when one waited for the other; the others commute
 // (a FIFO buffer that is neither empty nor full). Close writes both sides.
+//
+// An unbuffered channel pairs its n-th waiting sender with its n-th waiting
+// receiver, as Go's does (arrivals queue on each side; a cancelled waiter
+// leaves its queue). An arrival writes its side and its own arrival part; the
+// step that fires each op reads its partner's arrival part (an ordered part,
+// sim/footprint.h) and the channel, which only Close and a waiter's cancel
+// write. So whether the sender or the receiver came first, and which of the
+// two fires first, are not races: the pair's outcome is the same. The
+// sender's clock is taken when it arrives and joined by the receiver in its
+// own step. The kSend and kRecv records stay in the step that makes the
+// match, as before (trace hashes did not move), so footprint_audit would see
+// them move when it swaps a pair's two fires: that difference is the trace's,
+// not the state's.
 #ifndef DSIM_SIM_CHAN_H_
 #define DSIM_SIM_CHAN_H_
 
@@ -41,10 +54,8 @@ class Chan {
   // Wakes every receiver; later receives drain the buffer, then return empty.
   void Close() {
     ex_.Touch(id_, Access::kWrite);
-    if (!unbuffered()) {
-      ex_.Touch(Part(ChannelPart::kSendSide), Access::kWrite);
-      ex_.Touch(Part(ChannelPart::kRecvSide), Access::kWrite);
-    }
+    ex_.Touch(Part(ChannelPart::kSendSide), Access::kWrite);
+    ex_.Touch(Part(ChannelPart::kRecvSide), Access::kWrite);
     ex_.ReleaseClock(close_clock_);
     ex_.Record(EventKind::kClose, id_, 0);
     closed_ = true;
@@ -72,6 +83,18 @@ class Chan {
     ex_.AcquireClock(m.clock);
     ex_.Record(EventKind::kRecv, id_, 0);
   }
+  // Unbuffered: the object a waiter's arrival writes and its partner's fire
+  // reads. Arrival numbers 2n (senders) and 2n + 1 (receivers) stay below
+  // kChannelSlots, so no two share a part; past them, the channel itself.
+  ObjectId Arrival(bool sender, uint64_t n) const {
+    if (n >= kChannelSlots / 2) return id_;
+    return Part(ChannelPart::kSlot, 2 * n + (sender ? 0 : 1));
+  }
+  template <typename Op>
+  static long IndexOf(const std::deque<Op*>& q, const Op* op) {
+    auto it = std::find(q.begin(), q.end(), op);
+    return it == q.end() ? -1 : static_cast<long>(it - q.begin());
+  }
   void SendOnClosed() {
     ex_.Fail("send-on-closed-channel", "task '" + ex_.task_name(ex_.current()) +
                                            "' sent on closed channel '" +
@@ -81,13 +104,17 @@ class Chan {
   Executor& ex_;
   ObjectId id_;
   size_t capacity_;
-  uint64_t sent_ = 0;      // buffered: items ever sent
-  uint64_t received_ = 0;  // buffered: items ever received
+  uint64_t sent_ = 0;      // buffered: items ever sent; unbuffered: senders
+                           // that ever waited
+  uint64_t received_ = 0;  // buffered: items ever received; unbuffered:
+                           // receivers that ever waited
   bool closed_ = false;
   VectorClock close_clock_;
   std::deque<Message> buf_;
-  std::deque<SendOp*> senders_;    // unbuffered: parked senders, oldest first
-  std::deque<RecvOp*> receivers_;  // unbuffered: parked receivers, oldest first
+  // Unbuffered: waiters not yet matched, oldest first; the i-th of each are
+  // partners.
+  std::deque<SendOp*> senders_;
+  std::deque<RecvOp*> receivers_;
 };
 
 template <typename T>
@@ -97,13 +124,19 @@ class Chan<T>::SendOp : public internal::Op {
       : Op(ch.ex_, OpKind::kSend, ch.id_, Access::kWrite),
         ch_(ch),
         value_(std::move(value)) {
-    if (!ch.unbuffered()) footprint_object_ = ch.Part(ChannelPart::kSendSide);
+    if (ch.unbuffered()) {
+      access_ = Access::kRead;  // the fire reads the channel (see top)
+    } else {
+      footprint_object_ = ch.Part(ChannelPart::kSendSide);
+    }
   }
-  ~SendOp() override { Unregister(); }
+  ~SendOp() override { Leave(); }
   void await_suspend(std::coroutine_handle<> h) {
     if (ch_.unbuffered()) {
-      // A parked sender lets the other side go on: that is a write.
-      ex_.Touch(ch_.id_, Access::kWrite);
+      number_ = ch_.sent_++;
+      ex_.Touch(ch_.Part(ChannelPart::kSendSide), Access::kWrite);
+      ex_.Touch(ch_.Arrival(true, number_), Access::kWrite);
+      ex_.ReleaseClock(clock_);  // the send happens here
       ch_.senders_.push_back(this);
       registered_ = true;
     }
@@ -111,19 +144,35 @@ class Chan<T>::SendOp : public internal::Op {
   }
   bool Ready() const override {
     if (ch_.closed_ || matched_) return true;
-    if (ch_.unbuffered()) return !ch_.receivers_.empty();
+    if (ch_.unbuffered()) {
+      return IndexOf(ch_.senders_, this) <
+             static_cast<long>(ch_.receivers_.size());
+    }
     return ch_.buf_.size() < ch_.capacity_;
   }
   void Fire() override {
-    if (matched_) return;  // a receiver already took the value
-    Unregister();
+    if (matched_) {  // a receiver took the value while this sender waited
+      ex_.Touch(ch_.Arrival(false, partner_), Access::kRead);
+      return;
+    }
     if (ch_.closed_) {
+      Leave();
       ch_.SendOnClosed();
       return;
     }
     if (ch_.unbuffered()) {
-      RecvOp* r = ch_.receivers_.front();
-      r->Take(ch_.Stamp(std::move(value_)));
+      const long i = IndexOf(ch_.senders_, this);
+      RecvOp* r = ch_.receivers_[i];
+      ex_.Touch(ch_.Arrival(false, r->number_), Access::kRead);
+      ch_.senders_.erase(ch_.senders_.begin() + i);
+      ch_.receivers_.erase(ch_.receivers_.begin() + i);
+      registered_ = false;
+      r->registered_ = false;
+      r->partner_ = number_;
+      ex_.Record(EventKind::kSend, ch_.id_, 0);
+      ex_.Record(EventKind::kRecv, ch_.id_, 0);
+      r->got_.emplace(Message{std::move(value_), std::move(clock_)});
+      r->acquire_ = true;  // in the receiver's own step
     } else {
       if (ch_.capacity_ >= kChannelSlots) {
         ex_.Touch(ch_.id_, Access::kWrite);  // no slot parts (footprint.h)
@@ -145,13 +194,17 @@ class Chan<T>::SendOp : public internal::Op {
 
  private:
   friend class Chan;
-  // A receiver took the value while this sender was parked.
-  Message Give() {
+  // A receiver's fire took the value: the match.
+  Message Give(uint64_t receiver) {
     matched_ = true;
-    Unregister();
-    return ch_.Stamp(std::move(value_));
+    registered_ = false;
+    partner_ = receiver;
+    ex_.Record(EventKind::kSend, ch_.id_, 0);
+    return Message{std::move(value_), std::move(clock_)};
   }
-  void Unregister() {
+  // Unmatched and going away (cancelled, or woken by Close): the pairs
+  // behind it shift, which the channel's object orders.
+  void Leave() {
     if (!registered_ || ex_.tearing_down()) return;
     registered_ = false;
     ex_.Touch(ch_.id_, Access::kWrite);
@@ -159,6 +212,9 @@ class Chan<T>::SendOp : public internal::Op {
   }
   Chan& ch_;
   T value_;
+  VectorClock clock_;    // unbuffered: the sender's, when it arrived
+  uint64_t number_ = 0;  // unbuffered: its arrival
+  uint64_t partner_ = 0;
   bool registered_ = false;
   bool matched_ = false;
 };
@@ -168,13 +224,18 @@ class Chan<T>::RecvOp : public internal::Op {
  public:
   explicit RecvOp(Chan& ch)
       : Op(ch.ex_, OpKind::kRecv, ch.id_, Access::kWrite), ch_(ch) {
-    if (!ch.unbuffered()) footprint_object_ = ch.Part(ChannelPart::kRecvSide);
+    if (ch.unbuffered()) {
+      access_ = Access::kRead;  // the fire reads the channel (see top)
+    } else {
+      footprint_object_ = ch.Part(ChannelPart::kRecvSide);
+    }
   }
-  ~RecvOp() override { Unregister(); }
+  ~RecvOp() override { Leave(); }
   void await_suspend(std::coroutine_handle<> h) {
     if (ch_.unbuffered()) {
-      // A parked receiver lets the other side go on: that is a write.
-      ex_.Touch(ch_.id_, Access::kWrite);
+      number_ = ch_.received_++;
+      ex_.Touch(ch_.Part(ChannelPart::kRecvSide), Access::kWrite);
+      ex_.Touch(ch_.Arrival(false, number_), Access::kWrite);
       ch_.receivers_.push_back(this);
       registered_ = true;
     }
@@ -182,15 +243,35 @@ class Chan<T>::RecvOp : public internal::Op {
   }
   bool Ready() const override {
     if (got_.has_value() || ch_.closed_) return true;
-    if (ch_.unbuffered()) return !ch_.senders_.empty();
+    if (ch_.unbuffered()) {
+      return IndexOf(ch_.receivers_, this) <
+             static_cast<long>(ch_.senders_.size());
+    }
     return !ch_.buf_.empty();
   }
   void Fire() override {
-    if (got_.has_value()) return;
-    Unregister();
-    if (ch_.unbuffered() && !ch_.senders_.empty()) {
-      Take(ch_.senders_.front()->Give());
-    } else if (!ch_.buf_.empty()) {
+    if (got_.has_value()) {  // a sender's fire made the match
+      ex_.Touch(ch_.Arrival(true, partner_), Access::kRead);
+      if (std::exchange(acquire_, false)) ex_.AcquireClock(got_->clock);
+      return;
+    }
+    if (ch_.unbuffered()) {
+      const long i = IndexOf(ch_.receivers_, this);
+      if (i >= 0 && i < static_cast<long>(ch_.senders_.size())) {
+        SendOp* s = ch_.senders_[i];
+        ex_.Touch(ch_.Arrival(true, s->number_), Access::kRead);
+        ch_.senders_.erase(ch_.senders_.begin() + i);
+        ch_.receivers_.erase(ch_.receivers_.begin() + i);
+        registered_ = false;
+        partner_ = s->number_;
+        Take(s->Give(number_));
+        return;
+      }
+      Leave();  // closed, and no sender for it
+      ex_.AcquireClock(ch_.close_clock_);
+      return;
+    }
+    if (!ch_.buf_.empty()) {
       ex_.Touch(ch_.capacity_ >= kChannelSlots
                     ? ch_.id_
                     : ch_.Part(ChannelPart::kSlot, ch_.received_),
@@ -213,11 +294,11 @@ class Chan<T>::RecvOp : public internal::Op {
  private:
   friend class Chan;
   void Take(Message&& m) {
-    Unregister();
     ch_.Deliver(m);
     got_.emplace(std::move(m));
   }
-  void Unregister() {
+  // Unmatched and going away (cancelled): see SendOp::Leave.
+  void Leave() {
     if (!registered_ || ex_.tearing_down()) return;
     registered_ = false;
     ex_.Touch(ch_.id_, Access::kWrite);
@@ -225,7 +306,10 @@ class Chan<T>::RecvOp : public internal::Op {
   }
   Chan& ch_;
   std::optional<Message> got_;
+  uint64_t number_ = 0;  // unbuffered: its arrival
+  uint64_t partner_ = 0;
   bool registered_ = false;
+  bool acquire_ = false;  // got_'s clock is still to be joined
 };
 
 }  // namespace sim
