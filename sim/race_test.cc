@@ -97,6 +97,31 @@ TEST(RaceTest, ChannelSpawnAndJoinCreateHappensBefore) {
       "");
 }
 
+// An unbuffered channel's rendezvous orders what the sender did before it
+// with what the receiver does after it, whichever of the two came first and
+// whichever made the match (each order is one of dfs's schedules).
+TEST(RaceTest, AnUnbufferedRendezvousOrdersTheSendBeforeTheReceive) {
+  EXPECT_EQ(FirstViolation([](Executor& ex) -> std::shared_ptr<void> {
+              struct State {
+                explicit State(Executor& e)
+                    : field(e, "field", 0), ch(e, "ch") {}
+                Tracked<int> field;
+                Chan<int> ch;
+              };
+              auto s = std::make_shared<State>(ex);
+              ex.Spawn("sender", [](State& st) -> Task<void> {
+                st.field.Set(1);
+                co_await st.ch.Send(1);
+              }(*s));
+              ex.Spawn("receiver", [](State& st) -> Task<void> {
+                co_await st.ch.Recv();
+                st.field.Set(st.field.Get() + 1);
+              }(*s));
+              return s;
+            }),
+            "");
+}
+
 TEST(RaceTest, WriteWriteWithoutSyncIsFlagged) {
   std::string msg = FirstViolation([](Executor& ex) -> std::shared_ptr<void> {
     auto s = std::make_shared<Shared>(ex);
