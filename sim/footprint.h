@@ -111,33 +111,12 @@ class Footprint {
   // nothing: it moved the clock, which every step may read (a deadline is
   // now() + d).
   bool ConflictsWith(const Footprint& other) const {
-    if (overflow_ || other.overflow_) return true;
-    for (uint8_t i = 0; i < count_; ++i) {
-      for (uint8_t j = 0; j < other.count_; ++j) {
-        if (touches_[i].object == other.touches_[j].object &&
-            (touches_[i].access == Access::kWrite ||
-             other.touches_[j].access == Access::kWrite)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return Conflicts(other, /*ordered_parts=*/true);
   }
   // Whether the two conflict on something that an execution could touch in
   // the other order: ConflictsWith, not counting ordered parts.
   bool RacesWith(const Footprint& other) const {
-    if (overflow_ || other.overflow_) return true;
-    for (uint8_t i = 0; i < count_; ++i) {
-      if (IsOrderedPart(touches_[i].object)) continue;
-      for (uint8_t j = 0; j < other.count_; ++j) {
-        if (touches_[i].object == other.touches_[j].object &&
-            (touches_[i].access == Access::kWrite ||
-             other.touches_[j].access == Access::kWrite)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return Conflicts(other, /*ordered_parts=*/false);
   }
   bool empty() const { return count_ == 0 && !overflow_; }
   // The touches, for reports (sim/footprint_audit.h).
@@ -147,6 +126,21 @@ class Footprint {
   bool conflicts_with_all() const { return overflow_; }
 
  private:
+  bool Conflicts(const Footprint& other, bool ordered_parts) const {
+    if (overflow_ || other.overflow_) return true;
+    for (uint8_t i = 0; i < count_; ++i) {
+      if (!ordered_parts && IsOrderedPart(touches_[i].object)) continue;
+      for (uint8_t j = 0; j < other.count_; ++j) {
+        if (touches_[i].object == other.touches_[j].object &&
+            (touches_[i].access == Access::kWrite ||
+             other.touches_[j].access == Access::kWrite)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   static constexpr uint8_t kCapacity = 6;
   struct Touch {
     ObjectId object;
