@@ -95,7 +95,24 @@ struct DaemonRestart {
   std::vector<std::string> left_behind;
 };
 
+// Where a position (a `seq`) sits in the run's happens-before order
+// (sim/happens_before.h; model/ knows no sim): recorded by task `task` in its
+// `step`-th step, after `seen[t]` steps of each task t. kOutsideSteps: before
+// everything recorded after it.
+struct PositionOrder {
+  static constexpr uint32_t kOutsideSteps =
+      std::numeric_limits<uint32_t>::max();
+  uint32_t task = kOutsideSteps;
+  uint32_t step = 0;
+  std::vector<uint32_t> seen;
+};
+
 struct History {
+  // Whether position a came before position b in every execution that orders
+  // the run's conflicting steps as this one did: by `order` where the run
+  // kept it, else by seq. kNever comes after everything.
+  bool Precedes(uint64_t a, uint64_t b) const;
+
   SpecOptions spec;
   // RPC faults or containerd restarts were possible: a restart-policy start
   // may fail, and a call may fail in ways the API contract does not list.
@@ -105,6 +122,11 @@ struct History {
   std::vector<DaemonRestart> restarts;
   // Everything received before this was handled by then (the run settled).
   uint64_t quiescent = kNever;
+  // order[seq - 1]: simulated runs keep it, so that a verdict is the same
+  // for every interleaving of independent steps (what partial-order reduction
+  // relies on). Empty: seq is the order (live and driven runs, whose daemon
+  // or containerd runs outside the simulated footprints).
+  std::vector<PositionOrder> order;
 };
 
 }  // namespace model

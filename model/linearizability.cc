@@ -265,6 +265,7 @@ absl::Status ApplyEvent(Spec& spec, const Event& e, int step, int& handle) {
 }
 
 struct Partition {
+  const History* history = nullptr;  // its order of positions
   std::string container;
   int epoch = 0;
   Spec initial;
@@ -333,6 +334,27 @@ class Search {
     return n.progress[i] == p_.ops[i].steps;
   }
 
+  // A mandatory op still to finish returned before op i was invoked.
+  bool MustWait(const Node& n, size_t i) const {
+    for (size_t j = 0; j < p_.ops.size(); ++j) {
+      if (j != i && !Done(n, j) && !p_.ops[j].optional &&
+          p_.history->Precedes(p_.ops[j].resp, p_.ops[i].inv)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  // An op already (partly) applied was invoked after op i returned.
+  bool Overtaken(const Node& n, size_t i) const {
+    for (size_t j = 0; j < p_.ops.size(); ++j) {
+      if (n.progress[j] > 0 &&
+          p_.history->Precedes(p_.ops[i].resp, p_.ops[j].inv)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   bool Eligible(const Node& n, size_t i, uint64_t min_resp,
                 uint64_t max_inv) const {
     const LinOp& op = p_.ops[i];
@@ -340,9 +362,16 @@ class Search {
     const bool death = op.event != nullptr &&
                        op.event->kind == EventKind::kInitExit &&
                        n.progress[i] == 0;
-    if (Done(n, i) || (!death && op.inv >= min_resp)) return false;
+    // Not before an op that returned before it was invoked. Happens-before,
+    // not the interleaving: positions of independent steps may come in
+    // either order (min_resp and max_inv: the quick test by seq).
+    if (Done(n, i) || (!death && op.inv >= min_resp && MustWait(n, i)))
+      return false;
     // An indeterminate call took effect before its (lost) reply or never.
-    if (op.optional && n.progress[i] == 0 && max_inv > op.resp) return false;
+    if (op.optional && n.progress[i] == 0 && max_inv > op.resp &&
+        Overtaken(n, i)) {
+      return false;
+    }
     if (op.event == nullptr) return true;
     if (death) {
       // Deaths happen in containerd, outside the daemon's queue: only in the
@@ -580,6 +609,7 @@ std::vector<Partition> Partitions(const History& h) {
     auto [it, added] = parts.try_emplace({epoch, id});
     Partition& p = it->second;
     if (added) {
+      p.history = &h;
       p.container = id;
       p.epoch = static_cast<int>(epoch);
       p.faults = h.faults;

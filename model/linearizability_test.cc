@@ -165,6 +165,84 @@ TEST(LinearizabilityTest, RealTimeOrderIsRespected) {
       << r.explanation;
 }
 
+// Positions 1..n in the happens-before order of a simulated run: position
+// p was recorded by tasks[p - 1] in that task's next step, after every
+// earlier position of the tasks in `after[p - 1]` (and its own).
+std::vector<PositionOrder> OrderOf(
+    const std::vector<uint32_t>& tasks,
+    const std::vector<std::vector<uint32_t>>& after) {
+  std::vector<PositionOrder> order;
+  std::vector<uint32_t> steps(4, 0);
+  for (size_t p = 0; p < tasks.size(); ++p) {
+    PositionOrder o;
+    o.task = tasks[p];
+    o.step = ++steps[tasks[p]];
+    o.seen.assign(4, 0);
+    o.seen[o.task] = o.step;
+    for (uint32_t t : after[p]) {
+      for (size_t q = 0; q < p; ++q) {
+        if (tasks[q] == t) o.seen[t] = order[q].step;
+      }
+    }
+    order.push_back(o);
+  }
+  return order;
+}
+
+TEST(LinearizabilityTest, HappensBeforeReplacesTheSequenceWhereKept) {
+  // RealTimeOrderIsRespected's history, in a run where the start's client
+  // (task 2) saw the create (task 0) but nothing of the kill's (task 1): in
+  // another interleaving of the same steps, the start came first.
+  for (bool start_saw_kill : {false, true}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    b.Add(CallKind::kKill, "c1", 3, 4);
+    b.Add(CallKind::kStart, "c1", 5, 6);
+    std::vector<uint32_t> before_start = {0};
+    if (start_saw_kill) before_start.push_back(1);
+    b.history().order =
+        OrderOf({0, 0, 1, 1, 2, 2}, {{}, {}, {0}, {0}, before_start, {}});
+    const LinearizabilityResult r = CheckLinearizable(b.history());
+    EXPECT_EQ(r.outcome,
+              start_saw_kill ? Outcome::kViolation : Outcome::kLinearizable)
+        << r.explanation;
+  }
+}
+
+TEST(LinearizabilityTest, AnIndeterminateCallIsOvertakenOnlyInOrder) {
+  // A start whose reply was lost, then two inspects: created, then running.
+  // By the sequence the start had returned before the first inspect began, so
+  // it cannot come after it; by happens-before (the inspects' client, task 2,
+  // saw nothing of the start's, task 1) it can.
+  for (bool keep_order : {false, true}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    Call& start = b.Add(CallKind::kStart, "c1", 3, 4);
+    start.indeterminate = true;
+    b.Inspect("c1", 5, 6, ContainerStatus::kCreated);
+    b.Inspect("c1", 7, 8, ContainerStatus::kRunning);
+    if (keep_order) {
+      b.history().order =
+          OrderOf({0, 0, 1, 1, 2, 2, 2, 2}, {{}, {}, {0}, {}, {0}, {}, {}, {}});
+    }
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              keep_order ? Outcome::kLinearizable : Outcome::kViolation);
+  }
+}
+
+TEST(LinearizabilityTest, PrecedesReadsTheOrderWhereKept) {
+  History h;
+  EXPECT_TRUE(h.Precedes(1, 2));
+  EXPECT_FALSE(h.Precedes(2, 1));
+  EXPECT_TRUE(h.Precedes(2, kNever));
+  EXPECT_FALSE(h.Precedes(kNever, 2));
+  h.order = OrderOf({0, 1, 0}, {{}, {}, {1}});
+  EXPECT_FALSE(h.Precedes(1, 2));  // two tasks, nothing in common
+  EXPECT_TRUE(h.Precedes(1, 3));   // the same task's later step
+  EXPECT_TRUE(h.Precedes(2, 3));   // task 0 saw task 1's step
+  EXPECT_FALSE(h.Precedes(3, 1));
+}
+
 TEST(LinearizabilityTest, IndeterminateCallMayOrMayNotHaveHappened) {
   for (ContainerStatus seen :
        {ContainerStatus::kRunning, ContainerStatus::kCreated}) {

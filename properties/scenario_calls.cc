@@ -42,7 +42,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
   const sim::Nanos timeout =
       (c.timeout_ms() > 0 ? c.timeout_ms() : 10'000) * sim::kMillisecond;
   absl::Status status;
-  Bookkeeping();  // the exec ids below
+  Bookkeeping(sim::Access::kRead);  // the exec ids below
   switch (c.op()) {
     case sc::CREATE:
       status = co_await d.ContainerCreate(
@@ -143,7 +143,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
         }
       }
       status = co_await d.ContainerExecStart(it->second, ctx);
-      Bookkeeping();
+      Bookkeeping(sim::Access::kRead);  // a set of the harness's own
       if (status.ok() && !ExecRegistered(c.container(), it->second)) {
         // The container restarted between the exec's create and its start:
         // the exec runs in the new task but was unregistered with the old
@@ -199,6 +199,7 @@ sim::Task<void> ScenarioRun::CancelAfter(
 
 sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
   co_await ex_.Sleep(e->after_ms() * sim::kMillisecond);
+  Bookkeeping();
   Seq();
   switch (e->kind()) {
     case sc::EnvEvent::DAEMON_RESTART:
@@ -235,6 +236,7 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
       if (e->down_ms() > 0)
         co_await ex_.Sleep(e->down_ms() * sim::kMillisecond);
       co_await stack_->StartDaemon();
+      Bookkeeping();
       restart.restored = Seq();
       // What the crash left in containerd that restore does not know of.
       const ContainerdState left = StateOfFake(stack_->fake, ns_, {});
@@ -284,6 +286,7 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
     default:
       break;
   }
+  Bookkeeping();
   Seq();
 }
 

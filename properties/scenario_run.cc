@@ -174,7 +174,7 @@ sim::Task<void> ScenarioRun::Main() {
 
 sim::Task<void> ScenarioRun::Counted(sim::Task<void> task) {
   co_await std::move(task);
-  Bookkeeping();
+  Bookkeeping(pending_ == 1 ? sim::Access::kWrite : sim::Access::kRead);
   if (--pending_ == 0) done_.Fire();
 }
 
@@ -203,7 +203,8 @@ sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
     sim::JoinHandle<void> h = ex_.Spawn(name + ": " + what, Invoke(rec));
     inflight_.insert(h.id);
     co_await ex_.Join(h);
-    Bookkeeping();
+    // A reset call's exec id is gone for every client.
+    Bookkeeping(rec->reset ? sim::Access::kWrite : sim::Access::kRead);
     inflight_.erase(h.id);
     if (rec->reset) {
       // Whatever the handler did, the client saw no reply, and no exec id.

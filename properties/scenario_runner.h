@@ -93,6 +93,7 @@ class ScenarioRun {
       live_->conn.set_tap(tap);
       return;
     }
+    ex_.TrackHappensBefore();
     stack_ =
         std::make_unique<Stack>(ex, config.design, config.mutation,
                                 s.live_restore(), FaultOptionsOf(s.faults()));
@@ -112,15 +113,26 @@ class ScenarioRun {
   }
 
  private:
-  // The harness's bookkeeping (sequence numbers, the pending count, calls in
-  // flight, exec ids, whether the daemon is down, the clients' contexts) is
-  // shared by its tasks: one object in their steps' footprints, done_'s, so
-  // that partial-order reduction orders what the history records.
+  // The harness's bookkeeping (the pending count, calls in flight, exec ids,
+  // whether the daemon is down, the clients' contexts) is shared by its
+  // tasks: one object in their steps' footprints, done_'s. A client's own
+  // changes to it (a call added to its sets, a counter moved) commute with
+  // another client's and are reads; what others act on (an exec id, the
+  // daemon going down, the last client done) is a write.
   void Bookkeeping(sim::Access a = sim::Access::kWrite) {
     ex_.Touch(done_.id(), a);
   }
+  // The next position in the history. Simulated runs stamp it with its place
+  // in the steps' happens-before order, which the checks read instead of the
+  // sequence: so two clients' calls that touch nothing in common are not a
+  // race for partial-order reduction to reverse.
   uint64_t Seq() {
-    Bookkeeping();
+    static_assert(sim::kNoTask == model::PositionOrder::kOutsideSteps);
+    if (live_ == nullptr) {
+      sim::OrderStamp s = ex_.StampOrder();
+      hist_.order.push_back(
+          model::PositionOrder{s.task, s.step, std::move(s.seen)});
+    }
     return ++seq_;
   }
   daemon_core::Daemon& daemon() {

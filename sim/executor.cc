@@ -446,6 +446,7 @@ void Executor::RunStep(size_t index) {
   } else if (t.op == nullptr && !t.cancelled) {
     InternalBug("a task suspended outside a sim scheduling point");
   }
+  if (hb_ != nullptr) hb_->EndStep(t.id, step_footprint_);
   previous_ = t.id;
   current_ = kNoTask;
   if (options_.keep_fingerprints) fingerprints_.push_back(trace_.hash());

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sim/footprint.h"
+#include "sim/happens_before.h"
 #include "sim/op.h"
 #include "sim/prng.h"
 #include "sim/strategy.h"
@@ -220,6 +221,18 @@ class Executor {
   const std::vector<Decision>& decisions() const { return decisions_; }
   const std::vector<uint64_t>& fingerprints() const { return fingerprints_; }
 
+  // Keeps the happens-before order of the steps (sim/happens_before.h) from
+  // now on, for StampOrder(); off by default (it costs a clock per object).
+  void TrackHappensBefore() {
+    if (hb_ == nullptr) hb_ = std::make_unique<HappensBefore>();
+  }
+  // Where the current step sits in that order (an empty stamp when it is
+  // not kept).
+  sim::OrderStamp StampOrder() const {
+    return hb_ == nullptr ? sim::OrderStamp{}
+                          : hb_->Stamp(current_, step_footprint_);
+  }
+
   // Hooks for primitives (sim/ internal use).
   void Park(internal::Op* op, std::coroutine_handle<> h);
   void Touch(ObjectId object, Access access) {
@@ -275,6 +288,7 @@ class Executor {
   // end those of the live ones.
   std::vector<PendingStep> pending_;
   Footprint step_footprint_;
+  std::unique_ptr<HappensBefore> hb_;
   std::vector<Decision> decisions_;
   std::vector<uint64_t> fingerprints_;
   TaskId current_ = kNoTask;

@@ -45,6 +45,7 @@ class VectorClock {
     return e.task != kNoTask && e.clock <= Get(e.task);
   }
   void Clear() { c_.clear(); }
+  size_t size() const { return c_.size(); }
 
  private:
   void Grow(TaskId t) {

@@ -1,0 +1,62 @@
+// sim/happens_before.h: the happens-before order of one run's steps, by their
+// footprints, kept as the run goes, so that a harness can stamp what it
+// records (an API call's invocation, its reply) with where it sits in that
+// order.
+//
+// Step b happens after step a when a chain of conflicting steps (or the same
+// task's steps) leads from a to b; that is partial-order reduction's order
+// (DPOR explores one execution per class of executions that agree on it), so
+// a verdict that reads only this order, not the execution's interleaving,
+// is the same for every execution of a class. The race detector's clocks
+// (sim/vector_clock.h) are another order: synchronisation only.
+#ifndef DSIM_SIM_HAPPENS_BEFORE_H_
+#define DSIM_SIM_HAPPENS_BEFORE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "sim/footprint.h"
+#include "sim/vector_clock.h"
+
+namespace sim {
+
+// A position in a run: recorded by `task` during its `step`-th step (counting
+// from 1); `seen[t]` of task t's steps happen before it (`seen[task]` is
+// `step`).
+struct OrderStamp {
+  TaskId task = kNoTask;
+  uint32_t step = 0;
+  std::vector<uint32_t> seen;
+};
+
+// Whether a happens before b; a stamp outside any step (task kNoTask)
+// happens before everything stamped after it.
+bool StampPrecedes(const OrderStamp& a, const OrderStamp& b);
+
+class HappensBefore {
+ public:
+  // A position in the step `task` is taking, with what it touched so far
+  // (`so_far`): what it touches later in the step is ordered after the
+  // position anyway (a step is atomic).
+  OrderStamp Stamp(TaskId task, const Footprint& so_far) const;
+  // The step `task` took, with everything it touched.
+  void EndStep(TaskId task, const Footprint& footprint);
+
+ private:
+  struct ObjectOrder {
+    VectorClock write;  // the last step that wrote the object
+    VectorClock reads;  // the steps that read it since
+  };
+  // The clock of a step `task` takes next, touching `footprint`.
+  void ClockOf(TaskId task, const Footprint& footprint, VectorClock* c) const;
+
+  std::vector<VectorClock> task_;  // each task's last step
+  VectorClock all_;                // every step so far
+  VectorClock last_all_;  // the last step that conflicts with every step
+  absl::flat_hash_map<ObjectId, ObjectOrder> objects_;  // never iterated
+};
+
+}  // namespace sim
+
+#endif  // DSIM_SIM_HAPPENS_BEFORE_H_
