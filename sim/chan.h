@@ -145,8 +145,8 @@ class Chan<T>::SendOp : public internal::Op {
   bool Ready() const override {
     if (ch_.closed_ || matched_) return true;
     if (ch_.unbuffered()) {
-      return IndexOf(ch_.senders_, this) <
-             static_cast<long>(ch_.receivers_.size());
+      const long i = IndexOf(ch_.senders_, this);
+      return i >= 0 && i < static_cast<long>(ch_.receivers_.size());
     }
     return ch_.buf_.size() < ch_.capacity_;
   }
@@ -244,8 +244,8 @@ class Chan<T>::RecvOp : public internal::Op {
   bool Ready() const override {
     if (got_.has_value() || ch_.closed_) return true;
     if (ch_.unbuffered()) {
-      return IndexOf(ch_.receivers_, this) <
-             static_cast<long>(ch_.senders_.size());
+      const long i = IndexOf(ch_.receivers_, this);
+      return i >= 0 && i < static_cast<long>(ch_.senders_.size());
     }
     return !ch_.buf_.empty();
   }

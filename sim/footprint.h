@@ -25,24 +25,35 @@ inline constexpr ObjectId kCheckedState = 0xfffffffe;
 
 // Parts of a buffered channel (sim/chan.h), told apart so that a send and a
 // receive at different positions of the buffer commute: ids outside the
-// trace's, derived from the channel's. Two parts that map to one id (a
-// channel id past 2^19, positions 2,047 apart) only conflict more.
+// trace's, derived from the channel's. No two parts may share an id: an
+// ordered part (below) orders the steps that touch it, so a shared one would
+// order steps that are not. Hence slots wrap only where a channel has no slot
+// parts (sim/chan.h), and a channel id from 2^19 - 1 on has no parts: its
+// parts are the channel itself (they conflict more, and order nothing more
+// than the channel does).
 inline constexpr ObjectId kChannelPartBit = 0x80000000u;
 // Slots i and i + kChannelSlots share an id; a channel with a larger capacity
 // has no slot parts (sim/chan.h), so that a slot's accesses stay ordered.
 inline constexpr uint64_t kChannelSlots = 2047;
 enum class ChannelPart : uint32_t { kSendSide = 0, kRecvSide = 1, kSlot = 2 };
+// (Below 0x7ffff: no part can be kCheckedState.)
+inline constexpr ObjectId kChannelPartLimit = 0x7ffffu;
 inline ObjectId ChannelPartId(ObjectId channel, ChannelPart part,
                               uint64_t slot = 0) {
+  if (channel >= kChannelPartLimit) return channel;
   const uint32_t p = part == ChannelPart::kSlot
                          ? 2 + static_cast<uint32_t>(slot % kChannelSlots) * 2
                          : static_cast<uint32_t>(part);
-  return kChannelPartBit | ((channel & 0x7ffffu) << 12) | p;
+  return kChannelPartBit | (channel << 12) | p;
 }
 inline bool IsChannelPart(ObjectId o) {
   return (o & kChannelPartBit) != 0 && o != kCheckedState;
 }
 inline ObjectId ChannelOfPart(ObjectId o) { return (o >> 12) & 0x7ffffu; }
+// Which side a side part is (a slot is neither).
+inline ChannelPart ChannelSideOfPart(ObjectId o) {
+  return (o & 1u) != 0 ? ChannelPart::kRecvSide : ChannelPart::kSendSide;
+}
 // A slot's number (modulo the wrap above), or -1 for a side.
 inline int ChannelSlotOfPart(ObjectId o) {
   const uint32_t p = o & 0xfffu;

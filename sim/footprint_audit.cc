@@ -185,9 +185,9 @@ std::string Render(const Trace& trace, const Footprint& f) {
     } else if (IsChannelPart(o)) {
       const int slot = ChannelSlotOfPart(o);
       name = trace.object_name(ChannelOfPart(o)) +
-             (slot >= 0      ? " slot " + std::to_string(slot)
-              : (o & 1) != 0 ? " receive side"
-                             : " send side");
+             (slot >= 0 ? " slot " + std::to_string(slot)
+              : ChannelSideOfPart(o) == ChannelPart::kRecvSide ? " receive side"
+                                                               : " send side");
     } else {
       name = trace.object_name(o);
     }

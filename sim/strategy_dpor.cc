@@ -177,6 +177,7 @@ void DporStrategy::AnalyzeStep(size_t k, size_t limit, bool taken) {
   const Footprint& fk = *event_step_[k];
   uint32_t* ck = &clock_[k * tasks_];
   preds_.clear();
+  pred_races_.clear();
   long last = taken ? last_of_[p] : -1;
   for (size_t i = limit; !taken && i-- > 0 && last < 0;) {
     if (event_task_[i] == p) last = static_cast<long>(i);
@@ -185,11 +186,13 @@ void DporStrategy::AnalyzeStep(size_t k, size_t limit, bool taken) {
   for (size_t j = 0; j < limit; ++j) {
     if (event_task_[j] == p || !event_step_[j]->ConflictsWith(fk)) continue;
     preds_.push_back(j);
+    pred_races_.push_back(event_step_[j]->RacesWith(fk));
     for (size_t t = 0; t < tasks_; ++t)
       ck[t] = std::max(ck[t], clock_[j * tasks_ + t]);
   }
   ck[p] = static_cast<uint32_t>(k + 1);
-  for (size_t j : preds_) {
+  for (size_t a = 0; a < preds_.size(); ++a) {
+    const size_t j = preds_[a];
     const TaskId pj = event_task_[j];
     bool direct = last < 0 || static_cast<size_t>(last) < j ||
                   clock_[last * tasks_ + pj] < j + 1;
@@ -205,19 +208,18 @@ void DporStrategy::AnalyzeStep(size_t k, size_t limit, bool taken) {
     // deadlock that the immediate-only rule missed (seed 3989).
     const bool while_parked =
         !taken || (static_cast<long>(j) > last && !fk.conflicts_with_all());
-    for (size_t m : preds_) {
+    for (size_t b = a + 1; b < preds_.size() && !while_parked; ++b) {
       // An ordered part's order is a race of some side in disguise (which
       // receive took item i), reversed there: it shields nothing.
-      if (!while_parked && m > j && clock_[m * tasks_ + pj] >= j + 1 &&
-          event_step_[m]->RacesWith(fk))
-        direct = false;
+      const size_t m = preds_[b];
+      if (pred_races_[b] && clock_[m * tasks_ + pj] >= j + 1) direct = false;
     }
     // A timer that could not fire early cannot run before j if the clock
     // had not reached its deadline there: j's task could run all along, so
     // the clock could not move.
     if (direct && fk.not_before() > nodes_[events_[j]].now) direct = false;
     // Ordered parts (sim/footprint.h) order j before k in every execution.
-    if (direct && !event_step_[j]->RacesWith(fk)) direct = false;
+    if (direct && !pred_races_[a]) direct = false;
     if (direct) ReverseRace(j, k, limit);
   }
 }

@@ -101,6 +101,8 @@ class DporStrategy : public ExhaustiveStrategy {
   std::vector<const Footprint*> event_step_;
   std::vector<long> last_of_;  // per task: its last event so far, or -1
   std::vector<size_t> preds_;
+  std::vector<char>
+      pred_races_;  // preds_[i]'s step races with the step (RacesWith)
   std::vector<PendingStep> pending_;  // of the execution just ended
   // Tasks to run next at new nodes, in order, while each can: the schedule
   // that reverses the race the current execution was started for. Any order
