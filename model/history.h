@@ -2,7 +2,9 @@
 // driven runs: every API call (invocation, response, what it showed), every
 // containerd event as the daemon received it, and the daemon restarts that cut
 // the run into epochs. Positions (`seq`) order calls and events in one
-// sequence; times are virtual (or wall, live) nanoseconds for messages.
+// sequence; a simulated run also gives each its place in the happens-before
+// order of the run's steps (`order`), which is what the checks read as real
+// time. Times are virtual (or wall, live) nanoseconds for messages.
 #ifndef DSIM_MODEL_HISTORY_H_
 #define DSIM_MODEL_HISTORY_H_
 

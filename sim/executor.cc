@@ -165,6 +165,7 @@ struct Executor::Spare {
   std::vector<Candidate> candidates;
   std::vector<Decision> decisions;
   std::vector<uint64_t> fingerprints;
+  std::unique_ptr<HappensBefore> hb;
 };
 
 Executor::Spare* Executor::ThreadSpare() {
@@ -218,7 +219,18 @@ Executor::~Executor() {
     TakeCapacity(s->decisions, decisions_);
     TakeCapacity(s->fingerprints, fingerprints_);
     trace_.GiveBuffers(s->trace);
+    if (hb_ != nullptr) {
+      hb_->Clear();
+      s->hb = std::move(hb_);
+    }
   }
+}
+
+void Executor::TrackHappensBefore() {
+  if (hb_ != nullptr) return;
+  Spare* s = ThreadSpare();
+  hb_ = s != nullptr && s->hb != nullptr ? std::move(s->hb)
+                                         : std::make_unique<HappensBefore>();
 }
 
 void Executor::DestroyAllTasks() {

@@ -223,9 +223,7 @@ class Executor {
 
   // Keeps the happens-before order of the steps (sim/happens_before.h) from
   // now on, for StampOrder(); off by default (it costs a clock per object).
-  void TrackHappensBefore() {
-    if (hb_ == nullptr) hb_ = std::make_unique<HappensBefore>();
-  }
+  void TrackHappensBefore();
   // Where the current step sits in that order (an empty stamp when it is
   // not kept).
   sim::OrderStamp StampOrder() const {

@@ -80,6 +80,7 @@ enum class Access : uint8_t { kRead, kWrite };
 
 class Footprint {
  public:
+  static constexpr uint8_t kCapacity = 6;  // touches kept; more overflow
   void Clear() {
     count_ = 0;
     overflow_ = false;
@@ -152,7 +153,6 @@ class Footprint {
     return false;
   }
 
-  static constexpr uint8_t kCapacity = 6;
   struct Touch {
     ObjectId object;
     Access access;

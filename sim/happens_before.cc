@@ -1,6 +1,8 @@
 // sim/happens_before.cc: see happens_before.h.
 #include "sim/happens_before.h"
 
+#include <array>
+
 namespace sim {
 
 bool StampPrecedes(const OrderStamp& a, const OrderStamp& b) {
@@ -8,25 +10,26 @@ bool StampPrecedes(const OrderStamp& a, const OrderStamp& b) {
   return a.task < b.seen.size() && b.seen[a.task] >= a.step;
 }
 
-void HappensBefore::ClockOf(TaskId task, const Footprint& footprint,
-                            VectorClock* c) const {
-  if (task < task_.size()) *c = task_[task];
+void HappensBefore::Base(TaskId task, const Footprint& footprint,
+                         VectorClock* c) const {
+  if (task < task_.size() && c != &task_[task]) *c = task_[task];
   c->Tick(task);
   c->Join(last_all_);
   if (footprint.conflicts_with_all()) c->Join(all_);
-  for (size_t i = 0; i < footprint.size(); ++i) {
-    auto it = objects_.find(footprint.object(i));
-    if (it == objects_.end()) continue;
-    c->Join(it->second.write);
-    if (footprint.access(i) == Access::kWrite) c->Join(it->second.reads);
-  }
 }
 
 OrderStamp HappensBefore::Stamp(TaskId task, const Footprint& so_far) const {
   OrderStamp s;
   if (task == kNoTask) return s;
   VectorClock c;
-  ClockOf(task, so_far, &c);
+  Base(task, so_far, &c);
+  for (size_t i = 0; i < so_far.size(); ++i) {
+    auto it = index_.find(so_far.object(i));
+    if (it == index_.end()) continue;
+    const ObjectOrder& o = objects_[it->second];
+    c.Join(o.write);
+    if (so_far.access(i) == Access::kWrite) c.Join(o.reads);
+  }
   s.task = task;
   s.step = c.Get(task);
   s.seen.resize(c.size());
@@ -36,10 +39,26 @@ OrderStamp HappensBefore::Stamp(TaskId task, const Footprint& so_far) const {
 }
 
 void HappensBefore::EndStep(TaskId task, const Footprint& footprint) {
-  VectorClock c;
-  ClockOf(task, footprint, &c);
+  if (task >= task_.size()) task_.resize(task + 1);
+  VectorClock& c = task_[task];
+  Base(task, footprint, &c);
+  std::array<uint32_t, Footprint::kCapacity> touched;
   for (size_t i = 0; i < footprint.size(); ++i) {
-    ObjectOrder& o = objects_[footprint.object(i)];
+    auto [it, added] =
+        index_.try_emplace(footprint.object(i), static_cast<uint32_t>(used_));
+    if (added) {
+      if (used_ == objects_.size()) objects_.emplace_back();
+      ++used_;
+    }
+    touched[i] = it->second;
+  }
+  for (size_t i = 0; i < footprint.size(); ++i) {
+    const ObjectOrder& o = objects_[touched[i]];
+    c.Join(o.write);
+    if (footprint.access(i) == Access::kWrite) c.Join(o.reads);
+  }
+  for (size_t i = 0; i < footprint.size(); ++i) {
+    ObjectOrder& o = objects_[touched[i]];
     if (footprint.access(i) == Access::kWrite) {
       o.write = c;
       o.reads.Clear();
@@ -49,8 +68,19 @@ void HappensBefore::EndStep(TaskId task, const Footprint& footprint) {
   }
   if (footprint.conflicts_with_all()) last_all_ = c;
   all_.Join(c);
-  if (task >= task_.size()) task_.resize(task + 1);
-  task_[task] = std::move(c);
+}
+
+void HappensBefore::Clear() {
+  for (VectorClock& c : task_) c.Clear();
+  task_.clear();
+  all_.Clear();
+  last_all_.Clear();
+  index_.clear();
+  for (size_t i = 0; i < used_; ++i) {
+    objects_[i].write.Clear();
+    objects_[i].reads.Clear();
+  }
+  used_ = 0;
 }
 
 }  // namespace sim

@@ -42,19 +42,25 @@ class HappensBefore {
   OrderStamp Stamp(TaskId task, const Footprint& so_far) const;
   // The step `task` took, with everything it touched.
   void EndStep(TaskId task, const Footprint& footprint);
+  // Back to no step taken, keeping the storage (for the next run).
+  void Clear();
 
  private:
   struct ObjectOrder {
     VectorClock write;  // the last step that wrote the object
     VectorClock reads;  // the steps that read it since
   };
-  // The clock of a step `task` takes next, touching `footprint`.
-  void ClockOf(TaskId task, const Footprint& footprint, VectorClock* c) const;
+  // The clock of a step `task` takes next: its previous step's, and the last
+  // step that conflicts with all.
+  void Base(TaskId task, const Footprint& footprint, VectorClock* c) const;
 
   std::vector<VectorClock> task_;  // each task's last step
   VectorClock all_;                // every step so far
   VectorClock last_all_;  // the last step that conflicts with every step
-  absl::flat_hash_map<ObjectId, ObjectOrder> objects_;  // never iterated
+  // objects_[index_[id]]; the map is never iterated.
+  absl::flat_hash_map<ObjectId, uint32_t> index_;
+  std::vector<ObjectOrder> objects_;
+  size_t used_ = 0;  // objects_[0, used_) are this run's
 };
 
 }  // namespace sim
