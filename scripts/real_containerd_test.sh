@@ -224,7 +224,9 @@ wait "$spid" 2>/dev/null || true
 # SIGKILL is delivered asynchronously: the reaper must be gone first.
 for ((i = 0; i < 600; i++)); do running "${reaper9:-0}" || break; sleep 0.1; done
 [[ -n ${d9:-} && -d $d9 ]] || fail "SIGKILL of script and reaper: nothing left to clean up (test broken?)"
-"$script" true 2>"$work/err9b"
+# (Under set -e a failing run would end the test without a word.)
+"$script" true 2>"$work/err9b" ||
+  fail "the next run exited with status $?: $(tail -n 5 "$work/err9b")"
 grep -q "cleaning up after an earlier run in ${d9:-none}" "$work/err9b" ||
   fail "the next run did not clean up ${d9:-}: $(cat "$work/err9b")"
 check_clean "earlier run" "${d9:-}" "${ns9:-}"
