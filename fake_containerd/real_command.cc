@@ -140,6 +140,17 @@ std::string LinkOf(uint32_t pid, int fd) {
   return n > 0 ? std::string(buf, n) : "";
 }
 
+// Whether host process `pid` runs a RealCommand line now. Before runc's init
+// execs the command, the pid is runc's Go program, which catches every signal
+// and drops a SIGUSR1: a signal sent then is lost.
+bool RunsRealCommand(uint32_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/cmdline"));
+  std::vector<std::string> args;
+  std::string arg;
+  while (args.size() < 4 && std::getline(in, arg, '\0')) args.push_back(arg);
+  return args.size() == 4 && args[1] == "-c" && args[3] == kRealCommandMarker;
+}
+
 }  // namespace
 
 std::string JsonQuote(const std::string& s) {
@@ -168,6 +179,7 @@ std::string JsonQuote(const std::string& s) {
 
 bool RealProcessHandles(uint32_t pid, int signal) {
   if (pid == 0 || signal < 1 || signal > 64) return false;
+  if (!RunsRealCommand(pid)) return false;
   const std::string caught = StatusField(pid, "SigCgt:");
   if (caught.empty()) return false;
   return (std::strtoull(caught.c_str(), nullptr, 16) >> (signal - 1)) & 1;

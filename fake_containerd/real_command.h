@@ -34,10 +34,12 @@ std::string RealContainerSpecJson(const std::vector<std::string>& program_args,
 // An OCI process (JSON) for an exec of RealCommand(program_args).
 std::string RealProcessSpecJson(const std::vector<std::string>& program_args);
 
-// Whether host process `pid` has a handler for `signal` (SigCgt in
-// /proc/PID/status): the `run` program's shell has set its traps, so a
-// SIGTERM now ends it with 143 (before, as PID 1, it would ignore it). False
-// for pid 0 or a process that is gone.
+// Whether host process `pid` runs a RealCommand line and has a handler for
+// `signal` (SigCgt in /proc/PID/status): the `run` program's shell has set its
+// traps, so a SIGTERM now ends it with 143 (before, as PID 1, it would ignore
+// it). The command line matters: until runc's init execs the command, the pid
+// is a Go program that catches every signal and drops some. False for pid 0 or
+// a process that is gone.
 bool RealProcessHandles(uint32_t pid, int signal);
 
 // Whether the shim (the parent) of host process `pid` watches `pid`'s memory
