@@ -14,7 +14,7 @@ void HappensBefore::Base(TaskId task, const Footprint& footprint,
                          VectorClock* c) const {
   if (task < task_.size() && c != &task_[task]) *c = task_[task];
   c->Tick(task);
-  c->Join(last_all_);
+  last_all_.JoinInto(c);
   if (footprint.conflicts_with_all()) c->Join(all_);
 }
 
@@ -27,7 +27,7 @@ OrderStamp HappensBefore::Stamp(TaskId task, const Footprint& so_far) const {
     auto it = index_.find(so_far.object(i));
     if (it == index_.end()) continue;
     const ObjectOrder& o = objects_[it->second];
-    c.Join(o.write);
+    o.write.JoinInto(&c);
     if (so_far.access(i) == Access::kWrite) c.Join(o.reads);
   }
   s.task = task;
@@ -54,20 +54,26 @@ void HappensBefore::EndStep(TaskId task, const Footprint& footprint) {
   }
   for (size_t i = 0; i < footprint.size(); ++i) {
     const ObjectOrder& o = objects_[touched[i]];
-    c.Join(o.write);
+    o.write.JoinInto(&c);
     if (footprint.access(i) == Access::kWrite) c.Join(o.reads);
   }
   for (size_t i = 0; i < footprint.size(); ++i) {
     ObjectOrder& o = objects_[touched[i]];
     if (footprint.access(i) == Access::kWrite) {
-      o.write = c;
+      o.write.step = Epoch{task, c.Get(task)};
+      o.write.clock = c;
       o.reads.Clear();
     } else {
       o.reads.Join(c);
     }
   }
-  if (footprint.conflicts_with_all()) last_all_ = c;
-  all_.Join(c);
+  if (footprint.conflicts_with_all()) {
+    last_all_.step = Epoch{task, c.Get(task)};
+    last_all_.clock = c;
+  }
+  // A step sees of task t at most t's steps so far, so the join of every
+  // step's clock is each task's own count: no join needed.
+  all_.Raise(task, c.Get(task));
 }
 
 void HappensBefore::Clear() {

@@ -46,8 +46,22 @@ class HappensBefore {
   void Clear();
 
  private:
+  // A step's clock, with the step itself: a clock that covers the step has
+  // seen everything the step saw, so joining it is skipped (FastTrack's
+  // epochs).
+  struct StepClock {
+    Epoch step;
+    VectorClock clock;
+    void JoinInto(VectorClock* c) const {
+      if (step.task != kNoTask && !c->Covers(step)) c->Join(clock);
+    }
+    void Clear() {
+      step = Epoch{};
+      clock.Clear();
+    }
+  };
   struct ObjectOrder {
-    VectorClock write;  // the last step that wrote the object
+    StepClock write;    // the last step that wrote the object
     VectorClock reads;  // the steps that read it since
   };
   // The clock of a step `task` takes next: its previous step's, and the last
@@ -56,7 +70,7 @@ class HappensBefore {
 
   std::vector<VectorClock> task_;  // each task's last step
   VectorClock all_;                // every step so far
-  VectorClock last_all_;  // the last step that conflicts with every step
+  StepClock last_all_;  // the last step that conflicts with every step
   // objects_[index_[id]]; the map is never iterated.
   absl::flat_hash_map<ObjectId, uint32_t> index_;
   std::vector<ObjectOrder> objects_;

@@ -33,6 +33,11 @@ class VectorClock {
     Grow(t);
     ++c_[t];
   }
+  // Component t becomes at least v.
+  void Raise(TaskId t, uint32_t v) {
+    Grow(t);
+    c_[t] = std::max(c_[t], v);
+  }
   void Join(const VectorClock& other) {
     const size_t n = other.c_.size();
     if (n > c_.size()) c_.resize(n, 0);
