@@ -303,6 +303,40 @@ TEST(DporTest, ATimerIsNotMovedBeforeStepsThatCouldRunAllAlong) {
   EXPECT_EQ(r.pruned, 0u);
 }
 
+// Three tasks sleep to one deadline, then each writes its own object. No
+// task can run, so the clock moves to the deadline, and the first timer to
+// fire stands for that move: it conflicts with every step. The other two are
+// then due, steps like any other that touch nothing, so they do not race each
+// other: one execution per task whose timer fires first (3), where timers that
+// all conflicted with every step took 36.
+OutcomeSetup SleepersToOneDeadline() {
+  return [](std::string* out) -> Setup {
+    return [out](Executor& ex) -> std::shared_ptr<void> {
+      struct State {
+        explicit State(std::string* o) : out(o) {}
+        int done = 0;
+        std::string* out;
+        ~State() { *out = std::to_string(done); }
+      };
+      auto s = std::make_shared<State>(out);
+      for (const char* name : {"a", "b", "c"}) {
+        ex.Spawn(name, [](Executor& e, State& st) -> Task<void> {
+          co_await e.Sleep(10);
+          co_await e.Point(OpKind::kPoint, e.NewObject("own"), Access::kWrite);
+          ++st.done;
+        }(ex, *s));
+      }
+      return s;
+    };
+  };
+}
+
+TEST(DporTest, DueSleepsDoNotRaceEachOther) {
+  const Reached r = ExpectDporMatchesDfs(SleepersToOneDeadline());
+  EXPECT_EQ(r.outcomes, (std::set<std::string>{"3"}));
+  EXPECT_EQ(r.complete, 3u);
+}
+
 // A producer hands three items to a consumer over a channel, then spawns a
 // task; the consumer and that task write one log. Which side of a
 // rendezvous came first, which fired first, whether the consumer waited for

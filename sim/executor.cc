@@ -438,7 +438,19 @@ void Executor::RunStep(size_t index) {
   if (!chosen.early_timer && op->Ready()) {
     op->Fire();
   } else {
-    step_footprint_.MarkConflictsWithAll();
+    // A timer that moves the clock or fires early changes what every other
+    // task may do. So does the first timer after Run moved the clock because
+    // no task could run: that move is no step, and this timer stands for it.
+    // A plain sleep due after that is a step like any other: it neither
+    // moves the clock nor reads an object, and its being due is ordered after
+    // the step that moved the clock. A due timed wait still conflicts with
+    // all: whether it timed out depends on what its object's Ready() reads,
+    // which its footprint does not name. Live runs keep every timer as one.
+    const bool due_sleep = !chosen.early_timer && !clock_jumped_ &&
+                           outside_ == nullptr && op->deadline() <= now_ &&
+                           op->kind() == OpKind::kSleep &&
+                           op->object() == kNoObject;
+    if (!due_sleep) step_footprint_.MarkConflictsWithAll();
     if (!chosen.early_timer && !CanFireEarly(*op))
       step_footprint_.MarkNotBefore(op->deadline());
     if (op->deadline() > now_) {
@@ -449,6 +461,7 @@ void Executor::RunStep(size_t index) {
     op->TimedOut();
     Record(EventKind::kTimeout, op->object(), 0);
   }
+  clock_jumped_ = false;
   Record(EventKind::kStep, op->object(), static_cast<uint64_t>(op->kind()));
   t.op = nullptr;
   t.runnable_since = kNever;
@@ -588,6 +601,7 @@ RunResult Executor::Run() {
         break;  // quiescent: background tasks may wait forever
       if (next_deadline != kNever && candidates_.empty()) {
         now_ = next_deadline;
+        clock_jumped_ = true;
         Record(EventKind::kClock, kNoObject, now_);
         continue;
       }

@@ -292,6 +292,8 @@ class Executor {
   TaskId current_ = kNoTask;
   TaskId previous_ = kNoTask;
   Nanos now_ = 0;
+  // Run moved the clock since the last step (no task could run).
+  bool clock_jumped_ = false;
   uint64_t steps_ = 0;
   uint64_t next_budget_check_ = kBudgetCheckSteps;
   uint64_t rss_start_bytes_ = 0;  // 0: not read (or unreadable)
