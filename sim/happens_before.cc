@@ -60,17 +60,13 @@ void HappensBefore::EndStep(TaskId task, const Footprint& footprint) {
   for (size_t i = 0; i < footprint.size(); ++i) {
     ObjectOrder& o = objects_[touched[i]];
     if (footprint.access(i) == Access::kWrite) {
-      o.write.step = Epoch{task, c.Get(task)};
-      o.write.clock = c;
+      o.write.Set(task, c);
       o.reads.Clear();
     } else {
       o.reads.Join(c);
     }
   }
-  if (footprint.conflicts_with_all()) {
-    last_all_.step = Epoch{task, c.Get(task)};
-    last_all_.clock = c;
-  }
+  if (footprint.conflicts_with_all()) last_all_.Set(task, c);
   // A step sees of task t at most t's steps so far, so the join of every
   // step's clock is each task's own count: no join needed.
   all_.Raise(task, c.Get(task));

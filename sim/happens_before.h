@@ -52,6 +52,10 @@ class HappensBefore {
   struct StepClock {
     Epoch step;
     VectorClock clock;
+    void Set(TaskId task, const VectorClock& c) {
+      step = Epoch{task, c.Get(task)};
+      clock = c;
+    }
     void JoinInto(VectorClock* c) const {
       if (step.task != kNoTask && !c->Covers(step)) c->Join(clock);
     }
