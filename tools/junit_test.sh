@@ -54,7 +54,7 @@ echo old >"$tmp/old.xml"
 [[ "$(head -1 "$tmp/old.xml")" == '<?xml'* && "$(grep -c old "$tmp/old.xml")" -eq 0 ]] && ok "--junit-xml replaces an old file" || bad "old file kept"
 
 # GitHub annotations.
-out=$(GITHUB_ACTIONS=true "$dsim" explore --mutation $mutation --runs 1000 --progress off 2>/dev/null)
+out=$(GITHUB_ACTIONS=true "$dsim" explore --scenario exec-attached-cancel --mutation $mutation --runs 1000 --progress off 2>/dev/null)
 line=$(grep '^::error ' <<<"$out")
 [[ "$line" == "::error file=properties/scenarios/exec-attached-cancel.textproto,line=1::lock-held-across-rpc: "*"(token dsim3"*")" ]] &&
   ok "GITHUB_ACTIONS: $(cut -c1-100 <<<"$line")..." || bad "annotation on stdout: '$line'"
