@@ -110,6 +110,9 @@ class Daemon {
     // it on to show dockerd's startup.
     bool plugin_events = false;
     std::string plugins_ns = "plugins.moby";
+    // Told in a container's event queue once ProcessEvent returned: the
+    // harness bounds when the model may place the event's handling.
+    std::function<void(EventType type, const EventInfo& info)> event_handled;
   };
   // `containerd` and `disk` must outlive the daemon. Call ex.DestroyAllTasks()
   // before destroying it.
@@ -124,6 +127,11 @@ class Daemon {
   // object stays valid (and inert) until the run ends. REQUIRES: not called
   // from one of those tasks.
   void Crash();
+
+  void set_event_handled(
+      std::function<void(EventType type, const EventInfo& info)> f) {
+    options_.event_handled = std::move(f);
+  }
 
   // Subscribes to containerd's events in a background task (resubscribing after
   // an error); with the startup handshake, asks for the namespaces first.

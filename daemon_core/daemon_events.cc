@@ -2,6 +2,8 @@
 // processEventStream), the per-container serial queues (libcontainerd/queue)
 // and ProcessEvent for the init exit, OOM, start, paused and resumed events
 // (moby daemon/monitor.go, after PR #43564).
+#include <optional>
+
 #include <google/protobuf/timestamp.pb.h>
 
 #include "containerd/events/task.pb.h"
@@ -126,7 +128,10 @@ sim::Task<void> Daemon::QueueWorker(std::string container_id,
   for (;;) {
     std::optional<QueuedEvent> e = co_await queue->Recv();
     if (!e.has_value()) co_return;
+    std::optional<EventInfo> told;
+    if (options_.event_handled) told = e->info;
     co_await ProcessEvent(container_id, e->type, std::move(e->info));
+    if (told.has_value()) options_.event_handled(e->type, *told);
   }
 }
 

@@ -73,6 +73,9 @@ const char* ToString(EventKind k);
 
 struct Event {
   uint64_t seq = 0;  // when the daemon received it
+  // When the daemon's event queue had handled it; 0 if never seen (a live
+  // daemon's real dockerd, a crash first).
+  uint64_t handled = 0;
   int64_t at = 0;
   EventKind kind = EventKind::kInitExit;
   std::string container;

@@ -659,6 +659,8 @@ std::vector<Partition> Partitions(const History& h) {
     if (epoch > 0 && e.seq < h.restarts[epoch - 1].restored) {
       op.optional = true;  // during restore: the snapshot may include it
     }
+    // Handled by then (if at all): a call invoked after it sees the effect.
+    if (e.handled != 0) op.resp = std::min(op.resp, e.handled);
     part(epoch, e.container).ops.push_back(op);
   }
   std::vector<Partition> out;

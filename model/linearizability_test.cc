@@ -123,6 +123,34 @@ TEST(LinearizabilityTest, ExitHandledByQuiescence) {
       << r.explanation;
 }
 
+// Where the run recorded when the daemon's event queue had handled an exit,
+// a call invoked after that sees it: the handling no longer floats until
+// quiescence (which let a next-exit wait that returned at once on a stopped
+// container be explained by the earlier run's exit).
+TEST(LinearizabilityTest, ACallAfterTheExitWasHandledSeesIt) {
+  for (bool handled_known : {false, true}) {
+    for (bool wait : {false, true}) {
+      HistoryBuilder b;
+      b.Add(CallKind::kCreate, "c1", 1, 2);
+      b.Add(CallKind::kStart, "c1", 3, 4);
+      b.Exit("c1", 5, 3);
+      if (handled_known) b.history().events.back().handled = 6;
+      if (wait) {
+        Call& w = b.Add(CallKind::kWait, "c1", 7, 8);
+        w.condition = WaitCondition::kNextExit;
+        w.wait_code = 3;  // at once, as next-exit-treated-as-met does
+      } else {
+        b.Inspect("c1", 7, 8, ContainerStatus::kRunning);
+      }
+      b.history().quiescent = 9;
+      const LinearizabilityResult r = CheckLinearizable(b.history());
+      EXPECT_EQ(r.outcome, handled_known ? Outcome::kViolation
+                                         : Outcome::kLinearizable)
+          << handled_known << wait << ": " << r.explanation;
+    }
+  }
+}
+
 TEST(LinearizabilityTest, WaitMustReturnTheCodeOfTheExitThatWokeIt) {
   for (int code : {3, 7}) {
     HistoryBuilder b;

@@ -235,6 +235,7 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
       }
       if (e->down_ms() > 0)
         co_await ex_.Sleep(e->down_ms() * sim::kMillisecond);
+      NextDaemon();
       co_await stack_->StartDaemon();
       Bookkeeping();
       restart.restored = Seq();

@@ -36,6 +36,37 @@ void ScenarioRun::Observe(const fake_containerd::Envelope& e) {
   hist_.events.push_back(std::move(ev));
 }
 
+void ScenarioRun::Handled(daemon_core::EventType type,
+                          const daemon_core::EventInfo& info) {
+  model::EventKind kind;
+  switch (type) {
+    case daemon_core::EventType::kExit:
+      kind = info.process_id == info.container_id ? model::EventKind::kInitExit
+                                                  : model::EventKind::kExecExit;
+      break;
+    case daemon_core::EventType::kOom:
+      kind = model::EventKind::kOom;
+      break;
+    case daemon_core::EventType::kPaused:
+      kind = model::EventKind::kPaused;
+      break;
+    case daemon_core::EventType::kResumed:
+      kind = model::EventKind::kResumed;
+      break;
+    default:
+      return;  // not in the history
+  }
+  for (size_t i = events_from_; i < hist_.events.size(); ++i) {
+    model::Event& e = hist_.events[i];
+    if (e.handled != 0 || e.kind != kind || e.container != info.container_id ||
+        (kind == model::EventKind::kExecExit && e.exec_id != info.process_id)) {
+      continue;
+    }
+    e.handled = Seq();
+    return;
+  }
+}
+
 model::Call& ScenarioRun::HarnessCall(model::CallKind kind,
                                       const std::string& id,
                                       const std::string& client) {

@@ -7,6 +7,7 @@
 #define DSIM_PROPERTIES_SCENARIO_RUNNER_H_
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -91,6 +92,7 @@ class ScenarioRun {
     }
     if (live_ != nullptr) {
       live_->conn.set_tap(tap);
+      live_->daemon->set_event_handled(HandledHook());
       return;
     }
     ex_.TrackHappensBefore();
@@ -105,6 +107,7 @@ class ScenarioRun {
     }
     if (s.shared_pids()) stack_->fake.kernel().set_shared_pids(true);
     stack_->daemon_conn.set_tap(tap);
+    stack_->daemon->set_event_handled(HandledHook());
   }
 
   void Start() {
@@ -141,6 +144,23 @@ class ScenarioRun {
 
   // An event as the daemon receives it (the tap is on its own stream).
   void Observe(const fake_containerd::Envelope& e);
+  // The current daemon's event queue handled an event: the earliest one
+  // received and not yet handled that matches gets `handled`. A daemon that
+  // was killed says nothing more (its generation is gone).
+  std::function<void(daemon_core::EventType, const daemon_core::EventInfo&)>
+  HandledHook() {
+    return [this, g = generation_](daemon_core::EventType t,
+                                   const daemon_core::EventInfo& i) {
+      if (g == generation_) Handled(t, i);
+    };
+  }
+  void Handled(daemon_core::EventType type, const daemon_core::EventInfo& info);
+  // Before a daemon is started again: its predecessor's events are done.
+  void NextDaemon() {
+    ++generation_;
+    events_from_ = hist_.events.size();
+    if (stack_ != nullptr) stack_->options.event_handled = HandledHook();
+  }
 
   // A call the harness makes outside the clients (setup, the final reads).
   model::Call& HarnessCall(model::CallKind kind, const std::string& id,
@@ -193,6 +213,8 @@ class ScenarioRun {
   std::string ns_;                // the daemon's containerd namespace
   std::unique_ptr<Stack> stack_;  // simulated runs only
   uint64_t seq_ = 0;
+  int generation_ = 0;      // of the daemon, for HandledHook
+  size_t events_from_ = 0;  // hist_.events the current daemon received
   bool daemon_down_ = false;
   bool abandoning_ = false;
   uint64_t calls_seen_ = 0;  // API calls made plus calls returned
