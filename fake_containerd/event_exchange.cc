@@ -16,14 +16,21 @@ struct EventExchange::TakenSignal {
   }
 };
 
+// Envelopes queued for one subscriber and not yet taken by its pump. A bound
+// of the model, not containerd's (whose queues grow without end): a run that
+// passes it stops with a "budget" violation. Below kChannelSlots, so that
+// the queue's slots are parts of their own (sim/footprint.h).
+constexpr size_t kQueueCapacity = 1024;
+
 struct Subscription::State {
   State(sim::Executor& ex, const std::string& name, EventFilter f,
         std::shared_ptr<EventExchange::TakenSignal> taken)
-      : taken(std::move(taken)),
+      : ex(ex),
+        taken(std::move(taken)),
         filter(std::move(f)),
         chan(ex, name + " events"),
-        mu(ex, name + " queue lock"),
-        wake(ex, name + " queue") {}
+        queue(ex, name + " queue", kQueueCapacity) {}
+  sim::Executor& ex;
   std::shared_ptr<EventExchange::TakenSignal> taken;
   uint64_t matched = 0;  // envelopes queued for this subscription
   // Of those, the ones the consumer is done with: it asked for the next one
@@ -33,22 +40,24 @@ struct Subscription::State {
   bool holding = false;  // the consumer has one it has not passed on yet
   EventFilter filter;
   sim::Chan<Envelope> chan;  // unbuffered: the queue below is the buffer
-  sim::Mutex mu;             // only for wake.Wait; publishing is atomic anyway
-  sim::Cond wake;
-  std::deque<Envelope> queue;
+  // Publishing sends on it without blocking; the pump receives. As a
+  // buffered channel, a publish and the pump taking an earlier envelope
+  // commute (they touch different slots), so partial-order reduction does
+  // not order every publish against the pump.
+  sim::Chan<Envelope> queue;
   bool closed = false;
   absl::Status final_status;
-  // The queue, `matched` and `closed` are one object for partial-order
-  // reduction, the wake condition's (Forward and Close signal it, so they
-  // write it): the pump and AwaitTaken touch it when they read or write them.
-  void Touch(sim::Access a) { mu.executor().Touch(wake.id(), a); }
-  // `taken_count` is another, the consumer's (Next writes it, AwaitTaken
-  // reads it): passing an envelope on commutes with the pump taking the next
-  // one off the queue. An untraced part of the wake condition's id, so that
-  // no object is added to the trace.
+  // `matched` and `closed` are read by AwaitTaken: they change with the
+  // queue's send side (a publish sends, Close closes the queue).
+  void TouchMatched(sim::Access a) {
+    ex.Touch(sim::ChannelPartId(queue.id(), sim::ChannelPart::kSendSide), a);
+  }
+  // `taken_count` is the consumer's (Next writes it, AwaitTaken reads it):
+  // passing an envelope on commutes with the pump taking the next one off
+  // the queue. Next writes it in the step that arrives at `chan`'s receive
+  // side, so that side stands for it.
   void TouchTaken(sim::Access a) {
-    mu.executor().Touch(
-        sim::ChannelPartId(wake.id(), sim::ChannelPart::kRecvSide), a);
+    ex.Touch(sim::ChannelPartId(chan.id(), sim::ChannelPart::kRecvSide), a);
   }
 };
 
@@ -81,8 +90,7 @@ void Subscription::Close(State& s, absl::Status why) {
   if (s.closed) return;
   s.closed = true;
   s.final_status = std::move(why);
-  s.queue.clear();
-  s.wake.Signal();
+  s.queue.Close();  // the pump drops what is still queued
   s.taken->Fire();  // nothing more to wait for from this one
 }
 
@@ -109,9 +117,13 @@ void EventExchange::Forward(Envelope envelope) {
   std::erase_if(subscribers_, [](const auto& s) { return s->closed; });
   for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
     if (!s->filter.Matches(envelope.namespace_(), envelope.topic())) continue;
-    s->queue.push_back(envelope);
+    if (!s->queue.TrySend(envelope)) {
+      ex_.ReachBound("the event queue of a containerd subscription passed " +
+                     std::to_string(kQueueCapacity) +
+                     " envelopes its consumer had not taken");
+      return;
+    }
     ++s->matched;
-    s->wake.Signal();
   }
 }
 
@@ -132,7 +144,7 @@ sim::Task<bool> EventExchange::AwaitTaken(sim::Nanos timeout) {
   for (;;) {
     bool pending = false;
     for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
-      s->Touch(sim::Access::kRead);
+      s->TouchMatched(sim::Access::kRead);
       s->TouchTaken(sim::Access::kRead);
       pending |= !s->closed && s->taken_count < s->matched;
     }
@@ -155,17 +167,9 @@ void EventExchange::CloseAll(absl::Status why) {
 
 sim::Task<void> EventExchange::Pump(std::shared_ptr<Subscription::State> s) {
   for (;;) {
-    co_await s->mu.Lock();
-    s->Touch(sim::Access::kWrite);
-    while (s->queue.empty() && !s->closed) {
-      co_await s->wake.Wait(s->mu);
-      s->Touch(sim::Access::kWrite);
-    }
-    s->mu.Unlock();
-    if (s->closed) break;
-    Envelope e = std::move(s->queue.front());
-    s->queue.pop_front();
-    co_await s->chan.Send(std::move(e));
+    std::optional<Envelope> e = co_await s->queue.Recv();
+    if (!e.has_value() || s->closed) break;
+    co_await s->chan.Send(*std::move(e));
   }
   s->chan.Close();
 }

@@ -2,7 +2,9 @@
 // an Envelope with the virtual time; each Subscription receives the matching
 // envelopes, in publish order, through a sim::Chan fed by a background pump
 // task (so publishing never blocks, as in containerd, and delivery is a
-// scheduling point for the subscriber).
+// scheduling point for the subscriber). Between publish and pump each
+// subscription has a buffered sim::Chan of 1024 envelopes: a run that fills
+// it (a consumer that stopped taking) ends with a "budget" violation.
 //
 // Lifetime: pump tasks share their subscription's state, so the exchange may go
 // before the executor; a Subscription handle must not outlive the executor

@@ -116,6 +116,26 @@ TEST(EventExchangeTest, CloseEndsTheStreamWithItsStatus) {
   ex.DestroyAllTasks();
 }
 
+TEST(EventExchangeTest, AQueueNobodyTakesFromStopsTheRunAtItsBound) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  EventExchange exchange(ex);
+  auto sub = exchange.Subscribe({});
+  ASSERT_TRUE(sub.ok());
+  ex.Spawn("publisher", [](EventExchange& x) -> sim::Task<void> {
+    for (int i = 0; i < 2000; ++i) x.Publish("ns1", "/tasks/oom", Oom("a"));
+    co_return;
+  }(exchange));
+  const sim::RunResult r = ex.Run();
+  EXPECT_EQ(r.outcome, sim::RunOutcome::kBudget);
+  ASSERT_TRUE(r.violation.has_value());
+  EXPECT_EQ(r.violation->invariant, "budget");
+  EXPECT_NE(r.violation->message.find("event queue"), std::string::npos)
+      << r.violation->message;
+  sub->reset();
+  ex.DestroyAllTasks();
+}
+
 TEST(RpcLogTest, CountsAndScopes) {
   RpcLog log;
   log.Record("/containerd.services.tasks.v1.Tasks/Get");

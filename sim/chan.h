@@ -51,6 +51,19 @@ class Chan {
   SendOp Send(T value) { return SendOp(*this, std::move(value)); }
   // co_await ch.Recv() -> std::optional<T>; empty once closed and drained.
   RecvOp Recv() { return RecvOp(*this); }
+  // Buffered only: sends at once, in the calling task's current step (for a
+  // producer that must not block, as containerd's event exchange); false
+  // when the buffer is full. It touches what a send's fire touches.
+  bool TrySend(T value) {
+    if (closed_) {
+      SendOnClosed();
+      return false;
+    }
+    if (buf_.size() >= capacity_) return false;
+    ex_.Touch(Part(ChannelPart::kSendSide), Access::kWrite);
+    Push(std::move(value));
+    return true;
+  }
   // Wakes every receiver; later receives drain the buffer, then return empty.
   void Close() {
     ex_.Touch(id_, Access::kWrite);
@@ -94,6 +107,19 @@ class Chan {
   static long IndexOf(const std::deque<Op*>& q, const Op* op) {
     auto it = std::find(q.begin(), q.end(), op);
     return it == q.end() ? -1 : static_cast<long>(it - q.begin());
+  }
+  // A buffered send, once there is room.
+  void Push(T&& value) {
+    if (capacity_ >= kChannelSlots) {
+      ex_.Touch(id_, Access::kWrite);  // no slot parts (footprint.h)
+    } else {
+      ex_.Touch(Part(ChannelPart::kSlot, sent_), Access::kWrite);
+      if (sent_ >= capacity_) {
+        ex_.Touch(Part(ChannelPart::kSlot, sent_ - capacity_), Access::kWrite);
+      }
+    }
+    ++sent_;
+    buf_.push_back(Stamp(std::move(value)));
   }
   void SendOnClosed() {
     ex_.Fail("send-on-closed-channel", "task '" + ex_.task_name(ex_.current()) +
@@ -174,17 +200,7 @@ class Chan<T>::SendOp : public internal::Op {
       r->got_.emplace(Message{std::move(value_), std::move(clock_)});
       r->acquire_ = true;  // in the receiver's own step
     } else {
-      if (ch_.capacity_ >= kChannelSlots) {
-        ex_.Touch(ch_.id_, Access::kWrite);  // no slot parts (footprint.h)
-      } else {
-        ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.sent_), Access::kWrite);
-        if (ch_.sent_ >= ch_.capacity_) {
-          ex_.Touch(ch_.Part(ChannelPart::kSlot, ch_.sent_ - ch_.capacity_),
-                    Access::kWrite);
-        }
-      }
-      ++ch_.sent_;
-      ch_.buf_.push_back(ch_.Stamp(std::move(value_)));
+      ch_.Push(std::move(value_));
     }
   }
   std::string Describe() const override {

@@ -383,5 +383,46 @@ TEST(DporTest, AHandOffOverAChannelIsNotARace) {
   }
 }
 
+// Two producers that send without blocking (Chan::TrySend, as containerd's
+// event exchange publishes) and a consumer: only the producers' sends race
+// (which item takes the earlier slot); a receive commutes with every send but
+// its own item's.
+OutcomeSetup TrySends() {
+  return [](std::string* out) -> Setup {
+    return [out](Executor& ex) -> std::shared_ptr<void> {
+      struct State {
+        State(Executor& e, std::string* o) : ch(e, "ch", 4), out(o) {}
+        Chan<int> ch;
+        std::string log;
+        std::string* out;
+        ~State() { *out = log; }
+      };
+      auto s = std::make_shared<State>(ex, out);
+      ex.Spawn("p1", [](Executor& e, State& st) -> Task<void> {
+        EXPECT_TRUE(st.ch.TrySend(1));
+        co_await e.Yield();
+        EXPECT_TRUE(st.ch.TrySend(2));
+      }(ex, *s));
+      ex.Spawn("p2", [](State& st) -> Task<void> {
+        EXPECT_TRUE(st.ch.TrySend(3));
+        co_return;
+      }(*s));
+      ex.Spawn("consumer", [](State& st) -> Task<void> {
+        for (int i = 0; i < 3; ++i) {
+          std::optional<int> v = co_await st.ch.Recv();
+          st.log += std::to_string(v.value_or(-1));
+        }
+      }(*s));
+      return s;
+    };
+  };
+}
+
+TEST(DporTest, ASendWithoutBlockingCommutesWithReceivesOfEarlierItems) {
+  const Reached r = ExpectDporMatchesDfs(TrySends());
+  EXPECT_EQ(r.outcomes, (std::set<std::string>{"123", "132", "312"}));
+  EXPECT_EQ(r.complete, 3u);
+}
+
 }  // namespace
 }  // namespace sim

@@ -187,6 +187,11 @@ class Executor {
   // Reports a failed check; the run stops at the current task's next scheduling
   // point.
   void Fail(std::string invariant, std::string message);
+  // A bound of the model was reached (not a bug): the run stops as at the
+  // wall-time deadline, with a "budget" violation that says which.
+  void ReachBound(std::string message) {
+    if (!halted_) Halt(RunOutcome::kBudget, "budget", std::move(message));
+  }
   bool halted() const { return halted_; }
   // The run's judge has seen all it checks: the run ends, completed, at the
   // current task's next scheduling point, whatever else could still run (a

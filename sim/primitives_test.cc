@@ -240,6 +240,25 @@ TEST(ChanTest, SendOnClosedChannelIsAViolation) {
   ex.DestroyAllTasks();
 }
 
+TEST(ChanTest, TrySendFailsWhenFullAndIsAViolationOnceClosed) {
+  RandomStrategy strategy;
+  Executor ex({}, strategy);
+  Chan<int> ch(ex, "queue", 2);
+  std::vector<bool> sent;
+  ex.Spawn("producer", [](Chan<int>& c, std::vector<bool>* out) -> Task<void> {
+    for (int i = 0; i < 3; ++i) out->push_back(c.TrySend(i));
+    c.Close();
+    out->push_back(c.TrySend(3));
+    co_return;
+  }(ch, &sent));
+  RunResult r = ex.Run();
+  EXPECT_EQ(sent, (std::vector<bool>{true, true, false, false}));
+  ASSERT_EQ(r.outcome, RunOutcome::kViolation);
+  EXPECT_EQ(r.violation->invariant, "send-on-closed-channel");
+  EXPECT_EQ(ch.size(), 2u);
+  ex.DestroyAllTasks();
+}
+
 TEST(WaitGroupTest, WaitReturnsAfterEveryDone) {
   RandomStrategy strategy;
   Executor ex({}, strategy);
