@@ -41,7 +41,7 @@ sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
   ex_.Record(sim::EventKind::kRpcRequest, rpc, request.size());
   co_await ex_.Point(sim::OpKind::kRpcSend, containerd_, sim::Access::kWrite);
   if (faults_.Draw(FaultPoint::kRpcUnavailable, method)) {
-    co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kWrite);
+    co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kRead);
     co_return absl::UnavailableError(
         "connection error: transport is closing (" + method + ")");
   }
@@ -58,7 +58,7 @@ sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
     const sim::Nanos max = faults_.options().reply_delay_max;
     co_await ex_.Sleep(1 + ex_.Choose(max > 0 ? max : 1, sim::Stream::kFault));
   }
-  co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kWrite);
+  co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kRead);
   ex_.Record(sim::EventKind::kRpcReply, rpc,
              static_cast<uint64_t>(reply.status().code()));
   co_return reply;
@@ -73,7 +73,7 @@ class SimTransport::Stream : public sim::RpcStream {
       : ex_(ex), rpc_(rpc), inner_(std::move(inner)) {}
   sim::Task<absl::StatusOr<std::optional<std::string>>> Next() override {
     absl::StatusOr<std::optional<std::string>> m = co_await inner_->Next();
-    co_await ex_.Point(sim::OpKind::kRpcReply, rpc_, sim::Access::kWrite);
+    co_await ex_.Point(sim::OpKind::kRpcReply, rpc_, sim::Access::kRead);
     co_return m;
   }
 
@@ -99,7 +99,7 @@ SimTransport::ServerStream(std::string method, sim::RpcMetadata metadata,
     co_return absl::UnimplementedError("unknown method " + method);
   absl::StatusOr<std::unique_ptr<sim::RpcStream>> inner =
       handler->second(std::move(metadata), std::move(request));
-  co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kWrite);
+  co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kRead);
   if (!inner.ok()) co_return inner.status();
   co_return std::unique_ptr<sim::RpcStream>(
       std::make_unique<Stream>(ex_, rpc, std::move(*inner)));

@@ -162,13 +162,18 @@ TEST(SimTransportTest, InterleavingsFallBetweenSendHandlingAndReply) {
     sim::RunOnce({}, dfs, [&](sim::Executor& ex) -> std::shared_ptr<void> {
       auto w = std::make_shared<World>(ex);
       w->transport.SetObserver([log](const std::string&) { *log += "h"; });
+      // The log is shared state: its appends after the call are steps that
+      // write it, so that sleep sets do not take them for independent.
+      const sim::ObjectId log_id = ex.NewObject("log");
       for (const char* n : {"a", "b"}) {
-        ex.Spawn(
-            n,
-            [](World& wd, std::string* l, std::string name) -> sim::Task<void> {
-              co_await Call(wd, name);
-              *l += name;
-            }(*w, log.get(), n));
+        ex.Spawn(n,
+                 [](sim::Executor& e, World& wd, std::string* l,
+                    sim::ObjectId id, std::string name) -> sim::Task<void> {
+                   co_await Call(wd, name);
+                   co_await e.Point(sim::OpKind::kPoint, id,
+                                    sim::Access::kWrite);
+                   *l += name;
+                 }(ex, *w, log.get(), log_id, n));
       }
       return w;
     });
