@@ -96,6 +96,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
             co_await d.ContainerInspect(c.container());
         ++calls_seen_;
         Bookkeeping(sim::Access::kRead);
+        if (NamesExecs(c)) ExecIds(sim::Access::kRead);
         status = r.status();
         rec->inspect.reset();
         if (r.ok()) rec->inspect = *r;
@@ -116,7 +117,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
       absl::StatusOr<std::string> id =
           co_await d.ContainerExecCreate(c.container(), args);
       status = id.status();
-      Bookkeeping();
+      ExecIds(sim::Access::kWrite);
       if (id.ok()) {
         exec_ids_[c.exec()] = *id;
         exec_container_[*id] = c.container();
@@ -125,6 +126,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
       break;
     }
     case sc::EXEC_START: {
+      ExecIds(sim::Access::kRead);
       auto it = exec_ids_.find(c.exec());
       if (it == exec_ids_.end()) {
         status = absl::NotFoundError("No such exec instance: " + c.exec());
@@ -134,7 +136,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
       started_execs_.insert(it->second);
       std::shared_ptr<daemon_core::Context> ctx;
       if (!c.detach()) {
-        ctx = std::make_shared<daemon_core::Context>(ex_, done_.id());
+        ctx = std::make_shared<daemon_core::Context>(ex_, bookkeeping_);
         if (c.cancel_after_ms() > 0) {
           ex_.Spawn("cancel " + c.exec(),
                     CancelAfter(ctx, c.cancel_after_ms() * sim::kMillisecond,
@@ -144,6 +146,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
       }
       status = co_await d.ContainerExecStart(it->second, ctx);
       Bookkeeping(sim::Access::kRead);  // a set of the harness's own
+      ExecIds(sim::Access::kRead);      // ExecRegistered
       if (status.ok() && !ExecRegistered(c.container(), it->second)) {
         // The container restarted between the exec's create and its start:
         // the exec runs in the new task but was unregistered with the old
@@ -155,6 +158,7 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
       break;
     }
     case sc::EXEC_INSPECT: {
+      ExecIds(sim::Access::kRead);
       auto it = exec_ids_.find(c.exec());
       if (it == exec_ids_.end()) {
         status = absl::NotFoundError("No such exec instance: " + c.exec());
@@ -199,7 +203,16 @@ sim::Task<void> ScenarioRun::CancelAfter(
 
 sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
   co_await ex_.Sleep(e->after_ms() * sim::kMillisecond);
-  Bookkeeping();
+  // Only a daemon restart or shutdown changes the harness's bookkeeping
+  // (daemon_down_, the calls in flight, the history's restarts); the others
+  // act on containerd, whose own objects order them, so that an OOM event is
+  // not a race with every client's bookkeeping read.
+  const sim::Access bookkeeping =
+      e->kind() == sc::EnvEvent::DAEMON_RESTART ||
+              e->kind() == sc::EnvEvent::DAEMON_SHUTDOWN
+          ? sim::Access::kWrite
+          : sim::Access::kRead;
+  Bookkeeping(bookkeeping);
   Seq();
   switch (e->kind()) {
     case sc::EnvEvent::DAEMON_RESTART:
@@ -287,7 +300,7 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
     default:
       break;
   }
-  Bookkeeping();
+  Bookkeeping(bookkeeping);
   Seq();
 }
 

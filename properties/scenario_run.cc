@@ -43,25 +43,27 @@ sim::Task<void> ScenarioRun::Main() {
       co_return;
     }
   }
-  pending_ = s_.client_size() + s_.event_size();
-  if (pending_ == 0) done_.Fire();
+  std::vector<sim::TaskId> clients;
   int n = 0;
   for (const sc::Client& c : s_.client()) {
     ++n;
     const std::string name =
         c.name().empty() ? "client" + std::to_string(n) : c.name();
-    ex_.Spawn(name, Counted(RunClient(&c, name)));
+    clients.push_back(ex_.Spawn(name, RunClient(&c, name)).id);
   }
   for (const sc::EnvEvent& e : s_.event()) {
-    ex_.Spawn("env " + sc::EnvEvent::Kind_Name(e.kind()),
-              Counted(RunEnvEvent(&e)));
+    clients.push_back(
+        ex_.Spawn("env " + sc::EnvEvent::Kind_Name(e.kind()), RunEnvEvent(&e))
+            .id);
   }
   // Wait for everything, noticing a call that never returns. Progress is an
   // API call made or returned: a container that restarts forever makes
   // events, but no waiter is closer to being woken by them. (One timer, not
-  // a poll: every scheduling point here multiplies dfs's schedules.)
+  // a poll: every scheduling point here multiplies dfs's schedules. One
+  // join of all, not a count of those left: the count would make every
+  // client's end a race with the others'.)
   uint64_t last_calls = calls_seen_;
-  while (!co_await done_.WaitFor(kStuck)) {
+  while (!co_await ex_.JoinAllFor(clients, kStuck)) {
     if (calls_seen_ != last_calls) {
       last_calls = calls_seen_;
       continue;
@@ -172,12 +174,6 @@ sim::Task<void> ScenarioRun::Main() {
   ex_.Conclude();
 }
 
-sim::Task<void> ScenarioRun::Counted(sim::Task<void> task) {
-  co_await std::move(task);
-  Bookkeeping(pending_ == 1 ? sim::Access::kWrite : sim::Access::kRead);
-  if (--pending_ == 0) done_.Fire();
-}
-
 sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
                                        std::string name) {
   for (const sc::Call& call : client->call()) {
@@ -205,6 +201,9 @@ sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
     co_await ex_.Join(h);
     // A reset call's exec id is gone for every client.
     Bookkeeping(rec->reset ? sim::Access::kWrite : sim::Access::kRead);
+    if (rec->reset || NamesExecs(*rec->call)) {
+      ExecIds(rec->reset ? sim::Access::kWrite : sim::Access::kRead);
+    }
     inflight_.erase(h.id);
     if (rec->reset) {
       // Whatever the handler did, the client saw no reply, and no exec id.

@@ -77,7 +77,7 @@ class ScenarioRun {
         config_(config),
         live_(live),
         ns_(live != nullptr ? live->live.ns : kNs),
-        done_(ex, "scenario done") {
+        bookkeeping_(ex.NewObject("harness bookkeeping")) {
     auto tap = [this](const fake_containerd::Envelope& e) { Observe(e); };
     // The designs legitimately differ here; a planted bug never changes the
     // model.
@@ -118,12 +118,22 @@ class ScenarioRun {
  private:
   // The harness's bookkeeping (the pending count, calls in flight, exec ids,
   // whether the daemon is down, the clients' contexts) is shared by its
-  // tasks: one object in their steps' footprints, done_'s. A client's own
+  // tasks: one object in their steps' footprints, bookkeeping_. A client's own
   // changes to it (a call added to its sets, a counter moved) commute with
   // another client's and are reads; what others act on (an exec id, the
   // daemon going down, the last client done) is a write.
   void Bookkeeping(sim::Access a = sim::Access::kWrite) {
-    ex_.Touch(done_.id(), a);
+    ex_.Touch(bookkeeping_, a);
+  }
+  // The exec ids the scenario's exec names stand for (exec_ids_,
+  // exec_container_) are another object, an untraced part of bookkeeping_'s
+  // id: an EXEC_CREATE then races only with the calls that look a name up.
+  void ExecIds(sim::Access a) {
+    ex_.Touch(sim::ChannelPartId(bookkeeping_, sim::ChannelPart::kSendSide), a);
+  }
+  // Whether judging the call's expectation reads them.
+  static bool NamesExecs(const sc::Call& c) {
+    return c.has_expect() && c.expect().exec_ids_listed_size() > 0;
   }
   // The next position in the history. Simulated runs stamp it with its place
   // in the steps' happens-before order, which the checks read instead of the
@@ -171,8 +181,6 @@ class ScenarioRun {
   // containers; then the clients, the environment and the final checks.
   sim::Task<void> Main();
 
-  sim::Task<void> Counted(sim::Task<void> task);
-
   sim::Task<void> RunClient(const sc::Client* client, std::string name);
 
   std::string Describe(const CallRecord& r) const;
@@ -217,9 +225,8 @@ class ScenarioRun {
   size_t events_from_ = 0;  // hist_.events the current daemon received
   bool daemon_down_ = false;
   bool abandoning_ = false;
-  uint64_t calls_seen_ = 0;  // API calls made plus calls returned
-  int pending_ = 0;          // clients and environment events not done
-  sim::Notify done_;         // when pending_ drops to 0
+  uint64_t calls_seen_ = 0;    // API calls made plus calls returned
+  sim::ObjectId bookkeeping_;  // see Bookkeeping
   std::vector<std::shared_ptr<CallRecord>> calls_;
   std::vector<model::Call> harness_calls_;  // setup and final reads
   model::History hist_;

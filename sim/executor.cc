@@ -485,13 +485,24 @@ void Executor::NotePending(const TaskState& t) {
   if (!f.empty()) pending_.push_back(PendingStep{t.id, f, steps_});
 }
 
+std::string Executor::JoinAllForOp::Describe() const {
+  size_t left = 0;
+  for (TaskId t : tasks_) left += ex_.IsFinished(t) ? 0 : 1;
+  std::string s = "to join " + std::to_string(tasks_.size()) + " task(s), " +
+                  std::to_string(left) + " not finished";
+  if (deadline_ != kNever)
+    s += ", or until t=" + std::to_string(deadline_) + "ns";
+  return s;
+}
+
 void Executor::FinishTask(TaskState& t, EventKind how) {
   t.finished = true;
   t.op = nullptr;
   Record(how, kNoObject, t.id);
   if (!t.background) --foreground_live_;
   live_.erase(std::find(live_.begin(), live_.end(), &t));
-  Touch(t.object, Access::kWrite);
+  Touch(t.object, Access::kWrite);               // a cancel reads it
+  Touch(TaskEndPart(t.object), Access::kWrite);  // a join reads this
   Task<void> done = std::move(t.root);  // frees the frames now, not at teardown
 }
 

@@ -175,6 +175,11 @@ class Executor {
   SleepOp SleepWithJitter(Nanos d);
   template <typename T>
   JoinOp<T> Join(const JoinHandle<T>& h);
+  // Waits for every task of `tasks` to finish, or `d` to pass: true if they
+  // all finished. One step, whichever ends last, and the ends are no race
+  // with each other (as a shared count of the tasks left would be).
+  class JoinAllForOp;
+  JoinAllForOp JoinAllFor(std::vector<TaskId> tasks, Nanos d);
 
   // A value in [0, n) drawn for the model (a fault, a workload choice),
   // recorded for replay.
@@ -332,7 +337,10 @@ template <typename T>
 class Executor::JoinOp : public internal::Op {
  public:
   JoinOp(Executor& ex, const JoinHandle<T>& h)
-      : Op(ex, OpKind::kJoin, ex.TaskObject(h.id), Access::kRead), h_(h) {}
+      : Op(ex, OpKind::kJoin, ex.TaskObject(h.id), Access::kRead), h_(h) {
+    // It fires only after the task's end: an order, not a race.
+    footprint_object_ = TaskEndPart(object_);
+  }
   bool Ready() const override { return ex_.IsFinished(h_.id); }
   void Fire() override { ex_.AcquireClock(ex_.FinalClock(h_.id)); }
   std::string Describe() const override {
@@ -352,6 +360,41 @@ class Executor::JoinOp : public internal::Op {
   JoinHandle<T> h_;
 };
 
+class Executor::JoinAllForOp : public internal::Op {
+ public:
+  JoinAllForOp(Executor& ex, std::vector<TaskId> tasks, Nanos deadline)
+      : Op(ex, OpKind::kJoin,
+           tasks.empty() ? kNoObject : ex.TaskObject(tasks.front()),
+           Access::kRead),
+        tasks_(std::move(tasks)) {
+    if (object_ != kNoObject) footprint_object_ = TaskEndPart(object_);
+    deadline_ = deadline;
+  }
+  bool Ready() const override {
+    for (TaskId t : tasks_) {
+      if (!ex_.IsFinished(t)) return false;
+    }
+    return true;
+  }
+  // Reads every task's end part (sim/footprint.h): ordered after each end.
+  void Fire() override {
+    for (TaskId t : tasks_) {
+      ex_.Touch(TaskEndPart(ex_.TaskObject(t)), Access::kRead);
+      ex_.AcquireClock(ex_.FinalClock(t));
+    }
+  }
+  std::string Describe() const override;
+  bool await_resume() const noexcept { return !timed_out_; }
+
+ private:
+  std::vector<TaskId> tasks_;
+};
+
+inline Executor::JoinAllForOp Executor::JoinAllFor(std::vector<TaskId> tasks,
+                                                   Nanos d) {
+  return JoinAllForOp(*this, std::move(tasks),
+                      d >= kNever - now_ ? kNever : now_ + d);
+}
 inline Executor::PointOp Executor::Yield() {
   return PointOp(*this, OpKind::kYield, kNoObject, Access::kRead);
 }

@@ -62,15 +62,19 @@ inline int ChannelSlotOfPart(ObjectId o) {
 
 // An ordered part: its accesses come in an order the program forces, each
 // enabled only once the one before has run: a buffered channel's slot i
-// (send i, then receive i, then send i + capacity) and the start of a task
+// (send i, then receive i, then send i + capacity), the start of a task
 // (its spawn, then its first step; slot 0 of the task's object as a channel
-// part). Touching one orders steps (happens-before), but partial-order
+// part) and its end (its last step, then each join of it that fires; slot
+// 1). Touching one orders steps (happens-before), but partial-order
 // reduction neither reverses it nor lets it shield another race
 // (Footprint::RacesWith): a receive can come before send i only by taking
 // another item, which is a race on the receive side (or a send's on the send
 // side), reversed there.
 inline ObjectId TaskStartPart(ObjectId task) {
   return ChannelPartId(task, ChannelPart::kSlot, 0);
+}
+inline ObjectId TaskEndPart(ObjectId task) {
+  return ChannelPartId(task, ChannelPart::kSlot, 1);
 }
 inline bool IsOrderedPart(ObjectId o) {
   return IsChannelPart(o) && ChannelSlotOfPart(o) >= 0;
@@ -80,7 +84,7 @@ enum class Access : uint8_t { kRead, kWrite };
 
 class Footprint {
  public:
-  static constexpr uint8_t kCapacity = 6;  // touches kept; more overflow
+  static constexpr uint8_t kCapacity = 8;  // touches kept; more overflow
   void Clear() {
     count_ = 0;
     overflow_ = false;
