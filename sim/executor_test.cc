@@ -5,11 +5,12 @@
 #include <limits>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "sim/exec_race_toy.h"
 #include "sim/mutex.h"
 #include "sim/notify.h"
-#include "sim/exec_race_toy.h"
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_random.h"
@@ -38,6 +39,36 @@ TEST(ExecutorTest, SpawnJoinReturnsValue) {
   RunResult r = ex.Run();
   EXPECT_EQ(r.outcome, RunOutcome::kCompleted);
   EXPECT_EQ(seen, 5);
+}
+
+TEST(ExecutorTest, JoinAllForTimesOutUntilEveryTaskHasEnded) {
+  RandomStrategy strategy;
+  Executor ex({}, strategy);
+  std::vector<TaskId> tasks;
+  for (Nanos d : {5 * kMillisecond, 25 * kMillisecond}) {
+    tasks.push_back(ex.Spawn("sleeper",
+                             [](Executor& e, Nanos n) -> Task<void> {
+                               co_await e.Sleep(n);
+                             }(ex, d))
+                        .id);
+  }
+  std::vector<std::pair<bool, Nanos>> seen;
+  ex.Spawn("joiner",
+           [](Executor& e, std::vector<TaskId> ts,
+              std::vector<std::pair<bool, Nanos>>* out) -> Task<void> {
+             for (;;) {
+               const bool all = co_await e.JoinAllFor(ts, 10 * kMillisecond);
+               out->emplace_back(all, e.now());
+               if (all) break;
+             }
+           }(ex, tasks, &seen));
+  EXPECT_EQ(ex.Run().outcome, RunOutcome::kCompleted);
+  // Timed out at 10 and 20 ms (the second task sleeps until 25), then both
+  // had ended.
+  EXPECT_EQ(seen,
+            (std::vector<std::pair<bool, Nanos>>{{false, 10 * kMillisecond},
+                                                 {false, 20 * kMillisecond},
+                                                 {true, 25 * kMillisecond}}));
 }
 
 TEST(ExecutorTest, DeepAwaitChainUsesNoStack) {
