@@ -15,7 +15,6 @@
 #include <google/protobuf/any.pb.h>
 #include <google/protobuf/message.h>
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -27,7 +26,6 @@
 #include "fake_containerd/event_filter.h"
 #include "sim/chan.h"
 #include "sim/executor.h"
-#include "sim/mutex.h"
 #include "sim/notify.h"
 
 namespace fake_containerd {

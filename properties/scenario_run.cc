@@ -43,16 +43,16 @@ sim::Task<void> ScenarioRun::Main() {
       co_return;
     }
   }
-  std::vector<sim::TaskId> clients;
+  std::vector<sim::TaskId> participants;  // the clients and the environment
   int n = 0;
   for (const sc::Client& c : s_.client()) {
     ++n;
     const std::string name =
         c.name().empty() ? "client" + std::to_string(n) : c.name();
-    clients.push_back(ex_.Spawn(name, RunClient(&c, name)).id);
+    participants.push_back(ex_.Spawn(name, RunClient(&c, name)).id);
   }
   for (const sc::EnvEvent& e : s_.event()) {
-    clients.push_back(
+    participants.push_back(
         ex_.Spawn("env " + sc::EnvEvent::Kind_Name(e.kind()), RunEnvEvent(&e))
             .id);
   }
@@ -63,7 +63,7 @@ sim::Task<void> ScenarioRun::Main() {
   // join of all, not a count of those left: the count would make every
   // client's end a race with the others'.)
   uint64_t last_calls = calls_seen_;
-  while (!co_await ex_.JoinAllFor(clients, kStuck)) {
+  while (!co_await ex_.JoinAllFor(participants, kStuck)) {
     if (calls_seen_ != last_calls) {
       last_calls = calls_seen_;
       continue;

@@ -116,12 +116,12 @@ class ScenarioRun {
   }
 
  private:
-  // The harness's bookkeeping (the pending count, calls in flight, exec ids,
-  // whether the daemon is down, the clients' contexts) is shared by its
-  // tasks: one object in their steps' footprints, bookkeeping_. A client's own
-  // changes to it (a call added to its sets, a counter moved) commute with
-  // another client's and are reads; what others act on (an exec id, the
-  // daemon going down, the last client done) is a write.
+  // The harness's bookkeeping (calls in flight, whether the daemon is down,
+  // which daemon serves, the clients' contexts) is shared by its tasks: one
+  // object in their steps' footprints, bookkeeping_. A client's own changes
+  // to it (a call added to its sets, a counter moved) commute with another
+  // client's and are reads; what others act on (a reset call, the daemon
+  // going down, a cancel) is a write. Exec ids have an object of their own.
   void Bookkeeping(sim::Access a = sim::Access::kWrite) {
     ex_.Touch(bookkeeping_, a);
   }
