@@ -37,13 +37,18 @@ absl::Status Validate(const ContainerRecord& c) {
 
 }  // namespace
 
+ContainerStore::ContainerStore(sim::Executor& ex)
+    : ex_(ex), set_(ex.NewObject("containerd containers")) {}
+
 absl::StatusOr<const ContainerRecord*> ContainerStore::Get(
     const std::string& ns, const std::string& id) const {
   auto it = records_.find({ns, id});
   if (it == records_.end()) {
+    ex_.Touch(set_, sim::Access::kRead);
     return ErrNotFound("container " + Quote(id) + " in namespace " + Quote(ns));
   }
-  return &it->second;
+  ex_.Touch(it->second.object, sim::Access::kRead);
+  return &it->second.record;
 }
 
 absl::StatusOr<std::vector<const ContainerRecord*>> ContainerStore::List(
@@ -56,10 +61,12 @@ absl::StatusOr<std::vector<const ContainerRecord*>> ContainerStore::List(
       },
       "failed parsing filters");
   if (!f.ok()) return f.status();
+  ex_.Touch(set_, sim::Access::kRead);
   std::vector<const ContainerRecord*> out;
   for (auto it = records_.lower_bound({ns, ""});
        it != records_.end() && it->first.first == ns; ++it) {
-    const ContainerRecord& c = it->second;
+    ex_.Touch(it->second.object, sim::Access::kRead);
+    const ContainerRecord& c = it->second.record;
     bool match = f->Matches(
         [&c](std::string_view field) -> std::optional<std::string_view> {
           if (field == "id") return c.id();
@@ -79,19 +86,31 @@ absl::StatusOr<const ContainerRecord*> ContainerStore::Create(
     const std::string& ns, ContainerRecord c, sim::Nanos now) {
   if (absl::Status s = Validate(c); !s.ok()) return s;
   auto key = std::make_pair(ns, c.id());
-  if (records_.contains(key))
+  if (auto it = records_.find(key); it != records_.end()) {
+    ex_.Touch(it->second.object, sim::Access::kRead);
     return ErrAlreadyExists("container " + Quote(c.id()));
+  }
+  ex_.Touch(set_, sim::Access::kWrite);
   SetVirtualTime(now, c.mutable_created_at());
   SetVirtualTime(now, c.mutable_updated_at());
-  return &records_.emplace(key, std::move(c)).first->second;
+  const sim::ObjectId object =
+      ex_.NewObject("containerd container " + ns + "/" + c.id());
+  ex_.Touch(object, sim::Access::kWrite);
+  return &records_.emplace(key, Entry{std::move(c), object})
+              .first->second.record;
 }
 
 absl::StatusOr<const ContainerRecord*> ContainerStore::Update(
     const std::string& ns, const ContainerRecord& c,
     const std::vector<std::string>& paths, sim::Nanos now) {
   auto it = records_.find({ns, c.id()});
-  if (it == records_.end()) return ErrNotFound("container " + Quote(c.id()));
-  ContainerRecord updated = it->second;
+  if (it == records_.end()) {
+    ex_.Touch(set_, sim::Access::kRead);
+    return ErrNotFound("container " + Quote(c.id()));
+  }
+  // Written even when the update is refused: a refusal reads it all the same.
+  ex_.Touch(it->second.object, sim::Access::kWrite);
+  ContainerRecord updated = it->second.record;
   std::vector<std::string> fields = paths;
   if (fields.empty()) {
     // No mask: the mutable fields are replaced; the immutable ones must not
@@ -137,13 +156,18 @@ absl::StatusOr<const ContainerRecord*> ContainerStore::Update(
     }
   }
   SetVirtualTime(now, updated.mutable_updated_at());
-  it->second = std::move(updated);
-  return &it->second;
+  it->second.record = std::move(updated);
+  return &it->second.record;
 }
 
 absl::Status ContainerStore::Delete(const std::string& ns,
                                     const std::string& id) {
-  if (records_.erase({ns, id}) == 0) return ErrNotFound("container " + id);
+  auto it = records_.find({ns, id});
+  ex_.Touch(set_,
+            it == records_.end() ? sim::Access::kRead : sim::Access::kWrite);
+  if (it == records_.end()) return ErrNotFound("container " + id);
+  ex_.Touch(it->second.object, sim::Access::kWrite);
+  records_.erase(it);
   return absl::OkStatus();
 }
 

@@ -2,6 +2,11 @@
 // namespace: validation on Create, update masks, list filters, and the observed
 // error texts. Containers.Delete does not look at tasks (a running task is
 // orphaned, as in 1.6.20).
+//
+// Footprints: each record is an object of its own and the set of records
+// (which ids exist) another, so partial-order reduction orders a call about
+// one container only against calls about the same one, and a lookup that
+// finds nothing, a create and a delete against each other.
 #ifndef DSIM_FAKE_CONTAINERD_CONTAINER_STORE_H_
 #define DSIM_FAKE_CONTAINERD_CONTAINER_STORE_H_
 
@@ -12,7 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "containerd/services/containers/v1/containers.pb.h"
-#include "sim/op.h"
+#include "sim/executor.h"
 
 namespace fake_containerd {
 
@@ -20,6 +25,8 @@ using ContainerRecord = containerd::services::containers::v1::Container;
 
 class ContainerStore {
  public:
+  explicit ContainerStore(sim::Executor& ex);
+
   // NOT_FOUND `container "X" in namespace "NS": not found`.
   absl::StatusOr<const ContainerRecord*> Get(const std::string& ns,
                                              const std::string& id) const;
@@ -36,7 +43,14 @@ class ContainerStore {
   absl::Status Delete(const std::string& ns, const std::string& id);
 
  private:
-  std::map<std::pair<std::string, std::string>, ContainerRecord> records_;
+  struct Entry {
+    ContainerRecord record;
+    sim::ObjectId object;
+  };
+
+  sim::Executor& ex_;
+  const sim::ObjectId set_;  // which records exist
+  std::map<std::pair<std::string, std::string>, Entry> records_;
 };
 
 }  // namespace fake_containerd

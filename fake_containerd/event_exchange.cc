@@ -24,13 +24,18 @@ constexpr size_t kQueueCapacity = 1024;
 
 struct Subscription::State {
   State(sim::Executor& ex, const std::string& name, EventFilter f,
-        std::shared_ptr<EventExchange::TakenSignal> taken)
+        std::shared_ptr<EventExchange::TakenSignal> taken,
+        sim::ObjectId subscribers)
       : ex(ex),
+        subscribers(subscribers),
         taken(std::move(taken)),
         filter(std::move(f)),
         chan(ex, name + " events"),
         queue(ex, name + " queue", kQueueCapacity) {}
   sim::Executor& ex;
+  // The exchange's list of open subscriptions (a publish reads it; see
+  // EventExchange::subscribers_object_).
+  const sim::ObjectId subscribers;
   std::shared_ptr<EventExchange::TakenSignal> taken;
   uint64_t matched = 0;  // envelopes queued for this subscription
   // Of those, the ones the consumer is done with: it asked for the next one
@@ -88,6 +93,7 @@ void Subscription::Close(absl::Status why) { Close(*state_, std::move(why)); }
 
 void Subscription::Close(State& s, absl::Status why) {
   if (s.closed) return;
+  s.ex.Touch(s.subscribers, sim::Access::kWrite);
   s.closed = true;
   s.final_status = std::move(why);
   s.queue.Close();  // the pump drops what is still queued
@@ -99,7 +105,9 @@ const absl::Status& Subscription::final_status() const {
 }
 
 EventExchange::EventExchange(sim::Executor& ex)
-    : ex_(ex), taken_(std::make_shared<TakenSignal>()) {}
+    : ex_(ex),
+      subscribers_object_(ex.NewObject("containerd event subscribers")),
+      taken_(std::make_shared<TakenSignal>()) {}
 
 void EventExchange::Publish(const std::string& ns, const std::string& topic,
                             google::protobuf::Any event) {
@@ -114,6 +122,7 @@ void EventExchange::Publish(const std::string& ns, const std::string& topic,
 void EventExchange::Forward(Envelope envelope) {
   ++published_;
   if (tap_) tap_(envelope);
+  ex_.Touch(subscribers_object_, sim::Access::kRead);
   std::erase_if(subscribers_, [](const auto& s) { return s->closed; });
   for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
     if (!s->filter.Matches(envelope.namespace_(), envelope.topic())) continue;
@@ -132,8 +141,9 @@ absl::StatusOr<std::unique_ptr<Subscription>> EventExchange::Subscribe(
   absl::StatusOr<EventFilter> f = EventFilter::Parse(filters);
   if (!f.ok()) return f.status();
   const std::string name = "subscription " + std::to_string(next_id_++);
-  auto state =
-      std::make_shared<Subscription::State>(ex_, name, *std::move(f), taken_);
+  auto state = std::make_shared<Subscription::State>(
+      ex_, name, *std::move(f), taken_, subscribers_object_);
+  ex_.Touch(subscribers_object_, sim::Access::kWrite);
   subscribers_.push_back(state);
   ex_.Spawn(name + " pump", Pump(state), sim::SpawnOptions{.background = true});
   return std::make_unique<Subscription>(std::move(state));
@@ -143,6 +153,7 @@ sim::Task<bool> EventExchange::AwaitTaken(sim::Nanos timeout) {
   const sim::Nanos deadline = ex_.now() + timeout;
   for (;;) {
     bool pending = false;
+    ex_.Touch(subscribers_object_, sim::Access::kRead);
     for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
       s->TouchMatched(sim::Access::kRead);
       s->TouchTaken(sim::Access::kRead);

@@ -106,6 +106,10 @@ class EventExchange {
 
   sim::Executor& ex_;
   // Fired when a subscription takes an envelope while AwaitTaken waits.
+  // Which subscriptions are open: a publish reads it, subscribing and
+  // closing write it (a publish that comes first reaches one more or one
+  // fewer subscriber).
+  const sim::ObjectId subscribers_object_;
   std::shared_ptr<TakenSignal> taken_;
   std::vector<std::shared_ptr<Subscription::State>> subscribers_;
   uint64_t next_id_ = 1;

@@ -49,9 +49,19 @@ void FillDelete(const ExitResult& r, tpb::DeleteResponse* resp) {
 }  // namespace
 
 FakeContainerd::FakeContainerd(sim::Executor& ex)
-    : ex_(ex), events_(ex), kernel_(ex, [this](const KernelEvent& e) {
-        PublishKernelEvent(e, events_);
-      }) {}
+    : ex_(ex),
+      events_(ex),
+      containers_(ex),
+      kernel_(ex,
+              [this](const KernelEvent& e) { PublishKernelEvent(e, events_); }),
+      namespaces_object_(ex.NewObject("containerd namespaces")),
+      leases_object_(ex.NewObject("containerd leases")) {}
+
+void FakeContainerd::WroteIn(const std::string& ns) {
+  ex_.Touch(namespaces_object_,
+            namespaces_.Exists(ns) ? sim::Access::kRead : sim::Access::kWrite);
+  namespaces_.Touch(ns);
+}
 
 void FakeContainerd::Count(const char* prefix, const char* name) {
   rpcs_.Record(std::string(prefix) + name);
@@ -119,7 +129,7 @@ absl::Status FakeContainerd::CreateContainer(
   absl::StatusOr<const ContainerRecord*> c =
       containers_.Create(ns, req.container(), ex_.now());
   if (!c.ok()) return c.status();
-  namespaces_.Touch(ns);
+  WroteIn(ns);
   *resp->mutable_container() = **c;
   ev::ContainerCreate e;
   e.set_id((*c)->id());
@@ -416,8 +426,9 @@ absl::Status FakeContainerd::CreateLease(
     ::containerd::services::leases::v1::CreateResponse* resp) {
   Count(method::kLeasesPrefix, "Create");
   if (absl::Status s = CheckNamespace(ns); !s.ok()) return s;
+  ex_.Touch(leases_object_, sim::Access::kWrite);
   if (absl::Status s = leases_.Create(ns, req.id()); !s.ok()) return s;
-  namespaces_.Touch(ns);
+  WroteIn(ns);
   resp->mutable_lease()->set_id(req.id());
   SetVirtualTime(ex_.now(), resp->mutable_lease()->mutable_created_at());
   return absl::OkStatus();
@@ -428,6 +439,7 @@ absl::Status FakeContainerd::DeleteLease(
     const ::containerd::services::leases::v1::DeleteRequest& req) {
   Count(method::kLeasesPrefix, "Delete");
   if (absl::Status s = CheckNamespace(ns); !s.ok()) return s;
+  ex_.Touch(leases_object_, sim::Access::kWrite);
   return leases_.Delete(ns, req.id());
 }
 

@@ -182,6 +182,8 @@ class FakeContainerd {
   absl::Status CheckContainer(const std::string& ns,
                               const std::string& id) const;
   void Count(const char* prefix, const char* name);
+  // Something was written in `ns`: it exists from now on (NamespaceTable).
+  void WroteIn(const std::string& ns);
   void FillProcess(const Process& p, containerd::v1::types::Process* out) const;
 
   sim::Executor& ex_;
@@ -191,6 +193,9 @@ class FakeContainerd {
   Kernel kernel_;
   LeaseTable leases_;
   NamespaceTable namespaces_;
+  // Footprints of the two tables (the store and the kernel keep their own).
+  const sim::ObjectId namespaces_object_;
+  const sim::ObjectId leases_object_;
   Faults* faults_ = nullptr;
 };
 

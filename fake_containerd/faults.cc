@@ -26,11 +26,14 @@ bool ParseFaultPoint(std::string_view name, FaultPoint* p) {
 }
 
 void Faults::Force(FaultPoint p, int count, std::string method) {
+  if (forced_object_ == sim::kNoObject)
+    forced_object_ = ex_.NewObject("forced faults");
   forced_.push_back(Forced{p, count, std::move(method)});
 }
 
 bool Faults::Draw(FaultPoint p, std::string_view method) {
   bool fire = false;
+  ex_.Touch(forced_object_, sim::Access::kWrite);  // none unless forced
   for (auto it = forced_.begin(); it != forced_.end(); ++it) {
     if (it->point != p || (!it->method.empty() && it->method != method))
       continue;

@@ -77,6 +77,9 @@ class Faults {
   sim::Executor& ex_;
   FaultOptions options_;
   std::vector<Forced> forced_;
+  // Made by the first Force: from then on every Draw writes it (which draw
+  // a forced fault goes to depends on their order).
+  sim::ObjectId forced_object_ = sim::kNoObject;
   std::array<int, kFaultPointCount> fired_{};
 };
 

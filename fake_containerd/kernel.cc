@@ -32,6 +32,7 @@ struct Kernel::TaskRecord {
   bool deleted = false;
   std::shared_ptr<sim::Notify>
       thawed;  // a fresh one per Pause, fired by Resume
+  sim::ObjectId object = sim::kNoObject;  // see Kernel::Touch
 };
 
 namespace {
@@ -73,21 +74,31 @@ bool IsLive(const Process& p) {
 }  // namespace
 
 Kernel::Kernel(sim::Executor& ex, EventSink sink)
-    : ex_(ex), state_(ex.NewObject("kernel")), sink_(std::move(sink)) {}
+    : ex_(ex),
+      table_(ex.NewObject("kernel tasks")),
+      pids_(ex.NewObject("kernel pids")),
+      sink_(std::move(sink)) {}
 
-absl::StatusOr<Kernel::TaskRecord*> Kernel::FindTask(
-    const std::string& ns, const std::string& id) const {
-  Reads();
+void Kernel::Touch(const TaskRecord& task, sim::Access access) const {
+  ex_.Touch(task.object, access);
+}
+
+absl::StatusOr<Kernel::TaskRecord*> Kernel::FindTask(const std::string& ns,
+                                                     const std::string& id,
+                                                     sim::Access access) const {
   auto it = tasks_.find(TaskKey(ns, id));
-  if (it == tasks_.end())
+  if (it == tasks_.end()) {
+    TouchTable(sim::Access::kRead);
     return absl::NotFoundError("task " + id + " not found");
+  }
+  Touch(*it->second, access);
   return it->second.get();
 }
 
 absl::StatusOr<std::shared_ptr<Process>> Kernel::FindProcess(
-    const std::string& ns, const std::string& id,
-    const std::string& exec_id) const {
-  absl::StatusOr<TaskRecord*> t = FindTask(ns, id);
+    const std::string& ns, const std::string& id, const std::string& exec_id,
+    sim::Access access) const {
+  absl::StatusOr<TaskRecord*> t = FindTask(ns, id, access);
   if (!t.ok()) return t.status();
   if (exec_id.empty()) return (*t)->init;
   auto it = (*t)->execs.find(exec_id);
@@ -100,7 +111,6 @@ std::shared_ptr<Process> Kernel::NewProcess(const std::string& ns,
                                             const std::string& id,
                                             const std::string& exec_id,
                                             Program program, ProcessIo io) {
-  Writes();
   auto p = std::make_shared<Process>();
   p->ns = ns;
   p->container_id = id;
@@ -121,9 +131,12 @@ ExitResult Kernel::ResultOf(const Process& p) {
 absl::StatusOr<uint32_t> Kernel::CreateTask(const std::string& ns,
                                             const std::string& id,
                                             Program program, ProcessIo io) {
-  Writes();
   const TaskKey key(ns, id);
-  if (tasks_.contains(key)) return ErrAlreadyExists("task " + id);
+  if (auto it = tasks_.find(key); it != tasks_.end()) {
+    Touch(*it->second, sim::Access::kRead);
+    return ErrAlreadyExists("task " + id);
+  }
+  TouchTable(sim::Access::kRead);
   if (program.kind == Program::Kind::kMissingBinary) {
     // runc's init looks the binary up before `runc create` returns, so the
     // shim fails Create: no task, no event (observed, containerd 1.6.20).
@@ -132,11 +145,15 @@ absl::StatusOr<uint32_t> Kernel::CreateTask(const std::string& ns,
         "failed: " +
         LookPathError(program.binary));
   }
+  TouchTable(sim::Access::kWrite);
   auto task = std::make_shared<TaskRecord>();
   task->ns = ns;
   task->id = id;
+  task->object = ex_.NewObject("task " + ns + "/" + id);
+  Touch(*task, sim::Access::kWrite);
   task->init = NewProcess(ns, id, "", std::move(program), std::move(io));
-  task->init->pid = next_pid_++;  // runc init's pid, known from Create
+  task->init->task_object = task->object;
+  task->init->pid = TakePid();  // runc init's pid, known from Create
   tasks_.emplace(key, task);
   Emit({.kind = KernelEvent::Kind::kTaskCreate,
         .ns = ns,
@@ -148,23 +165,23 @@ absl::StatusOr<uint32_t> Kernel::CreateTask(const std::string& ns,
 
 void Kernel::MakeBinaryMissing(const std::string& ns, const std::string& id,
                                const std::string& exec_id, std::string binary) {
-  Writes();
-  absl::StatusOr<std::shared_ptr<Process>> p = FindProcess(ns, id, exec_id);
+  absl::StatusOr<std::shared_ptr<Process>> p =
+      FindProcess(ns, id, exec_id, sim::Access::kWrite);
   if (p.ok()) (*p)->program = Program::MissingBinary(std::move(binary));
 }
 
 void Kernel::MakeStartFail(const std::string& ns, const std::string& id,
                            const std::string& exec_id) {
-  Writes();
-  absl::StatusOr<std::shared_ptr<Process>> p = FindProcess(ns, id, exec_id);
+  absl::StatusOr<std::shared_ptr<Process>> p =
+      FindProcess(ns, id, exec_id, sim::Access::kWrite);
   if (p.ok()) (*p)->dies_during_start = true;
 }
 
 absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
                                        const std::string& id,
                                        const std::string& exec_id) {
-  Writes();
-  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  absl::StatusOr<std::shared_ptr<Process>> found =
+      FindProcess(ns, id, exec_id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   std::shared_ptr<Process> p = *found;
   std::shared_ptr<TaskRecord> task = tasks_.at(TaskKey(ns, id));
@@ -198,7 +215,7 @@ absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
       runc_error = LookPathError(p->program.binary);
     }
     if (runc_error.empty() && p->dies_during_start) {
-      p->pid = shared_pids_ ? task->init->pid : next_pid_++;
+      p->pid = shared_pids_ ? task->init->pid : TakePid();
       p->state = ProcessState::kRunning;
       Terminate(*task, *p, kMissingBinaryExitStatus);
       return ErrShim(
@@ -220,7 +237,7 @@ absl::StatusOr<uint32_t> Kernel::Start(const std::string& ns,
     return ErrShim("OCI runtime start failed: " +
                    LookPathError(p->program.binary));
   }
-  if (!p->is_init()) p->pid = shared_pids_ ? task->init->pid : next_pid_++;
+  if (!p->is_init()) p->pid = shared_pids_ ? task->init->pid : TakePid();
   p->state = ProcessState::kRunning;
   Emit({.kind = KernelEvent::Kind::kStart,
         .ns = ns,
@@ -259,7 +276,7 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
   }
   // A frozen or stopped process makes no progress until it is thawed and
   // continued (Exit wakes a stopped one that dies).
-  k->Reads();  // a step of its own after each wait: it reads the table
+  k->Touch(*p, sim::Access::kRead);  // a step of its own after each wait
   while (!p->exited && (task->paused || p->sig_stopped)) {
     if (task->paused) {
       std::shared_ptr<sim::Notify> thawed = task->thawed;
@@ -267,7 +284,7 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
     } else {
       co_await p->continued->Wait();
     }
-    k->Reads();
+    k->Touch(*p, sim::Access::kRead);
   }
   if (p->exited || p->deleted) co_return;
   if (p->program.kind == Program::Kind::kAllocateUntilOom) {
@@ -281,7 +298,7 @@ sim::Task<void> Kernel::RunProgram(Kernel* k, std::shared_ptr<TaskRecord> task,
 }
 
 void Kernel::Exit(Process& p, uint32_t status) {
-  Writes();
+  Touch(p, sim::Access::kWrite);
   p.state = ProcessState::kStopped;
   p.exit_status = status;
   p.exited_at = ex_.now();
@@ -312,7 +329,7 @@ void Kernel::EmitKilledInit(KernelEvent::Kind kind, const std::string& ns,
 }
 
 void Kernel::Terminate(TaskRecord& task, Process& p, uint32_t status) {
-  Writes();
+  Touch(task, sim::Access::kWrite);
   if (p.exited) return;
   if (p.is_init()) {
     // Everything in the pid namespace dies with init, and is reaped (reported)
@@ -325,7 +342,7 @@ void Kernel::Terminate(TaskRecord& task, Process& p, uint32_t status) {
 }
 
 void Kernel::Deliver(TaskRecord& task, Process& p, uint32_t signal) {
-  Writes();
+  Touch(task, sim::Access::kWrite);
   if (p.exited) return;
   if (p.state == ProcessState::kRunning &&
       (signal == kSigStop || signal == kSigCont)) {
@@ -350,7 +367,7 @@ void Kernel::Deliver(TaskRecord& task, Process& p, uint32_t signal) {
 // SIGSTOP even as PID 1 (sent from outside its pid namespace); SIGCONT
 // resumes it and delivers what waited. (Both are not modelled while frozen.)
 void Kernel::SetStopped(TaskRecord& task, Process& p, bool stop) {
-  Writes();
+  Touch(task, sim::Access::kWrite);
   if (stop == p.sig_stopped) return;
   p.sig_stopped = stop;
   if (stop) {
@@ -367,7 +384,7 @@ void Kernel::SetStopped(TaskRecord& task, Process& p, bool stop) {
 // runc 1.1 thaws a frozen cgroup for SIGKILL to init and after any kill
 // --all; containerd publishes no /tasks/resumed (observed).
 void Kernel::Thaw(TaskRecord& task) {
-  Writes();
+  Touch(task, sim::Access::kWrite);
   if (!task.paused) return;
   task.paused = false;
   task.init->state = ProcessState::kRunning;
@@ -380,8 +397,8 @@ void Kernel::Thaw(TaskRecord& task) {
 absl::Status Kernel::Kill(const std::string& ns, const std::string& id,
                           const std::string& exec_id, uint32_t signal,
                           bool all) {
-  Writes();
-  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  absl::StatusOr<std::shared_ptr<Process>> found =
+      FindProcess(ns, id, exec_id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   std::shared_ptr<Process> p = *found;
   std::shared_ptr<TaskRecord> task = tasks_.at(TaskKey(ns, id));
@@ -409,8 +426,7 @@ absl::Status Kernel::Kill(const std::string& ns, const std::string& id,
 
 absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
                                               const std::string& id) {
-  Writes();
-  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   TaskRecord& task = **found;
   Process& init = *task.init;
@@ -448,6 +464,7 @@ absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
         .exit_status = init.exit_status,
         .exited_at = init.exited_at,
         .exited = init.exited});
+  TouchTable(sim::Access::kWrite);
   tasks_.erase(TaskKey(ns, id));
   return r;
 }
@@ -455,9 +472,9 @@ absl::StatusOr<ExitResult> Kernel::DeleteTask(const std::string& ns,
 absl::StatusOr<ExitResult> Kernel::DeleteProcess(const std::string& ns,
                                                  const std::string& id,
                                                  const std::string& exec_id) {
-  Writes();
   if (exec_id.empty()) return DeleteTask(ns, id);
-  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  absl::StatusOr<std::shared_ptr<Process>> found =
+      FindProcess(ns, id, exec_id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   std::shared_ptr<Process> p = *found;
   if (p->state == ProcessState::kRunning)
@@ -475,10 +492,9 @@ absl::StatusOr<ExitResult> Kernel::DeleteProcess(const std::string& ns,
 absl::Status Kernel::Exec(const std::string& ns, const std::string& id,
                           const std::string& exec_id, Program program,
                           ProcessIo io) {
-  Writes();
   if (exec_id.empty())
     return absl::InvalidArgumentError("exec id cannot be empty");
-  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   TaskRecord& task = **found;
   if (absl::Status s = ValidateIdentifier(exec_id); !s.ok()) return s;
@@ -487,8 +503,10 @@ absl::Status Kernel::Exec(const std::string& ns, const std::string& id,
     return ErrShim("cannot exec in a stopped state");
   }
   if (task.paused) return ErrShim("cannot exec in a paused state");
-  task.execs.emplace(
-      exec_id, NewProcess(ns, id, exec_id, std::move(program), std::move(io)));
+  std::shared_ptr<Process> p =
+      NewProcess(ns, id, exec_id, std::move(program), std::move(io));
+  p->task_object = task.object;
+  task.execs.emplace(exec_id, std::move(p));
   Emit({.kind = KernelEvent::Kind::kExecAdded,
         .ns = ns,
         .container_id = id,
@@ -498,8 +516,8 @@ absl::Status Kernel::Exec(const std::string& ns, const std::string& id,
 
 absl::Status Kernel::CloseStdin(const std::string& ns, const std::string& id,
                                 const std::string& exec_id) {
-  Writes();
-  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  absl::StatusOr<std::shared_ptr<Process>> found =
+      FindProcess(ns, id, exec_id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   (*found)->stdin_open = false;
   (*found)->stdin_closed->Fire();
@@ -507,8 +525,7 @@ absl::Status Kernel::CloseStdin(const std::string& ns, const std::string& id,
 }
 
 absl::Status Kernel::Pause(const std::string& ns, const std::string& id) {
-  Writes();
-  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   TaskRecord& task = **found;
   switch (task.init->state) {
@@ -532,8 +549,7 @@ absl::Status Kernel::Pause(const std::string& ns, const std::string& id) {
 }
 
 absl::Status Kernel::Resume(const std::string& ns, const std::string& id) {
-  Writes();
-  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   TaskRecord& task = **found;
   switch (task.init->state) {
@@ -566,8 +582,7 @@ absl::Status Kernel::Resume(const std::string& ns, const std::string& id) {
 
 absl::StatusOr<std::vector<PidInfo>> Kernel::ListPids(const std::string& ns,
                                                       const std::string& id) {
-  Reads();
-  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id, sim::Access::kRead);
   if (!found.ok()) return found.status();
   TaskRecord& task = **found;
   std::vector<PidInfo> out;
@@ -581,17 +596,18 @@ absl::StatusOr<std::vector<PidInfo>> Kernel::ListPids(const std::string& ns,
 absl::StatusOr<const Process*> Kernel::Get(const std::string& ns,
                                            const std::string& id,
                                            const std::string& exec_id) const {
-  Reads();
-  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  absl::StatusOr<std::shared_ptr<Process>> found =
+      FindProcess(ns, id, exec_id, sim::Access::kRead);
   if (!found.ok()) return found.status();
   return found->get();
 }
 
 std::vector<const Process*> Kernel::ListTasks(const std::string& ns) const {
-  Reads();
+  TouchTable(sim::Access::kRead);
   std::vector<const Process*> out;
   for (auto it = tasks_.lower_bound(TaskKey(ns, ""));
        it != tasks_.end() && it->first.first == ns; ++it) {
+    Touch(*it->second, sim::Access::kRead);
     out.push_back(it->second->init.get());
   }
   return out;
@@ -600,12 +616,13 @@ std::vector<const Process*> Kernel::ListTasks(const std::string& ns) const {
 sim::Task<absl::StatusOr<ExitResult>> Kernel::Wait(std::string ns,
                                                    std::string id,
                                                    std::string exec_id) {
-  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  absl::StatusOr<std::shared_ptr<Process>> found =
+      FindProcess(ns, id, exec_id, sim::Access::kRead);
   if (!found.ok()) co_return found.status();
   std::shared_ptr<Process> p = *found;
   if (!p->exited && !p->deleted && !p->start_failed) {
     co_await p->exit_notify->Wait();
-    Reads();
+    Touch(*p, sim::Access::kRead);
   }
   // The shim goes away with a task deleted before it ran, or dies: the call
   // breaks.
@@ -616,8 +633,7 @@ sim::Task<absl::StatusOr<ExitResult>> Kernel::Wait(std::string ns,
 }
 
 absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
-  Writes();
-  absl::StatusOr<TaskRecord*> found = FindTask(ns, id);
+  absl::StatusOr<TaskRecord*> found = FindTask(ns, id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   std::shared_ptr<TaskRecord> task = tasks_.at(TaskKey(ns, id));
   for (auto& [eid, e] : task->execs) {
@@ -646,14 +662,15 @@ absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
   task->deleted = true;
   task->paused = false;
   if (task->thawed != nullptr) task->thawed->Fire();
+  TouchTable(sim::Access::kWrite);
   tasks_.erase(TaskKey(ns, id));
   return absl::OkStatus();
 }
 
 absl::Status Kernel::OomKill(const std::string& ns, const std::string& id,
                              const std::string& exec_id) {
-  Writes();
-  absl::StatusOr<std::shared_ptr<Process>> found = FindProcess(ns, id, exec_id);
+  absl::StatusOr<std::shared_ptr<Process>> found =
+      FindProcess(ns, id, exec_id, sim::Access::kWrite);
   if (!found.ok()) return found.status();
   std::shared_ptr<Process> p = *found;
   if (p->state != ProcessState::kRunning) {

@@ -80,6 +80,9 @@ struct Process {
   std::unique_ptr<sim::Notify> continued;     // a fresh one per SIGSTOP
   std::unique_ptr<sim::Notify> exit_notify;   // fired on exit or deletion
   std::unique_ptr<sim::Notify> stdin_closed;  // fired by CloseIO(stdin)
+  // Its task's object (Kernel's footprints): every process of a task shares
+  // it.
+  sim::ObjectId task_object = sim::kNoObject;
 
   bool is_init() const { return exec_id.empty(); }
 };
@@ -163,9 +166,9 @@ class Kernel {
       std::string ns, std::string container_id, std::string exec_id)>;
   void set_delay_gate(DelayGate gate) { delay_gate_ = std::move(gate); }
   // The pid the next process gets. A real dockerd on this fake (`dsim
-  // serve`, `dsim drive`) SIGKILLs a container's pid directly when its exit does not come
-  // within 12 s of a kill: pids above the kernel's PID_MAX_LIMIT (2^22) can
-  // never name a host process, so that kill finds nothing.
+  // serve`, `dsim drive`) SIGKILLs a container's pid directly when its exit
+  // does not come within 12 s of a kill: pids above the kernel's PID_MAX_LIMIT
+  // (2^22) can never name a host process, so that kill finds nothing.
   void set_next_pid(uint32_t pid) { next_pid_ = pid; }
   // Every exec reports its task's init pid, as kata reports the hypervisor's
   // pid for every process (the collision behind moby 0e4d3feb).
@@ -213,11 +216,14 @@ class Kernel {
   using TaskKey =
       std::pair<std::string, std::string>;  // (namespace, container id)
 
+  // A found task's object is touched with `access`; a missing one reads the
+  // task table (a create or delete of that task writes it).
   absl::StatusOr<TaskRecord*> FindTask(const std::string& ns,
-                                       const std::string& id) const;
+                                       const std::string& id,
+                                       sim::Access access) const;
   absl::StatusOr<std::shared_ptr<Process>> FindProcess(
-      const std::string& ns, const std::string& id,
-      const std::string& exec_id) const;
+      const std::string& ns, const std::string& id, const std::string& exec_id,
+      sim::Access access) const;
   std::shared_ptr<Process> NewProcess(const std::string& ns,
                                       const std::string& id,
                                       const std::string& exec_id,
@@ -240,14 +246,25 @@ class Kernel {
   void Emit(KernelEvent e) { sink_(e); }
   static ExitResult ResultOf(const Process& p);
 
-  // Every read and write of the process table goes into the running step's
-  // footprint as an access to one object, so partial-order reduction sees a
-  // process's exit and a call that asks whether it exited as dependent.
-  void Reads() const { ex_.Touch(state_, sim::Access::kRead); }
-  void Writes() const { ex_.Touch(state_, sim::Access::kWrite); }
+  // Footprints: each task (its processes, signals, pause state) is an
+  // object of its own, so partial-order reduction sees a process's exit and a
+  // call that asks whether it exited as dependent, while calls about
+  // different containers commute. The table of tasks (which exist) and the
+  // pid counter are objects too: creating a task and asking for one that
+  // does not exist are dependent; so are two processes that take pids.
+  void Touch(const TaskRecord& task, sim::Access access) const;
+  void Touch(const Process& p, sim::Access access) const {
+    ex_.Touch(p.task_object, access);
+  }
+  void TouchTable(sim::Access access) const { ex_.Touch(table_, access); }
+  uint32_t TakePid() {
+    ex_.Touch(pids_, sim::Access::kWrite);
+    return next_pid_++;
+  }
 
   sim::Executor& ex_;
-  const sim::ObjectId state_;  // the process table (see Reads)
+  const sim::ObjectId table_;  // which tasks exist (see Touch)
+  const sim::ObjectId pids_;   // next_pid_
   EventSink sink_;
   uint32_t next_pid_ = kFirstPid;
   bool shared_pids_ = false;

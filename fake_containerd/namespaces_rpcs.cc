@@ -41,6 +41,7 @@ void FillNamespace(const std::string& name, const Labels& labels,
 absl::Status FakeContainerd::GetNamespace(const npb::GetNamespaceRequest& req,
                                           npb::GetNamespaceResponse* resp) {
   Count(method::kNamespacesPrefix, "Get");
+  ex_.Touch(namespaces_object_, sim::Access::kRead);
   // No existence check: a namespace nothing was written in has no labels.
   FillNamespace(req.name(), namespaces_.Get(req.name()),
                 resp->mutable_namespace_());
@@ -50,6 +51,7 @@ absl::Status FakeContainerd::GetNamespace(const npb::GetNamespaceRequest& req,
 absl::Status FakeContainerd::ListNamespaces(const npb::ListNamespacesRequest&,
                                             npb::ListNamespacesResponse* resp) {
   Count(method::kNamespacesPrefix, "List");
+  ex_.Touch(namespaces_object_, sim::Access::kRead);
   // The 1.6 server ignores the filter.
   for (const auto& [name, labels] : namespaces_.List()) {
     FillNamespace(name, labels, resp->add_namespaces());
@@ -61,6 +63,7 @@ absl::Status FakeContainerd::CreateNamespace(
     const std::string& ns, const npb::CreateNamespaceRequest& req,
     npb::CreateNamespaceResponse* resp) {
   Count(method::kNamespacesPrefix, "Create");
+  ex_.Touch(namespaces_object_, sim::Access::kWrite);
   const std::string& name = req.namespace_().name();
   const Labels labels = LabelsOf(req.namespace_().labels());
   if (absl::Status s = namespaces_.Create(name, labels); !s.ok()) return s;
@@ -75,6 +78,7 @@ absl::Status FakeContainerd::UpdateNamespace(
     const std::string& ns, const npb::UpdateNamespaceRequest& req,
     npb::UpdateNamespaceResponse* /*resp, left empty*/) {
   Count(method::kNamespacesPrefix, "Update");
+  ex_.Touch(namespaces_object_, sim::Access::kWrite);
   const std::string& name = req.namespace_().name();
   const Labels wanted = LabelsOf(req.namespace_().labels());
   if (req.update_mask().paths().empty()) {
@@ -116,6 +120,8 @@ absl::Status FakeContainerd::UpdateNamespace(
 absl::Status FakeContainerd::DeleteNamespace(
     const npb::DeleteNamespaceRequest& req) {
   Count(method::kNamespacesPrefix, "Delete");
+  ex_.Touch(namespaces_object_, sim::Access::kWrite);
+  ex_.Touch(leases_object_, sim::Access::kWrite);
   const std::string& name = req.name();
   absl::StatusOr<std::vector<const ContainerRecord*>> held =
       containers_.List(name, {});

@@ -53,9 +53,6 @@ class SimTransport : public sim::RpcConnection {
 
   sim::Executor& ex_;
   Faults& faults_;
-  // Every request touches containerd's state: dispatch steps all conflict (for
-  // dfs).
-  sim::ObjectId containerd_;
   std::map<std::string, UnaryHandler> unary_;
   std::map<std::string, StreamHandler> streams_;
   std::map<std::string, sim::ObjectId> method_objects_;

@@ -161,10 +161,14 @@ TEST(SimTransportTest, InterleavingsFallBetweenSendHandlingAndReply) {
     auto log = std::make_shared<std::string>();
     sim::RunOnce({}, dfs, [&](sim::Executor& ex) -> std::shared_ptr<void> {
       auto w = std::make_shared<World>(ex);
-      w->transport.SetObserver([log](const std::string&) { *log += "h"; });
-      // The log is shared state: its appends after the call are steps that
-      // write it, so that sleep sets do not take them for independent.
+      // The log is shared state: the observer's appends (in the step that
+      // handles the request) and those after the call write it, so that
+      // sleep sets do not take them for independent.
       const sim::ObjectId log_id = ex.NewObject("log");
+      w->transport.SetObserver([log, &ex, log_id](const std::string&) {
+        ex.Touch(log_id, sim::Access::kWrite);
+        *log += "h";
+      });
       for (const char* n : {"a", "b"}) {
         ex.Spawn(n,
                  [](sim::Executor& e, World& wd, std::string* l,

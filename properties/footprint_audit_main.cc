@@ -4,7 +4,7 @@
 // and any difference names a dependency the footprints miss.
 //
 //   footprint_audit [--seeds N] [--jitter] [--stride K] [--mutation M]
-//                   [SCENARIO...]   (default: every built-in)
+//                   [--legacy] [SCENARIO...]   (default: every built-in)
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
       seeds = std::atoi(argv[++i]);
     } else if (a == "--jitter") {
       jitter = true;
+    } else if (a == "--legacy") {
+      config.design = daemon_core::libcontainerd::Design::kLegacy;
     } else if (a == "--stride" && i + 1 < argc) {
       stride = std::strtoull(argv[++i], nullptr, 10);
     } else if (a == "--mutation" && i + 1 < argc) {
