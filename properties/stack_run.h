@@ -9,7 +9,7 @@
 
 #include "daemon_core/mutation.h"
 #include "properties/stack.h"
-#include "sim/run.h"
+#include "sim/executor.h"
 #include "sim/strategy_random.h"
 
 namespace properties {
@@ -26,23 +26,23 @@ struct RunSpec {
 using Body = std::function<sim::Task<void>(Stack&)>;
 
 // One run of `body` as the client, under a random schedule; `after` looks at
-// the stack once the run ended (before it is destroyed).
+// the stack once the run ended, while its executor is still there (the fake
+// containerd's reads record footprints in it).
 inline sim::RunResult RunWorld(const RunSpec& spec, const Body& body,
                                const std::function<void(Stack&)>& after = {}) {
   sim::ExecutorOptions o;
   o.seed = spec.seed;
   o.fire_timers_early = spec.fire_timers_early;
   sim::RandomStrategy strategy;
-  sim::RunRecord rec = sim::RunOnce(
-      o, strategy, [&](sim::Executor& ex) -> std::shared_ptr<void> {
-        auto w = std::make_shared<Stack>(ex, spec.design, spec.mutation,
-                                         spec.live_restore);
-        ex.Spawn("client", body(*w));
-        return std::shared_ptr<void>(w.get(), [w, &after](void*) {
-          if (after) after(*w);
-        });
-      });
-  return rec.result;
+  std::unique_ptr<Stack> w;  // outlives the executor, as in sim::RunOnce
+  sim::Executor ex(o, strategy);
+  w = std::make_unique<Stack>(ex, spec.design, spec.mutation,
+                              spec.live_restore);
+  ex.Spawn("client", body(*w));
+  const sim::RunResult result = ex.Run();
+  if (after) after(*w);
+  ex.DestroyAllTasks();
+  return result;
 }
 
 // The violation of a run, or "" when it had none.
