@@ -10,6 +10,7 @@
 #include "sim/chan.h"
 #include "sim/exec_race_toy.h"
 #include "sim/executor.h"
+#include "sim/mutex.h"
 #include "sim/notify.h"
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
@@ -422,6 +423,44 @@ TEST(DporTest, ASendWithoutBlockingCommutesWithReceivesOfEarlierItems) {
   const Reached r = ExpectDporMatchesDfs(TrySends());
   EXPECT_EQ(r.outcomes, (std::set<std::string>{"123", "132", "312"}));
   EXPECT_EQ(r.complete, 3u);
+}
+
+// A hog holds a mutex across 2 ms while two tasks park on it at t=0: once they
+// have waited 1 ms the mutex is fair (Go's starvation mode), and either of the
+// two may take it first, whichever parked first (parking touches nothing).
+OutcomeSetup StarvedWaiters() {
+  return [](std::string* out) -> Setup {
+    return [out](Executor& ex) -> std::shared_ptr<void> {
+      struct State {
+        State(Executor& e, std::string* o) : mu(e, "mu"), out(o) {}
+        Mutex mu;
+        std::string log;
+        std::string* out;
+        ~State() { *out = log; }
+      };
+      auto s = std::make_shared<State>(ex, out);
+      ex.Spawn("hog", [](Executor& e, State& st) -> Task<void> {
+        co_await st.mu.Lock();
+        co_await e.Sleep(2 * kMillisecond);
+        st.log += "h";
+        st.mu.Unlock();
+      }(ex, *s));
+      for (const char* name : {"a", "b"}) {
+        ex.Spawn(name, [](State& st, std::string n) -> Task<void> {
+          co_await st.mu.Lock();
+          st.log += n;
+          st.mu.Unlock();
+        }(*s, name));
+      }
+      return s;
+    };
+  };
+}
+
+TEST(DporTest, EitherOfTwoStarvedWaitersMayLockFirst) {
+  const Reached r = ExpectDporMatchesDfs(StarvedWaiters());
+  EXPECT_TRUE(r.outcomes.contains("hab"));
+  EXPECT_TRUE(r.outcomes.contains("hba"));
 }
 
 }  // namespace

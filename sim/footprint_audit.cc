@@ -135,10 +135,19 @@ class Script : public Strategy {
       executed.emplace_back(id, Footprint{});
       return i;
     }
+    // Which steps could run instead: tells a missing dependency from a
+    // scheduling policy that hid the step (an early timer filtered out).
+    std::string could;
+    for (const Candidate& c : ctx.candidates) {
+      could += (could.empty() ? "" : ", ") + keys_.Key(c.task) + " '" +
+               ex_->task_name(c.task) + "'" + (c.early_timer ? " early" : "");
+    }
     Diverge("task " + s.key +
-            (id == kNoTask ? " was not spawned"
-                           : " ('" + ex_->task_name(id) + "') cannot run") +
-            " at step " + std::to_string(next_ + 1));
+            (id == kNoTask
+                 ? " was not spawned"
+                 : " ('" + ex_->task_name(id) + "')" +
+                       (s.early ? " as an early timer" : "") + " cannot run") +
+            " at step " + std::to_string(next_ + 1) + "; candidates: " + could);
     return kAbandon;
   }
   uint64_t NextChoice(uint64_t n, Prng&) override {

@@ -11,7 +11,12 @@
 //
 // Like Go's, a Mutex turns fair once a waiter has waited kStarvation of
 // virtual time (sync.Mutex's starvation mode): the longest waiter takes it
-// next, so no schedule starves a waiter for ever by barging in.
+// next, so no schedule starves a waiter for ever by barging in. Waiters that
+// parked at the same virtual instant are equally long waiters, whichever
+// parked first: any of them may take it. Parking touches no object, so the
+// order of two parks must not matter (with a strict queue it decided who
+// could lock 100 ms later, a dependency no footprint named, and DPOR
+// explored only one of the two winners).
 //
 // A lock can be declared "not to be held across an RPC": the executor then
 // reports a violation when a task holding it awaits an RPC point (moby's
@@ -57,7 +62,8 @@ class Mutex {
 
  private:
   void Acquire();
-  // Whether the longest waiter has waited kStarvation: it alone may lock.
+  // Whether the longest waiter has waited kStarvation: only the longest
+  // waiters may lock.
   bool Starving() const;
   Executor& ex_;
   ObjectId id_;
@@ -73,7 +79,9 @@ class Mutex::LockOp : public internal::Op {
       : Op(mu.ex_, OpKind::kLock, mu.id_, Access::kWrite), mu_(mu) {}
   ~LockOp() override { Leave(); }
   bool Ready() const override {
-    return !mu_.locked() && (!mu_.Starving() || mu_.waiters_.front() == this);
+    // Waiters park in time order: the front has waited longest.
+    return !mu_.locked() &&
+           (!mu_.Starving() || since_ == mu_.waiters_.front()->since_);
   }
   void Fire() override {
     Leave();
