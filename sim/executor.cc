@@ -246,15 +246,16 @@ void Executor::DestroyAllTasks() {
   foreground_live_ = 0;
 }
 
-TaskId Executor::AddTask(std::string name, Task<void> body, SpawnOptions opts) {
+TaskId Executor::AddTask(std::string_view name, Task<void> body,
+                         SpawnOptions opts) {
   const TaskId id = static_cast<TaskId>(tasks_.size());
   tasks_.push_back(
       std::make_unique<TaskState>(*this, id, std::move(body), opts.background));
   TaskState& t = *tasks_.back();
   t.resume = t.root.handle();
   t.op = &t.start;
-  t.object = trace_.NewObject("task " + name);
-  trace_.NameTask(id, std::move(name));
+  t.object = trace_.NewObject(name, "task ");
+  trace_.NameTask(id, name);
   live_.push_back(&t);
   if (!t.background) ++foreground_live_;
   if (current_ != kNoTask) Touch(TaskStartPart(t.object), Access::kWrite);

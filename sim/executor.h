@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -141,15 +142,15 @@ class Executor {
   // functions must take their parameters by value (a coroutine outlives the
   // caller's temporaries).
   template <typename T>
-  JoinHandle<T> Spawn(std::string name, Task<T> task, SpawnOptions opts = {}) {
+  JoinHandle<T> Spawn(std::string_view name, Task<T> task,
+                      SpawnOptions opts = {}) {
     auto result = std::make_shared<std::optional<T>>();
-    TaskId id =
-        AddTask(std::move(name), Capture(std::move(task), result), opts);
+    TaskId id = AddTask(name, Capture(std::move(task), result), opts);
     return JoinHandle<T>{id, std::move(result)};
   }
-  JoinHandle<void> Spawn(std::string name, Task<void> task,
+  JoinHandle<void> Spawn(std::string_view name, Task<void> task,
                          SpawnOptions opts = {}) {
-    return JoinHandle<void>{AddTask(std::move(name), std::move(task), opts)};
+    return JoinHandle<void>{AddTask(name, std::move(task), opts)};
   }
 
   // Runs until completion, a violation, deadlock, livelock, or the strategy
@@ -215,9 +216,7 @@ class Executor {
     trace_.Add(TraceRecord{steps_, now_, current_, kind, object, value});
   }
 
-  ObjectId NewObject(std::string name) {
-    return trace_.NewObject(std::move(name));
-  }
+  ObjectId NewObject(std::string_view name) { return trace_.NewObject(name); }
   TaskId current() const { return current_; }
   std::string task_name(TaskId t) const { return trace_.task_name(t); }
   bool IsFinished(TaskId t) const;
@@ -266,7 +265,7 @@ class Executor {
                             std::shared_ptr<std::optional<T>> out) {
     out->emplace(co_await std::move(task));
   }
-  TaskId AddTask(std::string name, Task<void> task, SpawnOptions opts);
+  TaskId AddTask(std::string_view name, Task<void> task, SpawnOptions opts);
   bool CollectCandidates(Nanos* next_deadline);
   // Whether the strategy may fire this op's timer before it is due.
   bool CanFireEarly(const internal::Op& op) const {

@@ -15,8 +15,8 @@ namespace {
 
 }  // namespace
 
-Mutex::Mutex(Executor& ex, std::string name)
-    : ex_(ex), id_(ex.NewObject(std::move(name))) {}
+Mutex::Mutex(Executor& ex, std::string_view name)
+    : ex_(ex), id_(ex.NewObject(name)) {}
 
 void Mutex::Acquire() {
   owner_ = ex_.current();
@@ -63,8 +63,8 @@ std::string Mutex::LockOp::Describe() const {
   return s;
 }
 
-RWMutex::RWMutex(Executor& ex, std::string name)
-    : ex_(ex), id_(ex.NewObject(std::move(name))) {}
+RWMutex::RWMutex(Executor& ex, std::string_view name)
+    : ex_(ex), id_(ex.NewObject(name)) {}
 
 void RWMutex::Unlock() {
   if (writer_ == kNoTask)

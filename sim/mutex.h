@@ -25,6 +25,7 @@
 #define DSIM_SIM_MUTEX_H_
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,7 +39,7 @@ class Mutex {
   static constexpr Nanos kStarvation =
       kMillisecond;  // Go's starvationThresholdNs
 
-  Mutex(Executor& ex, std::string name);
+  Mutex(Executor& ex, std::string_view name);
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
 
@@ -133,7 +134,7 @@ inline Mutex::ScopedOp Mutex::Scoped() { return ScopedOp(*this); }
 // Go semantics: a waiting writer blocks new readers; readers share.
 class RWMutex {
  public:
-  RWMutex(Executor& ex, std::string name);
+  RWMutex(Executor& ex, std::string_view name);
   RWMutex(const RWMutex&) = delete;
   RWMutex& operator=(const RWMutex&) = delete;
 

@@ -45,53 +45,55 @@ std::string_view EventKindName(EventKind k) {
   return "?";
 }
 
-uint64_t Trace::HashString(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+uint64_t Trace::HashString(std::string_view s, uint64_t h) {
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;  // FNV-1a
   return h;
 }
 
 Trace::Trace(bool keep_records, bool hashing, Buffers* reuse)
     : keep_records_(keep_records), hashing_(hashing) {
   if (reuse != nullptr) {
-    memo_ = reuse;
     records_.swap(reuse->records);
     strings_.swap(reuse->strings);
     object_names_.swap(reuse->object_names);
     task_names_.swap(reuse->task_names);
     records_.clear();
     strings_.clear();
-    object_names_.clear();
-    task_names_.clear();
   }
-  object_names_.emplace_back("-");
+  SetName(object_names_, object_count_++, {}, "-");
 }
 
 void Trace::GiveBuffers(Buffers& into) {
   records_.clear();
   strings_.clear();
-  object_names_.clear();
-  task_names_.clear();
   // Keep whichever is larger: a nested executor may have taken the spare.
   auto give = [](auto& mine, auto& theirs) {
     if (mine.capacity() > theirs.capacity()) mine.swap(theirs);
   };
   give(records_, into.records);
   give(strings_, into.strings);
-  give(object_names_, into.object_names);
-  give(task_names_, into.task_names);
+  // The names stay (SetName compares against them); the larger set wins.
+  if (object_names_.size() > into.object_names.size())
+    object_names_.swap(into.object_names);
+  if (task_names_.size() > into.task_names.size())
+    task_names_.swap(into.task_names);
+  object_count_ = 0;
+  task_count_ = 0;
 }
 
-uint64_t Trace::NameHash(std::vector<std::pair<std::string, uint64_t>>* memo,
-                         size_t i, const std::string& name) {
-  constexpr size_t kMemoMax = 4096;  // names past this are hashed every time
-  if (memo == nullptr || i >= kMemoMax) return HashString(name);
-  if (i < memo->size() && (*memo)[i].first == name) return (*memo)[i].second;
-  const uint64_t h = HashString(name);
-  if (i >= memo->size()) memo->resize(i + 1);
-  (*memo)[i].first = name;
-  (*memo)[i].second = h;
-  return h;
+uint64_t Trace::SetName(std::vector<Name>& names, size_t i,
+                        std::string_view prefix, std::string_view name) {
+  if (i >= names.size()) names.resize(i + 1);
+  Name& n = names[i];
+  const std::string_view kept = n.text;
+  if (kept.size() != prefix.size() + name.size() ||
+      kept.substr(0, prefix.size()) != prefix ||
+      kept.substr(prefix.size()) != name) {
+    n.text.assign(prefix);
+    n.text.append(name);
+    n.hash = HashString(name, HashString(prefix));
+  }
+  return n.hash;
 }
 
 uint64_t Trace::AddString(std::string s) {
@@ -100,29 +102,21 @@ uint64_t Trace::AddString(std::string s) {
   return strings_.size() - 1;
 }
 
-ObjectId Trace::NewObject(std::string name) {
-  if (hashing_) {
-    HashIn(NameHash(memo_ != nullptr ? &memo_->object_name_hashes : nullptr,
-                    object_names_.size(), name) ^
-           0x4f);
-  }
-  object_names_.push_back(std::move(name));
-  return static_cast<ObjectId>(object_names_.size() - 1);
+ObjectId Trace::NewObject(std::string_view name, std::string_view prefix) {
+  const uint64_t h = SetName(object_names_, object_count_, prefix, name);
+  if (hashing_) HashIn(h ^ 0x4f);
+  return static_cast<ObjectId>(object_count_++);
 }
 
-void Trace::NameTask(TaskId t, std::string name) {
-  if (hashing_) {
-    HashIn(NameHash(memo_ != nullptr ? &memo_->task_name_hashes : nullptr, t,
-                    name) ^
-           t);
-  }
-  if (task_names_.size() <= t) task_names_.resize(t + 1);
-  task_names_[t] = std::move(name);
+void Trace::NameTask(TaskId t, std::string_view name) {
+  const uint64_t h = SetName(task_names_, t, {}, name);
+  if (hashing_) HashIn(h ^ t);
+  if (task_count_ <= t) task_count_ = size_t{t} + 1;
 }
 
 std::string Trace::task_name(TaskId t) const {
   if (t == kNoTask) return "-";
-  return t < task_names_.size() ? task_names_[t] : "task#" + std::to_string(t);
+  return t < task_count_ ? task_names_[t].text : "task#" + std::to_string(t);
 }
 
 std::string Trace::Describe(const TraceRecord& r) const {
@@ -147,7 +141,7 @@ std::string Trace::Describe(const TraceRecord& r) const {
     default:
       break;
   }
-  if (r.object != kNoObject) s += " '" + object_names_[r.object] + "'";
+  if (r.object != kNoObject) s += " '" + object_names_[r.object].text + "'";
   return s;
 }
 
@@ -198,11 +192,11 @@ std::string Trace::RenderChromeJson() const {
     if (!first) out += ",\n";
     first = false;
   };
-  for (size_t t = 0; t < task_names_.size(); ++t) {
+  for (size_t t = 0; t < task_count_; ++t) {
     sep();
     out += "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":" +
            std::to_string(t) + ",\"args\":{\"name\":";
-    AppendJsonString(out, task_names_[t]);
+    AppendJsonString(out, task_names_[t].text);
     out += "}}";
   }
   for (const TraceRecord& r : records_) {

@@ -51,24 +51,27 @@ struct TraceRecord {
 
 class Trace {
  public:
-  // The vectors of a finished trace, emptied, for a later trace to reuse:
-  // the executor keeps one set per thread, so a run does not regrow them.
+  // A name with its FNV hash. Runs of one program name the same things in
+  // the same order, so the names of a finished trace are kept (strings and
+  // hashes) for the next trace on the thread: a name equal to the one kept at
+  // its index is compared, not copied or hashed again.
+  struct Name {
+    std::string text;
+    uint64_t hash = 0;
+  };
+  // The vectors of a finished trace, for a later trace to reuse: the executor
+  // keeps one set per thread, so a run does not regrow them.
   struct Buffers {
     std::vector<TraceRecord> records;
     std::vector<std::string> strings;
-    std::vector<std::string> object_names;
-    std::vector<std::string> task_names;
-    // The last names hashed at each object and task index, with their hash:
-    // runs of one program name the same things in the same order, so the
-    // name is compared instead of hashed again (byte-wise FNV is slow).
-    std::vector<std::pair<std::string, uint64_t>> object_name_hashes;
-    std::vector<std::pair<std::string, uint64_t>> task_name_hashes;
+    std::vector<Name> object_names;
+    std::vector<Name> task_names;
   };
   // With `reuse`, takes its vectors (their capacity) instead of new ones.
   // `hashing` false: hash() stays at its initial value (nothing reads it).
   explicit Trace(bool keep_records, bool hashing = true,
                  Buffers* reuse = nullptr);
-  // Empties this trace's vectors into `into` (for the next run's trace).
+  // Gives this trace's vectors to `into` (for the next run's trace).
   void GiveBuffers(Buffers& into);
 
   // Inline: every step records a few of these.
@@ -82,16 +85,19 @@ class Trace {
   }
   // Interns free text (notes, violations); the text is part of the hash.
   uint64_t AddString(std::string s);
-  ObjectId NewObject(std::string name);
-  void NameTask(TaskId t, std::string name);
+  // The object's name is `prefix` followed by `name`.
+  ObjectId NewObject(std::string_view name, std::string_view prefix = {});
+  void NameTask(TaskId t, std::string_view name);
 
   uint64_t hash() const { return hash_; }
   bool keeps_records() const { return keep_records_; }
   const std::vector<TraceRecord>& records() const { return records_; }
   const std::string& string_at(uint64_t i) const { return strings_[i]; }
-  const std::string& object_name(ObjectId o) const { return object_names_[o]; }
+  const std::string& object_name(ObjectId o) const {
+    return object_names_[o].text;
+  }
   std::string task_name(TaskId t) const;
-  size_t task_count() const { return task_names_.size(); }
+  size_t task_count() const { return task_count_; }
 
   // One line per record; [from, to) indexes records. Op kinds print through
   // `op_name`.
@@ -102,20 +108,26 @@ class Trace {
 
  private:
   void HashIn(uint64_t x) { hash_ = Mix64(hash_ ^ x); }
-  static uint64_t HashString(std::string_view s);
-  // HashString(name), through `memo` (may be null) at index `i`.
-  static uint64_t NameHash(std::vector<std::pair<std::string, uint64_t>>* memo,
-                           size_t i, const std::string& name);
+  static uint64_t HashString(std::string_view s,
+                             uint64_t h = 0xcbf29ce484222325ULL);
+  // Makes `names[i]` hold prefix + name (growing `names` up to i) and returns
+  // its hash.
+  static uint64_t SetName(std::vector<Name>& names, size_t i,
+                          std::string_view prefix, std::string_view name);
   std::string Describe(const TraceRecord& r) const;
 
   bool keep_records_;
   bool hashing_;
-  Buffers* memo_ = nullptr;  // the name hashes of earlier runs
   uint64_t hash_ = 0x6a09e667f3bcc908ULL;
   std::vector<TraceRecord> records_;
   std::vector<std::string> strings_;
-  std::vector<std::string> object_names_;  // index = ObjectId; 0 is kNoObject
-  std::vector<std::string> task_names_;    // index = TaskId
+  // Index = ObjectId (0 is kNoObject), then names of earlier runs past
+  // object_count_.
+  std::vector<Name> object_names_;
+  size_t object_count_ = 0;
+  // Index = TaskId, then names of earlier runs past task_count_.
+  std::vector<Name> task_names_;
+  size_t task_count_ = 0;
 };
 
 }  // namespace sim

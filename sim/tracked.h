@@ -9,6 +9,7 @@
 
 #include <source_location>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,8 +23,8 @@ namespace internal {
 // The FastTrack-style access history of one field.
 class AccessHistory {
  public:
-  AccessHistory(Executor& ex, std::string name)
-      : ex_(ex), id_(ex.NewObject(std::move(name))) {}
+  AccessHistory(Executor& ex, std::string_view name)
+      : ex_(ex), id_(ex.NewObject(name)) {}
   void OnRead(const std::source_location& where);
   void OnWrite(const std::source_location& where);
   void AlsoWrites(ObjectId o) { also_writes_ = o; }
@@ -49,8 +50,8 @@ class AccessHistory {
 template <typename T>
 class Tracked {
  public:
-  Tracked(Executor& ex, std::string name, T initial = T{})
-      : history_(ex, std::move(name)), value_(std::move(initial)) {}
+  Tracked(Executor& ex, std::string_view name, T initial = T{})
+      : history_(ex, name), value_(std::move(initial)) {}
   Tracked(const Tracked&) = delete;
   Tracked& operator=(const Tracked&) = delete;
 
