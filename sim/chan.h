@@ -20,10 +20,9 @@
 // write. So whether the sender or the receiver came first, and which of the
 // two fires first, are not races: the pair's outcome is the same. The
 // sender's clock is taken when it arrives and joined by the receiver in its
-// own step. The kSend and kRecv records stay in the step that makes the
-// match, as before (trace hashes did not move), so footprint_audit would see
-// them move when it swaps a pair's two fires: that difference is the trace's,
-// not the state's.
+// own step. Each side records its own event in its own step (kSend the
+// sender's, kRecv the receiver's), whichever made the match: the trace, too,
+// is the same in both orders (footprint_audit compares traces per task).
 #ifndef DSIM_SIM_CHAN_H_
 #define DSIM_SIM_CHAN_H_
 
@@ -179,6 +178,7 @@ class Chan<T>::SendOp : public internal::Op {
   void Fire() override {
     if (matched_) {  // a receiver took the value while this sender waited
       ex_.Touch(ch_.Arrival(false, partner_), Access::kRead);
+      ex_.Record(EventKind::kSend, ch_.id_, 0);
       return;
     }
     if (ch_.closed_) {
@@ -196,7 +196,6 @@ class Chan<T>::SendOp : public internal::Op {
       r->registered_ = false;
       r->partner_ = number_;
       ex_.Record(EventKind::kSend, ch_.id_, 0);
-      ex_.Record(EventKind::kRecv, ch_.id_, 0);
       r->got_.emplace(Message{std::move(value_), std::move(clock_)});
       r->acquire_ = true;  // in the receiver's own step
     } else {
@@ -215,7 +214,6 @@ class Chan<T>::SendOp : public internal::Op {
     matched_ = true;
     registered_ = false;
     partner_ = receiver;
-    ex_.Record(EventKind::kSend, ch_.id_, 0);
     return Message{std::move(value_), std::move(clock_)};
   }
   // Unmatched and going away (cancelled, or woken by Close): the pairs
@@ -269,6 +267,7 @@ class Chan<T>::RecvOp : public internal::Op {
     if (got_.has_value()) {  // a sender's fire made the match
       ex_.Touch(ch_.Arrival(true, partner_), Access::kRead);
       if (std::exchange(acquire_, false)) ex_.AcquireClock(got_->clock);
+      ex_.Record(EventKind::kRecv, ch_.id_, 0);
       return;
     }
     if (ch_.unbuffered()) {
