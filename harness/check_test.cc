@@ -138,8 +138,9 @@ TEST(CheckTest, UnboundedCheckExhaustsWaitRemovedCreatedThroughDpor) {
   // Without a bound, DPOR (one order) finishes at 2 executions that are not
   // equivalent up to reordering independent steps (which of the two waiters
   // registers first; the rm comes after its sleep, once both have), while
-  // sleep-set dfs (the other) is still going; both run in turn, so 5 in all
-  // with 2 pruned (23 with 20 pruned while the harness counted the clients
+  // sleep-set dfs (the other) is still going; both run in turn, so 3 in all,
+  // none pruned (5 with 2 pruned while DPOR's first schedule let the task
+  // that ran last go on; 23 with 20 pruned while the harness counted the clients
   // left, which made every client's end a race with the others'). (1,080 classes while the harness's sequence numbers made
   // every call's invocation and reply a race, before history positions were
   // stamped with happens-before.)
@@ -150,8 +151,8 @@ TEST(CheckTest, UnboundedCheckExhaustsWaitRemovedCreatedThroughDpor) {
   EXPECT_EQ(b.bound, -1);
   EXPECT_TRUE(b.exhausted);
   EXPECT_EQ(b.schedules, 2u);
-  EXPECT_EQ(b.pruned, 2u);
-  EXPECT_EQ(b.executions, 5u);
+  EXPECT_EQ(b.pruned, 0u);
+  EXPECT_EQ(b.executions, 3u);
   EXPECT_EQ(c.stop, Stop::kExhausted);
   EXPECT_EQ(c.summary.runs + b.pruned, b.executions);
   EXPECT_EQ(c.summary.violations, 0u);
@@ -159,13 +160,14 @@ TEST(CheckTest, UnboundedCheckExhaustsWaitRemovedCreatedThroughDpor) {
 
 TEST(CheckTest, UnboundedCheckFindsABugThroughDporWithAReplayableToken) {
   // exit-handler-nil-process needs a preemption inside the start path; the
-  // bounded dfs orders need thousands of schedules for it, DPOR a handful of
-  // executions (both take turns).
+  // bounded dfs orders need thousands of schedules for it, DPOR one
+  // execution: its first schedule switches task at every step (5 executions
+  // while it let the task that ran last go on).
   const CheckResult c = CheckBuiltin(
       "exec-dies-during-start", "exit-handler-nil-process", Exhaustive(-1));
   ASSERT_EQ(c.bounds.size(), 1u);
   EXPECT_TRUE(c.bounds[0].violated);
-  EXPECT_EQ(c.bounds[0].executions, 5u);
+  EXPECT_EQ(c.bounds[0].executions, 1u);
   ASSERT_TRUE(c.summary.first.has_value());
   const FirstViolation& f = *c.summary.first;
   EXPECT_EQ(f.invariant, "no-panic") << f.message;
@@ -174,7 +176,8 @@ TEST(CheckTest, UnboundedCheckFindsABugThroughDporWithAReplayableToken) {
 
 TEST(CheckTest, DporCoveringEveryBoundEndsTheCheckInBoundZero) {
   // Bound 0 alone has 12,600 dfs schedules; DPOR, taking every other turn,
-  // explores its 2 classes first, and those cover bounds 1 and 2 too.
+  // explores its 2 classes first (3 executions in all), and those cover
+  // bounds 1 and 2 too.
   const CheckResult c =
       CheckBuiltin("wait-removed-created", "none", Exhaustive(2));
   ASSERT_EQ(c.bounds.size(), 1u);
@@ -183,7 +186,7 @@ TEST(CheckTest, DporCoveringEveryBoundEndsTheCheckInBoundZero) {
   EXPECT_TRUE(b.by_dpor);
   EXPECT_TRUE(b.exhausted);
   EXPECT_EQ(b.schedules, 2u);
-  EXPECT_EQ(b.executions, 5u);
+  EXPECT_EQ(b.executions, 3u);
   EXPECT_EQ(c.stop, Stop::kExhausted);
   EXPECT_EQ(c.summary.runs + b.pruned, b.executions);
   EXPECT_EQ(c.summary.violations, 0u);
@@ -192,13 +195,13 @@ TEST(CheckTest, DporCoveringEveryBoundEndsTheCheckInBoundZero) {
 TEST(CheckTest, DporFindsABugThatNeedsMorePreemptionsThanTheBound) {
   // root-dir-removed-without-lock's shortest counterexample has 5
   // preemptions; bounded dfs does not reach it within bound 2, DPOR does
-  // during bound 0.
+  // during bound 0: its first schedule, which switches task at every step.
   const CheckResult c = CheckBuiltin(
       "rm-exited-late-oom", "root-dir-removed-without-lock", Exhaustive(2));
   ASSERT_EQ(c.bounds.size(), 1u);
   EXPECT_TRUE(c.bounds[0].violated);
   EXPECT_FALSE(c.bounds[0].by_dpor);
-  EXPECT_EQ(c.bounds[0].executions, 9u);
+  EXPECT_EQ(c.bounds[0].executions, 1u);
   ASSERT_TRUE(c.summary.first.has_value());
   ExpectTokenReplays(*c.summary.first, "dpor", "root-dir-removed-without-lock");
 }

@@ -32,7 +32,7 @@ check "runs are the executions over all bounds" "60000 runs False" \
 # By default DPOR takes every other turn; its 2 classes of schedules cover
 # every bound, so the check ends in bound 0, exhaustive.
 out=$("$dsim" check --scenario wait-removed-created --preemption-bound 1 --runs 60000 --time 900 --json 2>/dev/null)
-check "DPOR ends the check in bound 0" "1 True True 2 5" \
+check "DPOR ends the check in bound 0" "1 True True 2 3" \
   "$(field '" ".join(str(x) for x in (len(j["bounds"]), j["bounds"][0]["by_dpor"], j["exhaustive"], j["bounds"][0]["schedules"], j["bounds"][0]["executions"]))' <<<"$out")"
 
 out=$("$dsim" check --scenario wait-removed-created --mutation removal-skips-stop-waiters --json 2>/dev/null); rc=$?
