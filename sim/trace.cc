@@ -83,7 +83,15 @@ void Trace::GiveBuffers(Buffers& into) {
 
 uint64_t Trace::SetName(std::vector<Name>& names, size_t i,
                         std::string_view prefix, std::string_view name) {
-  if (i >= names.size()) names.resize(i + 1);
+  if (i >= names.size()) {
+    // Built before growing: `name` may view a name that growing moves.
+    Name grown{std::string(prefix), 0};
+    grown.text.append(name);
+    grown.hash = HashString(grown.text);
+    names.resize(i + 1);
+    names[i] = std::move(grown);
+    return names[i].hash;
+  }
   Name& n = names[i];
   const std::string_view kept = n.text;
   if (kept.size() != prefix.size() + name.size() ||

@@ -81,5 +81,36 @@ TEST(TraceTest, JsonEscapesNames) {
       << j;
 }
 
+// Names are kept from run to run on a thread; a name kept from an earlier
+// trace is compared, not hashed again, and must give the same hash as a fresh
+// one, whether it changed or not.
+TEST(TraceTest, ReusedNamesHashAsFreshOnes) {
+  auto hash_of = [](Trace::Buffers* reuse, const char* second) {
+    Trace t(false, true, reuse);
+    t.NewObject("store");
+    t.NewObject(second, "task ");
+    t.NameTask(0, second);
+    const uint64_t h = t.hash();
+    if (reuse != nullptr) t.GiveBuffers(*reuse);
+    return h;
+  };
+  Trace::Buffers kept;
+  EXPECT_EQ(hash_of(&kept, "T0"), hash_of(nullptr, "T0"));
+  EXPECT_EQ(hash_of(&kept, "T0"), hash_of(nullptr, "T0"));    // kept, equal
+  EXPECT_EQ(hash_of(&kept, "T10"), hash_of(nullptr, "T10"));  // changed
+  EXPECT_NE(hash_of(&kept, "T1"), hash_of(nullptr, "T0"));
+}
+
+// A name may be a view of another name of the same trace, which growing the
+// names moves.
+TEST(TraceTest, ANameMayViewAnotherName) {
+  Trace t(false);
+  const ObjectId first = t.NewObject("a name longer than the inline buffer");
+  for (int i = 0; i < 100; ++i) {
+    const ObjectId o = t.NewObject(t.object_name(first));
+    EXPECT_EQ(t.object_name(o), t.object_name(first));
+  }
+}
+
 }  // namespace
 }  // namespace sim
