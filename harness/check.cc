@@ -104,6 +104,7 @@ Stop CheckBound(CheckRun& c, int bound, const Budget& share, BoundResult& b) {
     o.seed = c.o.seed;
     o.jitter = c.o.jitter;
     o.early_timer_window = kEarlyTimerWindow;
+    o.fingerprint_decisions = false;  // filled in for a failing run's token
     o.wall_deadline_ns = sim::WallDeadlineNs(c.start, c.o.max_seconds + 1);
     const int64_t run_start = NowNs();
     sim::RunRecord rec = sim::RunOnce(o, order, c.program);

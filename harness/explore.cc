@@ -105,6 +105,7 @@ ExploreResult Explore(const std::vector<const SelectedScenario*>& scenarios,
         strategy.exhaustive() ? opt.seed : sim::Mix64(opt.seed ^ sim::Mix64(i));
     o.jitter = opt.jitter;
     o.early_timer_window = kEarlyTimerWindow;
+    o.fingerprint_decisions = false;  // filled in for a failing run's token
     // max_seconds also ends a run in progress (a "budget" violation): one
     // still going a second after it ran out, when normal runs take
     // milliseconds.

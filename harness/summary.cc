@@ -3,6 +3,7 @@
 
 #include "sim/prng.h"
 #include "sim/replay_token.h"
+#include "sim/run.h"
 #include "sim/shrink.h"
 #include "sim/strategy_replay.h"
 
@@ -54,11 +55,15 @@ FirstViolation MakeFirstViolation(const SelectedScenario& sc, size_t k,
   f.seed = options.seed;
   f.trace_hash = rec.result.trace_hash;
   f.seconds = seconds;
+  // A search may run without decision fingerprints; the token needs them.
+  sim::ExecutorOptions on = options;
+  on.fingerprint_decisions = true;
+  std::vector<sim::Decision> decisions =
+      sim::FillFingerprints(options, program, rec.decisions);
   // Shrink the schedule: the token replays the shrunk run.
-  std::vector<sim::Decision> decisions = rec.decisions;
   if (rec.result.violation) {
     sim::ShrunkSchedule shrunk = sim::ShrinkSchedule(
-        program, options, rec.decisions, rec.result.violation->invariant);
+        program, on, rec.decisions, rec.result.violation->invariant);
     f.original_preemptions = shrunk.original_preemptions;
     if (shrunk.shrunk) {
       decisions = shrunk.record.decisions;
@@ -68,8 +73,8 @@ FirstViolation MakeFirstViolation(const SelectedScenario& sc, size_t k,
       f.shrunk = true;
     }
   }
-  f.token = MakeToken(sc, r, options, decisions);
-  sim::RunRecord again = Rerun(program, options, decisions);
+  f.token = MakeToken(sc, r, on, decisions);
+  sim::RunRecord again = Rerun(program, on, decisions);
   f.trace_text = std::move(again.trace_text);
   f.chrome_json = std::move(again.chrome_json);
   return f;

@@ -28,13 +28,16 @@ toy::ExecRaceOptions ToyArgs(const benchmark::State& state, bool fixed) {
 }
 
 // range 2: whether the run keeps its trace hash (explore reads it for the
-// summary hash; a search for a failure need not).
+// summary hash; a search for a failure need not). Decision fingerprints are
+// off, as in explore's and check's loops (a failing run's token gets them
+// from FillFingerprints).
 void BM_ToyFixedThroughput(benchmark::State& state) {
   const Setup program = toy::ExecRace(ToyArgs(state, /*fixed=*/true));
   RandomStrategy random;
   ExecutorOptions o;
   o.detect_races = true;
   o.hash_trace = state.range(2) == 1;
+  o.fingerprint_decisions = false;
   uint64_t i = 0;
   RunRecord rec;
   RunOnce(o, random, program, rec);  // warm the per-thread pools

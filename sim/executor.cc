@@ -379,12 +379,13 @@ bool Executor::CollectCandidates(Nanos* next_deadline) {
   Nanos oldest_runnable = kNever;
   for (TaskState* t : live_) {
     internal::Op* op = t->op;
-    if (op->Ready() || op->deadline() <= now_) {
-      candidates_.push_back(
-          Candidate{t->id, op->kind(), op->object(), op->access(), false});
+    const bool ready = op->Ready();
+    if (ready || op->deadline() <= now_) {
+      candidates_.push_back(Candidate{t->id, op->kind(), op->object(),
+                                      op->access(), false, ready});
       any_runnable = true;
       if (t->runnable_since == kNever) {
-        t->runnable_since = op->Ready() ? now_ : op->deadline();
+        t->runnable_since = ready ? now_ : op->deadline();
       }
       oldest_runnable = std::min(oldest_runnable, t->runnable_since);
       continue;
@@ -436,7 +437,7 @@ void Executor::RunStep(size_t index) {
   // in every execution (an ordered part).
   if (op == &t.start)
     step_footprint_.Add(TaskStartPart(t.object), Access::kRead);
-  if (!chosen.early_timer && op->Ready()) {
+  if (chosen.ready) {  // Ready() cannot change between collect and here
     op->Fire();
   } else {
     // A timer that moves the clock or fires early changes what every other
@@ -633,7 +634,8 @@ RunResult Executor::Run() {
       break;
     }
     if (steps_ >= next_budget_check_ && BudgetSpent()) break;
-    const uint64_t fingerprint = CandidateFingerprint();
+    const uint64_t fingerprint =
+        options_.fingerprint_decisions ? CandidateFingerprint() : 0;
     ScheduleContext ctx{candidates_, previous_, &step_footprint_, fingerprint,
                         now_};
     const size_t index = strategy_.NextTask(ctx);

@@ -102,6 +102,12 @@ struct ExecutorOptions {
   // hash): the hash is about a fifth of a small run's cost. Forced on by
   // keep_fingerprints.
   bool hash_trace = true;
+  // Fingerprint the candidate set at every decision (Decision::fingerprint,
+  // ScheduleContext::fingerprint). Replay checks it and tokens keep it; a
+  // search that only looks for a failure may turn it off and fill it in by
+  // re-running the failing run (FillFingerprints), as it is a tenth of a
+  // step's cost.
+  bool fingerprint_decisions = true;
 };
 
 struct RunResult {

@@ -14,6 +14,7 @@
 #include "sim/run.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_random.h"
+#include "sim/strategy_replay.h"
 #include "sim/test_util.h"
 
 namespace sim {
@@ -419,6 +420,32 @@ TEST(ExecutorTest, HashTraceOffChangesNothingButTheHash) {
   EXPECT_EQ(with.decisions, without.decisions);
   EXPECT_EQ(with.result.steps, without.result.steps);
   EXPECT_NE(with.result.trace_hash, without.result.trace_hash);
+}
+
+// Without decision fingerprints the run is the same run; FillFingerprints
+// gives them back from a run again, and a token-strength replay accepts them.
+TEST(ExecutorTest, FingerprintsOffChangesNothingAndCanBeFilledIn) {
+  const sim::Setup program = toy::ExecRace({.noise = 3, .extra = 1});
+  ExecutorOptions on, off;
+  on.seed = off.seed = 11;
+  off.fingerprint_decisions = false;
+  RandomStrategy a, b;
+  const RunRecord with = RunOnce(on, a, program);
+  const RunRecord without = RunOnce(off, b, program);
+  EXPECT_EQ(with.result.trace_hash, without.result.trace_hash);
+  ASSERT_EQ(with.decisions.size(), without.decisions.size());
+  ASSERT_GT(with.decisions.size(), 3u);
+  for (size_t i = 0; i < with.decisions.size(); ++i) {
+    EXPECT_EQ(with.decisions[i].value, without.decisions[i].value);
+    EXPECT_EQ(without.decisions[i].fingerprint, 0u) << i;
+    EXPECT_NE(with.decisions[i].fingerprint, 0u) << i;
+  }
+  EXPECT_EQ(FillFingerprints(off, program, without.decisions), with.decisions);
+  EXPECT_EQ(FillFingerprints(on, program, with.decisions), with.decisions);
+  ReplayStrategy replay(FillFingerprints(off, program, without.decisions));
+  const RunRecord again = RunOnce(on, replay, program);
+  EXPECT_EQ(again.result.outcome, with.result.outcome);
+  EXPECT_EQ(again.result.trace_hash, with.result.trace_hash);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_random.h"
+#include "sim/strategy_replay.h"
 
 namespace sim {
 
@@ -26,8 +27,7 @@ void RunOnce(const ExecutorOptions& options, Strategy& strategy,
     state = setup(ex);
     rec.result = ex.Run();
     rec.decisions.assign(ex.decisions().begin(), ex.decisions().end());
-    rec.fingerprints.assign(ex.fingerprints().begin(),
-                            ex.fingerprints().end());
+    rec.fingerprints.assign(ex.fingerprints().begin(), ex.fingerprints().end());
     rec.trace_text.clear();
     rec.chrome_json.clear();
     if (options.keep_trace) {
@@ -37,6 +37,29 @@ void RunOnce(const ExecutorOptions& options, Strategy& strategy,
     ex.DestroyAllTasks();
   }
   state.reset();  // after the frames: they may point into it
+}
+
+std::vector<Decision> FillFingerprints(const ExecutorOptions& options,
+                                       const Setup& setup,
+                                       const std::vector<Decision>& decisions) {
+  if (options.fingerprint_decisions) return decisions;
+  ExecutorOptions o = options;
+  o.fingerprint_decisions = true;
+  o.keep_trace = false;
+  o.keep_fingerprints = false;
+  o.hash_trace = false;
+  // The failing run may have ended at its wall deadline; the recorded
+  // decisions bound the run again.
+  o.wall_deadline_ns = 0;
+  ReplayStrategy replay(decisions, /*fingerprint_mask=*/0);
+  const RunRecord again = RunOnce(o, replay, setup);
+  std::vector<Decision> filled = decisions;
+  for (size_t i = 0; i < filled.size() && i < again.decisions.size(); ++i) {
+    const Decision& d = again.decisions[i];
+    if (d.kind != filled[i].kind || d.value != filled[i].value) break;
+    filled[i].fingerprint = d.fingerprint;
+  }
+  return filled;
 }
 
 std::optional<std::string> CheckDeterminism(const ExecutorOptions& options,

@@ -42,6 +42,14 @@ RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
 void RunOnce(const ExecutorOptions& options, Strategy& strategy,
              const Setup& setup, RunRecord& rec);
 
+// `decisions` of a run made with `options`, with their fingerprints when the
+// options had ExecutorOptions::fingerprint_decisions off: the run again,
+// following them (a run is deterministic), with fingerprints on. Decisions
+// past the first that the run again does not take keep fingerprint 0.
+std::vector<Decision> FillFingerprints(const ExecutorOptions& options,
+                                       const Setup& setup,
+                                       const std::vector<Decision>& decisions);
+
 // Runs one configuration twice (random strategy, the given seed) and compares
 // the per-step fingerprints. Empty when both runs agree; otherwise names the
 // first step that differs.

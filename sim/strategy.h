@@ -26,8 +26,9 @@ struct Candidate {
   ObjectId object;  // what the point the task is parked at touches (kNoObject:
                     // nothing)
   Access access;
-  bool early_timer;  // runnable only because the strategy may fire its timer
-                     // early
+  bool early_timer;    // runnable only because the strategy may fire its timer
+                       // early
+  bool ready = false;  // its op is ready (else its timer is due or early)
 };
 
 struct ScheduleContext {
