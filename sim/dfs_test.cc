@@ -146,12 +146,12 @@ sim::Setup EarlyTimerProgram(std::vector<bool>* seen) {
       co_await e.SleepWithJitter(100);
       *f = true;
     }(ex, flag.get()));
-    ex.Spawn("worker", [](Executor& e, bool* f,
-                          std::vector<bool>* out) -> Task<void> {
-      co_await e.Yield();
-      co_await e.Yield();
-      out->push_back(*f);
-    }(ex, flag.get(), seen));
+    ex.Spawn("worker",
+             [](Executor& e, bool* f, std::vector<bool>* out) -> Task<void> {
+               co_await e.Yield();
+               co_await e.Yield();
+               out->push_back(*f);
+             }(ex, flag.get(), seen));
     return flag;
   };
 }
