@@ -55,11 +55,11 @@ FirstViolation MakeFirstViolation(const SelectedScenario& sc, size_t k,
   f.seed = options.seed;
   f.trace_hash = rec.result.trace_hash;
   f.seconds = seconds;
-  // A search may run without decision fingerprints; the token needs them.
+  // A search may run without decision fingerprints; the token needs them:
+  // the shrunk run has them, else they are filled in.
   sim::ExecutorOptions on = options;
   on.fingerprint_decisions = true;
-  std::vector<sim::Decision> decisions =
-      sim::FillFingerprints(options, program, rec.decisions);
+  std::vector<sim::Decision> decisions;
   // Shrink the schedule: the token replays the shrunk run.
   if (rec.result.violation) {
     sim::ShrunkSchedule shrunk = sim::ShrinkSchedule(
@@ -73,6 +73,8 @@ FirstViolation MakeFirstViolation(const SelectedScenario& sc, size_t k,
       f.shrunk = true;
     }
   }
+  if (!f.shrunk)
+    decisions = sim::FillFingerprints(options, program, rec.decisions);
   f.token = MakeToken(sc, r, on, decisions);
   sim::RunRecord again = Rerun(program, on, decisions);
   f.trace_text = std::move(again.trace_text);
