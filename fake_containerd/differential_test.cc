@@ -1407,6 +1407,18 @@ Want Unknown(std::string fragment) {
   return Want{Code::UNKNOWN, {std::move(fragment)}};
 }
 
+// The comparison leaves only an OOM event's place unordered.
+TEST(FakeVsRealContainerd, EventsCompareInOrderButTheOom) {
+  const EventRecord start{"/tasks/start", "c"}, oom{"/tasks/oom", "c"},
+      exit{"/tasks/exit", "c id=c exit_status=137"};
+  EXPECT_TRUE(SameEvents({start, oom, exit}, {start, exit, oom}));
+  EXPECT_FALSE(SameEvents({start, oom, exit}, {oom, start, exit}));
+  EXPECT_FALSE(SameEvents({start, oom, exit}, {start, exit}));
+  EXPECT_FALSE(SameEvents({start, oom, exit}, {start, oom, oom, exit}));
+  const EventRecord start_b{"/tasks/start", "b"};
+  EXPECT_FALSE(SameEvents({start, start_b}, {start_b, start}));
+}
+
 // 1. A whole life, as the Go client runs it (Wait before Start).
 TEST(FakeVsRealContainerd, WholeLife) {
   RunBoth("life", [](Session& s) {
