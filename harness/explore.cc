@@ -61,37 +61,45 @@ std::unique_ptr<sim::Strategy> MakeStrategy(const std::string& name,
 ExploreResult Explore(const std::vector<const SelectedScenario*>& scenarios,
                       const RunSelection& r, const ExploreOptions& opt) {
   std::vector<sim::Setup> programs;
-  std::vector<std::unique_ptr<sim::Strategy>> strategies;
+  // Made at a scenario's first run, with pct's calibration: the time limit
+  // and the progress line then see the calibration too (seconds under ASan).
+  std::vector<std::unique_ptr<sim::Strategy>> strategies(scenarios.size());
   const int64_t start = NowNs();
   ExploreResult result;
   const bool calibrate = opt.strategy == "pct" &&
                          opt.strategy_options.pct_steps == kPctStepsEstimate;
   for (const SelectedScenario* sc : scenarios) {
     programs.push_back(properties::ScenarioProgram(sc->scenario, r.config));
-    StrategyOptions so = opt.strategy_options;
-    if (calibrate) {
-      so.pct_steps = CalibratePctSteps(programs.back(), opt.seed, opt.jitter,
-                                       so.pct_depth);
-    }
-    if (opt.strategy == "pct") result.pct_steps.push_back(so.pct_steps);
-    strategies.push_back(MakeStrategy(opt.strategy, so));
   }
+  if (opt.strategy == "pct") result.pct_steps.assign(scenarios.size(), 0);
+  auto strategy_of = [&](size_t k) -> sim::Strategy& {
+    if (strategies[k] == nullptr) {
+      StrategyOptions so = opt.strategy_options;
+      if (calibrate) {
+        so.pct_steps =
+            CalibratePctSteps(programs[k], opt.seed, opt.jitter, so.pct_depth);
+      }
+      if (opt.strategy == "pct") result.pct_steps[k] = so.pct_steps;
+      strategies[k] = MakeStrategy(opt.strategy, so);
+    }
+    return *strategies[k];
+  };
   Summary& s = result.summary;
   Stop& stop = result.stop;
   for (uint64_t i = 0; i < opt.max_runs; ++i) {
-    if ((i & 63) == 0) {
-      const double t = SecondsSince(start);
-      if (t > opt.max_seconds) {
-        stop = Stop::kTime;
-        break;
-      }
-      if (opt.progress) opt.progress(t, s, i);
+    // Every run: a clock read is nothing next to a run, and a progress line
+    // due every few seconds must not wait for a batch of slow runs (ASan).
+    const double t = SecondsSince(start);
+    if (t > opt.max_seconds) {
+      stop = Stop::kTime;
+      break;
     }
+    if (opt.progress) opt.progress(t, s, i);
     const size_t k = i % programs.size();
-    sim::Strategy& strategy = *strategies[k];
+    sim::Strategy& strategy = strategy_of(k);
     if (!strategy.HasMore()) {
       bool any = false;
-      for (const auto& st : strategies) any |= st->HasMore();
+      for (const auto& st : strategies) any |= st == nullptr || st->HasMore();
       if (!any) {
         stop = Stop::kExhausted;
         break;

@@ -66,7 +66,7 @@ struct ExploreOptions {
   bool jitter = false;
   // Make only the runs i with i % shard_count == shard_index.
   uint64_t shard_index = 0, shard_count = 1;
-  // Called before every 64th run: seconds so far, the summary, the run index.
+  // Called before every run: seconds so far, the summary, the run index.
   std::function<void(double, const Summary&, uint64_t)> progress;
 };
 
@@ -74,8 +74,8 @@ struct ExploreResult {
   Summary summary;
   Stop stop = Stop::kRuns;
   double seconds = 0;
-  // pct's k per scenario (calibrated, or as given); empty for other
-  // strategies.
+  // pct's k per scenario (calibrated at its first run, or as given; 0 for a
+  // scenario the exploration stopped before); empty for other strategies.
   std::vector<uint64_t> pct_steps;
 };
 

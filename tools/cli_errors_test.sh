@@ -212,8 +212,9 @@ grep -q "hash [0-9a-f]* (equal on a rerun" "$tmp/out" || { echo "FAILED: no hash
 grep -q "time limit stopped it" "$tmp/out" || { echo "FAILED: no --time stop reason: $(cat "$tmp/out")"; fail=1; }
 "$dsim" explore --runs 30 --json 2>/dev/null | grep -q '"stopped_by":"runs","checks":\[[^]]*"exec-ids-never-exited"' \
   || { echo "FAILED: json stopped_by/checks"; fail=1; }
-# Progress when stderr is not a terminal: a line every few seconds.
-"$dsim" explore --runs 100000000 --time 6 --progress auto 2>"$tmp/err" >/dev/null
+# Progress when stderr is not a terminal: a line every few seconds (one is due
+# at 5 s; 8 s leave room for slow runs under a sanitizer on a loaded machine).
+"$dsim" explore --runs 100000000 --time 8 --progress auto 2>"$tmp/err" >/dev/null
 grep -q "^progress: [0-9]* runs" "$tmp/err" || { echo "FAILED: no progress line off a terminal: $(cat "$tmp/err")"; fail=1; }
 
 json=$("$dsim" rpcs --json)
