@@ -37,6 +37,7 @@ struct World : properties::Stack {
 // The integration test's client: start an exec, poll exec inspect until it is
 // not running, then look at the container's ExecIDs.
 sim::Task<void> ExecClient(World& w, std::vector<std::string> exec_args) {
+  co_await w.daemon->EventMonitorReady();  // properties::AsClient says why
   std::vector<std::string> args{"run"};
   EXPECT_TRUE((co_await w.daemon->ContainerCreate("c1", std::move(args))).ok());
   EXPECT_TRUE((co_await w.daemon->ContainerStart("c1")).ok());
@@ -177,6 +178,7 @@ TEST(DaemonExecRaceTest, StartFailureDeletingAfterUnlockIsCaught) {
           o, strategy, [&](sim::Executor& ex) -> std::shared_ptr<void> {
             auto w = std::make_shared<World>(ex, Design::kObjects, m);
             ex.Spawn("client", [](World& wd) -> sim::Task<void> {
+              co_await wd.daemon->EventMonitorReady();
               std::vector<std::string> args{"run"};
               (void)co_await wd.daemon->ContainerCreate("c1", std::move(args));
               (void)co_await wd.daemon->ContainerStart("c1");
@@ -190,6 +192,7 @@ TEST(DaemonExecRaceTest, StartFailureDeletingAfterUnlockIsCaught) {
             // waitForExec does.
             ex.Spawn(
                 "poller", [](World& wd, sim::Executor& e) -> sim::Task<void> {
+                  co_await wd.daemon->EventMonitorReady();
                   for (int i = 0; i < 200; ++i) {
                     absl::StatusOr<daemon_core::ExecInspectResult> x =
                         co_await wd.daemon->ContainerExecInspect("exec1");

@@ -12,6 +12,7 @@
 
 #include "daemon_core/daemon.h"
 #include "properties/stack.h"
+#include "properties/stack_run.h"
 #include "sim/run.h"
 #include "sim/strategy_random.h"
 
@@ -41,7 +42,7 @@ int CountFailures(Design design, Mutation m, int runs, const Body& body,
         o, strategy, [&](sim::Executor& ex) -> std::shared_ptr<void> {
           auto w = std::make_shared<World>(ex, design, m);
           if (setup) setup(*w);
-          ex.Spawn("client", body(*w));
+          ex.Spawn("client", properties::AsClient(*w, body));
           return w;
         });
     n += failed(rec.result);

@@ -15,6 +15,7 @@
 #include "fake_containerd/in_process.h"
 #include "fake_containerd/sim_transport.h"
 #include "properties/stack.h"
+#include "properties/stack_run.h"
 #include "sim/run.h"
 #include "sim/strategy_random.h"
 
@@ -31,7 +32,7 @@ using World = properties::Stack;
 // Runs `body` as the one client, then lets background work settle.
 template <typename F>
 sim::RunResult RunClient(sim::Executor& ex, World& w, F body) {
-  ex.Spawn("client", body(w));
+  ex.Spawn("client", properties::AsClient(w, std::move(body)));
   sim::RunResult r = ex.Run();
   EXPECT_EQ(r.outcome, sim::RunOutcome::kCompleted)
       << (r.violation ? r.violation->message : "");
@@ -340,6 +341,7 @@ sim::RunRecord RunTwoClients(uint64_t seed, Design design) {
         for (const char* id : {"c1", "c2"}) {
           ex.Spawn(std::string("client ") + id,
                    [](World& wd, std::string cid) -> sim::Task<void> {
+                     co_await wd.daemon->EventMonitorReady();
                      std::vector<std::string> args{"exit", "1", "5ms"};
                      (void)co_await wd.daemon->ContainerCreate(cid,
                                                                std::move(args));

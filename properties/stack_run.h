@@ -25,6 +25,17 @@ struct RunSpec {
 
 using Body = std::function<sim::Task<void>(Stack&)>;
 
+// A client's body, run once dockerd would serve its API: after the event
+// monitor subscribed (daemon.h). A client that called earlier could start and
+// kill a container whose exit event no subscriber ever sees, then wait for it
+// while another task spins at the same virtual time: a livelock no dockerd
+// has.
+template <typename F>
+sim::Task<void> AsClient(Stack& w, F body) {
+  co_await w.daemon->EventMonitorReady();
+  co_await body(w);
+}
+
 // One run of `body` as the client, under a random schedule; `after` looks at
 // the stack once the run ended, while its executor is still there (the fake
 // containerd's reads record footprints in it).
@@ -38,7 +49,7 @@ inline sim::RunResult RunWorld(const RunSpec& spec, const Body& body,
   sim::Executor ex(o, strategy);
   w = std::make_unique<Stack>(ex, spec.design, spec.mutation,
                               spec.live_restore);
-  ex.Spawn("client", body(*w));
+  ex.Spawn("client", AsClient(*w, body));
   const sim::RunResult result = ex.Run();
   if (after) after(*w);
   ex.DestroyAllTasks();
