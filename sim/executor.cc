@@ -280,25 +280,9 @@ const VectorClock& Executor::FinalClock(TaskId t) const {
 }
 ObjectId Executor::TaskObject(TaskId t) const { return tasks_[t]->object; }
 
-const VectorClock* Executor::CurrentClock() const {
-  if (current_ == kNoTask || !options_.detect_races) return nullptr;
-  return &tasks_[current_]->clock;
-}
-
-void Executor::ReleaseClock(VectorClock& sync) {
-  if (current_ == kNoTask || !options_.detect_races) return;
-  TaskState& t = *tasks_[current_];
-  sync.Join(t.clock);
-  t.clock.Tick(current_);
-}
-
-void Executor::AcquireClock(const VectorClock& sync) {
-  if (current_ == kNoTask || !options_.detect_races) return;
-  tasks_[current_]->clock.Join(sync);
-}
-
 void Executor::NoteLockAcquired(ObjectId lock, bool no_rpc) {
-  if (current_ == kNoTask) return;
+  // Only the locks that must not be held across an RPC are checked (Park).
+  if (current_ == kNoTask || !no_rpc) return;
   tasks_[current_]->held.push_back({lock, no_rpc});
 }
 
@@ -431,6 +415,7 @@ void Executor::RunStep(size_t index) {
   TaskState& t = *tasks_[chosen.task];
   internal::Op* op = t.op;
   current_ = t.id;
+  current_clock_ = options_.detect_races ? &t.clock : nullptr;
   step_footprint_.Clear();
   step_footprint_.Add(op->footprint_object(), op->access());
   // A task's first step reads what its spawn wrote: spawn happens before it,
@@ -476,6 +461,7 @@ void Executor::RunStep(size_t index) {
   if (hb_ != nullptr) hb_->EndStep(t.id, step_footprint_);
   previous_ = t.id;
   current_ = kNoTask;
+  current_clock_ = nullptr;
   if (options_.keep_fingerprints) fingerprints_.push_back(trace_.hash());
 }
 

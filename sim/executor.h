@@ -218,7 +218,8 @@ class Executor {
   // Connects the run to the wall clock and to outside completions (serve and
   // live modes only; see sim/outside.h). Set before Run.
   void set_outside(Outside* outside) { outside_ = outside; }
-  void Record(EventKind kind, ObjectId object, uint64_t value) {
+  [[gnu::always_inline]] void Record(EventKind kind, ObjectId object,
+                                     uint64_t value) {
     trace_.Add(TraceRecord{steps_, now_, current_, kind, object, value});
   }
 
@@ -251,10 +252,21 @@ class Executor {
   void Touch(ObjectId object, Access access) {
     step_footprint_.Add(object, access);
   }
-  void ReleaseClock(
-      VectorClock& sync);  // sync ⊔= current's clock; current ticks
-  void AcquireClock(const VectorClock& sync);  // current's clock ⊔= sync
-  const VectorClock* CurrentClock() const;
+  // sync ⊔= current's clock; current ticks.
+  void ReleaseClock(VectorClock& sync) {
+    if (current_clock_ == nullptr) return;
+    sync.Join(*current_clock_);
+    current_clock_->Tick(current_);
+  }
+  // current's clock ⊔= sync.
+  void AcquireClock(const VectorClock& sync) {
+    if (current_clock_ != nullptr) current_clock_->Join(sync);
+  }
+  // nullptr outside a step or without race detection.
+  const VectorClock* CurrentClock() const { return current_clock_; }
+  // Remembers the locks the current task holds that must not be held across
+  // an RPC (`no_rpc`; others are not kept); callers skip the release of one
+  // that is not such a lock.
   void NoteLockAcquired(ObjectId lock, bool no_rpc);
   void NoteLockReleased(TaskId owner, ObjectId lock);
   const VectorClock& FinalClock(TaskId t) const;
@@ -305,6 +317,7 @@ class Executor {
   std::vector<Decision> decisions_;
   std::vector<uint64_t> fingerprints_;
   TaskId current_ = kNoTask;
+  VectorClock* current_clock_ = nullptr;  // current_'s, when races are detected
   TaskId previous_ = kNoTask;
   Nanos now_ = 0;
   // Run moved the clock since the last step (no task could run).

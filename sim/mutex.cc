@@ -52,7 +52,7 @@ void Mutex::Unlock() {
     Misuse("unlock of unlocked mutex '" + ex_.trace().object_name(id_) + "'");
   // Not in the step's footprint (mutex.h says why).
   ex_.ReleaseClock(clock_);
-  ex_.NoteLockReleased(owner_, id_);
+  if (no_rpc_) ex_.NoteLockReleased(owner_, id_);
   ex_.Record(EventKind::kRelease, id_, 0);
   owner_ = kNoTask;
 }
@@ -70,7 +70,7 @@ void RWMutex::Unlock() {
   if (writer_ == kNoTask)
     Misuse("Unlock of rwmutex '" + ex_.trace().object_name(id_) + "'");
   ex_.ReleaseClock(write_clock_);
-  ex_.NoteLockReleased(writer_, id_);
+  if (no_rpc_) ex_.NoteLockReleased(writer_, id_);
   ex_.Record(EventKind::kRelease, id_, 0);
   writer_ = kNoTask;
 }
@@ -84,7 +84,7 @@ void RWMutex::RUnlock() {
   auto it =
       std::find(reader_tasks_.begin(), reader_tasks_.end(), ex_.current());
   if (it == reader_tasks_.end()) it = reader_tasks_.begin();
-  ex_.NoteLockReleased(*it, id_);
+  if (no_rpc_) ex_.NoteLockReleased(*it, id_);
   reader_tasks_.erase(it);
   ex_.Record(EventKind::kRelease, id_, 1);
   --readers_;

@@ -17,7 +17,7 @@ struct Ratio {
 };
 
 // Mixes a 64-bit value (the SplitMix64 finalizer). Used for seeding and
-// hashing. Inline: the trace hash calls it twice per record.
+// hashing. Inline: the trace hash calls it for every record.
 inline uint64_t Mix64(uint64_t x) {
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ULL;
@@ -37,14 +37,22 @@ class Prng {
     return Mix64(state_);
   }
   // A value in [0, n). REQUIRES: n > 0. Unbiased (rejection sampling).
+  // A value in [0, n), every one equally likely. Lemire's multiply-shift
+  // ("Fast random integer generation in an interval", 2019): the high half
+  // of x * n, rejecting the few low halves that would favour some values;
+  // it divides only in that rare case (two divisions per draw were a tenth
+  // of a scheduling decision).
   uint64_t Uniform(uint64_t n) {
-    // Reject the top partial block so every residue is equally likely.
-    const uint64_t limit = UINT64_MAX - (UINT64_MAX % n);
-    uint64_t x;
-    do {
-      x = NextU64();
-    } while (x >= limit);
-    return x % n;
+    unsigned __int128 m = static_cast<unsigned __int128>(NextU64()) * n;
+    uint64_t low = static_cast<uint64_t>(m);
+    if (low < n) {
+      const uint64_t threshold = (0 - n) % n;
+      while (low < threshold) {
+        m = static_cast<unsigned __int128>(NextU64()) * n;
+        low = static_cast<uint64_t>(m);
+      }
+    }
+    return static_cast<uint64_t>(m >> 64);
   }
   // True with probability r.num / r.den.
   bool Chance(Ratio r) {

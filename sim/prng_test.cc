@@ -30,6 +30,23 @@ TEST(PrngTest, UniformStaysInRangeAndCoversIt) {
   EXPECT_EQ(seen.size(), 6u);
 }
 
+// A range near 2^64 is where a draw without rejection shows its bias: with
+// n = 3 * 2^62, a plain x % n gives [0, 2^62) half of the time, not a third.
+TEST(PrngTest, UniformIsUnbiasedOverALargeRange) {
+  Prng p(11);
+  const uint64_t n = uint64_t{3} << 62;
+  int low = 0;
+  constexpr int kDraws = 30000;
+  for (int i = 0; i < kDraws; ++i) {
+    const uint64_t v = p.Uniform(n);
+    ASSERT_LT(v, n);
+    low += v < (uint64_t{1} << 62);
+  }
+  EXPECT_GT(low, kDraws * 30 / 100);
+  EXPECT_LT(low, kDraws * 37 / 100);
+  EXPECT_EQ(p.Uniform(1), 0u);
+}
+
 TEST(PrngTest, ChanceHonoursItsRatio) {
   Prng p(3);
   int hits = 0;

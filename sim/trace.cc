@@ -1,6 +1,7 @@
 #include "sim/trace.h"
 
 #include <cstdio>
+#include <cstring>
 
 #include "sim/op.h"
 #include "sim/prng.h"
@@ -83,25 +84,27 @@ void Trace::GiveBuffers(Buffers& into) {
 
 uint64_t Trace::SetName(std::vector<Name>& names, size_t i,
                         std::string_view prefix, std::string_view name) {
-  if (i >= names.size()) {
-    // Built before growing: `name` may view a name that growing moves.
-    Name grown{std::string(prefix), 0};
-    grown.text.append(name);
-    grown.hash = HashString(grown.text);
-    names.resize(i + 1);
-    names[i] = std::move(grown);
-    return names[i].hash;
+  if (i < names.size()) {
+    const std::string& kept = names[i].text;
+    const size_t p = prefix.size();
+    if (kept.size() == p + name.size() &&
+        (p == 0 || std::memcmp(kept.data(), prefix.data(), p) == 0) &&
+        std::memcmp(kept.data() + p, name.data(), name.size()) == 0) {
+      return names[i].hash;
+    }
   }
-  Name& n = names[i];
-  const std::string_view kept = n.text;
-  if (kept.size() != prefix.size() + name.size() ||
-      kept.substr(0, prefix.size()) != prefix ||
-      kept.substr(prefix.size()) != name) {
-    n.text.assign(prefix);
-    n.text.append(name);
-    n.hash = HashString(name, HashString(prefix));
-  }
-  return n.hash;
+  return SetNameSlow(names, i, prefix, name);
+}
+
+uint64_t Trace::SetNameSlow(std::vector<Name>& names, size_t i,
+                            std::string_view prefix, std::string_view name) {
+  // Built before growing: `name` may view a name that growing moves.
+  Name n{std::string(prefix), 0};
+  n.text.append(name);
+  n.hash = HashString(n.text);
+  if (i >= names.size()) names.resize(i + 1);
+  names[i] = std::move(n);
+  return names[i].hash;
 }
 
 uint64_t Trace::AddString(std::string s) {

@@ -76,12 +76,15 @@ class Trace {
 
   // Inline: every step records a few of these.
   void Add(const TraceRecord& r) {
+    // One mix per record (a second was a tenth of a small run): the object
+    // and value are spread by an odd multiplier before they meet the step,
+    // time, task and kind.
     if (hashing_) {
       HashIn(r.step ^ (r.time_ns << 20) ^ (uint64_t{r.task} << 40) ^
-             (uint64_t{static_cast<uint8_t>(r.kind)} << 56));
-      HashIn(uint64_t{r.object} ^ (r.value << 24));
+             (uint64_t{static_cast<uint8_t>(r.kind)} << 56) ^
+             ((uint64_t{r.object} ^ (r.value << 24)) * 0x9e3779b97f4a7c15ULL));
     }
-    if (keep_records_) records_.push_back(r);
+    if (keep_records_) KeepRecord(r);
   }
   // Interns free text (notes, violations); the text is part of the hash.
   uint64_t AddString(std::string s);
@@ -108,12 +111,21 @@ class Trace {
 
  private:
   void HashIn(uint64_t x) { hash_ = Mix64(hash_ ^ x); }
+  // Out of line, so the hashing path inlined into every caller stays small.
+  [[gnu::noinline]] void KeepRecord(const TraceRecord& r) {
+    records_.push_back(r);
+  }
   static uint64_t HashString(std::string_view s,
                              uint64_t h = 0xcbf29ce484222325ULL);
   // Makes `names[i]` hold prefix + name (growing `names` up to i) and returns
   // its hash.
   static uint64_t SetName(std::vector<Name>& names, size_t i,
                           std::string_view prefix, std::string_view name);
+  // Out of line: the common case is a name equal to the one kept.
+  [[gnu::noinline]] static uint64_t SetNameSlow(std::vector<Name>& names,
+                                                size_t i,
+                                                std::string_view prefix,
+                                                std::string_view name);
   std::string Describe(const TraceRecord& r) const;
 
   bool keep_records_;

@@ -10,8 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-
-#include "absl/container/inlined_vector.h"
+#include <vector>
 
 namespace sim {
 
@@ -28,35 +27,79 @@ class VectorClock {
  public:
   static constexpr size_t kInlineTasks = 16;
 
-  uint32_t Get(TaskId t) const { return t < c_.size() ? c_[t] : 0; }
+  VectorClock() = default;
+  // Copies only the components in use. No move: a copy is as cheap, and a
+  // moved-from clock would have to be reset by hand.
+  VectorClock(const VectorClock& o) : size_(o.size_), heap_(o.heap_) {
+    if (heap_.empty()) std::copy_n(o.inline_, size_, inline_);
+  }
+  VectorClock& operator=(const VectorClock& o) {
+    if (this == &o) return *this;
+    Clear();
+    size_ = o.size_;
+    heap_ = o.heap_;
+    if (heap_.empty()) std::copy_n(o.inline_, size_, inline_);
+    return *this;
+  }
+
+  uint32_t Get(TaskId t) const { return t < size_ ? data()[t] : 0; }
   void Tick(TaskId t) {
     Grow(t);
-    ++c_[t];
+    ++data()[t];
   }
   // Component t becomes at least v.
   void Raise(TaskId t, uint32_t v) {
     Grow(t);
-    c_[t] = std::max(c_[t], v);
+    uint32_t& c = data()[t];
+    c = std::max(c, v);
   }
   void Join(const VectorClock& other) {
-    const size_t n = other.c_.size();
-    if (n > c_.size()) c_.resize(n, 0);
-    uint32_t* mine = c_.data();
-    const uint32_t* theirs = other.c_.data();
-    for (size_t i = 0; i < n; ++i) mine[i] = std::max(mine[i], theirs[i]);
+    const uint32_t n = other.size_;
+    if (n == 0) return;
+    Grow(n - 1);
+    uint32_t* mine = data();
+    const uint32_t* theirs = other.data();
+    for (uint32_t i = 0; i < n; ++i) mine[i] = std::max(mine[i], theirs[i]);
   }
   // True when the access at `e` happens before everything this clock has seen.
   bool Covers(Epoch e) const {
     return e.task != kNoTask && e.clock <= Get(e.task);
   }
-  void Clear() { c_.clear(); }
-  size_t size() const { return c_.size(); }
+  void Clear() {
+    if (heap_.empty()) {
+      std::fill_n(inline_, size_, 0);
+    } else {
+      heap_.clear();
+    }
+    size_ = 0;
+  }
+  size_t size() const { return size_; }
 
  private:
-  void Grow(TaskId t) {
-    if (t >= c_.size()) c_.resize(t + 1, 0);
+  // Inline while size_ <= kInlineTasks (heap_ empty), else in heap_.
+  uint32_t* data() { return heap_.empty() ? inline_ : heap_.data(); }
+  const uint32_t* data() const {
+    return heap_.empty() ? inline_ : heap_.data();
   }
-  absl::InlinedVector<uint32_t, kInlineTasks> c_;
+  void Grow(TaskId t) {
+    if (t < size_) return;
+    if (t < kInlineTasks && heap_.empty()) {
+      size_ = t + 1;  // the inline components past size_ are zero
+      return;
+    }
+    Spill(t);
+  }
+  void Spill(TaskId t) {
+    if (heap_.empty()) {
+      heap_.assign(inline_, inline_ + size_);
+      std::fill_n(inline_, size_, 0);
+    }
+    heap_.resize(size_t{t} + 1, 0);
+    size_ = t + 1;
+  }
+  uint32_t size_ = 0;
+  uint32_t inline_[kInlineTasks] = {};  // zero past size_
+  std::vector<uint32_t> heap_;
 };
 
 }  // namespace sim
