@@ -82,14 +82,45 @@ void Trace::GiveBuffers(Buffers& into) {
   task_count_ = 0;
 }
 
+namespace {
+
+uint64_t Load8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+uint32_t Load4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// Whether a[0, n) == b[0, n). Names are short: up to 16 bytes compare as two
+// overlapping loads each, without a call to memcmp (a fifth of a name's cost).
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  if (n >= 8)
+    return Load8(a) == Load8(b) && Load8(a + n - 8) == Load8(b + n - 8);
+  if (n >= 4)
+    return Load4(a) == Load4(b) && Load4(a + n - 4) == Load4(b + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// Small enough for the compiler to inline in its callers here; the slow path
+// is out of line.
 uint64_t Trace::SetName(std::vector<Name>& names, size_t i,
                         std::string_view prefix, std::string_view name) {
   if (i < names.size()) {
     const std::string& kept = names[i].text;
     const size_t p = prefix.size();
     if (kept.size() == p + name.size() &&
-        (p == 0 || std::memcmp(kept.data(), prefix.data(), p) == 0) &&
-        std::memcmp(kept.data() + p, name.data(), name.size()) == 0) {
+        SameBytes(kept.data(), prefix.data(), p) &&
+        SameBytes(kept.data() + p, name.data(), name.size())) {
       return names[i].hash;
     }
   }
