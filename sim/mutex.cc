@@ -35,9 +35,14 @@ void Mutex::LockOp::await_suspend(std::coroutine_handle<> h) {
 void Mutex::LockOp::Leave() {
   if (!waiting_ || ex_.tearing_down()) return;
   waiting_ = false;
-  mu_.waiters_.erase(
-      std::remove(mu_.waiters_.begin(), mu_.waiters_.end(), this),
-      mu_.waiters_.end());
+  // At most one entry; usually at the front or the back of a short list.
+  auto& w = mu_.waiters_;
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (w[i] != this) continue;
+    for (size_t j = i + 1; j < w.size(); ++j) w[j - 1] = w[j];
+    w.pop_back();
+    return;
+  }
 }
 
 bool Mutex::TryLock() {

@@ -62,7 +62,9 @@ class Prng {
   }
   // An independent generator for one purpose, derived from this one's seed and
   // `stream`. Splitting does not advance this generator.
-  Prng Split(uint64_t stream) const;
+  Prng Split(uint64_t stream) const {
+    return Prng(Mix64(state_ ^ Mix64(stream + 0x632be59bd9b4e019ULL)));
+  }
 
  private:
   uint64_t state_;

@@ -7,6 +7,9 @@ size_t RandomStrategy::NextTask(const ScheduleContext& ctx) {
   if (n == 1) return 0;
   size_t normal = 0;
   for (const Candidate& c : ctx.candidates) normal += !c.early_timer;
+  // No early timer (the common case): the draw is the index, with no second
+  // loop whose exit no branch predictor can guess.
+  if (normal == n) return prng_->Uniform(n);
   // Pick from one class (normal or early timers), then uniformly within it.
   const bool early = normal == 0 || (normal < n && prng_->Chance(early_timer_));
   const size_t pool = early ? n - normal : normal;
