@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
 
 #include "sim/executor.h"
 #include "sim/mutex.h"
@@ -99,6 +100,31 @@ TEST(TraceTest, ReusedNamesHashAsFreshOnes) {
   EXPECT_EQ(hash_of(&kept, "T0"), hash_of(nullptr, "T0"));    // kept, equal
   EXPECT_EQ(hash_of(&kept, "T10"), hash_of(nullptr, "T10"));  // changed
   EXPECT_NE(hash_of(&kept, "T1"), hash_of(nullptr, "T0"));
+}
+
+// A kept name is compared, not copied: a name of the same length that differs
+// in any one byte, at any length (the compare loads short names in pieces),
+// must replace it and hash as a fresh one.
+TEST(TraceTest, ANameDifferingInOneByteReplacesTheKeptOne) {
+  Trace::Buffers kept;
+  for (size_t len = 1; len <= 24; ++len) {
+    const std::string base(len, 'a');
+    for (size_t at = 0; at < len; ++at) {
+      const std::string changed =
+          base.substr(0, at) + 'b' + base.substr(at + 1);
+      for (const std::string* name : {&base, &changed}) {
+        Trace reused(false, true, &kept), fresh(false, true);
+        const ObjectId o = reused.NewObject(*name, "task ");
+        fresh.NewObject(*name, "task ");
+        reused.NameTask(0, *name);
+        fresh.NameTask(0, *name);
+        EXPECT_EQ(reused.object_name(o), "task " + *name);
+        EXPECT_EQ(reused.task_name(0), *name);
+        EXPECT_EQ(reused.hash(), fresh.hash()) << len << " " << at;
+        reused.GiveBuffers(kept);
+      }
+    }
+  }
 }
 
 // A name may be a view of another name of the same trace, which growing the
