@@ -379,9 +379,14 @@ TEST(DporRandomTest, ReachesWhatDfsReaches) {
       EXPECT_LE(reduced.complete, reference.complete);
     }
   }
-  // Most programs are small enough for dfs to exhaust: the comparison ran.
+  // Many programs are small enough for dfs to exhaust: the comparison ran.
+  // Over seeds 1..300 about 55 % of the (program, jitter) pairs are; a
+  // window of 50 seeds varies (41 % for 1..50, AddressSanitizer's, since
+  // Prng::Uniform draws by multiply-shift), so the guard against a generator
+  // whose programs are all too large asks for two in five.
   if (only == nullptr) {
-    EXPECT_GT(compared, static_cast<int>(seeds - first + 1));
+    const int pairs = 2 * static_cast<int>(seeds - first + 1);
+    EXPECT_GE(compared * 5, pairs * 2) << compared << " of " << pairs;
   }
   std::printf(
       "compared %d programs: %llu complete executions of dfs, %llu "
