@@ -79,11 +79,8 @@ struct Executor::TaskState {
   // or it just ran): bounds how far early timers may move the clock past it.
   Nanos runnable_since = kNever;
   VectorClock clock;
-  struct HeldLock {
-    ObjectId lock;
-    bool no_rpc;
-  };
-  absl::InlinedVector<HeldLock, 4> held;
+  // The locks it holds that must not be held across an RPC (no others).
+  absl::InlinedVector<ObjectId, 4> held_no_rpc;
   // From the per-thread pool (sim/pool.h): every run makes a few.
   static void* operator new(std::size_t n) { return internal::PoolAllocate(n); }
   static void operator delete(void* p, std::size_t n) noexcept {
@@ -283,14 +280,14 @@ ObjectId Executor::TaskObject(TaskId t) const { return tasks_[t]->object; }
 void Executor::NoteLockAcquired(ObjectId lock, bool no_rpc) {
   // Only the locks that must not be held across an RPC are checked (Park).
   if (current_ == kNoTask || !no_rpc) return;
-  tasks_[current_]->held.push_back({lock, no_rpc});
+  tasks_[current_]->held_no_rpc.push_back(lock);
 }
 
 void Executor::NoteLockReleased(TaskId owner, ObjectId lock) {
   if (owner == kNoTask || owner >= tasks_.size()) return;
-  auto& held = tasks_[owner]->held;
+  auto& held = tasks_[owner]->held_no_rpc;
   for (auto it = held.rbegin(); it != held.rend(); ++it) {
-    if (it->lock == lock) {
+    if (*it == lock) {
       held.erase(std::next(it).base());
       return;
     }
@@ -307,16 +304,12 @@ void Executor::Park(internal::Op* op, std::coroutine_handle<> h) {
   // by whatever made it wait (a partial-order reduction must see that race
   // even if the step never runs, or runs only after a timer).
   if (strategy_.wants_pending() && !op->Ready()) NotePending(t);
-  if (IsRpc(op->kind())) {
-    for (const auto& held : t.held) {
-      if (!held.no_rpc) continue;
-      Fail("lock-held-across-rpc",
-           "task '" + trace_.task_name(t.id) + "' awaits RPC '" +
-               trace_.object_name(op->object()) + "' while holding '" +
-               trace_.object_name(held.lock) +
-               "', which must not be held across an RPC");
-      break;
-    }
+  if (IsRpc(op->kind()) && !t.held_no_rpc.empty()) {
+    Fail("lock-held-across-rpc",
+         "task '" + trace_.task_name(t.id) + "' awaits RPC '" +
+             trace_.object_name(op->object()) + "' while holding '" +
+             trace_.object_name(t.held_no_rpc.front()) +
+             "', which must not be held across an RPC");
   }
 }
 
