@@ -61,7 +61,9 @@ Trace::Trace(bool keep_records, bool hashing, Buffers* reuse)
     records_.clear();
     strings_.clear();
   }
-  SetName(object_names_, object_count_++, {}, "-");
+  // Object 0 (kNoObject) is "-" in every trace: kept names start with it.
+  if (object_names_.empty()) SetName(object_names_, 0, {}, "-");
+  object_count_ = 1;
 }
 
 void Trace::GiveBuffers(Buffers& into) {
@@ -82,37 +84,6 @@ void Trace::GiveBuffers(Buffers& into) {
   task_count_ = 0;
 }
 
-namespace {
-
-uint64_t Load8(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-uint32_t Load4(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
-// Whether a[0, n) == b[0, n). Names are short: up to 16 bytes compare as two
-// overlapping loads each, without a call to memcmp (a fifth of a name's cost).
-inline bool SameBytes(const char* a, const char* b, size_t n) {
-  if (n > 16) return std::memcmp(a, b, n) == 0;
-  if (n >= 8)
-    return Load8(a) == Load8(b) && Load8(a + n - 8) == Load8(b + n - 8);
-  if (n >= 4)
-    return Load4(a) == Load4(b) && Load4(a + n - 4) == Load4(b + n - 4);
-  for (size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-// Small enough for the compiler to inline in its callers here; the slow path
-// is out of line.
 uint64_t Trace::SetName(std::vector<Name>& names, size_t i,
                         std::string_view prefix, std::string_view name) {
   if (i < names.size()) {
@@ -144,13 +115,13 @@ uint64_t Trace::AddString(std::string s) {
   return strings_.size() - 1;
 }
 
-ObjectId Trace::NewObject(std::string_view name, std::string_view prefix) {
+ObjectId Trace::NewObjectSlow(std::string_view name, std::string_view prefix) {
   const uint64_t h = SetName(object_names_, object_count_, prefix, name);
   if (hashing_) HashIn(h ^ 0x4f);
   return static_cast<ObjectId>(object_count_++);
 }
 
-void Trace::NameTask(TaskId t, std::string_view name) {
+void Trace::NameTaskSlow(TaskId t, std::string_view name) {
   const uint64_t h = SetName(task_names_, t, {}, name);
   if (hashing_) HashIn(h ^ t);
   if (task_count_ <= t) task_count_ = size_t{t} + 1;

@@ -8,6 +8,7 @@
 #define DSIM_SIM_TRACE_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -89,8 +90,30 @@ class Trace {
   // Interns free text (notes, violations); the text is part of the hash.
   uint64_t AddString(std::string s);
   // The object's name is `prefix` followed by `name`.
-  ObjectId NewObject(std::string_view name, std::string_view prefix = {});
-  void NameTask(TaskId t, std::string_view name);
+  // Inline: a run names each of its objects, and the name is nearly always
+  // the one kept at its index (compared by a few loads, no call).
+  ObjectId NewObject(std::string_view name, std::string_view prefix = {}) {
+    const size_t i = object_count_;
+    if (i < object_names_.size()) [[likely]] {
+      const std::string& kept = object_names_[i].text;
+      const size_t p = prefix.size();
+      if (kept.size() == p + name.size() &&
+          SameBytes(kept.data(), prefix.data(), p) &&
+          SameBytes(kept.data() + p, name.data(), name.size())) [[likely]] {
+        if (hashing_) HashIn(object_names_[i].hash ^ 0x4f);
+        return static_cast<ObjectId>(object_count_++);
+      }
+    }
+    return NewObjectSlow(name, prefix);
+  }
+  void NameTask(TaskId t, std::string_view name) {
+    if (t < task_names_.size() && Same(task_names_[t], name)) [[likely]] {
+      if (hashing_) HashIn(task_names_[t].hash ^ t);
+      if (task_count_ <= t) task_count_ = size_t{t} + 1;
+      return;
+    }
+    NameTaskSlow(t, name);
+  }
 
   uint64_t hash() const { return hash_; }
   bool keeps_records() const { return keep_records_; }
@@ -117,6 +140,36 @@ class Trace {
   }
   static uint64_t HashString(std::string_view s,
                              uint64_t h = 0xcbf29ce484222325ULL);
+  // Whether a[0, n) == b[0, n). Names are short: up to 16 bytes compare as
+  // two overlapping loads each, without a call to memcmp.
+  static bool SameBytes(const char* a, const char* b, size_t n) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    if (n >= 8) {
+      return Load<uint64_t>(a) == Load<uint64_t>(b) &&
+             Load<uint64_t>(a + n - 8) == Load<uint64_t>(b + n - 8);
+    }
+    if (n >= 4) {
+      return Load<uint32_t>(a) == Load<uint32_t>(b) &&
+             Load<uint32_t>(a + n - 4) == Load<uint32_t>(b + n - 4);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+  template <typename T>
+  static T Load(const char* p) {
+    T v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  }
+  static bool Same(const Name& kept, std::string_view name) {
+    return kept.text.size() == name.size() &&
+           SameBytes(kept.text.data(), name.data(), name.size());
+  }
+  [[gnu::noinline]] ObjectId NewObjectSlow(std::string_view name,
+                                           std::string_view prefix);
+  [[gnu::noinline]] void NameTaskSlow(TaskId t, std::string_view name);
   // Makes `names[i]` hold prefix + name (growing `names` up to i) and returns
   // its hash.
   static uint64_t SetName(std::vector<Name>& names, size_t i,
