@@ -25,8 +25,10 @@ struct ServeInProcessOptions {
   sim::Nanos task_create_event_wait = 0;
 };
 
-// Binds every Containers, Tasks, Events, Leases, Namespaces, Version and
-// Introspection method. `fake` must outlive the transport's use.
+// Serves every Containers, Tasks, Events, Leases, Namespaces, Version and
+// Introspection method on `transport` (handlers bound once per process; the
+// transport keeps only `fake`, its faults and `options`). `fake` must outlive
+// the transport's use.
 void ServeInProcess(FakeContainerd& fake, SimTransport& transport,
                     const ServeInProcessOptions& options = {});
 

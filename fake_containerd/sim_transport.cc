@@ -49,11 +49,17 @@ sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
         "connection error: transport is closing (" + method + ")");
   }
   if (observer_) observer_(method);
-  auto handler = unary_.find(method);
-  absl::StatusOr<std::string> reply =
-      absl::UnimplementedError("unknown method " + method);
-  if (handler != unary_.end()) {
+  absl::StatusOr<std::string> reply;
+  if (auto handler = unary_.find(method); handler != unary_.end()) {
     reply = co_await handler->second(std::move(metadata), std::move(request));
+  } else if (std::optional<sim::Task<absl::StatusOr<std::string>>> call =
+                 services_ == nullptr
+                     ? std::nullopt
+                     : services_->Unary(method, std::move(metadata),
+                                        std::move(request))) {
+    reply = co_await *std::move(call);
+  } else {
+    reply = absl::UnimplementedError("unknown method " + method);
   }
   if (faults_.Draw(FaultPoint::kReplyLost, method)) {
     reply = LostReply(ex_, method);
@@ -100,11 +106,16 @@ SimTransport::ServerStream(std::string method, sim::RpcMetadata metadata,
         "connection error: transport is closing (" + method + ")");
   }
   if (observer_) observer_(method);
-  auto handler = streams_.find(method);
-  if (handler == streams_.end())
+  std::optional<absl::StatusOr<std::unique_ptr<sim::RpcStream>>> served;
+  if (auto handler = streams_.find(method); handler != streams_.end()) {
+    served = handler->second(std::move(metadata), std::move(request));
+  } else if (services_ != nullptr) {
+    served = services_->ServerStream(method, std::move(metadata),
+                                     std::move(request));
+  }
+  if (!served.has_value())
     co_return absl::UnimplementedError("unknown method " + method);
-  absl::StatusOr<std::unique_ptr<sim::RpcStream>> inner =
-      handler->second(std::move(metadata), std::move(request));
+  absl::StatusOr<std::unique_ptr<sim::RpcStream>> inner = std::move(*served);
   co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kRead);
   if (!inner.ok()) co_return inner.status();
   co_return std::unique_ptr<sim::RpcStream>(

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "fake_containerd/faults.h"
@@ -31,10 +32,28 @@ class SimTransport : public sim::RpcConnection {
           sim::RpcMetadata metadata, std::string request)>;
   using Observer = std::function<void(const std::string& method)>;
 
+  // Serves the methods not registered one by one (RegisterUnary wins): an
+  // object per transport over handlers built once per process, since binding
+  // every method on every run was a tenth of a simulated run's cost.
+  class Services {
+   public:
+    virtual ~Services() = default;
+    // The call, or nullopt when `method` is not served.
+    virtual std::optional<sim::Task<absl::StatusOr<std::string>>> Unary(
+        const std::string& method, sim::RpcMetadata metadata,
+        std::string request) = 0;
+    virtual std::optional<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>
+    ServerStream(const std::string& method, sim::RpcMetadata metadata,
+                 std::string request) = 0;
+  };
+
   SimTransport(sim::Executor& ex, Faults& faults);
 
   void RegisterUnary(std::string method, UnaryHandler handler);
   void RegisterStream(std::string method, StreamHandler handler);
+  void Serve(std::unique_ptr<Services> services) {
+    services_ = std::move(services);
+  }
   // Called once for every request that reaches containerd (RPC accounting hooks
   // in here).
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
@@ -57,6 +76,7 @@ class SimTransport : public sim::RpcConnection {
   std::map<std::string, StreamHandler> streams_;
   std::map<std::string, sim::ObjectId> method_objects_;
   Observer observer_;
+  std::unique_ptr<Services> services_;
 };
 
 }  // namespace fake_containerd
