@@ -18,17 +18,43 @@ void HappensBefore::Base(TaskId task, const Footprint& footprint,
   if (footprint.conflicts_with_all()) c->Join(all_);
 }
 
+int64_t HappensBefore::Find(ObjectId id) const {
+  if (id < kDenseIds) {
+    return id < dense_.size() ? int64_t{dense_[id]} - 1 : -1;
+  }
+  auto it = sparse_.find(id);
+  return it == sparse_.end() ? -1 : int64_t{it->second};
+}
+
+uint32_t HappensBefore::Add(ObjectId id) {
+  const uint32_t slot = static_cast<uint32_t>(used_++);
+  if (slot == objects_.size()) {
+    objects_.emplace_back();
+    ids_.push_back(id);
+  } else {
+    ids_[slot] = id;
+  }
+  if (id < kDenseIds) {
+    if (id >= dense_.size()) dense_.resize(size_t{id} + 1, 0);
+    dense_[id] = slot + 1;
+  } else {
+    sparse_.emplace(id, slot);
+  }
+  return slot;
+}
+
 OrderStamp HappensBefore::Stamp(TaskId task, const Footprint& so_far) const {
   OrderStamp s;
   if (task == kNoTask) return s;
   VectorClock c;
   Base(task, so_far, &c);
   for (size_t i = 0; i < so_far.size(); ++i) {
-    auto it = index_.find(so_far.object(i));
-    if (it == index_.end()) continue;
-    const ObjectOrder& o = objects_[it->second];
+    const int64_t slot = Find(so_far.object(i));
+    if (slot < 0) continue;
+    const ObjectOrder& o = objects_[slot];
     o.write.JoinInto(&c);
-    if (so_far.access(i) == Access::kWrite) c.Join(o.reads);
+    if (so_far.access(i) == Access::kWrite && o.reads.size() != 0)
+      c.Join(o.reads);
   }
   s.task = task;
   s.step = c.Get(task);
@@ -44,18 +70,15 @@ void HappensBefore::EndStep(TaskId task, const Footprint& footprint) {
   Base(task, footprint, &c);
   std::array<uint32_t, Footprint::kCapacity> touched;
   for (size_t i = 0; i < footprint.size(); ++i) {
-    auto [it, added] =
-        index_.try_emplace(footprint.object(i), static_cast<uint32_t>(used_));
-    if (added) {
-      if (used_ == objects_.size()) objects_.emplace_back();
-      ++used_;
-    }
-    touched[i] = it->second;
+    const int64_t slot = Find(footprint.object(i));
+    touched[i] =
+        slot >= 0 ? static_cast<uint32_t>(slot) : Add(footprint.object(i));
   }
   for (size_t i = 0; i < footprint.size(); ++i) {
     const ObjectOrder& o = objects_[touched[i]];
     o.write.JoinInto(&c);
-    if (footprint.access(i) == Access::kWrite) c.Join(o.reads);
+    if (footprint.access(i) == Access::kWrite && o.reads.size() != 0)
+      c.Join(o.reads);
   }
   for (size_t i = 0; i < footprint.size(); ++i) {
     ObjectOrder& o = objects_[touched[i]];
@@ -77,11 +100,12 @@ void HappensBefore::Clear() {
   task_.clear();
   all_.Clear();
   last_all_.Clear();
-  index_.clear();
   for (size_t i = 0; i < used_; ++i) {
     objects_[i].write.Clear();
     objects_[i].reads.Clear();
+    if (ids_[i] < kDenseIds) dense_[ids_[i]] = 0;
   }
+  sparse_.clear();
   used_ = 0;
 }
 

@@ -75,10 +75,19 @@ class HappensBefore {
   std::vector<VectorClock> task_;  // each task's last step
   VectorClock all_;                // every step so far
   StepClock last_all_;  // the last step that conflicts with every step
-  // objects_[index_[id]]; the map is never iterated.
-  absl::flat_hash_map<ObjectId, uint32_t> index_;
+  // The slot of `id` in objects_, or -1.
+  int64_t Find(ObjectId id) const;
+  // A new slot for `id` (not found).
+  uint32_t Add(ObjectId id);
+  // Ids below this are indexed by a vector, the others (parts) by a map:
+  // plain ids are small and dense (Trace::NewObject), parts are not.
+  static constexpr ObjectId kDenseIds = 1u << 16;
+  // dense_[id] is 1 + the slot of id, 0 for none; sparse_ is never iterated.
+  std::vector<uint32_t> dense_;
+  absl::flat_hash_map<ObjectId, uint32_t> sparse_;
   std::vector<ObjectOrder> objects_;
-  size_t used_ = 0;  // objects_[0, used_) are this run's
+  std::vector<ObjectId> ids_;  // ids_[slot], to clear dense_
+  size_t used_ = 0;            // objects_[0, used_) are this run's
 };
 
 }  // namespace sim

@@ -30,11 +30,18 @@ class VectorClock {
   VectorClock() = default;
   // Copies only the components in use. No move: a copy is as cheap, and a
   // moved-from clock would have to be reset by hand.
+  // Inline clocks copy all their components (zeros past size_ included): a
+  // fixed-length copy, no loop on the size.
   VectorClock(const VectorClock& o) : size_(o.size_), heap_(o.heap_) {
-    if (heap_.empty()) std::copy_n(o.inline_, size_, inline_);
+    if (heap_.empty()) std::copy_n(o.inline_, kInlineTasks, inline_);
   }
   VectorClock& operator=(const VectorClock& o) {
     if (this == &o) return *this;
+    if (heap_.empty() && o.heap_.empty()) {
+      std::copy_n(o.inline_, kInlineTasks, inline_);
+      size_ = o.size_;
+      return *this;
+    }
     Clear();
     size_ = o.size_;
     heap_ = o.heap_;
