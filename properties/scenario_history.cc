@@ -139,7 +139,8 @@ model::Call ScenarioRun::ModelCall(const CallRecord& r) const {
 }
 
 model::History ScenarioRun::BuildHistory() {
-  model::History h = hist_;
+  // Called once, at the run's end: what is observed later is not judged.
+  model::History h = std::move(hist_);
   h.calls = harness_calls_;
   for (const auto& r : calls_) {
     // An exec the client never had an id for made no API call.

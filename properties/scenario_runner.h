@@ -212,6 +212,7 @@ class ScenarioRun {
 
   model::Call ModelCall(const CallRecord& r) const;
 
+  // Moves the history out (once, at the run's end) with the calls added.
   model::History BuildHistory();
 
   sim::Executor& ex_;
