@@ -289,19 +289,25 @@ class InProcessServices : public SimTransport::Services {
   std::optional<sim::Task<absl::StatusOr<std::string>>> Unary(
       const std::string& method, sim::RpcMetadata metadata,
       std::string request) override {
-    auto it = table_.unary.find(method);
-    if (it == table_.unary.end()) return std::nullopt;
-    return it->second(served_, std::move(metadata), std::move(request));
+    return Call(table_.unary, method, std::move(metadata), std::move(request));
   }
   std::optional<absl::StatusOr<std::unique_ptr<sim::RpcStream>>> ServerStream(
       const std::string& method, sim::RpcMetadata metadata,
       std::string request) override {
-    auto it = table_.streams.find(method);
-    if (it == table_.streams.end()) return std::nullopt;
-    return it->second(served_, std::move(metadata), std::move(request));
+    return Call(table_.streams, method, std::move(metadata),
+                std::move(request));
   }
 
  private:
+  // The handler's call, or nullopt when `handlers` has none for `method`.
+  template <typename Handlers>
+  auto Call(const Handlers& handlers, const std::string& method,
+            sim::RpcMetadata metadata, std::string request)
+      -> std::optional<typename Handlers::mapped_type::result_type> {
+    auto it = handlers.find(method);
+    if (it == handlers.end()) return std::nullopt;
+    return it->second(served_, std::move(metadata), std::move(request));
+  }
   // Built on first use, never destroyed (no order of destruction at exit).
   static const Table& TheTable() {
     static const Table* table = new Table(BuildTable());
