@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <functional>
 
 #include "sim/op.h"
 #include "sim/prng.h"
@@ -100,6 +101,22 @@ uint64_t Trace::SetName(std::vector<Name>& names, size_t i,
 
 uint64_t Trace::SetNameSlow(std::vector<Name>& names, size_t i,
                             std::string_view prefix, std::string_view name) {
+  if (i < names.size()) {
+    // Rewritten in place, in the capacity it has (runs of different programs
+    // name different things at an index), unless `prefix` or `name` view it.
+    std::string& kept = names[i].text;
+    const std::less<const char*> before;
+    auto views_kept = [&](std::string_view v) {
+      return !v.empty() && !before(v.data(), kept.data()) &&
+             before(v.data(), kept.data() + kept.capacity());
+    };
+    if (!views_kept(prefix) && !views_kept(name)) {
+      kept.assign(prefix);
+      kept.append(name);
+      names[i].hash = HashString(kept);
+      return names[i].hash;
+    }
+  }
   // Built before growing: `name` may view a name that growing moves.
   Name n{std::string(prefix), 0};
   n.text.append(name);

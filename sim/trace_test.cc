@@ -127,6 +127,24 @@ TEST(TraceTest, ANameDifferingInOneByteReplacesTheKeptOne) {
   }
 }
 
+// A new name may view the kept name it replaces (rewritten in place
+// otherwise).
+TEST(TraceTest, ANameMayViewTheKeptNameItReplaces) {
+  Trace::Buffers kept;
+  {
+    Trace first(false, true, &kept);
+    first.NewObject("a name longer than the inline buffer");
+    first.GiveBuffers(kept);
+  }
+  Trace t(false, true, &kept);
+  const std::string_view stale = t.object_name(1);  // kept from `first`
+  const ObjectId o = t.NewObject(stale.substr(2), "x");
+  EXPECT_EQ(t.object_name(o), "xname longer than the inline buffer");
+  Trace fresh(false);
+  fresh.NewObject("xname longer than the inline buffer");
+  EXPECT_EQ(t.hash(), fresh.hash());
+}
+
 // A name may be a view of another name of the same trace, which growing the
 // names moves.
 TEST(TraceTest, ANameMayViewAnotherName) {
