@@ -76,7 +76,8 @@ void Trace::GiveBuffers(Buffers& into) {
   };
   give(records_, into.records);
   give(strings_, into.strings);
-  // The names stay (SetName compares against them); the larger set wins.
+  // The names stay (NewObject and NameTask compare against them); the larger
+  // set wins.
   if (object_names_.size() > into.object_names.size())
     object_names_.swap(into.object_names);
   if (task_names_.size() > into.task_names.size())
@@ -87,20 +88,6 @@ void Trace::GiveBuffers(Buffers& into) {
 
 uint64_t Trace::SetName(std::vector<Name>& names, size_t i,
                         std::string_view prefix, std::string_view name) {
-  if (i < names.size()) {
-    const std::string& kept = names[i].text;
-    const size_t p = prefix.size();
-    if (kept.size() == p + name.size() &&
-        SameBytes(kept.data(), prefix.data(), p) &&
-        SameBytes(kept.data() + p, name.data(), name.size())) {
-      return names[i].hash;
-    }
-  }
-  return SetNameSlow(names, i, prefix, name);
-}
-
-uint64_t Trace::SetNameSlow(std::vector<Name>& names, size_t i,
-                            std::string_view prefix, std::string_view name) {
   if (i < names.size()) {
     // Rewritten in place, in the capacity it has (runs of different programs
     // name different things at an index), unless `prefix` or `name` view it.

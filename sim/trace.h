@@ -171,14 +171,9 @@ class Trace {
                                            std::string_view prefix);
   [[gnu::noinline]] void NameTaskSlow(TaskId t, std::string_view name);
   // Makes `names[i]` hold prefix + name (growing `names` up to i) and returns
-  // its hash.
+  // its hash; for a name that is not the one kept there.
   static uint64_t SetName(std::vector<Name>& names, size_t i,
                           std::string_view prefix, std::string_view name);
-  // Out of line: the common case is a name equal to the one kept.
-  [[gnu::noinline]] static uint64_t SetNameSlow(std::vector<Name>& names,
-                                                size_t i,
-                                                std::string_view prefix,
-                                                std::string_view name);
   std::string Describe(const TraceRecord& r) const;
 
   bool keep_records_;
