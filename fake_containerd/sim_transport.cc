@@ -49,14 +49,14 @@ sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
         "connection error: transport is closing (" + method + ")");
   }
   if (observer_) observer_(method);
-  absl::StatusOr<std::string> reply;
+  std::optional<sim::Task<absl::StatusOr<std::string>>> call;
   if (auto handler = unary_.find(method); handler != unary_.end()) {
-    reply = co_await handler->second(std::move(metadata), std::move(request));
-  } else if (std::optional<sim::Task<absl::StatusOr<std::string>>> call =
-                 services_ == nullptr
-                     ? std::nullopt
-                     : services_->Unary(method, std::move(metadata),
-                                        std::move(request))) {
+    call = handler->second(std::move(metadata), std::move(request));
+  } else if (services_ != nullptr) {
+    call = services_->Unary(method, std::move(metadata), std::move(request));
+  }
+  absl::StatusOr<std::string> reply;
+  if (call.has_value()) {
     reply = co_await *std::move(call);
   } else {
     reply = absl::UnimplementedError("unknown method " + method);

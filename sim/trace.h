@@ -95,11 +95,7 @@ class Trace {
   ObjectId NewObject(std::string_view name, std::string_view prefix = {}) {
     const size_t i = object_count_;
     if (i < object_names_.size()) [[likely]] {
-      const std::string& kept = object_names_[i].text;
-      const size_t p = prefix.size();
-      if (kept.size() == p + name.size() &&
-          SameBytes(kept.data(), prefix.data(), p) &&
-          SameBytes(kept.data() + p, name.data(), name.size())) [[likely]] {
+      if (Same(object_names_[i].text, prefix, name)) [[likely]] {
         if (hashing_) HashIn(object_names_[i].hash ^ 0x4f);
         return static_cast<ObjectId>(object_count_++);
       }
@@ -107,7 +103,8 @@ class Trace {
     return NewObjectSlow(name, prefix);
   }
   void NameTask(TaskId t, std::string_view name) {
-    if (t < task_names_.size() && Same(task_names_[t], name)) [[likely]] {
+    if (t < task_names_.size() && Same(task_names_[t].text, {}, name))
+        [[likely]] {
       if (hashing_) HashIn(task_names_[t].hash ^ t);
       if (task_count_ <= t) task_count_ = size_t{t} + 1;
       return;
@@ -163,9 +160,13 @@ class Trace {
     std::memcpy(&v, p, sizeof(v));
     return v;
   }
-  static bool Same(const Name& kept, std::string_view name) {
-    return kept.text.size() == name.size() &&
-           SameBytes(kept.text.data(), name.data(), name.size());
+  // Whether `kept` is prefix + name.
+  static bool Same(const std::string& kept, std::string_view prefix,
+                   std::string_view name) {
+    const size_t p = prefix.size();
+    return kept.size() == p + name.size() &&
+           SameBytes(kept.data(), prefix.data(), p) &&
+           SameBytes(kept.data() + p, name.data(), name.size());
   }
   [[gnu::noinline]] ObjectId NewObjectSlow(std::string_view name,
                                            std::string_view prefix);
