@@ -192,17 +192,20 @@ void TakeCapacity(V& to, V& from) {
 Executor::Executor(ExecutorOptions options, Strategy& strategy)
     : options_(options),
       strategy_(strategy),
+      wants_pending_(strategy.wants_pending()),
       streams_{Prng(options.seed).Split(0), Prng(options.seed).Split(1),
                Prng(options.seed).Split(2)},
       trace_(options.keep_trace,
              options.hash_trace || options.keep_fingerprints,
              ThreadSpare() != nullptr ? &ThreadSpare()->trace : nullptr) {
+  // Ours are new, and the spare's were emptied when they were given back:
+  // swapping takes their capacity.
   if (Spare* s = ThreadSpare()) {
-    TakeCapacity(tasks_, s->tasks);
-    TakeCapacity(live_, s->live);
-    TakeCapacity(candidates_, s->candidates);
-    TakeCapacity(decisions_, s->decisions);
-    TakeCapacity(fingerprints_, s->fingerprints);
+    tasks_.swap(s->tasks);
+    live_.swap(s->live);
+    candidates_.swap(s->candidates);
+    decisions_.swap(s->decisions);
+    fingerprints_.swap(s->fingerprints);
   }
 }
 
@@ -303,7 +306,7 @@ void Executor::Park(internal::Op* op, std::coroutine_handle<> h) {
   // Blocked at once: the step it parks at is pending from here on, disabled
   // by whatever made it wait (a partial-order reduction must see that race
   // even if the step never runs, or runs only after a timer).
-  if (strategy_.wants_pending() && !op->Ready()) NotePending(t);
+  if (wants_pending_ && !op->Ready()) NotePending(t);
   if (IsRpc(op->kind()) && !t.held_no_rpc.empty()) {
     Fail("lock-held-across-rpc",
          "task '" + trace_.task_name(t.id) + "' awaits RPC '" +
@@ -503,7 +506,7 @@ bool Executor::Cancel(TaskId id) {
   // rare, so the step conflicts with every step.
   if (current_ != kNoTask) step_footprint_.MarkConflictsWithAll();
   // Its parked step will never run: pending for good.
-  if (strategy_.wants_pending()) NotePending(t);
+  if (wants_pending_) NotePending(t);
   const TaskId saved = current_;
   FinishTask(t, EventKind::kCancel);
   current_ = saved;
@@ -646,7 +649,7 @@ RunResult Executor::Run() {
     if (!why.empty())
       Halt(RunOutcome::kDiverged, "replay-divergence", std::move(why));
   }
-  if (strategy_.wants_pending()) {
+  if (wants_pending_) {
     for (const TaskState* t : live_) NotePending(*t);
     strategy_.Pending(pending_);
   }

@@ -302,6 +302,7 @@ class Executor {
 
   ExecutorOptions options_;
   Strategy& strategy_;
+  const bool wants_pending_;  // the strategy's answer, asked once
   std::array<Prng, kStreamCount> streams_;
   Trace trace_;
   std::vector<std::unique_ptr<TaskState>> tasks_;  // index = TaskId

@@ -62,12 +62,16 @@ class VectorClock {
   }
   void Join(const VectorClock& other) {
     if (!heap_.empty() || !other.heap_.empty()) return JoinSpilled(other);
-    // Both inline: every component, zeros included, in a loop of fixed length
-    // the compiler turns into a few vector instructions, with no branch on
-    // the sizes.
-    for (size_t i = 0; i < kInlineTasks; ++i)
-      inline_[i] = std::max(inline_[i], other.inline_[i]);
-    size_ = std::max(size_, other.size_);
+    // Both inline: a fixed number of components, zeros past the sizes
+    // included, in loops the compiler turns into a few vector instructions.
+    // Most runs have a handful of tasks: the first few components alone.
+    const uint32_t n = std::max(size_, other.size_);
+    if (n <= kFewTasks) {
+      JoinFirst<kFewTasks>(other);
+    } else {
+      JoinFirst<kInlineTasks>(other);
+    }
+    size_ = n;
   }
   // True when the access at `e` happens before everything this clock has seen.
   bool Covers(Epoch e) const {
@@ -96,6 +100,12 @@ class VectorClock {
       return;
     }
     Spill(t);
+  }
+  static constexpr size_t kFewTasks = 4;
+  template <size_t kCount>
+  void JoinFirst(const VectorClock& other) {
+    for (size_t i = 0; i < kCount; ++i)
+      inline_[i] = std::max(inline_[i], other.inline_[i]);
   }
   [[gnu::noinline]] void JoinSpilled(const VectorClock& other) {
     const uint32_t n = other.size_;
