@@ -69,7 +69,7 @@ class VectorClock {
     if (n <= kFewTasks) {
       JoinFirst<kFewTasks>(other);
     } else {
-      JoinFirst<kInlineTasks>(other);
+      JoinAllInline(other);
     }
     size_ = n;
   }
@@ -106,6 +106,11 @@ class VectorClock {
   void JoinFirst(const VectorClock& other) {
     for (size_t i = 0; i < kCount; ++i)
       inline_[i] = std::max(inline_[i], other.inline_[i]);
+  }
+  // Out of line: Join is inlined in many places, and only its short path
+  // need be.
+  [[gnu::noinline]] void JoinAllInline(const VectorClock& other) {
+    JoinFirst<kInlineTasks>(other);
   }
   [[gnu::noinline]] void JoinSpilled(const VectorClock& other) {
     const uint32_t n = other.size_;
