@@ -28,21 +28,21 @@ void Mutex::Acquire() {
 void Mutex::LockOp::await_suspend(std::coroutine_handle<> h) {
   waiting_ = true;
   since_ = ex_.now();
-  mu_.waiters_.push_back(this);
+  prev_waiter_ = mu_.last_waiter_;
+  next_waiter_ = nullptr;
+  (prev_waiter_ != nullptr ? prev_waiter_->next_waiter_ : mu_.first_waiter_) =
+      this;
+  mu_.last_waiter_ = this;
   internal::Op::await_suspend(h);
 }
 
 void Mutex::LockOp::Leave() {
   if (!waiting_ || ex_.tearing_down()) return;
   waiting_ = false;
-  // At most one entry; usually at the front or the back of a short list.
-  auto& w = mu_.waiters_;
-  for (size_t i = 0; i < w.size(); ++i) {
-    if (w[i] != this) continue;
-    for (size_t j = i + 1; j < w.size(); ++j) w[j - 1] = w[j];
-    w.pop_back();
-    return;
-  }
+  (prev_waiter_ != nullptr ? prev_waiter_->next_waiter_ : mu_.first_waiter_) =
+      next_waiter_;
+  (next_waiter_ != nullptr ? next_waiter_->prev_waiter_ : mu_.last_waiter_) =
+      prev_waiter_;
 }
 
 bool Mutex::TryLock() {

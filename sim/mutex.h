@@ -29,7 +29,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/inlined_vector.h"
 #include "sim/executor.h"
 
 namespace sim {
@@ -71,7 +70,10 @@ class Mutex {
   TaskId owner_ = kNoTask;
   bool no_rpc_ = false;
   VectorClock clock_;
-  absl::InlinedVector<const LockOp*, 4> waiters_;  // parked, in arrival order
+  // Parked, in arrival order: a list through the ops (each lives in its
+  // parked task's frame), so parking and leaving neither search nor copy.
+  LockOp* first_waiter_ = nullptr;
+  LockOp* last_waiter_ = nullptr;
 };
 
 class Mutex::LockOp : public internal::Op {
@@ -82,7 +84,7 @@ class Mutex::LockOp : public internal::Op {
   bool Ready() const override {
     // Waiters park in time order: the front has waited longest.
     return !mu_.locked() &&
-           (!mu_.Starving() || since_ == mu_.waiters_.front()->since_);
+           (!mu_.Starving() || since_ == mu_.first_waiter_->since_);
   }
   void Fire() override {
     Leave();
@@ -98,6 +100,8 @@ class Mutex::LockOp : public internal::Op {
   Mutex& mu_;
   Nanos since_ = 0;
   bool waiting_ = false;
+  LockOp* prev_waiter_ = nullptr;
+  LockOp* next_waiter_ = nullptr;
 };
 
 class [[nodiscard]] Mutex::Guard {
@@ -124,8 +128,8 @@ class Mutex::ScopedOp : public LockOp {
 };
 
 inline bool Mutex::Starving() const {
-  return !waiters_.empty() &&
-         ex_.now() - waiters_.front()->since_ >= kStarvation;
+  return first_waiter_ != nullptr &&
+         ex_.now() - first_waiter_->since_ >= kStarvation;
 }
 
 inline Mutex::LockOp Mutex::Lock() { return LockOp(*this); }
