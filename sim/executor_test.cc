@@ -409,29 +409,39 @@ TEST(ExecutorTest, StorageReusedAcrossRunsLeavesNoTrace) {
 }
 
 // Without the hash the run is the same run: same steps and decisions.
-TEST(ExecutorTest, HashTraceOffChangesNothingButTheHash) {
-  const sim::Setup program = toy::ExecRace({.noise = 3, .extra = 1});
+// The toy run twice with one seed: with the default options and with `off`
+// applied to them.
+struct WithAndWithout {
   ExecutorOptions on, off;
-  on.seed = off.seed = 7;
-  off.hash_trace = false;
+  RunRecord with, without;
+};
+WithAndWithout RunBothWays(uint64_t seed, void (*turn_off)(ExecutorOptions&)) {
+  const sim::Setup program = toy::ExecRace({.noise = 3, .extra = 1});
+  WithAndWithout r;
+  r.on.seed = r.off.seed = seed;
+  turn_off(r.off);
   RandomStrategy a, b;
-  const RunRecord with = RunOnce(on, a, program);
-  const RunRecord without = RunOnce(off, b, program);
-  EXPECT_EQ(with.decisions, without.decisions);
-  EXPECT_EQ(with.result.steps, without.result.steps);
-  EXPECT_NE(with.result.trace_hash, without.result.trace_hash);
+  r.with = RunOnce(r.on, a, program);
+  r.without = RunOnce(r.off, b, program);
+  return r;
+}
+
+TEST(ExecutorTest, HashTraceOffChangesNothingButTheHash) {
+  const WithAndWithout r =
+      RunBothWays(7, [](ExecutorOptions& o) { o.hash_trace = false; });
+  EXPECT_EQ(r.with.decisions, r.without.decisions);
+  EXPECT_EQ(r.with.result.steps, r.without.result.steps);
+  EXPECT_NE(r.with.result.trace_hash, r.without.result.trace_hash);
 }
 
 // Without decision fingerprints the run is the same run; FillFingerprints
 // gives them back from a run again, and a token-strength replay accepts them.
 TEST(ExecutorTest, FingerprintsOffChangesNothingAndCanBeFilledIn) {
   const sim::Setup program = toy::ExecRace({.noise = 3, .extra = 1});
-  ExecutorOptions on, off;
-  on.seed = off.seed = 11;
-  off.fingerprint_decisions = false;
-  RandomStrategy a, b;
-  const RunRecord with = RunOnce(on, a, program);
-  const RunRecord without = RunOnce(off, b, program);
+  const WithAndWithout r = RunBothWays(
+      11, [](ExecutorOptions& o) { o.fingerprint_decisions = false; });
+  const RunRecord& with = r.with;
+  const RunRecord& without = r.without;
   EXPECT_EQ(with.result.trace_hash, without.result.trace_hash);
   ASSERT_EQ(with.decisions.size(), without.decisions.size());
   ASSERT_GT(with.decisions.size(), 3u);
@@ -440,10 +450,11 @@ TEST(ExecutorTest, FingerprintsOffChangesNothingAndCanBeFilledIn) {
     EXPECT_EQ(without.decisions[i].fingerprint, 0u) << i;
     EXPECT_NE(with.decisions[i].fingerprint, 0u) << i;
   }
-  EXPECT_EQ(FillFingerprints(off, program, without.decisions), with.decisions);
-  EXPECT_EQ(FillFingerprints(on, program, with.decisions), with.decisions);
-  ReplayStrategy replay(FillFingerprints(off, program, without.decisions));
-  const RunRecord again = RunOnce(on, replay, program);
+  EXPECT_EQ(FillFingerprints(r.off, program, without.decisions),
+            with.decisions);
+  EXPECT_EQ(FillFingerprints(r.on, program, with.decisions), with.decisions);
+  ReplayStrategy replay(FillFingerprints(r.off, program, without.decisions));
+  const RunRecord again = RunOnce(r.on, replay, program);
   EXPECT_EQ(again.result.outcome, with.result.outcome);
   EXPECT_EQ(again.result.trace_hash, with.result.trace_hash);
 }
