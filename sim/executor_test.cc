@@ -408,7 +408,6 @@ TEST(ExecutorTest, StorageReusedAcrossRunsLeavesNoTrace) {
   EXPECT_NE(fresh.result.trace_hash, 0u);
 }
 
-// Without the hash the run is the same run: same steps and decisions.
 // The toy run twice with one seed: with the default options and with `off`
 // applied to them.
 struct WithAndWithout {
@@ -426,6 +425,7 @@ WithAndWithout RunBothWays(uint64_t seed, void (*turn_off)(ExecutorOptions&)) {
   return r;
 }
 
+// Without the hash the run is the same run: same steps and decisions.
 TEST(ExecutorTest, HashTraceOffChangesNothingButTheHash) {
   const WithAndWithout r =
       RunBothWays(7, [](ExecutorOptions& o) { o.hash_trace = false; });
