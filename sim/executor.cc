@@ -81,6 +81,20 @@ struct Executor::TaskState {
   VectorClock clock;
   // The locks it holds that must not be held across an RPC (no others).
   absl::InlinedVector<ObjectId, 4> held_no_rpc;
+  // As constructed, for a run after Reset (start keeps its executor).
+  void Reuse(TaskId task_id, Task<void> body, bool is_background) {
+    id = task_id;
+    root = std::move(body);
+    resume = nullptr;
+    op = nullptr;
+    background = is_background;
+    object = kNoObject;
+    finished = false;
+    cancelled = false;
+    runnable_since = kNever;
+    clock.Clear();
+    held_no_rpc.clear();
+  }
   // From the per-thread pool (sim/pool.h): every run makes a few.
   static void* operator new(std::size_t n) { return internal::PoolAllocate(n); }
   static void operator delete(void* p, std::size_t n) noexcept {
@@ -191,7 +205,7 @@ void TakeCapacity(V& to, V& from) {
 
 Executor::Executor(ExecutorOptions options, Strategy& strategy)
     : options_(options),
-      strategy_(strategy),
+      strategy_(&strategy),
       wants_pending_(strategy.wants_pending()),
       streams_{Prng(options.seed).Split(0), Prng(options.seed).Split(1),
                Prng(options.seed).Split(2)},
@@ -226,6 +240,47 @@ Executor::~Executor() {
   }
 }
 
+void Executor::Reset(const ExecutorOptions& options, Strategy& strategy) {
+  DestroyAllTasks();
+  // The first task's state last: the next run's first task takes it.
+  while (!tasks_.empty()) {
+    spare_states_.push_back(std::move(tasks_.back()));
+    tasks_.pop_back();
+  }
+  candidates_.clear();
+  pending_.clear();
+  decisions_.clear();
+  fingerprints_.clear();
+  step_footprint_.Clear();
+  if (hb_ != nullptr) {
+    hb_->Clear();
+    Spare* s = ThreadSpare();
+    if (s != nullptr) s->hb = std::move(hb_);
+    hb_.reset();  // (when no spare)
+  }
+  step_check_ = nullptr;
+  outside_ = nullptr;
+  options_ = options;
+  strategy_ = &strategy;
+  wants_pending_ = strategy.wants_pending();
+  streams_ = {Prng(options.seed).Split(0), Prng(options.seed).Split(1),
+              Prng(options.seed).Split(2)};
+  trace_.Restart(options.keep_trace,
+                 options.hash_trace || options.keep_fingerprints);
+  current_ = kNoTask;
+  current_clock_ = nullptr;
+  previous_ = kNoTask;
+  now_ = 0;
+  clock_jumped_ = false;
+  steps_ = 0;
+  next_budget_check_ = kBudgetCheckSteps;
+  rss_start_bytes_ = 0;
+  halted_ = false;
+  ran_ = false;
+  tearing_down_ = false;
+  result_ = RunResult{};
+}
+
 void Executor::TrackHappensBefore() {
   if (hb_ != nullptr) return;
   Spare* s = ThreadSpare();
@@ -249,8 +304,14 @@ void Executor::DestroyAllTasks() {
 TaskId Executor::AddTask(std::string_view name, Task<void> body,
                          SpawnOptions opts) {
   const TaskId id = static_cast<TaskId>(tasks_.size());
-  tasks_.push_back(
-      std::make_unique<TaskState>(*this, id, std::move(body), opts.background));
+  if (!spare_states_.empty()) {
+    spare_states_.back()->Reuse(id, std::move(body), opts.background);
+    tasks_.push_back(std::move(spare_states_.back()));
+    spare_states_.pop_back();
+  } else {
+    tasks_.push_back(std::make_unique<TaskState>(*this, id, std::move(body),
+                                                 opts.background));
+  }
   TaskState& t = *tasks_.back();
   t.resume = t.root.handle();
   t.op = &t.start;
@@ -344,7 +405,7 @@ void Executor::Halt(RunOutcome outcome, std::string invariant,
 
 uint64_t Executor::Choose(uint64_t n, Stream s) {
   if (n <= 1) return 0;
-  const uint64_t v = strategy_.NextChoice(n, stream(s));
+  const uint64_t v = strategy_->NextChoice(n, stream(s));
   if (v >= n) InternalBug("strategy chose a value out of range");
   decisions_.push_back(Decision{Decision::Kind::kChoice, v, n});
   Record(EventKind::kChoice, kNoObject, v);
@@ -569,7 +630,7 @@ bool Executor::WaitOutside(Nanos next_deadline) {
 RunResult Executor::Run() {
   if (ran_) InternalBug("Executor::Run called twice");
   ran_ = true;
-  strategy_.BeginExecution(stream(Stream::kSchedule));
+  strategy_->BeginExecution(stream(Stream::kSchedule));
   while (!halted_) {
     if (outside_ != nullptr) {
       now_ = std::max(now_, outside_->Now());
@@ -620,9 +681,9 @@ RunResult Executor::Run() {
         options_.fingerprint_decisions ? CandidateFingerprint() : 0;
     ScheduleContext ctx{candidates_, previous_, &step_footprint_, fingerprint,
                         now_};
-    const size_t index = strategy_.NextTask(ctx);
+    const size_t index = strategy_->NextTask(ctx);
     if (index == kAbandon) {
-      std::string why = strategy_.TakeError();
+      std::string why = strategy_->TakeError();
       if (why.empty()) {
         halted_ = true;
         result_.outcome = RunOutcome::kPruned;
@@ -645,15 +706,15 @@ RunResult Executor::Run() {
   // execution of dfs or DPOR) with no scheduling point after it would
   // otherwise end as a completed run, and the search would look exhausted.
   if (!halted_) {
-    std::string why = strategy_.TakeError();
+    std::string why = strategy_->TakeError();
     if (!why.empty())
       Halt(RunOutcome::kDiverged, "replay-divergence", std::move(why));
   }
   if (wants_pending_) {
     for (const TaskState* t : live_) NotePending(*t);
-    strategy_.Pending(pending_);
+    strategy_->Pending(pending_);
   }
-  strategy_.EndExecution(step_footprint_);
+  strategy_->EndExecution(step_footprint_);
   if (!halted_) result_.outcome = RunOutcome::kCompleted;
   result_.steps = steps_;
   result_.trace_hash = trace_.hash();

@@ -160,8 +160,12 @@ class Executor {
   }
 
   // Runs until completion, a violation, deadlock, livelock, or the strategy
-  // gives up. REQUIRES: called once.
+  // gives up. REQUIRES: called once (after construction or Reset).
   RunResult Run();
+  // Makes this executor what a new one made with `options` and `strategy`
+  // would be, destroying its tasks but keeping its buffers and task states:
+  // RunOnce resets one executor per thread instead of making one per run.
+  void Reset(const ExecutorOptions& options, Strategy& strategy);
 
   // Stops a task at its scheduling point and destroys its frames (their
   // destructors run, so lock guards release). Joiners then see it cancelled.
@@ -301,11 +305,13 @@ class Executor {
   uint64_t CandidateFingerprint() const;
 
   ExecutorOptions options_;
-  Strategy& strategy_;
-  const bool wants_pending_;  // the strategy's answer, asked once
+  Strategy* strategy_;
+  bool wants_pending_;  // the strategy's answer, asked once per run
   std::array<Prng, kStreamCount> streams_;
   Trace trace_;
   std::vector<std::unique_ptr<TaskState>> tasks_;  // index = TaskId
+  // Task states of earlier runs (Reset), for AddTask to reuse.
+  std::vector<std::unique_ptr<TaskState>> spare_states_;
   std::vector<TaskState*> live_;  // unfinished, in TaskId order
   size_t foreground_live_ =
       0;  // invariant: live tasks not spawned as background

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -406,6 +407,59 @@ TEST(ExecutorTest, StorageReusedAcrossRunsLeavesNoTrace) {
   EXPECT_EQ(reused.result.steps, fresh.result.steps);
   EXPECT_EQ(reused.decisions, fresh.decisions);
   EXPECT_NE(fresh.result.trace_hash, 0u);
+}
+
+// Reset makes an executor that ran something else (more tasks than a clock
+// holds inline, the racy toy, a step check, the happens-before order) run the
+// next program as a new executor does: the same trace, record by record, the
+// same per-step fingerprints and decisions.
+TEST(ExecutorTest, ResetRunsAsANewExecutor) {
+  ExecutorOptions o;
+  o.seed = 9;
+  o.keep_trace = true;
+  o.keep_fingerprints = true;
+  struct Ran {
+    RunResult result;
+    std::string text;
+    std::vector<uint64_t> fingerprints;
+    std::vector<Decision> decisions;
+  };
+  auto run = [](Executor& ex, const sim::Setup& program) {
+    std::shared_ptr<void> state = program(ex);
+    Ran r;
+    r.result = ex.Run();
+    r.text = ex.trace().RenderText(0, ex.trace().records().size());
+    r.fingerprints = ex.fingerprints();
+    r.decisions = ex.decisions();
+    ex.DestroyAllTasks();
+    return r;
+  };
+  const sim::Setup program = toy::ExecRace({.noise = 2, .extra = 1});
+  RandomStrategy first, second, fresh_strategy;
+  ExecutorOptions other = o;
+  other.seed = 3;
+  other.keep_trace = false;
+  Executor ex(other, first);
+  ex.TrackHappensBefore();
+  int checks = 0;
+  ex.set_step_check([&checks] { ++checks; });
+  const Ran before = run(ex, toy::ExecRace({.noise = 1, .extra = 20}));
+  EXPECT_GT(checks, 0);
+  ex.Reset(o, second);
+  const int checks_before = checks;
+  const Ran reset = run(ex, program);
+  EXPECT_EQ(checks, checks_before);  // the step check went with the reset
+  Executor fresh_ex(o, fresh_strategy);
+  const Ran fresh = run(fresh_ex, program);
+  EXPECT_EQ(reset.result.outcome, fresh.result.outcome);
+  EXPECT_EQ(reset.result.trace_hash, fresh.result.trace_hash);
+  EXPECT_EQ(reset.result.steps, fresh.result.steps);
+  EXPECT_EQ(reset.result.virtual_time, fresh.result.virtual_time);
+  EXPECT_EQ(reset.text, fresh.text);
+  EXPECT_EQ(reset.fingerprints, fresh.fingerprints);
+  EXPECT_EQ(reset.decisions, fresh.decisions);
+  EXPECT_FALSE(fresh.text.empty());
+  EXPECT_NE(before.result.steps, fresh.result.steps);
 }
 
 // The toy run twice with one seed: with the default options and with `off`

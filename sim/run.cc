@@ -1,5 +1,9 @@
 #include "sim/run.h"
 
+#include <memory>
+#include <utility>
+
+#include "sim/pool.h"
 #include "sim/strategy_dfs.h"
 #include "sim/strategy_random.h"
 #include "sim/strategy_replay.h"
@@ -19,24 +23,54 @@ RunRecord RunOnce(const ExecutorOptions& options, Strategy& strategy,
   return rec;
 }
 
+namespace {
+
+void RunOn(Executor& ex, const ExecutorOptions& options, const Setup& setup,
+           RunRecord& rec) {
+  std::shared_ptr<void> state = setup(ex);
+  rec.result = ex.Run();
+  rec.decisions.assign(ex.decisions().begin(), ex.decisions().end());
+  rec.fingerprints.assign(ex.fingerprints().begin(), ex.fingerprints().end());
+  rec.trace_text.clear();
+  rec.chrome_json.clear();
+  if (options.keep_trace) {
+    rec.trace_text = ex.trace().RenderText(0, ex.trace().records().size());
+    rec.chrome_json = ex.trace().RenderChromeJson();
+  }
+  ex.DestroyAllTasks();
+  state.reset();  // after the frames: they may point into it
+}
+
+#ifndef DSIM_POOL_OFF
+// The thread's executor between runs (never freed, as the pools are not);
+// empty while a run is on it, so a RunOnce inside a run makes its own.
+Executor*& IdleExecutor() {
+  static thread_local constinit Executor* idle = nullptr;
+  return idle;
+}
+#endif
+
+}  // namespace
+
 void RunOnce(const ExecutorOptions& options, Strategy& strategy,
              const Setup& setup, RunRecord& rec) {
-  std::shared_ptr<void> state;
-  {
-    Executor ex(options, strategy);
-    state = setup(ex);
-    rec.result = ex.Run();
-    rec.decisions.assign(ex.decisions().begin(), ex.decisions().end());
-    rec.fingerprints.assign(ex.fingerprints().begin(), ex.fingerprints().end());
-    rec.trace_text.clear();
-    rec.chrome_json.clear();
-    if (options.keep_trace) {
-      rec.trace_text = ex.trace().RenderText(0, ex.trace().records().size());
-      rec.chrome_json = ex.trace().RenderChromeJson();
-    }
-    ex.DestroyAllTasks();
+#ifdef DSIM_POOL_OFF
+  // Under AddressSanitizer every run gets a new executor, whose memory is
+  // freed after it (sim/pool.h says why).
+  Executor ex(options, strategy);
+  RunOn(ex, options, setup, rec);
+#else
+  // One executor per thread, reset between runs: its buffers and task
+  // states are not made and freed again for every run.
+  std::unique_ptr<Executor> ex(std::exchange(IdleExecutor(), nullptr));
+  if (ex == nullptr) {
+    ex = std::make_unique<Executor>(options, strategy);
+  } else {
+    ex->Reset(options, strategy);
   }
-  state.reset();  // after the frames: they may point into it
+  RunOn(*ex, options, setup, rec);
+  if (IdleExecutor() == nullptr) IdleExecutor() = ex.release();
+#endif
 }
 
 std::vector<Decision> FillFingerprints(const ExecutorOptions& options,

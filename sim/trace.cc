@@ -67,6 +67,16 @@ Trace::Trace(bool keep_records, bool hashing, Buffers* reuse)
   object_count_ = 1;
 }
 
+void Trace::Restart(bool keep_records, bool hashing) {
+  keep_records_ = keep_records;
+  hashing_ = hashing;
+  hash_ = kInitialHash;
+  records_.clear();
+  strings_.clear();
+  object_count_ = 1;  // "-", kept
+  task_count_ = 0;
+}
+
 void Trace::GiveBuffers(Buffers& into) {
   records_.clear();
   strings_.clear();

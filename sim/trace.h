@@ -74,6 +74,9 @@ class Trace {
                  Buffers* reuse = nullptr);
   // Gives this trace's vectors to `into` (for the next run's trace).
   void GiveBuffers(Buffers& into);
+  // As a new trace made with these flags would be, keeping this one's
+  // vectors and names (an executor reset for its next run).
+  void Restart(bool keep_records, bool hashing);
 
   // Inline: every step records a few of these.
   void Add(const TraceRecord& r) {
@@ -179,7 +182,8 @@ class Trace {
 
   bool keep_records_;
   bool hashing_;
-  uint64_t hash_ = 0x6a09e667f3bcc908ULL;
+  static constexpr uint64_t kInitialHash = 0x6a09e667f3bcc908ULL;
+  uint64_t hash_ = kInitialHash;
   std::vector<TraceRecord> records_;
   std::vector<std::string> strings_;
   // Index = ObjectId (0 is kNoObject), then names of earlier runs past
