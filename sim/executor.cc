@@ -193,6 +193,16 @@ Executor::Spare* Executor::ThreadSpare() {
 
 namespace {
 
+// A run's random streams (Stream), each split from the seed.
+std::array<Prng, kStreamCount> StreamsOf(uint64_t seed) {
+  return {Prng(seed).Split(0), Prng(seed).Split(1), Prng(seed).Split(2)};
+}
+
+// Whether the trace keeps its hash: someone reads it, or a step's.
+bool TraceHashes(const ExecutorOptions& o) {
+  return o.hash_trace || o.keep_fingerprints;
+}
+
 // Empties both; `to` ends with the larger capacity of the two.
 template <typename V>
 void TakeCapacity(V& to, V& from) {
@@ -207,10 +217,8 @@ Executor::Executor(ExecutorOptions options, Strategy& strategy)
     : options_(options),
       strategy_(&strategy),
       wants_pending_(strategy.wants_pending()),
-      streams_{Prng(options.seed).Split(0), Prng(options.seed).Split(1),
-               Prng(options.seed).Split(2)},
-      trace_(options.keep_trace,
-             options.hash_trace || options.keep_fingerprints,
+      streams_(StreamsOf(options.seed)),
+      trace_(options.keep_trace, TraceHashes(options),
              ThreadSpare() != nullptr ? &ThreadSpare()->trace : nullptr) {
   // Ours are new, and the spare's were emptied when they were given back:
   // swapping takes their capacity.
@@ -263,10 +271,8 @@ void Executor::Reset(const ExecutorOptions& options, Strategy& strategy) {
   options_ = options;
   strategy_ = &strategy;
   wants_pending_ = strategy.wants_pending();
-  streams_ = {Prng(options.seed).Split(0), Prng(options.seed).Split(1),
-              Prng(options.seed).Split(2)};
-  trace_.Restart(options.keep_trace,
-                 options.hash_trace || options.keep_fingerprints);
+  streams_ = StreamsOf(options.seed);
+  trace_.Restart(options.keep_trace, TraceHashes(options));
   current_ = kNoTask;
   current_clock_ = nullptr;
   previous_ = kNoTask;
