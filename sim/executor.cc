@@ -81,20 +81,6 @@ struct Executor::TaskState {
   VectorClock clock;
   // The locks it holds that must not be held across an RPC (no others).
   absl::InlinedVector<ObjectId, 4> held_no_rpc;
-  // As constructed, for a run after Reset (start keeps its executor).
-  void Reuse(TaskId task_id, Task<void> body, bool is_background) {
-    id = task_id;
-    root = std::move(body);
-    resume = nullptr;
-    op = nullptr;
-    background = is_background;
-    object = kNoObject;
-    finished = false;
-    cancelled = false;
-    runnable_since = kNever;
-    clock.Clear();
-    held_no_rpc.clear();
-  }
   // From the per-thread pool (sim/pool.h): every run makes a few.
   static void* operator new(std::size_t n) { return internal::PoolAllocate(n); }
   static void operator delete(void* p, std::size_t n) noexcept {
@@ -250,11 +236,7 @@ Executor::~Executor() {
 
 void Executor::Reset(const ExecutorOptions& options, Strategy& strategy) {
   DestroyAllTasks();
-  // The first task's state last: the next run's first task takes it.
-  while (!tasks_.empty()) {
-    spare_states_.push_back(std::move(tasks_.back()));
-    tasks_.pop_back();
-  }
+  tasks_.clear();
   candidates_.clear();
   pending_.clear();
   decisions_.clear();
@@ -310,14 +292,8 @@ void Executor::DestroyAllTasks() {
 TaskId Executor::AddTask(std::string_view name, Task<void> body,
                          SpawnOptions opts) {
   const TaskId id = static_cast<TaskId>(tasks_.size());
-  if (!spare_states_.empty()) {
-    spare_states_.back()->Reuse(id, std::move(body), opts.background);
-    tasks_.push_back(std::move(spare_states_.back()));
-    spare_states_.pop_back();
-  } else {
-    tasks_.push_back(std::make_unique<TaskState>(*this, id, std::move(body),
-                                                 opts.background));
-  }
+  tasks_.push_back(
+      std::make_unique<TaskState>(*this, id, std::move(body), opts.background));
   TaskState& t = *tasks_.back();
   t.resume = t.root.handle();
   t.op = &t.start;

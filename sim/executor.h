@@ -163,8 +163,8 @@ class Executor {
   // gives up. REQUIRES: called once (after construction or Reset).
   RunResult Run();
   // Makes this executor what a new one made with `options` and `strategy`
-  // would be, destroying its tasks but keeping its buffers and task states:
-  // RunOnce resets one executor per thread instead of making one per run.
+  // would be, destroying its tasks but keeping its buffers: RunOnce resets
+  // one executor per thread instead of making one per run.
   void Reset(const ExecutorOptions& options, Strategy& strategy);
 
   // Stops a task at its scheduling point and destroys its frames (their
@@ -310,8 +310,6 @@ class Executor {
   std::array<Prng, kStreamCount> streams_;
   Trace trace_;
   std::vector<std::unique_ptr<TaskState>> tasks_;  // index = TaskId
-  // Task states of earlier runs (Reset), for AddTask to reuse.
-  std::vector<std::unique_ptr<TaskState>> spare_states_;
   std::vector<TaskState*> live_;  // unfinished, in TaskId order
   size_t foreground_live_ =
       0;  // invariant: live tasks not spawned as background

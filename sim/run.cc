@@ -60,8 +60,8 @@ void RunOnce(const ExecutorOptions& options, Strategy& strategy,
   Executor ex(options, strategy);
   RunOn(ex, options, setup, rec);
 #else
-  // One executor per thread, reset between runs: its buffers and task
-  // states are not made and freed again for every run.
+  // One executor per thread, reset between runs: its buffers are not handed
+  // to a new one for every run.
   std::unique_ptr<Executor> ex(std::exchange(IdleExecutor(), nullptr));
   if (ex == nullptr) {
     ex = std::make_unique<Executor>(options, strategy);
