@@ -73,8 +73,8 @@ struct RowSpec {
 // code after the PR.
 std::vector<RowSpec> Rows();
 
-// A row that plants state in the fake containerd or restarts the daemon (not
-// run against a real containerd).
+// A row that plants state in the fake containerd or restarts the daemon, or
+// whose RPCs race an event's handling (not run against a real containerd).
 bool SimulatedOnly(const RowSpec& r);
 
 // An expectation as full method names: those in order, and those expected
