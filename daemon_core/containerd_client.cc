@@ -127,13 +127,8 @@ sim::Task<absl::Status> Client::Call(std::string method,
   sim::RpcMetadata md;
   md.emplace_back("containerd-namespace", namespace_);
   for (auto& kv : extra) md.push_back(std::move(kv));
-  absl::StatusOr<std::string> reply = co_await conn_.Unary(
-      std::move(method), std::move(md), request.SerializeAsString());
-  if (!reply.ok()) co_return reply.status();
-  if (response != nullptr && !response->ParseFromString(*reply)) {
-    co_return absl::InternalError("cannot parse the reply");
-  }
-  co_return absl::OkStatus();
+  co_return co_await conn_.UnaryMessage(std::move(method), std::move(md),
+                                        request, response);
 }
 
 sim::Task<absl::StatusOr<ContainerHandle>> Client::LoadContainer(

@@ -28,6 +28,10 @@
 #include "sim/notify.h"
 #include "sim/rpc.h"
 
+namespace containerd::services::events::v1 {
+class Envelope;
+}
+
 namespace daemon_core {
 
 // moby libcontainerd/types EventType.
@@ -261,7 +265,7 @@ class Daemon {
                             sim::Notify* subscribed);
   // The startup handshake's Namespaces/Get calls, then the subscriptions.
   sim::Task<void> Connect();
-  sim::Task<void> Dispatch(std::string envelope_bytes);
+  sim::Task<void> Dispatch(containerd::services::events::v1::Envelope env);
   sim::Task<void> QueueWorker(std::string container_id,
                               sim::Chan<QueuedEvent>* queue);
 

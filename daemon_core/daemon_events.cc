@@ -2,9 +2,9 @@
 // processEventStream), the per-container serial queues (libcontainerd/queue)
 // and ProcessEvent for the init exit, OOM, start, paused and resumed events
 // (moby daemon/monitor.go, after PR #43564).
-#include <optional>
-
 #include <google/protobuf/timestamp.pb.h>
+
+#include <optional>
 
 #include "containerd/events/task.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
@@ -65,10 +65,10 @@ sim::Task<void> Daemon::EventLoop(std::string ns, bool dispatch,
     if (stream.ok()) {
       subscribed->Fire();
       for (;;) {
-        absl::StatusOr<std::optional<std::string>> m =
-            co_await (*stream)->Next();
-        if (!m.ok() || !m->has_value()) break;
-        if (dispatch) co_await Dispatch(std::move(**m));
+        containerd::services::events::v1::Envelope env;
+        absl::StatusOr<bool> got = co_await (*stream)->NextMessage(&env);
+        if (!got.ok() || !*got) break;
+        if (dispatch) co_await Dispatch(std::move(env));
       }
     }
     // processEventStream: the stream broke (containerd restarting); once
@@ -78,9 +78,8 @@ sim::Task<void> Daemon::EventLoop(std::string ns, bool dispatch,
   }
 }
 
-sim::Task<void> Daemon::Dispatch(std::string envelope_bytes) {
-  containerd::services::events::v1::Envelope env;
-  if (!env.ParseFromString(envelope_bytes)) co_return;
+sim::Task<void> Daemon::Dispatch(
+    containerd::services::events::v1::Envelope env) {
   const std::string& topic = env.topic();
   EventInfo info;
   EventType type = EventType::kUnknown;

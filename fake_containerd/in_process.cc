@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <typeinfo>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -33,40 +34,104 @@ struct Served {
   ServeInProcessOptions options;
 };
 
-using UnaryHandler = std::function<sim::Task<absl::StatusOr<std::string>>(
-    const Served& s, sim::RpcMetadata metadata, std::string request)>;
+using Message = ::google::protobuf::Message;
+
+// A method's handler, in messages (the Services::UnaryMessage contract).
+using UnaryHandler = std::function<sim::Task<absl::Status>(
+    const Served& s, sim::RpcMetadata metadata, const Message& request,
+    Message* response)>;
 using StreamHandler =
     std::function<absl::StatusOr<std::unique_ptr<sim::RpcStream>>(
         const Served& s, sim::RpcMetadata metadata, std::string request)>;
 
-// A synchronous core call as a handler: the shim-death draw, parse, call,
-// serialize, the restart draw. The handler lives as long as the process (the
-// table below), so its captures outlive every call.
-template <typename Req, typename Resp, typename F>
-UnaryHandler Bind(std::string method, F call) {
-  return [method = std::move(method), call](
-             const Served& s, sim::RpcMetadata md,
-             std::string bytes) -> sim::Task<absl::StatusOr<std::string>> {
-    Req req;
-    if (!req.ParseFromString(bytes)) {
-      co_return absl::InternalError("grpc: error unmarshalling request");
-    }
-    const std::string ns = NamespaceOf(md);
-    if constexpr (requires { req.container_id(); }) {
-      if (s.faults->Draw(FaultPoint::kShimDies, method)) {
-        (void)s.f->kernel().KillShim(
-            ns, req.container_id());  // no task: nothing to kill
-      }
-    }
-    Resp resp;
-    absl::Status st = call(s.f, ns, req, &resp);
-    if (s.faults->Draw(FaultPoint::kContainerdRestart, method)) s.f->Restart();
-    if (!st.ok()) co_return st;
-    co_return resp.SerializeAsString();
-  };
+// A unary method: its handler, and its message types for calls in bytes.
+struct UnaryMethod {
+  const Message* request;  // default instances
+  const Message* response;
+  UnaryHandler handler;
+};
+
+// `m` as an M: itself when it is one (the daemon's client sends the generated
+// types), else a copy through bytes in `copy`.
+template <typename M>
+const M& As(const Message& m, M* copy) {
+  if (typeid(m) == typeid(M)) return static_cast<const M&>(m);
+  copy->ParseFromString(m.SerializeAsString());
+  return *copy;
 }
 
-// A stream of serialized envelopes over a Subscription.
+// Where a handler writes its reply: the caller's message when it is an M,
+// else `own`, which Deliver then copies out.
+template <typename M>
+M* ReplyTo(Message* response, M* own) {
+  if (response != nullptr && typeid(*response) == typeid(M)) {
+    return static_cast<M*>(response);
+  }
+  return own;
+}
+void Deliver(const Message& written, Message* response) {
+  if (response != nullptr && &written != response) {
+    response->ParseFromString(written.SerializeAsString());
+  }
+}
+// Moves `from` into `to` when it is an M, else copies it there.
+template <typename M>
+void MoveInto(M& from, Message* to) {
+  if (to != nullptr && typeid(*to) == typeid(M)) {
+    *static_cast<M*>(to) = std::move(from);
+  } else {
+    Deliver(from, to);
+  }
+}
+
+// A synchronous core call as a handler: the shim-death draw, the call, the
+// restart draw. The handler lives as long as the process (the table below),
+// so its captures outlive every call.
+template <typename Req, typename Resp, typename F>
+UnaryMethod Bind(std::string method, F call) {
+  return UnaryMethod{
+      &Req::default_instance(), &Resp::default_instance(),
+      [method = std::move(method), call](
+          const Served& s, sim::RpcMetadata md, const Message& request,
+          Message* response) -> sim::Task<absl::Status> {
+        Req copy;
+        const Req& req = As(request, &copy);
+        const std::string ns = NamespaceOf(md);
+        if constexpr (requires { req.container_id(); }) {
+          if (s.faults->Draw(FaultPoint::kShimDies, method)) {
+            (void)s.f->kernel().KillShim(
+                ns, req.container_id());  // no task: nothing to kill
+          }
+        }
+        Resp own;
+        Resp* resp = ReplyTo(response, &own);
+        absl::Status st = call(s.f, ns, req, resp);
+        if (s.faults->Draw(FaultPoint::kContainerdRestart, method)) {
+          s.f->Restart();
+        }
+        if (st.ok()) Deliver(*resp, response);
+        co_return st;
+      }};
+}
+
+// A method called in bytes: parsed into its request type, answered in
+// messages, the reply serialized.
+sim::Task<absl::StatusOr<std::string>> ServeBytes(const Served& s,
+                                                  const UnaryMethod& m,
+                                                  sim::RpcMetadata metadata,
+                                                  std::string bytes) {
+  std::unique_ptr<Message> request(m.request->New());
+  if (!request->ParseFromString(bytes)) {
+    co_return absl::InternalError("grpc: error unmarshalling request");
+  }
+  std::unique_ptr<Message> response(m.response->New());
+  absl::Status st =
+      co_await m.handler(s, std::move(metadata), *request, response.get());
+  if (!st.ok()) co_return st;
+  co_return response->SerializeAsString();
+}
+
+// A stream of envelopes over a Subscription.
 class EnvelopeStream : public sim::RpcStream {
  public:
   explicit EnvelopeStream(std::unique_ptr<Subscription> sub)
@@ -79,6 +144,15 @@ class EnvelopeStream : public sim::RpcStream {
     }
     co_return std::optional<std::string>(e->SerializeAsString());
   }
+  sim::Task<absl::StatusOr<bool>> NextMessage(Message* message) override {
+    std::optional<Envelope> e = co_await sub_->Next();
+    if (!e.has_value()) {
+      if (!sub_->final_status().ok()) co_return sub_->final_status();
+      co_return false;
+    }
+    MoveInto(*e, message);
+    co_return true;
+  }
 
  private:
   std::unique_ptr<Subscription> sub_;
@@ -88,7 +162,7 @@ class EnvelopeStream : public sim::RpcStream {
 // its own Served over this table.
 struct Table {
   // Looked up by full method name, never iterated.
-  absl::flat_hash_map<std::string, UnaryHandler> unary;
+  absl::flat_hash_map<std::string, UnaryMethod> unary;
   absl::flat_hash_map<std::string, StreamHandler> streams;
 };
 
@@ -132,18 +206,21 @@ Table BuildTable() {
 
   // With ServeInProcessOptions::task_create_event_wait, a successful create
   // replies only once the subscribers took its events (bounded).
-  table.unary[k + "Create"] =
-      [inner = Bind<tpb::CreateTaskRequest, tpb::CreateTaskResponse>(
-           k + "Create", [](FakeContainerd* f, const std::string& ns, auto& r,
-                            auto* o) { return f->CreateTask(ns, r, o); })](
-          const Served& s, sim::RpcMetadata md,
-          std::string bytes) -> sim::Task<absl::StatusOr<std::string>> {
-    absl::StatusOr<std::string> reply =
-        co_await inner(s, std::move(md), std::move(bytes));
-    const sim::Nanos wait = s.options.task_create_event_wait;
-    if (reply.ok() && wait > 0) (void)co_await s.f->events().AwaitTaken(wait);
-    co_return reply;
-  };
+  table.unary[k + "Create"] = [&] {
+    UnaryMethod create = Bind<tpb::CreateTaskRequest, tpb::CreateTaskResponse>(
+        k + "Create", [](FakeContainerd* f, const std::string& ns, auto& r,
+                         auto* o) { return f->CreateTask(ns, r, o); });
+    create.handler = [inner = std::move(create.handler)](
+                         const Served& s, sim::RpcMetadata md,
+                         const Message& request,
+                         Message* response) -> sim::Task<absl::Status> {
+      absl::Status st = co_await inner(s, std::move(md), request, response);
+      const sim::Nanos wait = s.options.task_create_event_wait;
+      if (st.ok() && wait > 0) (void)co_await s.f->events().AwaitTaken(wait);
+      co_return st;
+    };
+    return create;
+  }();
   unary(k + "Start", pair<tpb::StartRequest, tpb::StartResponse>(),
         [](FakeContainerd* f, const std::string& ns, auto& r, auto* o) {
           return f->Start(ns, r, o);
@@ -197,19 +274,19 @@ Table BuildTable() {
         [](FakeContainerd* f, const std::string& ns, auto& r, auto* o) {
           return f->ListPids(ns, r, o);
         });
-  table.unary[k + "Wait"] =
-      [](const Served& s, sim::RpcMetadata md,
-         std::string bytes) -> sim::Task<absl::StatusOr<std::string>> {
-    tpb::WaitRequest req;
-    if (!req.ParseFromString(bytes)) {
-      co_return absl::InternalError("grpc: error unmarshalling request");
-    }
-    std::string ns = NamespaceOf(md);
-    absl::StatusOr<tpb::WaitResponse> r =
-        co_await s.f->Wait(std::move(ns), std::move(req));
-    if (!r.ok()) co_return r.status();
-    co_return r->SerializeAsString();
-  };
+  table.unary[k + "Wait"] = UnaryMethod{
+      &tpb::WaitRequest::default_instance(),
+      &tpb::WaitResponse::default_instance(),
+      [](const Served& s, sim::RpcMetadata md, const Message& request,
+         Message* response) -> sim::Task<absl::Status> {
+        tpb::WaitRequest copy;
+        tpb::WaitRequest req = As(request, &copy);
+        absl::StatusOr<tpb::WaitResponse> r =
+            co_await s.f->Wait(NamespaceOf(md), std::move(req));
+        if (!r.ok()) co_return r.status();
+        MoveInto(*r, response);
+        co_return absl::OkStatus();
+      }};
 
   unary(e + "Publish", pair<epb::PublishRequest, Empty>(),
         [](FakeContainerd* f, const std::string& ns, auto& r, auto*) {
@@ -289,25 +366,27 @@ class InProcessServices : public SimTransport::Services {
   std::optional<sim::Task<absl::StatusOr<std::string>>> Unary(
       const std::string& method, sim::RpcMetadata metadata,
       std::string request) override {
-    return Call(table_.unary, method, std::move(metadata), std::move(request));
+    auto it = table_.unary.find(method);
+    if (it == table_.unary.end()) return std::nullopt;
+    return ServeBytes(served_, it->second, std::move(metadata),
+                      std::move(request));
+  }
+  std::optional<sim::Task<absl::Status>> UnaryMessage(
+      const std::string& method, sim::RpcMetadata metadata,
+      const Message& request, Message* response) override {
+    auto it = table_.unary.find(method);
+    if (it == table_.unary.end()) return std::nullopt;
+    return it->second.handler(served_, std::move(metadata), request, response);
   }
   std::optional<absl::StatusOr<std::unique_ptr<sim::RpcStream>>> ServerStream(
       const std::string& method, sim::RpcMetadata metadata,
       std::string request) override {
-    return Call(table_.streams, method, std::move(metadata),
-                std::move(request));
+    auto it = table_.streams.find(method);
+    if (it == table_.streams.end()) return std::nullopt;
+    return it->second(served_, std::move(metadata), std::move(request));
   }
 
  private:
-  // The handler's call, or nullopt when `handlers` has none for `method`.
-  template <typename Handlers>
-  auto Call(const Handlers& handlers, const std::string& method,
-            sim::RpcMetadata metadata, std::string request)
-      -> std::optional<typename Handlers::mapped_type::result_type> {
-    auto it = handlers.find(method);
-    if (it == handlers.end()) return std::nullopt;
-    return it->second(served_, std::move(metadata), std::move(request));
-  }
   // Built on first use, never destroyed (no order of destruction at exit).
   static const Table& TheTable() {
     static const Table* table = new Table(BuildTable());

@@ -1,8 +1,11 @@
 // fake_containerd/in_process.h: serves a FakeContainerd on a SimTransport.
-// Every full method name is bound to a handler that parses the request bytes,
-// takes the namespace from the `containerd-namespace` metadata, calls the core,
-// and serializes the reply, so a client talks to the fake exactly as to a real
-// containerd, in bytes, through the sim transport.
+// Every full method name is bound to a handler that takes the namespace from
+// the `containerd-namespace` metadata and calls the core with the request
+// message, so a client talks to the fake as to a real containerd. A call in
+// bytes (Unary, as a real client's over `dsim serve`) is parsed and its reply
+// serialized; a call in messages (UnaryMessage, the daemon model's in a
+// simulated run) hands them over, with the same scheduling points, fault draws
+// and trace records (in_process_test.cc).
 //
 // Two fault points are drawn here, from the transport's fault model: kShimDies
 // before a request that names a container (its shim died earlier: the task is

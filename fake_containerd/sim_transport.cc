@@ -1,5 +1,7 @@
 #include "fake_containerd/sim_transport.h"
 
+#include <google/protobuf/message.h>
+
 #include "absl/status/status.h"
 
 namespace fake_containerd {
@@ -35,10 +37,11 @@ sim::ObjectId SimTransport::MethodObject(const std::string& method) {
   return method_objects_[method] = ex_.NewObject(method);
 }
 
-sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
-    std::string method, sim::RpcMetadata metadata, std::string request) {
+sim::Task<absl::Status> SimTransport::Exchange(const std::string& method,
+                                               size_t request_size,
+                                               StartCall serve) {
   const sim::ObjectId rpc = MethodObject(method);
-  ex_.Record(sim::EventKind::kRpcRequest, rpc, request.size());
+  ex_.Record(sim::EventKind::kRpcRequest, rpc, request_size);
   // The handler runs in this step and touches what it reads and writes (the
   // fake's store, kernel and tables keep an object per container and per
   // table), so calls about different containers commute.
@@ -49,13 +52,8 @@ sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
         "connection error: transport is closing (" + method + ")");
   }
   if (observer_) observer_(method);
-  std::optional<sim::Task<absl::StatusOr<std::string>>> call;
-  if (auto handler = unary_.find(method); handler != unary_.end()) {
-    call = handler->second(std::move(metadata), std::move(request));
-  } else if (services_ != nullptr) {
-    call = services_->Unary(method, std::move(metadata), std::move(request));
-  }
-  absl::StatusOr<std::string> reply;
+  std::optional<sim::Task<absl::Status>> call = serve();
+  absl::Status reply;
   if (call.has_value()) {
     reply = co_await *std::move(call);
   } else {
@@ -69,8 +67,71 @@ sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
   }
   co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kRead);
   ex_.Record(sim::EventKind::kRpcReply, rpc,
-             static_cast<uint64_t>(reply.status().code()));
+             static_cast<uint64_t>(reply.code()));
   co_return reply;
+}
+
+namespace {
+
+// A bytes handler's call as a status, its reply kept in `reply`.
+sim::Task<absl::Status> KeepReply(sim::Task<absl::StatusOr<std::string>> call,
+                                  std::string* reply) {
+  absl::StatusOr<std::string> r = co_await std::move(call);
+  if (!r.ok()) co_return r.status();
+  *reply = *std::move(r);
+  co_return absl::OkStatus();
+}
+
+// A bytes handler's call in messages.
+sim::Task<absl::Status> OverBytes(sim::Task<absl::StatusOr<std::string>> call,
+                                  google::protobuf::Message* response) {
+  absl::StatusOr<std::string> r = co_await std::move(call);
+  if (!r.ok()) co_return r.status();
+  if (response != nullptr && !response->ParseFromString(*r)) {
+    co_return absl::InternalError("cannot parse the reply");
+  }
+  co_return absl::OkStatus();
+}
+
+}  // namespace
+
+sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
+    std::string method, sim::RpcMetadata metadata, std::string request) {
+  std::string reply;
+  auto serve = [&]() -> std::optional<sim::Task<absl::Status>> {
+    std::optional<sim::Task<absl::StatusOr<std::string>>> call;
+    if (auto handler = unary_.find(method); handler != unary_.end()) {
+      call = handler->second(std::move(metadata), std::move(request));
+    } else if (services_ != nullptr) {
+      call = services_->Unary(method, std::move(metadata), std::move(request));
+    }
+    if (!call.has_value()) return std::nullopt;
+    return KeepReply(*std::move(call), &reply);
+  };
+  absl::Status s = co_await Exchange(method, request.size(), serve);
+  if (!s.ok()) co_return s;
+  co_return reply;
+}
+
+sim::Task<absl::Status> SimTransport::UnaryMessage(
+    std::string method, sim::RpcMetadata metadata,
+    const google::protobuf::Message& request,
+    google::protobuf::Message* response) {
+  if (response != nullptr) response->Clear();
+  auto serve = [&]() -> std::optional<sim::Task<absl::Status>> {
+    if (auto handler = unary_.find(method); handler != unary_.end()) {
+      return OverBytes(
+          handler->second(std::move(metadata), request.SerializeAsString()),
+          response);
+    }
+    if (services_ == nullptr) return std::nullopt;
+    return services_->UnaryMessage(method, std::move(metadata), request,
+                                   response);
+  };
+  absl::Status s = co_await Exchange(method, request.ByteSizeLong(), serve);
+  // As over bytes, a failed call leaves no reply.
+  if (!s.ok() && response != nullptr) response->Clear();
+  co_return s;
 }
 
 // Each message of a server stream reaches the client through a scheduling
@@ -84,6 +145,12 @@ class SimTransport::Stream : public sim::RpcStream {
     absl::StatusOr<std::optional<std::string>> m = co_await inner_->Next();
     co_await ex_.Point(sim::OpKind::kRpcReply, rpc_, sim::Access::kRead);
     co_return m;
+  }
+  sim::Task<absl::StatusOr<bool>> NextMessage(
+      google::protobuf::Message* message) override {
+    absl::StatusOr<bool> got = co_await inner_->NextMessage(message);
+    co_await ex_.Point(sim::OpKind::kRpcReply, rpc_, sim::Access::kRead);
+    co_return got;
   }
 
  private:

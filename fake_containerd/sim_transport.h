@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "fake_containerd/faults.h"
 #include "sim/executor.h"
 #include "sim/rpc.h"
@@ -42,6 +43,12 @@ class SimTransport : public sim::RpcConnection {
     virtual std::optional<sim::Task<absl::StatusOr<std::string>>> Unary(
         const std::string& method, sim::RpcMetadata metadata,
         std::string request) = 0;
+    // The call in messages (the sim::RpcConnection::UnaryMessage contract:
+    // `response`, possibly nullptr, arrives cleared), or nullopt.
+    virtual std::optional<sim::Task<absl::Status>> UnaryMessage(
+        const std::string& method, sim::RpcMetadata metadata,
+        const google::protobuf::Message& request,
+        google::protobuf::Message* response) = 0;
     virtual std::optional<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>
     ServerStream(const std::string& method, sim::RpcMetadata metadata,
                  std::string request) = 0;
@@ -62,13 +69,24 @@ class SimTransport : public sim::RpcConnection {
   sim::Task<absl::StatusOr<std::string>> Unary(std::string method,
                                                sim::RpcMetadata metadata,
                                                std::string request) override;
+  sim::Task<absl::Status> UnaryMessage(
+      std::string method, sim::RpcMetadata metadata,
+      const google::protobuf::Message& request,
+      google::protobuf::Message* response) override;
   sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>> ServerStream(
       std::string method, sim::RpcMetadata metadata,
       std::string request) override;
 
  private:
   class Stream;
+  using StartCall = absl::FunctionRef<std::optional<sim::Task<absl::Status>>()>;
   sim::ObjectId MethodObject(const std::string& method);
+  // The transport's part of a unary call, bytes or messages alike: the
+  // scheduling points, the fault draws and the trace records around `serve`,
+  // which starts the handler (nullopt: no such method); the reply stays with
+  // the caller.
+  sim::Task<absl::Status> Exchange(const std::string& method,
+                                   size_t request_size, StartCall serve);
 
   sim::Executor& ex_;
   Faults& faults_;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <typeinfo>
 
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
@@ -28,6 +29,19 @@ class TappedConnection::Stream : public sim::RpcStream {
     }
     co_return m;
   }
+  sim::Task<absl::StatusOr<bool>> NextMessage(
+      google::protobuf::Message* message) override {
+    absl::StatusOr<bool> got = co_await inner_->NextMessage(message);
+    if (got.ok() && *got && *tap_) {
+      if (typeid(*message) == typeid(fake_containerd::Envelope)) {
+        (*tap_)(static_cast<const fake_containerd::Envelope&>(*message));
+      } else if (fake_containerd::Envelope e;
+                 e.ParseFromString(message->SerializeAsString())) {
+        (*tap_)(e);
+      }
+    }
+    co_return got;
+  }
 
  private:
   std::unique_ptr<sim::RpcStream> inner_;
@@ -39,6 +53,15 @@ sim::Task<absl::StatusOr<std::string>> TappedConnection::Unary(
   if (count_rpcs_) rpcs_.Record(method);
   co_return co_await inner_.Unary(std::move(method), std::move(metadata),
                                   std::move(request));
+}
+
+sim::Task<absl::Status> TappedConnection::UnaryMessage(
+    std::string method, sim::RpcMetadata metadata,
+    const google::protobuf::Message& request,
+    google::protobuf::Message* response) {
+  if (count_rpcs_) rpcs_.Record(method);
+  co_return co_await inner_.UnaryMessage(std::move(method), std::move(metadata),
+                                         request, response);
 }
 
 sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>

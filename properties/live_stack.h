@@ -41,6 +41,10 @@ class TappedConnection : public sim::RpcConnection {
   sim::Task<absl::StatusOr<std::string>> Unary(std::string method,
                                                sim::RpcMetadata metadata,
                                                std::string request) override;
+  sim::Task<absl::Status> UnaryMessage(
+      std::string method, sim::RpcMetadata metadata,
+      const google::protobuf::Message& request,
+      google::protobuf::Message* response) override;
   sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>> ServerStream(
       std::string method, sim::RpcMetadata metadata,
       std::string request) override;
