@@ -124,16 +124,24 @@ void EventExchange::Forward(Envelope envelope) {
   if (tap_) tap_(envelope);
   ex_.Touch(subscribers_object_, sim::Access::kRead);
   std::erase_if(subscribers_, [](const auto& s) { return s->closed; });
-  for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
-    if (!s->filter.Matches(envelope.namespace_(), envelope.topic())) continue;
-    if (!s->queue.TrySend(envelope)) {
+  auto deliver = [this](Subscription::State& s, Envelope e) {
+    if (!s.queue.TrySend(std::move(e))) {
       ex_.ReachBound("the event queue of a containerd subscription passed " +
                      std::to_string(kQueueCapacity) +
                      " envelopes its consumer had not taken");
-      return;
+      return false;
     }
-    ++s->matched;
+    ++s.matched;
+    return true;
+  };
+  // A copy for each matching subscriber but the last, which takes this one.
+  Subscription::State* last = nullptr;
+  for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
+    if (!s->filter.Matches(envelope.namespace_(), envelope.topic())) continue;
+    if (last != nullptr && !deliver(*last, envelope)) return;
+    last = s.get();
   }
+  if (last != nullptr) deliver(*last, std::move(envelope));
 }
 
 absl::StatusOr<std::unique_ptr<Subscription>> EventExchange::Subscribe(

@@ -170,6 +170,8 @@ class Chan<T>::SendOp : public internal::Op {
   bool Ready() const override {
     if (ch_.closed_ || matched_) return true;
     if (ch_.unbuffered()) {
+      // Most polls find nobody on the other side: no search then.
+      if (ch_.receivers_.empty()) return false;
       const long i = IndexOf(ch_.senders_, this);
       return i >= 0 && i < static_cast<long>(ch_.receivers_.size());
     }
@@ -258,6 +260,7 @@ class Chan<T>::RecvOp : public internal::Op {
   bool Ready() const override {
     if (got_.has_value() || ch_.closed_) return true;
     if (ch_.unbuffered()) {
+      if (ch_.senders_.empty()) return false;  // as in SendOp::Ready
       const long i = IndexOf(ch_.receivers_, this);
       return i >= 0 && i < static_cast<long>(ch_.senders_.size());
     }
