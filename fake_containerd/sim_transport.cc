@@ -82,17 +82,6 @@ sim::Task<absl::Status> KeepReply(sim::Task<absl::StatusOr<std::string>> call,
   co_return absl::OkStatus();
 }
 
-// A bytes handler's call in messages.
-sim::Task<absl::Status> OverBytes(sim::Task<absl::StatusOr<std::string>> call,
-                                  google::protobuf::Message* response) {
-  absl::StatusOr<std::string> r = co_await std::move(call);
-  if (!r.ok()) co_return r.status();
-  if (response != nullptr && !response->ParseFromString(*r)) {
-    co_return absl::InternalError("cannot parse the reply");
-  }
-  co_return absl::OkStatus();
-}
-
 }  // namespace
 
 sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
@@ -117,14 +106,13 @@ sim::Task<absl::Status> SimTransport::UnaryMessage(
     std::string method, sim::RpcMetadata metadata,
     const google::protobuf::Message& request,
     google::protobuf::Message* response) {
+  if (services_ == nullptr || unary_.contains(method)) {
+    // A handler registered one by one takes bytes.
+    co_return co_await RpcConnection::UnaryMessage(
+        std::move(method), std::move(metadata), request, response);
+  }
   if (response != nullptr) response->Clear();
   auto serve = [&]() -> std::optional<sim::Task<absl::Status>> {
-    if (auto handler = unary_.find(method); handler != unary_.end()) {
-      return OverBytes(
-          handler->second(std::move(metadata), request.SerializeAsString()),
-          response);
-    }
-    if (services_ == nullptr) return std::nullopt;
     return services_->UnaryMessage(method, std::move(metadata), request,
                                    response);
   };

@@ -1,5 +1,6 @@
 #include "fake_containerd/sim_transport.h"
 
+#include <google/protobuf/wrappers.pb.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -16,6 +17,7 @@ namespace fake_containerd {
 namespace {
 
 constexpr char kEcho[] = "/test.Echo/Echo";
+constexpr char kSame[] = "/test.Echo/Same";
 
 sim::Task<absl::StatusOr<std::string>> Echo(sim::RpcMetadata md,
                                             std::string request) {
@@ -55,6 +57,31 @@ TEST(SimTransportTest, CarriesRequestMetadataAndReply) {
   ASSERT_EQ(w.replies.size(), 1u);
   EXPECT_EQ(*w.replies[0], "moby:ping");
   EXPECT_EQ(w.seen, std::vector<std::string>{kEcho});
+}
+
+sim::Task<absl::StatusOr<std::string>> Same(sim::RpcMetadata,
+                                            std::string request) {
+  co_return request;
+}
+
+TEST(SimTransportTest, MessagesReachAHandlerOfBytes) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  World w(ex);
+  w.transport.RegisterUnary(kSame, Same);
+  google::protobuf::StringValue reply;
+  absl::Status status;
+  ex.Spawn("client",
+           [](World& wd, google::protobuf::StringValue* r,
+              absl::Status* out) -> sim::Task<void> {
+             google::protobuf::StringValue req;
+             req.set_value("ping");
+             *out = co_await wd.transport.UnaryMessage(kSame, {}, req, r);
+           }(w, &reply, &status));
+  ASSERT_EQ(ex.Run().outcome, sim::RunOutcome::kCompleted);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(reply.value(), "ping");
+  EXPECT_EQ(w.seen, std::vector<std::string>{kSame});
 }
 
 TEST(SimTransportTest, UnknownMethodIsUnimplemented) {
