@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -277,9 +278,12 @@ class Search {
  public:
   Search(const Partition& p, uint64_t max_nodes)
       : p_(p), max_nodes_(max_nodes) {
-    for (size_t i = 0; i < p_.ops.size(); ++i) {
+    const size_t n = p_.ops.size();
+    for (size_t i = 0; i < n; ++i) {
       if (p_.ops[i].event != nullptr) queue_.push_back(static_cast<int>(i));
     }
+    must_wait_.resize(n);
+    overtaken_by_.resize(n);
   }
 
   Outcome Run() {
@@ -335,22 +339,44 @@ class Search {
   }
 
   // A mandatory op still to finish returned before op i was invoked.
-  bool MustWait(const Node& n, size_t i) const {
-    for (size_t j = 0; j < p_.ops.size(); ++j) {
-      if (j != i && !Done(n, j) && !p_.ops[j].optional &&
-          p_.history->Precedes(p_.ops[j].resp, p_.ops[i].inv)) {
-        return true;
+  // Which op returned before which was invoked is fixed by the history:
+  // looked up once per op (when first asked), not at every node.
+  const std::vector<size_t>& MustWaitFor(size_t i) const {
+    std::optional<std::vector<size_t>>& w = must_wait_[i];
+    if (!w.has_value()) {
+      w.emplace();
+      for (size_t j = 0; j < p_.ops.size(); ++j) {
+        if (j != i && !p_.ops[j].optional &&
+            p_.history->Precedes(p_.ops[j].resp, p_.ops[i].inv)) {
+          w->push_back(j);
+        }
       }
+    }
+    return *w;
+  }
+  const std::vector<size_t>& OvertakenBy(size_t i) const {
+    std::optional<std::vector<size_t>>& o = overtaken_by_[i];
+    if (!o.has_value()) {
+      o.emplace();
+      for (size_t j = 0; j < p_.ops.size(); ++j) {
+        if (p_.history->Precedes(p_.ops[i].resp, p_.ops[j].inv)) {
+          o->push_back(j);
+        }
+      }
+    }
+    return *o;
+  }
+  bool MustWait(const Node& n, size_t i) const {
+    for (size_t j : MustWaitFor(i)) {
+      if (!Done(n, j)) return true;
     }
     return false;
   }
-  // An op already (partly) applied was invoked after op i returned.
+  // An op already (partly) applied was invoked after (optional) op i
+  // returned.
   bool Overtaken(const Node& n, size_t i) const {
-    for (size_t j = 0; j < p_.ops.size(); ++j) {
-      if (n.progress[j] > 0 &&
-          p_.history->Precedes(p_.ops[i].resp, p_.ops[j].inv)) {
-        return true;
-      }
+    for (size_t j : OvertakenBy(i)) {
+      if (n.progress[j] > 0) return true;
     }
     return false;
   }
@@ -432,12 +458,16 @@ class Search {
   // history, without the recursive search's stack (a restart loop through a
   // long wait makes thousands of steps).
   bool Greedy(Node n) {
+    // Reused from step to step: assigning a node to `child` keeps its
+    // storage (the spec's map nodes among it).
+    std::vector<std::pair<uint64_t, size_t>> order;
+    Node child;
     for (uint64_t steps = 0; steps <= max_nodes_; ++steps) {
-      std::vector<std::pair<uint64_t, size_t>> order;
+      order.clear();
       if (Candidates(n, &order)) return true;
       bool moved = false;
       for (const auto& [unused, i] : order) {
-        Node child = n;
+        child = n;
         const LinOp& op = p_.ops[i];
         const int step = n.progress[i];
         absl::Status s =
@@ -446,26 +476,26 @@ class Search {
                 : ApplyCall(child.spec, op, step, child.handles[i]);
         if (!s.ok()) continue;
         ++child.progress[i];
-        n = std::move(child);
+        std::swap(n, child);
         moved = true;
         break;
       }
       if (!moved && n.spec.IsRestarting(p_.container)) {
         for (int kind = 0; kind <= (p_.faults ? 2 : 1) && !moved; ++kind) {
-          Node child = n;
+          child = n;
           absl::Status s = kind == 0 ? child.spec.AutoRestart(p_.container)
                            : kind == 1
                                ? child.spec.RestartCancelled(p_.container)
                                : child.spec.RestartFailed(p_.container);
           if (!s.ok()) continue;
-          n = std::move(child);
+          std::swap(n, child);
           moved = true;
         }
       }
       if (!moved && n.spec.AutoRemoveDue(p_.container)) {
-        Node child = n;
+        child = n;
         if (child.spec.AutoRemoveStep(p_.container).ok()) {
-          n = std::move(child);
+          std::swap(n, child);
           moved = true;
         }
       }
@@ -587,6 +617,11 @@ class Search {
   const Partition& p_;
   const uint64_t max_nodes_;
   std::vector<int> queue_;  // the event ops, in queue order
+  // must_wait_[i]: the mandatory ops that returned before op i was invoked;
+  // overtaken_by_[i]: the ops invoked after op i returned. Filled when first
+  // read.
+  mutable std::vector<std::optional<std::vector<size_t>>> must_wait_;
+  mutable std::vector<std::optional<std::vector<size_t>>> overtaken_by_;
   uint64_t nodes_ = 0;
   absl::flat_hash_set<std::string> memo_;  // membership only, never iterated
   bool backtracked_ = false;

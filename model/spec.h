@@ -345,8 +345,11 @@ class Spec {
   std::vector<Waiter> waiters_;
 };
 
+// Whether `reply` matches one of `allowed`.
+bool ReplyAllowed(const std::vector<AllowedReply>& allowed, const Reply& reply);
 // OK iff `reply` matches one of `allowed`; else a message naming the call,
-// the observed reply and what was allowed.
+// the observed reply and what was allowed. (Callers that name the call at a
+// cost ask ReplyAllowed first.)
 absl::Status CheckReply(absl::string_view call,
                         const std::vector<AllowedReply>& allowed,
                         const Reply& reply);

@@ -30,7 +30,8 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
   // removal shows "removing", or "dead" once the mark was reset.
   if (c.dead && seen.status == ContainerStatus::kDead)
     want.status = seen.status;
-  const std::string who = absl::StrCat("ContainerInspect(", id, ")");
+  // Named only in a violation: most checks pass.
+  const auto who = [id] { return absl::StrCat("ContainerInspect(", id, ")"); };
 
   // I1: ExecIDs lists exactly the execs that have not exited.
   const std::set<std::string> seen_ids(seen.exec_ids.begin(),
@@ -39,7 +40,7 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
     if (c.execs.contains(eid)) continue;
     const Exec* e = FindExec(eid);
     if (e == nullptr || e->container_id != c.id) {
-      return Violation("I1", absl::StrCat(who, " lists exec ", eid,
+      return Violation("I1", absl::StrCat(who(), " lists exec ", eid,
                                           ", which is not one of its execs"));
     }
     if (e->status == ExecStatus::kExited) {
@@ -50,26 +51,26 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
                              " was seen exited by ExecInspect but is "
                              "listed in ContainerInspect ExecIDs")
               : absl::StrCat("exec ", eid, " has exited (code ", e->exit_code,
-                             ") but is listed in ", who, " ExecIDs"));
+                             ") but is listed in ", who(), " ExecIDs"));
     }
     return Violation("I1", absl::StrCat("exec ", eid,
                                         " was unregistered when the container "
                                         "stopped but is listed in ",
-                                        who, " ExecIDs"));
+                                        who(), " ExecIDs"));
   }
   for (const std::string& eid : c.execs) {
     if (!seen_ids.contains(eid)) {
       return Violation("I1", absl::StrCat("exec ", eid,
                                           " has not exited but is missing "
                                           "from ",
-                                          who, " ExecIDs"));
+                                          who(), " ExecIDs"));
     }
   }
 
   // I6: OOMKilled iff an OOM event was processed since the last SetRunning.
   if (seen.oom_killed != want.oom_killed) {
     return Violation(
-        "I6", absl::StrCat(who, " shows OOMKilled=", Bool(seen.oom_killed),
+        "I6", absl::StrCat(who(), " shows OOMKilled=", Bool(seen.oom_killed),
                            want.oom_killed
                                ? " but an OOM event was processed since the "
                                  "last successful start"
@@ -78,17 +79,19 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
   }
   // I9: a failed start leaves the container not running.
   if (seen.running && !want.running && c.last_start_failed) {
-    return Violation("I9", absl::StrCat(who,
+    return Violation("I9", absl::StrCat(who(),
                                         " shows Running=true after a failed "
                                         "start (exit code ",
                                         want.exit_code, ")"));
   }
-  const std::string model_state =
-      absl::StrCat(" but the container is ", ToString(want.status),
-                   " with exit code ", want.exit_code);
+  const auto model_state = [&want] {
+    return absl::StrCat(" but the container is ", ToString(want.status),
+                        " with exit code ", want.exit_code);
+  };
   if (seen.status != want.status) {
-    return Violation("state", absl::StrCat(who, " shows status ",
-                                           ToString(seen.status), model_state));
+    return Violation(
+        "state", absl::StrCat(who(), " shows status ", ToString(seen.status),
+                              model_state()));
   }
   struct Field {
     absl::string_view name;
@@ -100,14 +103,14 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
                          Field{"Dead", seen.dead, want.dead},
                          Field{"Pid>0", seen.has_pid, want.has_pid}}) {
     if (f.seen != f.want) {
-      return Violation("state", absl::StrCat(who, " shows ", f.name, "=",
-                                             Bool(f.seen), model_state));
+      return Violation("state", absl::StrCat(who(), " shows ", f.name, "=",
+                                             Bool(f.seen), model_state()));
     }
   }
   if (seen.exit_code != want.exit_code) {
     return Violation(
         "state",
-        absl::StrCat(who, " shows ExitCode=", seen.exit_code, model_state));
+        absl::StrCat(who(), " shows ExitCode=", seen.exit_code, model_state()));
   }
   return absl::OkStatus();
 }
@@ -143,28 +146,30 @@ absl::Status Spec::ContainerWaitEnd(int waiter, const Reply& reply,
         absl::StrCat("ContainerWaitEnd: unknown waiter ", waiter));
   }
   const Waiter& w = waiters_[waiter];
-  const std::string who =
-      absl::StrCat("Wait(", ToString(w.condition), ") on ", w.container_id);
+  const auto who = [&w] {
+    return absl::StrCat("Wait(", ToString(w.condition), ") on ",
+                        w.container_id);
+  };
   if (reply.kind != ErrorKind::kNone) {
     // A client that gives up (context canceled) sees an error; a woken
     // waiter always has its result.
     if (w.woken) {
-      return Violation("I7",
-                       absl::StrCat(who, " failed with ", ToString(reply.kind),
-                                    " but its condition was met"));
+      return Violation(
+          "I7", absl::StrCat(who(), " failed with ", ToString(reply.kind),
+                             " but its condition was met"));
     }
     return absl::OkStatus();
   }
   if (!w.woken) {
     return Violation(
-        "I7", absl::StrCat(who, " returned ", status_code,
+        "I7", absl::StrCat(who(), " returned ", status_code,
                            w.condition == WaitCondition::kRemoved
                                ? " but the container has not been removed"
                                : " but the container has not exited since "
                                  "the wait began"));
   }
   if (status_code != w.result) {
-    return Violation("I7", absl::StrCat(who, " returned ", status_code,
+    return Violation("I7", absl::StrCat(who(), " returned ", status_code,
                                         " but the container exited with ",
                                         w.result, " at the transition"));
   }

@@ -240,15 +240,14 @@ absl::Status Spec::ExecStartAct(absl::string_view exec_id, const Reply& reply) {
     allowed = {Ok(), Err(ErrorKind::kSystem),
                Err(ErrorKind::kInvalidParameter)};
   }
-  if (absl::Status s = CheckReply(
-          absl::StrCat("ContainerExecStart(", exec_id, ") on ",
-                       c == nullptr
-                           ? "removed"
-                           : std::string(ToString(Inspect(c->id)->status)),
-                       " container ", e->container_id),
-          allowed, reply);
-      !s.ok()) {
-    return s;
+  if (!ReplyAllowed(allowed, reply)) {
+    return CheckReply(
+        absl::StrCat("ContainerExecStart(", exec_id, ") on ",
+                     c == nullptr
+                         ? "removed"
+                         : std::string(ToString(Inspect(c->id)->status)),
+                     " container ", e->container_id),
+        allowed, reply);
   }
   if (reply.kind == ErrorKind::kNone) {
     e->status = ExecStatus::kRunning;
