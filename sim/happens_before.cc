@@ -18,9 +18,18 @@ void HappensBefore::Base(TaskId task, const Footprint& footprint,
   if (footprint.conflicts_with_all()) c->Join(all_);
 }
 
+int64_t HappensBefore::DenseIndex(ObjectId id) {
+  if (id < kDenseIds) return id;
+  if (!IsChannelPart(id)) return -1;
+  const ObjectId channel = ChannelOfPart(id);
+  const uint32_t part = id & 0xfffu;
+  if (channel >= kDenseIds || part >= kDenseParts) return -1;
+  return int64_t{kDenseIds} + int64_t{channel} * kDenseParts + part;
+}
+
 int64_t HappensBefore::Find(ObjectId id) const {
-  if (id < kDenseIds) {
-    return id < dense_.size() ? int64_t{dense_[id]} - 1 : -1;
+  if (const int64_t i = DenseIndex(id); i >= 0) {
+    return static_cast<size_t>(i) < dense_.size() ? int64_t{dense_[i]} - 1 : -1;
   }
   auto it = sparse_.find(id);
   return it == sparse_.end() ? -1 : int64_t{it->second};
@@ -34,9 +43,9 @@ uint32_t HappensBefore::Add(ObjectId id) {
   } else {
     ids_[slot] = id;
   }
-  if (id < kDenseIds) {
-    if (id >= dense_.size()) dense_.resize(size_t{id} + 1, 0);
-    dense_[id] = slot + 1;
+  if (const int64_t i = DenseIndex(id); i >= 0) {
+    if (static_cast<size_t>(i) >= dense_.size()) dense_.resize(i + 1, 0);
+    dense_[i] = slot + 1;
   } else {
     sparse_.emplace(id, slot);
   }
@@ -103,7 +112,7 @@ void HappensBefore::Clear() {
   for (size_t i = 0; i < used_; ++i) {
     objects_[i].write.Clear();
     objects_[i].reads.Clear();
-    if (ids_[i] < kDenseIds) dense_[ids_[i]] = 0;
+    if (const int64_t d = DenseIndex(ids_[i]); d >= 0) dense_[d] = 0;
   }
   sparse_.clear();
   used_ = 0;

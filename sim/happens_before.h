@@ -79,10 +79,16 @@ class HappensBefore {
   int64_t Find(ObjectId id) const;
   // A new slot for `id` (not found).
   uint32_t Add(ObjectId id);
-  // Ids below this are indexed by a vector, the others (parts) by a map:
-  // plain ids are small and dense (Trace::NewObject), parts are not.
+  // Ids below kDenseIds are indexed by a vector, and so are the first
+  // kDenseParts parts of each of their channels (its sides, its first slots,
+  // a task's start and end), past them; the others by a map. Plain ids are
+  // small and dense (Trace::NewObject), parts are not.
   static constexpr ObjectId kDenseIds = 1u << 16;
-  // dense_[id] is 1 + the slot of id, 0 for none; sparse_ is never iterated.
+  static constexpr uint32_t kDenseParts = 16;
+  // The index of id in dense_, or -1 for one in sparse_.
+  static int64_t DenseIndex(ObjectId id);
+  // dense_[DenseIndex(id)] is 1 + the slot of id, 0 for none; sparse_ is
+  // never iterated.
   std::vector<uint32_t> dense_;
   absl::flat_hash_map<ObjectId, uint32_t> sparse_;
   std::vector<ObjectOrder> objects_;

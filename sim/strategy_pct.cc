@@ -26,25 +26,27 @@ void PctStrategy::EndExecution(const Footprint& last_step) {
   longest_ = std::max(longest_, decision_);
 }
 
-uint64_t PctStrategy::PriorityOf(TaskId t) {
+uint64_t PctStrategy::DrawPriority(TaskId t) {
   if (t >= priorities_.size()) priorities_.resize(t + 1, 0);
-  if (priorities_[t] == 0) {
-    priorities_[t] =
-        static_cast<uint64_t>(options_.depth) + 1 + (prng_->NextU64() >> 16);
-  }
+  priorities_[t] =
+      static_cast<uint64_t>(options_.depth) + 1 + (prng_->NextU64() >> 16);
   return priorities_[t];
 }
 
 size_t PctStrategy::NextTask(const ScheduleContext& ctx) {
   const size_t n = ctx.candidates.size();
+  // Every candidate has its priority (below) before this reads them.
   auto highest = [&] {
     size_t best = 0;
+    uint64_t best_priority = priorities_[ctx.candidates[0].task];
     for (size_t i = 1; i < n; ++i) {
       // Ties (vanishingly rare) go to the lower task id: candidates are in id
       // order.
-      if (PriorityOf(ctx.candidates[i].task) >
-          PriorityOf(ctx.candidates[best].task))
+      const uint64_t p = priorities_[ctx.candidates[i].task];
+      if (p > best_priority) {
         best = i;
+        best_priority = p;
+      }
     }
     return best;
   };

@@ -38,7 +38,13 @@ class PctStrategy : public Strategy {
   uint64_t steps_estimate() const;
 
  private:
-  uint64_t PriorityOf(TaskId t);
+  // A task's priority, drawn when first asked for.
+  uint64_t PriorityOf(TaskId t) {
+    if (t < priorities_.size() && priorities_[t] != 0) [[likely]]
+      return priorities_[t];
+    return DrawPriority(t);
+  }
+  [[gnu::noinline]] uint64_t DrawPriority(TaskId t);
   PctOptions options_;
   Prng* prng_ = nullptr;
   // invariant: priorities_[t] == 0 means "not seen yet"; change-point

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace sim {
@@ -102,10 +103,23 @@ class VectorClock {
     Spill(t);
   }
   static constexpr size_t kFewTasks = 4;
+  // Four components at a time as one vector: the compiler does not
+  // vectorize an unsigned max for the baseline x86-64 (no pmaxud before
+  // SSE4.1) and the scalar loop was most of a join.
+  using Lanes = uint32_t __attribute__((vector_size(16)));
+  static constexpr size_t kLanes = 4;
+  static void MaxLanes(uint32_t* mine, const uint32_t* theirs) {
+    Lanes a, b;
+    std::memcpy(&a, mine, sizeof a);
+    std::memcpy(&b, theirs, sizeof b);
+    a = a > b ? a : b;
+    std::memcpy(mine, &a, sizeof a);
+  }
   template <size_t kCount>
   void JoinFirst(const VectorClock& other) {
-    for (size_t i = 0; i < kCount; ++i)
-      inline_[i] = std::max(inline_[i], other.inline_[i]);
+    static_assert(kCount % kLanes == 0);
+    for (size_t i = 0; i < kCount; i += kLanes)
+      MaxLanes(inline_ + i, other.inline_ + i);
   }
   // Out of line: Join is inlined in many places, and only its short path
   // need be.
