@@ -265,7 +265,9 @@ class Daemon {
                             sim::Notify* subscribed);
   // The startup handshake's Namespaces/Get calls, then the subscriptions.
   sim::Task<void> Connect();
-  sim::Task<void> Dispatch(containerd::services::events::v1::Envelope env);
+  // `env` lives in EventLoop's frame, which awaits this at once.
+  sim::Task<void> Dispatch(
+      const containerd::services::events::v1::Envelope& env);
   sim::Task<void> QueueWorker(std::string container_id,
                               sim::Chan<QueuedEvent>* queue);
 

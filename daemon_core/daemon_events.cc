@@ -68,7 +68,7 @@ sim::Task<void> Daemon::EventLoop(std::string ns, bool dispatch,
         containerd::services::events::v1::Envelope env;
         absl::StatusOr<bool> got = co_await (*stream)->NextMessage(&env);
         if (!got.ok() || !*got) break;
-        if (dispatch) co_await Dispatch(std::move(env));
+        if (dispatch) co_await Dispatch(env);
       }
     }
     // processEventStream: the stream broke (containerd restarting); once
@@ -79,7 +79,7 @@ sim::Task<void> Daemon::EventLoop(std::string ns, bool dispatch,
 }
 
 sim::Task<void> Daemon::Dispatch(
-    containerd::services::events::v1::Envelope env) {
+    const containerd::services::events::v1::Envelope& env) {
   const std::string& topic = env.topic();
   EventInfo info;
   EventType type = EventType::kUnknown;

@@ -625,8 +625,8 @@ TEST_F(ConformanceTest, SubscriptionDeliversTheSequence) {
     EXPECT_TRUE(t->NewTask("c1").ok());
     EXPECT_TRUE(t->Start("c1").ok());
     for (int i = 0; i < 3; ++i) {
-      std::optional<Envelope> e = co_await s->events().Recv();
-      if (e.has_value()) out->push_back(e->topic());
+      std::optional<EnvelopePtr> e = co_await s->events().Recv();
+      if (e.has_value()) out->push_back((*e)->topic());
     }
   }(this, sub->get(), &topics));
   EXPECT_EQ(topics, (std::vector<std::string>{"/tasks/create", "/tasks/start",

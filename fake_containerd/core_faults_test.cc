@@ -109,7 +109,7 @@ TEST(CoreFaultsTest, RestartEndsSubscriptionsButTasksSurvive) {
                  co_await s.events().Recv();  // /containers/create
                h.fake.Restart();
                for (;;) {
-                 std::optional<Envelope> e = co_await s.events().Recv();
+                 std::optional<EnvelopePtr> e = co_await s.events().Recv();
                  if (!e.has_value()) break;
                }
                *ended = true;

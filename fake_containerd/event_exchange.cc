@@ -44,12 +44,12 @@ struct Subscription::State {
   uint64_t taken_count = 0;
   bool holding = false;  // the consumer has one it has not passed on yet
   EventFilter filter;
-  sim::Chan<Envelope> chan;  // unbuffered: the queue below is the buffer
+  sim::Chan<EnvelopePtr> chan;  // unbuffered: the queue below is the buffer
   // Publishing sends on it without blocking; the pump receives. As a
   // buffered channel, a publish and the pump taking an earlier envelope
   // commute (they touch different slots), so partial-order reduction does
   // not order every publish against the pump.
-  sim::Chan<Envelope> queue;
+  sim::Chan<EnvelopePtr> queue;
   bool closed = false;
   absl::Status final_status;
   // `matched` and `closed` are read by AwaitTaken: they change with the
@@ -75,18 +75,19 @@ google::protobuf::Any PackEvent(const google::protobuf::Message& payload) {
 
 Subscription::~Subscription() { Close(); }
 
-sim::Chan<Envelope>& Subscription::events() { return state_->chan; }
+sim::Chan<EnvelopePtr>& Subscription::events() { return state_->chan; }
 
-sim::Task<std::optional<Envelope>> Subscription::Next() {
+sim::Task<EnvelopePtr> Subscription::Next() {
   std::shared_ptr<State> s = state_;
   if (std::exchange(s->holding, false)) {
     s->TouchTaken(sim::Access::kWrite);  // AwaitTaken reads taken_count
     ++s->taken_count;
     s->taken->Fire();
   }
-  std::optional<Envelope> e = co_await s->chan.Recv();
+  std::optional<EnvelopePtr> e = co_await s->chan.Recv();
   s->holding = e.has_value();
-  co_return e;
+  if (!e.has_value()) co_return nullptr;
+  co_return *std::move(e);
 }
 
 void Subscription::Close(absl::Status why) { Close(*state_, std::move(why)); }
@@ -124,7 +125,7 @@ void EventExchange::Forward(Envelope envelope) {
   if (tap_) tap_(envelope);
   ex_.Touch(subscribers_object_, sim::Access::kRead);
   std::erase_if(subscribers_, [](const auto& s) { return s->closed; });
-  auto deliver = [this](Subscription::State& s, Envelope e) {
+  auto deliver = [this](Subscription::State& s, EnvelopePtr e) {
     if (!s.queue.TrySend(std::move(e))) {
       ex_.ReachBound("the event queue of a containerd subscription passed " +
                      std::to_string(kQueueCapacity) +
@@ -138,10 +139,15 @@ void EventExchange::Forward(Envelope envelope) {
   Subscription::State* last = nullptr;
   for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
     if (!s->filter.Matches(envelope.namespace_(), envelope.topic())) continue;
-    if (last != nullptr && !deliver(*last, envelope)) return;
+    if (last != nullptr &&
+        !deliver(*last, std::make_unique<Envelope>(envelope))) {
+      return;
+    }
     last = s.get();
   }
-  if (last != nullptr) deliver(*last, std::move(envelope));
+  if (last != nullptr) {
+    deliver(*last, std::make_unique<Envelope>(std::move(envelope)));
+  }
 }
 
 absl::StatusOr<std::unique_ptr<Subscription>> EventExchange::Subscribe(
@@ -186,7 +192,7 @@ void EventExchange::CloseAll(absl::Status why) {
 
 sim::Task<void> EventExchange::Pump(std::shared_ptr<Subscription::State> s) {
   for (;;) {
-    std::optional<Envelope> e = co_await s->queue.Recv();
+    std::optional<EnvelopePtr> e = co_await s->queue.Recv();
     if (!e.has_value() || s->closed) break;
     co_await s->chan.Send(*std::move(e));
   }

@@ -36,6 +36,11 @@ using Envelope = containerd::services::events::v1::Envelope;
 // ("containerd.events.TaskExit").
 google::protobuf::Any PackEvent(const google::protobuf::Message& payload);
 
+// Envelopes travel through a queue, a pump and a channel as pointers: moving a
+// protobuf message constructs one, swaps and destroys the other, and each
+// envelope was moved a dozen times on its way.
+using EnvelopePtr = std::unique_ptr<Envelope>;
+
 class Subscription {
  public:
   struct State;  // opaque; shared by the handle, the exchange and the pump
@@ -46,11 +51,11 @@ class Subscription {
   ~Subscription();
   // co_await events().Recv(): the next envelope; empty once the subscription
   // has ended.
-  sim::Chan<Envelope>& events();
-  // The same, for consumers that pass envelopes on (the gRPC event stream):
-  // calling it again tells EventExchange::AwaitTaken that the previous one
-  // has been passed on.
-  sim::Task<std::optional<Envelope>> Next();
+  sim::Chan<EnvelopePtr>& events();
+  // The same (null once ended), for consumers that pass envelopes on (the
+  // gRPC event stream): calling it again tells EventExchange::AwaitTaken
+  // that the previous one has been passed on.
+  sim::Task<EnvelopePtr> Next();
   // Ends the subscription: queued envelopes are dropped (one already being
   // handed over may still arrive), then Recv returns empty. `why` is the
   // stream's final status (OK for a clean end, an error when containerd goes

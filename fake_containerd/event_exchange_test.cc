@@ -76,8 +76,8 @@ TEST(EventExchangeTest, DeliversMatchingEnvelopesInOrderWithBareTypeUrl) {
           "subscriber",
           [](Subscription& s, std::vector<Envelope>* out) -> sim::Task<void> {
             for (int i = 0; i < 2; ++i) {
-              std::optional<Envelope> e = co_await s.events().Recv();
-              if (e.has_value()) out->push_back(*e);
+              std::optional<EnvelopePtr> e = co_await s.events().Recv();
+              if (e.has_value()) out->push_back(**e);
             }
           }(**sub, &got));
       ASSERT_EQ(ex.Run().outcome, sim::RunOutcome::kCompleted);
@@ -102,7 +102,7 @@ TEST(EventExchangeTest, CloseEndsTheStreamWithItsStatus) {
   auto sub = exchange.Subscribe({});
   bool ended = false;
   ex.Spawn("subscriber", [](Subscription& s, bool* ended) -> sim::Task<void> {
-    std::optional<Envelope> e = co_await s.events().Recv();
+    std::optional<EnvelopePtr> e = co_await s.events().Recv();
     *ended = !e.has_value();
   }(**sub, &ended));
   ex.Spawn("restart", [](EventExchange& x) -> sim::Task<void> {

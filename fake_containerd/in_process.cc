@@ -6,12 +6,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <typeinfo>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "containerd/services/leases/v1/leases.pb.h"
+#include "sim/message_cast.h"
 
 namespace fake_containerd {
 
@@ -54,20 +54,18 @@ struct UnaryMethod {
 // `m` as an M: itself when it is one (the daemon's client sends the generated
 // types), else a copy through bytes in `copy`.
 template <typename M>
-const M& As(const Message& m, M* copy) {
-  if (typeid(m) == typeid(M)) return static_cast<const M&>(m);
-  copy->ParseFromString(m.SerializeAsString());
-  return *copy;
+const M& As(const Message& m, std::optional<M>* copy) {
+  if (const M* same = sim::MessageCast<M>(&m)) return *same;
+  copy->emplace().ParseFromString(m.SerializeAsString());
+  return **copy;
 }
 
 // Where a handler writes its reply: the caller's message when it is an M,
 // else `own`, which Deliver then copies out.
 template <typename M>
-M* ReplyTo(Message* response, M* own) {
-  if (response != nullptr && typeid(*response) == typeid(M)) {
-    return static_cast<M*>(response);
-  }
-  return own;
+M* ReplyTo(Message* response, std::optional<M>* own) {
+  if (M* same = sim::MessageCast<M>(response)) return same;
+  return &own->emplace();
 }
 void Deliver(const Message& written, Message* response) {
   if (response != nullptr && &written != response) {
@@ -77,8 +75,8 @@ void Deliver(const Message& written, Message* response) {
 // Moves `from` into `to` when it is an M, else copies it there.
 template <typename M>
 void MoveInto(M& from, Message* to) {
-  if (to != nullptr && typeid(*to) == typeid(M)) {
-    *static_cast<M*>(to) = std::move(from);
+  if (M* same = sim::MessageCast<M>(to)) {
+    *same = std::move(from);
   } else {
     Deliver(from, to);
   }
@@ -94,7 +92,7 @@ UnaryMethod Bind(std::string method, F call) {
       [method = std::move(method), call](
           const Served& s, sim::RpcMetadata md, const Message& request,
           Message* response) -> sim::Task<absl::Status> {
-        Req copy;
+        std::optional<Req> copy;
         const Req& req = As(request, &copy);
         const std::string ns = NamespaceOf(md);
         if constexpr (requires { req.container_id(); }) {
@@ -103,7 +101,7 @@ UnaryMethod Bind(std::string method, F call) {
                 ns, req.container_id());  // no task: nothing to kill
           }
         }
-        Resp own;
+        std::optional<Resp> own;
         Resp* resp = ReplyTo(response, &own);
         absl::Status st = call(s.f, ns, req, resp);
         if (s.faults->Draw(FaultPoint::kContainerdRestart, method)) {
@@ -137,16 +135,16 @@ class EnvelopeStream : public sim::RpcStream {
   explicit EnvelopeStream(std::unique_ptr<Subscription> sub)
       : sub_(std::move(sub)) {}
   sim::Task<absl::StatusOr<std::optional<std::string>>> Next() override {
-    std::optional<Envelope> e = co_await sub_->Next();
-    if (!e.has_value()) {
+    EnvelopePtr e = co_await sub_->Next();
+    if (e == nullptr) {
       if (!sub_->final_status().ok()) co_return sub_->final_status();
       co_return std::optional<std::string>();
     }
     co_return std::optional<std::string>(e->SerializeAsString());
   }
   sim::Task<absl::StatusOr<bool>> NextMessage(Message* message) override {
-    std::optional<Envelope> e = co_await sub_->Next();
-    if (!e.has_value()) {
+    EnvelopePtr e = co_await sub_->Next();
+    if (e == nullptr) {
       if (!sub_->final_status().ok()) co_return sub_->final_status();
       co_return false;
     }
@@ -279,7 +277,7 @@ Table BuildTable() {
       &tpb::WaitResponse::default_instance(),
       [](const Served& s, sim::RpcMetadata md, const Message& request,
          Message* response) -> sim::Task<absl::Status> {
-        tpb::WaitRequest copy;
+        std::optional<tpb::WaitRequest> copy;
         tpb::WaitRequest req = As(request, &copy);
         absl::StatusOr<tpb::WaitResponse> r =
             co_await s.f->Wait(NamespaceOf(md), std::move(req));

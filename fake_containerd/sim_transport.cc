@@ -32,9 +32,9 @@ void SimTransport::RegisterStream(std::string method, StreamHandler handler) {
 }
 
 sim::ObjectId SimTransport::MethodObject(const std::string& method) {
-  auto it = method_objects_.find(method);
-  if (it != method_objects_.end()) return it->second;
-  return method_objects_[method] = ex_.NewObject(method);
+  auto [it, added] = method_objects_.try_emplace(method, sim::kNoObject);
+  if (added) it->second = ex_.NewObject(method);
+  return it->second;
 }
 
 sim::Task<absl::Status> SimTransport::Exchange(const std::string& method,

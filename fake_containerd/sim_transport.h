@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "fake_containerd/faults.h"
 #include "sim/executor.h"
@@ -92,7 +93,10 @@ class SimTransport : public sim::RpcConnection {
   Faults& faults_;
   std::map<std::string, UnaryHandler> unary_;
   std::map<std::string, StreamHandler> streams_;
-  std::map<std::string, sim::ObjectId> method_objects_;
+  // Hashed: every method name shares its long "/containerd.services."
+  // prefix, which each comparison of an ordered map would scan. Never
+  // iterated.
+  absl::flat_hash_map<std::string, sim::ObjectId> method_objects_;
   Observer observer_;
   std::unique_ptr<Services> services_;
 };

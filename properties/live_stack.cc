@@ -7,13 +7,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <set>
-#include <typeinfo>
 
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
 #include "fake_containerd/program.h"
 #include "fake_containerd/real_command.h"
 #include "properties/containerd_state.h"
+#include "sim/message_cast.h"
 
 namespace properties {
 
@@ -33,8 +33,9 @@ class TappedConnection::Stream : public sim::RpcStream {
       google::protobuf::Message* message) override {
     absl::StatusOr<bool> got = co_await inner_->NextMessage(message);
     if (got.ok() && *got && *tap_) {
-      if (typeid(*message) == typeid(fake_containerd::Envelope)) {
-        (*tap_)(static_cast<const fake_containerd::Envelope&>(*message));
+      if (const auto* e =
+              sim::MessageCast<fake_containerd::Envelope>(message)) {
+        (*tap_)(*e);
       } else if (fake_containerd::Envelope e;
                  e.ParseFromString(message->SerializeAsString())) {
         (*tap_)(e);
