@@ -18,15 +18,6 @@ void HappensBefore::Base(TaskId task, const Footprint& footprint,
   if (footprint.conflicts_with_all()) c->Join(all_);
 }
 
-int64_t HappensBefore::DenseIndex(ObjectId id) {
-  if (id < kDenseIds) return id;
-  if (!IsChannelPart(id)) return -1;
-  const ObjectId channel = ChannelOfPart(id);
-  const uint32_t part = id & 0xfffu;
-  if (channel >= kDenseIds || part >= kDenseParts) return -1;
-  return int64_t{kDenseIds} + int64_t{channel} * kDenseParts + part;
-}
-
 int64_t HappensBefore::Find(ObjectId id) const {
   if (const int64_t i = DenseIndex(id); i >= 0) {
     return static_cast<size_t>(i) < dense_.size() ? int64_t{dense_[i]} - 1 : -1;

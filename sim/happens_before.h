@@ -86,7 +86,14 @@ class HappensBefore {
   static constexpr ObjectId kDenseIds = 1u << 16;
   static constexpr uint32_t kDenseParts = 16;
   // The index of id in dense_, or -1 for one in sparse_.
-  static int64_t DenseIndex(ObjectId id);
+  static int64_t DenseIndex(ObjectId id) {
+    if (id < kDenseIds) return id;
+    if (!IsChannelPart(id)) return -1;
+    const ObjectId channel = ChannelOfPart(id);
+    const uint32_t part = id & 0xfffu;
+    if (channel >= kDenseIds || part >= kDenseParts) return -1;
+    return int64_t{kDenseIds} + int64_t{channel} * kDenseParts + part;
+  }
   // dense_[DenseIndex(id)] is 1 + the slot of id, 0 for none; sparse_ is
   // never iterated.
   std::vector<uint32_t> dense_;

@@ -34,12 +34,12 @@ class VectorClock {
   // Inline clocks copy all their components (zeros past size_ included): a
   // fixed-length copy, no loop on the size.
   VectorClock(const VectorClock& o) : size_(o.size_), heap_(o.heap_) {
-    if (heap_.empty()) std::copy_n(o.inline_, kInlineTasks, inline_);
+    if (heap_.empty()) std::memcpy(inline_, o.inline_, sizeof inline_);
   }
   VectorClock& operator=(const VectorClock& o) {
     if (this == &o) return *this;
     if (heap_.empty() && o.heap_.empty()) {
-      std::copy_n(o.inline_, kInlineTasks, inline_);
+      std::memcpy(inline_, o.inline_, sizeof inline_);
       size_ = o.size_;
       return *this;
     }
@@ -80,7 +80,7 @@ class VectorClock {
   }
   void Clear() {
     if (heap_.empty()) {
-      std::fill_n(inline_, size_, 0);
+      std::memset(inline_, 0, sizeof inline_);  // a fixed size: inlined
     } else {
       heap_.clear();
     }
