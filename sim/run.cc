@@ -27,6 +27,8 @@ namespace {
 
 void RunOn(Executor& ex, const ExecutorOptions& options, const Setup& setup,
            RunRecord& rec) {
+  // Explore alternates programs run by run: each keeps its own names.
+  ex.trace().UseNamesOf(&setup);
   std::shared_ptr<void> state = setup(ex);
   rec.result = ex.Run();
   rec.decisions.assign(ex.decisions().begin(), ex.decisions().end());

@@ -1,5 +1,6 @@
 #include "sim/trace.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -75,6 +76,32 @@ void Trace::Restart(bool keep_records, bool hashing) {
   strings_.clear();
   object_count_ = 1;  // "-", kept
   task_count_ = 0;
+}
+
+void Trace::UseNamesOf(const void* program) {
+  if (program == names_of_) return;
+  auto kept = [this](const void* p) {
+    return std::find_if(kept_names_.begin(), kept_names_.end(),
+                        [p](const KeptNames& k) { return k.program == p; });
+  };
+  // Keep the current names for their program, where there is room.
+  if (names_of_ != nullptr) {
+    auto it = kept(names_of_);
+    if (it == kept_names_.end() && kept_names_.size() < kKeptPrograms) {
+      it = kept_names_.insert(kept_names_.end(), KeptNames{names_of_, {}, {}});
+    }
+    if (it != kept_names_.end()) {
+      it->objects.swap(object_names_);
+      it->tasks.swap(task_names_);
+    }
+  }
+  names_of_ = program;
+  if (auto it = kept(program); it != kept_names_.end()) {
+    object_names_.swap(it->objects);
+    task_names_.swap(it->tasks);
+  }
+  // Object 0 (kNoObject) is "-" in every trace: kept names start with it.
+  if (object_names_.empty()) SetName(object_names_, 0, {}, "-");
 }
 
 void Trace::GiveBuffers(Buffers& into) {

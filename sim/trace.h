@@ -77,6 +77,14 @@ class Trace {
   // As a new trace made with these flags would be, keeping this one's
   // vectors and names (an executor reset for its next run).
   void Restart(bool keep_records, bool hashing);
+  // Runs of one program name the same objects and tasks in the same order,
+  // but runs of different programs may alternate (explore's round robin over
+  // scenarios), and each would rewrite the names the other left. Called
+  // before a run names anything: its names are compared against the ones
+  // the last run under the same key (any address the caller keeps for a
+  // program) left, not the last run's. Only a cache: names and hashes are
+  // the same whatever the key.
+  void UseNamesOf(const void* program);
 
   // Inline: every step records a few of these.
   void Add(const TraceRecord& r) {
@@ -193,6 +201,14 @@ class Trace {
   // Index = TaskId, then names of earlier runs past task_count_.
   std::vector<Name> task_names_;
   size_t task_count_ = 0;
+  // The names kept for other programs than names_of_'s (UseNamesOf).
+  struct KeptNames {
+    const void* program = nullptr;
+    std::vector<Name> objects, tasks;
+  };
+  static constexpr size_t kKeptPrograms = 256;
+  const void* names_of_ = nullptr;
+  std::vector<KeptNames> kept_names_;
 };
 
 }  // namespace sim

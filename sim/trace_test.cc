@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sim/executor.h"
 #include "sim/mutex.h"
@@ -153,6 +154,45 @@ TEST(TraceTest, ANameMayViewAnotherName) {
   for (int i = 0; i < 100; ++i) {
     const ObjectId o = t.NewObject(t.object_name(first));
     EXPECT_EQ(t.object_name(o), t.object_name(first));
+  }
+}
+
+// Programs alternating on one trace, each under its own key (or a shared
+// one, or more keys than are kept): every run's names and hash are those of
+// a fresh trace.
+TEST(TraceTest, NamesKeptPerProgramNameAndHashAsFreshOnes) {
+  auto names_of = [](int program, int run) {
+    std::vector<std::string> names = {"daemon", "store"};
+    for (int i = 0; i < program % 5; ++i) {
+      names.push_back("container c" + std::to_string(program) + "-" +
+                      std::to_string(i) + " of a long enough name");
+    }
+    if (run % 3 == 0) names.push_back("now and then " + std::to_string(run));
+    return names;
+  };
+  for (const int programs : {1, 3, 300}) {
+    for (const bool shared_key : {false, true}) {
+      Trace t(false, true);
+      std::vector<int> keys(programs);
+      for (int run = 0; run < 900; ++run) {
+        const int p = run % programs;
+        t.Restart(false, true);
+        t.UseNamesOf(shared_key ? &keys[0] : &keys[p]);
+        Trace fresh(false, true);
+        const std::vector<std::string> names = names_of(p, run);
+        for (size_t i = 0; i < names.size(); ++i) {
+          const ObjectId o = t.NewObject(names[i], "object ");
+          fresh.NewObject(names[i], "object ");
+          t.NameTask(static_cast<TaskId>(i), names[i]);
+          fresh.NameTask(static_cast<TaskId>(i), names[i]);
+          ASSERT_EQ(t.object_name(o), "object " + names[i]);
+          ASSERT_EQ(t.task_name(static_cast<TaskId>(i)), names[i]);
+        }
+        ASSERT_EQ(t.object_name(kNoObject), "-");
+        ASSERT_EQ(t.hash(), fresh.hash())
+            << programs << " programs, run " << run;
+      }
+    }
   }
 }
 
