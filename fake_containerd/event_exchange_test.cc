@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "containerd/events/task.pb.h"
 #include "fake_containerd/rpc_log.h"
 #include "fake_containerd/timestamps.h"
@@ -156,6 +160,35 @@ TEST(RpcLogTest, CountsAndScopes) {
   log.Reset();
   EXPECT_EQ(log.total(), 0u);
   EXPECT_EQ(log.count("/containerd.services.tasks.v1.Tasks/Get"), 0u);
+}
+
+// A method recorded as a prefix and a name counts as its full name, whether
+// the counts are read at once or later, inside a scope or not.
+TEST(RpcLogTest, PrefixAndNameCountAsTheFullName) {
+  static constexpr char kTasks[] = "/containerd.services.tasks.v1.Tasks/";
+  const std::string get = std::string(kTasks) + "Get";
+  RpcLog log;
+  log.Record(kTasks, "Get");
+  EXPECT_EQ(log.count(get), 1u);
+  log.Record(kTasks, "Get");
+  log.Record(get);
+  log.Record(kTasks, "Start");
+  {
+    RpcLog::Scope scope(log);
+    log.Record(kTasks, "Kill");
+    log.Record(kTasks, "Get");
+    EXPECT_EQ(scope.short_calls(),
+              (std::vector<std::string>{"Tasks/Kill", "Tasks/Get"}));
+  }
+  EXPECT_EQ(log.total(), 6u);
+  EXPECT_EQ(log.counts(), (std::map<std::string, uint64_t, std::less<>>{
+                              {get, 4},
+                              {std::string(kTasks) + "Kill", 1},
+                              {std::string(kTasks) + "Start", 1}}));
+  log.Record(kTasks, "Get");
+  log.Reset();
+  EXPECT_EQ(log.count(get), 0u);
+  EXPECT_TRUE(log.counts().empty());
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 // delegates to the store or the kernel.
 #include "fake_containerd/fake_containerd.h"
 
-#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -68,17 +67,7 @@ void FakeContainerd::WroteIn(const std::string& ns) {
 }
 
 void FakeContainerd::Count(const char* prefix, const char* name) {
-  // Joined on the stack: every RPC is counted, and the full name is longer
-  // than a string keeps inline.
-  char method[128];
-  const size_t p = std::strlen(prefix), n = std::strlen(name);
-  if (p + n > sizeof(method)) {
-    rpcs_.Record(std::string(prefix) + name);
-    return;
-  }
-  std::memcpy(method, prefix, p);
-  std::memcpy(method + p, name, n);
-  rpcs_.Record(std::string_view(method, p + n));
+  rpcs_.Record(prefix, name);
 }
 
 absl::Status FakeContainerd::CheckNamespace(const std::string& ns) {

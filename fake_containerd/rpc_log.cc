@@ -10,12 +10,30 @@ void RpcLog::Record(std::string_view method) {
   if (open_scopes_ > 0) sequence_.emplace_back(method);
 }
 
+void RpcLog::Record(const char* prefix, const char* name) {
+  if (open_scopes_ > 0) {  // the scope's sequence keeps the order
+    Record(std::string(prefix) + name);
+    return;
+  }
+  ++total_;
+  uncounted_.emplace_back(prefix, name);
+}
+
+void RpcLog::Flush() const {
+  for (const auto& [prefix, name] : uncounted_) {
+    ++counts_[std::string(prefix) + name];
+  }
+  uncounted_.clear();
+}
+
 uint64_t RpcLog::count(std::string_view method) const {
+  Flush();
   auto it = counts_.find(method);
   return it == counts_.end() ? 0 : it->second;
 }
 
 void RpcLog::Reset() {
+  uncounted_.clear();
   counts_.clear();
   total_ = 0;
 }

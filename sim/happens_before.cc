@@ -58,9 +58,7 @@ OrderStamp HappensBefore::Stamp(TaskId task, const Footprint& so_far) const {
   }
   s.task = task;
   s.step = c.Get(task);
-  s.seen.resize(c.size());
-  for (size_t t = 0; t < c.size(); ++t)
-    s.seen[t] = c.Get(static_cast<TaskId>(t));
+  s.seen.assign(c.components(), c.components() + c.size());
   return s;
 }
 

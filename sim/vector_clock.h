@@ -87,6 +87,8 @@ class VectorClock {
     size_ = 0;
   }
   size_t size() const { return size_; }
+  // Components 0 .. size() - 1.
+  const uint32_t* components() const { return data(); }
 
  private:
   // Inline while size_ <= kInlineTasks (heap_ empty), else in heap_.
