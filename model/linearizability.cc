@@ -338,33 +338,32 @@ class Search {
     return n.progress[i] == p_.ops[i].steps;
   }
 
-  // A mandatory op still to finish returned before op i was invoked.
-  // Which op returned before which was invoked is fixed by the history:
-  // looked up once per op (when first asked), not at every node.
-  const std::vector<size_t>& MustWaitFor(size_t i) const {
-    std::optional<std::vector<size_t>>& w = must_wait_[i];
-    if (!w.has_value()) {
-      w.emplace();
+  // The ops j for which `pred(j)` holds, listed in `slot` when first asked.
+  // Which op returned before which was invoked is fixed by the history, so
+  // the lists below are computed once per op, not at every node.
+  template <typename Pred>
+  const std::vector<size_t>& OpsWhere(std::optional<std::vector<size_t>>& slot,
+                                      Pred pred) const {
+    if (!slot.has_value()) {
+      slot.emplace();
       for (size_t j = 0; j < p_.ops.size(); ++j) {
-        if (j != i && !p_.ops[j].optional &&
-            p_.history->Precedes(p_.ops[j].resp, p_.ops[i].inv)) {
-          w->push_back(j);
-        }
+        if (pred(j)) slot->push_back(j);
       }
     }
-    return *w;
+    return *slot;
   }
+  // The mandatory ops that returned before op i was invoked.
+  const std::vector<size_t>& MustWaitFor(size_t i) const {
+    return OpsWhere(must_wait_[i], [&](size_t j) {
+      return j != i && !p_.ops[j].optional &&
+             p_.history->Precedes(p_.ops[j].resp, p_.ops[i].inv);
+    });
+  }
+  // The ops invoked after op i returned.
   const std::vector<size_t>& OvertakenBy(size_t i) const {
-    std::optional<std::vector<size_t>>& o = overtaken_by_[i];
-    if (!o.has_value()) {
-      o.emplace();
-      for (size_t j = 0; j < p_.ops.size(); ++j) {
-        if (p_.history->Precedes(p_.ops[i].resp, p_.ops[j].inv)) {
-          o->push_back(j);
-        }
-      }
-    }
-    return *o;
+    return OpsWhere(overtaken_by_[i], [&](size_t j) {
+      return p_.history->Precedes(p_.ops[i].resp, p_.ops[j].inv);
+    });
   }
   bool MustWait(const Node& n, size_t i) const {
     for (size_t j : MustWaitFor(i)) {
@@ -427,28 +426,42 @@ class Search {
     return true;
   }
 
-  // True when every mandatory op is done; else the steps that may come next,
-  // in the greedy order: a call's last point near its reply, its first near
-  // its invocation, an event where the daemon received it.
-  bool Candidates(const Node& n,
-                  std::vector<std::pair<uint64_t, size_t>>* order) const {
+  // What Eligible's quick tests read: the earliest reply of a mandatory op
+  // still to finish, the latest invocation of an op begun.
+  struct Bounds {
     uint64_t min_resp = kNever;
     uint64_t max_inv = 0;
+  };
+  // True when every mandatory op is done; else `b` for node n.
+  bool AllDone(const Node& n, Bounds* b) const {
     bool all_done = true;
     for (size_t i = 0; i < p_.ops.size(); ++i) {
-      if (n.progress[i] > 0) max_inv = std::max(max_inv, p_.ops[i].inv);
+      if (n.progress[i] > 0) b->max_inv = std::max(b->max_inv, p_.ops[i].inv);
       if (Done(n, i) || p_.ops[i].optional) continue;
       all_done = false;
-      min_resp = std::min(min_resp, p_.ops[i].resp);
+      b->min_resp = std::min(b->min_resp, p_.ops[i].resp);
     }
-    if (all_done) return true;
+    return all_done;
+  }
+  // Where op i's next step sits in the greedy order: a call's last point
+  // near its reply, its first near its invocation, an event where the daemon
+  // received it.
+  uint64_t GreedyKey(const Node& n, size_t i) const {
+    const LinOp& op = p_.ops[i];
+    const bool last = n.progress[i] + 1 == op.steps;
+    return op.event != nullptr || !last || op.resp == kNever ? op.inv : op.resp;
+  }
+
+  // True when every mandatory op is done; else the steps that may come next,
+  // in the greedy order.
+  bool Candidates(const Node& n,
+                  std::vector<std::pair<uint64_t, size_t>>* order) const {
+    Bounds b;
+    if (AllDone(n, &b)) return true;
     for (size_t i = 0; i < p_.ops.size(); ++i) {
-      if (!Eligible(n, i, min_resp, max_inv)) continue;
-      const LinOp& op = p_.ops[i];
-      const bool last = n.progress[i] + 1 == op.steps;
-      order->emplace_back(
-          op.event != nullptr || !last || op.resp == kNever ? op.inv : op.resp,
-          i);
+      if (Eligible(n, i, b.min_resp, b.max_inv)) {
+        order->emplace_back(GreedyKey(n, i), i);
+      }
     }
     std::sort(order->begin(), order->end());
     return false;
@@ -463,10 +476,19 @@ class Search {
     std::vector<std::pair<uint64_t, size_t>> order;
     Node child;
     for (uint64_t steps = 0; steps <= max_nodes_; ++steps) {
+      // Candidates' order, with eligibility asked only of the ops tried (the
+      // first eligible one almost always applies): the same steps in the
+      // same order as filtering first.
+      Bounds b;
+      if (AllDone(n, &b)) return true;
       order.clear();
-      if (Candidates(n, &order)) return true;
+      for (size_t i = 0; i < p_.ops.size(); ++i) {
+        if (!Done(n, i)) order.emplace_back(GreedyKey(n, i), i);
+      }
+      std::sort(order.begin(), order.end());
       bool moved = false;
       for (const auto& [unused, i] : order) {
+        if (!Eligible(n, i, b.min_resp, b.max_inv)) continue;
         child = n;
         const LinOp& op = p_.ops[i];
         const int step = n.progress[i];
