@@ -54,6 +54,9 @@ struct Cache {
   };
   Block* head[kClasses];
   std::size_t bytes;
+  // The thread's Flush is set to run at thread exit, and the cache is neither
+  // disabled nor flushed: one flag for Release's fast path to read.
+  bool on;
   bool registered;  // the thread's Flush is set to run at thread exit
   bool off;         // never (DSIM_HEAP_CACHE=off) or no longer (thread ended)
 };
@@ -63,6 +66,7 @@ thread_local constinit Cache cache{};
 
 void FreeAll() {
   cache.off = true;
+  cache.on = false;
   for (Cache::Block*& head : cache.head) {
     while (head != nullptr) {
       Cache::Block* b = head;
@@ -81,7 +85,6 @@ bool DisabledByEnvironment() {
   const char* v = std::getenv("DSIM_HEAP_CACHE");
   return v != nullptr && std::strcmp(v, "off") == 0;
 }
-const bool disabled = DisabledByEnvironment();
 
 void* Allocate(std::size_t n) {
   const std::size_t c = ClassOfRequest(n);
@@ -96,21 +99,40 @@ void* Allocate(std::size_t n) {
   throw std::bad_alloc();
 }
 
-void Release(void* p, std::size_t c) noexcept {
+void Push(void* p, std::size_t c) {
+  auto* b = static_cast<Cache::Block*>(p);
+  b->next = cache.head[c];
+  cache.head[c] = b;
+  cache.bytes += c << 4;
+}
+
+// The first release on a thread (which sets up its Flush), and every block
+// the cache does not keep. Out of line: the fast path below is a few
+// instructions in each operator delete.
+[[gnu::noinline]] void ReleaseSlow(void* p, std::size_t c) noexcept {
+  // Read at the first release, which may come before this file's own
+  // static initialisers have run.
+  static const bool disabled = DisabledByEnvironment();
   if (c < kClasses && !cache.off && !disabled &&
       cache.bytes + (c << 4) <= kBudgetBytes) {
     if (!cache.registered) {
       cache.registered = true;
       thread_local Flush flush;  // constructed here, destroyed at thread exit
       (void)flush;
+      cache.on = true;
     }
-    auto* b = static_cast<Cache::Block*>(p);
-    b->next = cache.head[c];
-    cache.head[c] = b;
-    cache.bytes += c << 4;
+    Push(p, c);
     return;
   }
   std::free(p);
+}
+
+inline void Release(void* p, std::size_t c) noexcept {
+  if (c < kClasses && cache.on && cache.bytes + (c << 4) <= kBudgetBytes) {
+    Push(p, c);
+    return;
+  }
+  ReleaseSlow(p, c);
 }
 
 void Release(void* p) noexcept {
