@@ -9,7 +9,8 @@ namespace daemon_core::libcontainerd {
 namespace {
 
 // The Process methods, forwarded to a retained handle (a ProcessHandle, or a
-// TaskHandle, which is one).
+// TaskHandle, which is one). A forward returns the handle's task for the
+// caller to await (no coroutine frame of its own).
 template <typename Base, typename Handle>
 class Forwarding : public Base {
  public:
@@ -17,16 +18,14 @@ class Forwarding : public Base {
   const std::string& exec_id() const override { return h_.exec_id(); }
   uint32_t Pid() const override { return h_.pid(); }
   sim::Task<absl::Status> Kill(uint32_t signal) override {
-    co_return co_await h_.Kill(signal);
+    return h_.Kill(signal);
   }
   sim::Task<absl::Status> Resize(uint32_t w, uint32_t h) override {
-    co_return co_await h_.Resize(w, h);
+    return h_.Resize(w, h);
   }
-  sim::Task<absl::Status> CloseStdin() override {
-    co_return co_await h_.CloseIO();
-  }
+  sim::Task<absl::Status> CloseStdin() override { return h_.CloseIO(); }
   sim::Task<absl::StatusOr<c8d::ExitStatus>> Delete() override {
-    co_return co_await h_.Delete();
+    return h_.Delete();
   }
 
  protected:
@@ -39,17 +38,17 @@ class ObjectsTask : public Forwarding<Task, c8d::TaskHandle> {
  public:
   using Forwarding::Forwarding;
   sim::Task<absl::StatusOr<c8d::ExitStatus>> ForceDelete() override {
-    co_return co_await h_.ForceDelete();
+    return h_.ForceDelete();
   }
-  sim::Task<absl::Status> Pause() override { co_return co_await h_.Pause(); }
-  sim::Task<absl::Status> Resume() override { co_return co_await h_.Resume(); }
+  sim::Task<absl::Status> Pause() override { return h_.Pause(); }
+  sim::Task<absl::Status> Resume() override { return h_.Resume(); }
   sim::Task<absl::StatusOr<c8d::ProcessStatus>> Status() override {
     absl::StatusOr<c8d::ProcessState> s = co_await h_.Status();
     if (!s.ok()) co_return s.status();
     co_return s->status;
   }
   sim::Task<absl::StatusOr<std::vector<uint32_t>>> Pids() override {
-    co_return co_await h_.Pids();
+    return h_.Pids();
   }
   sim::Task<absl::StatusOr<std::unique_ptr<Process>>> Exec(
       std::string exec_id, std::string spec_json, bool with_stdin) override {
@@ -100,7 +99,7 @@ class ObjectsContainer : public Container {
     };
     co_return co_await RestoreTask(c_, std::move(wrap));
   }
-  sim::Task<absl::Status> Delete() override { co_return co_await c_.Delete(); }
+  sim::Task<absl::Status> Delete() override { return c_.Delete(); }
 
  private:
   c8d::ContainerHandle c_;
