@@ -14,7 +14,7 @@ void HappensBefore::Base(TaskId task, const Footprint& footprint,
                          VectorClock* c) const {
   if (task < task_.size() && c != &task_[task]) *c = task_[task];
   c->Tick(task);
-  last_all_.JoinInto(c);
+  JoinStep(last_all_, c);
   if (footprint.conflicts_with_all()) c->Join(all_);
 }
 
@@ -50,11 +50,8 @@ OrderStamp HappensBefore::Stamp(TaskId task, const Footprint& so_far) const {
   Base(task, so_far, &c);
   for (size_t i = 0; i < so_far.size(); ++i) {
     const int64_t slot = Find(so_far.object(i));
-    if (slot < 0) continue;
-    const ObjectOrder& o = objects_[slot];
-    o.write.JoinInto(&c);
-    if (so_far.access(i) == Access::kWrite && o.reads.size() != 0)
-      c.Join(o.reads);
+    if (slot >= 0)
+      JoinObject(static_cast<uint32_t>(slot), so_far.access(i), &c);
   }
   s.task = task;
   s.step = c.Get(task);
@@ -73,21 +70,30 @@ void HappensBefore::EndStep(TaskId task, const Footprint& footprint) {
         slot >= 0 ? static_cast<uint32_t>(slot) : Add(footprint.object(i));
   }
   for (size_t i = 0; i < footprint.size(); ++i) {
-    const ObjectOrder& o = objects_[touched[i]];
-    o.write.JoinInto(&c);
-    if (footprint.access(i) == Access::kWrite && o.reads.size() != 0)
-      c.Join(o.reads);
+    JoinObject(touched[i], footprint.access(i), &c);
   }
+  const uint32_t step = steps_used_++;
+  if (step == steps_.size()) steps_.emplace_back();
+  steps_[step].step = Epoch{task, c.Get(task)};
+  steps_[step].clock = c;
   for (size_t i = 0; i < footprint.size(); ++i) {
     ObjectOrder& o = objects_[touched[i]];
     if (footprint.access(i) == Access::kWrite) {
-      o.write.Set(task, c);
-      o.reads.Clear();
-    } else {
-      o.reads.Join(c);
+      o.write = step;
+      o.reads.clear();
+      continue;
     }
+    bool replaced = false;
+    for (uint32_t& r : o.reads) {
+      if (steps_[r].step.task == task) {
+        r = step;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) o.reads.push_back(step);
   }
-  if (footprint.conflicts_with_all()) last_all_.Set(task, c);
+  if (footprint.conflicts_with_all()) last_all_ = step;
   // A step sees of task t at most t's steps so far, so the join of every
   // step's clock is each task's own count: no join needed.
   all_.Raise(task, c.Get(task));
@@ -97,10 +103,11 @@ void HappensBefore::Clear() {
   for (VectorClock& c : task_) c.Clear();
   task_.clear();
   all_.Clear();
-  last_all_.Clear();
+  last_all_ = kNoStep;
+  steps_used_ = 0;
   for (size_t i = 0; i < used_; ++i) {
-    objects_[i].write.Clear();
-    objects_[i].reads.Clear();
+    objects_[i].write = kNoStep;
+    objects_[i].reads.clear();
     if (const int64_t d = DenseIndex(ids_[i]); d >= 0) dense_[d] = 0;
   }
   sparse_.clear();

@@ -46,35 +46,45 @@ class HappensBefore {
   void Clear();
 
  private:
-  // A step's clock, with the step itself: a clock that covers the step has
-  // seen everything the step saw, so joining it is skipped (FastTrack's
-  // epochs).
-  struct StepClock {
-    Epoch step;
+  static constexpr uint32_t kNoStep = UINT32_MAX;
+  // What a step touched is ordered by step indices into steps_ (each step's
+  // clock, stored once), not by copies of clocks per object: a write stores
+  // an index, a read adds one, and a later step joins the clocks they name
+  // unless it has seen that step already (FastTrack's epochs).
+  struct StepOrder {
+    Epoch step;  // (task, that task's count of steps with this one)
     VectorClock clock;
-    void Set(TaskId task, const VectorClock& c) {
-      step = Epoch{task, c.Get(task)};
-      clock = c;
-    }
-    void JoinInto(VectorClock* c) const {
-      if (step.task != kNoTask && !c->Covers(step)) c->Join(clock);
-    }
-    void Clear() {
-      step = Epoch{};
-      clock.Clear();
-    }
   };
   struct ObjectOrder {
-    StepClock write;    // the last step that wrote the object
-    VectorClock reads;  // the steps that read it since
+    uint32_t write = kNoStep;  // the last step that wrote the object
+    // The steps that read it since, the latest of each task only (a task's
+    // later read has seen its earlier one).
+    std::vector<uint32_t> reads;
   };
+  // Joins step `s`'s clock into c, unless c has seen the step.
+  void JoinStep(uint32_t s, VectorClock* c) const {
+    if (s == kNoStep) return;
+    const StepOrder& o = steps_[s];
+    if (!c->Covers(o.step)) c->Join(o.clock);
+  }
+  // Joins into c what a step touching object `slot` with `access` is ordered
+  // after: the last write, and for a write the reads since.
+  void JoinObject(uint32_t slot, Access access, VectorClock* c) const {
+    const ObjectOrder& o = objects_[slot];
+    JoinStep(o.write, c);
+    if (access == Access::kWrite) {
+      for (uint32_t r : o.reads) JoinStep(r, c);
+    }
+  }
   // The clock of a step `task` takes next: its previous step's, and the last
   // step that conflicts with all.
   void Base(TaskId task, const Footprint& footprint, VectorClock* c) const;
 
   std::vector<VectorClock> task_;  // each task's last step
   VectorClock all_;                // every step so far
-  StepClock last_all_;  // the last step that conflicts with every step
+  uint32_t last_all_ = kNoStep;  // the last step that conflicts with every step
+  std::vector<StepOrder> steps_;  // [0, steps_used_) are this run's
+  uint32_t steps_used_ = 0;
   // The slot of `id` in objects_, or -1.
   int64_t Find(ObjectId id) const;
   // A new slot for `id` (not found).

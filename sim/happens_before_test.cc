@@ -70,6 +70,29 @@ TEST(HappensBeforeTest, AStepThatConflictsWithAllOrdersEverything) {
   EXPECT_EQ(later.seen[1], 1u);
 }
 
+TEST(HappensBeforeTest, AWriteComesAfterEachTasksLatestReadOnly) {
+  HappensBefore hb;
+  hb.EndStep(0, Touching(kA, Access::kRead));   // 0's first read
+  hb.EndStep(0, Touching(kB, Access::kWrite));  // 0 moves on
+  hb.EndStep(0, Touching(kA, Access::kRead));   // 0 reads again
+  hb.EndStep(1, Touching(kA, Access::kRead));   // 1 reads
+  hb.EndStep(1, Touching(kB, Access::kRead));   // after 0's write of B
+  const OrderStamp writer = hb.Stamp(2, Touching(kA, Access::kWrite));
+  EXPECT_EQ(writer.seen[0], 3u);  // all three of 0's steps, through its read
+  EXPECT_EQ(writer.seen[1], 1u);  // 1's read, not its later step
+  hb.EndStep(2, Touching(kA, Access::kWrite));
+  // After the write, the reads before it are behind the writer: a reader
+  // now comes after the write alone.
+  const OrderStamp reader = hb.Stamp(3, Touching(kA, Access::kRead));
+  EXPECT_EQ(reader.seen[2], 1u);
+  EXPECT_EQ(reader.seen[1], 1u);
+  hb.Clear();
+  const OrderStamp fresh = hb.Stamp(3, Touching(kA, Access::kWrite));
+  EXPECT_EQ(fresh.step, 1u);
+  EXPECT_EQ(fresh.seen.size(), 4u);  // nothing of the run before Clear
+  for (TaskId t = 0; t < 3; ++t) EXPECT_EQ(fresh.seen[t], 0u);
+}
+
 TEST(HappensBeforeTest, AStampOutsideAnyStepComesFirst) {
   HappensBefore hb;
   const OrderStamp outside = hb.Stamp(kNoTask, Footprint{});
