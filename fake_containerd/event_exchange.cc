@@ -68,9 +68,14 @@ struct Subscription::State {
 
 google::protobuf::Any PackEvent(const google::protobuf::Message& payload) {
   google::protobuf::Any any;
-  any.set_type_url(payload.GetDescriptor()->full_name());
-  payload.SerializeToString(any.mutable_value());
+  PackEvent(payload, &any);
   return any;
+}
+
+void PackEvent(const google::protobuf::Message& payload,
+               google::protobuf::Any* any) {
+  any->set_type_url(payload.GetDescriptor()->full_name());
+  payload.SerializeToString(any->mutable_value());
 }
 
 Subscription::~Subscription() { Close(); }
@@ -110,17 +115,37 @@ EventExchange::EventExchange(sim::Executor& ex)
       subscribers_object_(ex.NewObject("containerd event subscribers")),
       taken_(std::make_shared<TakenSignal>()) {}
 
+// Envelopes are made on the heap where they are published, and the last
+// matching subscriber's queue takes that one: no moves between.
+EnvelopePtr EventExchange::Stamped(const std::string& ns,
+                                   const std::string& topic) const {
+  auto e = std::make_unique<Envelope>();
+  SetVirtualTime(ex_.now(), e->mutable_timestamp());
+  e->set_namespace_(ns);
+  e->set_topic(topic);
+  return e;
+}
+
 void EventExchange::Publish(const std::string& ns, const std::string& topic,
                             google::protobuf::Any event) {
-  Envelope e;
-  SetVirtualTime(ex_.now(), e.mutable_timestamp());
-  e.set_namespace_(ns);
-  e.set_topic(topic);
-  *e.mutable_event() = std::move(event);
-  Forward(std::move(e));
+  EnvelopePtr e = Stamped(ns, topic);
+  *e->mutable_event() = std::move(event);
+  Deliver(std::move(e));
+}
+
+void EventExchange::Publish(const std::string& ns, const std::string& topic,
+                            const google::protobuf::Message& payload) {
+  EnvelopePtr e = Stamped(ns, topic);
+  PackEvent(payload, e->mutable_event());
+  Deliver(std::move(e));
 }
 
 void EventExchange::Forward(Envelope envelope) {
+  Deliver(std::make_unique<Envelope>(std::move(envelope)));
+}
+
+void EventExchange::Deliver(EnvelopePtr envelope_ptr) {
+  const Envelope& envelope = *envelope_ptr;
   ++published_;
   if (tap_) tap_(envelope);
   ex_.Touch(subscribers_object_, sim::Access::kRead);
@@ -145,9 +170,7 @@ void EventExchange::Forward(Envelope envelope) {
     }
     last = s.get();
   }
-  if (last != nullptr) {
-    deliver(*last, std::make_unique<Envelope>(std::move(envelope)));
-  }
+  if (last != nullptr) deliver(*last, std::move(envelope_ptr));
 }
 
 absl::StatusOr<std::unique_ptr<Subscription>> EventExchange::Subscribe(

@@ -35,6 +35,9 @@ using Envelope = containerd::services::events::v1::Envelope;
 // The Any for an event payload, with containerd's bare type_url
 // ("containerd.events.TaskExit").
 google::protobuf::Any PackEvent(const google::protobuf::Message& payload);
+// The same, into `any`.
+void PackEvent(const google::protobuf::Message& payload,
+               google::protobuf::Any* any);
 
 // Envelopes travel through a queue, a pump and a channel as pointers: moving a
 // protobuf message constructs one, swaps and destroys the other, and each
@@ -79,9 +82,7 @@ class EventExchange {
   void Publish(const std::string& ns, const std::string& topic,
                google::protobuf::Any event);
   void Publish(const std::string& ns, const std::string& topic,
-               const google::protobuf::Message& payload) {
-    Publish(ns, topic, PackEvent(payload));
-  }
+               const google::protobuf::Message& payload);
   // An envelope as given (Forward keeps its timestamp).
   void Forward(Envelope envelope);
 
@@ -108,6 +109,10 @@ class EventExchange {
 
  private:
   static sim::Task<void> Pump(std::shared_ptr<Subscription::State> s);
+  // A new envelope with the time, namespace and topic set.
+  EnvelopePtr Stamped(const std::string& ns, const std::string& topic) const;
+  // To each matching subscriber (a copy to all but the last).
+  void Deliver(EnvelopePtr envelope);
 
   sim::Executor& ex_;
   // Fired when a subscription takes an envelope while AwaitTaken waits.
