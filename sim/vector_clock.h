@@ -1,11 +1,13 @@
 // sim/vector_clock.h: vector clocks over task ids, for the happens-before race
 // detector.
 //
-// The components live inline up to kInlineTasks tasks (every toy and built-in
-// scenario so far fits: explore's runs have 6 to 31), so creating, copying and
-// joining a clock allocates nothing in the common case; a run with more tasks
-// spills to the heap. Copies, clears and joins touch the first 4, 16 or all
-// 32 components, whichever covers the clocks' sizes.
+// The components live inline up to kInlineTasks tasks (every toy fits, and
+// most of explore's runs: they have 6 to 31 tasks, 18 % more than 16), so
+// creating, copying and joining a clock allocates nothing in the common case;
+// a run with more tasks spills to the heap. Copies and clears touch the first
+// half or all of the inline components, joins the first 4, 8 or 16, whichever
+// covers the clocks' sizes. 32 inline components made the toy (two to four
+// tasks) 10 % slower for no gain in explore (docs/BENCHMARKS.md, session 25).
 #ifndef DSIM_SIM_VECTOR_CLOCK_H_
 #define DSIM_SIM_VECTOR_CLOCK_H_
 
@@ -28,13 +30,13 @@ struct Epoch {
 
 class VectorClock {
  public:
-  static constexpr size_t kInlineTasks = 32;
+  static constexpr size_t kInlineTasks = 16;
 
   VectorClock() = default;
   // Copies only the components in use. No move: a copy is as cheap, and a
   // moved-from clock would have to be reset by hand.
-  // Inline clocks copy all their components (zeros past size_ included): a
-  // fixed-length copy, no loop on the size.
+  // Inline clocks copy the first half or all of their components (zeros past
+  // size_ included): a fixed-length copy, no loop on the size.
   VectorClock(const VectorClock& o) : size_(o.size_), heap_(o.heap_) {
     if (heap_.empty()) CopyInline(o.inline_, size_);
   }
