@@ -66,12 +66,6 @@ struct Subscription::State {
   }
 };
 
-google::protobuf::Any PackEvent(const google::protobuf::Message& payload) {
-  google::protobuf::Any any;
-  PackEvent(payload, &any);
-  return any;
-}
-
 void PackEvent(const google::protobuf::Message& payload,
                google::protobuf::Any* any) {
   any->set_type_url(payload.GetDescriptor()->full_name());

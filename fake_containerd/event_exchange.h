@@ -32,10 +32,8 @@ namespace fake_containerd {
 
 using Envelope = containerd::services::events::v1::Envelope;
 
-// The Any for an event payload, with containerd's bare type_url
+// An event payload into `any`, with containerd's bare type_url
 // ("containerd.events.TaskExit").
-google::protobuf::Any PackEvent(const google::protobuf::Message& payload);
-// The same, into `any`.
 void PackEvent(const google::protobuf::Message& payload,
                google::protobuf::Any* any);
 
