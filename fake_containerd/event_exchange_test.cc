@@ -47,6 +47,27 @@ TEST(EventFilterTest, MobysPipeQuotedRegexp) {
   EXPECT_FALSE(EventFilter::Parse({"topic~=|^/tasks/"}).ok());  // unterminated
 }
 
+// Parsed lists are shared per thread: a list parsed again, after others
+// filled and cycled the recent ones, filters alike; a bad one stays an error.
+TEST(EventFilterTest, AListParsedAgainFiltersAlike) {
+  const std::vector<std::string> moby = {"namespace==moby,topic~=|^/tasks/|"};
+  for (int round = 0; round < 3; ++round) {
+    auto f = EventFilter::Parse(moby);
+    ASSERT_TRUE(f.ok()) << f.status();
+    EXPECT_TRUE(f->Matches("moby", "/tasks/exit"));
+    EXPECT_FALSE(f->Matches("moby", "/containers/create"));
+    EXPECT_FALSE(f->Matches("other", "/tasks/exit"));
+    auto bad = EventFilter::Parse({"topic~=a.*b"});
+    EXPECT_FALSE(bad.ok());
+    for (int i = 0; i < 10; ++i) {
+      auto other = EventFilter::Parse({"namespace==ns" + std::to_string(i)});
+      ASSERT_TRUE(other.ok());
+      EXPECT_TRUE(other->Matches("ns" + std::to_string(i), "/tasks/exit"));
+      EXPECT_FALSE(other->Matches("moby", "/tasks/exit"));
+    }
+  }
+}
+
 TEST(EventFilterTest, UnsupportedFormsAreInvalidArgument) {
   for (std::string bad : {"event.container_id==c1", "topic~=/tasks/(exit|oom)",
                           "topic~=a.*b", "==x", "topic==\"open"}) {

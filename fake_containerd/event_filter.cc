@@ -183,6 +183,19 @@ bool Filter::Matches(const Getter& get) const {
 
 absl::StatusOr<EventFilter> EventFilter::Parse(
     const std::vector<std::string>& filters) {
+  // The last few lists parsed on this thread, oldest first. A filter is
+  // immutable once parsed, so sharing one changes nothing a run can see.
+  constexpr size_t kRecent = 8;
+  thread_local std::vector<
+      std::pair<std::vector<std::string>, std::shared_ptr<const Filter>>>
+      recent;
+  EventFilter out;
+  for (const auto& [strings, parsed] : recent) {
+    if (strings == filters) {
+      out.filter_ = parsed;
+      return out;
+    }
+  }
   absl::StatusOr<Filter> f = Filter::Parse(
       filters,
       [](std::string_view field) {
@@ -190,13 +203,15 @@ absl::StatusOr<EventFilter> EventFilter::Parse(
       },
       "failed parsing subscription filters");
   if (!f.ok()) return f.status();
-  EventFilter out;
-  out.filter_ = *std::move(f);
+  out.filter_ = std::make_shared<const Filter>(*std::move(f));
+  if (recent.size() == kRecent) recent.erase(recent.begin());
+  recent.emplace_back(filters, out.filter_);
   return out;
 }
 
 bool EventFilter::Matches(std::string_view ns, std::string_view topic) const {
-  return filter_.Matches(
+  if (filter_ == nullptr) return true;  // as an empty list
+  return filter_->Matches(
       [&](std::string_view field) -> std::optional<std::string_view> {
         return field == "topic" ? topic : ns;
       });

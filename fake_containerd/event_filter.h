@@ -14,6 +14,7 @@
 #define DSIM_FAKE_CONTAINERD_EVENT_FILTER_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,12 +67,14 @@ class Filter {
 class EventFilter {
  public:
   // Errors read "failed parsing subscription filters: <why>: invalid argument".
+  // A parsed list is shared with the thread's recent subscriptions that gave
+  // the same strings (every run's daemon subscribes with the same ones).
   static absl::StatusOr<EventFilter> Parse(
       const std::vector<std::string>& filters);
   bool Matches(std::string_view ns, std::string_view topic) const;
 
  private:
-  Filter filter_;
+  std::shared_ptr<const Filter> filter_;
 };
 
 }  // namespace fake_containerd

@@ -470,12 +470,18 @@ class Search {
   // The greedy order alone, as a loop: it explains almost every correct
   // history, without the recursive search's stack (a restart loop through a
   // long wait makes thousands of steps).
-  bool Greedy(Node n) {
-    // Reused from step to step: assigning a node to `child` keeps its
-    // storage (the spec's map nodes among it).
+  bool Greedy(Node root) {
+    // Two nodes, the current one and its trial child, trade roles when a
+    // step applies (nothing after a move in a pass reads `n`): each keeps
+    // its storage (the spec's map nodes among it) from step to step, and
+    // nothing is moved or swapped.
+    Node nodes[2];
+    nodes[0] = std::move(root);
+    int current = 0;
     std::vector<std::pair<uint64_t, size_t>> order;
-    Node child;
     for (uint64_t steps = 0; steps <= max_nodes_; ++steps) {
+      const Node& n = nodes[current];
+      Node& child = nodes[1 - current];
       // Candidates' order, with eligibility asked only of the ops tried (the
       // first eligible one almost always applies): the same steps in the
       // same order as filtering first.
@@ -498,7 +504,7 @@ class Search {
                 : ApplyCall(child.spec, op, step, child.handles[i]);
         if (!s.ok()) continue;
         ++child.progress[i];
-        std::swap(n, child);
+        current = 1 - current;
         moved = true;
         break;
       }
@@ -510,14 +516,14 @@ class Search {
                                ? child.spec.RestartCancelled(p_.container)
                                : child.spec.RestartFailed(p_.container);
           if (!s.ok()) continue;
-          std::swap(n, child);
+          current = 1 - current;
           moved = true;
         }
       }
       if (!moved && n.spec.AutoRemoveDue(p_.container)) {
         child = n;
         if (child.spec.AutoRemoveStep(p_.container).ok()) {
-          std::swap(n, child);
+          current = 1 - current;
           moved = true;
         }
       }

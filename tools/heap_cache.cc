@@ -57,8 +57,7 @@ struct Cache {
   // The thread's Flush is set to run at thread exit, and the cache is neither
   // disabled nor flushed: one flag for Release's fast path to read.
   bool on;
-  bool registered;  // the thread's Flush is set to run at thread exit
-  bool off;         // never (DSIM_HEAP_CACHE=off) or no longer (thread ended)
+  bool off;  // never (DSIM_HEAP_CACHE=off) or no longer (thread ended)
 };
 // Zero-initialized and trivially destructible, so reading it needs no guard;
 // Flush empties it at thread exit.
@@ -115,8 +114,8 @@ void Push(void* p, std::size_t c) {
   static const bool disabled = DisabledByEnvironment();
   if (c < kClasses && !cache.off && !disabled &&
       cache.bytes + (c << 4) <= kBudgetBytes) {
-    if (!cache.registered) {
-      cache.registered = true;
+    // Not yet on, yet not off: this is the thread's first release.
+    if (!cache.on) {
       thread_local Flush flush;  // constructed here, destroyed at thread exit
       (void)flush;
       cache.on = true;
