@@ -6,12 +6,12 @@
 
 #include <google/protobuf/any.pb.h>
 #include <google/protobuf/empty.pb.h>
-#include <google/protobuf/wrappers.pb.h>
 
 #include "absl/status/status.h"
 #include "containerd/services/containers/v1/containers.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
 #include "containerd/services/leases/v1/leases.pb.h"
+#include "containerd/services/namespaces/v1/namespace.pb.h"
 #include "containerd/services/tasks/v1/tasks.pb.h"
 #include "containerd/services/version/v1/version.pb.h"
 #include "containerd/types/task/task.pb.h"
@@ -24,6 +24,7 @@ namespace containers = ::containerd::services::containers::v1;
 namespace tasks = ::containerd::services::tasks::v1;
 namespace leases = ::containerd::services::leases::v1;
 namespace events = ::containerd::services::events::v1;
+namespace namespaces = ::containerd::services::namespaces::v1;
 using Empty = ::google::protobuf::Empty;
 
 constexpr char kContainersGet[] =
@@ -187,16 +188,13 @@ sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>> Client::Subscribe(
 }
 
 sim::Task<absl::Status> Client::GetNamespace(std::string ns) {
-  // proto/ does not carry containerd's namespaces service; StringValue has
-  // the wire form of GetNamespaceRequest (field 1, the name), and Empty reads
-  // any GetNamespaceResponse (its fields are kept as unknown ones).
-  ::google::protobuf::StringValue req;
-  req.set_value(ns);
+  namespaces::GetNamespaceRequest req;
+  req.set_name(ns);
+  namespaces::GetNamespaceResponse resp;  // only the status is read
   sim::RpcMetadata md;
   md.emplace_back("containerd-namespace", std::move(ns));
-  absl::StatusOr<std::string> reply = co_await conn_.Unary(
-      kNamespacesGet, std::move(md), req.SerializeAsString());
-  co_return reply.status();
+  co_return co_await conn_.UnaryMessage(kNamespacesGet, std::move(md), req,
+                                        &resp);
 }
 
 sim::Task<absl::StatusOr<std::string>> Client::Version() {
