@@ -193,8 +193,9 @@ TEST(InProcessTest, FailedCallLeavesNoReply) {
   EXPECT_EQ(reply.namespaces_size(), 0);
 }
 
-// The daemon's client asks Namespaces/Get with a StringValue (same wire form
-// as GetNamespaceRequest) and reads the reply as Empty: both go through bytes.
+// A caller holding other message types than the method's (a StringValue has
+// GetNamespaceRequest's wire form; Empty reads any reply) is served through
+// bytes.
 TEST(InProcessTest, OtherMessageTypesGoThroughBytes) {
   sim::RandomStrategy strategy;
   sim::Executor ex({}, strategy);
