@@ -144,8 +144,8 @@ TEST(LinearizabilityTest, ACallAfterTheExitWasHandledSeesIt) {
       }
       b.history().quiescent = 9;
       const LinearizabilityResult r = CheckLinearizable(b.history());
-      EXPECT_EQ(r.outcome, handled_known ? Outcome::kViolation
-                                         : Outcome::kLinearizable)
+      EXPECT_EQ(r.outcome,
+                handled_known ? Outcome::kViolation : Outcome::kLinearizable)
           << handled_known << wait << ": " << r.explanation;
     }
   }
@@ -289,10 +289,48 @@ TEST(LinearizabilityTest, RestartPolicyRestartsOnItsOwn) {
   create.policy = *RestartPolicy::Parse("always");
   b.Add(CallKind::kStart, "c1", 3, 4);
   b.Exit("c1", 5, 1);
-  b.Inspect("c1", 6, 7, ContainerStatus::kRestarting, 1);
-  b.Inspect("c1", 8, 9, ContainerStatus::kRunning);
+  b.Inspect("c1", 6, 7, ContainerStatus::kRestarting, 1)
+      .inspect->restart_count = 1;
+  b.Inspect("c1", 8, 9, ContainerStatus::kRunning).inspect->restart_count = 1;
   b.history().quiescent = 10;
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kLinearizable);
+}
+
+// RestartCount counts the policy's restarts since the last start by the API,
+// which sets it back to 0 (ResetRestartManager).
+TEST(LinearizabilityTest, RestartCountCountsPolicyRestartsSinceAnApiStart) {
+  for (int seen : {0, 1, 2}) {
+    HistoryBuilder b;
+    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
+    create.policy = *RestartPolicy::Parse("always");
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Exit("c1", 5, 1);
+    b.history().events.back().handled = 6;  // before the inspect
+    b.Inspect("c1", 7, 8, ContainerStatus::kRunning).inspect->restart_count =
+        seen;
+    b.history().quiescent = 9;
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              seen == 1 ? Outcome::kLinearizable : Outcome::kViolation)
+        << "RestartCount " << seen;
+  }
+  for (int seen : {0, 1}) {
+    HistoryBuilder b;
+    Call& create = b.Add(CallKind::kCreate, "c1", 1, 2);
+    create.policy = *RestartPolicy::Parse("always");
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Exit("c1", 5, 1);
+    b.history().events.back().handled = 6;
+    b.Add(CallKind::kStop, "c1", 7, 10);
+    b.Exit("c1", 8, 143);
+    b.history().events.back().handled = 9;
+    b.Add(CallKind::kStart, "c1", 11, 12);
+    b.Inspect("c1", 13, 14, ContainerStatus::kRunning).inspect->restart_count =
+        seen;
+    b.history().quiescent = 15;
+    EXPECT_EQ(CheckLinearizable(b.history()).outcome,
+              seen == 0 ? Outcome::kLinearizable : Outcome::kViolation)
+        << "RestartCount " << seen << " after docker start";
+  }
 }
 
 TEST(LinearizabilityTest, DaemonRestartStartsFromTheRestoredState) {
@@ -329,7 +367,8 @@ TEST(LinearizabilityTest, KillCancelsTheRestartManagerUntilADaemonRestart) {
       b.Restart(7, 8, s);
     }
     b.Exit("c1", 9, 137);
-    b.Inspect("c1", 10, 11, ContainerStatus::kRestarting, 137);
+    b.Inspect("c1", 10, 11, ContainerStatus::kRestarting, 137)
+        .inspect->restart_count = 1;
     b.history().quiescent = 12;
     EXPECT_EQ(CheckLinearizable(b.history()).outcome,
               daemon_restart ? Outcome::kLinearizable : Outcome::kViolation)

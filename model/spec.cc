@@ -638,6 +638,7 @@ absl::StatusOr<InspectView> Spec::Inspect(absl::string_view id) const {
   v.restarting = c->restarting;
   v.oom_killed = c->oom_killed;
   v.exit_code = c->exit_code;
+  v.restart_count = c->restart_count;
   v.has_pid = c->running && !c->restarting;  // SetRestarting sets Pid = 0
   v.dead = c->dead;
   v.exec_ids.assign(c->execs.begin(), c->execs.end());

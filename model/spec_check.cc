@@ -112,6 +112,15 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
         "state",
         absl::StrCat(who(), " shows ExitCode=", seen.exit_code, model_state()));
   }
+  // RestartCount: one more for each exit the restart policy restarts, back to
+  // 0 at a start or restart by the API (ResetRestartManager).
+  if (seen.restart_count != want.restart_count) {
+    return Violation(
+        "state", absl::StrCat(who(), " shows RestartCount=", seen.restart_count,
+                              " but the restart policy restarted it ",
+                              want.restart_count,
+                              " time(s) since its last start by the API"));
+  }
   return absl::OkStatus();
 }
 

@@ -35,6 +35,7 @@ struct InspectView {
   bool oom_killed = false;
   bool dead = false;
   int exit_code = 0;
+  int restart_count = 0;              // RestartCount
   bool has_pid = false;               // Pid > 0
   std::vector<std::string> exec_ids;  // order is not significant
   bool operator==(const InspectView&) const = default;

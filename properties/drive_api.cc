@@ -59,6 +59,7 @@ model::InspectView ViewOfJson(const dk::ContainerInspect& r) {
   v.oom_killed = r.state().oom_killed();
   v.dead = r.state().dead();
   v.exit_code = r.state().exit_code();
+  v.restart_count = r.restart_count();
   v.has_pid = r.state().pid() > 0;
   v.exec_ids.assign(r.exec_ids().begin(), r.exec_ids().end());
   return v;

@@ -101,6 +101,7 @@ model::InspectView ViewOf(const daemon_core::ContainerInspectResult& r) {
   v.oom_killed = r.oom_killed;
   v.dead = r.dead;
   v.exit_code = r.exit_code;
+  v.restart_count = r.restart_count;
   v.has_pid = r.pid > 0;
   v.exec_ids = r.exec_ids;
   std::sort(v.exec_ids.begin(), v.exec_ids.end());
