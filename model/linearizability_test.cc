@@ -41,6 +41,16 @@ class HistoryBuilder {
     c.inspect = v;
     return c;
   }
+  // An event received at `seq` and handled by `handled`.
+  void AddEvent(EventKind kind, const std::string& id, uint64_t seq,
+                uint64_t handled) {
+    Event e;
+    e.seq = seq;
+    e.handled = handled;
+    e.kind = kind;
+    e.container = id;
+    h_.events.push_back(e);
+  }
   void Exit(const std::string& id, uint64_t seq, int code) {
     Event e;
     e.seq = seq;
@@ -703,6 +713,56 @@ TEST(LinearizabilityTest, TwoOverlappingRmsMayBothSucceed) {
   // One made after the other returned must not find it.
   b.Add(CallKind::kRm, "c1", 8, 9);
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kViolation);
+}
+
+// A paused event handled after the unpause that followed its pause shows
+// Paused again while the task runs: the next unpause meets containerd's
+// refusal to resume a running process (found by the generated workloads,
+// seed 28).
+TEST(LinearizabilityTest, LatePausedEventMakesTheNextUnpauseFail) {
+  for (bool late : {true, false}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Add(CallKind::kPause, "c1", 5, 6);
+    if (!late) b.AddEvent(EventKind::kPaused, "c1", 7, 8);
+    b.Add(CallKind::kUnpause, "c1", 9, 10);
+    if (late) b.AddEvent(EventKind::kPaused, "c1", 7, 11);
+    b.AddEvent(EventKind::kResumed, "c1", 12, 15);
+    b.Add(CallKind::kUnpause, "c1", 13, 14,
+          Reply::Error(ErrorKind::kSystem,
+                       "Cannot unpause container c1: cannot resume a running "
+                       "process: unknown"));
+    b.history().quiescent = 16;
+    const LinearizabilityResult r = CheckLinearizable(b.history());
+    EXPECT_EQ(r.outcome, late ? Outcome::kLinearizable : Outcome::kViolation)
+        << "late: " << late << "\n"
+        << r.explanation;
+  }
+}
+
+// An rm refused "already in progress" needs another rm holding the mark: one
+// that fails holds it until it returns, not after.
+TEST(LinearizabilityTest, RmInProgressNeedsARemovalUnderWay) {
+  const Reply in_progress = Reply::Error(
+      ErrorKind::kConflict, "removal of container c1 is already in progress");
+  const Reply failed = Reply::Error(
+      ErrorKind::kSystem, "cannot remove container \"c1\": could not kill");
+  for (bool overlapping : {true, false}) {
+    HistoryBuilder b;
+    b.Add(CallKind::kCreate, "c1", 1, 2);
+    b.Add(CallKind::kStart, "c1", 3, 4);
+    b.Add(CallKind::kRm, "c1", 5, 7, failed).force = true;
+    b.Add(CallKind::kRm, "c1", overlapping ? 6 : 8, 9, in_progress).force =
+        true;
+    b.history().quiescent = 10;
+    b.Inspect("c1", 11, 12, ContainerStatus::kRunning);
+    const LinearizabilityResult r = CheckLinearizable(b.history());
+    EXPECT_EQ(r.outcome,
+              overlapping ? Outcome::kLinearizable : Outcome::kViolation)
+        << "overlapping: " << overlapping << "\n"
+        << r.explanation;
+  }
 }
 
 TEST(LinearizabilityTest, ExecExitHandlerMayOverwriteAFailedStartsCode) {

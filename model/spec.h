@@ -168,9 +168,10 @@ class Spec {
   absl::Status RestartEnd(absl::string_view id, const Reply& reply);
   // Rm has three points. Begin marks the removal in progress (moby does so
   // before it looks at the container, so a concurrent rm may see "already in
-  // progress" even when this one is then refused); Dead refuses a running
-  // container without force (the mark is reset), or marks the exited one
-  // Dead; End removes it.
+  // progress" even when this one is then refused or fails), and an rm refused
+  // "already in progress" is explained only by such a mark; Dead refuses a
+  // running container without force, or marks the exited one Dead; End
+  // removes it, or resets the mark of one refused or failed.
   // Lookup finds the container in the store; the later points act on that
   // object even when a concurrent rm removed it meanwhile (then they do
   // nothing, and the call still succeeds, as in moby).
@@ -268,11 +269,13 @@ class Spec {
     bool removed = false;
     bool removing = false;        // RemovalInProgress
     bool manual_restart = false;  // an exit ContainerRestart waits for
-    bool resume_pending = false;  // a kill resumed it; no resumed event yet
-    bool frozen_task = false;     // ContainerSnapshot::frozen_task
-    bool oom_pending = false;     // legacy: an OOM seen, applied at exit
-    bool task_dead = false;       // TaskDied, exit not handled yet
-    bool dead = false;            // rm's SetDead, before its removal
+    // The task runs though Paused shows (a kill resumed it, or a paused event
+    // came after an unpause); no resumed event yet.
+    bool resume_pending = false;
+    bool frozen_task = false;  // ContainerSnapshot::frozen_task
+    bool oom_pending = false;  // legacy: an OOM seen, applied at exit
+    bool task_dead = false;    // TaskDied, exit not handled yet
+    bool dead = false;         // rm's SetDead, before its removal
     bool started_before = false;
     // The restart manager was cancelled (killWithSignal's ExitOnNext). A
     // restarted daemon's restore builds a fresh, uncancelled restart manager,

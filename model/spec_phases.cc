@@ -77,11 +77,36 @@ absl::Status Spec::RestartEnd(absl::string_view id, const Reply& reply) {
 
 absl::Status Spec::RmBegin(absl::string_view id, bool force,
                            const Reply& reply) {
-  const bool refused_running = !force && reply.kind == ErrorKind::kConflict &&
-                               !absl::StrContains(reply.message, "progress");
+  const bool in_progress = reply.kind == ErrorKind::kConflict &&
+                           absl::StrContains(reply.message, "progress");
+  const bool refused_running =
+      !force && reply.kind == ErrorKind::kConflict && !in_progress;
   Container* c = Find(id);
-  if (c == nullptr && Removed(id) && reply.kind == ErrorKind::kNone) {
-    return absl::OkStatus();  // found before a concurrent rm removed it
+  if (c == nullptr && Removed(id) &&
+      (reply.kind == ErrorKind::kNone || in_progress)) {
+    // Found before a concurrent rm removed it; that rm held the mark until
+    // it returned.
+    return absl::OkStatus();
+  }
+  if (in_progress) {
+    // SetRemovalInProgress found another rm's (or an autoRemove's) mark.
+    if (c == nullptr || !c->removing) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "ContainerRm(", id,
+          ") replied that a removal is already in progress, but none is"));
+    }
+    return absl::OkStatus();
+  }
+  if (reply.kind != ErrorKind::kNone && reply.kind != ErrorKind::kNotFound &&
+      !refused_running && c != nullptr && !c->removing) {
+    // It failed later (a kill, the stop, the root dir): it held the mark
+    // until its deferred ResetRemovalInProgress (RmEnd), as moby's does. A
+    // forced one signalled a running container first: killWithSignal marks
+    // it stopped by hand and cancels its restart manager before the RPC that
+    // may have failed (the exit, if any, is an event of its own).
+    c->removing = true;
+    if (force && c->running) KillWithSignal(*c);
+    return absl::OkStatus();
   }
   // The running check comes at RmDead; here only existence and the mark.
   if (!refused_running || c == nullptr || c->removing) {
@@ -127,9 +152,11 @@ absl::Status Spec::RmDead(absl::string_view id, bool force,
 
 absl::Status Spec::RmEnd(absl::string_view id, const Reply& reply) {
   Container* c = Find(id);
-  if (reply.kind == ErrorKind::kConflict &&
-      !absl::StrContains(reply.message, "progress")) {
-    if (c != nullptr) c->removing = false;  // ResetRemovalInProgress
+  if (reply.kind != ErrorKind::kNone && reply.kind != ErrorKind::kNotFound &&
+      !(reply.kind == ErrorKind::kConflict &&
+        absl::StrContains(reply.message, "progress"))) {
+    // Refused or failed: the deferred ResetRemovalInProgress.
+    if (c != nullptr) c->removing = false;
     return absl::OkStatus();
   }
   if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
@@ -297,7 +324,13 @@ absl::Status Spec::RestartFailed(absl::string_view id) {
 
 absl::Status Spec::TaskPaused(absl::string_view id) {
   // moby's handler: Paused = the event is a pause and the container runs.
-  if (Container* c = Find(id); c != nullptr) c->paused = c->running;
+  if (Container* c = Find(id); c != nullptr) {
+    // Handled after an unpause that followed its pause, it shows Paused
+    // again while the task runs: containerd then refuses the resume of an
+    // unpause, a 500, until the resumed event comes.
+    if (c->running && !c->paused) c->resume_pending = true;
+    c->paused = c->running;
+  }
   return absl::OkStatus();
 }
 

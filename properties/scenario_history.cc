@@ -122,10 +122,13 @@ model::Call ScenarioRun::ModelCall(const CallRecord& r) const {
     m.indeterminate = false;
     m.cancelled = true;
   }
-  // Under RPC faults any call may fail half-way with a system error.
+  // Under RPC faults any call may fail half-way with a system error. The
+  // model takes these failures as they are: a start's error defer, and rm's
+  // deferred reset of its mark, both done before the reply.
   const bool may_fail = m.kind == model::CallKind::kStart ||
                         m.kind == model::CallKind::kRestart ||
-                        m.kind == model::CallKind::kExecStart;
+                        m.kind == model::CallKind::kExecStart ||
+                        m.kind == model::CallKind::kRm;
   if (hist_.faults && m.reply.kind == model::ErrorKind::kSystem && !may_fail) {
     m.indeterminate = true;
   }
