@@ -194,6 +194,7 @@ class Daemon {
                                EventInfo info);
 
   // For end-of-run checks: the daemon's containers, without locks.
+  const Disk& disk() const { return disk_; }
   const std::map<std::string, std::shared_ptr<Container>>& containers() const {
     return containers_;
   }

@@ -62,6 +62,13 @@ bool Disk::Exists(const std::string& id) const {
   return it != roots_.end() && it->second->dir.Peek().exists;
 }
 
+const ContainerCheckpoint* Disk::Saved(const std::string& id) const {
+  auto it = roots_.find(id);
+  if (it == roots_.end() || it->second->open_files > 0) return nullptr;
+  const Dir& d = it->second->dir.Peek();
+  return d.exists && d.config.has_value() ? &*d.config : nullptr;
+}
+
 std::vector<ContainerCheckpoint> Disk::Checkpoints() const {
   std::vector<ContainerCheckpoint> out;
   for (const auto& [id, root] : roots_) {

@@ -60,6 +60,9 @@ class Disk {
   void Remount();
 
   bool Exists(const std::string& id) const;
+  // What the last finished write of `id` left, or null when there is none or
+  // a write is under way (checks, after the run).
+  const ContainerCheckpoint* Saved(const std::string& id) const;
   // Every container with a root dir and a checkpoint, sorted by id (restore).
   std::vector<ContainerCheckpoint> Checkpoints() const;
 

@@ -44,6 +44,10 @@ std::vector<Property> Properties() {
   std::vector<Property> all;
   for (const Check& c : RecordChecks()) all.push_back({c.name, c.description});
   const std::vector<Property> during_run = {
+      {"saved-state",
+       "once the run settled, what the daemon shows of each container is "
+       "what it saved on disk (CheckpointTo after every change; dsim's "
+       "daemon only)"},
       {"model-inconclusive",
        "the linearizability search hit its bound: neither pass nor fail"},
       {"exec-ids-never-exited",

@@ -3,6 +3,7 @@
 // calls), the per-step invariants, and the checks once the run settled.
 #include "properties/scenario_run.h"
 
+#include "properties/check_saved_state.h"
 #include "properties/scenario_runner.h"
 
 namespace properties {
@@ -169,6 +170,11 @@ sim::Task<void> ScenarioRun::Main() {
                std::string(s.message()));
       co_return;
     }
+  }
+  // dsim's daemon only: dockerd (dsim drive) keeps its disk to itself.
+  if (absl::Status s = CheckSavedState(daemon()); !s.ok()) {
+    ex_.Fail("saved-state", std::string(s.message()));
+    co_return;
   }
   ex_.Note("all checks passed");
   ex_.Conclude();

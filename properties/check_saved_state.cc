@@ -1,0 +1,98 @@
+// Property "saved-state": once the run settled, what the daemon shows of each
+// container it keeps is what it saved on disk. moby saves a container
+// (CheckpointTo) under its lock after every change, so a restarted daemon
+// restores what its predecessor showed; the model adopts what restore left
+// (model::Spec::Adopt) and so cannot tell a change that was never saved.
+// Left out: a container whose lock is held or whose write is under way (a
+// change on its way to disk), and RemovalInProgress (moby does not save it).
+#include "properties/check_saved_state.h"
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace properties {
+
+namespace {
+
+// A field as the daemon shows it and as it saved it.
+template <typename T>
+struct Field {
+  const char* name;
+  T shown, saved;
+};
+
+// "Name is shown in memory but saved on disk" for the first field that
+// differs, or "".
+template <typename T>
+std::string FirstDiffering(std::initializer_list<Field<T>> fields) {
+  for (const Field<T>& f : fields) {
+    if (f.shown != f.saved) {
+      return absl::StrCat(f.name, " is ", f.shown, " in memory but ", f.saved,
+                          " on disk");
+    }
+  }
+  return "";
+}
+
+// The first field where `saved` differs from `shown`, or "".
+std::string FirstDifference(const daemon_core::ContainerCheckpoint& shown,
+                            const daemon_core::ContainerCheckpoint& saved) {
+  const auto flag = [](const char* name, bool a, bool b) {
+    return Field<absl::string_view>{name, a ? "true" : "false",
+                                    b ? "true" : "false"};
+  };
+  std::string diff = FirstDiffering<absl::string_view>(
+      {flag("Running", shown.running, saved.running),
+       flag("Paused", shown.paused, saved.paused),
+       flag("Restarting", shown.restarting, saved.restarting),
+       flag("OOMKilled", shown.oom_killed, saved.oom_killed),
+       flag("Dead", shown.dead, saved.dead),
+       flag("HasBeenStartedBefore", shown.has_been_started_before,
+            saved.has_been_started_before),
+       flag("HasBeenManuallyStopped", shown.has_been_manually_stopped,
+            saved.has_been_manually_stopped),
+       flag("AutoRemove", shown.auto_remove, saved.auto_remove),
+       {"Error", shown.error_msg, saved.error_msg}});
+  if (diff.empty()) {
+    diff = FirstDiffering<int64_t>(
+        {{"Pid", shown.pid, saved.pid},
+         {"ExitCode", shown.exit_code, saved.exit_code},
+         {"RestartCount", shown.restart_count, saved.restart_count},
+         {"StartedAt", static_cast<int64_t>(shown.started_at),
+          static_cast<int64_t>(saved.started_at)},
+         {"FinishedAt", static_cast<int64_t>(shown.finished_at),
+          static_cast<int64_t>(saved.finished_at)}});
+  }
+  if (!diff.empty()) return diff;
+  if (shown.args != saved.args) return "the command differs on disk";
+  if (shown.restart_policy.name != saved.restart_policy.name ||
+      shown.restart_policy.maximum_retry_count !=
+          saved.restart_policy.maximum_retry_count) {
+    return "the restart policy differs on disk";
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::Status CheckSavedState(const daemon_core::Daemon& daemon) {
+  for (const auto& [id, c] : daemon.containers()) {
+    if (c->state.mu.locked()) continue;
+    const daemon_core::ContainerCheckpoint* saved = daemon.disk().Saved(id);
+    if (saved == nullptr) continue;
+    if (std::string diff = FirstDifference(c->ToCheckpoint(), *saved);
+        !diff.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "container ", id, ": ", diff,
+          " once the run settled (a change not saved with CheckpointTo: a "
+          "restarted daemon would restore the old value)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace properties
