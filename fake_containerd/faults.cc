@@ -34,6 +34,7 @@ void Faults::Force(FaultPoint p, int count, std::string method) {
 bool Faults::Draw(FaultPoint p, std::string_view method) {
   bool fire = false;
   ex_.Touch(forced_object_, sim::Access::kWrite);  // none unless forced
+  if (!armed_) return false;
   for (auto it = forced_.begin(); it != forced_.end(); ++it) {
     if (it->point != p || (!it->method.empty() && it->method != method))
       continue;
@@ -46,6 +47,8 @@ bool Faults::Draw(FaultPoint p, std::string_view method) {
                           sim::Stream::kFault);
   if (fire) {
     ++fired_[static_cast<int>(p)];
+    if (p == FaultPoint::kRpcUnavailable || p == FaultPoint::kReplyLost)
+      fired_rpcs_.push_back({p, std::string(method), {}});
     ex_.Note("fault " + std::string(FaultPointName(p)) +
              (method.empty() ? "" : " " + std::string(method)));
   }

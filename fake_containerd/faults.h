@@ -19,6 +19,10 @@
 //   the task's deletion, and the task becomes UNKNOWN / NOT_FOUND.
 // - kContainerdRestart: containerd restarts; event subscriptions end with an
 //   error, tasks and containers survive.
+//
+// A scenario's setup runs disarmed (set_armed): its containers are created
+// and started as written, and the faults meet only what the clients and the
+// environment do, as in `dsim drive`.
 #ifndef DSIM_FAKE_CONTAINERD_FAULTS_H_
 #define DSIM_FAKE_CONTAINERD_FAULTS_H_
 
@@ -63,8 +67,25 @@ class Faults {
   // One occurrence of `p` (for `method`, when it is an RPC fault): does it
   // fire?
   bool Draw(FaultPoint p, std::string_view method = "");
+  // Disarmed, no point fires and no forced fault is used up.
+  void set_armed(bool armed) { armed_ = armed; }
   // How many times each point fired in this run.
   int fired(FaultPoint p) const { return fired_[static_cast<int>(p)]; }
+
+  // An RPC that failed by a fault (rpc-unavailable, reply-lost), and the
+  // container its request named (empty when the transport could not tell):
+  // the checks read these to tell
+  // moby's best-effort cleanups, cut by a fault, from a leak.
+  struct Fired {
+    FaultPoint point;
+    std::string method;
+    std::string container;
+  };
+  const std::vector<Fired>& fired_rpcs() const { return fired_rpcs_; }
+  // Names the container of the RPC fault that fired last.
+  void SetLastContainer(std::string id) {
+    if (!fired_rpcs_.empty()) fired_rpcs_.back().container = std::move(id);
+  }
   const FaultOptions& options() const { return options_; }
   sim::Executor& executor() const { return ex_; }
 
@@ -81,6 +102,8 @@ class Faults {
   // a forced fault goes to depends on their order).
   sim::ObjectId forced_object_ = sim::kNoObject;
   std::array<int, kFaultPointCount> fired_{};
+  std::vector<Fired> fired_rpcs_;
+  bool armed_ = true;
 };
 
 }  // namespace fake_containerd

@@ -193,6 +193,87 @@ TEST(InProcessTest, FailedCallLeavesNoReply) {
   EXPECT_EQ(reply.namespaces_size(), 0);
 }
 
+// The checks tell moby's cut cleanups from leaks by the container a failed
+// call named (Faults::fired_rpcs): its `container_id`, `id` or `container`.
+TEST(InProcessTest, AFaultedCallNamesItsContainer) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  World w(ex, {});
+  const std::string create = std::string(method::kContainersPrefix) + "Create";
+  const std::string get = std::string(method::kContainersPrefix) + "Get";
+  const std::string del = std::string(method::kTasksPrefix) + "Delete";
+  const std::string list = std::string(method::kNamespacesPrefix) + "List";
+  w.faults.Force(FaultPoint::kReplyLost, 1, create);
+  w.faults.Force(FaultPoint::kRpcUnavailable, 2, get);
+  w.faults.Force(FaultPoint::kRpcUnavailable, 1, del);
+  w.faults.Force(FaultPoint::kRpcUnavailable, 1, list);
+  w.faults.Force(FaultPoint::kReplyDelayed, 1, del);  // fails nothing
+  ex.Spawn("client", [](World& wd) -> sim::Task<void> {
+    cpb::CreateContainerRequest c;
+    c.mutable_container()->set_id("c9");
+    cpb::CreateContainerResponse created;
+    co_await Call(wd, Mode::kMessages,
+                  std::string(method::kContainersPrefix) + "Create", c,
+                  &created);
+    cpb::GetContainerRequest g;
+    g.set_id("c8");
+    cpb::GetContainerResponse got;
+    co_await Call(wd, Mode::kMessages,
+                  std::string(method::kContainersPrefix) + "Get", g, &got);
+    // Over bytes the transport does not read the request.
+    co_await Call(wd, Mode::kBytes,
+                  std::string(method::kContainersPrefix) + "Get", g, &got);
+    co_await TaskCall<tpb::DeleteTaskRequest, tpb::DeleteResponse>(
+        wd, Mode::kMessages, "Delete");
+    co_await TaskCall<tpb::DeleteTaskRequest, tpb::DeleteResponse>(
+        wd, Mode::kMessages, "Delete");
+    npb::ListNamespacesRequest l;
+    npb::ListNamespacesResponse listed;
+    co_await Call(wd, Mode::kMessages,
+                  std::string(method::kNamespacesPrefix) + "List", l, &listed);
+  }(w));
+  ASSERT_EQ(ex.Run().outcome, sim::RunOutcome::kCompleted);
+  std::vector<std::string> fired;
+  for (const Faults::Fired& f : w.faults.fired_rpcs()) {
+    fired.push_back(std::string(FaultPointName(f.point)) + " " + f.method +
+                    " [" + f.container + "]");
+  }
+  EXPECT_EQ(fired, (std::vector<std::string>{
+                       "reply-lost " + create + " [c9]",
+                       "rpc-unavailable " + get + " [c8]",
+                       "rpc-unavailable " + get + " []",
+                       "rpc-unavailable " + del + " [c1]",
+                       "rpc-unavailable " + list + " []",
+                   }));
+  EXPECT_EQ(w.faults.fired(FaultPoint::kReplyDelayed), 1);
+}
+
+// Disarmed (a scenario's setup), nothing fires and a forced fault waits.
+TEST(InProcessTest, DisarmedFaultsWait) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  FaultOptions always;
+  always.probability[static_cast<int>(FaultPoint::kReplyLost)] =
+      sim::Ratio{1, 1};
+  World w(ex, always);
+  w.faults.Force(FaultPoint::kRpcUnavailable);
+  w.faults.set_armed(false);
+  ex.Spawn("client", [](World& wd) -> sim::Task<void> {
+    npb::ListNamespacesRequest l;
+    npb::ListNamespacesResponse listed;
+    const std::string list = std::string(method::kNamespacesPrefix) + "List";
+    EXPECT_TRUE((co_await Call(wd, Mode::kMessages, list, l, &listed)).ok());
+    wd.faults.set_armed(true);
+    // The forced fault, then the probability.
+    EXPECT_FALSE((co_await Call(wd, Mode::kMessages, list, l, &listed)).ok());
+    EXPECT_EQ(wd.faults.fired(FaultPoint::kRpcUnavailable), 1);
+    EXPECT_FALSE((co_await Call(wd, Mode::kMessages, list, l, &listed)).ok());
+  }(w));
+  ASSERT_EQ(ex.Run().outcome, sim::RunOutcome::kCompleted);
+  EXPECT_EQ(w.faults.fired(FaultPoint::kRpcUnavailable), 1);
+  EXPECT_EQ(w.faults.fired(FaultPoint::kReplyLost), 1);
+}
+
 // A caller holding other message types than the method's (a StringValue has
 // GetNamespaceRequest's wire form; Empty reads any reply) is served through
 // bytes.

@@ -2,6 +2,14 @@
 
 namespace fake_containerd {
 
+std::string ShortMethod(std::string_view method) {
+  const size_t slash = method.rfind('/');
+  const size_t dot = slash == std::string_view::npos ? std::string_view::npos
+                                                     : method.rfind('.', slash);
+  if (dot == std::string_view::npos) return std::string(method);
+  return std::string(method.substr(dot + 1));
+}
+
 void RpcLog::Record(std::string_view method) {
   ++total_;
   auto it = counts_.find(method);
@@ -54,13 +62,7 @@ std::vector<std::string> RpcLog::Scope::calls() const {
 
 std::vector<std::string> RpcLog::Scope::short_calls() const {
   std::vector<std::string> out = calls();
-  for (std::string& m : out) {
-    // "/containerd.services.tasks.v1.Tasks/Get" -> "Tasks/Get"
-    size_t slash = m.rfind('/');
-    size_t dot =
-        slash == std::string::npos ? std::string::npos : m.rfind('.', slash);
-    if (dot != std::string::npos) m = m.substr(dot + 1);
-  }
+  for (std::string& m : out) m = ShortMethod(m);
   return out;
 }
 

@@ -15,6 +15,10 @@
 
 namespace fake_containerd {
 
+// "/containerd.services.tasks.v1.Tasks/Get" -> "Tasks/Get"; a name without a
+// package comes back whole.
+std::string ShortMethod(std::string_view method);
+
 class RpcLog {
  public:
   class Scope;

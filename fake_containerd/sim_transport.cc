@@ -18,6 +18,27 @@ absl::Status LostReply(sim::Executor& ex, const std::string& method) {
                                      ")");
 }
 
+// The container a containerd request is about: its `container_id`, its
+// `id` (Containers/Get, Delete), or its `container`'s id (Containers/Create);
+// empty if none. Reflection, as it runs only when a fault fired.
+std::string ContainerOf(const google::protobuf::Message& m) {
+  const google::protobuf::Descriptor* d = m.GetDescriptor();
+  const google::protobuf::Reflection* r = m.GetReflection();
+  for (const char* name : {"container_id", "id"}) {
+    const google::protobuf::FieldDescriptor* f = d->FindFieldByName(name);
+    if (f != nullptr && !f->is_repeated() &&
+        f->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      return r->GetString(m, f);
+    }
+  }
+  const google::protobuf::FieldDescriptor* c = d->FindFieldByName("container");
+  if (c != nullptr && !c->is_repeated() &&
+      c->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+    return ContainerOf(r->GetMessage(m, c));
+  }
+  return "";
+}
+
 }  // namespace
 
 SimTransport::SimTransport(sim::Executor& ex, Faults& faults)
@@ -37,9 +58,9 @@ sim::ObjectId SimTransport::MethodObject(const std::string& method) {
   return it->second;
 }
 
-sim::Task<absl::Status> SimTransport::Exchange(const std::string& method,
-                                               size_t request_size,
-                                               StartCall serve) {
+sim::Task<absl::Status> SimTransport::Exchange(
+    const std::string& method, size_t request_size, StartCall serve,
+    const google::protobuf::Message* request) {
   const sim::ObjectId rpc = MethodObject(method);
   ex_.Record(sim::EventKind::kRpcRequest, rpc, request_size);
   // The handler runs in this step and touches what it reads and writes (the
@@ -47,6 +68,7 @@ sim::Task<absl::Status> SimTransport::Exchange(const std::string& method,
   // table), so calls about different containers commute.
   co_await ex_.Point(sim::OpKind::kRpcSend, rpc, sim::Access::kRead);
   if (faults_.Draw(FaultPoint::kRpcUnavailable, method)) {
+    if (request != nullptr) faults_.SetLastContainer(ContainerOf(*request));
     co_await ex_.Point(sim::OpKind::kRpcReply, rpc, sim::Access::kRead);
     co_return absl::UnavailableError(
         "connection error: transport is closing (" + method + ")");
@@ -60,6 +82,7 @@ sim::Task<absl::Status> SimTransport::Exchange(const std::string& method,
     reply = absl::UnimplementedError("unknown method " + method);
   }
   if (faults_.Draw(FaultPoint::kReplyLost, method)) {
+    if (request != nullptr) faults_.SetLastContainer(ContainerOf(*request));
     reply = LostReply(ex_, method);
   } else if (faults_.Draw(FaultPoint::kReplyDelayed, method)) {
     const sim::Nanos max = faults_.options().reply_delay_max;
@@ -97,7 +120,8 @@ sim::Task<absl::StatusOr<std::string>> SimTransport::Unary(
     if (!call.has_value()) return std::nullopt;
     return KeepReply(*std::move(call), &reply);
   };
-  absl::Status s = co_await Exchange(method, request.size(), serve);
+  absl::Status s =
+      co_await Exchange(method, request.size(), serve, /*request=*/nullptr);
   if (!s.ok()) co_return s;
   co_return reply;
 }
@@ -116,7 +140,8 @@ sim::Task<absl::Status> SimTransport::UnaryMessage(
     return services_->UnaryMessage(method, std::move(metadata), request,
                                    response);
   };
-  absl::Status s = co_await Exchange(method, request.ByteSizeLong(), serve);
+  absl::Status s =
+      co_await Exchange(method, request.ByteSizeLong(), serve, &request);
   // As over bytes, a failed call leaves no reply.
   if (!s.ok() && response != nullptr) response->Clear();
   co_return s;

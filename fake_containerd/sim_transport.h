@@ -85,9 +85,11 @@ class SimTransport : public sim::RpcConnection {
   // The transport's part of a unary call, bytes or messages alike: the
   // scheduling points, the fault draws and the trace records around `serve`,
   // which starts the handler (nullopt: no such method); the reply stays with
-  // the caller.
+  // the caller. `request`, when the call is in messages, names the container
+  // of a fault that fails the call (Faults::fired_rpcs).
   sim::Task<absl::Status> Exchange(const std::string& method,
-                                   size_t request_size, StartCall serve);
+                                   size_t request_size, StartCall serve,
+                                   const google::protobuf::Message* request);
 
   sim::Executor& ex_;
   Faults& faults_;

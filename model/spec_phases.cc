@@ -20,6 +20,12 @@ absl::Status StillRunning(absl::string_view call, absl::string_view id) {
       call, "(", id, ") returned, but the container has not exited"));
 }
 
+// An rm refused because another holds the container's mark: moby's Conflict
+// "removal of container ... is already in progress".
+bool RefusedInProgress(const Reply& reply) {
+  return reply.kind == ErrorKind::kConflict &&
+         absl::StrContains(reply.message, "progress");
+}
 }  // namespace
 
 absl::Status Spec::StopBegin(absl::string_view id, const Reply& reply) {
@@ -77,8 +83,7 @@ absl::Status Spec::RestartEnd(absl::string_view id, const Reply& reply) {
 
 absl::Status Spec::RmBegin(absl::string_view id, bool force,
                            const Reply& reply) {
-  const bool in_progress = reply.kind == ErrorKind::kConflict &&
-                           absl::StrContains(reply.message, "progress");
+  const bool in_progress = RefusedInProgress(reply);
   const bool refused_running =
       !force && reply.kind == ErrorKind::kConflict && !in_progress;
   Container* c = Find(id);
@@ -134,8 +139,7 @@ absl::Status Spec::RmBegin(absl::string_view id, bool force,
 absl::Status Spec::RmDead(absl::string_view id, bool force,
                           const Reply& reply) {
   Container* c = Find(id);
-  if (reply.kind == ErrorKind::kConflict &&
-      !absl::StrContains(reply.message, "progress")) {
+  if (reply.kind == ErrorKind::kConflict && !RefusedInProgress(reply)) {
     // Refused: running, not forced. The mark is reset at RmEnd (the defer).
     if (c == nullptr || !c->running || force) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -153,8 +157,7 @@ absl::Status Spec::RmDead(absl::string_view id, bool force,
 absl::Status Spec::RmEnd(absl::string_view id, const Reply& reply) {
   Container* c = Find(id);
   if (reply.kind != ErrorKind::kNone && reply.kind != ErrorKind::kNotFound &&
-      !(reply.kind == ErrorKind::kConflict &&
-        absl::StrContains(reply.message, "progress"))) {
+      !RefusedInProgress(reply)) {
     // Refused or failed: the deferred ResetRemovalInProgress.
     if (c != nullptr) c->removing = false;
     return absl::OkStatus();

@@ -1,7 +1,8 @@
 // Check family "no-leak": what containerd holds once the run settled belongs
 // to a container the daemon shows running. The model cannot say this: no
 // reply shows containerd's side. Left out: what a daemon crash left behind
-// that moby's restore never stops (LeftByACrash).
+// that moby's restore never stops (LeftByACrash), and what a cleanup cut by
+// an injected fault left (RunRecord::CleanupCutByAFault).
 #include <string>
 
 #include "absl/algorithm/container.h"
@@ -33,17 +34,20 @@ bool LeftByACrash(const RunRecord& r, const std::string& id) {
 absl::Status CheckNoLeak(const RunRecord& record) {
   const ContainerdState& cs = record.containerd;
   for (const std::string& id : cs.containers) {
-    if (!Running(record, id) && !LeftByACrash(record, id)) {
-      return absl::FailedPreconditionError("containerd still has container " +
-                                           id +
-                                           ", which the daemon does not run");
+    if (!Running(record, id) && !LeftByACrash(record, id) &&
+        record.CleanupCutByAFault(id).empty()) {
+      return absl::FailedPreconditionError(
+          "containerd still has container " + id +
+          ", which the daemon does not run" + record.FaultsOn(id));
     }
   }
   for (const auto& [id, status] : cs.tasks) {
-    if (!Running(record, id) && !LeftByACrash(record, id)) {
+    if (!Running(record, id) && !LeftByACrash(record, id) &&
+        record.CleanupCutByAFault(id).empty()) {
       return absl::FailedPreconditionError(
           "containerd still has the task of " + id + " (" +
-          std::string(StatusName(status)) + "), which the daemon does not run");
+          std::string(StatusName(status)) + "), which the daemon does not run" +
+          record.FaultsOn(id));
     }
   }
   return absl::OkStatus();

@@ -1,6 +1,8 @@
 // The registry of properties/checks.h.
 #include "properties/checks.h"
 
+#include <string_view>
+
 namespace properties {
 
 const model::InspectView* RunRecord::FinalView(const std::string& id) const {
@@ -11,6 +13,33 @@ const model::InspectView* RunRecord::FinalView(const std::string& id) const {
     }
   }
   return view;
+}
+
+std::string RunRecord::CleanupCutByAFault(const std::string& id) const {
+  static constexpr std::string_view kCleanups[] = {
+      "Tasks/Delete",      "Tasks/DeleteProcess", "Tasks/Get",
+      "Containers/Delete", "Containers/Get",
+  };
+  for (const auto& [container, rpc] : faulted_rpcs) {
+    if (container != id) continue;
+    // "POINT METHOD": the method is the part after the space.
+    const std::string_view method =
+        std::string_view(rpc).substr(rpc.find(' ') + 1);
+    for (std::string_view m : kCleanups) {
+      if (method == m) return rpc;
+    }
+  }
+  return "";
+}
+
+std::string RunRecord::FaultsOn(const std::string& id) const {
+  std::string out;
+  for (const auto& [container, rpc] : faulted_rpcs) {
+    if (container != id) continue;
+    out += out.empty() ? " (after injected faults: " : ", ";
+    out += rpc;
+  }
+  return out.empty() ? out : out + ")";
 }
 
 const std::vector<Check>& RecordChecks() {

@@ -1,6 +1,7 @@
 #include "properties/drive_faults.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 
 namespace properties {
 
@@ -75,6 +76,19 @@ std::pair<std::string, std::string> DriveFaults::Split(
   const size_t bang = decision.rfind(" !");
   if (bang == std::string::npos) return {decision, ""};
   return {decision.substr(0, bang), decision.substr(bang + 2)};
+}
+
+std::optional<std::pair<std::string, std::string>> DriveFaults::FailedCall(
+    const std::string& decision) {
+  auto [label, fault] = Split(decision);
+  if (fault != kRpcUnavailable && fault != kReplyLost) return std::nullopt;
+  std::vector<std::string> parts = absl::StrSplit(label, ' ');
+  if (parts.size() < 2 || parts[0] != "rpc") return std::nullopt;
+  std::string container;
+  if (parts.size() > 2 && !absl::StartsWith(parts[2], "#")) {
+    container = parts[2].substr(0, parts[2].find('/'));
+  }
+  return std::make_pair(container, fault + " " + parts[1]);
 }
 
 }  // namespace properties

@@ -8,7 +8,9 @@
 #define DSIM_PROPERTIES_DRIVE_FAULTS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dsim/scenario.pb.h"
@@ -36,6 +38,12 @@ class DriveFaults {
 
   // "LABEL !FAULT" -> ("LABEL", "FAULT"); a label without one -> (label, "").
   static std::pair<std::string, std::string> Split(const std::string& decision);
+  // A decision whose fault failed its call (rpc-unavailable, reply-lost) as
+  // RunRecord::faulted_rpcs holds it: "rpc Tasks/Delete c1 #2
+  // !rpc-unavailable" -> {"c1", "rpc-unavailable Tasks/Delete"} (an exec's
+  // "c1/e1" -> "c1"; no container named -> ""); nullopt for any other.
+  static std::optional<std::pair<std::string, std::string>> FailedCall(
+      const std::string& decision);
 
  private:
   struct Forced {

@@ -72,6 +72,25 @@ TEST(DriveFaultsTest, SplitsADecision) {
             (std::pair<std::string, std::string>{"call a #1 KILL", ""}));
 }
 
+TEST(DriveFaultsTest, AFailedCallNamesItsContainerAndMethod) {
+  using Call = std::pair<std::string, std::string>;
+  EXPECT_EQ(DriveFaults::FailedCall("rpc Tasks/Delete c1 #2 !rpc-unavailable"),
+            (Call{"c1", "rpc-unavailable Tasks/Delete"}));
+  EXPECT_EQ(
+      DriveFaults::FailedCall("rpc Tasks/DeleteProcess c1/e1 !reply-lost"),
+      (Call{"c1", "reply-lost Tasks/DeleteProcess"}));
+  EXPECT_EQ(DriveFaults::FailedCall("rpc Version/Version #1 !reply-lost"),
+            (Call{"", "reply-lost Version/Version"}));
+  // A delay fails nothing; an exec's start failing is its own outcome.
+  EXPECT_EQ(DriveFaults::FailedCall("rpc Tasks/Delete c1 #1 !reply-delayed"),
+            std::nullopt);
+  EXPECT_EQ(
+      DriveFaults::FailedCall("rpc Tasks/Start c1/e1 #1 !exec-start-fails"),
+      std::nullopt);
+  EXPECT_EQ(DriveFaults::FailedCall("rpc Tasks/Delete c1 #1"), std::nullopt);
+  EXPECT_EQ(DriveFaults::FailedCall("exit c1 !rpc-unavailable"), std::nullopt);
+}
+
 TEST(DriveFaultsTest, ExecStartFailsOnlyOnAnExecsStart) {
   sc::Faults forced;
   sc::ForcedFault* ff = forced.add_force();

@@ -4,6 +4,7 @@
 #include "absl/strings/str_split.h"
 #include "containerd/events/task.pb.h"
 #include "containerd/services/events/v1/events.pb.h"
+#include "fake_containerd/rpc_log.h"
 #include "sim/chan.h"
 #include "wire/request_ids.h"
 
@@ -19,14 +20,6 @@ std::string NamespaceOf(const sim::RpcMetadata& md) {
     if (k == "containerd-namespace") return v;
   }
   return "";
-}
-
-// "/containerd.services.tasks.v1.Tasks/Start" -> "Tasks/Start".
-std::string ShortMethod(const std::string& method) {
-  const size_t slash = method.rfind('/');
-  const size_t dot = method.rfind('.', slash);
-  if (slash == std::string::npos || dot == std::string::npos) return method;
-  return method.substr(dot + 1);
 }
 
 // Whether a SubscribeRequest's filters name namespace `ns` (dockerd's:
@@ -244,7 +237,7 @@ sim::Task<absl::StatusOr<std::string>> DriveGate::Unary(
   }
   if (controlled_ && NamespaceOf(metadata) == kNs) {
     const wire::RequestIds ids = wire::RequestIdsOf(method, request);
-    std::string base = "rpc " + ShortMethod(method);
+    std::string base = "rpc " + fake_containerd::ShortMethod(method);
     if (!ids.container_id.empty()) base += " " + Name(ids.container_id);
     if (!ids.exec_id.empty()) base += "/" + Name(ids.exec_id);
     std::unique_ptr<Held> held = Hold(base);
@@ -280,7 +273,7 @@ sim::Task<absl::StatusOr<std::string>> DriveGate::Unary(
   }
   const bool held_reply = controlled_ && bug_ == Bug::kExitBeforeStartReply &&
                           NamespaceOf(metadata) == kNs &&
-                          ShortMethod(method) == "Tasks/Start";
+                          fake_containerd::ShortMethod(method) == "Tasks/Start";
   const wire::RequestIds ids = wire::RequestIdsOf(method, request);
   absl::StatusOr<std::string> reply = co_await inner_.Unary(
       std::move(method), std::move(metadata), std::move(request));
@@ -302,7 +295,8 @@ sim::Task<absl::StatusOr<std::unique_ptr<sim::RpcStream>>>
 DriveGate::ServerStream(std::string method, sim::RpcMetadata metadata,
                         std::string request) {
   const bool mine =
-      ShortMethod(method) == "Events/Subscribe" && SubscribesTo(request, kNs);
+      fake_containerd::ShortMethod(method) == "Events/Subscribe" &&
+      SubscribesTo(request, kNs);
   absl::StatusOr<std::unique_ptr<sim::RpcStream>> s =
       co_await inner_.ServerStream(std::move(method), std::move(metadata),
                                    std::move(request));

@@ -657,6 +657,11 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   for (const auto& [k, st] : raw.execs) {
     record.containerd.execs[{name_of(k.first), k.second}] = st;
   }
+  for (const std::string& d : result.decisions) {
+    if (auto failed = DriveFaults::FailedCall(d)) {
+      record.faulted_rpcs.push_back(*std::move(failed));
+    }
+  }
   record.history = h;
   result.history = RenderHistory(h, 0);
   result.restarts = static_cast<int>(h.restarts.size());

@@ -36,10 +36,22 @@ struct RunRecord {
   // Containers the final inspect showed running without a live task whose
   // exit the daemon handled by the settle time (moved on from that pid).
   std::set<std::string> exit_in_flight;
+  // The containerd RPCs an injected fault failed (rpc-unavailable,
+  // reply-lost), with the container each request named ("" if unknown):
+  // {"c1", "rpc-unavailable Tasks/Delete"}.
+  std::vector<std::pair<std::string, std::string>> faulted_rpcs;
 
   // The daemon's final view of `id` (the harness's last inspect), or null
   // when it no longer has the container.
   const model::InspectView* FinalView(const std::string& id) const;
+  // The first faulted RPC of `id`'s cleanup (a delete, or the lookup before
+  // one), or "" if none: moby logs a failed cleanup and moves on, so what
+  // it leaves in containerd is moby's, not a leak of the code under test
+  // (docs/SCENARIOS.md "Known moby races").
+  std::string CleanupCutByAFault(const std::string& id) const;
+  // For a check's message: " (after injected faults: rpc-unavailable
+  // Tasks/Start, ...)" naming `id`'s faulted RPCs, or "" if none.
+  std::string FaultsOn(const std::string& id) const;
 };
 
 }  // namespace properties

@@ -3,6 +3,7 @@
 // calls), the per-step invariants, and the checks once the run settled.
 #include "properties/scenario_run.h"
 
+#include "fake_containerd/rpc_log.h"
 #include "properties/check_saved_state.h"
 #include "properties/scenario_runner.h"
 
@@ -44,6 +45,9 @@ sim::Task<void> ScenarioRun::Main() {
       co_return;
     }
   }
+  // The setup is the scenario's premise, not under test: faults meet only
+  // the clients and the environment (as in dsim drive).
+  if (stack_ != nullptr) stack_->faults.set_armed(true);
   std::vector<sim::TaskId> participants;  // the clients and the environment
   int n = 0;
   for (const sc::Client& c : s_.client()) {
@@ -112,6 +116,12 @@ sim::Task<void> ScenarioRun::Main() {
     cs = std::move(*read);
   } else {
     cs = StateOfFake(stack_->fake, ns_, execs);
+    for (const fake_containerd::Faults::Fired& f :
+         stack_->faults.fired_rpcs()) {
+      record.faulted_rpcs.push_back(
+          {f.container, std::string(fake_containerd::FaultPointName(f.point)) +
+                            " " + fake_containerd::ShortMethod(f.method)});
+    }
   }
   for (const std::string& exec_id : started_execs_) {
     // moby's cancelled attach never deletes its process (moby-daemon.md §3,

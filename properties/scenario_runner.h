@@ -99,6 +99,7 @@ class ScenarioRun {
     stack_ =
         std::make_unique<Stack>(ex, config.design, config.mutation,
                                 s.live_restore(), FaultOptionsOf(s.faults()));
+    stack_->faults.set_armed(false);  // until the setup is done (Main)
     for (const sc::ForcedFault& f : s.faults().force()) {
       fake_containerd::FaultPoint p;
       if (fake_containerd::ParseFaultPoint(f.point(), &p)) {
