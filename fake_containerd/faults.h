@@ -74,8 +74,8 @@ class Faults {
 
   // An RPC that failed by a fault (rpc-unavailable, reply-lost), and the
   // container its request named (empty when the transport could not tell):
-  // the checks read these to tell
-  // moby's best-effort cleanups, cut by a fault, from a leak.
+  // the checks read these to tell moby's best-effort cleanups, cut by a
+  // fault, from a leak.
   struct Fired {
     FaultPoint point;
     std::string method;
