@@ -145,15 +145,16 @@ sim::Task<absl::StatusOr<ContainerInspectResult>> Daemon::ContainerInspect(
   r.exit_code = s.exit_code;
   r.restart_count = c->restart_count;
   r.error = s.error_msg;
-  // moby State.StateString: a container whose first start failed never had
-  // a StartedAt, so it stays "created" (dockerd 20.10 shows that too).
-  r.status = s.paused                      ? "paused"
-             : s.restarting                ? "restarting"
-             : s.running                   ? "running"
-             : s.removal_in_progress       ? "removing"
-             : s.dead                      ? "dead"
-             : c->has_been_started_before ? "exited"
-                                           : "created";
+  // moby State.StateString: "created" while StartedAt is zero, so a
+  // container whose first start failed stays "created" (dockerd 20.10 shows
+  // that too).
+  r.status = s.paused                ? "paused"
+             : s.restarting          ? "restarting"
+             : s.running             ? "running"
+             : s.removal_in_progress ? "removing"
+             : s.dead                ? "dead"
+             : s.started_at != 0     ? "exited"
+                                     : "created";
   // getInspectData reads ExecIDs under the container lock (lock order:
   // container -> store).
   r.exec_ids = co_await c->exec_commands.List();

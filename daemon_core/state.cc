@@ -20,7 +20,9 @@ void State::SetRunning(uint32_t new_pid, bool initial) {
   pid = new_pid;
   // 57d2d6ef: a new run starts without the previous run's OOM.
   if (mutation_ != Mutation::kOomKilledNotClearedOnStart) oom_killed = false;
-  if (initial) started_at = ex_.now();
+  // StartedAt is a wall time, never zero once set: zero means "never
+  // started" (StateString's "created"), even for a start at simulated time 0.
+  if (initial) started_at = std::max<sim::Nanos>(ex_.now(), 1);
 }
 
 void State::SetStopped(const ExitInfo& exit) {

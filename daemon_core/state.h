@@ -68,7 +68,7 @@ class State {
   uint32_t pid = 0;
   int exit_code = 0;
   std::string error_msg;
-  sim::Nanos started_at = 0;
+  sim::Nanos started_at = 0;  // 0: never started (moby's zero StartedAt)
   sim::Nanos finished_at = 0;
 
  private:

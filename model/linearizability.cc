@@ -104,8 +104,9 @@ std::string ShowView(const InspectView& v) {
   return absl::StrCat(
       ToString(v.status), " exit=", v.exit_code,
       v.restart_count != 0 ? absl::StrCat(" restarts=", v.restart_count) : "",
-      v.oom_killed ? " OOMKilled" : "", v.has_pid ? "" : " pid=0", " execs=[",
-      absl::StrJoin(v.exec_ids, ","), "]");
+      v.oom_killed ? " OOMKilled" : "", v.has_pid ? "" : " pid=0",
+      v.has_error ? " Error" : "", " execs=[", absl::StrJoin(v.exec_ids, ","),
+      "]");
 }
 
 std::string Describe(const LinOp& op, int step) {

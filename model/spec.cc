@@ -234,6 +234,7 @@ void Spec::SetRunning(Container& c) {
   c.exit_code = 0;
   c.started_before = true;
   c.last_start_failed = false;
+  c.error = ErrorMark::kClear;
   c.stale_task = false;
   c.task_dead = false;
 }
@@ -361,7 +362,7 @@ int Spec::FailedStartExitCode(const Container& c, const Reply& reply) {
   return c.exit_code == 0 ? 128 : c.exit_code;
 }
 
-void Spec::StartFromStopped(Container& c, const Reply& reply) {
+void Spec::StartFromStopped(Container& c, const Reply& reply, ErrorMark error) {
   // A manual start resets the restart manager (ResetRestartManager) and
   // the manual stop before it asks containerd, so even when it then fails.
   c.manually_stopped = false;
@@ -374,6 +375,7 @@ void Spec::StartFromStopped(Container& c, const Reply& reply) {
   // I9: a failed start leaves the container not running.
   c.exit_code = FailedStartExitCode(c, reply);
   c.last_start_failed = true;
+  c.error = error;
   if (c.auto_remove) AutoRemove(c);
 }
 
@@ -407,7 +409,9 @@ absl::Status Spec::ContainerStart(absl::string_view id, const Reply& reply) {
     return s;
   }
   if (reply.kind == ErrorKind::kNone || IsRuntimeError(reply.kind)) {
-    StartFromStopped(*Find(id), reply);
+    // A runtime error of a start comes from containerStart, past the checks
+    // that return before its error defer.
+    StartFromStopped(*Find(id), reply, ErrorMark::kSet);
   }
   return absl::OkStatus();
 }
@@ -640,6 +644,7 @@ absl::StatusOr<InspectView> Spec::Inspect(absl::string_view id) const {
   v.exit_code = c->exit_code;
   v.restart_count = c->restart_count;
   v.has_pid = c->running && !c->restarting;  // SetRestarting sets Pid = 0
+  v.has_error = c->error == ErrorMark::kSet;
   v.dead = c->dead;
   v.exec_ids.assign(c->execs.begin(), c->execs.end());
   return v;

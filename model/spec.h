@@ -258,6 +258,7 @@ class Spec {
   absl::Status CheckConsistent() const;
 
  private:
+  enum class ErrorMark : uint8_t { kClear, kSet, kUnknown };
   struct Container {
     std::string id;
     RestartPolicy policy;
@@ -285,6 +286,10 @@ class Spec {
     // persisted, so it outlives a daemon restart. unless-stopped reads it.
     bool stopped_by_hand = false;
     bool last_start_failed = false;
+    // State.Error: set by containerStart's error defer (and SetRemovalError),
+    // cleared by SetRunning. kUnknown after a failure that may or may not have
+    // passed through the defer (a restart's stop, a policy restart, rm).
+    ErrorMark error = ErrorMark::kClear;
     bool stale_task = false;  // ContainerSnapshot::stale_task, until a start
     // remove_later: an exit or failed start of an AutoRemove container whose
     // removal has not begun; then the removal autoRemove marked.
@@ -336,8 +341,11 @@ class Spec {
   // restart manager is cancelled, which stops it with its last exit code
   // (at once, or later with SpecOptions::cancel_later).
   void KillWithSignal(Container& c);
-  // containerStart's outcome: `reply` is OK or a runtime error.
-  void StartFromStopped(Container& c, const Reply& reply);
+  // containerStart's outcome: `reply` is OK or a runtime error. `error`:
+  // what a failure leaves in State.Error (kSet when the reply can only have
+  // come from containerStart's error defer).
+  void StartFromStopped(Container& c, const Reply& reply,
+                        ErrorMark error = ErrorMark::kUnknown);
   // The exit code a failed start leaves (translateContainerdStartErr, then
   // containerStart's error defer).
   static int FailedStartExitCode(const Container& c, const Reply& reply);

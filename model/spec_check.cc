@@ -112,6 +112,15 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
         "state",
         absl::StrCat(who(), " shows ExitCode=", seen.exit_code, model_state()));
   }
+  // State.Error: containerStart's error defer sets it, SetRunning clears it.
+  if (c.error != ErrorMark::kUnknown && seen.has_error != want.has_error) {
+    return Violation(
+        "state",
+        absl::StrCat(who(), " shows State.Error ",
+                     seen.has_error ? "set" : "empty", " but the last start ",
+                     want.has_error ? "failed" : "succeeded",
+                     " (the container is ", ToString(want.status), ")"));
+  }
   // RestartCount: one more for each exit the restart policy restarts, back to
   // 0 at a start or restart by the API (ResetRestartManager).
   if (seen.restart_count != want.restart_count) {

@@ -158,8 +158,12 @@ absl::Status Spec::RmEnd(absl::string_view id, const Reply& reply) {
   Container* c = Find(id);
   if (reply.kind != ErrorKind::kNone && reply.kind != ErrorKind::kNotFound &&
       !RefusedInProgress(reply)) {
-    // Refused or failed: the deferred ResetRemovalInProgress.
-    if (c != nullptr) c->removing = false;
+    // Refused or failed: the deferred ResetRemovalInProgress. A root dir
+    // that could not be removed also sets State.Error (SetRemovalError).
+    if (c != nullptr) {
+      c->removing = false;
+      if (reply.kind == ErrorKind::kSystem) c->error = ErrorMark::kUnknown;
+    }
     return absl::OkStatus();
   }
   if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
@@ -321,6 +325,8 @@ absl::Status Spec::RestartFailed(absl::string_view id) {
     return absl::FailedPreconditionError(absl::StrCat(
         "RestartFailed(", id, "): the container is not restarting"));
   }
+  // The policy's containerStart failed, in its error defer or before it.
+  c->error = ErrorMark::kUnknown;
   SetStopped(*c, c->exit_code);
   return absl::OkStatus();
 }
@@ -399,6 +405,7 @@ void Spec::Adopt(const ContainerSnapshot& s) {
   c.stopped_by_hand = s.has_been_manually_stopped;
   c.restart_count = s.restart_count;
   c.dead = s.view.dead;
+  c.error = s.view.has_error ? ErrorMark::kSet : ErrorMark::kClear;
   c.stale_task = s.stale_task && !s.view.running;
   c.frozen_task = s.frozen_task && s.view.running && !s.view.paused;
   if (s.removal_in_progress && s.auto_remove) {
@@ -421,7 +428,8 @@ std::string Spec::Fingerprint() const {
           c.auto_removing, c.resume_pending, c.frozen_task}) {
       b(v);
     }
-    absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code);
+    absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code, ",",
+                    static_cast<int>(c.error));
     for (const std::string& e : c.execs) absl::StrAppend(&f, ",", e);
     f.push_back(';');
   }

@@ -103,6 +103,43 @@ TEST_F(SpecTest, FailedStartLeavesContainerNotRunningWith128) {
   EXPECT_TRUE(Allowed(spec_.ContainerInspect("c1", kOk, v)));
 }
 
+// State.Error: the failed start's error defer sets it, the next SetRunning
+// clears it.
+TEST_F(SpecTest, FailedStartSetsErrorUntilTheNextStart) {
+  ASSERT_TRUE(Allowed(spec_.ContainerCreate("c1", kOk)));
+  EXPECT_FALSE(View("c1").has_error);
+  ASSERT_TRUE(Allowed(
+      spec_.ContainerStart("c1", Reply::Error(ErrorKind::kSystem, "boom"))));
+  InspectView failed = View("c1");
+  EXPECT_TRUE(failed.has_error);
+  failed.has_error = false;
+  EXPECT_TRUE(
+      Rejected(spec_.ContainerInspect("c1", kOk, failed),
+               {"state", "shows State.Error empty but the last start failed"}));
+
+  ASSERT_TRUE(Allowed(spec_.ContainerStart("c1", kOk)));
+  InspectView running = View("c1");
+  EXPECT_FALSE(running.has_error);
+  running.has_error = true;
+  EXPECT_TRUE(Rejected(
+      spec_.ContainerInspect("c1", kOk, running),
+      {"state", "shows State.Error set but the last start succeeded"}));
+}
+
+// A restart's failure may come from its stop, before containerStart's error
+// defer: either State.Error is allowed.
+TEST_F(SpecTest, FailedRestartLeavesErrorOpen) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.ContainerRestart(
+      "c1", Reply::Error(ErrorKind::kSystem, "boom"), 137)));
+  InspectView v = View("c1");
+  ASSERT_FALSE(v.running);
+  for (bool error : {false, true}) {
+    v.has_error = error;
+    EXPECT_TRUE(Allowed(spec_.ContainerInspect("c1", kOk, v))) << error;
+  }
+}
+
 TEST_F(SpecTest, FailedStartExitCodeFollowsTheRuntimeError) {
   ASSERT_TRUE(Allowed(spec_.ContainerCreate("c1", kOk)));
   ASSERT_TRUE(Allowed(spec_.ContainerStart(

@@ -37,6 +37,7 @@ struct InspectView {
   int exit_code = 0;
   int restart_count = 0;              // RestartCount
   bool has_pid = false;               // Pid > 0
+  bool has_error = false;             // State.Error is not empty
   std::vector<std::string> exec_ids;  // order is not significant
   bool operator==(const InspectView&) const = default;
 };

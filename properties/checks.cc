@@ -77,6 +77,10 @@ std::vector<Property> Properties() {
        "once the run settled, what the daemon shows of each container is "
        "what it saved on disk (CheckpointTo after every change; dsim's "
        "daemon only)"},
+      {"restore",
+       "right after a daemon restart, a container saved with "
+       "RemovalInProgress is Dead with the mark reset, and none shown Paused "
+       "has a running task (dsim's daemon only, without faults)"},
       {"model-inconclusive",
        "the linearizability search hit its bound: neither pass nor fail"},
       {"exec-ids-never-exited",

@@ -116,7 +116,7 @@ TEST(CheckNoLeakTest, ACleanupCutByAFaultIsNotBlamed) {
                              "Tasks/Start)"),
             std::string::npos)
       << s;
-  for (const std::string cleanup :
+  for (const std::string& cleanup :
        {"rpc-unavailable " + tasks + "Delete", "reply-lost " + tasks + "Get",
         "rpc-unavailable " + containers + "Delete",
         "reply-lost " + containers + "Get"}) {

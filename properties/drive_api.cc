@@ -61,6 +61,7 @@ model::InspectView ViewOfJson(const dk::ContainerInspect& r) {
   v.exit_code = r.state().exit_code();
   v.restart_count = r.restart_count();
   v.has_pid = r.state().pid() > 0;
+  v.has_error = !r.state().error().empty();
   v.exec_ids.assign(r.exec_ids().begin(), r.exec_ids().end());
   return v;
 }
@@ -315,6 +316,7 @@ ApiResult ApiResultOf(sc::Op op, long status, const std::string& body,
       i.dead = v.state().dead();
       i.pid = static_cast<uint32_t>(v.state().pid());
       i.exit_code = v.state().exit_code();
+      i.error = v.state().error();
       i.restart_count = v.restart_count();
       i.exec_ids.assign(v.exec_ids().begin(), v.exec_ids().end());
     }

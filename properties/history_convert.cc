@@ -103,6 +103,7 @@ model::InspectView ViewOf(const daemon_core::ContainerInspectResult& r) {
   v.exit_code = r.exit_code;
   v.restart_count = r.restart_count;
   v.has_pid = r.pid > 0;
+  v.has_error = !r.error.empty();
   v.exec_ids = r.exec_ids;
   std::sort(v.exec_ids.begin(), v.exec_ids.end());
   return v;
@@ -135,11 +136,11 @@ model::ContainerSnapshot SnapshotOf(const daemon_core::Container& c) {
   s.view.oom_killed = st.oom_killed;
   s.view.exit_code = st.exit_code;
   s.view.dead = st.dead;
-  s.view.status = st.running ? model::ContainerStatus::kRunning
-                  : st.dead  ? model::ContainerStatus::kDead
-                  : c.has_been_started_before
-                      ? model::ContainerStatus::kExited
-                      : model::ContainerStatus::kCreated;
+  s.view.has_error = !st.error_msg.empty();
+  s.view.status = st.running           ? model::ContainerStatus::kRunning
+                  : st.dead            ? model::ContainerStatus::kDead
+                  : st.started_at != 0 ? model::ContainerStatus::kExited
+                                       : model::ContainerStatus::kCreated;
   s.has_been_manually_stopped = c.has_been_manually_stopped;
   s.restart_count = c.restart_count;
   s.auto_remove = c.auto_remove;

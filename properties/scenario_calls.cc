@@ -1,6 +1,7 @@
 // properties/scenario_runner.h: the API calls the clients make and the
 // environment events, as one run of ScenarioRun carries them out.
 #include "absl/algorithm/container.h"
+#include "properties/check_restore.h"
 #include "properties/scenario_runner.h"
 
 namespace properties::internal {
@@ -249,11 +250,19 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
       if (e->down_ms() > 0)
         co_await ex_.Sleep(e->down_ms() * sim::kMillisecond);
       NextDaemon();
+      const std::vector<daemon_core::ContainerCheckpoint> saved =
+          stack_->disk.Checkpoints();
       co_await stack_->StartDaemon();
       Bookkeeping();
       restart.restored = Seq();
       // What the crash left in containerd that restore does not know of.
       const ContainerdState left = StateOfFake(stack_->fake, ns_, {});
+      // Faults (and containerd's restarts) may make restore give up on a
+      // container or not learn its task's status, as moby's does.
+      if (absl::Status s = CheckRestore(saved, left, daemon());
+          !hist_.faults && !s.ok()) {
+        ex_.Fail("restore", std::string(s.message()));
+      }
       for (const auto& [id, c] : daemon().containers()) {
         model::ContainerSnapshot& s =
             restart.containers.emplace_back(SnapshotOf(*c));
