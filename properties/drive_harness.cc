@@ -115,6 +115,12 @@ sim::Task<absl::Status> Driver::Reset() {
       "container");
 }
 
+sim::Task<void> Driver::SnapshotInto(
+    std::map<std::string, std::string>& names, model::DaemonRestart& r,
+    std::shared_ptr<std::optional<absl::Status>> done) {
+  *done = co_await Snapshot(names, r);
+}
+
 sim::Task<absl::Status> Driver::Snapshot(
     std::map<std::string, std::string>& names, model::DaemonRestart& r) {
   Reply list = co_await CallAndWait("GET", "/containers/json?all=1", "");

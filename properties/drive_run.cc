@@ -178,6 +178,12 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   // without one, indeterminate, as the simulated runner records them.
   bool restarting = false;
   model::DaemonRestart restart;
+  // The snapshot of what restore left, taken while the loop goes on (set
+  // once it is done): an inspect waits for its container's lock, which a
+  // start the restart policy began after restore holds across RPCs the gate
+  // holds. Those are released as any step, once dockerd is quiescent, so
+  // only while an inspect is stuck.
+  std::shared_ptr<std::optional<absl::Status>> snapshot;
   std::set<uint64_t> cut;
   // A containerd restart under way: its event streams ended, and dockerd
   // has not subscribed again yet (subscriptions() is still this). Nothing
@@ -381,23 +387,32 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   std::string failure_invariant, failure;
   for (;;) {
     PollHttp();
-    if (restarting) {
+    if (restarting && snapshot == nullptr) {
       if (std::optional<absl::Status> done = daemon_->RestartDone()) {
-        absl::Status st = *done;
-        if (st.ok()) st = co_await Snapshot(names, restart);
-        if (!st.ok()) {
+        if (!done->ok()) {
           failure_invariant = "daemon-restart";
-          failure = std::string(st.message());
+          failure = std::string(done->message());
           break;
         }
-        // After the snapshot: an event released meanwhile is one restore
-        // may or may not show (the model's restore window).
-        restart.restored = ++seq;
-        h.restarts.push_back(restart);
-        restarting = false;
-        last_mark = ~uint64_t{0};
-        continue;
+        snapshot = std::make_shared<std::optional<absl::Status>>();
+        ex_.Spawn("restore snapshot", SnapshotInto(names, restart, snapshot));
       }
+    }
+    if (restarting && snapshot != nullptr && snapshot->has_value()) {
+      const absl::Status st = **snapshot;
+      snapshot = nullptr;
+      if (!st.ok()) {
+        failure_invariant = "daemon-restart";
+        failure = std::string(st.message());
+        break;
+      }
+      // After the snapshot: an event released meanwhile is one restore may
+      // or may not show (the model's restore window).
+      restart.restored = ++seq;
+      h.restarts.push_back(restart);
+      restarting = false;
+      last_mark = ~uint64_t{0};
+      continue;
     }
     if (containerd_restart.has_value()) {
       if (gate_.subscriptions() > *containerd_restart) {
@@ -440,7 +455,12 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
       last_mark = mark;
       quiet_since = ex_.now();
     }
-    if (!Quiescent(idle, quiet_since, false)) {
+    // While the snapshot reads restore's result, a step goes only to an
+    // inspect that nothing answered for a while (a held lock), not between
+    // two of its calls.
+    constexpr sim::Nanos kSnapshotStuck = 200 * sim::kMillisecond;
+    if (!Quiescent(idle, quiet_since, false) ||
+        (snapshot != nullptr && ex_.now() - quiet_since < kSnapshotStuck)) {
       co_await ex_.Sleep(sim::kMillisecond);
       continue;
     }
@@ -596,7 +616,8 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   // let it finish uncontrolled, so that the reset finds it answering.
   if (restarting) {
     gate_.set_controlled(false);
-    while (!daemon_->RestartDone().has_value()) {
+    while (!daemon_->RestartDone().has_value() ||
+           (snapshot != nullptr && !snapshot->has_value())) {
       co_await ex_.Sleep(10 * sim::kMillisecond);
     }
   }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -161,11 +162,16 @@ class Driver {
   // A step was released: `label` goes to dockerd unless it is a process end
   // or an environment event, or nothing was `sent` (a SLEEP's step).
   void Released(IdleTrack& t, const std::string& label, bool sent);
-  // The containers as the restarted daemon's restore left them (its API
-  // and containerd's state read with nothing released), into `r`; `names`
-  // (daemon id -> scenario name) learns the ids of creates a restart cut.
+  // The containers as the restarted daemon's restore left them (its API,
+  // and containerd's state read before anything more is released), into `r`;
+  // `names` (daemon id -> scenario name) learns the ids of creates a restart
+  // cut.
   sim::Task<absl::Status> Snapshot(std::map<std::string, std::string>& names,
                                    model::DaemonRestart& r);
+  // Snapshot as a task of its own: its outcome into `done`.
+  sim::Task<void> SnapshotInto(
+      std::map<std::string, std::string>& names, model::DaemonRestart& r,
+      std::shared_ptr<std::optional<absl::Status>> done);
 
   sim::Executor& ex_;
   DriveGate& gate_;

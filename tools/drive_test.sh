@@ -99,6 +99,13 @@ SCN
 out=$("$dsim" drive --scenario "$tmp/shutdown.textproto" --seed 2 --runs 1 --json 2>"$tmp/shutdown.err"); rc=$?
 check "a run with a graceful stop (live-restore) passes (rc=$rc)" '^0 .*"daemon_restarts":"1"' "$rc $out"
 [[ $rc == 0 ]] || cat "$tmp/shutdown.err"
+# A policy restart that restore's end leaves under way holds c1's lock while
+# the gate holds its RPCs: the snapshot's inspect of c1 waits, and the steps
+# go on meanwhile (seed 4's first run used to stop: "cannot inspect restored
+# container c1 ... no reply in 60 s").
+out=$("$dsim" drive --scenario daemon-restart-retries-used --seed 4 --runs 1 --json 2>"$tmp/retries.err"); rc=$?
+check "a restored container whose restart is under way is snapshotted (rc=$rc)" '^0 .*"daemon_restarts":"1"' "$rc $out"
+[[ $rc == 0 ]] || cat "$tmp/retries.err"
 
 # --- containerd restarts: dockerd's event streams end at the gate, it polls
 # the health check and subscribes again, and nothing is released until it
