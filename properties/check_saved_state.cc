@@ -38,39 +38,42 @@ std::string FirstDiffering(std::initializer_list<Field<T>> fields) {
   return "";
 }
 
-// The first field where `saved` differs from `shown`, or "".
-std::string FirstDifference(const daemon_core::ContainerCheckpoint& shown,
+// The first field where `saved` differs from what the daemon shows of `c`,
+// or "". The shown side is read off the container itself, not through
+// ToCheckpoint: a field that ToCheckpoint forgot would look alike on both.
+std::string FirstDifference(const daemon_core::Container& c,
                             const daemon_core::ContainerCheckpoint& saved) {
+  const daemon_core::State& st = c.state;
   const auto flag = [](const char* name, bool a, bool b) {
     return Field<absl::string_view>{name, a ? "true" : "false",
                                     b ? "true" : "false"};
   };
   std::string diff = FirstDiffering<absl::string_view>(
-      {flag("Running", shown.running, saved.running),
-       flag("Paused", shown.paused, saved.paused),
-       flag("Restarting", shown.restarting, saved.restarting),
-       flag("OOMKilled", shown.oom_killed, saved.oom_killed),
-       flag("Dead", shown.dead, saved.dead),
-       flag("HasBeenStartedBefore", shown.has_been_started_before,
+      {flag("Running", st.running, saved.running),
+       flag("Paused", st.paused, saved.paused),
+       flag("Restarting", st.restarting, saved.restarting),
+       flag("OOMKilled", st.oom_killed, saved.oom_killed),
+       flag("Dead", st.dead, saved.dead),
+       flag("HasBeenStartedBefore", c.has_been_started_before,
             saved.has_been_started_before),
-       flag("HasBeenManuallyStopped", shown.has_been_manually_stopped,
+       flag("HasBeenManuallyStopped", c.has_been_manually_stopped,
             saved.has_been_manually_stopped),
-       flag("AutoRemove", shown.auto_remove, saved.auto_remove),
-       {"Error", shown.error_msg, saved.error_msg}});
+       flag("AutoRemove", c.auto_remove, saved.auto_remove),
+       {"Error", st.error_msg, saved.error_msg}});
   if (diff.empty()) {
     diff = FirstDiffering<int64_t>(
-        {{"Pid", shown.pid, saved.pid},
-         {"ExitCode", shown.exit_code, saved.exit_code},
-         {"RestartCount", shown.restart_count, saved.restart_count},
-         {"StartedAt", static_cast<int64_t>(shown.started_at),
+        {{"Pid", st.pid, saved.pid},
+         {"ExitCode", st.exit_code, saved.exit_code},
+         {"RestartCount", c.restart_count, saved.restart_count},
+         {"StartedAt", static_cast<int64_t>(st.started_at),
           static_cast<int64_t>(saved.started_at)},
-         {"FinishedAt", static_cast<int64_t>(shown.finished_at),
+         {"FinishedAt", static_cast<int64_t>(st.finished_at),
           static_cast<int64_t>(saved.finished_at)}});
   }
   if (!diff.empty()) return diff;
-  if (shown.args != saved.args) return "the command differs on disk";
-  if (shown.restart_policy.name != saved.restart_policy.name ||
-      shown.restart_policy.maximum_retry_count !=
+  if (c.args != saved.args) return "the command differs on disk";
+  if (c.restart_policy.name != saved.restart_policy.name ||
+      c.restart_policy.maximum_retry_count !=
           saved.restart_policy.maximum_retry_count) {
     return "the restart policy differs on disk";
   }
@@ -84,8 +87,7 @@ absl::Status CheckSavedState(const daemon_core::Daemon& daemon) {
     if (c->state.mu.locked()) continue;
     const daemon_core::ContainerCheckpoint* saved = daemon.disk().Saved(id);
     if (saved == nullptr) continue;
-    if (std::string diff = FirstDifference(c->ToCheckpoint(), *saved);
-        !diff.empty()) {
+    if (std::string diff = FirstDifference(*c, *saved); !diff.empty()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "container ", id, ": ", diff,
           " once the run settled (a change not saved with CheckpointTo: a "
