@@ -98,6 +98,11 @@ struct DaemonRestart {
   // restore removed (an AutoRemove container it did not restart): moby never
   // deletes those objects (docs/SCENARIOS.md "Known moby races").
   std::vector<std::string> left_behind;
+  // Containers the disk said Running or Paused whose task was gone or stopped
+  // when the daemon came back, in a run without faults: restore's SetStopped
+  // and Cleanup delete what containerd has of them (dsim's daemon only; dsim
+  // drive cannot read dockerd's disk).
+  std::vector<std::string> cleaned_by_restore;
 };
 
 // Where a position (a `seq`) sits in the run's happens-before order

@@ -234,7 +234,8 @@ absl::Status ApplyCall(Spec& spec, const LinOp& op, int step, int& handle) {
       if (!ErrorDeferLater(c)) return spec.ExecStartAct(c.exec_id, reply);
       // Its checks passed, then the error defer (ExitCode = 126,
       // ExecCommands.Delete), which an exit applies alike.
-      return step == 1 ? spec.ExecStartAct(c.exec_id, Reply::Ok())
+      return step == 1 ? spec.ExecStartAct(c.exec_id, Reply::Ok(),
+                                           /*error_later=*/true)
                        : spec.ExecExitApply(c.exec_id, 126);
     case CallKind::kExecInspect:
       return spec.ContainerExecInspect(c.exec_id, reply,

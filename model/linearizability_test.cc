@@ -782,12 +782,12 @@ TEST(LinearizabilityTest, ExecExitHandlerMayOverwriteAFailedStartsCode) {
   b.history().events.push_back(exit);
   Call& inspect = b.Add(CallKind::kExecInspect, "c1", 10, 11);
   inspect.exec_id = "e1";
-  inspect.exec = ExecView{false, 127};
+  inspect.exec = ExecView{false, 127, {}};
   b.history().quiescent = 12;
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kLinearizable);
-  inspect.exec = ExecView{false, 126};
+  inspect.exec = ExecView{false, 126, {}};
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kLinearizable);
-  inspect.exec = ExecView{false, 1};
+  inspect.exec = ExecView{false, 1, {}};
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kViolation);
 }
 

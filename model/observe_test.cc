@@ -44,9 +44,9 @@ TEST_F(ObserveTest, I1ExitedExecSeenByExecInspectIsNotListed) {
   ASSERT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", kOk)));
   ASSERT_TRUE(Allowed(spec_.ContainerExecStart("e1", kOk)));
   ASSERT_TRUE(Allowed(spec_.ExecExit("e1", 0)));
-  EXPECT_TRUE(Rejected(spec_.ContainerExecInspect("e1", kOk, {true, {}}),
+  EXPECT_TRUE(Rejected(spec_.ContainerExecInspect("e1", kOk, {true, {}, {}}),
                        {"Running=true", "exited"}));
-  ASSERT_TRUE(Allowed(spec_.ContainerExecInspect("e1", kOk, {false, 0})));
+  ASSERT_TRUE(Allowed(spec_.ContainerExecInspect("e1", kOk, {false, 0, {}})));
 
   InspectView v = View();
   EXPECT_TRUE(Allowed(spec_.ContainerInspect("c1", kOk, v)));

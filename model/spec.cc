@@ -526,6 +526,7 @@ absl::Status Spec::ContainerExecStart(absl::string_view exec_id,
   Exec& e = *FindExec(exec_id);
   if (reply.kind == ErrorKind::kNone) {
     e.status = ExecStatus::kRunning;
+    e.started = true;
   } else {
     // The error defer: ExecCommands.Delete, ExitCode = 126.
     e.status = ExecStatus::kExited;

@@ -224,7 +224,10 @@ class Spec {
   // then its container's state checked and the start, on that exec even if
   // an exit unregistered it (or rm removed its container) in between.
   absl::Status ExecStartLookup(absl::string_view exec_id, const Reply& reply);
-  absl::Status ExecStartAct(absl::string_view exec_id, const Reply& reply);
+  // `error_later`: the start's checks passed, but its reply is an error that
+  // its error defer applies later (so it may never have had a pid).
+  absl::Status ExecStartAct(absl::string_view exec_id, const Reply& reply,
+                            bool error_later = false);
   // /tasks/paused and /tasks/resumed as moby's handler applies them (a late
   // paused event re-pauses after an unpause: moby has that race).
   absl::Status TaskPaused(absl::string_view id);
@@ -306,6 +309,9 @@ class Spec {
     int exit_code = 0;
     bool registered = true;    // still in daemon.execCommands
     bool seen_exited = false;  // an ExecInspect reply showed it exited
+    // Its start returned OK: containerd gave it a pid, which ExecConfig keeps
+    // after the exit (a failed or cancelled start may or may not have one).
+    bool started = false;
   };
   struct Waiter {
     std::string container_id;

@@ -143,7 +143,7 @@ absl::Status Spec::ContainerExecInspect(absl::string_view exec_id,
   if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
   Exec& e = *FindExec(exec_id);
   const ExecView want = *ExecInspect(exec_id);
-  if (seen != want) {
+  if (seen.running != want.running || seen.exit_code != want.exit_code) {
     auto show = [](const ExecView& v) {
       return absl::StrCat("Running=", Bool(v.running), " ExitCode=",
                           v.exit_code ? absl::StrCat(*v.exit_code) : "null");
@@ -152,6 +152,19 @@ absl::Status Spec::ContainerExecInspect(absl::string_view exec_id,
                      absl::StrCat("ContainerExecInspect(", exec_id, ") shows ",
                                   show(seen), " but the exec is ",
                                   ToString(e.status), " (", show(want), ")"));
+  }
+  // Pid is set once Tasks/Exec returned, before the start replies and before
+  // the exit handler can take the exec's lock. While it runs an inspect may
+  // read Running before Pid (moby 20.10 reads without the lock); a failed or
+  // cancelled start may or may not have one. An exited exec whose start
+  // returned OK must show its pid.
+  if (seen.has_pid.has_value() && !*seen.has_pid &&
+      e.status == ExecStatus::kExited && e.started) {
+    return Violation("exec state",
+                     absl::StrCat("ContainerExecInspect(", exec_id,
+                                  ") shows Pid 0, but the exec's start "
+                                  "returned OK and it has exited (code ",
+                                  e.exit_code, "): its pid is kept"));
   }
   if (e.status == ExecStatus::kExited) e.seen_exited = true;
   return absl::OkStatus();

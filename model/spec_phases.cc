@@ -254,7 +254,8 @@ absl::Status Spec::ExecStartLookup(absl::string_view exec_id,
             : " but no such exec is registered"));
 }
 
-absl::Status Spec::ExecStartAct(absl::string_view exec_id, const Reply& reply) {
+absl::Status Spec::ExecStartAct(absl::string_view exec_id, const Reply& reply,
+                                bool error_later) {
   if (NoSuchExec(reply)) return absl::OkStatus();
   Exec* e = FindExec(exec_id);
   if (e == nullptr) return absl::InternalError("exec never created");
@@ -285,6 +286,7 @@ absl::Status Spec::ExecStartAct(absl::string_view exec_id, const Reply& reply) {
   }
   if (reply.kind == ErrorKind::kNone) {
     e->status = ExecStatus::kRunning;
+    e->started = !error_later;
   } else if (reply.kind == ErrorKind::kSystem ||
              reply.kind == ErrorKind::kInvalidParameter) {
     // The error defer: ExecCommands.Delete, ExitCode = 126.

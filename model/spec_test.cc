@@ -238,12 +238,12 @@ TEST_F(SpecTest, ExecCreateOnRestartingIsConflict) {
 TEST_F(SpecTest, ExecLifecycle) {
   CreateAndStart("c1");
   ASSERT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", kOk)));
-  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{false, std::nullopt}));
+  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{false, std::nullopt, {}}));
   ASSERT_TRUE(Allowed(spec_.ContainerExecStart("e1", kOk)));
-  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{true, std::nullopt}));
+  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{true, std::nullopt, {}}));
   EXPECT_TRUE(Rejected(spec_.ContainerExecStart("e1", kOk), {"already"}));
   ASSERT_TRUE(Allowed(spec_.ExecExit("e1", 7)));
-  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{false, 7}));
+  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{false, 7, {}}));
   EXPECT_TRUE(View("c1").exec_ids.empty());
 }
 
@@ -253,8 +253,29 @@ TEST_F(SpecTest, FailedExecStartExitsWith126) {
   ASSERT_TRUE(Allowed(spec_.ContainerExecStart(
       "e1", Reply::Error(ErrorKind::kInvalidParameter,
                          "executable file not found"))));
-  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{false, 126}));
+  EXPECT_EQ(*spec_.ExecInspect("e1"), (ExecView{false, 126, {}}));
   EXPECT_TRUE(View("c1").exec_ids.empty());
+}
+
+// Pid is judged only where moby's order fixes it: after the exit of an exec
+// whose start returned OK. A running exec may be read before its pid (moby
+// 20.10 reads without the lock), a failed start may have none.
+TEST_F(SpecTest, ExitedExecKeepsItsPid) {
+  CreateAndStart("c1");
+  ASSERT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", kOk)));
+  ASSERT_TRUE(Allowed(spec_.ContainerExecStart("e1", kOk)));
+  EXPECT_TRUE(
+      Allowed(spec_.ContainerExecInspect("e1", kOk, {true, {}, false})));
+  ASSERT_TRUE(Allowed(spec_.ExecExit("e1", 3)));
+  EXPECT_TRUE(Allowed(spec_.ContainerExecInspect("e1", kOk, {false, 3, true})));
+  EXPECT_TRUE(Rejected(spec_.ContainerExecInspect("e1", kOk, {false, 3, false}),
+                       {"shows Pid 0"}));
+
+  ASSERT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e2", kOk)));
+  ASSERT_TRUE(Allowed(spec_.ContainerExecStart(
+      "e2", Reply::Error(ErrorKind::kSystem, "start failed"))));
+  EXPECT_TRUE(
+      Allowed(spec_.ContainerExecInspect("e2", kOk, {false, 126, false})));
 }
 
 TEST_F(SpecTest, ExecInspectNotFoundAfterContainerRemoved) {
@@ -262,12 +283,12 @@ TEST_F(SpecTest, ExecInspectNotFoundAfterContainerRemoved) {
   ASSERT_TRUE(Allowed(spec_.ContainerExecCreate("c1", "e1", kOk)));
   ASSERT_TRUE(Allowed(spec_.ContainerExecStart("e1", kOk)));
   ASSERT_TRUE(Allowed(spec_.ExecExit("e1", 0)));
-  EXPECT_TRUE(Allowed(spec_.ContainerExecInspect("e1", kOk, {false, 0})));
+  EXPECT_TRUE(Allowed(spec_.ContainerExecInspect("e1", kOk, {false, 0, {}})));
   ASSERT_TRUE(Allowed(spec_.ContainerRm("c1", true, kOk)));
   EXPECT_TRUE(Allowed(spec_.ContainerExecInspect(
       "e1", Reply::Error(ErrorKind::kNotFound, "No such exec instance: e1"),
       {})));
-  EXPECT_TRUE(Rejected(spec_.ContainerExecInspect("e1", kOk, {false, 0}),
+  EXPECT_TRUE(Rejected(spec_.ContainerExecInspect("e1", kOk, {false, 0, {}}),
                        {"NotFound \"no such exec\""}));
 }
 

@@ -45,10 +45,12 @@ struct InspectView {
 enum class ExecStatus { kCreated, kRunning, kExited };
 absl::string_view ToString(ExecStatus s);
 
-// ContainerExecInspect: Running and ExitCode (null until the exec exits).
+// ContainerExecInspect: Running, ExitCode (null until the exec exits) and
+// whether Pid > 0 (nullopt: not read; the model's view leaves it unset).
 struct ExecView {
   bool running = false;
   std::optional<int> exit_code;
+  std::optional<bool> has_pid;
   bool operator==(const ExecView&) const = default;
 };
 

@@ -18,9 +18,11 @@ bool Running(const RunRecord& r, const std::string& id) {
 
 // moby's own leak (docs/SCENARIOS.md "Known moby races"): what a daemon
 // crash cut (a start, an exit's cleanup) leaves in containerd, restore never
-// deletes for a container it shows not running.
+// deletes for a container it shows not running; but what restore itself
+// cleans up (a container saved running whose task died meanwhile) is not.
 bool LeftByACrash(const RunRecord& r, const std::string& id) {
   for (const model::DaemonRestart& restart : r.history.restarts) {
+    if (absl::c_linear_search(restart.cleaned_by_restore, id)) continue;
     for (const model::ContainerSnapshot& s : restart.containers) {
       if (s.id == id && (s.stale_task || s.stale_container)) return true;
     }

@@ -61,6 +61,10 @@ const std::vector<Check>& RecordChecks() {
       {"exec-process-deleted",
        "at quiescence, every exited exec's process was deleted (I13)",
        CheckExecProcessDeleted},
+      {"exec-process-known",
+       "at quiescence, every exec process containerd still runs is listed "
+       "in its container's ExecIDs (the daemon forgets only ended execs)",
+       CheckExecProcessKnown},
       {"settles",
        "a container Restarting when the run settled is restarted or stopped "
        "once its restart is due (liveness)",

@@ -35,6 +35,7 @@ absl::Status CheckModel(const RunRecord& record);
 absl::Status CheckNoLeak(const RunRecord& record);
 absl::Status CheckRunningHasTask(const RunRecord& record);
 absl::Status CheckExecProcessDeleted(const RunRecord& record);
+absl::Status CheckExecProcessKnown(const RunRecord& record);
 absl::Status CheckSettles(const RunRecord& record);
 
 }  // namespace properties

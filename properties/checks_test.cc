@@ -97,6 +97,30 @@ TEST(CheckNoLeakTest, WhatRestoreRemovedIsLeftBehindNotBlamed) {
   EXPECT_FALSE(CheckNoLeak(r).ok());
 }
 
+// A task that died while the daemon was down, of a container saved running:
+// restore's Cleanup deletes the containerd container, so a container left is
+// a leak even though the crash left it stale.
+TEST(CheckNoLeakTest, WhatRestoreCleansUpIsNotExcused) {
+  RunRecord r;
+  model::InspectView exited;
+  exited.status = model::ContainerStatus::kExited;
+  Show(r, "c1", exited, 0);
+  r.containerd.containers = {"c1"};
+  model::DaemonRestart restart;
+  model::ContainerSnapshot s;
+  s.id = "c1";
+  s.view = exited;
+  s.stale_container = true;
+  restart.containers.push_back(s);
+  r.history.restarts.push_back(restart);
+  EXPECT_TRUE(CheckNoLeak(r).ok());
+  r.history.restarts.back().cleaned_by_restore = {"c1"};
+  EXPECT_FALSE(CheckNoLeak(r).ok());
+  // A later crash that left it stale again excuses it.
+  r.history.restarts.push_back(restart);
+  EXPECT_TRUE(CheckNoLeak(r).ok());
+}
+
 // moby logs a failed delete and moves on: what a fault on c1's cleanup (a
 // delete, or the lookup before it) left is not blamed. A fault on another
 // container's cleanup, or on c1's start (moby's own leak, docs/SCENARIOS.md
@@ -132,6 +156,33 @@ TEST(CheckNoLeakTest, ACleanupCutByAFaultIsNotBlamed) {
   RunRecord other = r;
   other.faulted_rpcs.push_back({"c1", "rpc-unavailable Z/NotGet"});
   EXPECT_FALSE(CheckNoLeak(other).ok());
+}
+
+// An exec process still running must be one its container lists; a stopped
+// one, or one the run does not ask about, is another check's concern.
+TEST(CheckExecProcessKnownTest, ARunningExecTheDaemonForgotIsBlamed) {
+  RunRecord r;
+  model::InspectView running;
+  running.status = model::ContainerStatus::kRunning;
+  running.running = true;
+  running.exec_ids = {"e1"};
+  Show(r, "c1", running, 7);
+  r.known_execs = {{"c1", "e1"}, {"c1", "e2"}, {"c1", "e3"}};
+  r.containerd.execs[{"c1", "e1"}] = Status::kRunning;
+  r.containerd.execs[{"c1", "e2"}] = Status::kStopped;
+  EXPECT_TRUE(CheckExecProcessKnown(r).ok());
+  r.containerd.execs[{"c1", "e3"}] = Status::kRunning;
+  absl::Status s = CheckExecProcessKnown(r);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("still runs exec e3 of c1"), std::string::npos)
+      << s;
+  r.known_execs.pop_back();
+  EXPECT_TRUE(CheckExecProcessKnown(r).ok());
+  // A SIGKILLed process of a paused container dies once thawed.
+  r.history.calls.back().inspect->exec_ids.clear();
+  EXPECT_FALSE(CheckExecProcessKnown(r).ok());
+  r.containerd.execs[{"c1", "e1"}] = Status::kPaused;
+  EXPECT_TRUE(CheckExecProcessKnown(r).ok());
 }
 
 TEST(CheckExecProcessDeletedTest, ACleanupCutByAFaultIsNotBlamed) {

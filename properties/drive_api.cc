@@ -274,9 +274,11 @@ std::string SetApiReply(sc::Op op, long status, const std::string& body,
     case sc::EXEC_INSPECT: {
       dk::ExecInspect v;
       if (FromJson(body, &v)) {
-        m.exec = model::ExecView{
-            v.running(), v.has_exit_code() ? std::optional<int>(v.exit_code())
-                                           : std::nullopt};
+        m.exec = model::ExecView{v.running(),
+                                 v.has_exit_code()
+                                     ? std::optional<int>(v.exit_code())
+                                     : std::nullopt,
+                                 v.pid() > 0};
       }
       return "";
     }
@@ -326,6 +328,7 @@ ApiResult ApiResultOf(sc::Op op, long status, const std::string& body,
       daemon_core::ExecInspectResult& x = r.exec.emplace();
       x.running = v.running();
       if (v.has_exit_code()) x.exit_code = v.exit_code();
+      x.pid = static_cast<uint32_t>(v.pid());
     }
   } else if (op == sc::WAIT) {
     dk::WaitReply w;

@@ -1,9 +1,8 @@
 // properties/expectation.h.
 #include "properties/expectation.h"
 
-#include <string>
-
 #include <set>
+#include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -58,18 +57,16 @@ absl::Status CheckExpectation(
                      ", expected ", sc::ErrorKind_Name(e.error())));
   }
   if (e.has_pending_at_ms() && returned_at_ms <= e.pending_at_ms()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(" returned at ", returned_at_ms,
-                     " ms, expected it still pending at ", e.pending_at_ms(),
-                     " ms"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        " returned at ", returned_at_ms, " ms, expected it still pending at ",
+        e.pending_at_ms(), " ms"));
   }
   if (e.has_error_contains() &&
       !absl::StrContains(absl::AsciiStrToLower(status.message()),
                          absl::AsciiStrToLower(e.error_contains()))) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(" returned ", status.ok() ? "OK" : status.ToString(),
-                     ", expected an error containing \"", e.error_contains(),
-                     "\""));
+    return absl::FailedPreconditionError(absl::StrCat(
+        " returned ", status.ok() ? "OK" : status.ToString(),
+        ", expected an error containing \"", e.error_contains(), "\""));
   }
   if (inspect != nullptr) {
     if (e.has_exit_code() && inspect->exit_code != e.exit_code())
@@ -81,8 +78,8 @@ absl::Status CheckExpectation(
     if (e.has_has_pid() && (inspect->pid > 0) != e.has_pid())
       return Mismatch("Pid>0", Bool(inspect->pid > 0), Bool(e.has_pid()));
     if (e.exec_ids_listed_size() > 0) {
-      std::set<std::string> want, got(inspect->exec_ids.begin(),
-                                      inspect->exec_ids.end());
+      std::set<std::string> want,
+          got(inspect->exec_ids.begin(), inspect->exec_ids.end());
       for (const std::string& name : e.exec_ids_listed()) {
         auto it = execs.find(name);
         want.insert(it != execs.end() ? it->second : "(no exec " + name + ")");
@@ -105,6 +102,8 @@ absl::Status CheckExpectation(
                       std::to_string(e.exec_ids()));
   }
   if (exec != nullptr) {
+    if (e.has_has_pid() && (exec->pid > 0) != e.has_pid())
+      return Mismatch("Pid>0", Bool(exec->pid > 0), Bool(e.has_pid()));
     if (e.has_running() && exec->running != e.running())
       return Mismatch("Running", Bool(exec->running), Bool(e.running()));
     if (e.has_exit_code() && exec->exit_code != e.exit_code())

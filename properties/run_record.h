@@ -23,6 +23,9 @@ struct RunRecord {
   // (container, exec) of every exec whose process the daemon must have
   // deleted (started, not cancelled, not orphaned by a restart).
   std::vector<std::pair<std::string, std::string>> deletable_execs;
+  // (container, exec) of every exec the daemon now running started, in a run
+  // without faults: none may still run unless its container lists it.
+  std::vector<std::pair<std::string, std::string>> known_execs;
   // The pid the daemon's final inspect showed, per container it still has.
   std::map<std::string, uint32_t> final_pids;
   // Each container the final inspect showed Restarting, inspected again once

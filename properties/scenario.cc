@@ -199,7 +199,8 @@ OpRule RuleFor(Op op) {
                   Bit(Call::kCancelAfterMsFieldNumber),
               kError};
     case dsim::scenario::EXEC_INSPECT:
-      return {op_field | kExec | kExpect, kError | kExitCode | kRunning};
+      return {op_field | kExec | kExpect,
+              kError | kExitCode | kRunning | Bit(Expect::kHasPidFieldNumber)};
     case dsim::scenario::SLEEP:
       return {op_field | Bit(Call::kTimeoutMsFieldNumber), 0};
     default:  // START, PAUSE, UNPAUSE

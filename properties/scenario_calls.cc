@@ -252,6 +252,17 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
       NextDaemon();
       const std::vector<daemon_core::ContainerCheckpoint> saved =
           stack_->disk.Checkpoints();
+      if (!hist_.faults) {
+        const ContainerdState before = StateOfFake(stack_->fake, ns_, {});
+        for (const daemon_core::ContainerCheckpoint& cp : saved) {
+          auto task = before.tasks.find(cp.id);
+          const bool alive = task != before.tasks.end() &&
+                             task->second != ContainerdState::Status::kStopped;
+          if ((cp.running || cp.paused) && !alive) {
+            restart.cleaned_by_restore.push_back(cp.id);
+          }
+        }
+      }
       co_await stack_->StartDaemon();
       Bookkeeping();
       restart.restored = Seq();

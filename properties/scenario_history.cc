@@ -134,8 +134,8 @@ model::Call ScenarioRun::ModelCall(const CallRecord& r) const {
   }
   if (r.inspect) m.inspect = ViewOf(*r.inspect);
   if (r.exec_inspect) {
-    m.exec =
-        model::ExecView{r.exec_inspect->running, r.exec_inspect->exit_code};
+    m.exec = model::ExecView{r.exec_inspect->running, r.exec_inspect->exit_code,
+                             r.exec_inspect->pid > 0};
   }
   if (r.wait) m.wait_code = r.wait->exit_code;
   return m;

@@ -127,6 +127,8 @@ sim::Task<void> ScenarioRun::Main() {
     // moby's cancelled attach never deletes its process (moby-daemon.md §3,
     // I13), nor does it restore execs: left out, see
     // check_exec_process_deleted.cc; daemon_lifecycle_test asserts the gap.
+    if (!orphaned_execs_.count(exec_id) && !hist_.faults)
+      record.known_execs.emplace_back(exec_container_[exec_id], exec_id);
     if (cancelled_execs_.count(exec_id) || orphaned_execs_.count(exec_id))
       continue;
     record.deletable_execs.emplace_back(exec_container_[exec_id], exec_id);
