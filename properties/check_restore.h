@@ -12,12 +12,18 @@
 
 namespace properties {
 
+// What a restore starts from and what it left in containerd.
+struct RestoreSeen {
+  std::vector<daemon_core::ContainerCheckpoint> saved;  // the disk
+  ContainerdState before;  // when the daemon came back, before its restore
+  ContainerdState after;   // once the restore finished
+  bool live_restore = false;
+};
+
 // OK, or the first container that restore left in a state moby's restore
-// does not: `saved` is what the crashed daemon left on disk, `containerd`
-// what containerd holds once `restored` finished its restore.
-absl::Status CheckRestore(
-    const std::vector<daemon_core::ContainerCheckpoint>& saved,
-    const ContainerdState& containerd, const daemon_core::Daemon& restored);
+// does not, for a run without faults.
+absl::Status CheckRestore(const RestoreSeen& seen,
+                          const daemon_core::Daemon& restored);
 
 }  // namespace properties
 

@@ -83,8 +83,10 @@ std::vector<Property> Properties() {
        "daemon only)"},
       {"restore",
        "right after a daemon restart, a container saved with "
-       "RemovalInProgress is Dead with the mark reset, and none shown Paused "
-       "has a running task (dsim's daemon only, without faults)"},
+       "RemovalInProgress is Dead with the mark reset, none shown Paused "
+       "has a running task, none is Running on its old task without "
+       "live-restore, and an exit while the daemon was down shows its status "
+       "(dsim's daemon only, without faults)"},
       {"model-inconclusive",
        "the linearizability search hit its bound: neither pass nor fail"},
       {"exec-ids-never-exited",

@@ -44,6 +44,8 @@ ContainerdState StateOfFake(fake_containerd::FakeContainerd& fake,
   for (const fake_containerd::Process* p : fake.kernel().ListTasks(ns)) {
     state.tasks[p->container_id] = FromNumber(static_cast<int>(p->state));
     state.pids[p->container_id] = p->pid;
+    if (p->state == fake_containerd::ProcessState::kStopped)
+      state.exit_statuses[p->container_id] = p->exit_status;
   }
   for (const auto& [cid, exec_id] : execs) {
     absl::StatusOr<const fake_containerd::Process*> p =

@@ -21,8 +21,11 @@ struct ContainerdState {
   // Numbered like containerd.v1.types.Status.
   enum class Status { kUnknown = 0, kCreated, kRunning, kStopped, kPaused };
   std::vector<std::string> containers;
-  std::map<std::string, Status> tasks;  // container id -> its init's status
+  std::map<std::string, Status> tasks;   // container id -> its init's status
   std::map<std::string, uint32_t> pids;  // container id -> its init's pid
+  // container id -> its init's exit status, once stopped (read off the fake
+  // only).
+  std::map<std::string, uint32_t> exit_statuses;
   // (container id, exec id) -> status, for the execs asked about that exist.
   std::map<std::pair<std::string, std::string>, Status> execs;
 };

@@ -250,13 +250,17 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
       if (e->down_ms() > 0)
         co_await ex_.Sleep(e->down_ms() * sim::kMillisecond);
       NextDaemon();
-      const std::vector<daemon_core::ContainerCheckpoint> saved =
-          stack_->disk.Checkpoints();
+      // Faults (and containerd's restarts) may make restore give up on a
+      // container or not learn its task's status, as moby's does: restore
+      // is judged only in runs without them.
+      RestoreSeen seen;
       if (!hist_.faults) {
-        const ContainerdState before = StateOfFake(stack_->fake, ns_, {});
-        for (const daemon_core::ContainerCheckpoint& cp : saved) {
-          auto task = before.tasks.find(cp.id);
-          const bool alive = task != before.tasks.end() &&
+        seen.saved = stack_->disk.Checkpoints();
+        seen.before = StateOfFake(stack_->fake, ns_, {});
+        seen.live_restore = s_.live_restore();
+        for (const daemon_core::ContainerCheckpoint& cp : seen.saved) {
+          auto task = seen.before.tasks.find(cp.id);
+          const bool alive = task != seen.before.tasks.end() &&
                              task->second != ContainerdState::Status::kStopped;
           if ((cp.running || cp.paused) && !alive) {
             restart.cleaned_by_restore.push_back(cp.id);
@@ -268,11 +272,11 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
       restart.restored = Seq();
       // What the crash left in containerd that restore does not know of.
       const ContainerdState left = StateOfFake(stack_->fake, ns_, {});
-      // Faults (and containerd's restarts) may make restore give up on a
-      // container or not learn its task's status, as moby's does.
-      if (absl::Status s = CheckRestore(saved, left, daemon());
-          !hist_.faults && !s.ok()) {
-        ex_.Fail("restore", std::string(s.message()));
+      if (!hist_.faults) {
+        seen.after = left;
+        if (absl::Status s = CheckRestore(seen, daemon()); !s.ok()) {
+          ex_.Fail("restore", std::string(s.message()));
+        }
       }
       for (const auto& [id, c] : daemon().containers()) {
         model::ContainerSnapshot& s =
