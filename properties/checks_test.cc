@@ -185,6 +185,39 @@ TEST(CheckExecProcessKnownTest, ARunningExecTheDaemonForgotIsBlamed) {
   EXPECT_TRUE(CheckExecProcessKnown(r).ok());
 }
 
+// An exit's Cleanup unregisters the execs; a start still out may then put
+// its process in the task a policy restart made (moby's own race).
+TEST(CheckExecProcessKnownTest, AStartThatCrossedAnExitIsLeftOut) {
+  RunRecord r;
+  model::InspectView running;
+  running.status = model::ContainerStatus::kRunning;
+  running.running = true;
+  Show(r, "c1", running, 8);
+  r.known_execs = {{"c1", "e1"}};
+  r.containerd.execs[{"c1", "e1"}] = Status::kRunning;
+  model::Call start;
+  start.kind = model::CallKind::kExecStart;
+  start.container = "c1";
+  start.exec_id = "e1";
+  start.invoked = 10;
+  start.returned = 20;
+  r.history.calls.push_back(start);
+  model::Event exit;
+  exit.kind = model::EventKind::kInitExit;
+  exit.container = "c1";
+  exit.seq = 21;  // after the start returned: the exec ran in the old task
+  exit.handled = 22;
+  r.history.events.push_back(exit);
+  EXPECT_FALSE(CheckExecProcessKnown(r).ok());
+  r.history.events.back().seq = 15;
+  EXPECT_TRUE(CheckExecProcessKnown(r).ok());
+  r.history.events.back().seq = 5;  // handled while the start was out
+  r.history.events.back().handled = 12;
+  EXPECT_TRUE(CheckExecProcessKnown(r).ok());
+  r.history.events.back().handled = 9;  // all over before it began
+  EXPECT_FALSE(CheckExecProcessKnown(r).ok());
+}
+
 TEST(CheckExecProcessDeletedTest, ACleanupCutByAFaultIsNotBlamed) {
   RunRecord r;
   r.deletable_execs = {{"c1", "e1"}};
