@@ -107,7 +107,10 @@ sim::Task<absl::Status> Daemon::KillWithSignal(Container& c, uint32_t signal) {
   absl::StatusOr<std::shared_ptr<libcontainerd::Task>> task = GetRunningTask(c);
   if (!task.ok()) co_return task.status();
   const bool paused = c.state.paused;
+  const bool drop_lock = options_.mutation == Mutation::kKillDropsContainerLock;
+  if (drop_lock) c.state.mu.Unlock();
   absl::Status s = co_await (*task)->Kill(signal);
+  if (drop_lock) co_await c.state.mu.Lock();
   // A frozen process acts on SIGKILL (and the stop signal) once thawed.
   if (s.ok() && paused && (signal == 9 || signal == 15)) {
     (void)co_await (*task)->Resume();

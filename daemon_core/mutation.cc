@@ -6,7 +6,7 @@ namespace daemon_core {
 
 namespace {
 
-constexpr std::array<MutationInfo, 16> kMutations = {{
+constexpr std::array<MutationInfo, 17> kMutations = {{
     {Mutation::kNone, "none", "no planted bug", "", ""},
     {Mutation::kExecExitClearsRunningBeforeDelete,
      "exec-exit-clears-running-before-delete",
@@ -79,6 +79,11 @@ constexpr std::array<MutationInfo, 16> kMutations = {{
      "restore() takes a task whose status is STOPPED for alive and leaves the "
      "container running",
      "4bafaa00aa (restore)", "running-has-task"},
+    {Mutation::kKillDropsContainerLock, "kill-drops-container-lock",
+     "killWithSignal lets go of the container lock around Tasks/Kill, so a "
+     "pause, start or exit handler runs between its check and its kill",
+     "killWithSignal holds container.Lock (daemon/kill.go)",
+     "container-lock-held"},
 }};
 
 }  // namespace

@@ -28,6 +28,7 @@ enum class Mutation : int {
   kRootDirRemovedWithoutLock,
   kInitExitClassifiedByPid,
   kRestoreTreatsDeadTaskAsAlive,
+  kKillDropsContainerLock,
 };
 
 struct MutationInfo {

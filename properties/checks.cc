@@ -87,6 +87,11 @@ std::vector<Property> Properties() {
        "has a running task, none is Running on its old task without "
        "live-restore, and an exit while the daemon was down shows its status "
        "(dsim's daemon only, without faults)"},
+      {"container-lock-held",
+       "every Tasks/Create, Start, Kill, Pause and Resume of a container's "
+       "init process is sent by the task that holds the container lock "
+       "(containerStart, killWithSignal, pause, unpause; dsim's daemon "
+       "only)"},
       {"model-inconclusive",
        "the linearizability search hit its bound: neither pass nor fail"},
       {"exec-ids-never-exited",

@@ -61,6 +61,7 @@ sim::Task<absl::Status> TappedConnection::UnaryMessage(
     const google::protobuf::Message& request,
     google::protobuf::Message* response) {
   if (count_rpcs_) rpcs_.Record(method);
+  if (send_check_) send_check_(method, request);
   // Not a coroutine: the inner call's task is the caller's to await, one
   // frame fewer per RPC.
   return inner_.UnaryMessage(std::move(method), std::move(metadata), request,

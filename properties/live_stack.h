@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon_core/daemon.h"
@@ -26,8 +27,10 @@ struct LiveOptions {
   std::string rootfs;  // absolute path of the busybox rootfs
 };
 
-// Counts every request (RpcLog) and shows every event envelope the daemon's
-// subscriptions deliver to `tap`, before the daemon sees it.
+// Counts every request (RpcLog), shows every request in messages to
+// `send_check` in the sending task before it leaves, and shows every event
+// envelope the daemon's subscriptions deliver to `tap`, before the daemon
+// sees it.
 class TappedConnection : public sim::RpcConnection {
  public:
   using Tap = std::function<void(const fake_containerd::Envelope&)>;
@@ -36,6 +39,9 @@ class TappedConnection : public sim::RpcConnection {
   explicit TappedConnection(sim::RpcConnection& inner, bool count_rpcs = true)
       : inner_(inner), count_rpcs_(count_rpcs) {}
   void set_tap(Tap tap) { tap_ = std::move(tap); }
+  using SendCheck = std::function<void(
+      std::string_view method, const google::protobuf::Message& request)>;
+  void set_send_check(SendCheck check) { send_check_ = std::move(check); }
   fake_containerd::RpcLog& rpcs() { return rpcs_; }
 
   sim::Task<absl::StatusOr<std::string>> Unary(std::string method,
@@ -54,6 +60,7 @@ class TappedConnection : public sim::RpcConnection {
   sim::RpcConnection& inner_;
   const bool count_rpcs_;
   Tap tap_;
+  SendCheck send_check_;
   fake_containerd::RpcLog rpcs_;
 };
 

@@ -296,6 +296,13 @@ bool ScenarioRun::CheckStuckCalls() {
   return true;
 }
 
+void ScenarioRun::CheckSend(std::string_view method,
+                            const google::protobuf::Message& request) {
+  if (ex_.halted()) return;
+  std::string missing = ContainerLockMissing(method, request, daemon(), ex_);
+  if (!missing.empty()) ex_.Fail("container-lock-held", std::move(missing));
+}
+
 void ScenarioRun::CheckEveryStep() {
   for (const auto& [id, c] : daemon().containers()) {
     const daemon_core::State& st = c->state;

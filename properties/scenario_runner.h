@@ -21,6 +21,7 @@
 #include "daemon_core/daemon.h"
 #include "daemon_core/errdefs.h"
 #include "model/history.h"
+#include "properties/check_container_lock.h"
 #include "properties/checks.h"
 #include "properties/containerd_state.h"
 #include "properties/expectation.h"
@@ -90,8 +91,13 @@ class ScenarioRun {
       hist_.faults |= e.kind() == sc::EnvEvent::CONTAINERD_RESTART ||
                       e.kind() == sc::EnvEvent::SHIM_DIES;
     }
+    auto send_check = [this](std::string_view method,
+                             const google::protobuf::Message& request) {
+      CheckSend(method, request);
+    };
     if (live_ != nullptr) {
       live_->conn.set_tap(tap);
+      live_->conn.set_send_check(send_check);
       live_->daemon->set_event_handled(HandledHook());
       return;
     }
@@ -108,6 +114,7 @@ class ScenarioRun {
     }
     if (s.shared_pids()) stack_->fake.kernel().set_shared_pids(true);
     stack_->daemon_conn.set_tap(tap);
+    stack_->daemon_conn.set_send_check(send_check);
     stack_->daemon->set_event_handled(HandledHook());
   }
 
@@ -153,6 +160,9 @@ class ScenarioRun {
     return live_ != nullptr ? *live_->daemon : *stack_->daemon;
   }
 
+  // A request the daemon is about to send, in the sending task.
+  void CheckSend(std::string_view method,
+                 const google::protobuf::Message& request);
   // An event as the daemon receives it (the tap is on its own stream).
   void Observe(const fake_containerd::Envelope& e);
   // The current daemon's event queue handled an event: the earliest one
