@@ -1,5 +1,6 @@
-// Property "saved-state": once the run settled, what the daemon shows of each
-// container it keeps is what it saved on disk. moby saves a container
+// Property "saved-state": once the run settled, and when the daemon is killed
+// or told to stop, what the daemon shows of each container it keeps is what it
+// saved on disk. moby saves a container
 // (CheckpointTo) under its lock after every change, so a restarted daemon
 // restores what its predecessor showed; the model adopts what restore left
 // (model::Spec::Adopt) and so cannot tell a change that was never saved.
@@ -82,16 +83,17 @@ std::string FirstDifference(const daemon_core::Container& c,
 
 }  // namespace
 
-absl::Status CheckSavedState(const daemon_core::Daemon& daemon) {
+absl::Status CheckSavedState(const daemon_core::Daemon& daemon,
+                             absl::string_view when) {
   for (const auto& [id, c] : daemon.containers()) {
     if (c->state.mu.locked()) continue;
     const daemon_core::ContainerCheckpoint* saved = daemon.disk().Saved(id);
     if (saved == nullptr) continue;
     if (std::string diff = FirstDifference(*c, *saved); !diff.empty()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "container ", id, ": ", diff,
-          " once the run settled (a change not saved with CheckpointTo: a "
-          "restarted daemon would restore the old value)"));
+          "container ", id, ": ", diff, " ", when,
+          " (a change not saved with CheckpointTo: a restarted daemon would "
+          "restore the old value)"));
     }
   }
   return absl::OkStatus();

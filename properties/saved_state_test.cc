@@ -1,5 +1,5 @@
 // The "saved-state" property: a container's shown state against what it
-// saved, once a run ended.
+// saved, once a run ended or when its daemon went down.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -30,13 +30,14 @@ Body PausedContainer(bool then_lock) {
 }
 
 TEST_P(SavedStateTest, AChangeNotSavedIsReportedAndASavedOneIsNot) {
-  absl::Status saved, unsaved;
+  absl::Status saved, unsaved, at_crash;
   const sim::RunResult r = RunWorld(
       RunSpec{.design = GetParam()}, PausedContainer(false), [&](Stack& w) {
         saved = CheckSavedState(*w.daemon);
         // As if an OOM event's handler skipped CheckpointTo.
         w.daemon->containers().at("c1")->state.oom_killed = true;
         unsaved = CheckSavedState(*w.daemon);
+        at_crash = CheckSavedState(*w.daemon, "when the daemon was killed");
       });
   ASSERT_EQ(Describe(r), "");
   EXPECT_TRUE(saved.ok()) << saved;
@@ -45,6 +46,12 @@ TEST_P(SavedStateTest, AChangeNotSavedIsReportedAndASavedOneIsNot) {
                 "container c1: OOMKilled is true in memory but false on disk"),
             std::string::npos)
       << unsaved;
+  EXPECT_NE(unsaved.message().find("on disk once the run settled"),
+            std::string::npos)
+      << unsaved;
+  EXPECT_NE(at_crash.message().find("on disk when the daemon was killed"),
+            std::string::npos)
+      << at_crash;
 }
 
 TEST_P(SavedStateTest, AContainerUnderItsLockIsLeftOut) {

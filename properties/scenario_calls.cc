@@ -2,6 +2,7 @@
 // environment events, as one run of ScenarioRun carries them out.
 #include "absl/algorithm/container.h"
 #include "properties/check_restore.h"
+#include "properties/check_saved_state.h"
 #include "properties/scenario_runner.h"
 
 namespace properties::internal {
@@ -220,6 +221,15 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
     case sc::EnvEvent::DAEMON_SHUTDOWN: {
       if (daemon_down_) break;  // stopping a dockerd that is down: nothing
       daemon_down_ = true;
+      // What the next daemon will restore: each container no one is changing
+      // must be on disk as shown.
+      if (absl::Status s = CheckSavedState(
+              daemon(), e->kind() == sc::EnvEvent::DAEMON_SHUTDOWN
+                            ? "when the daemon was told to stop"
+                            : "when the daemon was killed");
+          !s.ok()) {
+        ex_.Fail("saved-state", std::string(s.message()));
+      }
       // The API calls in flight die with the daemon. A graceful stop closes
       // the API server first, which resets their connections; their handlers
       // go on in the stopping daemon until it exits.
