@@ -193,13 +193,15 @@ sim::Task<void> Daemon::ProcessEvent(std::string container_id, EventType type,
 sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
                                             EventInfo info) {
   co_await c->state.mu.Lock();
-  if (!c->state.running) {
-    // The exit of an init whose start already failed (runc reports the
-    // missing binary and the process exits 127): containerStart's error path
-    // has cleaned up, and the restart policy does not apply to a container
-    // that never ran (docker run --restart=always of a missing binary stays
-    // "created"). The reference does not cover this; see fake_containerd/
-    // CONFORMANCE.md on failed starts.
+  if (!c->state.running && options_.design == libcontainerd::Design::kLegacy) {
+    // The exit of an init whose start failed (killed between Tasks/Create and
+    // Tasks/Start, or the created task the failed start deleted):
+    // containerStart's error path has cleaned up. dockerd 20.10 tells an init
+    // exit by `ei.Pid == c.Pid`, and a container that is not running has Pid
+    // 0, so it takes this for an exec's and changes nothing. Since 0e4d3feb
+    // (ProcessID) handleContainerExit runs whatever the state: it stops the
+    // container again with this status, and its restart policy may restart
+    // it.
     c->state.mu.Unlock();
     ex_.Note("ignoring the exit of " + c->id + ", which is not running");
     co_return;

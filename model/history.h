@@ -127,6 +127,10 @@ struct History {
   // RPC faults or containerd restarts were possible: a restart-policy start
   // may fail, and a call may fail in ways the API contract does not list.
   bool faults = false;
+  // A restart-policy start may fail without a fault: something kills tasks
+  // behind the daemon's back, and a kill may land between the policy's
+  // Tasks/Create and Tasks/Start.
+  bool restart_may_fail = false;
   std::vector<Call> calls;
   std::vector<Event> events;
   std::vector<DaemonRestart> restarts;

@@ -273,7 +273,8 @@ struct Partition {
   std::string container;
   int epoch = 0;
   Spec initial;
-  bool faults = false;
+  // A restart-policy start may fail (History::faults, restart_may_fail).
+  bool restart_may_fail = false;
   std::vector<LinOp> ops;
 };
 
@@ -512,7 +513,8 @@ class Search {
         break;
       }
       if (!moved && n.spec.IsRestarting(p_.container)) {
-        for (int kind = 0; kind <= (p_.faults ? 2 : 1) && !moved; ++kind) {
+        for (int kind = 0; kind <= (p_.restart_may_fail ? 2 : 1) && !moved;
+             ++kind) {
           child = n;
           absl::Status s = kind == 0 ? child.spec.AutoRestart(p_.container)
                            : kind == 1
@@ -600,7 +602,7 @@ class Search {
         ++child.progress[i];
         step_name = Describe(op, step);
       } else if (f.node.spec.IsRestarting(p_.container) &&
-                 f.next_move <= (p_.faults ? 2 : 1)) {
+                 f.next_move <= (p_.restart_may_fail ? 2 : 1)) {
         // The restart manager acts on its own: a restarting container starts
         // again (or, when starts can fail, stops).
         const int move = f.next_move++;
@@ -678,7 +680,7 @@ std::vector<Partition> Partitions(const History& h) {
       p.history = &h;
       p.container = id;
       p.epoch = static_cast<int>(epoch);
-      p.faults = h.faults;
+      p.restart_may_fail = h.faults || h.restart_may_fail;
       SpecOptions options = h.spec;
       options.cancel_later = true;
       options.remove_later = true;

@@ -567,8 +567,11 @@ absl::StatusOr<int> Spec::ContainerWaitBegin(absl::string_view id,
 absl::Status Spec::InitExit(absl::string_view id, int exit_code) {
   Container* c = Find(id);
   // The exit of an init whose start failed (or of a container the daemon no
-  // longer runs) is ignored: containerStart's error path cleaned up.
-  if (c == nullptr || !c->running) return absl::OkStatus();
+  // longer runs): containerStart's error path cleaned up, and dockerd 20.10
+  // ignores it; later moby handles it all the same.
+  if (c == nullptr || (!c->running && !options_.exit_of_stopped_handled)) {
+    return absl::OkStatus();
+  }
   ProcessExit(*c, exit_code, /*manual_restart=*/false);
   return absl::OkStatus();
 }

@@ -55,6 +55,12 @@ struct SpecOptions {
   // the exit (or the failed start) and taking effect in steps
   // (AutoRemoveStep); sequential callers see the container gone at once.
   bool remove_later = false;
+  // After 0e4d3feb (the objects design) an init exit is handled whatever the
+  // container's state: the exit of a task whose start failed (killed between
+  // Tasks/Create and Tasks/Start, or a created task the failed start deleted)
+  // stops the container again with its status and asks its restart policy.
+  // dockerd 20.10 takes it for an exec's (its pid is not the container's 0).
+  bool exit_of_stopped_handled = false;
 };
 
 // A container as a restarted daemon restored it: the first state of a new

@@ -64,6 +64,25 @@ TEST(SpecOomTest, OomKilledLastsUntilTheNextExitOnlyIn2010) {
   }
 }
 
+// The exit of an init whose start failed: dockerd 20.10 ignores it (an
+// exec's, by pid); since 0e4d3feb it is handled, and `always` restarts.
+TEST(SpecExitTest, AnExitAfterAFailedStartIsHandledOnlyAfter0e4d3feb) {
+  for (bool handled : {false, true}) {
+    Spec spec(SpecOptions{.exit_of_stopped_handled = handled});
+    ASSERT_TRUE(Allowed(
+        spec.ContainerCreate("c1", kOk, *RestartPolicy::Parse("always"))));
+    ASSERT_TRUE(Allowed(spec.ContainerStart(
+        "c1", Reply::Error(ErrorKind::kSystem, "task not running"))));
+    ASSERT_TRUE(Allowed(spec.TaskDied("c1")));
+    ASSERT_TRUE(Allowed(spec.InitExit("c1", 137)));
+    const InspectView v = *spec.Inspect("c1");
+    EXPECT_EQ(v.status, handled ? ContainerStatus::kRestarting
+                                : ContainerStatus::kCreated)
+        << handled;
+    EXPECT_EQ(v.restart_count, handled ? 1 : 0) << handled;
+  }
+}
+
 // moby's containerUnpause returns a plain error for a container that is not
 // paused: a 500, running or not.
 TEST_F(SpecTest, UnpauseOfANotPausedContainerIsA500) {

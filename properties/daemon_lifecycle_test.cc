@@ -403,6 +403,48 @@ TEST_P(DaemonLifecycleTest, ExecStartSurvivesTheTaskBeingReplacedMidStart) {
   EXPECT_TRUE(started.ok()) << started.ToString();
 }
 
+// The init dies between Tasks/Create and Tasks/Start (a kill behind the
+// daemon's back), so the start fails, and its exit arrives once the failed
+// start let go of the container lock. dockerd 20.10 takes it for an exec's
+// (its pid is not the stopped container's 0); since 0e4d3feb (the objects
+// design) handleContainerExit runs for it, and `always` restarts the
+// container.
+TEST_P(DaemonLifecycleTest, ExitOfAnInitWhoseStartFailed) {
+  absl::Status started;
+  std::optional<ContainerInspectResult> after;
+  Body body = [&](World& w) -> sim::Task<void> {
+    std::vector<std::string> args{"run"};
+    RestartPolicy always{RestartPolicy::Name::kAlways};
+    (void)co_await w.daemon->ContainerCreate("c1", args, always);
+    bool killed = false;
+    w.transport.SetObserver([&w, &killed](const std::string& method) {
+      if (killed || method != "/containerd.services.tasks.v1.Tasks/Start") {
+        return;
+      }
+      killed = true;
+      containerd::services::tasks::v1::KillRequest kill;
+      kill.set_container_id("c1");
+      kill.set_signal(9);
+      EXPECT_TRUE(w.fake.Kill("moby", kill).ok());
+    });
+    started = co_await w.daemon->ContainerStart("c1");
+    co_await w.ex.Sleep(sim::kSecond);  // the exit, then any restart
+    after = *(co_await w.daemon->ContainerInspect("c1"));
+    (void)co_await w.daemon->ContainerRm("c1", true);
+  };
+  sim::RunResult r = RunWorld({.design = GetParam()}, body);
+  ASSERT_EQ(r.outcome, sim::RunOutcome::kCompleted) << Describe(r);
+  EXPECT_FALSE(started.ok());
+  ASSERT_TRUE(after.has_value());
+  if (GetParam() == Design::kLegacy) {
+    EXPECT_FALSE(after->running);
+    EXPECT_EQ(after->restart_count, 0);
+  } else {
+    EXPECT_TRUE(after->running);
+    EXPECT_EQ(after->restart_count, 1);
+  }
+}
+
 // An attached exec start whose request is abandoned while it waits (the
 // scenario runner cancels in-flight calls when dockerd restarts, and gives up
 // on calls that cannot return): its frame is destroyed at the wait. Neither the

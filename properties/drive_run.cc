@@ -81,6 +81,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
   // events (what it published while dockerd was not subscribed).
   for (const sc::EnvEvent& e : s->event()) {
     h.faults |= e.kind() == sc::EnvEvent::CONTAINERD_RESTART;
+    h.restart_may_fail |= e.kind() == sc::EnvEvent::KILL_PROCESS;
   }
   uint64_t seq = 0;
   std::map<std::string, std::string> names;     // daemon id -> scenario name

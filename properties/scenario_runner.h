@@ -84,12 +84,14 @@ class ScenarioRun {
     // model.
     hist_.spec.oom_at_exit =
         config.design == daemon_core::libcontainerd::Design::kLegacy;
+    hist_.spec.exit_of_stopped_handled = !hist_.spec.oom_at_exit;
     const sc::Faults& f = s.faults();
     hist_.faults = f.rpc_unavailable() > 0 || f.reply_lost() > 0 ||
                    f.reply_delayed() > 0 || f.force_size() > 0;
     for (const sc::EnvEvent& e : s.event()) {
       hist_.faults |= e.kind() == sc::EnvEvent::CONTAINERD_RESTART ||
                       e.kind() == sc::EnvEvent::SHIM_DIES;
+      hist_.restart_may_fail |= e.kind() == sc::EnvEvent::KILL_PROCESS;
     }
     auto send_check = [this](std::string_view method,
                              const google::protobuf::Message& request) {
