@@ -162,9 +162,7 @@ TEST(CheckNoLeakTest, ACleanupCutByAFaultIsNotBlamed) {
 // one, or one the run does not ask about, is another check's concern.
 TEST(CheckExecProcessKnownTest, ARunningExecTheDaemonForgotIsBlamed) {
   RunRecord r;
-  model::InspectView running;
-  running.status = model::ContainerStatus::kRunning;
-  running.running = true;
+  model::InspectView running = Running();
   running.exec_ids = {"e1"};
   Show(r, "c1", running, 7);
   r.known_execs = {{"c1", "e1"}, {"c1", "e2"}, {"c1", "e3"}};
@@ -189,10 +187,7 @@ TEST(CheckExecProcessKnownTest, ARunningExecTheDaemonForgotIsBlamed) {
 // its process in the task a policy restart made (moby's own race).
 TEST(CheckExecProcessKnownTest, AStartThatCrossedAnExitIsLeftOut) {
   RunRecord r;
-  model::InspectView running;
-  running.status = model::ContainerStatus::kRunning;
-  running.running = true;
-  Show(r, "c1", running, 8);
+  Show(r, "c1", Running(), 8);
   r.known_execs = {{"c1", "e1"}};
   r.containerd.execs[{"c1", "e1"}] = Status::kRunning;
   model::Call start;
