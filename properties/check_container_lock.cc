@@ -5,26 +5,51 @@
 // hit the window.
 #include "properties/check_container_lock.h"
 
-#include <array>
+#include <optional>
+
+#include "containerd/services/tasks/v1/tasks.pb.h"
+#include "sim/message_cast.h"
 
 namespace properties {
 
 namespace {
 
+namespace tpb = ::containerd::services::tasks::v1;
+
 constexpr std::string_view kTasksService =
     "/containerd.services.tasks.v1.Tasks/";
-constexpr std::array<std::string_view, 5> kTaskChanges = {
-    "Create", "Start", "Kill", "Pause", "Resume"};
 
-// The request's string field `name`, or "" when it has none.
-std::string StringField(const google::protobuf::Message& m, const char* name) {
-  const google::protobuf::FieldDescriptor* f =
-      m.GetDescriptor()->FindFieldByName(name);
-  if (f == nullptr || f->is_repeated() ||
-      f->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
-    return "";
+// What a request changes: its container and (for Kill and Start) its exec.
+struct Target {
+  std::string_view container, exec;
+};
+
+// The target of a request this property judges, by its method (past the
+// service) and message type; nullopt for any other.
+std::optional<Target> Judged(std::string_view rpc,
+                             const google::protobuf::Message& request) {
+  if (rpc == "Kill") {
+    if (const auto* r = sim::MessageCast<tpb::KillRequest>(&request)) {
+      return Target{r->container_id(), r->exec_id()};
+    }
+  } else if (rpc == "Start") {
+    if (const auto* r = sim::MessageCast<tpb::StartRequest>(&request)) {
+      return Target{r->container_id(), r->exec_id()};
+    }
+  } else if (rpc == "Create") {
+    if (const auto* r = sim::MessageCast<tpb::CreateTaskRequest>(&request)) {
+      return Target{r->container_id(), ""};
+    }
+  } else if (rpc == "Pause") {
+    if (const auto* r = sim::MessageCast<tpb::PauseTaskRequest>(&request)) {
+      return Target{r->container_id(), ""};
+    }
+  } else if (rpc == "Resume") {
+    if (const auto* r = sim::MessageCast<tpb::ResumeTaskRequest>(&request)) {
+      return Target{r->container_id(), ""};
+    }
   }
-  return m.GetReflection()->GetString(m, f);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -35,15 +60,13 @@ std::string ContainerLockMissing(std::string_view method,
                                  const sim::Executor& ex) {
   if (!method.starts_with(kTasksService)) return "";
   const std::string_view rpc = method.substr(kTasksService.size());
-  bool judged = false;
-  for (std::string_view m : kTaskChanges) judged |= rpc == m;
-  if (!judged || !StringField(request, "exec_id").empty()) return "";
-  const std::string id = StringField(request, "container_id");
-  const auto it = daemon.containers().find(id);
+  const std::optional<Target> target = Judged(rpc, request);
+  if (!target.has_value() || !target->exec.empty()) return "";
+  const auto it = daemon.containers().find(std::string(target->container));
   if (it == daemon.containers().end()) return "";
   const sim::Mutex& mu = it->second->state.mu;
   if (mu.owner() == ex.current()) return "";
-  std::string out = "Tasks/" + std::string(rpc) + " of container " + id +
+  std::string out = "Tasks/" + std::string(rpc) + " of container " + it->first +
                     "'s init process sent by '" + ex.task_name(ex.current()) +
                     "' without the container lock";
   if (mu.locked()) out += " (held by '" + ex.task_name(mu.owner()) + "')";

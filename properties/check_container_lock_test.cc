@@ -23,6 +23,7 @@ constexpr char kDelete[] = "/containerd.services.tasks.v1.Tasks/Delete";
 
 struct Seen {
   std::string unlocked, locked, exec_kill, other_rpc, unknown, other_holder;
+  std::vector<std::string> each_unlocked;  // Create, Start, Pause, Resume
 };
 
 Body Judge(Seen* seen) {
@@ -36,6 +37,20 @@ Body Judge(Seen* seen) {
     kill.set_container_id("c1");
     kill.set_signal(9);
     seen->unlocked = ContainerLockMissing(kKill, kill, d, w.ex);
+    const std::string tasks = "/containerd.services.tasks.v1.Tasks/";
+    tpb::CreateTaskRequest create;
+    create.set_container_id("c1");
+    tpb::StartRequest start;
+    start.set_container_id("c1");
+    tpb::PauseTaskRequest pause;
+    pause.set_container_id("c1");
+    tpb::ResumeTaskRequest resume;
+    resume.set_container_id("c1");
+    seen->each_unlocked = {
+        ContainerLockMissing(tasks + "Create", create, d, w.ex),
+        ContainerLockMissing(tasks + "Start", start, d, w.ex),
+        ContainerLockMissing(kPause, pause, d, w.ex),
+        ContainerLockMissing(tasks + "Resume", resume, d, w.ex)};
     tpb::DeleteTaskRequest del;
     del.set_container_id("c1");
     seen->other_rpc = ContainerLockMissing(kDelete, del, d, w.ex);
@@ -75,6 +90,14 @@ TEST_P(CheckContainerLockTest, TheSenderMustHoldTheContainerLock) {
             std::string::npos)
       << seen.unlocked;
   EXPECT_EQ(seen.unlocked.find("held by"), std::string::npos) << seen.unlocked;
+  const char* const rpcs[] = {"Create", "Start", "Pause", "Resume"};
+  ASSERT_EQ(seen.each_unlocked.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_NE(seen.each_unlocked[i].find(std::string("Tasks/") + rpcs[i] +
+                                         " of container c1's init process"),
+              std::string::npos)
+        << seen.each_unlocked[i];
+  }
   EXPECT_EQ(seen.locked, "");
   EXPECT_EQ(seen.exec_kill, "");  // an exec's kill needs no lock
   EXPECT_EQ(seen.other_rpc, "");  // Tasks/Delete is not judged
