@@ -82,9 +82,10 @@ class ScenarioRun {
     auto tap = [this](const fake_containerd::Envelope& e) { Observe(e); };
     // The designs legitimately differ here; a planted bug never changes the
     // model.
-    hist_.spec.oom_at_exit =
+    const bool legacy =
         config.design == daemon_core::libcontainerd::Design::kLegacy;
-    hist_.spec.exit_of_stopped_handled = !hist_.spec.oom_at_exit;
+    hist_.spec.oom_at_exit = legacy;
+    hist_.spec.exit_of_stopped_handled = !legacy;
     const sc::Faults& f = s.faults();
     hist_.faults = f.rpc_unavailable() > 0 || f.reply_lost() > 0 ||
                    f.reply_delayed() > 0 || f.force_size() > 0;
