@@ -147,6 +147,8 @@ sim::Task<absl::StatusOr<ContainerInspectResult>> Daemon::ContainerInspect(
   r.pid = s.pid;
   r.exit_code = s.exit_code;
   r.restart_count = c->restart_count;
+  r.started_at = s.started_at;
+  r.finished_at = s.finished_at;
   r.error = s.error_msg;
   // moby State.StateString: "created" while StartedAt is zero, so a
   // container whose first start failed stays "created" (dockerd 20.10 shows

@@ -64,6 +64,8 @@ struct ContainerInspectResult {
   uint32_t pid = 0;
   int exit_code = 0;
   int restart_count = 0;  // RestartCount: policy restarts since the last start
+  sim::Nanos started_at = 0;  // State.StartedAt; 0 is Go's zero time
+  sim::Nanos finished_at = 0;
   std::string error;
   std::vector<std::string> exec_ids;
 };

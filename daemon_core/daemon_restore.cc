@@ -230,7 +230,7 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
         exit = ExitInfo{static_cast<int>(es->code), es->exited_at};
       } else if (options_.design == libcontainerd::Design::kLegacy &&
                  c->ctr != nullptr) {
-        exit = ExitInfo{255, ex_.now()};  // restoredProcess.Delete failed
+        exit = ExitInfo{255, ex_.WallTime()};  // restoredProcess.Delete failed
       }
       st.SetStopped(exit);
       if (c->ctr != nullptr) {

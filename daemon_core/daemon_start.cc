@@ -168,7 +168,10 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
   }
   c.ctr = std::move(*ctr);
   c.task = std::move(*task);
-  st.SetRunning(c.task->Pid(), /*initial=*/true);
+  st.SetRunning(
+      c.task->Pid(),
+      /*initial=*/reset_restart_manager ||
+          options_.mutation != Mutation::kPolicyRestartKeepsStartedAt);
   c.has_been_manually_restarted = false;
   c.has_been_started_before = true;
   co_await CheckpointTo(c);

@@ -6,7 +6,7 @@ namespace daemon_core {
 
 namespace {
 
-constexpr std::array<MutationInfo, 17> kMutations = {{
+constexpr std::array<MutationInfo, 18> kMutations = {{
     {Mutation::kNone, "none", "no planted bug", "", ""},
     {Mutation::kExecExitClearsRunningBeforeDelete,
      "exec-exit-clears-running-before-delete",
@@ -84,6 +84,12 @@ constexpr std::array<MutationInfo, 17> kMutations = {{
      "pause, start or exit handler runs between its check and its kill",
      "killWithSignal holds container.Lock (daemon/kill.go)",
      "container-lock-held"},
+    {Mutation::kPolicyRestartKeepsStartedAt, "policy-restart-keeps-started-at",
+     "a restart policy's start calls SetRunning with initial=false, as "
+     "restore does, so the new run shows the previous run's StartedAt",
+     "containerStart always calls SetRunning(ctr, tsk, true) "
+     "(daemon/start.go)",
+     "model"},
 }};
 
 }  // namespace

@@ -29,6 +29,7 @@ enum class Mutation : int {
   kInitExitClassifiedByPid,
   kRestoreTreatsDeadTaskAsAlive,
   kKillDropsContainerLock,
+  kPolicyRestartKeepsStartedAt,
 };
 
 struct MutationInfo {

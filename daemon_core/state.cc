@@ -20,9 +20,9 @@ void State::SetRunning(uint32_t new_pid, bool initial) {
   pid = new_pid;
   // 57d2d6ef: a new run starts without the previous run's OOM.
   if (mutation_ != Mutation::kOomKilledNotClearedOnStart) oom_killed = false;
-  // StartedAt is a wall time, never zero once set: zero means "never
-  // started" (StateString's "created"), even for a start at simulated time 0.
-  if (initial) started_at = std::max<sim::Nanos>(ex_.now(), 1);
+  // A wall time, never zero once set (zero: "never started", StateString's
+  // "created"), and each start's later than the one before.
+  if (initial) started_at = ex_.WallTime();
 }
 
 void State::SetStopped(const ExitInfo& exit) {
@@ -30,7 +30,7 @@ void State::SetStopped(const ExitInfo& exit) {
   paused = false;
   restarting = false;
   pid = 0;
-  finished_at = exit.exited_at != 0 ? exit.exited_at : ex_.now();
+  finished_at = exit.exited_at != 0 ? exit.exited_at : ex_.WallTime();
   exit_code = exit.exit_code;
   Wake(stop_waiters_, StateStatus{exit_code, ""});
 }
@@ -41,7 +41,7 @@ void State::SetRestarting(const ExitInfo& exit) {
   restarting = true;
   paused = false;
   pid = 0;
-  finished_at = exit.exited_at != 0 ? exit.exited_at : ex_.now();
+  finished_at = exit.exited_at != 0 ? exit.exited_at : ex_.WallTime();
   exit_code = exit.exit_code;
   Wake(stop_waiters_, StateStatus{exit_code, ""});
 }

@@ -301,7 +301,7 @@ void Kernel::Exit(Process& p, uint32_t status) {
   Touch(p, sim::Access::kWrite);
   p.state = ProcessState::kStopped;
   p.exit_status = status;
-  p.exited_at = ex_.now();
+  p.exited_at = ex_.WallTime();
   p.exited = true;
   p.exit_notify->Fire();
   if (p.continued != nullptr) p.continued->Fire();
@@ -324,7 +324,7 @@ void Kernel::EmitKilledInit(KernelEvent::Kind kind, const std::string& ns,
         .container_id = id,
         .pid = init.pid,
         .exit_status = 128 + kSigKill,
-        .exited_at = ex_.now(),
+        .exited_at = ex_.WallTime(),
         .exited = true});
 }
 
@@ -642,7 +642,7 @@ absl::Status Kernel::KillShim(const std::string& ns, const std::string& id) {
       // Nobody is left to report an exec's exit.
       e->state = ProcessState::kStopped;
       e->exit_status = 128 + kSigKill;
-      e->exited_at = ex_.now();
+      e->exited_at = ex_.WallTime();
       e->exited = true;
     }
     e->exit_notify->Fire();

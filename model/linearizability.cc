@@ -105,8 +105,13 @@ std::string ShowView(const InspectView& v) {
       ToString(v.status), " exit=", v.exit_code,
       v.restart_count != 0 ? absl::StrCat(" restarts=", v.restart_count) : "",
       v.oom_killed ? " OOMKilled" : "", v.has_pid ? "" : " pid=0",
-      v.has_error ? " Error" : "", " execs=[", absl::StrJoin(v.exec_ids, ","),
-      "]");
+      v.has_error ? " Error" : "",
+      v.started_at.value_or(0) != 0 ? absl::StrCat(" started=", *v.started_at)
+                                    : "",
+      v.finished_at.value_or(0) != 0
+          ? absl::StrCat(" finished=", *v.finished_at)
+          : "",
+      " execs=[", absl::StrJoin(v.exec_ids, ","), "]");
 }
 
 std::string Describe(const LinOp& op, int step) {

@@ -233,6 +233,8 @@ void Spec::SetRunning(Container& c) {
   if (!options_.oom_killed_until_exit) c.oom_killed = false;
   c.exit_code = 0;
   c.started_before = true;
+  if (c.started_at.has_value()) c.started_at_before = *c.started_at;
+  c.started_at.reset();
   c.last_start_failed = false;
   c.error = ErrorMark::kClear;
   c.stale_task = false;
@@ -246,6 +248,7 @@ void Spec::SetStopped(Container& c, int exit_code) {
   c.frozen_task = false;
   c.restarting = false;
   c.exit_code = exit_code;  // OOMKilled is kept (I6)
+  ForgetFinishedAt(c);
   WakeWaiters(c, /*removal=*/false);
 }
 
@@ -256,7 +259,14 @@ void Spec::SetRestarting(Container& c, int exit_code) {
   c.resume_pending = false;
   c.frozen_task = false;
   c.exit_code = exit_code;
+  ForgetFinishedAt(c);
   WakeWaiters(c, /*removal=*/false);
+}
+
+void Spec::ForgetFinishedAt(Container& c) {
+  c.finished = true;
+  c.finished_at.reset();
+  c.finished_at_before = 0;
 }
 
 void Spec::SetRemoved(Container& c) {
@@ -313,12 +323,15 @@ void Spec::ProcessExit(Container& c, int exit_code, bool manual_restart) {
   c.task_dead = false;
   manual_restart |= c.manual_restart;
   c.manual_restart = false;
+  // A new exit: its FinishedAt passes every earlier one.
+  const int64_t finished_before = c.finished_at.value_or(c.finished_at_before);
   if (ShouldRestart(c, exit_code)) {
     ++c.restart_count;
     SetRestarting(c, exit_code);
   } else {
     SetStopped(c, exit_code);
   }
+  c.finished_at_before = finished_before;
   // The legacy client's OOM map is copied in after the state change.
   if (options_.oom_killed_until_exit) {
     c.oom_killed = c.oom_pending;

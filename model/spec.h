@@ -287,6 +287,19 @@ class Spec {
     bool task_dead = false;    // TaskDied, exit not handled yet
     bool dead = false;         // rm's SetDead, before its removal
     bool started_before = false;
+    // StartedAt is judged between reads: a start that took effect sets it
+    // to a wall time later than any before, nothing else changes it. The
+    // value reads showed since the last such start (nullopt: none read yet),
+    // and a value read before it, which the start's must exceed.
+    std::optional<int64_t> started_at;
+    int64_t started_at_before = 0;
+    // FinishedAt likewise: set (`finished`) by SetStopped and SetRestarting
+    // alone. An exit's sets a later one than before; the SetStopped of a
+    // cancelled or failed policy restart sets that exit's again (dockerd
+    // 20.10: its ExitedAt, after SetRestarting's now), any value.
+    bool finished = false;
+    std::optional<int64_t> finished_at;
+    int64_t finished_at_before = 0;
     // The restart manager was cancelled (killWithSignal's ExitOnNext). A
     // restarted daemon's restore builds a fresh, uncancelled restart manager,
     // so Adopt starts it false.
@@ -334,12 +347,17 @@ class Spec {
   // "ContainerKill(c1) on exited container c1", for messages.
   std::string Describe(Op op, absl::string_view id) const;
   absl::Status Check(Op op, absl::string_view id, const Reply& reply) const;
+  // An inspect read StartedAt `seen` (see Container::started_at).
+  absl::Status JudgeStartedAt(Container& c, int64_t seen);
+  absl::Status JudgeFinishedAt(Container& c, int64_t seen);
 
   // moby State transitions.
   void SetRunning(Container& c);
   void SetStopped(Container& c, int exit_code);
   void SetRestarting(Container& c, int exit_code);
   void SetRemoved(Container& c);
+  // FinishedAt is set to a value not read yet (see Container::finished_at).
+  void ForgetFinishedAt(Container& c);
   void UnregisterExecs(Container& c);  // Cleanup
   void WakeWaiters(const Container& c, bool removal);
   bool ShouldRestart(const Container& c, int exit_code) const;

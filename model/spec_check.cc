@@ -2,7 +2,9 @@
 // ContainerWait may show, each violation named after the invariant of
 // moby-daemon.md §4 it breaks; and the model's own consistency.
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "model/spec.h"
@@ -16,6 +18,43 @@ absl::Status Violation(absl::string_view rule, std::string message) {
 
 absl::string_view Bool(bool b) { return b ? "true" : "false"; }
 
+// A timestamp only one kind of event changes (Spec::Container::started_at):
+// zero until the first, equal between two, later at each. `set`: one
+// happened; `before`: a value read before the last; `known`: the value read
+// since, which `seen` then becomes.
+struct StampNames {
+  absl::string_view rule, field, a_event, event, happened;
+};
+absl::Status JudgeStamp(absl::string_view id, const StampNames& n, bool set,
+                        int64_t before, int64_t seen,
+                        std::optional<int64_t>& known) {
+  // Named only in a violation: most reads pass.
+  const auto who = [&] {
+    return absl::StrCat("ContainerInspect(", id, ") shows ", n.field);
+  };
+  if ((seen != 0) != set) {
+    return Violation(n.rule,
+                     absl::StrCat(who(), seen != 0 ? " set" : " zero", " but ",
+                                  set ? n.a_event : "no ", n.event,
+                                  " of the container ", n.happened));
+  }
+  if (known.has_value()) {
+    if (seen == *known) return absl::OkStatus();
+    return Violation(
+        n.rule,
+        absl::StrCat(who(), "=", seen, " but an earlier read showed ", *known,
+                     " and no ", n.event, " ", n.happened, " since"));
+  }
+  if (seen != 0 && seen <= before) {
+    return Violation(
+        n.rule, absl::StrCat(who(), "=", seen, " but a read showed ", before,
+                             " before the last ", n.event, " ", n.happened,
+                             ": each ", n.event, " sets a later one"));
+  }
+  known = seen;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
@@ -24,7 +63,7 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
     return s;
   }
   if (reply.kind != ErrorKind::kNone) return absl::OkStatus();
-  const Container& c = *Find(id);
+  Container& c = *Find(id);
   InspectView want = *Inspect(id);
   // Once rm has marked it Dead, a read that found the container before its
   // removal shows "removing", or "dead" once the mark was reset.
@@ -130,7 +169,26 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
                               want.restart_count,
                               " time(s) since its last start by the API"));
   }
+  if (seen.started_at.has_value()) {
+    if (absl::Status s = JudgeStartedAt(c, *seen.started_at); !s.ok()) {
+      return s;
+    }
+  }
+  if (seen.finished_at.has_value())
+    return JudgeFinishedAt(c, *seen.finished_at);
   return absl::OkStatus();
+}
+
+absl::Status Spec::JudgeStartedAt(Container& c, int64_t seen) {
+  return JudgeStamp(c.id,
+                    {"started-at", "StartedAt", "a ", "start", "took effect"},
+                    c.started_before, c.started_at_before, seen, c.started_at);
+}
+
+absl::Status Spec::JudgeFinishedAt(Container& c, int64_t seen) {
+  return JudgeStamp(c.id,
+                    {"finished-at", "FinishedAt", "an ", "exit", "was handled"},
+                    c.finished, c.finished_at_before, seen, c.finished_at);
 }
 
 absl::Status Spec::ContainerExecInspect(absl::string_view exec_id,

@@ -396,7 +396,13 @@ void Spec::Adopt(const ContainerSnapshot& s) {
   c.restarting = s.view.restarting;
   c.oom_killed = s.view.oom_killed;
   c.exit_code = s.view.exit_code;
-  c.started_before = s.view.status != ContainerStatus::kCreated;
+  // A Dead container shows no "created", so its StartedAt tells (when read).
+  c.started_before = s.view.started_at.has_value()
+                         ? *s.view.started_at != 0
+                         : s.view.status != ContainerStatus::kCreated;
+  c.started_at = s.view.started_at;
+  c.finished = s.view.finished_at.value_or(0) != 0;
+  c.finished_at = s.view.finished_at;
   // The Spec's manually_stopped stands for a cancelled restart manager
   // (ExitOnNext), which restore never carries over: every restored container
   // gets a fresh one (ResetRestartManager, or none loaded from disk), so a
@@ -431,7 +437,9 @@ std::string Spec::Fingerprint() const {
       b(v);
     }
     absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code, ",",
-                    static_cast<int>(c.error));
+                    static_cast<int>(c.error), ",", c.started_at.value_or(-1),
+                    ",", c.started_at_before, ",", c.finished,
+                    c.finished_at.value_or(-1), ",", c.finished_at_before);
     for (const std::string& e : c.execs) absl::StrAppend(&f, ",", e);
     f.push_back(';');
   }

@@ -122,6 +122,68 @@ TEST_F(SpecTest, FailedStartLeavesContainerNotRunningWith128) {
   EXPECT_TRUE(Allowed(spec_.ContainerInspect("c1", kOk, v)));
 }
 
+// StartedAt is judged between reads: zero until a start takes effect, then
+// unchanged until the next one, which shows a later one.
+TEST_F(SpecTest, StartedAtChangesExactlyWhenAStartTakesEffect) {
+  auto seen = [this](int64_t started_at) {
+    InspectView v = View("c1");
+    v.started_at = started_at;
+    return spec_.ContainerInspect("c1", kOk, v);
+  };
+  ASSERT_TRUE(Allowed(spec_.ContainerCreate("c1", kOk)));
+  EXPECT_TRUE(Allowed(seen(0)));
+  EXPECT_TRUE(Rejected(seen(5), {"started-at", "set but no start"}));
+  ASSERT_TRUE(Allowed(spec_.ContainerStart("c1", kOk)));
+  EXPECT_TRUE(Rejected(seen(0), {"started-at", "zero but a start"}));
+  EXPECT_TRUE(Allowed(seen(10)));
+  EXPECT_TRUE(Rejected(seen(11), {"an earlier read showed 10"}));
+  ASSERT_TRUE(Allowed(spec_.InitExit("c1", 0)));
+  EXPECT_TRUE(Allowed(seen(10)));  // an exit leaves it
+  ASSERT_TRUE(Allowed(spec_.ContainerStart("c1", kOk)));
+  EXPECT_TRUE(Rejected(seen(10), {"each start sets a later one"}));
+  EXPECT_TRUE(Allowed(seen(20)));
+  // A failed start takes no effect.
+  ASSERT_TRUE(Allowed(spec_.InitExit("c1", 0)));
+  ASSERT_TRUE(Allowed(
+      spec_.ContainerStart("c1", Reply::Error(ErrorKind::kSystem, "boom"))));
+  EXPECT_TRUE(Rejected(seen(30), {"an earlier read showed 20"}));
+  EXPECT_TRUE(Allowed(seen(20)));
+  // Not read (a client that does not parse it): nothing judged.
+  InspectView unread = View("c1");
+  unread.started_at.reset();
+  EXPECT_TRUE(Allowed(spec_.ContainerInspect("c1", kOk, unread)));
+}
+
+// FinishedAt: zero until an exit is handled, then unchanged until the next
+// exit, which shows a later one; a start leaves it.
+TEST_F(SpecTest, FinishedAtChangesExactlyWhenAnExitIsHandled) {
+  auto seen = [this](absl::string_view id, int64_t finished_at) {
+    InspectView v = View(id);
+    v.finished_at = finished_at;
+    return spec_.ContainerInspect(id, kOk, v);
+  };
+  CreateAndStart("c1");
+  EXPECT_TRUE(Allowed(seen("c1", 0)));
+  EXPECT_TRUE(Rejected(seen("c1", 5), {"finished-at", "set but no exit"}));
+  ASSERT_TRUE(Allowed(spec_.InitExit("c1", 0)));
+  EXPECT_TRUE(Rejected(seen("c1", 0), {"finished-at", "zero but an exit"}));
+  EXPECT_TRUE(Allowed(seen("c1", 10)));
+  EXPECT_TRUE(Rejected(seen("c1", 11), {"an earlier read showed 10"}));
+  ASSERT_TRUE(Allowed(spec_.ContainerStart("c1", kOk)));
+  EXPECT_TRUE(Allowed(seen("c1", 10)));  // a start leaves it
+  ASSERT_TRUE(Allowed(spec_.InitExit("c1", 0)));
+  EXPECT_TRUE(Rejected(seen("c1", 10), {"each exit sets a later one"}));
+  EXPECT_TRUE(Allowed(seen("c1", 20)));
+
+  // The SetStopped of a cancelled policy restart stores that exit's ExitedAt,
+  // which dockerd 20.10's SetRestarting had replaced with its own now.
+  CreateAndStart("c2", RestartPolicy{.kind = RestartPolicy::Kind::kAlways});
+  ASSERT_TRUE(Allowed(spec_.InitExit("c2", 1)));
+  EXPECT_TRUE(Allowed(seen("c2", 40)));
+  ASSERT_TRUE(Allowed(spec_.ContainerKill("c2", kOk)));
+  EXPECT_TRUE(Allowed(seen("c2", 39)));
+}
+
 // State.Error: the failed start's error defer sets it, the next SetRunning
 // clears it.
 TEST_F(SpecTest, FailedStartSetsErrorUntilTheNextStart) {

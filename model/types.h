@@ -4,6 +4,7 @@
 #ifndef DSIM_MODEL_TYPES_H_
 #define DSIM_MODEL_TYPES_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,10 +36,14 @@ struct InspectView {
   bool oom_killed = false;
   bool dead = false;
   int exit_code = 0;
-  int restart_count = 0;              // RestartCount
-  bool has_pid = false;               // Pid > 0
-  bool has_error = false;             // State.Error is not empty
-  std::vector<std::string> exec_ids;  // order is not significant
+  int restart_count = 0;   // RestartCount
+  bool has_pid = false;    // Pid > 0
+  bool has_error = false;  // State.Error is not empty
+  // State.StartedAt as a count of nanoseconds, 0 for Go's zero time; nullopt:
+  // not read. Only compared with other reads (model/spec_check.cc).
+  std::optional<int64_t> started_at;
+  std::optional<int64_t> finished_at;  // State.FinishedAt, the same way
+  std::vector<std::string> exec_ids;   // order is not significant
   bool operator==(const InspectView&) const = default;
 };
 

@@ -50,6 +50,11 @@ model::ContainerStatus StatusOf(const std::string& s) {
   return S::kCreated;
 }
 
+// Go's zero time, before 1970, is the model's 0.
+int64_t Nanos(const google::protobuf::Timestamp& t) {
+  return t.seconds() < 0 ? 0 : t.seconds() * int64_t{1000000000} + t.nanos();
+}
+
 model::InspectView ViewOfJson(const dk::ContainerInspect& r) {
   model::InspectView v;
   v.status = StatusOf(r.state().status());
@@ -62,6 +67,10 @@ model::InspectView ViewOfJson(const dk::ContainerInspect& r) {
   v.restart_count = r.restart_count();
   v.has_pid = r.state().pid() > 0;
   v.has_error = !r.state().error().empty();
+  if (r.state().has_started_at()) v.started_at = Nanos(r.state().started_at());
+  if (r.state().has_finished_at()) {
+    v.finished_at = Nanos(r.state().finished_at());
+  }
   v.exec_ids.assign(r.exec_ids().begin(), r.exec_ids().end());
   return v;
 }

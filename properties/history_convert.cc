@@ -98,6 +98,8 @@ model::InspectView ViewOf(const daemon_core::ContainerInspectResult& r) {
   v.running = r.running;
   v.paused = r.paused;
   v.restarting = r.restarting;
+  v.started_at = r.started_at;
+  v.finished_at = r.finished_at;
   v.oom_killed = r.oom_killed;
   v.dead = r.dead;
   v.exit_code = r.exit_code;
@@ -137,6 +139,8 @@ model::ContainerSnapshot SnapshotOf(const daemon_core::Container& c) {
   s.view.exit_code = st.exit_code;
   s.view.dead = st.dead;
   s.view.has_error = !st.error_msg.empty();
+  s.view.started_at = st.started_at;
+  s.view.finished_at = st.finished_at;
   s.view.status = st.running           ? model::ContainerStatus::kRunning
                   : st.dead            ? model::ContainerStatus::kDead
                   : st.started_at != 0 ? model::ContainerStatus::kExited

@@ -259,6 +259,7 @@ void Executor::Reset(const ExecutorOptions& options, Strategy& strategy) {
   current_clock_ = nullptr;
   previous_ = kNoTask;
   now_ = 0;
+  wall_ = 0;
   clock_jumped_ = false;
   steps_ = 0;
   next_budget_check_ = kBudgetCheckSteps;

@@ -12,6 +12,7 @@
 #ifndef DSIM_SIM_EXECUTOR_H_
 #define DSIM_SIM_EXECUTOR_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -233,6 +234,15 @@ class Executor {
   bool IsFinished(TaskId t) const;
   bool IsCancelled(TaskId t) const;
   Nanos now() const { return now_; }
+  // A timestamp a program stores (moby's time.Now() for StartedAt, an exit's
+  // ExitedAt): the simulated time, but later than every earlier reading in
+  // the run and never 0. Two real clock reads taken at different points of
+  // a run never agree, while simulated time stands still between timers; a
+  // checker may then tell two starts apart by their StartedAt.
+  Nanos WallTime() {
+    wall_ = std::max(now_, wall_ + 1);
+    return wall_;
+  }
   uint64_t steps() const { return steps_; }
   bool tearing_down() const { return tearing_down_; }
   const ExecutorOptions& options() const { return options_; }
@@ -325,6 +335,7 @@ class Executor {
   VectorClock* current_clock_ = nullptr;  // current_'s, when races are detected
   TaskId previous_ = kNoTask;
   Nanos now_ = 0;
+  Nanos wall_ = 0;  // the last WallTime()
   // Run moved the clock since the last step (no task could run).
   bool clock_jumped_ = false;
   uint64_t steps_ = 0;

@@ -43,6 +43,23 @@ TEST(ExecutorTest, SpawnJoinReturnsValue) {
   EXPECT_EQ(seen, 5);
 }
 
+// Timestamps of two starts at one simulated instant still differ, and follow
+// the simulated time once it moves past them.
+TEST(ExecutorTest, WallTimeIsNeverZeroAndAlwaysLater) {
+  RandomStrategy strategy;
+  Executor ex({}, strategy);
+  std::vector<Nanos> seen;
+  ex.Spawn("reader", [](Executor& e, std::vector<Nanos>* out) -> Task<void> {
+    out->push_back(e.WallTime());
+    out->push_back(e.WallTime());
+    co_await e.Sleep(kSecond);
+    out->push_back(e.WallTime());
+    out->push_back(e.now());
+  }(ex, &seen));
+  ASSERT_EQ(ex.Run().outcome, RunOutcome::kCompleted);
+  EXPECT_EQ(seen, (std::vector<Nanos>{1, 2, kSecond, kSecond}));
+}
+
 TEST(ExecutorTest, JoinAllForTimesOutUntilEveryTaskHasEnded) {
   RandomStrategy strategy;
   Executor ex({}, strategy);
