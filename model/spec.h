@@ -347,9 +347,6 @@ class Spec {
   // "ContainerKill(c1) on exited container c1", for messages.
   std::string Describe(Op op, absl::string_view id) const;
   absl::Status Check(Op op, absl::string_view id, const Reply& reply) const;
-  // An inspect read StartedAt `seen` (see Container::started_at).
-  absl::Status JudgeStartedAt(Container& c, int64_t seen);
-  absl::Status JudgeFinishedAt(Container& c, int64_t seen);
 
   // moby State transitions.
   void SetRunning(Container& c);

@@ -170,25 +170,17 @@ absl::Status Spec::ContainerInspect(absl::string_view id, const Reply& reply,
                               " time(s) since its last start by the API"));
   }
   if (seen.started_at.has_value()) {
-    if (absl::Status s = JudgeStartedAt(c, *seen.started_at); !s.ok()) {
-      return s;
-    }
+    absl::Status s = JudgeStamp(
+        id, {"started-at", "StartedAt", "a ", "start", "took effect"},
+        c.started_before, c.started_at_before, *seen.started_at, c.started_at);
+    if (!s.ok()) return s;
   }
-  if (seen.finished_at.has_value())
-    return JudgeFinishedAt(c, *seen.finished_at);
+  if (seen.finished_at.has_value()) {
+    return JudgeStamp(
+        id, {"finished-at", "FinishedAt", "an ", "exit", "was handled"},
+        c.finished, c.finished_at_before, *seen.finished_at, c.finished_at);
+  }
   return absl::OkStatus();
-}
-
-absl::Status Spec::JudgeStartedAt(Container& c, int64_t seen) {
-  return JudgeStamp(c.id,
-                    {"started-at", "StartedAt", "a ", "start", "took effect"},
-                    c.started_before, c.started_at_before, seen, c.started_at);
-}
-
-absl::Status Spec::JudgeFinishedAt(Container& c, int64_t seen) {
-  return JudgeStamp(c.id,
-                    {"finished-at", "FinishedAt", "an ", "exit", "was handled"},
-                    c.finished, c.finished_at_before, seen, c.finished_at);
 }
 
 absl::Status Spec::ContainerExecInspect(absl::string_view exec_id,
