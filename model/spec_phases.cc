@@ -428,18 +428,22 @@ std::string Spec::Fingerprint() const {
   auto b = [&f](bool v) { f.push_back(v ? '1' : '0'); };
   for (const auto& [id, c] : containers_) {
     absl::StrAppend(&f, id, ":");
-    for (bool v :
-         {c.running, c.paused, c.restarting, c.oom_killed, c.removed,
-          c.removing, c.manual_restart, c.oom_pending, c.task_dead, c.dead,
-          c.started_before, c.manually_stopped, c.stopped_by_hand,
-          c.last_start_failed, c.stale_task, c.auto_remove_pending,
-          c.auto_removing, c.resume_pending, c.frozen_task}) {
+    for (bool v : {c.running,         c.paused,
+                   c.restarting,      c.oom_killed,
+                   c.removed,         c.removing,
+                   c.manual_restart,  c.oom_pending,
+                   c.task_dead,       c.dead,
+                   c.started_before,  c.manually_stopped,
+                   c.stopped_by_hand, c.last_start_failed,
+                   c.stale_task,      c.auto_remove_pending,
+                   c.auto_removing,   c.resume_pending,
+                   c.frozen_task,     c.finished}) {
       b(v);
     }
     absl::StrAppend(&f, ",", c.restart_count, ",", c.exit_code, ",",
                     static_cast<int>(c.error), ",", c.started_at.value_or(-1),
-                    ",", c.started_at_before, ",", c.finished,
-                    c.finished_at.value_or(-1), ",", c.finished_at_before);
+                    ",", c.started_at_before, ",", c.finished_at.value_or(-1),
+                    ",", c.finished_at_before);
     for (const std::string& e : c.execs) absl::StrAppend(&f, ",", e);
     f.push_back(';');
   }
