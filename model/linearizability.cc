@@ -8,8 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -293,6 +295,8 @@ class Search {
     }
     must_wait_.resize(n);
     overtaken_by_.resize(n);
+    reached_.resize(n, 0);
+    stuck_reasons_.resize(n);
   }
 
   Outcome Run() {
@@ -325,6 +329,24 @@ class Search {
     if (best_refusals_.empty()) {
       absl::StrAppend(&s, "\n    (no step may come next in real-time order)");
     }
+    // The longest order may end at a step that other orders got past, and
+    // name one refusal of several: the steps no order got past, with the
+    // first refusal of each rule not shown above, say what else the model
+    // could not explain.
+    std::string stuck;
+    for (size_t i = 0; i < p_.ops.size(); ++i) {
+      if (p_.ops[i].optional || reached_[i] == p_.ops[i].steps) continue;
+      const std::string step = Describe(p_.ops[i], reached_[i]);
+      for (const std::string& reason : stuck_reasons_[i]) {
+        std::string line = absl::StrCat(step, ": ", reason);
+        if (absl::c_linear_search(best_refusals_, line)) continue;
+        absl::StrAppend(&stuck, "\n    ", line);
+      }
+    }
+    if (!stuck.empty()) {
+      absl::StrAppend(&s,
+                      "\n  steps no order got past, also refused as:", stuck);
+    }
     absl::StrAppend(&s,
                     "\n  the calls and events involved, [invoked, returned]:");
     for (const LinOp& op : p_.ops) {
@@ -342,6 +364,30 @@ class Search {
     std::string progress;  // per op: steps applied
     std::vector<int> handles;
   };
+
+  // Keeps, per op, the furthest step any order applied and the refusals of
+  // the step after it, the first of each rule (Explain's "steps no order got
+  // past": the longest order may end elsewhere).
+  void Note(size_t i, int step, const absl::Status& s) {
+    std::vector<std::string>& reasons = stuck_reasons_[i];
+    if (s.ok()) {
+      if (step + 1 > reached_[i]) {
+        reached_[i] = step + 1;
+        reasons.clear();
+      }
+      return;
+    }
+    if (step != reached_[i] || reasons.size() == kMaxReasons) return;
+    const absl::string_view m = s.message();
+    const absl::string_view rule = m.substr(0, m.find(':'));
+    for (const std::string& r : reasons) {
+      if (absl::StartsWith(r, rule) && r.size() > rule.size() &&
+          r[rule.size()] == ':') {
+        return;
+      }
+    }
+    reasons.emplace_back(m);
+  }
 
   bool Done(const Node& n, size_t i) const {
     return n.progress[i] == p_.ops[i].steps;
@@ -511,6 +557,7 @@ class Search {
             op.event != nullptr
                 ? ApplyEvent(child.spec, *op.event, step, child.handles[i])
                 : ApplyCall(child.spec, op, step, child.handles[i]);
+        Note(i, step, s);
         if (!s.ok()) continue;
         ++child.progress[i];
         current = 1 - current;
@@ -597,6 +644,7 @@ class Search {
             op.event != nullptr
                 ? ApplyEvent(child.spec, *op.event, step, child.handles[i])
                 : ApplyCall(child.spec, op, step, child.handles[i]);
+        Note(i, step, s);
         if (!s.ok()) {
           if (f.deepest) {
             f.refusals.push_back(
@@ -667,6 +715,9 @@ class Search {
   size_t best_depth_ = 0;
   std::vector<std::string> best_prefix_;
   std::vector<std::string> best_refusals_;
+  static constexpr size_t kMaxReasons = 4;
+  std::vector<int> reached_;  // per op: the most steps any order applied
+  std::vector<std::vector<std::string>> stuck_reasons_;  // of the next step
 };
 
 // Splits the history by daemon epoch and container.

@@ -806,5 +806,30 @@ TEST(LinearizabilityTest, BoundedSearchIsInconclusiveNeverAPass) {
   EXPECT_EQ(CheckLinearizable(b.history()).outcome, Outcome::kViolation);
 }
 
+TEST(LinearizabilityTest, ExplanationNamesEachRuleThatRefusedAStuckRead) {
+  // The inspect shows the exit but no FinishedAt: the longest order (after
+  // the exit) refuses it for the timestamp, an order before the exit for the
+  // state; the state's refusal is named too.
+  HistoryBuilder b;
+  b.Add(CallKind::kCreate, "c1", 1, 2);
+  b.Add(CallKind::kStart, "c1", 3, 4);
+  b.Exit("c1", 6, 3);
+  b.Inspect("c1", 5, 10, ContainerStatus::kExited, 3).inspect->finished_at = 0;
+  b.history().quiescent = 11;
+  const LinearizabilityResult r = CheckLinearizable(b.history());
+  ASSERT_EQ(r.outcome, Outcome::kViolation);
+  const size_t refuses = r.explanation.find("the model refuses every next");
+  const size_t also = r.explanation.find("also refused as:");
+  ASSERT_NE(also, std::string::npos) << r.explanation;
+  EXPECT_NE(r.explanation.find("finished-at:", refuses), std::string::npos)
+      << r.explanation;
+  EXPECT_LT(r.explanation.find("finished-at:", refuses), also) << r.explanation;
+  EXPECT_NE(r.explanation.find("INSPECT c1 -> exited exit=3", also),
+            std::string::npos)
+      << r.explanation;
+  EXPECT_NE(r.explanation.find(": state: ", also), std::string::npos)
+      << r.explanation;
+}
+
 }  // namespace
 }  // namespace model
