@@ -233,12 +233,12 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
       // The API calls in flight die with the daemon. A graceful stop closes
       // the API server first, which resets their connections; their handlers
       // go on in the stopping daemon until it exits.
-      const std::set<sim::TaskId> inflight = inflight_;
+      const std::map<int, sim::TaskId> inflight = inflight_;
       const bool graceful = e->kind() == sc::EnvEvent::DAEMON_SHUTDOWN;
       if (graceful) {
         for (const auto& r : calls_) r->reset |= !r->done;
       } else {
-        for (sim::TaskId t : inflight) ex_.Cancel(t);
+        for (const auto& [unused, t] : inflight) ex_.Cancel(t);
       }
       // moby does not restore execs: their processes are the new daemon's
       // to ignore.
@@ -251,8 +251,9 @@ sim::Task<void> ScenarioRun::RunEnvEvent(const sc::EnvEvent* e) {
         co_await stack_->ShutdownDaemon();
         Bookkeeping();
         // dockerd exits: what its handlers still do (a wait) ends with it.
-        for (sim::TaskId t : inflight) {
-          if (inflight_.contains(t)) ex_.Cancel(t);
+        for (const auto& [index, t] : inflight) {
+          auto it = inflight_.find(index);
+          if (it != inflight_.end() && it->second == t) ex_.Cancel(t);
         }
       } else {
         stack_->CrashDaemon();

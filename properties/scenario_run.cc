@@ -54,7 +54,7 @@ sim::Task<void> ScenarioRun::Main() {
     ++n;
     const std::string name =
         c.name().empty() ? "client" + std::to_string(n) : c.name();
-    participants.push_back(ex_.Spawn(name, RunClient(&c, name)).id);
+    participants.push_back(ex_.Spawn(name, RunClient(&c, name, n)).id);
   }
   for (const sc::EnvEvent& e : s_.event()) {
     participants.push_back(
@@ -77,7 +77,9 @@ sim::Task<void> ScenarioRun::Main() {
     // Only waits whose condition cannot be met are left: their clients give
     // up on them.
     abandoning_ = true;
-    for (sim::TaskId t : std::set<sim::TaskId>(inflight_)) ex_.Cancel(t);
+    for (const auto& [unused, t] : std::map<int, sim::TaskId>(inflight_)) {
+      ex_.Cancel(t);
+    }
   }
   co_await ex_.Sleep(kSettle);
   // Virtual time moves on only once nothing can run: after this, whatever
@@ -193,7 +195,7 @@ sim::Task<void> ScenarioRun::Main() {
 }
 
 sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
-                                       std::string name) {
+                                       std::string name, int index) {
   for (const sc::Call& call : client->call()) {
     if (call.op() == sc::SLEEP) {
       co_await ex_.Sleep(call.timeout_ms() * sim::kMillisecond);
@@ -215,14 +217,14 @@ sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
     const std::string what = Describe(*rec);
     ex_.Note(name + " -> " + what);
     sim::JoinHandle<void> h = ex_.Spawn(name + ": " + what, Invoke(rec));
-    inflight_.insert(h.id);
+    inflight_[index] = h.id;
     co_await ex_.Join(h);
     // A reset call's exec id is gone for every client.
     Bookkeeping(rec->reset ? sim::Access::kWrite : sim::Access::kRead);
     if (rec->reset || NamesExecs(*rec->call)) {
       ExecIds(rec->reset ? sim::Access::kWrite : sim::Access::kRead);
     }
-    inflight_.erase(h.id);
+    inflight_.erase(index);
     if (rec->reset) {
       // Whatever the handler did, the client saw no reply, and no exec id.
       rec->done = false;

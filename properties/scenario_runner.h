@@ -195,7 +195,8 @@ class ScenarioRun {
   // containers; then the clients, the environment and the final checks.
   sim::Task<void> Main();
 
-  sim::Task<void> RunClient(const sc::Client* client, std::string name);
+  sim::Task<void> RunClient(const sc::Client* client, std::string name,
+                            int index);
 
   std::string Describe(const CallRecord& r) const;
 
@@ -249,7 +250,10 @@ class ScenarioRun {
   std::map<std::string, std::string> exec_ids_;        // scenario name -> id
   std::map<std::string, std::string> exec_container_;  // id -> container
   std::set<std::string> started_execs_, cancelled_execs_, orphaned_execs_;
-  std::set<sim::TaskId> inflight_;
+  // Each client's call in flight, by the client's place in the scenario: a
+  // daemon restart cancels them in that order, not in the order they were
+  // spawned (which two independent steps may swap).
+  std::map<int, sim::TaskId> inflight_;
 };
 
 }  // namespace properties::internal
