@@ -89,15 +89,21 @@ sim::Task<void> Daemon::CleanupFailedStart(const Container& c) {
   // by id: after a failed Tasks/Create or Tasks/Start the start path has
   // deleted the container already, so this is one Containers/Get answered
   // NOT_FOUND (dockerd 20.10 logs "cleanup: failed to delete container from
-  // containerd: no such container"). After the PR, Cleanup deletes only the
-  // container's retained C8dContainer, which a failed start never set.
-  if (options_.design != libcontainerd::Design::kLegacy) co_return;
+  // containerd: no such container"). After the PR, Cleanup deletes the
+  // container's retained C8dContainer(): a failed start never set it, so it
+  // is the previous run's stale handle (if the container ever ran), whose
+  // Containers/Delete by id is answered NOT_FOUND in the same way.
   // The planted bug leaves the containerd container: this delete would undo
   // it.
   if (options_.mutation == Mutation::kFailedStartSkipsContainerDelete) {
     co_return;
   }
-  absl::Status s = co_await client_->DeleteContainer(c.id);
+  absl::Status s;
+  if (options_.design == libcontainerd::Design::kLegacy) {
+    s = co_await client_->DeleteContainer(c.id);
+  } else if (c.ctr != nullptr) {
+    s = co_await c.ctr->Delete();
+  }
   if (!s.ok()) {
     ex_.Note(c.id + " cleanup: failed to delete container from containerd: " +
              std::string(s.message()));

@@ -3,6 +3,7 @@
 // that catch the planted bugs of this slice.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <set>
@@ -296,6 +297,48 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Design::kObjects, Design::kLegacy), [](const auto& info) {
       return std::string(daemon_core::libcontainerd::DesignName(info.param));
     });
+
+// A start that fails after the container ran: containerStart's error defer
+// runs Cleanup, which (legacy) deletes by id or (objects) deletes through the
+// previous run's retained handle; either way containerd has nothing left to
+// delete and answers NOT_FOUND, and nothing leaks.
+TEST_P(DaemonStackTest, FailedRestartCleansUpThroughTheStaleHandle) {
+  sim::RandomStrategy strategy;
+  sim::Executor ex({}, strategy);
+  World w(ex, GetParam());
+  w.faults.set_armed(true);
+  absl::Status started;
+  std::vector<std::string> rpcs;
+  RunClient(ex, w, [&](World& wd) -> sim::Task<void> {
+    std::vector<std::string> args{"exit", "0"};
+    EXPECT_TRUE(
+        (co_await wd.daemon->ContainerCreate("c1", std::move(args))).ok());
+    EXPECT_TRUE((co_await wd.daemon->ContainerStart("c1")).ok());
+    EXPECT_TRUE(
+        (co_await wd.daemon->ContainerWait("c1", WaitCondition::kNotRunning))
+            .ok());
+    wd.faults.Force(fake_containerd::FaultPoint::kRpcUnavailable, 1,
+                    "/containerd.services.tasks.v1.Tasks/Create");
+    fake_containerd::RpcLog::Scope scope(wd.fake.rpcs());
+    started = co_await wd.daemon->ContainerStart("c1");
+    rpcs = scope.short_calls();
+  });
+  EXPECT_FALSE(started.ok());
+  EXPECT_EQ(w.ContainerdContainers(), 0u);
+  // The failed start's own delete of the container it made, then Cleanup's:
+  // legacy looks the id up (Containers/Get), objects' stale handle checks for
+  // a task, then looks its container up; both are answered NOT_FOUND.
+  const std::vector<std::string> cleanup =
+      GetParam() == Design::kLegacy
+          ? std::vector<std::string>{"Containers/Delete", "Containers/Get"}
+          : std::vector<std::string>{"Containers/Delete", "Tasks/Get",
+                                     "Containers/Get"};
+  ASSERT_GE(rpcs.size(), cleanup.size());
+  EXPECT_EQ(std::vector<std::string>(rpcs.end() - cleanup.size(), rpcs.end()),
+            cleanup);
+  EXPECT_EQ(std::count(rpcs.begin(), rpcs.end(), "Containers/Delete"), 1);
+  ex.DestroyAllTasks();
+}
 
 // 6a2f385a: a containerd container left over with a live task (the daemon was
 // killed) is replaced by start with the objects design; without the fix the
