@@ -218,10 +218,16 @@ sim::Task<void> Daemon::HandleContainerExit(std::shared_ptr<Container> c,
   // The restart manager decides; a kill or stop since the start cancelled it
   // (ExitOnNext), whatever the policy: so do the stops of a daemon shutting
   // down (its IsShuttingDown() reaches only unless-stopped, as moby's).
+  // How long it ran is moby's time.Since(StartedAt), read as the exit is
+  // handled. Nanos is unsigned: a StartedAt that WallTime set past the clock
+  // (two stamps in one instant) is no time at all, not a run of centuries
+  // that would reset the backoff.
+  const sim::Nanos now = ex_.now();
+  const sim::Nanos ran =
+      now > c->state.started_at ? now - c->state.started_at : 0;
   std::shared_ptr<RestartManager> rm = c->GetRestartManager();
   const bool restart = rm->ShouldRestart(
-      exit.exit_code, shutting_down_ || c->has_been_manually_stopped,
-      exit.exited_at - c->state.started_at);
+      exit.exit_code, shutting_down_ || c->has_been_manually_stopped, ran);
   // Cleanup starts with the containerd container (after the PR, so Windows can
   // shut down), then unregisters the execs that have not exited from both
   // stores.
