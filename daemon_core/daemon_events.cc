@@ -297,6 +297,13 @@ sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
   if (rm->canceled()) {
     // kill, stop or rm cancelled it (ExitOnNext): moby's restart goroutine
     // gets ErrRestartCanceled and stops the container.
+    //
+    // Departure: moby decides when the backoff's timer fires; a cancel that
+    // comes after it, while the goroutine waits for the container lock, is
+    // not seen, and containerStart starts the container that docker kill or
+    // stop just answered (restartmanager.go closes the channel, 20.10's
+    // monitor.go then calls containerStart). dsim reads the cancel under the
+    // lock, so it never shows that race; the model allows both.
     s = absl::CancelledError("restartmanager canceled");
   } else {
     s = co_await ContainerStartLocked(*c, /*reset_restart_manager=*/false);
