@@ -92,7 +92,8 @@ sim::Task<void> Daemon::CleanupFailedStart(const Container& c) {
   // containerd: no such container"). After the PR, Cleanup deletes the
   // container's retained C8dContainer(): a failed start never set it, so it
   // is the previous run's stale handle (if the container ever ran), whose
-  // Containers/Delete by id is answered NOT_FOUND in the same way.
+  // Delete looks for a task, then for the container (Tasks/Get and
+  // Containers/Get, both answered NOT_FOUND), and logs the same line.
   // The planted bug leaves the containerd container: this delete would undo
   // it.
   if (options_.mutation == Mutation::kFailedStartSkipsContainerDelete) {
