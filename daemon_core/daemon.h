@@ -256,12 +256,21 @@ class Daemon {
                                           std::shared_ptr<ExecConfig> ec,
                                           absl::Status err);
   // The goroutine handleContainerExit starts when `rm` said restart: after the
-  // policy's delay, start again, unless `rm` was cancelled meanwhile; when it
-  // was, or the start fails, the container stops with `exit`.
-  sim::Task<void> FireAfter(std::shared_ptr<sim::Notify> n, sim::Nanos delay);
+  // policy's delay, start again, unless `rm` was cancelled before the delay
+  // ended; when it was, or the start fails, the container stops with `exit`.
   sim::Task<void> RestartAfterDelay(std::shared_ptr<Container> c,
                                     std::shared_ptr<RestartManager> rm,
                                     ExitInfo exit);
+  // The first of the backoff's timer and a cancel decides (moby's `wait`
+  // channel); this is the timer's side.
+  struct RestartVerdict {
+    bool decided = false;
+    bool canceled = false;
+  };
+  sim::Task<void> RestartBackoff(std::shared_ptr<Container> c,
+                                 std::shared_ptr<RestartManager> rm,
+                                 std::shared_ptr<sim::Notify> wake,
+                                 std::shared_ptr<RestartVerdict> verdict);
   // `filters` name the namespace; `dispatch` false drops every event (the
   // plugin executor's: dsim runs no plugins).
   sim::Task<void> EventLoop(std::string ns, bool dispatch,

@@ -277,33 +277,38 @@ sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
                                           std::shared_ptr<RestartManager> rm,
                                           ExitInfo exit) {
   // The policy's backoff races the waiters the exit woke (#39352): a busy
-  // machine may run them late. A cancel (kill, stop, rm) ends the wait at once.
+  // machine may run them late. A cancel (kill, stop, rm) before the timer
+  // fires ends the wait at once; one after it is not seen: moby's restart
+  // manager closes the channel when its timer fires, and 20.10's monitor.go
+  // then calls containerStart, which starts the container that docker kill or
+  // stop has just answered (the cancel still ends the policy at the next
+  // exit).
   auto wake = std::make_shared<sim::Notify>(ex_, "restart " + c->id + " wake");
+  auto verdict = std::make_shared<RestartVerdict>();
   // `rm` is the container's: kill, stop and rm cancel it under the container
   // lock, which this reads and writes it without. Its footprint object stands
   // for it (partial-order reduction).
   ex_.Touch(c->state.mu.id(), sim::Access::kWrite);
-  rm->set_on_cancel([wake] { wake->Fire(); });
-  if (!rm->canceled()) {
-    Go("restart backoff " + c->id, FireAfter(wake, rm->timeout()));
+  if (rm->canceled()) {
+    *verdict = RestartVerdict{.decided = true, .canceled = true};
+  } else {
+    rm->set_on_cancel([wake, verdict] {
+      if (!verdict->decided) {
+        *verdict = RestartVerdict{.decided = true, .canceled = true};
+      }
+      wake->Fire();
+    });
+    Go("restart backoff " + c->id, RestartBackoff(c, rm, wake, verdict));
     co_await wake->Wait();
   }
   co_await c->state.mu.Lock();
-  if (!c->state.restarting) {  // not reachable while only `rm` ends it
+  if (!c->state.restarting) {  // not reachable while only this ends it
     c->state.mu.Unlock();
     co_return;
   }
   absl::Status s;
-  if (rm->canceled()) {
-    // kill, stop or rm cancelled it (ExitOnNext): moby's restart goroutine
-    // gets ErrRestartCanceled and stops the container.
-    //
-    // Departure: moby decides when the backoff's timer fires; a cancel that
-    // comes after it, while the goroutine waits for the container lock, is
-    // not seen, and containerStart starts the container that docker kill or
-    // stop just answered (restartmanager.go closes the channel, 20.10's
-    // monitor.go then calls containerStart). dsim reads the cancel under the
-    // lock, so it never shows that race; the model allows both.
+  if (verdict->canceled) {
+    // ErrRestartCanceled: moby's restart goroutine stops the container.
     s = absl::CancelledError("restartmanager canceled");
   } else {
     s = co_await ContainerStartLocked(*c, /*reset_restart_manager=*/false);
@@ -317,10 +322,17 @@ sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
   c->state.mu.Unlock();
 }
 
-sim::Task<void> Daemon::FireAfter(std::shared_ptr<sim::Notify> n,
-                                  sim::Nanos delay) {
-  co_await ex_.SleepWithJitter(delay);
-  n->Fire();
+sim::Task<void> Daemon::RestartBackoff(
+    std::shared_ptr<Container> c, std::shared_ptr<RestartManager> rm,
+    std::shared_ptr<sim::Notify> wake,
+    std::shared_ptr<RestartVerdict> verdict) {
+  co_await ex_.SleepWithJitter(rm->timeout());
+  ex_.Touch(c->state.mu.id(), sim::Access::kWrite);  // `rm`, as above
+  if (!verdict->decided) {
+    verdict->decided = true;
+    rm->set_on_cancel(nullptr);
+  }
+  wake->Fire();
 }
 
 }  // namespace daemon_core
