@@ -246,7 +246,9 @@ sim::Task<void> Daemon::RestoreContainer(std::shared_ptr<Container> c) {
   if (st.removal_in_progress) {
     st.removal_in_progress = false;
     st.dead = true;
-    co_await CheckpointTo(*c);
+    if (options_.mutation != Mutation::kRestoreDeadNotSaved) {
+      co_await CheckpointTo(*c);
+    }
   }
   c->restoring = false;
   st.mu.Unlock();

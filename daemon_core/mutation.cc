@@ -6,7 +6,7 @@ namespace daemon_core {
 
 namespace {
 
-constexpr std::array<MutationInfo, 18> kMutations = {{
+constexpr std::array<MutationInfo, 19> kMutations = {{
     {Mutation::kNone, "none", "no planted bug", "", ""},
     {Mutation::kExecExitClearsRunningBeforeDelete,
      "exec-exit-clears-running-before-delete",
@@ -90,6 +90,11 @@ constexpr std::array<MutationInfo, 18> kMutations = {{
      "containerStart always calls SetRunning(ctr, tsk, true) "
      "(daemon/start.go)",
      "model"},
+    {Mutation::kRestoreDeadNotSaved, "restore-dead-not-saved",
+     "restore turns a container whose rm a crash cut (RemovalInProgress) "
+     "Dead without saving it, so the disk still says removing",
+     "daemon.restore checkpoints the Dead container (daemon/daemon.go)",
+     "saved-state"},
 }};
 
 }  // namespace

@@ -30,6 +30,7 @@ enum class Mutation : int {
   kRestoreTreatsDeadTaskAsAlive,
   kKillDropsContainerLock,
   kPolicyRestartKeepsStartedAt,
+  kRestoreDeadNotSaved,
 };
 
 struct MutationInfo {

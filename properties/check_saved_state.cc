@@ -1,9 +1,9 @@
-// Property "saved-state": once the run settled, and when the daemon is killed
-// or told to stop, what the daemon shows of each container it keeps is what it
-// saved on disk. moby saves a container
-// (CheckpointTo) under its lock after every change, so a restarted daemon
-// restores what its predecessor showed; the model adopts what restore left
-// (model::Spec::Adopt) and so cannot tell a change that was never saved.
+// Property "saved-state": whenever a client's call returns, once the run
+// settled, and when the daemon is killed or told to stop, what the daemon
+// shows of each container it keeps is what it saved on disk. moby saves a
+// container (CheckpointTo) under its lock after every change, so a restarted
+// daemon restores what its predecessor showed; the model adopts what restore
+// left (model::Spec::Adopt) and so cannot tell a change that was never saved.
 // Left out: a container whose lock is held or whose write is under way (a
 // change on its way to disk), and RemovalInProgress (moby does not save it).
 #include "properties/check_saved_state.h"

@@ -78,9 +78,10 @@ std::vector<Property> Properties() {
   for (const Check& c : RecordChecks()) all.push_back({c.name, c.description});
   const std::vector<Property> during_run = {
       {"saved-state",
-       "once the run settled and when the daemon goes down, what the daemon "
-       "shows of each container is what it saved on disk (CheckpointTo after "
-       "every change; dsim's daemon only)"},
+       "whenever a call returns, once the run settled and when the daemon "
+       "goes down, what the daemon shows of each container no one holds is "
+       "what it saved on disk (CheckpointTo after every change; dsim's "
+       "daemon only)"},
       {"restore",
        "right after a daemon restart, a container saved with "
        "RemovalInProgress is Dead with the mark reset, none shown Paused "

@@ -250,6 +250,21 @@ sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
     }
     ex_.Note(name + " <- " + what + ": " +
              (rec->status.ok() ? std::string("OK") : rec->status.ToString()));
+    // moby saves a container under its lock after every change, so whenever
+    // a call returns, each container no one holds is on disk as shown: a
+    // change that a later call undoes or removes would otherwise escape the
+    // checks at quiescence and at a crash.
+    if (!daemon_down_) {
+      for (const auto& [id, c] : daemon().containers()) {
+        ex_.Touch(c->state.mu.id(), sim::Access::kRead);
+      }
+      if (absl::Status s = CheckSavedState(
+              daemon(), "when " + name + "'s " + what + " returned");
+          !s.ok()) {
+        ex_.Fail("saved-state", std::string(s.message()));
+        co_return;
+      }
+    }
     if (absl::Status e = CheckExpectation(
             *rec->call, rec->status, rec->inspect ? &*rec->inspect : nullptr,
             rec->exec_inspect ? &*rec->exec_inspect : nullptr,
