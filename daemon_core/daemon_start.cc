@@ -147,6 +147,9 @@ sim::Task<absl::Status> Daemon::ContainerStartLocked(
     c.ResetRestartManager(true);
     c.has_been_manually_stopped = false;
   }
+  if (options_.mutation == Mutation::kStartedBeforeSetEarly) {
+    c.has_been_started_before = true;
+  }
   absl::StatusOr<std::unique_ptr<libcontainerd::Container>> ctr =
       co_await ReplaceContainer(c);
   if (!ctr.ok()) {

@@ -6,7 +6,7 @@ namespace daemon_core {
 
 namespace {
 
-constexpr std::array<MutationInfo, 19> kMutations = {{
+constexpr std::array<MutationInfo, 20> kMutations = {{
     {Mutation::kNone, "none", "no planted bug", "", ""},
     {Mutation::kExecExitClearsRunningBeforeDelete,
      "exec-exit-clears-running-before-delete",
@@ -95,6 +95,12 @@ constexpr std::array<MutationInfo, 19> kMutations = {{
      "Dead without saving it, so the disk still says removing",
      "daemon.restore checkpoints the Dead container (daemon/daemon.go)",
      "saved-state"},
+    {Mutation::kStartedBeforeSetEarly, "started-before-set-early",
+     "a start sets HasBeenStartedBefore before containerd is asked, so a "
+     "failed first start leaves it set and a daemon restart's restore starts "
+     "a container that never ran",
+     "containerStart sets it after SetRunning (daemon/start.go)",
+     "consistent-state"},
 }};
 
 }  // namespace

@@ -31,6 +31,7 @@ enum class Mutation : int {
   kKillDropsContainerLock,
   kPolicyRestartKeepsStartedAt,
   kRestoreDeadNotSaved,
+  kStartedBeforeSetEarly,
 };
 
 struct MutationInfo {

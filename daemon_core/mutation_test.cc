@@ -22,7 +22,7 @@ TEST(MutationTest, CatalogueIsInEnumOrderWithUniqueNamesAndAFixEach) {
     EXPECT_EQ(parsed, m.mutation);
     EXPECT_EQ(Info(m.mutation).name, m.name);
   }
-  EXPECT_EQ(AllMutations().size(), 18u);
+  EXPECT_EQ(AllMutations().size(), 19u);
 }
 
 TEST(MutationTest, UnknownNamesAreRejected) {

@@ -82,6 +82,12 @@ std::vector<Property> Properties() {
        "goes down, what the daemon shows of each container no one holds is "
        "what it saved on disk (CheckpointTo after every change; dsim's "
        "daemon only)"},
+      {"consistent-state",
+       "whenever a call returns and once the run settled, each container no "
+       "one holds shows State fields moby's setters leave together: "
+       "Restarting and Paused with Running, a Pid exactly when running and "
+       "not restarting, HasBeenStartedBefore exactly when StartedAt is set "
+       "(dsim's daemon only)"},
       {"restore",
        "right after a daemon restart, a container saved with "
        "RemovalInProgress is Dead with the mark reset, none shown Paused "

@@ -4,6 +4,7 @@
 #include "properties/scenario_run.h"
 
 #include "fake_containerd/rpc_log.h"
+#include "properties/check_consistent_state.h"
 #include "properties/check_saved_state.h"
 #include "properties/scenario_runner.h"
 
@@ -190,6 +191,10 @@ sim::Task<void> ScenarioRun::Main() {
     ex_.Fail("saved-state", std::string(s.message()));
     co_return;
   }
+  if (absl::Status s = CheckConsistentState(daemon()); !s.ok()) {
+    ex_.Fail("consistent-state", std::string(s.message()));
+    co_return;
+  }
   ex_.Note("all checks passed");
   ex_.Conclude();
 }
@@ -258,10 +263,13 @@ sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
       for (const auto& [id, c] : daemon().containers()) {
         ex_.Touch(c->state.mu.id(), sim::Access::kRead);
       }
-      if (absl::Status s = CheckSavedState(
-              daemon(), "when " + name + "'s " + what + " returned");
-          !s.ok()) {
+      const std::string when = "when " + name + "'s " + what + " returned";
+      if (absl::Status s = CheckSavedState(daemon(), when); !s.ok()) {
         ex_.Fail("saved-state", std::string(s.message()));
+        co_return;
+      }
+      if (absl::Status s = CheckConsistentState(daemon(), when); !s.ok()) {
+        ex_.Fail("consistent-state", std::string(s.message()));
         co_return;
       }
     }
