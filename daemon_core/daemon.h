@@ -262,15 +262,11 @@ class Daemon {
                                     std::shared_ptr<RestartManager> rm,
                                     ExitInfo exit);
   // The first of the backoff's timer and a cancel decides (moby's `wait`
-  // channel); this is the timer's side.
-  struct RestartVerdict {
-    bool decided = false;
-    bool canceled = false;
-  };
+  // channel); this is the timer's side: once it fires, a cancel no longer
+  // sets `canceled`.
   sim::Task<void> RestartBackoff(std::shared_ptr<Container> c,
                                  std::shared_ptr<RestartManager> rm,
-                                 std::shared_ptr<sim::Notify> wake,
-                                 std::shared_ptr<RestartVerdict> verdict);
+                                 std::shared_ptr<sim::Notify> wake);
   // `filters` name the namespace; `dispatch` false drops every event (the
   // plugin executor's: dsim runs no plugins).
   sim::Task<void> EventLoop(std::string ns, bool dispatch,

@@ -284,21 +284,20 @@ sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
   // stop has just answered (the cancel still ends the policy at the next
   // exit).
   auto wake = std::make_shared<sim::Notify>(ex_, "restart " + c->id + " wake");
-  auto verdict = std::make_shared<RestartVerdict>();
+  // Set by a cancel that comes before the timer fires.
+  auto canceled = std::make_shared<bool>(false);
   // `rm` is the container's: kill, stop and rm cancel it under the container
   // lock, which this reads and writes it without. Its footprint object stands
   // for it (partial-order reduction).
   ex_.Touch(c->state.mu.id(), sim::Access::kWrite);
   if (rm->canceled()) {
-    *verdict = RestartVerdict{.decided = true, .canceled = true};
+    *canceled = true;
   } else {
-    rm->set_on_cancel([wake, verdict] {
-      if (!verdict->decided) {
-        *verdict = RestartVerdict{.decided = true, .canceled = true};
-      }
+    rm->set_on_cancel([wake, canceled] {
+      *canceled = true;
       wake->Fire();
     });
-    Go("restart backoff " + c->id, RestartBackoff(c, rm, wake, verdict));
+    Go("restart backoff " + c->id, RestartBackoff(c, rm, wake));
     co_await wake->Wait();
   }
   co_await c->state.mu.Lock();
@@ -307,7 +306,7 @@ sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
     co_return;
   }
   absl::Status s;
-  if (verdict->canceled) {
+  if (*canceled) {
     // ErrRestartCanceled: moby's restart goroutine stops the container.
     s = absl::CancelledError("restartmanager canceled");
   } else {
@@ -322,16 +321,13 @@ sim::Task<void> Daemon::RestartAfterDelay(std::shared_ptr<Container> c,
   c->state.mu.Unlock();
 }
 
-sim::Task<void> Daemon::RestartBackoff(
-    std::shared_ptr<Container> c, std::shared_ptr<RestartManager> rm,
-    std::shared_ptr<sim::Notify> wake,
-    std::shared_ptr<RestartVerdict> verdict) {
+sim::Task<void> Daemon::RestartBackoff(std::shared_ptr<Container> c,
+                                       std::shared_ptr<RestartManager> rm,
+                                       std::shared_ptr<sim::Notify> wake) {
   co_await ex_.SleepWithJitter(rm->timeout());
   ex_.Touch(c->state.mu.id(), sim::Access::kWrite);  // `rm`, as above
-  if (!verdict->decided) {
-    verdict->decided = true;
-    rm->set_on_cancel(nullptr);
-  }
+  // A cancel before this has already dropped its callback (Cancel is final).
+  rm->set_on_cancel(nullptr);
   wake->Fire();
 }
 
