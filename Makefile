@@ -1,11 +1,15 @@
 # dsim: the user's entry point. Every target installs missing Debian packages first.
 #   make explore   deps, configure, build (release), run the main job
 #   make test      deps, configure, build, run every test with ctest: release, then ASan+UBSan
-#                  (coroutine frames make memory errors easy to miss without a sanitizer),
-#                  then the bounded fuzz run
+#                  (coroutine frames make memory errors easy to miss without a sanitizer)
+#                  on all but the real-daemon tests (label `real`: wall-clock bound, and
+#                  their dsim code runs in-process there) and the search-budget ones
+#                  (label `search`, and two gtests by name: see CMakePresets.json), then
+#                  the bounded fuzz run
 #   make build     deps, configure, build the release preset
 #   make bench     build and run the Google Benchmark suites, then dsim check per planted bug
-#   make asan      build and test under ASan + UBSan
+#   make asan      build and test under ASan + UBSan, as make test does (all of them:
+#                  cd build/asan && ctest -j2)
 #   make fuzz      build the libFuzzer targets (clang-16) and fuzz each for FUZZ_SECONDS
 #                  (default 60), after replaying fuzz/regressions/ (tools/fuzz_run.sh)
 # The dsim binary is build/release/bin/dsim.
