@@ -29,6 +29,9 @@ namespace {
 
 namespace sc = ::dsim::scenario;
 constexpr char kNs[] = "moby";
+// dockerd 20.10 is the legacy design: expectations only_with OBJECTS are not
+// checked on it.
+constexpr auto kDockerdDesign = daemon_core::libcontainerd::Design::kLegacy;
 
 }  // namespace
 
@@ -255,7 +258,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     }
     if (is.call->op() == sc::WAIT_UNTIL && ex_.now() < cl.poll_deadline) {
       const ApiResult a = ApiResultOf(is.call->op(), r.status, r.body, r.error);
-      if (!CheckExpectation(*is.call, a.status,
+      if (!CheckExpectation(*is.call, kDockerdDesign, a.status,
                             a.inspect ? &*a.inspect : nullptr, nullptr, nullptr,
                             m.returned_at / sim::kMillisecond, exec_ids)
                .ok()) {
@@ -271,7 +274,7 @@ sim::Task<DriveRunResult> Driver::Run(const sc::Scenario* s, uint64_t seed,
     if (check_expect && is.call->has_expect() && expectation.empty()) {
       const ApiResult a = ApiResultOf(is.call->op(), r.status, r.body, r.error);
       absl::Status e = CheckExpectation(
-          *is.call, a.status, a.inspect ? &*a.inspect : nullptr,
+          *is.call, kDockerdDesign, a.status, a.inspect ? &*a.inspect : nullptr,
           a.exec ? &*a.exec : nullptr, a.wait ? &*a.wait : nullptr,
           m.returned_at / sim::kMillisecond, exec_ids);
       if (!e.ok()) {

@@ -44,13 +44,19 @@ std::string Bool(bool v) { return v ? "true" : "false"; }
 }  // namespace
 
 absl::Status CheckExpectation(
-    const sc::Call& call, const absl::Status& status,
+    const sc::Call& call, daemon_core::libcontainerd::Design design,
+    const absl::Status& status,
     const daemon_core::ContainerInspectResult* inspect,
     const daemon_core::ExecInspectResult* exec,
     const daemon_core::StateStatus* wait, int64_t returned_at_ms,
     const std::map<std::string, std::string>& execs) {
   if (!call.has_expect()) return absl::OkStatus();
   const sc::Expect& e = call.expect();
+  using daemon_core::libcontainerd::Design;
+  if ((e.only_with() == sc::Expect::OBJECTS && design != Design::kObjects) ||
+      (e.only_with() == sc::Expect::LEGACY && design != Design::kLegacy)) {
+    return absl::OkStatus();
+  }
   if (!ErrorMatches(e.error(), status)) {
     return absl::FailedPreconditionError(
         absl::StrCat(" returned ", status.ok() ? "OK" : status.ToString(),

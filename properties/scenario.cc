@@ -153,10 +153,11 @@ OpRule RuleFor(Op op) {
   constexpr uint32_t kExpect = Bit(Call::kExpectFieldNumber);
   constexpr uint32_t kExitCode = Bit(Expect::kExitCodeFieldNumber);
   constexpr uint32_t kRunning = Bit(Expect::kRunningFieldNumber);
-  // Any call can check its error's text and that it was still pending.
-  constexpr uint32_t kError = Bit(Expect::kErrorFieldNumber) |
-                              Bit(Expect::kErrorContainsFieldNumber) |
-                              Bit(Expect::kPendingAtMsFieldNumber);
+  // Any call can check its error's text and that it was still pending, and
+  // limit its expectation to one client.
+  constexpr uint32_t kError =
+      Bit(Expect::kErrorFieldNumber) | Bit(Expect::kErrorContainsFieldNumber) |
+      Bit(Expect::kPendingAtMsFieldNumber) | Bit(Expect::kOnlyWithFieldNumber);
   constexpr uint32_t kInspect =
       kError | kRunning | kExitCode | Bit(Expect::kOomKilledFieldNumber) |
       Bit(Expect::kStatusFieldNumber) | Bit(Expect::kExecIdsFieldNumber) |
@@ -183,10 +184,10 @@ OpRule RuleFor(Op op) {
           kError | kExitCode};
     case dsim::scenario::INSPECT:
       return {op_field | kContainer | kExpect, kInspect};
-    case dsim::scenario::WAIT_UNTIL:
+    case dsim::scenario::WAIT_UNTIL:  // polls for its expect: with both
       return {
           op_field | kContainer | kExpect | Bit(Call::kTimeoutMsFieldNumber),
-          kInspect};
+          kInspect & ~Bit(Expect::kOnlyWithFieldNumber)};
     case dsim::scenario::RM:
       return {op_field | kContainer | kExpect | Bit(Call::kForceFieldNumber),
               kError};
@@ -526,6 +527,11 @@ class Validator {
     if (!dsim::scenario::ErrorKind_IsValid(call.expect().error())) {
       Report({{"client", c}, {"call", k}, {"expect"}, {"error"}},
              absl::StrCat("unknown error kind ", call.expect().error()));
+    }
+    if (!Expect::Libcontainerd_IsValid(call.expect().only_with())) {
+      Report({{"client", c}, {"call", k}, {"expect"}, {"only_with"}},
+             absl::StrCat("unknown client ", call.expect().only_with(),
+                          " (OBJECTS or LEGACY)"));
     }
   }
 

@@ -103,9 +103,9 @@ sim::Task<void> ScenarioRun::Invoke(std::shared_ptr<CallRecord> rec) {
         rec->inspect.reset();
         if (r.ok()) rec->inspect = *r;
         const bool met =
-            CheckExpectation(c, status, rec->inspect ? &*rec->inspect : nullptr,
-                             nullptr, nullptr, ex_.now() / sim::kMillisecond,
-                             exec_ids_)
+            CheckExpectation(c, config_.design, status,
+                             rec->inspect ? &*rec->inspect : nullptr, nullptr,
+                             nullptr, ex_.now() / sim::kMillisecond, exec_ids_)
                 .ok();
         if (met || ex_.now() >= deadline) break;
         co_await ex_.Sleep(10 * sim::kMillisecond);

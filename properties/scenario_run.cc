@@ -273,11 +273,12 @@ sim::Task<void> ScenarioRun::RunClient(const sc::Client* client,
         co_return;
       }
     }
-    if (absl::Status e = CheckExpectation(
-            *rec->call, rec->status, rec->inspect ? &*rec->inspect : nullptr,
-            rec->exec_inspect ? &*rec->exec_inspect : nullptr,
-            rec->wait ? &*rec->wait : nullptr,
-            rec->returned_at / sim::kMillisecond, exec_ids_);
+    if (absl::Status e =
+            CheckExpectation(*rec->call, config_.design, rec->status,
+                             rec->inspect ? &*rec->inspect : nullptr,
+                             rec->exec_inspect ? &*rec->exec_inspect : nullptr,
+                             rec->wait ? &*rec->wait : nullptr,
+                             rec->returned_at / sim::kMillisecond, exec_ids_);
         !e.ok()) {
       ex_.Fail("expectation", name + ": " + what + std::string(e.message()));
       co_return;

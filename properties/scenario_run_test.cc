@@ -125,5 +125,35 @@ client {
   }
 }
 
+// An expectation `only_with` one client is checked with that client only:
+// legacy's start is judged (and fails the expectation), objects' is not.
+TEST(ScenarioRunTest, AnExpectationOnlyWithOneClientBindsOnlyThatClient) {
+  absl::StatusOr<dsim::scenario::Scenario> s = ParseScenario(R"(
+description: "a start expected to be refused, with legacy only"
+container { id: "c1" args: ["run"] created: true }
+client {
+  call { op: START container: "c1" expect { only_with: LEGACY error: CONFLICT } }
+  call { op: STOP container: "c1" expect { error: OK } }
+}
+)",
+                                                             "only.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  for (Design design : {Design::kLegacy, Design::kObjects}) {
+    sim::Setup program = ScenarioProgram(*s, RunConfig{.design = design});
+    sim::RandomStrategy random;
+    sim::RunRecord rec = sim::RunOnce(sim::ExecutorOptions{}, random, program);
+    if (design == Design::kObjects) {
+      EXPECT_EQ(rec.result.outcome, sim::RunOutcome::kCompleted)
+          << Describe(rec.result);
+    } else {
+      ASSERT_TRUE(rec.result.violation.has_value()) << Describe(rec.result);
+      EXPECT_EQ(rec.result.violation->invariant, "expectation");
+      EXPECT_NE(rec.result.violation->message.find("expected CONFLICT"),
+                std::string::npos)
+          << rec.result.violation->message;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace properties

@@ -494,6 +494,16 @@ INSTANTIATE_TEST_SUITE_P(
                      "client { call { op: START container: \"c1\" expect { "
                      "exec_ids_listed: \"e1\" } } }",
                      "t.textproto:2:52: START cannot check exec_ids_listed"},
+        SemanticCase{"OnlyWithAKnownClient",
+                     "container { id: \"c1\" args: \"run\" }\n"
+                     "client { call { op: START container: \"c1\" expect { "
+                     "only_with: 7 } } }",
+                     "t.textproto:2:52: unknown client 7 (OBJECTS or LEGACY)"},
+        SemanticCase{"WaitUntilWaitsWithBothClients",
+                     "container { id: \"c1\" args: \"run\" }\n"
+                     "client { call { op: WAIT_UNTIL container: \"c1\" "
+                     "expect { only_with: OBJECTS running: true } } }",
+                     "t.textproto:2:57: WAIT_UNTIL cannot check only_with"},
         // Several problems: the one nearest the top of the file is reported.
         SemanticCase{"FirstInFileWins",
                      "client { call { op: START container: \"zz\" } }\n"
